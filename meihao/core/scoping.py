@@ -1,0 +1,96 @@
+"""Turning a user's role scopes into query filters: the one place that decides visibility.
+
+Every `visible_to(user)` queryset method is built on `scope_q`; views and API handlers never
+filter by hand. Objects outside the result answer 404.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from meihao.core.roles import Role
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    place_path: str  # path of the place the role covers ("450403/450403001/")
+    organisation_id: int | None
+
+
+def scopes_of(user) -> tuple[Scope, ...]:
+    """The user's role scopes, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, "_meihao_scopes", None)
+    if cached is None:
+        cached = tuple(
+            Scope(
+                role=a.role,
+                place_path=(a.place.path if a.place_id else a.organisation.place.path),
+                organisation_id=a.organisation_id,
+            )
+            for a in user.role_assignments.select_related("place", "organisation__place")
+        )
+        user._meihao_scopes = cached
+    return cached
+
+
+def forget_scopes(user) -> None:
+    """Drop the cached scopes after the user's roles change."""
+    if hasattr(user, "_meihao_scopes"):
+        del user._meihao_scopes
+
+
+def has_role(user, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(s.role in wanted for s in scopes_of(user))
+
+
+def scope_paths(user, roles: Iterable[str]) -> list[str]:
+    """The minimal set of subtree paths the user covers through any of `roles`."""
+    wanted = set(roles)
+    paths = sorted({s.place_path for s in scopes_of(user) if s.role in wanted})
+    minimal: list[str] = []
+    for path in paths:  # sorted, so an ancestor always precedes its descendants
+        if not any(path.startswith(kept) for kept in minimal):
+            minimal.append(path)
+    return minimal
+
+
+def covers(user, path: str, roles: Iterable[str]) -> bool:
+    """Whether `path` lies inside a subtree the user holds one of `roles` on."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(path.startswith(p) for p in scope_paths(user, roles))
+
+
+def scope_q(user, *, path_field: str, roles: Iterable[str] = tuple(Role)) -> Q:
+    """A filter keeping rows whose `path_field` lies in a subtree the user covers via `roles`.
+
+    One indexed prefix match per scope; superusers see everything.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    query = NOTHING
+    for path in scope_paths(user, roles):
+        query |= Q(**{f"{path_field}__startswith": path})
+    return query
+
+
+class ScopedQuerySet:
+    """Mixin for querysets of records that belong to a place.
+
+    Subclasses name the field holding the place path and the roles that grant visibility.
+    """
+
+    scope_path_field = "place_path"
+    scope_roles: Iterable[str] = tuple(Role)
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user, path_field=self.scope_path_field, roles=self.scope_roles))

@@ -1,0 +1,151 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.models import TimeStampedModel
+from meihao.core.roles import Role
+from meihao.core.scoping import ScopedQuerySet, scope_paths, scope_q
+
+
+class Level(models.TextChoices):
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+
+
+# National-style division codes: district 6 digits, street 9, community 12; a grid adds a
+# 3-digit sequence to its community's code (15).
+CODE_LENGTH = {Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12, Level.GRID: 15}
+PARENT_LEVEL = {
+    Level.STREET: Level.DISTRICT,
+    Level.COMMUNITY: Level.STREET,
+    Level.GRID: Level.COMMUNITY,
+}
+PATH_SEPARATOR = "/"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The user's subtrees, plus the ancestors of each so that breadcrumbs can be shown."""
+        if getattr(user, "is_superuser", False):
+            return self
+        ancestor_codes = {
+            code for path in scope_paths(user, tuple(Role)) for code in path.split("/") if code
+        }
+        return self.filter(scope_q(user, path_field="path") | models.Q(code__in=ancestor_codes))
+
+    def within(self, place: "Place"):
+        return self.filter(path__startswith=place.path)
+
+
+class PlacedQuerySet(ScopedQuerySet, models.QuerySet):
+    """Records that sit in one place (buildings, venues): visible within the user's subtrees."""
+
+
+class Place(TimeStampedModel):
+    """A node of the administrative tree: district → street → community → grid."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=15,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}(\d{3}){0,3}$", _("A code has 6, 9, 12 or 15 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Ancestors' codes and the own code, each followed by "/": a subtree is one prefix match.
+    path = models.CharField(_("path"), max_length=80, unique=True, editable=False)
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    centroid_lon = models.FloatField(_("centroid longitude"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [
+            models.Index(fields=["path"], name="place_path_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "path"], name="place_level_path_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR)
+
+    def ancestor_codes(self) -> list[str]:
+        return [code for code in self.path.split(PATH_SEPARATOR) if code][:-1]
+
+
+class Building(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=100)
+    place = models.ForeignKey(
+        Place,
+        verbose_name=_("grid or community"),
+        on_delete=models.PROTECT,
+        related_name="buildings",
+    )
+    place_path = models.CharField(max_length=80, editable=False, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+
+    objects = PlacedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place_path", "name"]
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+
+    def __str__(self):
+        return self.name
+
+
+class Venue(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SERVICE_CENTRE = "service_centre", _("Community service centre")
+        ACTIVITY_ROOM = "activity_room", _("Activity room")
+        SQUARE = "square", _("Square")
+        LIBRARY = "library", _("Reading room")
+        SPORTS = "sports", _("Sports ground")
+        COUNSELLING = "counselling", _("Counselling room")
+        PARTY = "party", _("Party service centre")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="venues"
+    )
+    place_path = models.CharField(max_length=80, editable=False, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+
+    objects = PlacedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place_path", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Copy the front-end files Meihao serves from node_modules (installed from the npm registry) into
+# the static vendor folder. Only what the pages load is copied, so collectstatic stays small.
+set -euo pipefail
+dest=${1:?destination folder}
+rm -rf "$dest"
+mkdir -p "$dest"/{bootstrap,bootstrap-icons,htmx,leaflet,echarts}
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
+cp -r node_modules/bootstrap-icons/font/fonts "$dest/bootstrap-icons/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$dest/leaflet/"
+cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
+cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
