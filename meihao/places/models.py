@@ -25,6 +25,11 @@ PARENT_LEVEL = {
 PATH_SEPARATOR = "/"
 
 
+def path_for(code: str, parent: "Place | None") -> str:
+    """The materialised path of a place with `code` under `parent`."""
+    return (parent.path if parent else "") + code + PATH_SEPARATOR
+
+
 class PlaceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's subtrees, plus the ancestors of each so that breadcrumbs can be shown."""

@@ -1,0 +1,205 @@
+"""Named personas and a small place tree for tests of every app.
+
+Two streets, each with one community of two grids:
+  street A (450403001) → community A (450403001001) → grids A1, A2
+  street B (450403002) → community B (450403002001) → grid B1
+Personas (as in healthchecks' alice/bob/charlie): grid_worker_a, grid_worker_b, community_staff_a,
+street_chief_a, department_staff (城管, a district department), district_admin, resident_a,
+resident_b, outsider (a log-in with no role).
+"""
+
+from dataclasses import dataclass
+
+from meihao.core.roles import Role
+from meihao.places.models import Level, Place, path_for
+
+PASSWORD = "Meihao-test-2024"  # noqa: S105 - test fixture
+
+
+def _square(lon: float, lat: float, size: float) -> dict:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def make_place(code: str, name: str, level: str, parent=None, boundary=None) -> Place:
+    centroid = {}
+    if boundary:
+        ring = boundary["coordinates"][0][:-1]
+        centroid = {
+            "centroid_lon": sum(p[0] for p in ring) / len(ring),
+            "centroid_lat": sum(p[1] for p in ring) / len(ring),
+        }
+    return Place.objects.create(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        path=path_for(code, parent),
+        boundary=boundary,
+        **centroid,
+    )
+
+
+@dataclass
+class Tree:
+    district: Place
+    street_a: Place
+    street_b: Place
+    community_a: Place
+    community_b: Place
+    grid_a1: Place
+    grid_a2: Place
+    grid_b1: Place
+
+
+def build_tree() -> Tree:
+    district = make_place("450403", "万秀区", Level.DISTRICT, None, _square(111.20, 23.40, 0.2))
+    street_a = make_place(
+        "450403001", "城东街道", Level.STREET, district, _square(111.20, 23.40, 0.1)
+    )
+    street_b = make_place(
+        "450403002", "城南街道", Level.STREET, district, _square(111.30, 23.40, 0.1)
+    )
+    community_a = make_place(
+        "450403001001", "骑楼社区", Level.COMMUNITY, street_a, _square(111.20, 23.40, 0.02)
+    )
+    community_b = make_place(
+        "450403002001", "河东社区", Level.COMMUNITY, street_b, _square(111.30, 23.40, 0.02)
+    )
+    # Grids A1 and A2 share the edge lon = 111.21.
+    grid_a1 = make_place(
+        "450403001001001",
+        "骑楼社区第1网格",
+        Level.GRID,
+        community_a,
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [111.20, 23.40],
+                    [111.21, 23.40],
+                    [111.21, 23.42],
+                    [111.20, 23.42],
+                    [111.20, 23.40],
+                ]
+            ],
+        },
+    )
+    grid_a2 = make_place(
+        "450403001001002",
+        "骑楼社区第2网格",
+        Level.GRID,
+        community_a,
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [111.21, 23.40],
+                    [111.22, 23.40],
+                    [111.22, 23.42],
+                    [111.21, 23.42],
+                    [111.21, 23.40],
+                ]
+            ],
+        },
+    )
+    grid_b1 = make_place(
+        "450403002001001", "河东社区第1网格", Level.GRID, community_b, _square(111.30, 23.40, 0.02)
+    )
+    return Tree(district, street_a, street_b, community_a, community_b, grid_a1, grid_a2, grid_b1)
+
+
+@dataclass
+class Personas:
+    tree: Tree
+    grid_worker_a: object
+    grid_worker_b: object
+    community_staff_a: object
+    street_chief_a: object
+    department_staff: object
+    district_admin: object
+    resident_a: object
+    resident_b: object
+    outsider: object
+    department: object
+
+    def all(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "grid_worker_a",
+                "grid_worker_b",
+                "community_staff_a",
+                "street_chief_a",
+                "department_staff",
+                "district_admin",
+                "resident_a",
+                "resident_b",
+                "outsider",
+            )
+        }
+
+
+def make_user(phone: str, name: str, *, home=None, roles=()):
+    """A log-in with a person record living in `home`, holding (role, place_or_org) pairs."""
+    from meihao.people.models import Organisation, Person, RoleAssignment, User
+
+    user = User.objects.create_user(phone, PASSWORD, name=name)
+    Person.objects.create(
+        user=user,
+        real_name=name,
+        phone=phone,
+        home_place=home,
+        home_place_path=home.path if home else "",
+    )
+    for role, scope in roles:
+        if isinstance(scope, Organisation):
+            RoleAssignment.objects.create(user=user, role=role, organisation=scope)
+        else:
+            RoleAssignment.objects.create(user=user, role=role, place=scope)
+    return user
+
+
+def build_personas() -> Personas:
+    from meihao.people.models import Organisation
+
+    tree = build_tree()
+    department = Organisation.objects.create(
+        name="万秀区城市管理局",
+        short_name="城管",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=tree.district,
+        place_path=tree.district.path,
+    )
+    return Personas(
+        tree=tree,
+        department=department,
+        grid_worker_a=make_user(
+            "13800000001", "网格员甲", home=tree.grid_a1, roles=[(Role.GRID_WORKER, tree.grid_a1)]
+        ),
+        grid_worker_b=make_user(
+            "13800000002", "网格员乙", home=tree.grid_b1, roles=[(Role.GRID_WORKER, tree.grid_b1)]
+        ),
+        community_staff_a=make_user(
+            "13800000003",
+            "社区干部甲",
+            home=tree.community_a,
+            roles=[(Role.COMMUNITY_STAFF, tree.community_a)],
+        ),
+        street_chief_a=make_user(
+            "13800000004", "街长甲", home=tree.street_a, roles=[(Role.STREET_CHIEF, tree.street_a)]
+        ),
+        department_staff=make_user(
+            "13800000005", "城管队员", home=None, roles=[(Role.DEPARTMENT_STAFF, department)]
+        ),
+        district_admin=make_user(
+            "13800000006", "区管理员", home=None, roles=[(Role.DISTRICT_ADMIN, tree.district)]
+        ),
+        resident_a=make_user(
+            "13800000007", "居民甲", home=tree.grid_a1, roles=[(Role.RESIDENT, tree.grid_a1)]
+        ),
+        resident_b=make_user(
+            "13800000008", "居民乙", home=tree.grid_b1, roles=[(Role.RESIDENT, tree.grid_b1)]
+        ),
+        outsider=make_user("13800000009", "外来者", home=None, roles=[]),
+    )

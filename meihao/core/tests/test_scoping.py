@@ -1,0 +1,30 @@
+from meihao.core.roles import PEOPLE_VIEWERS
+from meihao.core.scoping import covers, scope_paths
+from meihao.places.models import Place
+
+
+def test_street_chief_covers_street_subtree_only(personas):
+    chief = personas.street_chief_a
+    assert covers(chief, personas.tree.grid_a2.path, PEOPLE_VIEWERS)
+    assert not covers(chief, personas.tree.grid_b1.path, PEOPLE_VIEWERS)
+
+
+def test_scope_paths_keep_only_outermost_subtrees(personas):
+    from meihao.people.models import RoleAssignment
+
+    user = personas.grid_worker_a
+    RoleAssignment.objects.create(user=user, role="grid_worker", place=personas.tree.community_a)
+    assert scope_paths(user, {"grid_worker"}) == [personas.tree.community_a.path]
+
+
+def test_place_visibility_is_subtree_plus_ancestors(personas):
+    visible = set(Place.objects.visible_to(personas.grid_worker_a).values_list("code", flat=True))
+    assert visible == {"450403", "450403001", "450403001001", "450403001001001"}
+
+
+def test_user_without_roles_sees_no_place(personas):
+    assert not Place.objects.visible_to(personas.outsider).exists()
+
+
+def test_department_staff_sees_its_organisations_place_subtree(personas):
+    assert Place.objects.visible_to(personas.department_staff).count() == Place.objects.count()
