@@ -62,6 +62,7 @@ lint: venv  ## ruff, Django's checks and missing migrations
 	.venv/bin/ruff format --check .
 	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(MANAGE) check
 	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(MANAGE) makemigrations --check --dry-run
+	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(PY) scripts/check_messages.py
 
 format: venv  ## apply ruff's formatting and safe fixes
 	.venv/bin/ruff check --fix .

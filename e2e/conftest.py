@@ -1,0 +1,143 @@
+"""Browser tests: a real server on a fresh SQLite database with the demo district, driven by
+Playwright through Debian's chromium (no browser download). Screenshots land in e2e/artifacts/."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "e2e" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def server():
+    var_dir = Path(tempfile.mkdtemp(prefix="meihao-e2e-"))
+    env = {
+        **os.environ,
+        "MEIHAO_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.sqlite3'}",
+        "SECRET_KEY": "e2e-only-secret-key-0123456789abcdefghijklmnop",
+        "DEBUG": "true",
+    }
+    env.pop("REDIS_URL", None)
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "seed_demo", *os.environ.get("E2E_SEED_ARGS", "--scale 0.05").split())
+    accounts = json.loads(_manage(env, "demo_accounts", "--json"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError((var_dir / "server.log").read_text()) from None
+            time.sleep(0.3)
+    yield {"url": base_url, "accounts": accounts, "env": env, "var": var_dir}
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(viewport=PHONE, locale="zh-CN"):
+        context = browser.new_context(viewport=viewport, locale=locale, device_scale_factor=1)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page, server, role: str):
+    account = server["accounts"][role]
+    page.goto(server["url"] + "/accounts/login/")
+    page.fill("input[name=username]", account["username"])
+    page.fill("input[name=password]", account["password"])
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+    return account
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )

@@ -1,0 +1,34 @@
+import pytest
+
+from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, shot
+from meihao.core.roles import Role
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_demo_role_logs_in_to_a_chinese_home_page_on_a_phone(server, new_page, role):
+    page = new_page(PHONE)
+    account = log_in(page, server, role)
+    assert page.url.rstrip("/").endswith(account["home"].rstrip("/")), page.url
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "我的工作" in page.content()
+    assert horizontal_overflow(page) <= 0, "phone viewport scrolls sideways"
+    shot(page, f"home-{role}-phone")
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "community_staff", "district_admin"])
+def test_staff_home_on_a_desktop(server, new_page, role):
+    page = new_page(DESKTOP)
+    log_in(page, server, role)
+    assert "我的工作" in page.content()
+    shot(page, f"home-{role}-desktop")
+
+
+def test_wrong_password_is_refused_in_chinese(server, new_page):
+    page = new_page(PHONE)
+    page.goto(server["url"] + "/accounts/login/")
+    page.fill("input[name=username]", server["accounts"]["resident"]["username"])
+    page.fill("input[name=password]", "not-the-password")
+    page.click("form [type=submit]")
+    assert "/accounts/login/" in page.url
+    assert "密码" in page.content()
+    shot(page, "login-refused-phone")
