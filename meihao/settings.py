@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "meihao.places",
     "meihao.people",
     "meihao.web",
+    "meihao.cases",
 ]
 
 MIDDLEWARE = [
