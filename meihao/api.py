@@ -1,12 +1,39 @@
-"""The JSON API at /api/v1/: one NinjaAPI mounting every app's router."""
+"""The JSON API at /api/v1/: one NinjaAPI mounting every app's router.
+
+Authentication (every endpoint, unless it opts out with `auth=None`):
+- a browser session (the same log-in as the pages; unsafe methods need the CSRF token in the
+  `X-CSRFToken` header), or
+- a personal API token: `Authorization: Bearer mh_…`. Tokens are created and revoked on the
+  profile page (/people/me/); only their SHA-256 is stored and the token is shown once.
+Without either, the answer is 401.
+
+Errors are JSON `{"code": "...", "message": "..."}`, the message in the user's language
+(Accept-Language or the language cookie; Simplified Chinese by default):
+- 401 `unauthenticated`; 403 `forbidden`; 404 `not_found` — also for objects outside the
+  user's scope, which are indistinguishable from missing ones;
+- 400 a domain error's code (e.g. `validation_failed`, `duplicate_id_number`) with `field`;
+- 422 `invalid_input` with `errors` listing the bad parameters.
+
+Lists take `limit` (1–100, default 20) and `offset` and answer `{"items": [...], "count": N}`.
+
+People (meihao.people.api):
+- GET /me — the user: name, masked mobile number, roles with their scopes, abilities.
+- GET /people?q=&limit=&offset= — people the user may see (people viewers only, else 404);
+  `q` is part of a name, a mobile number or its last four digits, or an ID-card number.
+- GET /people/{id} — one person, personal data masked; 404 when out of scope.
+
+The OpenAPI schema is at /api/v1/openapi.json and interactive docs at /api/v1/docs.
+"""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
 
 from meihao.core.errors import DomainError, NotFound
 from meihao.people.api import router as people_router
+from meihao.people.auth import ApiTokenAuth
 from meihao.places.api import router as places_router
 
 api = NinjaAPI(
@@ -15,6 +42,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # A bearer token first (apps), then the browser session (CSRF-checked for unsafe methods).
+    auth=[ApiTokenAuth(), django_auth],
 )
 
 

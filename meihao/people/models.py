@@ -3,13 +3,14 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core import pii
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import ORGANISATION_ROLES, PEOPLE_VIEWERS, Role
-from meihao.core.scoping import scope_q
+from meihao.core.roles import ORGANISATION_ROLES, PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
+from meihao.core.scoping import covers, scope_q
 from meihao.places.models import PlacedQuerySet
 
 mobile_validator = RegexValidator(
@@ -136,6 +137,16 @@ class Person(TimeStampedModel):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["real_name"], name="person_name_idx"),
+            # Staff search by the last four digits of a mobile number (尾号).
+            models.Index(Right("phone", 4), name="person_phone_tail_idx"),
+        ]
+        constraints = [
+            # One person per ID-card number; blank means "not recorded".
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="person_id_number_unique",
+            ),
         ]
 
     def __str__(self):
@@ -144,6 +155,25 @@ class Person(TimeStampedModel):
     @property
     def phone_masked(self) -> str:
         return pii.mask_phone(self.phone) if self.phone else ""
+
+    def abilities(self, user) -> dict[str, bool]:
+        """What `user` may do with this record; costs no query once the user's scopes are loaded.
+
+        `view` matches `Person.objects.visible_to(user)` exactly. Revealing the ID number is for
+        people editors of the home place (audited) and for the person themselves.
+        """
+        own = self.user_id is not None and self.user_id == getattr(user, "pk", None)
+        path = self.home_place_path
+        viewer = bool(path) and covers(user, path, PEOPLE_VIEWERS)
+        editor = bool(path) and covers(user, path, PEOPLE_EDITORS)
+        if getattr(user, "is_superuser", False):
+            viewer = editor = True
+        return {
+            "view": own or viewer,
+            "edit": editor,
+            "reveal_id_number": bool(self.id_number_encrypted) and (editor or own),
+            "export": viewer,
+        }
 
     def id_number_plain(self) -> str:
         """Decrypt the ID number. Callers go through people.services so the read is audited."""

@@ -1,0 +1,90 @@
+"""Reads about people, always through `Person.objects.visible_to(user)`."""
+
+import re
+
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Right
+
+from meihao.core import idcard, pii
+from meihao.core.errors import NotFound
+from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS
+from meihao.core.scoping import has_role
+from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
+
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+_MOBILE = re.compile(r"^1\d{10}$")
+_PHONE_TAIL = re.compile(r"^\d{4}$")
+
+
+def people_abilities(user) -> dict[str, bool]:
+    """What the user may do with the resident list as a whole (menu, buttons, pages)."""
+    superuser = getattr(user, "is_superuser", False)
+    viewer = superuser or has_role(user, PEOPLE_VIEWERS)
+    return {
+        "list": viewer,
+        "export": viewer,
+        "import": superuser or has_role(user, PEOPLE_EDITORS),
+    }
+
+
+def person_list(user, q: str = "") -> QuerySet[Person]:
+    """The people the user may see, optionally searched.
+
+    `q` is an ID-card number (exact, through the keyed hash), a mobile number (exact) or its
+    last four digits (尾号), or else part of a name.
+    """
+    people = Person.objects.visible_to(user).select_related("home_place").prefetch_related("tags")
+    q = (q or "").strip()
+    if not q:
+        return people
+    if _ID_NUMBER.match(q):
+        return people.filter(id_number_hash=pii.search_hash(idcard.normalise(q)))
+    if _MOBILE.match(q):
+        return people.filter(phone=q)
+    if _PHONE_TAIL.match(q):
+        # Same expression as the functional index person_phone_tail_idx.
+        return people.alias(phone_tail=Right("phone", 4)).filter(phone_tail=q)
+    return people.filter(real_name__icontains=q)
+
+
+def person_get(user, pk) -> Person:
+    """One person the user may see, with what the detail page shows; otherwise NotFound."""
+    try:
+        return (
+            Person.objects.visible_to(user)
+            .select_related("home_place", "building", "user")
+            .prefetch_related(
+                "tags",
+                Prefetch(
+                    "team_memberships",
+                    queryset=TeamMember.objects.select_related("team", "team__place"),
+                ),
+                Prefetch(
+                    "user__role_assignments",
+                    queryset=RoleAssignment.objects.select_related("place", "organisation"),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def own_person(user) -> Person | None:
+    """The user's own person record, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Person.objects.filter(user=user)
+        .select_related("home_place")
+        .prefetch_related("tags")
+        .first()
+    )
+
+
+def role_assignments_of(user) -> QuerySet[RoleAssignment]:
+    return user.role_assignments.select_related("place", "organisation", "organisation__place")
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
