@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "meihao.people",
     "meihao.web",
     "meihao.cases",
+    "meihao.demo",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "meihao.web.context.navigation",
             ],
         },
     },

@@ -1,0 +1,39 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class PhoneLoginForm(AuthenticationForm):
+    """Log in with a mainland mobile number and a password."""
+
+    username = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "inputmode": "tel",
+                "class": "form-control form-control-lg",
+                "placeholder": _("11-digit mobile number"),
+            }
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control form-control-lg"}
+        ),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The mobile number or the password is wrong. Please check them and try again."
+        ),
+        "inactive": _("This account has been disabled. Please contact your community office."),
+    }
+
+    def clean_username(self):
+        # Phones are often pasted with spaces or dashes ("138 0000 0001").
+        return "".join(ch for ch in self.cleaned_data["username"] if ch.isdigit())

@@ -1,0 +1,152 @@
+"""The "我的工作" page: for each role the user holds, where it applies and what it can do now."""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
+from meihao.core.scoping import Scope, scopes_of
+
+ROLE_ICONS = {
+    Role.RESIDENT: "house-heart",
+    Role.GRID_WORKER: "grid-3x3-gap",
+    Role.COMMUNITY_STAFF: "people",
+    Role.STREET_CHIEF: "signpost-split",
+    Role.DEPARTMENT_STAFF: "building-gear",
+    Role.DISTRICT_ADMIN: "diagram-3",
+    Role.VOLUNTEER: "heart",
+    Role.PARTY_MEMBER: "flag",
+    Role.LEGAL_ADVISOR: "bank",
+    Role.POLICE_OFFICER: "shield-check",
+    Role.MERCHANT_STAFF: "shop",
+    Role.CARE_PROVIDER: "bandaid",
+}
+
+# Card titles. The same words as core.roles.Role's labels, kept here because they are this
+# page's headings (and translated in web's own catalogue).
+ROLE_TITLES = {
+    Role.RESIDENT: _("Resident"),
+    Role.GRID_WORKER: _("Grid worker"),
+    Role.COMMUNITY_STAFF: _("Community staff"),
+    Role.STREET_CHIEF: _("Street chief"),
+    Role.DEPARTMENT_STAFF: _("Department staff"),
+    Role.DISTRICT_ADMIN: _("District administrator"),
+    Role.VOLUNTEER: _("Volunteer"),
+    Role.PARTY_MEMBER: _("Party member"),
+    Role.LEGAL_ADVISOR: _("Legal advisor"),
+    Role.POLICE_OFFICER: _("Community police officer"),
+    Role.MERCHANT_STAFF: _("Merchant staff"),
+    Role.CARE_PROVIDER: _("Care provider"),
+}
+
+# What each role does here, in the words of the product brief.
+ROLE_DUTIES = {
+    Role.RESIDENT: _(
+        "Report problems, order micro-wishes, apply for certificates, book care and join "
+        "activities."
+    ),
+    Role.GRID_WORKER: _("Patrol your grid every day, photograph problems and follow them up."),
+    Role.COMMUNITY_STAFF: _(
+        "Triage reports, dispatch micro-wishes, review applications and run activities."
+    ),
+    Role.STREET_CHIEF: _(
+        "Accept and dispatch grid reports, respond within 24 hours and oversee the street."
+    ),
+    Role.DEPARTMENT_STAFF: _("Handle dispatched cases and report back with photos."),
+    Role.DISTRICT_ADMIN: _("Look after the district's places, people and configuration."),
+    Role.VOLUNTEER: _("Sign up for service, check in, log your hours and earn points."),
+    Role.PARTY_MEMBER: _(
+        "Claim service posts and micro-wishes in the community you registered with."
+    ),
+    Role.LEGAL_ADVISOR: _(
+        "Give consultations, mediate disputes and hold legal-education sessions."
+    ),
+    Role.POLICE_OFFICER: _("Receive tips and hazards from residents and act on them."),
+    Role.MERCHANT_STAFF: _("Accept point redemptions and provide services to residents."),
+    Role.CARE_PROVIDER: _("Provide home-care services to elders."),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    icon: str
+
+
+@dataclass
+class Card:
+    role: str
+    role_label: str
+    scope_name: str
+    duty: str
+    icon: str
+    links: list[Link] = field(default_factory=list)
+
+
+def _link(label, url_name: str, icon: str) -> Link | None:
+    # Pages of apps that are not installed yet are simply not offered.
+    try:
+        return Link(label=label, url=reverse(url_name), icon=icon)
+    except NoReverseMatch:
+        return None
+
+
+def _links_for(role: str) -> list[Link]:
+    candidates = [_link(_("Browse places"), "places:browser", "map")]
+    if role in PEOPLE_VIEWERS:
+        candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
+    if role in PEOPLE_EDITORS:
+        candidates.append(_link(_("Import residents"), "people:import", "file-earmark-arrow-up"))
+    return [link for link in candidates if link]
+
+
+def _scope_names(scopes: tuple[Scope, ...]) -> tuple[dict, dict]:
+    """Names of the places and organisations the scopes point at: two queries at most."""
+    from meihao.people.models import Organisation
+    from meihao.places.models import Place
+
+    org_ids = {s.organisation_id for s in scopes if s.organisation_id}
+    codes = {s.place_path.rstrip("/").rsplit("/", 1)[-1] for s in scopes if not s.organisation_id}
+    places = dict(Place.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    orgs = (
+        dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+        if org_ids
+        else {}
+    )
+    return places, orgs
+
+
+def work_cards(user) -> list[Card]:
+    """One card per role assignment, in the order of core.roles.Role, then by scope."""
+    scopes = scopes_of(user)
+    places, orgs = _scope_names(scopes)
+    order = {role: index for index, role in enumerate(Role.values)}
+    cards = []
+    for scope in sorted(scopes, key=lambda s: (order.get(s.role, 99), s.place_path)):
+        if scope.organisation_id:
+            scope_name = orgs.get(scope.organisation_id, "")
+        else:
+            scope_name = places.get(scope.place_path.rstrip("/").rsplit("/", 1)[-1], "")
+        cards.append(
+            Card(
+                role=scope.role,
+                role_label=ROLE_TITLES.get(scope.role, scope.role),
+                scope_name=scope_name,
+                duty=ROLE_DUTIES.get(scope.role, ""),
+                icon=ROLE_ICONS.get(scope.role, "person-badge"),
+                links=_links_for(scope.role),
+            )
+        )
+    return cards
+
+
+def account_links(user) -> list[Link]:
+    links = [
+        _link(_("My profile"), "people:profile", "person-vcard"),
+        _link(_("Change password"), "password_change", "key"),
+    ]
+    if user.is_staff:
+        links.append(_link(_("Configuration"), "admin:index", "gear"))
+    return [link for link in links if link]
