@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import Role
-from meihao.core.scoping import ScopedQuerySet, scope_paths, scope_q
+from meihao.core.roles import PEOPLE_VIEWERS, PLACE_EDITORS, Role
+from meihao.core.scoping import ScopedQuerySet, covers, scope_paths, scope_q
 
 
 class Level(models.TextChoices):
@@ -94,6 +94,29 @@ class Place(TimeStampedModel):
 
     def ancestor_codes(self) -> list[str]:
         return [code for code in self.path.split(PATH_SEPARATOR) if code][:-1]
+
+    @property
+    def parent_code(self) -> str | None:
+        """The parent's code, read from the path: no query, unlike `parent.code`."""
+        codes = self.ancestor_codes()
+        return codes[-1] if codes else None
+
+    def abilities(self, user) -> dict[str, bool]:
+        """What `user` may do with this place, decided from the user's scopes alone (no query
+        beyond loading them once per request). Mirrors `PlaceQuerySet.visible_to`: a place is
+        viewable inside one of the user's subtrees or as an ancestor of one (breadcrumbs)."""
+        if getattr(user, "is_superuser", False):
+            view = True
+        else:
+            view = any(
+                self.path.startswith(path) or path.startswith(self.path)
+                for path in scope_paths(user, tuple(Role))
+            )
+        return {
+            "view": view,
+            "edit": view and covers(user, self.path, PLACE_EDITORS),
+            "view_people": view and covers(user, self.path, PEOPLE_VIEWERS),
+        }
 
 
 class Building(TimeStampedModel):

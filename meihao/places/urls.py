@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from meihao.places import views
 
 app_name = "places"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browser, name="browser"),
+    path("<str:code>/", views.detail, name="detail"),
+]

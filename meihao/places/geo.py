@@ -1,0 +1,189 @@
+"""Grid polygons: parsing GeoJSON boundaries and finding the grid that contains a point.
+
+Coordinates are WGS-84 longitude/latitude, as GeoJSON orders them ([lon, lat]). Areas and
+centroids are computed in degrees, which is accurate enough for districts a few kilometres wide.
+
+`locate` answers from a shapely STRtree kept per process. Before each lookup it reads a cheap
+version token: a value in the Django cache that the boundary-changing services replace after
+commit (shared between processes when the cache is Redis) together with the number of grids,
+the number with a boundary, the highest id and the latest `updated_at` (read from the database,
+so a process with a local cache, or a change written around the services, is still noticed).
+"""
+
+import json
+import math
+import threading
+import uuid
+from dataclasses import dataclass
+
+import shapely
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from meihao.core.errors import ValidationFailed
+from meihao.places.models import Level, Place
+
+BOUNDARY_VERSION_KEY = "places:grid-boundaries:version"
+BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
+
+
+def validate_point(lat, lon) -> tuple[float, float]:
+    """(lat, lon) as floats inside the WGS-84 ranges, or ValidationFailed."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("Latitude and longitude must be numbers."), code="invalid_point"
+        ) from None
+    if not (math.isfinite(lat) and -90 <= lat <= 90):
+        raise ValidationFailed(
+            _("Latitude must be between -90 and 90."), code="invalid_point", field="lat"
+        )
+    if not (math.isfinite(lon) and -180 <= lon <= 180):
+        raise ValidationFailed(
+            _("Longitude must be between -180 and 180."), code="invalid_point", field="lon"
+        )
+    return lat, lon
+
+
+def parse_boundary(boundary) -> BaseGeometry:
+    """A valid, non-empty polygon from a GeoJSON Polygon or MultiPolygon (dict or JSON text)."""
+    if isinstance(boundary, str):
+        try:
+            boundary = json.loads(boundary)
+        except ValueError:
+            raise ValidationFailed(
+                _("The boundary is not valid JSON."), code="invalid_boundary", field="boundary"
+            ) from None
+    if not isinstance(boundary, dict) or boundary.get("type") not in BOUNDARY_TYPES:
+        raise ValidationFailed(
+            _("The boundary must be a GeoJSON Polygon or MultiPolygon."),
+            code="invalid_boundary",
+            field="boundary",
+        )
+    try:
+        geometry = shape(boundary)
+    except Exception:  # shapely raises several types for malformed coordinates
+        raise ValidationFailed(
+            _("The boundary's coordinates are malformed."),
+            code="invalid_boundary",
+            field="boundary",
+        ) from None
+    if geometry.is_empty:
+        raise ValidationFailed(
+            _("The boundary encloses no area."), code="invalid_boundary", field="boundary"
+        )
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValidationFailed(
+            _("The boundary lies outside the range of longitude and latitude."),
+            code="invalid_boundary",
+            field="boundary",
+        )
+    if not geometry.is_valid:
+        raise ValidationFailed(
+            _("The boundary is not a valid polygon (for example, it crosses itself)."),
+            code="invalid_boundary",
+            field="boundary",
+        )
+    if geometry.area <= 0:
+        raise ValidationFailed(
+            _("The boundary encloses no area."), code="invalid_boundary", field="boundary"
+        )
+    return geometry
+
+
+def to_geojson(geometry: BaseGeometry) -> dict:
+    """Plain JSON (lists, not tuples) for storing in a JSONField."""
+    return json.loads(shapely.to_geojson(geometry))
+
+
+def centroid_of(geometry: BaseGeometry) -> tuple[float, float]:
+    """(lat, lon) of the polygon's centroid."""
+    point = geometry.centroid
+    return point.y, point.x
+
+
+def boundaries_changed() -> None:
+    """Tell every process that grid boundaries changed. Call after commit."""
+    cache.set(BOUNDARY_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+@dataclass(frozen=True)
+class _GridIndex:
+    version: tuple
+    tree: shapely.STRtree | None
+    place_ids: tuple[int, ...]  # in code order, so the lowest index is the lowest code
+
+
+_index: _GridIndex | None = None
+_index_lock = threading.Lock()
+
+
+def _current_version() -> tuple:
+    stats = Place.objects.filter(level=Level.GRID).aggregate(
+        count=Count("pk"),
+        shaped=Count("pk", filter=Q(boundary__isnull=False)),
+        last_id=Max("pk"),
+        last_change=Max("updated_at"),
+    )
+    return (
+        cache.get(BOUNDARY_VERSION_KEY),
+        stats["count"],
+        stats["shaped"],
+        stats["last_id"],
+        stats["last_change"],
+    )
+
+
+def _build_index(version: tuple) -> _GridIndex:
+    geometries, place_ids = [], []
+    rows = (
+        Place.objects.filter(level=Level.GRID, boundary__isnull=False)
+        .order_by("code")
+        .values_list("pk", "boundary")
+    )
+    for pk, boundary in rows:
+        try:
+            geometry = parse_boundary(boundary)
+        except ValidationFailed:
+            continue  # a broken boundary (written around the services) cannot contain points
+        geometries.append(geometry)
+        place_ids.append(pk)
+    tree = shapely.STRtree(geometries) if geometries else None
+    return _GridIndex(version=version, tree=tree, place_ids=tuple(place_ids))
+
+
+def _grid_index() -> _GridIndex:
+    global _index
+    version = _current_version()
+    index = _index
+    if index is None or index.version != version:
+        with _index_lock:
+            if _index is None or _index.version != version:
+                _index = _build_index(version)
+            index = _index
+    return index
+
+
+def locate_grid_id(lat, lon) -> int | None:
+    """The id of the grid whose polygon covers the point; on a shared edge, the lowest code."""
+    lat, lon = validate_point(lat, lon)
+    index = _grid_index()
+    if index.tree is None:
+        return None
+    hits = index.tree.query(Point(lon, lat), predicate="covered_by")
+    if len(hits) == 0:
+        return None
+    return index.place_ids[int(hits.min())]
+
+
+def locate(lat, lon) -> Place | None:
+    """The grid containing the point (not scoped: callers scope through selectors)."""
+    grid_id = locate_grid_id(lat, lon)
+    if grid_id is None:
+        return None
+    return Place.objects.filter(pk=grid_id).first()
