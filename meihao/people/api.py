@@ -1,7 +1,7 @@
 """People endpoints, mounted at /api/v1/. Parse, call a selector, serialise: no logic here."""
 
 from ninja import Query, Router, Schema
-from ninja.params import Field
+from pydantic import Field
 
 from meihao.core import pii
 from meihao.core.errors import NotFound

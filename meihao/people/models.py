@@ -61,6 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.name
 
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(self.phone)
+
     def get_short_name(self):
         return self.name
 

@@ -447,6 +447,14 @@ def _require_role_grantor(actor, *, role: str, path: str) -> None:
         raise PermissionDenied(_("You may not give this role for this place."))
 
 
+def check_role_assign(
+    *, actor, user: User, role: str, place: Place | None, organisation: Organisation | None
+) -> None:
+    """Raise unless `actor` may give `user` this role with this scope (used by forms too)."""
+    path = _scope_path(role=role, place=place, organisation=organisation)
+    _require_role_grantor(actor, role=role, path=path)
+
+
 @transaction.atomic
 def role_assign(
     *,
@@ -457,8 +465,7 @@ def role_assign(
     organisation: Organisation | None = None,
 ) -> RoleAssignment:
     """Give `user` a role on a place (and its subtree) or in an organisation."""
-    path = _scope_path(role=role, place=place, organisation=organisation)
-    _require_role_grantor(actor, role=role, path=path)
+    check_role_assign(actor=actor, user=user, role=role, place=place, organisation=organisation)
     existing = RoleAssignment.objects.filter(
         user=user, role=role, place=place, organisation=organisation
     )

@@ -1,0 +1,173 @@
+"""Resident pages: parse, call a selector or service, render. One view serves page and fragment."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.people import excel, selectors, services
+from meihao.people.forms import ApiTokenForm, ImportForm
+from meihao.people.models import ApiToken
+
+PAGE_SIZE = 25
+
+
+def _requires(ability: str):
+    """Pages for a list-wide ability: anyone without it gets the same 404 as a wrong address."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not selectors.people_abilities(request.user)[ability]:
+                raise Http404()
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@_requires("list")
+def person_list(request):
+    q = request.GET.get("q", "").strip()[:50]
+    people = selectors.person_list(request.user, q)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "abilities": selectors.people_abilities(request.user),
+    }
+    if request.htmx and request.htmx.target == "people-results":
+        return render(request, "people/_list_results.html", context)
+    return render(request, "people/list.html", context)
+
+
+@_requires("export")
+def person_export(request):
+    q = request.GET.get("q", "").strip()[:50]
+    people = selectors.person_list(request.user, q)
+    response = HttpResponse(excel.export_people(people), content_type=excel.XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def person_detail(request, person_id: int):
+    try:
+        person = selectors.person_get(request.user, person_id)
+    except NotFound:
+        raise Http404() from None
+    roles = list(person.user.role_assignments.all()) if person.user_id else []
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "abilities": person.abilities(request.user),
+            "list_abilities": selectors.people_abilities(request.user),
+            "roles": roles,
+        },
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def reveal_id_number(request, person_id: int):
+    try:
+        person = selectors.person_get(request.user, person_id)
+        number = services.person_reveal_id_number(actor=request.user, person=person)
+    except NotFound:
+        raise Http404() from None
+    except PermissionDenied:
+        # Seen but not allowed: the button is not offered, so this is a hand-made request.
+        raise Http404() from None
+    return render(request, "people/_id_number.html", {"person": person, "number": number})
+
+
+@_requires("import")
+def person_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "row_errors": [], "error": None}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = excel.read_import_file(form.cleaned_data["file"])
+            people = services.person_import(actor=request.user, rows=rows)
+        except services.ImportRejected as exc:
+            context["error"] = exc.message
+            context["row_errors"] = exc.row_errors
+        except ValidationFailed as exc:
+            context["error"] = exc.message
+        else:
+            messages.success(request, _("%(count)d people were imported.") % {"count": len(people)})
+            return redirect("people:list")
+    status = 400 if context["error"] or form.errors else 200
+    return render(request, "people/import.html", context, status=status)
+
+
+@_requires("import")
+def import_template(request):
+    response = HttpResponse(excel.import_template(), content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="people-import-template.xlsx"'
+    return response
+
+
+def _profile_context(request, **extra) -> dict:
+    return {
+        "person": selectors.own_person(request.user),
+        "roles": selectors.role_assignments_of(request.user),
+        "tokens": selectors.api_tokens_of(request.user),
+        "abilities": selectors.people_abilities(request.user),
+        "token_form": ApiTokenForm(),
+        "new_token": None,
+        **extra,
+    }
+
+
+@never_cache
+@login_required
+def profile(request):
+    return render(request, "people/profile.html", _profile_context(request))
+
+
+@never_cache
+@require_POST
+@login_required
+def token_create(request):
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, plaintext = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationFailed as exc:
+            form.add_error("name", exc.message)
+        else:
+            # Shown in this response only: the plaintext is not stored anywhere.
+            return render(
+                request,
+                "people/profile.html",
+                _profile_context(request, new_token=plaintext, new_token_name=token.name),
+            )
+    return render(
+        request, "people/profile.html", _profile_context(request, token_form=form), status=400
+    )
+
+
+@require_POST
+@login_required
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("people:profile")
