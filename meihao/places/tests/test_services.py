@@ -84,7 +84,9 @@ def test_district_create_needs_no_parent(db):
         ("450403001001003", "block", "community_a", "level"),  # unknown level
     ],
 )
-def test_place_create_refuses_bad_codes_and_parents(personas, admin, code, level, parent_attr, field):
+def test_place_create_refuses_bad_codes_and_parents(
+    personas, admin, code, level, parent_attr, field
+):
     parent = getattr(personas.tree, parent_attr) if parent_attr else None
     before = _snapshot()
     with pytest.raises(ValidationFailed) as caught:
