@@ -2,13 +2,17 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: `\d` would also accept full-width and other Unicode digits, which int() reads but
+# which hash differently, letting one number be registered twice.
+_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def check_digit(first17: str) -> str:
@@ -18,7 +22,8 @@ def check_digit(first17: str) -> str:
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().upper()
+    """Trim, upper-case the X, fold full-width characters (４５０４…Ｘ from a Chinese IME)."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def birth_date_of(number: str) -> datetime.date:
@@ -39,7 +44,9 @@ def validate_id_number(value: str, *, birth_date: datetime.date | None = None) -
         raise ValidationError(
             _("The ID-card number contains an impossible birth date."), code="id_birth_date"
         ) from None
-    if born.year < 1900 or born > datetime.date.today():  # noqa: DTZ011 - a calendar date
+    # "Today" in the project's time zone (Asia/Shanghai), not the server's: a baby born this
+    # morning in Wuzhou must not be in the future for a server running on UTC.
+    if born.year < 1900 or born > timezone.localdate():
         raise ValidationError(
             _("The ID-card number contains an impossible birth date."), code="id_birth_date"
         )

@@ -14,7 +14,7 @@ from meihao.core.scoping import covers, scope_q
 from meihao.places.models import PlacedQuerySet
 
 mobile_validator = RegexValidator(
-    r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 1.")
+    r"^1[3-9][0-9]{9}$", _("Enter a mainland mobile number: 11 digits starting with 1.")
 )
 
 

@@ -6,6 +6,7 @@ field, so that an import can report each bad cell and a form each bad input at o
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -34,7 +35,7 @@ FIELD_LABELS = {
 
 def normalise_phone(value: str | None) -> str:
     """Drop spaces, dashes and a +86 country prefix: people paste numbers in many shapes."""
-    phone = re.sub(r"[\s\-]", "", value or "")
+    phone = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or ""))
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("86") and len(phone) == 13:
