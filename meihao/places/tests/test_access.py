@@ -214,3 +214,12 @@ def test_abilities_in_api_match_the_model(personas, client):
     assert body["abilities"] == {"view": True, "edit": False, "view_people": True}
     body = client.get("/api/v1/places/450403").json()
     assert body["abilities"] == {"view": True, "edit": False, "view_people": False}
+
+
+def test_pages_and_errors_speak_chinese_by_default(personas, client):
+    client.force_login(personas.community_staff_a)
+    html = client.get(reverse("places:detail", args=[personas.tree.community_a.code])).content
+    html = html.decode()
+    assert "下级地点" in html
+    assert "名居民" in html
+    assert ">网格<" in html
