@@ -1,0 +1,527 @@
+"""The case engine's tables: case types and their class trees, cases, their timeline, SLA data.
+
+Every kind of request (grid reports, police tips, petitions, micro-wishes, care orders, egov
+applications, ...) is a `Case` of some `CaseType`; the workflow (`cases.workflow`) and the SLA
+clocks (`cases.sla`) are the same for all of them.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.models import TimeStampedModel
+from meihao.core.roles import Role
+from meihao.core.scoping import scope_q, scopes_of
+from meihao.places.models import PATH_SEPARATOR
+
+
+class SlaUnit(models.TextChoices):
+    WORK_HOURS = "work_hours", _("working hours")
+    WORK_DAYS = "work_days", _("working days")
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
+
+
+class SlaState(models.TextChoices):
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Due soon")
+    RED = "red", _("Overdue")
+
+
+class CaseType(TimeStampedModel):
+    """What kind of request a case is: who may file it, its form, routing, SLA. Data, not code."""
+
+    class DispatchMode(models.TextChoices):
+        ASSIGN = "assign", _("Assigned by a dispatcher")
+        CLAIM = "claim", _("Claimed from a pool")
+        AUTO = "auto", _("Routed automatically")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public (anonymised)")
+        PRIVATE = "private", _("Private to the roles involved")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    # Case numbers are prefix + YYYYMMDD + sequence, e.g. WG202405200001 (网格).
+    number_prefix = models.CharField(_("number prefix"), max_length=4, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    # Role codes (core.roles.Role) whose holders may file this type; `public_may_submit` opens it
+    # to every signed-in user and to anonymous reporters through public channels.
+    submit_roles = models.JSONField(_("roles that may submit"), default=list, blank=True)
+    public_may_submit = models.BooleanField(_("the public may submit"), default=False)
+    # A JSON-schema subset (see cases.formschema) for the type's extra form fields.
+    form_schema = models.JSONField(_("form fields (JSON schema)"), default=dict, blank=True)
+    dispatch_mode = models.CharField(
+        _("dispatch mode"), max_length=8, choices=DispatchMode.choices, default=DispatchMode.ASSIGN
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    # Response clock: accept and dispatch within this limit of the submission.
+    response_limit = models.PositiveIntegerField(_("respond within"), default=24)
+    response_unit = models.CharField(
+        _("response limit unit"), max_length=12, choices=SlaUnit.choices, default=SlaUnit.HOURS
+    )
+    # Handling clock for cases without a class (or a class without its own limit).
+    handling_limit = models.PositiveIntegerField(_("resolve within"), default=5)
+    handling_unit = models.CharField(
+        _("handling limit unit"), max_length=12, choices=SlaUnit.choices, default=SlaUnit.WORK_DAYS
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("case type")
+        verbose_name_plural = _("case types")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name_zh
+
+    def clean(self):
+        from meihao.cases.formschema import check_schema, check_submit_roles
+        from meihao.core.errors import ValidationFailed
+
+        try:
+            check_schema(self.form_schema)
+            check_submit_roles(self.submit_roles)
+        except ValidationFailed as exc:
+            raise ValidationError({exc.field: exc.message}) from exc
+
+
+class CaseCategory(models.Model):
+    """A major class (2-digit code, no parent) or minor class (4 digits) of a case type.
+
+    Follows the digital-city-management split into events (事件) and components (部件); minor
+    classes carry the default handling department and the handling time limit.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Event")
+        COMPONENT = "component", _("Component")
+
+    case_type = models.ForeignKey(
+        CaseType, verbose_name=_("case type"), on_delete=models.CASCADE, related_name="categories"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("major class"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.EVENT)
+    code = models.CharField(_("code"), max_length=4)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    # Other words people use for it, for the picker's search (车辆乱停, 陈年垃圾, ...).
+    keywords = models.CharField(_("search keywords"), max_length=200, blank=True)
+    # Matches people.Organisation.short_name (城管, 环卫, 交警, ...), for routing suggestions.
+    department = models.CharField(_("default department"), max_length=20, blank=True)
+    time_limit = models.PositiveIntegerField(_("time limit"), null=True, blank=True)
+    time_unit = models.CharField(
+        _("time limit unit"), max_length=12, choices=SlaUnit.choices, blank=True
+    )
+    duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=50)
+    example = models.CharField(_("typical report"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["case_type", "code"]
+        verbose_name = _("case class")
+        verbose_name_plural = _("case classes")
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "code"], name="case_category_code_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(parent__isnull=True, code__regex=r"^\d{2}$")
+                    | Q(parent__isnull=False, code__regex=r"^\d{4}$")
+                ),
+                name="case_category_code_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name_zh
+
+    @property
+    def is_minor(self) -> bool:
+        return self.parent_id is not None
+
+
+class Holiday(models.Model):
+    """A day that breaks the weekly pattern: a public holiday off, or a make-up workday (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("make-up workday"),
+        default=False,
+        help_text=_("Tick for a weekend day that is worked (调休); leave empty for a day off."),
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class CaseCounter(models.Model):
+    """The last sequence number handed out per case type per day (Asia/Shanghai date)."""
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "day"], name="case_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.case_type_id} {self.day} {self.last}"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPORTED_BACK = "reported_back", _("Reported back")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    RETURNED = "returned", _("Returned to dispatcher")
+    PARKED = "parked", _("Parked")
+    VOID = "void", _("Void")
+
+
+# Roles that see every case in the places they cover (department staff see by assignment).
+PLACE_CASE_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN}
+)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Cases in the user's places, assigned to their organisation or to them, or their own.
+
+        Own: filed by the user, or followed (a reporter of a merged duplicate, or "me too").
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        query = scope_q(user, path_field="place_path", roles=PLACE_CASE_ROLES)
+        organisations = [
+            s.organisation_id
+            for s in scopes_of(user)
+            if s.role == Role.DEPARTMENT_STAFF and s.organisation_id
+        ]
+        if organisations:
+            query |= Q(assigned_organisation_id__in=organisations)
+        query |= Q(assigned_user=user) | Q(submitted_by=user)
+        query |= Q(pk__in=CaseFollower.objects.filter(user=user).values("case_id"))
+        return self.filter(query)
+
+    def with_following(self, user):
+        """Annotate `is_followed` so that `Case.abilities(user)` needs no query for it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.annotate(is_followed=models.Value(False))
+        return self.annotate(
+            is_followed=Exists(CaseFollower.objects.filter(case=OuterRef("pk"), user=user))
+        )
+
+    def open(self):
+        from meihao.cases.workflow import TERMINAL_STATES
+
+        return self.exclude(status__in=TERMINAL_STATES)
+
+
+class Case(models.Model):
+    class Channel(models.TextChoices):
+        GRID_PATROL = "grid_patrol", _("Grid patrol")
+        RESIDENT = "resident", _("Resident")
+        HOTLINE = "hotline", _("Hotline (12345)")
+        POLICE_GROUP = "police_group", _("Police-community group")
+        TRANSFER = "transfer", _("Transferred")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    case_type = models.ForeignKey(
+        CaseType, verbose_name=_("case type"), on_delete=models.PROTECT, related_name="cases"
+    )
+    category = models.ForeignKey(
+        CaseCategory,
+        verbose_name=_("class"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    data = models.JSONField(_("form fields"), default=dict, blank=True)
+    # Where: WGS-84 point, address, the grid (or other place) it belongs to, and that place's path
+    # copied so that scoped lists are one prefix match.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="cases"
+    )
+    place_path = models.CharField(max_length=80, editable=False)
+    # Who: the signed-in submitter (a grid worker filing for a resident, or the resident), the
+    # person affected if known, or an anonymous name and phone (hotline, public form).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_cases",
+    )
+    reporter = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Whom it is assigned to: a department, one of its teams, or a person.
+    assigned_organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("assigned department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    assigned_team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("assigned team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # Optimistic concurrency: every change is UPDATE ... WHERE version = <what the actor saw>.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # SLA. Each clock stores its thresholds as instants (80% warn, 100% due, escalation to the
+    # district) so that the sweep is a few bulk UPDATEs; see cases.sla for the rules.
+    response_started_at = models.DateTimeField(_("response clock started"), null=True)
+    respond_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    respond_escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    response_sla = models.CharField(
+        _("response clock"), max_length=8, choices=SlaState.choices, default=SlaState.GREEN
+    )
+    handling_started_at = models.DateTimeField(_("handling clock started"), null=True, blank=True)
+    resolve_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    resolve_escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reported_back_at = models.DateTimeField(_("reported back at"), null=True, blank=True)
+    handling_sla = models.CharField(
+        _("handling clock"), max_length=8, choices=SlaState.choices, default=SlaState.GREEN
+    )
+    # A pending extension request (延期申请): the deadline asked for and why.
+    extension_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
+    extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
+
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(
+                fields=["place_path"], name="case_place_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["status", "place_path"],
+                name="case_status_path_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["case_type", "status"], name="case_type_status_idx"),
+            models.Index(fields=["category", "created_at"], name="case_category_created_idx"),
+            models.Index(fields=["assigned_organisation", "status"], name="case_org_status_idx"),
+            models.Index(fields=["created_at"], name="case_created_idx"),
+            models.Index(fields=["respond_by"], name="case_respond_by_idx"),
+            models.Index(fields=["resolve_by"], name="case_resolve_by_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="case_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_known"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def street_path(self) -> str:
+        """Path of the street the case lies in (district/street/), for escalation routing."""
+        codes = [code for code in self.place_path.split(PATH_SEPARATOR) if code]
+        return PATH_SEPARATOR.join(codes[:2]) + PATH_SEPARATOR if len(codes) >= 2 else ""
+
+    def abilities(self, user) -> dict[str, bool]:
+        """{action: may `user` do it now} for every workflow action, plus `view`.
+
+        Costs no query once the user's scopes are loaded (and `is_followed` is annotated by
+        `with_following`, or the user filed the case).
+        """
+        from meihao.cases.workflow import abilities
+
+        return abilities(self, user)
+
+
+class CaseFollower(models.Model):
+    """Someone who follows a case: its reporter, reporters of merged duplicates, "me too"."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("case follower")
+        verbose_name_plural = _("case followers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_follower_unique")
+        ]
+        indexes = [models.Index(fields=["user", "case"], name="case_follower_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """One step of a case's timeline. Append-only: history is data."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_case_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Case events are append-only.")
+
+
+class Escalation(models.Model):
+    """An SLA threshold crossed by a case, recorded once per (case, clock, level)."""
+
+    class Clock(models.TextChoices):
+        RESPONSE = "response", _("Response")
+        HANDLING = "handling", _("Handling")
+
+    class Level(models.IntegerChoices):
+        STREET = 1, _("Street chief")
+        DISTRICT = 2, _("District")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.CharField(_("clock"), max_length=8, choices=Clock.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # The sweep that wrote it: lets a sweep report exactly the rows it inserted.
+    sweep_id = models.CharField(max_length=32, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "clock", "level"], name="escalation_once_per_threshold"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.clock} L{self.level}"

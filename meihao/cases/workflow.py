@@ -1,0 +1,191 @@
+"""The one state machine every case type runs through, and who may move a case along it.
+
+    submitted ─accept→ accepted ─dispatch→ dispatched ─start→ in_progress ─report_back→
+    reported_back ─verify_close→ closed
+                                           reported_back ─reopen→ reopened (back to the handler)
+    submitted ─reject→ rejected;  submitted/accepted ─merge→ duplicate
+    dispatched/in_progress ─return→ returned (misrouted: the dispatcher dispatches again)
+    open states ─park→ parked ─unpark→ accepted;  open states ─void→ void
+    request/approve/deny_extension keep the state and move (or not) the handling deadline.
+
+Each action names the group of people who may take it, relative to the case:
+  dispatcher  street chief, community staff or district admin covering the case's place
+  handler     department staff of the assigned organisation, or the assigned person
+  verifier    the grid worker covering the place, or a dispatcher
+  supervisor  street chief or district admin covering the place
+Superusers may do everything. The services (cases.services) are the only callers that act;
+`abilities` answers the same questions for templates and the API without a query.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from meihao.cases.errors import IllegalTransition
+from meihao.cases.models import PLACE_CASE_ROLES, Status
+from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.roles import Role
+from meihao.core.scoping import covers, scopes_of
+
+DISPATCHER_ROLES = frozenset({Role.STREET_CHIEF, Role.COMMUNITY_STAFF, Role.DISTRICT_ADMIN})
+VERIFIER_ROLES = DISPATCHER_ROLES | {Role.GRID_WORKER}
+SUPERVISOR_ROLES = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+
+DISPATCHER, HANDLER, VERIFIER, SUPERVISOR = "dispatcher", "handler", "verifier", "supervisor"
+
+S = Status
+TERMINAL_STATES = frozenset({S.REJECTED, S.DUPLICATE, S.CLOSED, S.VOID})
+OPEN_STATES = frozenset(Status.values) - TERMINAL_STATES
+# Where the SLA clocks run (see cases.sla): response until first dispatch, handling until the
+# handler reports back. Parked cases stop both clocks.
+RESPONSE_RUNNING = frozenset({S.SUBMITTED, S.ACCEPTED})
+HANDLING_RUNNING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED})
+WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.REOPENED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str | None  # None: the status stays (extension steps)
+    who: str
+    label: object
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, DISPATCHER, _("accept")),
+        Transition(
+            "dispatch",
+            # from submitted: accept and dispatch in one step; from dispatched: reassign.
+            frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED}),
+            S.DISPATCHED,
+            DISPATCHER,
+            _("dispatch"),
+        ),
+        Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, DISPATCHER, _("reject")),
+        Transition(
+            "merge",
+            frozenset({S.SUBMITTED, S.ACCEPTED}),
+            S.DUPLICATE,
+            DISPATCHER,
+            _("merge as duplicate"),
+        ),
+        Transition(
+            "start", frozenset({S.DISPATCHED, S.REOPENED}), S.IN_PROGRESS, HANDLER, _("start")
+        ),
+        Transition("report_back", WORKING, S.REPORTED_BACK, HANDLER, _("report back")),
+        Transition(
+            "return",
+            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            S.RETURNED,
+            HANDLER,
+            _("return to the dispatcher"),
+        ),
+        Transition("request_extension", WORKING, None, HANDLER, _("request an extension")),
+        Transition("approve_extension", WORKING, None, SUPERVISOR, _("approve the extension")),
+        Transition("deny_extension", WORKING, None, SUPERVISOR, _("deny the extension")),
+        Transition(
+            "verify_close", frozenset({S.REPORTED_BACK}), S.CLOSED, VERIFIER, _("verify and close")
+        ),
+        Transition("reopen", frozenset({S.REPORTED_BACK}), S.REOPENED, VERIFIER, _("reopen")),
+        Transition(
+            "park",
+            frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
+            S.PARKED,
+            SUPERVISOR,
+            _("park"),
+        ),
+        Transition("unpark", frozenset({S.PARKED}), S.ACCEPTED, SUPERVISOR, _("resume")),
+        Transition("void", OPEN_STATES, S.VOID, SUPERVISOR, _("void")),
+    )
+}
+ACTIONS = tuple(TRANSITIONS)
+
+
+def guard_message(case, action: str):
+    """Why `action` cannot be taken on `case` in its state, or None when it can."""
+    transition = TRANSITIONS[action]
+    if case.status not in transition.sources:
+        return _("This case is “%(status)s”; you cannot %(action)s it now.") % {
+            "status": Status(case.status).label,
+            "action": transition.label,
+        }
+    if action == "request_extension":
+        if case.extension_until is not None:
+            return _("An extension has already been requested and awaits a decision.")
+        if case.resolve_by is None:
+            return _("This case has no handling deadline to extend.")
+    if action in ("approve_extension", "deny_extension") and case.extension_until is None:
+        return _("No extension has been requested for this case.")
+    return None
+
+
+def _is_handler(case, user) -> bool:
+    if case.assigned_user_id is not None and case.assigned_user_id == user.pk:
+        return True
+    org = case.assigned_organisation_id
+    return org is not None and any(
+        s.role == Role.DEPARTMENT_STAFF and s.organisation_id == org for s in scopes_of(user)
+    )
+
+
+def _follows(case, user) -> bool:
+    from meihao.cases.models import CaseFollower
+
+    return bool(user.pk) and CaseFollower.objects.filter(case=case, user=user).exists()
+
+
+def can_view(case, user, *, followed: bool | None = None) -> bool:
+    """`Case.objects.visible_to(user)` for one case; `followed` overrides the annotation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if followed is None:
+        followed = bool(getattr(case, "is_followed", False))
+    return (
+        covers(user, case.place_path, PLACE_CASE_ROLES)
+        or _is_handler(case, user)
+        or (case.submitted_by_id is not None and case.submitted_by_id == user.pk)
+        or followed
+    )
+
+
+def holds(case, user, who: str) -> bool:
+    """Whether `user` is the case's dispatcher / handler / verifier / supervisor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if who == HANDLER:
+        return _is_handler(case, user)
+    roles = {DISPATCHER: DISPATCHER_ROLES, VERIFIER: VERIFIER_ROLES, SUPERVISOR: SUPERVISOR_ROLES}
+    return covers(user, case.place_path, roles[who])
+
+
+def abilities(case, user) -> dict[str, bool]:
+    view = can_view(case, user)
+    result = {"view": view}
+    for action, transition in TRANSITIONS.items():
+        result[action] = (
+            view and holds(case, user, transition.who) and guard_message(case, action) is None
+        )
+    return result
+
+
+def authorise(case, user, action: str, *, followed: bool | None = None) -> None:
+    """Raise NotFound (cannot see the case), PermissionDenied (may not take this action) or
+    IllegalTransition (not in this state), in that order."""
+    if not can_view(case, user, followed=followed) and not (
+        followed is None and _follows(case, user)
+    ):
+        raise NotFound(_("No such case."))
+    if not holds(case, user, TRANSITIONS[action].who):
+        raise PermissionDenied(
+            _("You may not %(action)s this case.") % {"action": TRANSITIONS[action].label}
+        )
+    message = guard_message(case, action)
+    if message is not None:
+        raise IllegalTransition(message)
