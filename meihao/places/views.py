@@ -72,7 +72,8 @@ def _place_page(request, place):
 def _feature_collection(place, children) -> dict:
     """The place's own outline and its children's polygons, for the Leaflet map."""
     features = []
-    for role, each in [("self", place), *(("child", child) for child in children)]:
+    # The place's own outline comes last so that it is drawn above its children's fills.
+    for role, each in [*(("child", child) for child in children), ("self", place)]:
         if each.boundary:
             features.append(
                 {

@@ -74,7 +74,7 @@ def test_detail_shows_breadcrumbs_map_children_and_counts(client, personas):
     embedded = re.search(r'<script id="place-geojson" type="application/json">(.*?)</script>', html)
     geojson = json.loads(embedded.group(1))
     roles = [(f["properties"]["role"], f["properties"]["code"]) for f in geojson["features"]]
-    assert roles == [("self", "450403001"), ("child", "450403001001")]
+    assert roles == [("child", "450403001001"), ("self", "450403001")]
     assert 'id="place-geojson"' in html
     assert "leaflet.js" in html
     [(child, can)] = response.context["rows"]
