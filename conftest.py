@@ -1,5 +1,14 @@
 import pytest
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every persona is a log-in; Argon2 at full cost would make each fixture take seconds.
+    # Tests that are about the production hasher override PASSWORD_HASHERS themselves.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
 
 @pytest.fixture
 def tree(db):
