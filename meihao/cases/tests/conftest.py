@@ -36,9 +36,9 @@ def new_case(personas, grid_type, vending):
     from meihao.cases.models import Case
     from meihao.cases.services import case_submit
 
-    def make(actor=None, **overrides) -> "Case":
+    def make(actor=..., **overrides) -> "Case":
         fields = {
-            "actor": actor or personas.grid_worker_a,
+            "actor": personas.grid_worker_a if actor is ... else actor,
             "case_type": grid_type,
             "category": vending,
             "description": "流动摊贩在学校门口摆卖",
