@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from meihao.core.idcard import check_digit
+from meihao.core.idcard import birth_date_of, check_digit, gender_of
 from meihao.people.identity import id_number_fields
 from meihao.people.models import ApiToken, Organisation, Person, PersonTag, Team, User
 
@@ -38,6 +38,10 @@ class PersonFactory(DjangoModelFactory):
         id_number = ""
 
     real_name = factory.Faker("name", locale="zh_CN")
+    gender = factory.LazyAttribute(lambda o: gender_of(o.id_number) if o.id_number else "")
+    birth_date = factory.LazyAttribute(
+        lambda o: birth_date_of(o.id_number) if o.id_number else None
+    )
     phone = factory.Sequence(lambda n: f"137{n:08d}")
     home_place_path = factory.LazyAttribute(lambda o: o.home_place.path if o.home_place else "")
     id_number_encrypted = factory.LazyAttribute(
