@@ -1,0 +1,111 @@
+"""The demo log-ins: one memorable account per role, all with the same password.
+
+Phones 139 0000 00xx are reserved for them; generated people never get a 1390000 number.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from meihao.core.roles import Role
+
+DEMO_PASSWORD = "meihao2021"  # noqa: S105 - the published demo password, printed by demo_accounts
+RESERVED_PHONE_PREFIX = "1390000"
+
+
+@dataclass(frozen=True)
+class Persona:
+    role: str
+    phone: str
+    name: str
+    gender: str
+    birth_date: datetime.date
+    # What the role is scoped to, resolved by the loader: the first grid / community / street of
+    # the district, the district, the 城管 department, the first merchant, the first care provider.
+    scope: str
+    is_staff: bool = False
+
+
+PERSONAS = [
+    Persona(Role.RESIDENT, "13900000001", "林晓梅", "female", datetime.date(1986, 3, 14), "grid"),
+    Persona(Role.GRID_WORKER, "13900000002", "黄志强", "male", datetime.date(1990, 7, 2), "grid"),
+    Persona(
+        Role.COMMUNITY_STAFF,
+        "13900000003",
+        "陈丽华",
+        "female",
+        datetime.date(1979, 11, 23),
+        "community",
+    ),
+    Persona(
+        Role.STREET_CHIEF, "13900000004", "李建国", "male", datetime.date(1972, 5, 8), "street"
+    ),
+    Persona(
+        Role.DEPARTMENT_STAFF,
+        "13900000005",
+        "梁伟明",
+        "male",
+        datetime.date(1988, 9, 30),
+        "department",
+    ),
+    Persona(
+        Role.DISTRICT_ADMIN,
+        "13900000006",
+        "周海燕",
+        "female",
+        datetime.date(1981, 1, 17),
+        "district",
+        is_staff=True,
+    ),
+    Persona(Role.VOLUNTEER, "13900000007", "何秀英", "female", datetime.date(1958, 6, 12), "grid"),
+    Persona(
+        Role.PARTY_MEMBER,
+        "13900000008",
+        "吴国庆",
+        "male",
+        datetime.date(1969, 10, 1),
+        "community",
+    ),
+    Persona(
+        Role.LEGAL_ADVISOR,
+        "13900000009",
+        "莫文静",
+        "female",
+        datetime.date(1984, 4, 21),
+        "community",
+    ),
+    Persona(
+        Role.POLICE_OFFICER,
+        "13900000010",
+        "覃振华",
+        "male",
+        datetime.date(1987, 12, 5),
+        "community",
+    ),
+    Persona(
+        Role.MERCHANT_STAFF,
+        "13900000011",
+        "蒙桂芳",
+        "female",
+        datetime.date(1976, 8, 19),
+        "merchant",
+    ),
+    Persona(
+        Role.CARE_PROVIDER, "13900000012", "韦春兰", "female", datetime.date(1980, 2, 27), "care"
+    ),
+]
+
+
+def demo_accounts() -> dict[str, dict[str, str]]:
+    """{role: {"username", "password", "home"}} for every role, in the order of Role."""
+    by_role = {persona.role: persona for persona in PERSONAS}
+    home = reverse("home")
+    return {
+        role.value: {
+            "username": by_role[role].phone,
+            "password": DEMO_PASSWORD,
+            "home": home,
+        }
+        for role in Role
+    }

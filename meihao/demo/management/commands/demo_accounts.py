@@ -1,0 +1,39 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from meihao.core.roles import Role
+from meihao.demo.accounts import demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Print the demo log-in of every role (phone, password, landing page)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print JSON for scripts and tests")
+
+    def handle(self, *args, **options):
+        accounts = demo_accounts()
+        if options["json"]:
+            self.stdout.write(json.dumps(accounts, ensure_ascii=False, indent=2))
+            return
+        labels = dict(Role.choices)
+        rows = [
+            (str(labels[role]), role, a["username"], a["password"], a["home"])
+            for role, a in accounts.items()
+        ]
+        headers = ("角色 role", "", "手机号 username", "密码 password", "首页 home")
+        widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+        self.stdout.write("Demo log-ins (演示账号):")
+        for row in [headers, *rows]:
+            self.stdout.write(
+                "  "
+                + "  ".join(
+                    str(cell) + " " * (widths[i] - _width(str(cell))) for i, cell in enumerate(row)
+                )
+            )
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -1,0 +1,188 @@
+import datetime
+import io
+import json
+import re
+from itertools import combinations
+
+import pytest
+from django.core.management import call_command
+from shapely.geometry import shape
+from shapely.ops import unary_union
+
+from meihao.core import idcard
+from meihao.core.roles import Role
+from meihao.demo.loader import row_counts
+from meihao.demo.population import age_on
+from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment, Team, TeamMember
+from meihao.places.models import Building, Level, Place, Venue
+
+RESIDENTS = 200
+
+
+def seed(residents=RESIDENTS) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", residents=residents, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    seed()
+
+
+def test_tree_has_nested_codes_and_paths(seeded):
+    places = {p.code: p for p in Place.objects.all()}
+    counts = dict.fromkeys(Level, 0)
+    for code, place in places.items():
+        counts[place.level] += 1
+        assert place.is_demo
+        assert len(code) == {"district": 6, "street": 9, "community": 12, "grid": 15}[place.level]
+        if place.parent_id:
+            parent = places[code[:-3]]
+            assert place.parent_id == parent.pk
+            assert place.path == parent.path + code + "/"
+            assert place.path.startswith(parent.path)
+        else:
+            assert place.path == "450403/"
+        assert place.centroid_lat and 23.3 < place.centroid_lat < 23.6
+        assert place.centroid_lon and 111.1 < place.centroid_lon < 111.4
+    assert counts == {"district": 1, "street": 5, "community": 30, "grid": 300}
+    assert places["450403"].name == "万秀区"
+    assert {places[f"450403{n:03d}"].name for n in range(1, 6)} >= {"城东街道", "城南街道"}
+
+
+def test_grids_tile_each_community_without_overlap(seeded):
+    for community in Place.objects.filter(level=Level.COMMUNITY):
+        outline = shape(community.boundary)
+        cells = [shape(g.boundary) for g in community.children.all()]
+        assert len(cells) == 10
+        assert unary_union(cells).symmetric_difference(outline).area == pytest.approx(0, abs=1e-12)
+        assert sum(c.area for c in cells) == pytest.approx(outline.area, rel=1e-9)
+        for a, b in combinations(cells, 2):
+            assert a.intersection(b).area == pytest.approx(0, abs=1e-15)
+    # Communities tile their street, streets the district.
+    for street in Place.objects.filter(level__in=[Level.DISTRICT, Level.STREET]):
+        children = [shape(c.boundary) for c in street.children.all()]
+        assert unary_union(children).symmetric_difference(shape(street.boundary)).area < 1e-12
+
+
+def test_people_have_valid_id_numbers_phones_and_homes(seeded):
+    today = datetime.date.today()
+    people = list(Person.objects.prefetch_related("tags").select_related("home_place"))
+    assert len(people) > RESIDENTS
+    phones = [p.phone for p in people if p.phone]
+    assert len(phones) == len(set(phones))
+    for person in people:
+        number = person.id_number_plain()
+        assert idcard.validate_id_number(number, birth_date=person.birth_date) == number
+        assert number.startswith("450403")
+        assert idcard.gender_of(number) == person.gender
+        assert person.id_number_masked == number[:6] + "********" + number[-4:]
+        assert not person.phone or re.fullmatch(r"1[3-9]\d{9}", person.phone)
+        assert person.home_place.level == Level.GRID
+        assert person.home_place_path == person.home_place.path
+        assert person.is_demo
+        tags = {t.tag for t in person.tags.all()}
+        assert ("elder" in tags) == (age_on(person.birth_date, today) >= 60)
+    assert len({p.real_name for p in people}) > len(people) * 0.8  # varied names
+
+
+def test_every_role_is_held_by_someone(seeded):
+    held = set(RoleAssignment.objects.values_list("role", flat=True).distinct())
+    assert held == set(Role.values)
+
+
+def test_organisations_teams_buildings_and_venues(seeded):
+    departments = Organisation.objects.filter(kind="department")
+    assert departments.count() == 10
+    assert set(departments.values_list("short_name", flat=True)) >= {
+        "城管",
+        "公安",
+        "消防",
+        "交警",
+        "环卫",
+        "民政",
+    }
+    assert departments.get(short_name="城管").name == "万秀区城市管理局"
+    assert Organisation.objects.filter(kind="merchant").count() == 90
+    kinds = dict(
+        Team.objects.values_list("kind").annotate(n=__import__("django").db.models.Count("id"))
+    )
+    assert kinds["department"] == 30  # six department teams in each of five streets
+    assert kinds["responsibility"] == 5
+    assert kinds["service_squad"] == 6
+    assert kinds["lecture"] >= 30
+    assert set(kinds) == {k for k, _ in Team.Kind.choices}
+    assert TeamMember.objects.filter(team__kind="department").count() == 30 * 4
+    assert Building.objects.count() == 300 * 6
+    assert not Building.objects.exclude(place__level=Level.GRID).exists()
+    assert Venue.objects.count() == 120
+
+
+def test_second_run_adds_nothing(seeded):
+    before = row_counts()
+    output = seed()
+    assert row_counts() == before
+    assert "0 rows added" in output
+
+
+def test_a_larger_scale_only_adds_residents(db):
+    seed(100)
+    first = dict(Person.objects.values_list("id_number_hash", "real_name"))
+    tags = PersonTag.objects.count()
+    seed(300)
+    after = dict(Person.objects.values_list("id_number_hash", "real_name"))
+    assert len(after) == len(first) + 200
+    assert all(after[h] == name for h, name in first.items())
+    assert PersonTag.objects.count() >= tags
+
+
+def test_progress_goes_to_stderr(db):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", residents=50, stdout=out, stderr=err)
+    assert "residents: 50 new" in err.getvalue()
+    assert "places: 336 new" in err.getvalue()
+    assert "rows added" in out.getvalue()
+
+
+def test_scale_must_be_positive(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", scale=0)
+
+
+def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
+    out = io.StringIO()
+    call_command("demo_accounts", json=True, stdout=out)
+    accounts = json.loads(out.getvalue())
+    assert set(accounts) == set(Role.values)
+    for role, account in accounts.items():
+        assert set(account) == {"username", "password", "home"}
+        assert client.login(username=account["username"], password=account["password"]), role
+        response = client.get(account["home"])
+        assert response.status_code == 200
+        assert role in {card.role for card in response.context["cards"]}, role
+        client.logout()
+
+
+def test_demo_accounts_scopes(seeded):
+    def scope(phone):
+        assignment = RoleAssignment.objects.select_related("place", "organisation").get(
+            user__phone=phone
+        )
+        return assignment.place.code if assignment.place_id else assignment.organisation.name
+
+    assert scope("13900000002") == "450403001001001"  # grid worker: first grid
+    assert scope("13900000003") == "450403001001"  # community staff: first community
+    assert scope("13900000004") == "450403001"  # street chief: its street
+    assert scope("13900000005") == "万秀区城市管理局"
+    assert scope("13900000006") == "450403"
+
+
+def test_demo_accounts_text_table(db):
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out)
+    text = out.getvalue()
+    assert "13900000002" in text
+    assert "meihao2021" in text
