@@ -79,6 +79,9 @@ class PersonQuerySet(models.QuerySet):
         """Staff see the residents of their subtrees; everyone sees their own record."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
+        if user.is_superuser:
+            # Not `scope_q(...) | own`: an empty Q() OR-ed with a filter is just the filter.
+            return self.all()
         own = models.Q(user=user)
         return self.filter(scope_q(user, path_field="home_place_path", roles=PEOPLE_VIEWERS) | own)
 

@@ -64,3 +64,13 @@ def test_empty_search_lists_everyone_in_scope_only(personas, people):
     visible = names(personas.community_staff_a, "")
     assert "张小明" in visible and "李小红" in visible and "张远" not in visible
     assert names(personas.outsider, "") == ["外来者"]  # one's own record only
+
+
+def test_superusers_see_everyone_including_people_without_a_place(personas, people):
+    from meihao.people.models import Person, User
+
+    root = User.objects.create_superuser("13900009999", "x", name="超管")
+    homeless = PersonFactory(real_name="无住址", home_place=None)
+    visible = set(Person.objects.visible_to(root))
+    assert {people["zhang"], people["far"], homeless} <= visible
+    assert homeless.abilities(root)["view"] is True
