@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # Build the embedded SQLite database, load the demo district, then run the worker and web server.
+# Run through `make demo` (which installs everything and sets SECRET_KEY_FILE and DEBUG).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 port=${1:-8000}
 py=.venv/bin/python
+mkdir -p var
 
 $py manage.py migrate --no-input -v 0
+# Idempotent: a second `make demo` adds nothing and takes about a second.
 $py manage.py seed_demo --scale "${SCALE:-1}"
 $py manage.py collectstatic --no-input -v 0
 
 $py manage.py run_huey --quiet > var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+sleep 1
+if ! kill -0 "$worker" 2>/dev/null; then
+  echo "The worker did not start; see var/worker.log:" >&2
+  cat var/worker.log >&2
+  exit 1
+fi
 
 echo
-echo "Meihao is starting at http://127.0.0.1:${port}/  (worker log: var/worker.log, stop with Ctrl-C)"
+echo "Meihao is starting at http://127.0.0.1:${port}/  (health: /healthz, worker log: var/worker.log, stop with Ctrl-C)"
 echo
 $py manage.py demo_accounts
 echo
