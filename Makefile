@@ -35,7 +35,7 @@ $(VENDOR)/.copied: node_modules/.installed scripts/vendor_assets.sh
 assets: $(VENDOR)/.copied  ## fetch front-end libraries from the npm registry and copy what we serve
 
 messages: venv  ## compile the translations
-	@cd meihao && ../$(MANAGE) compilemessages -v 0
+	@cd meihao && SECRET_KEY=build-only-secret-key-0123456789abcdefghijkl ../$(PY) ../manage.py compilemessages -v 0
 
 var/secret_key:
 	@mkdir -p var

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MEIHAO_VAR_DIR", BASE_DIR / "var"))
+# The embedded database and job queue live here; SqliteHuey opens its file at start-up.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env(name: str, default: str | None = None) -> str | None:
