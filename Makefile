@@ -68,7 +68,7 @@ format: venv  ## apply ruff's formatting and safe fixes
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-makemessages: venv  ## extract UI strings into the zh_Hans and English catalogues
-	for app in meihao/*/locale; do (cd $$(dirname $$app) && ../../$(MANAGE) makemessages -l zh_Hans --no-obsolete -v 0); done
+makemessages: venv  ## extract each app's UI strings into its zh_Hans catalogue (English is the source)
+	for app in meihao/*/locale; do (cd $$(dirname $$app) && SECRET_KEY=build-only-secret-key-0123456789abcdefghijkl ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete -v 0); done
 
 .PHONY: help venv assets messages demo test test-pg e2e bench lint format makemessages
