@@ -198,7 +198,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT") or VAR_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from the npm registry; `make assets` copies the files we serve into
 # meihao/web/static/vendor/ (not in git).
 WHITENOISE_USE_FINDERS = DEBUG
