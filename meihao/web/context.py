@@ -1,7 +1,7 @@
 """Template context shared by every page: what the navigation may offer the current user."""
 
-from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS
-from meihao.core.scoping import has_role, scopes_of
+from meihao.core.scoping import scopes_of
+from meihao.people.selectors import people_abilities
 
 
 def navigation(request) -> dict:
@@ -9,10 +9,11 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav": {"people": False, "people_import": False, "places": False, "admin": False}}
     # scopes_of caches on the user object: one query per request, shared with the views.
+    people = people_abilities(user)
     return {
         "nav": {
-            "people": user.is_superuser or has_role(user, PEOPLE_VIEWERS),
-            "people_import": user.is_superuser or has_role(user, PEOPLE_EDITORS),
+            "people": people["list"],
+            "people_import": people["import"],
             "places": user.is_superuser or bool(scopes_of(user)),
             "admin": user.is_staff,
         }
