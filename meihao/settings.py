@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "meihao.people",
     "meihao.web",
     "meihao.cases",
+    "meihao.patrols",
+    "meihao.notify",
     "meihao.demo",
 ]
 
