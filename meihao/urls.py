@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("meihao.web.urls")),
     path("places/", include("meihao.places.urls")),
     path("people/", include("meihao.people.urls")),
+    path("patrols/", include("meihao.patrols.urls")),
+    path("inbox/", include("meihao.notify.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
