@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseType, Escalation, Holiday
 
@@ -112,6 +111,3 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
     search_fields = ("name",)
-
-
-admin.site.empty_value_display = _("(none)")

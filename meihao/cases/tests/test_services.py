@@ -5,6 +5,7 @@ import re
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import translation
 
 from meihao.cases import services
 from meihao.cases.errors import ConcurrentChange, IllegalTransition
@@ -206,7 +207,10 @@ def test_illegal_transition_is_a_domain_error_with_a_message(personas, new_case)
     case = new_case()
     with pytest.raises(IllegalTransition) as error:
         services.case_verify_close(case=case, actor=personas.grid_worker_a)
-    assert "submitted" in str(error.value).lower() or "已提交" in str(error.value)
+    assert str(error.value) == "该事件当前为“已上报”，现在不能核查结案。"
+    with translation.override("en"), pytest.raises(IllegalTransition) as error:
+        services.case_verify_close(case=case, actor=personas.grid_worker_a)
+    assert str(error.value) == "This case is “Submitted”; you cannot verify and close it now."
     assert case.events.count() == 1
 
 
