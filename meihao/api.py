@@ -31,6 +31,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from meihao.cases.api import router as cases_router
 from meihao.core.errors import DomainError, NotFound
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
@@ -53,9 +54,18 @@ def _error(request, status: int, code: str, message: str, **extra):
     )
 
 
+# A state conflict (an illegal transition, a change that lost a race) is 409, as in HTTP.
+DOMAIN_ERROR_STATUS = {
+    "not_found": 404,
+    "forbidden": 403,
+    "illegal_transition": 409,
+    "concurrent_change": 409,
+}
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    status = 404 if isinstance(exc, NotFound) else 403 if exc.code == "forbidden" else 400
+    status = DOMAIN_ERROR_STATUS.get(exc.code, 404 if isinstance(exc, NotFound) else 400)
     return _error(request, status, exc.code, exc.message, field=exc.field)
 
 
@@ -78,3 +88,4 @@ def invalid_input(request, exc: ValidationError):
 
 api.add_router("/places", places_router, tags=["places"])
 api.add_router("/", people_router, tags=["people"])
+api.add_router("/cases", cases_router, tags=["cases"])

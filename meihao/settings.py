@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "meihao.cases",
     "meihao.patrols",
     "meihao.notify",
+    "meihao.insights",
     "meihao.demo",
 ]
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path("people/", include("meihao.people.urls")),
     path("patrols/", include("meihao.patrols.urls")),
     path("inbox/", include("meihao.notify.urls")),
+    path("cases/", include("meihao.cases.urls")),
+    path("insights/", include("meihao.insights.urls")),
+    path("open311/v2/", include("meihao.cases.open311.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
