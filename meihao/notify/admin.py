@@ -1,0 +1,129 @@
+"""Back office: the outbox and its delivery log (read-only), retries, and where teams are told."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from meihao.core.audit import audit_change
+from meihao.notify import services
+from meihao.notify.models import Delivery, Message, Preference, TeamChannel
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryInline(ReadOnlyMixin, admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = ("channel", "status", "attempts", "next_attempt_at", "sent_at", "last_error")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("subject", "kind", "recipient", "team", "created_at", "read_at")
+    list_select_related = ("recipient", "team")
+    list_filter = ("kind",)
+    search_fields = ("=idempotency_key", "=recipient__phone", "subject")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "message",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    )
+    list_select_related = ("message",)
+    list_filter = ("status", "channel")
+    search_fields = ("=message__idempotency_key",)
+    show_full_result_count = False
+    actions = ["retry_now"]
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for the retry action; every field stays read-only.
+        return request.user.has_perm("notify.change_delivery")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        count = services.delivery_retry_now(deliveries=list(queryset), actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(TeamChannel)
+class TeamChannelAdmin(admin.ModelAdmin):
+    list_display = ("team", "has_wecom", "email", "is_active", "updated_at")
+    list_select_related = ("team",)
+    list_filter = ("is_active",)
+    search_fields = ("team__name",)
+    autocomplete_fields = ("team",)
+    actions = ["send_test"]
+
+    @admin.display(boolean=True, description=_("WeCom robot"))
+    def has_wecom(self, obj):
+        return bool(obj.wecom_webhook_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The webhook URL carries the robot's secret key: record that it changed, not its value.
+        audit_change(
+            actor=request.user,
+            action="team_channel_update" if change else "team_channel_create",
+            target=obj,
+            changes={f: ["", "…"] for f in form.changed_data},
+        )
+
+    @admin.action(description=_("Send a test message"))
+    def send_test(self, request, queryset):
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+        with transaction.atomic():
+            for channel in queryset.select_related("team"):
+                services.notify_team(
+                    team=channel.team,
+                    kind="channel_test",
+                    subject=_("Test message from Meihao"),
+                    body=_("If you can read this, {{ team }} receives Meihao notifications."),
+                    idempotency_key=f"channel_test:{channel.team_id}:{stamp}",
+                    inbox_members=False,
+                )
+        self.message_user(request, _("Test messages queued."), messages.SUCCESS)
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "language", "email", "email_enabled")
+    list_select_related = ("user",)
+    search_fields = ("=user__phone", "user__name", "email")
+    autocomplete_fields = ("user",)

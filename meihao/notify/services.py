@@ -1,0 +1,299 @@
+"""Writing to the outbox, and the inbox's read marks.
+
+Other apps call `notify_enqueue` (people) and `notify_team` (a team's group channel) from inside
+their own service's transaction, next to the change that causes the notification. Rows are
+written in that transaction; delivery is queued with `transaction.on_commit`, so a change that
+rolls back sends nothing, and a change that commits is delivered at least once.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.template import Context, Engine, Template
+from django.utils import timezone, translation
+
+from meihao.core.audit import audit_change
+from meihao.notify.models import Channel, Delivery, Message, Preference, TeamChannel
+
+# Keys go into email headers and WeCom text verbatim: printable ASCII without spaces.
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:/@#=+-]{1,200}$")
+KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TEMPLATE_SUFFIXES = (".txt", ".md", ".html")
+
+
+def _require_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        # In autocommit the message and its deliveries would commit separately from the change
+        # that caused them: a crash in between loses or invents a notification.
+        raise RuntimeError(
+            "notify must be called inside transaction.atomic(), in the transaction of the "
+            "change that causes the notification."
+        )
+
+
+def _check(kind: str, idempotency_key: str) -> None:
+    if not KIND.match(kind):
+        raise ValueError(f"notify kind {kind!r} must be a lower-case code like case_dispatched.")
+    if not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ValueError(
+            f"idempotency_key {idempotency_key!r} must be 1-200 printable ASCII characters "
+            "without spaces, e.g. case:42:dispatched:3."
+        )
+
+
+def _render(source, context: dict) -> str:
+    """A template name (…/x.txt) or a template source (a lazy gettext string, say), rendered
+    in the active language. Not auto-escaped: the output is plain text or WeCom markdown, and
+    the inbox escapes it when it shows it."""
+    text = str(source)
+    engine = Engine.get_default()
+    if text.endswith(TEMPLATE_SUFFIXES) and not any(c.isspace() for c in text):
+        template = engine.get_template(text)
+    else:
+        template = Template(text, engine=engine)
+    return template.render(Context(context, autoescape=False)).strip()
+
+
+def _target(target) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if isinstance(target, models.Model):
+        return target._meta.label_lower, str(target.pk)
+    target_type, target_id = target
+    return str(target_type), str(target_id)
+
+
+def _message(*, language: str, subject, body, context: dict, **fields) -> Message:
+    with translation.override(language):
+        rendered_subject = " ".join(_render(subject, context).split())[:200]
+        rendered_body = _render(body, context)
+    return Message(language=language, subject=rendered_subject, body=rendered_body, **fields)
+
+
+def _save_new(messages_and_deliveries: list[tuple[Message, list[Delivery]]]) -> list[Message]:
+    """Insert each message that does not exist yet, with its deliveries. A concurrent insert of
+    the same key loses inside its own savepoint, leaving the caller's transaction intact."""
+    created, deliveries = [], []
+    for message, message_deliveries in messages_and_deliveries:
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:
+            if Message.objects.filter(idempotency_key=message.idempotency_key).exists():
+                continue
+            raise
+        for delivery in message_deliveries:
+            delivery.message = message
+        deliveries.extend(message_deliveries)
+        created.append(message)
+    Delivery.objects.bulk_create(deliveries)
+    pending = [d.pk for d in deliveries if d.status == Delivery.Status.PENDING]
+    if pending:
+        # Imported here: tasks import services (thin wrappers), not the other way round.
+        from meihao.notify.tasks import deliver
+
+        # robust: the change has committed; if the queue is down the minute sweep sends them.
+        transaction.on_commit(lambda: deliver(pending), robust=True)
+    return created
+
+
+def notify_enqueue(
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject,
+    body,
+    link: str = "",
+    target=None,
+    idempotency_key: str,
+    context: dict | None = None,
+    email: bool = True,
+) -> list[Message]:
+    """Write one message per recipient to the outbox, in the caller's transaction.
+
+    Must be called inside `transaction.atomic()` (raises RuntimeError otherwise).
+    `subject` and `body` are Django template sources — pass `gettext_lazy(...)` strings so each
+    recipient gets them in their own language — or template names ending in .txt/.md/.html;
+    both are rendered with `context` under `translation.override(recipient's language)`.
+    `link` is a site path (/cases/42/) or an absolute URL. `target` is a model instance or a
+    (type, id) pair. `idempotency_key` names the event (case:42:dispatched:3); each recipient's
+    message gets it plus ":u<user id>", and an event already in the outbox is skipped.
+    Every message goes to the inbox; also by email when the recipient has an address in their
+    notify preference (and `email` is true). Returns the messages created by this call.
+    """
+    _require_transaction()
+    _check(kind, idempotency_key)
+    users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", True)}
+    if not users:
+        return []
+    keys = {pk: f"{idempotency_key}:u{pk}" for pk in users}
+    existing = set(
+        Message.objects.filter(idempotency_key__in=keys.values()).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
+    target_type, target_id = _target(target)
+    now = timezone.now()
+    batch = []
+    for pk, user in users.items():
+        if keys[pk] in existing:
+            continue
+        preference = preferences.get(pk)
+        language = (preference.language if preference else "") or settings.LANGUAGE_CODE
+        message = _message(
+            language=language,
+            subject=subject,
+            body=body,
+            context={**(context or {}), "recipient": user},
+            recipient=user,
+            kind=kind,
+            link=link,
+            target_type=target_type,
+            target_id=target_id,
+            idempotency_key=keys[pk],
+            created_at=now,
+        )
+        # The inbox reads Message rows: delivered the moment the transaction commits.
+        deliveries = [
+            Delivery(
+                channel=Channel.INBOX,
+                status=Delivery.Status.SENT,
+                sent_at=now,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        ]
+        if email and preference and preference.email and preference.email_enabled:
+            deliveries.append(
+                Delivery(
+                    channel=Channel.EMAIL,
+                    address=preference.email,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+        batch.append((message, deliveries))
+    return _save_new(batch)
+
+
+def notify_team(
+    *,
+    team,
+    kind: str,
+    subject,
+    body,
+    link: str = "",
+    target=None,
+    idempotency_key: str,
+    context: dict | None = None,
+    inbox_members: bool = True,
+) -> list[Message]:
+    """Notify a team: one message to its group channels (WeCom robot, team mailbox) when the
+    team has an active TeamChannel, and — unless `inbox_members` is false — one message in the
+    inbox of each member with a log-in (as `notify_enqueue`). Same rules and arguments as
+    `notify_enqueue`; the group message's key is `idempotency_key` plus ":t<team id>" and it is
+    rendered in settings.LANGUAGE_CODE. Returns the messages created by this call.
+    """
+    _require_transaction()
+    _check(kind, idempotency_key)
+    created = []
+    channel = TeamChannel.objects.filter(team=team, is_active=True).first()
+    if channel and (channel.wecom_webhook_url or channel.email):
+        key = f"{idempotency_key}:t{team.pk}"
+        if not Message.objects.filter(idempotency_key=key).exists():
+            now = timezone.now()
+            message = _message(
+                language=settings.LANGUAGE_CODE,
+                subject=subject,
+                body=body,
+                context={**(context or {}), "team": team},
+                team=team,
+                kind=kind,
+                link=link,
+                target_type=_target(target)[0],
+                target_id=_target(target)[1],
+                idempotency_key=key,
+                created_at=now,
+            )
+            deliveries = []
+            if channel.wecom_webhook_url:
+                deliveries.append(
+                    Delivery(channel=Channel.WECOM, next_attempt_at=now, created_at=now)
+                )
+            if channel.email:
+                deliveries.append(
+                    Delivery(
+                        channel=Channel.EMAIL,
+                        address=channel.email,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+            created += _save_new([(message, deliveries)])
+    if inbox_members:
+        from meihao.people.models import User
+
+        members = User.objects.filter(
+            person__team_memberships__team=team, is_active=True
+        ).distinct()
+        created += notify_enqueue(
+            recipients=members,
+            kind=kind,
+            subject=subject,
+            body=body,
+            link=link,
+            target=target,
+            idempotency_key=idempotency_key,
+            context={**(context or {}), "team": team},
+        )
+    return created
+
+
+def inbox_mark_read(*, user, message_id: int) -> Message:
+    """Mark one of the user's own messages read (idempotent). Another user's message, or one
+    that does not exist, raises Message.DoesNotExist: the caller answers 404."""
+    message = Message.objects.visible_to(user).get(pk=message_id)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+    return message
+
+
+def inbox_mark_all_read(*, user) -> int:
+    """Mark every unread message of the user read; returns how many were unread."""
+    return Message.objects.visible_to(user).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def delivery_retry_now(*, deliveries: Iterable[Delivery], actor) -> int:
+    """Put failed or dead deliveries back in the queue now, with a fresh set of attempts
+    (an operator fixed the webhook or the address). Sent and in-flight ones are left alone."""
+    ids = [
+        d.pk
+        for d in deliveries
+        if d.status in (Delivery.Status.FAILED, Delivery.Status.DEAD, Delivery.Status.PENDING)
+    ]
+    if not ids:
+        return 0
+    retried = list(Delivery.objects.filter(pk__in=ids).select_related("message"))
+    Delivery.objects.filter(pk__in=ids).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+        lease_token="",
+    )
+    for delivery in retried:
+        audit_change(
+            actor=actor,
+            action="notify_delivery_retry",
+            target=delivery,
+            changes={"status": [delivery.status, Delivery.Status.PENDING]},
+        )
+    from meihao.notify.tasks import deliver
+
+    transaction.on_commit(lambda: deliver(ids), robust=True)
+    return len(ids)
