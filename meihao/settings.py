@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from our own static files: no CDN needed
     "huey.contrib.djhuey",
     "meihao.core",
     "meihao.places",

@@ -1,0 +1,86 @@
+"""Settings come from the environment and fail loudly on a bad value."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "settings-test-secret-key-0123456789abcdefghij"
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, settings.TIME_ZONE, "
+            "settings.LANGUAGE_CODE, settings.HUEY['huey_class'])",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "meihao.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_defaults_are_sqlite_shanghai_chinese_and_debug_off(tmp_path):
+    result = _start(SECRET_KEY=GOOD_KEY, MEIHAO_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "False",
+        "Asia/Shanghai",
+        "zh-hans",
+        "huey.SqliteHuey",
+    ]
+
+
+def test_redis_url_switches_the_job_queue(tmp_path):
+    result = _start(
+        SECRET_KEY=GOOD_KEY, MEIHAO_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "huey.RedisHuey"
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
+        ({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "http://x"}, "REDIS_URL"),
+        ({"SECRET_KEY": GOOD_KEY, "HUEY_WORKERS": "two"}, "HUEY_WORKERS='two' is not an integer"),
+        ({"SECRET_KEY": GOOD_KEY, "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE"),
+        ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
+    ],
+)
+def test_bad_environment_stops_the_start_with_a_message(tmp_path, env, complaint):
+    result = _start(MEIHAO_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(GOOD_KEY + "\n")
+    result = _start(SECRET_KEY_FILE=str(key_file), MEIHAO_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+def test_api_docs_load_swagger_from_our_own_static_files(client, personas):
+    client.force_login(personas.district_admin)
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Meihao API"
