@@ -1,0 +1,357 @@
+"""Reads that list or aggregate cases, always scoped to the asking user.
+
+Staff work lists (below the reporter's selectors): the street chief's dispatch board, the
+department's queue, the grid worker's verification queue (核查), their counts for the home page,
+and the case API's list. Each is `Case.objects.visible_to(user)` narrowed to the places (or
+organisations) where the user holds the role the list is for, loaded with the related rows its
+template shows, so that a page costs the same number of queries whatever its length.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from meihao.cases.models import Case, CaseCategory, CaseEvent, Status
+from meihao.cases.workflow import (
+    DISPATCHER_ROLES,
+    HANDLING_RUNNING,
+    OPEN_STATES,
+    RESPONSE_RUNNING,
+    VERIFIER_ROLES,
+    WORKING,
+)
+from meihao.core.errors import NotFound
+from meihao.core.roles import Role
+from meihao.core.scoping import scope_paths, scope_q, scopes_of
+
+# ---------------------------------------------------------------------------------------------
+# Staff work lists (dispatch board, department queue, verification queue) and the case API.
+
+# The board's default view: what waits for the dispatcher (立案 / 派遣 / 回退 to dispatch again).
+BOARD_INCOMING = (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED)
+# The department's queue: what the department must work on, then what waits for verification.
+QUEUE_STATES = (*sorted(WORKING), Status.REPORTED_BACK)
+# Sort keys offered by the lists; each is backed by an index (respond_by, resolve_by, created_at).
+BOARD_SORTS = {
+    "respond_by": (F("respond_by").asc(nulls_last=True), "id"),
+    "resolve_by": (F("resolve_by").asc(nulls_last=True), "id"),
+    "-created_at": ("-created_at", "-id"),
+}
+STAFF_LIST_RELATED = (
+    "case_type",
+    "category__parent",
+    "place",
+    "assigned_organisation",
+    "assigned_team",
+    "assigned_user",
+)
+
+
+def may_use_board(user) -> bool:
+    """Street chiefs, community staff and district admins dispatch (and superusers)."""
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, DISPATCHER_ROLES))
+
+
+def queue_organisation_ids(user) -> list[int]:
+    """The organisations the user handles cases for as department staff."""
+    return sorted(
+        {
+            s.organisation_id
+            for s in scopes_of(user)
+            if s.role == Role.DEPARTMENT_STAFF and s.organisation_id
+        }
+    )
+
+
+def may_use_queue(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(queue_organisation_ids(user))
+
+
+def may_use_verify(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, VERIFIER_ROLES))
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """A running clock past its deadline: the response clock before dispatch, else handling.
+
+    Written against the deadlines (indexed) rather than the sweep's colours, so a case is overdue
+    on the list the second its deadline passes, not at the next sweep.
+    """
+    now = now or timezone.now()
+    return Q(status__in=RESPONSE_RUNNING, respond_by__lt=now) | Q(
+        status__in=HANDLING_RUNNING, resolve_by__lt=now
+    )
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """The board's filters, already checked (unknown values are dropped by `from_params`)."""
+
+    status: str = ""  # "" = incoming (BOARD_INCOMING), "open", "extension" or one Status value
+    grid: str = ""  # a place code in the user's scope: the cases in its subtree
+    major: int | None = None  # a major class id
+    minor: int | None = None  # a minor class id
+    overdue: bool = False
+    sort: str = "respond_by"
+
+    @classmethod
+    def from_params(cls, params) -> "BoardFilters":
+        def integer(name):
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        status = (params.get("status") or "").strip()
+        if status not in ("open", "extension", *Status.values):
+            status = ""
+        sort = (params.get("sort") or "").strip()
+        if sort not in BOARD_SORTS:
+            sort = "resolve_by" if status in ("extension", *HANDLING_RUNNING) else "respond_by"
+        grid = (params.get("grid") or "").strip()
+        return cls(
+            status=status,
+            grid=grid if grid.isdigit() and len(grid) <= 20 else "",
+            major=integer("major"),
+            minor=integer("minor"),
+            overdue=(params.get("overdue") or "") in ("1", "on", "true"),
+            sort=sort,
+        )
+
+
+def _staff_list(queryset, user):
+    return queryset.with_following(user).select_related(*STAFF_LIST_RELATED)
+
+
+def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
+    """The dispatch board: cases in the places the user dispatches for, filtered and sorted."""
+    cases = Case.objects.visible_to(user).filter(
+        scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES)
+    )
+    if filters.status == "":
+        cases = cases.filter(status__in=BOARD_INCOMING)
+    elif filters.status == "open":
+        cases = cases.filter(status__in=OPEN_STATES)
+    elif filters.status == "extension":
+        # Extension requests (延期申请) awaiting the street chief's decision.
+        cases = cases.filter(status__in=WORKING, extension_until__isnull=False)
+    else:
+        cases = cases.filter(status=filters.status)
+    if filters.grid:
+        from meihao.places.models import Place
+
+        path = Place.objects.filter(code=filters.grid).values_list("path", flat=True).first()
+        cases = cases.filter(place_path__startswith=path) if path else cases.none()
+    if filters.minor is not None:
+        cases = cases.filter(category_id=filters.minor)
+    elif filters.major is not None:
+        cases = cases.filter(
+            category_id__in=CaseCategory.objects.filter(parent_id=filters.major).values("pk")
+        )
+    if filters.overdue:
+        cases = cases.filter(overdue_q(now))
+    return _staff_list(cases, user).order_by(*BOARD_SORTS[filters.sort])
+
+
+def board_filter_choices(user) -> dict:
+    """The grids and classes the board's filters offer: two queries."""
+    from meihao.places.models import Level, Place
+
+    paths = scope_paths(user, DISPATCHER_ROLES)
+    grids = Place.objects.filter(level=Level.GRID).order_by("path")
+    if not getattr(user, "is_superuser", False):
+        query = Q(pk__in=[])
+        for path in paths:
+            query |= Q(path__startswith=path)
+        grids = grids.filter(query)
+    classes = list(
+        CaseCategory.objects.filter(is_active=True, case_type__is_active=True)
+        .select_related("case_type")
+        .order_by("case_type__code", "code")
+    )
+    return {
+        "grids": list(grids.only("code", "name", "path")),
+        "majors": [c for c in classes if c.parent_id is None],
+        "minors": [c for c in classes if c.parent_id is not None],
+    }
+
+
+def department_choices():
+    """Departments a dispatcher may dispatch to: every department (the service checks that it
+    serves the case's place), with their department teams. Two queries."""
+    from meihao.people.models import Organisation, Team
+
+    organisations = list(
+        Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT).order_by("name")
+    )
+    teams = list(
+        Team.objects.filter(
+            kind=Team.Kind.DEPARTMENT, organisation__kind=Organisation.Kind.DEPARTMENT
+        ).order_by("place_path", "name")
+    )
+    return organisations, teams
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    organisation: object
+    team: object | None
+
+
+def suggest_assignees(cases, organisations=None, teams=None) -> dict[int, Suggestion]:
+    """{case id: the suggested department and its team serving the case's place}.
+
+    The same rule as cases.routing.suggest_organisation (the department named by the minor
+    class, the one closest to the case wins) applied to a whole page with the departments and
+    teams loaded once: the board's query count does not grow with its length. The team is the
+    department's team whose home place contains the case, the closest first (a street's 城管队).
+    """
+    if organisations is None or teams is None:
+        organisations, teams = department_choices()
+    by_short_name: dict[str, list] = {}
+    for organisation in organisations:
+        if organisation.short_name:
+            by_short_name.setdefault(organisation.short_name, []).append(organisation)
+    teams_of: dict[int, list] = {}
+    for team in teams:
+        teams_of.setdefault(team.organisation_id, []).append(team)
+    result = {}
+    for case in cases:
+        category = case.category
+        if category is None or not category.department:
+            continue
+        serving = [
+            o
+            for o in by_short_name.get(category.department, ())
+            if case.place_path.startswith(o.place_path)
+        ]
+        if not serving:
+            continue
+        organisation = max(serving, key=lambda o: (len(o.place_path), -o.pk))
+        local_teams = [
+            t for t in teams_of.get(organisation.pk, ()) if case.place_path.startswith(t.place_path)
+        ]
+        team = max(local_teams, key=lambda t: (len(t.place_path), -t.pk)) if local_teams else None
+        result[case.pk] = Suggestion(organisation=organisation, team=team)
+    return result
+
+
+def suggest_assignee(case) -> Suggestion | None:
+    """`suggest_assignees` for one case (two queries)."""
+    from meihao.people.models import Organisation, Team
+
+    category = case.category
+    if category is None or not category.department:
+        return None
+    organisations = list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.DEPARTMENT, short_name=category.department
+        )
+    )
+    teams = list(
+        Team.objects.filter(
+            kind=Team.Kind.DEPARTMENT, organisation__in=[o.pk for o in organisations]
+        )
+    )
+    return suggest_assignees([case], organisations, teams).get(case.pk)
+
+
+def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
+    """The department's queue: cases assigned to the user's organisations, earliest due first.
+
+    `status` "" means the cases to work on (dispatched, in progress, reopened); "reported_back"
+    those waiting for verification.
+    """
+    cases = Case.objects.visible_to(user)
+    if not getattr(user, "is_superuser", False):
+        cases = cases.filter(assigned_organisation_id__in=queue_organisation_ids(user))
+    else:
+        cases = cases.filter(assigned_organisation__isnull=False)
+    cases = cases.filter(status__in=[status] if status in QUEUE_STATES else sorted(WORKING))
+    if overdue:
+        cases = cases.filter(overdue_q(now))
+    return _staff_list(cases, user).order_by(F("resolve_by").asc(nulls_last=True), "id")
+
+
+def verify_cases(user):
+    """The verification queue (核查): reported-back cases in the places the user verifies."""
+    cases = Case.objects.visible_to(user).filter(
+        scope_q(user, path_field="place_path", roles=VERIFIER_ROLES),
+        status=Status.REPORTED_BACK,
+    )
+    return _staff_list(cases, user).order_by("reported_back_at", "id")
+
+
+def last_events(cases, action: str) -> dict[int, object]:
+    """{case id: its latest event of `action`} for a page of cases, in one query.
+
+    The verification queue shows the handler's report-back note next to each case.
+    """
+    ids = [case.pk for case in cases]
+    if not ids:
+        return {}
+    latest = {}
+    for event in (
+        CaseEvent.objects.filter(case_id__in=ids, action=action)
+        .select_related("actor")
+        .order_by("case_id", "created_at", "id")
+    ):
+        latest[event.case_id] = event
+    return latest
+
+
+def staff_counts(user) -> dict[str, int]:
+    """{board, queue, verify, overdue}: what waits for the user, in one aggregated query."""
+    board = (
+        scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES)
+        & Q(status__in=BOARD_INCOMING)
+        if may_use_board(user)
+        else Q(pk__in=[])
+    )
+    organisations = queue_organisation_ids(user)
+    queue = (
+        Q(assigned_organisation_id__in=organisations, status__in=WORKING)
+        if organisations
+        else Q(pk__in=[])
+    )
+    verify = (
+        scope_q(user, path_field="place_path", roles=VERIFIER_ROLES)
+        & Q(status=Status.REPORTED_BACK)
+        if may_use_verify(user)
+        else Q(pk__in=[])
+    )
+    mine = board | queue | verify
+    counts = Case.objects.filter(mine).aggregate(
+        board=Count("pk", filter=board),
+        queue=Count("pk", filter=queue),
+        verify=Count("pk", filter=verify),
+        overdue=Count("pk", filter=(board | queue) & overdue_q()),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def api_case_list(
+    user, *, status: str = "", category: str = "", place: str = "", overdue: bool = False
+):
+    """The case API's list: every case the user may see, filtered, newest first."""
+    cases = Case.objects.visible_to(user)
+    if status:
+        cases = cases.filter(status=status)
+    if category:
+        cases = cases.filter(category__code=category)
+    if place:
+        from meihao.places.models import Place
+
+        path = Place.objects.filter(code=place).values_list("path", flat=True).first()
+        cases = cases.filter(place_path__startswith=path) if path else cases.none()
+    if overdue:
+        cases = cases.filter(overdue_q())
+    return _staff_list(cases, user).order_by("-created_at", "-id")
+
+
+def staff_case_get(user, number: str):
+    """One visible case, loaded for `abilities(user)`; NotFound otherwise."""
+    case = _staff_list(Case.objects.visible_to(user), user).filter(number=number).first()
+    if case is None:
+        raise NotFound()
+    return case
