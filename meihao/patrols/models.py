@@ -1,0 +1,192 @@
+"""Grid-worker patrols (网格巡查): a session with its GPS track, and the derived daily minutes.
+
+A grid worker patrols one hour a day (PRODUCT.md). The phone records a point about every 30 s and
+may be offline for a while, so every write is idempotent: a session is identified by the phone's
+`client_id`, and a point by (session, the phone's time of the fix).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.models import TimeStampedModel
+from meihao.core.roles import Role
+from meihao.core.scoping import scope_q
+
+# Who oversees patrols in their subtree (the duty view). A grid worker sees only their own.
+PATROL_OVERSEERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+PATROLLERS = frozenset({Role.GRID_WORKER})
+
+
+class PatrolSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Overseers see the patrols walked in their subtrees; everyone sees their own."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        overseen = scope_q(user, path_field="place_path", roles=PATROL_OVERSEERS)
+        return self.filter(overseen | Q(worker=user))
+
+    def active(self):
+        return self.filter(status=PatrolSession.Status.ACTIVE)
+
+
+class PatrolSession(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        ENDED = "ended", _("Ended")
+
+    class EndReason(models.TextChoices):
+        WORKER = "worker", _("Ended by the grid worker")
+        STALE = "stale", _("Ended automatically")
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grid worker"),
+        on_delete=models.PROTECT,
+        related_name="patrols",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patrols",
+    )
+    grid = models.ForeignKey(
+        "places.Place", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    place_path = models.CharField(max_length=80, editable=False)
+    # The phone's clock: a patrol started offline keeps the time it really started.
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    end_reason = models.CharField(
+        _("how it ended"), max_length=8, choices=EndReason.choices, blank=True
+    )
+    # Computed by patrol_end; see services.track_distance_m for what counts.
+    distance_m = models.PositiveIntegerField(_("distance (m)"), default=0)
+    duration_s = models.PositiveIntegerField(_("duration (s)"), default=0)
+    # Kept by patrol_record_points so that pages and the stale sweep need no aggregate.
+    point_count = models.PositiveIntegerField(_("points recorded"), default=0)
+    last_point_at = models.DateTimeField(_("last point at"), null=True, blank=True)
+    client_id = models.UUIDField(_("client id"), unique=True, editable=False)
+
+    objects = PatrolSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=Q(status="active"),
+                name="patrol_one_active_per_worker",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="active", ended_at__isnull=True)
+                    | Q(
+                        status="ended",
+                        ended_at__isnull=False,
+                        ended_at__gte=models.F("started_at"),
+                    )
+                ),
+                name="patrol_end_matches_status",
+            ),
+        ]
+        indexes = [
+            # Patrols walked in a subtree over a period (overseers' lists): prefix + range.
+            models.Index(
+                fields=["place_path", "started_at"],
+                name="patrol_place_started_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            # A worker's own patrols, newest first ("my patrols", linking a report to a patrol).
+            models.Index(fields=["worker", "started_at"], name="patrol_worker_started_idx"),
+            # The stale sweep reads only active sessions.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(status="active"),
+                name="patrol_active_started_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def duration_minutes(self) -> int:
+        return self.duration_s // 60
+
+
+class TrackPoint(models.Model):
+    session = models.ForeignKey(
+        PatrolSession, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="points"
+    )
+    # The phone's time of the fix: with the session it identifies the point, so a batch sent
+    # twice (the answer was lost on a bad connection) is stored once.
+    recorded_at = models.DateTimeField(_("recorded at"))
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "recorded_at"]
+        verbose_name = _("track point")
+        verbose_name_plural = _("track points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "recorded_at"], name="trackpoint_session_time_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recorded_at:%H:%M:%S} ({self.lat:.5f}, {self.lon:.5f})"
+
+
+class PatrolDay(models.Model):
+    """Patrol seconds of one worker on one Asia/Shanghai calendar day (derived data).
+
+    Rebuilt by the services from the worker's sessions whenever one of them changes (a point
+    batch extends an active session; an end fixes it), as a ledger balance is derived from its
+    entries: never edited by hand. A session crossing midnight counts on both days; overlapping
+    sessions count once. It makes the duty view one aggregate over at most seven rows a worker.
+    """
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grid worker"),
+        on_delete=models.CASCADE,
+        related_name="patrol_days",
+    )
+    day = models.DateField(_("day"))
+    seconds = models.PositiveIntegerField(_("seconds patrolled"), default=0)
+
+    class Meta:
+        ordering = ["worker", "day"]
+        verbose_name = _("patrol day")
+        verbose_name_plural = _("patrol days")
+        constraints = [
+            # Also the index for "this worker's days in a period" (the duty view's join).
+            models.UniqueConstraint(fields=["worker", "day"], name="patrolday_worker_day_unique")
+        ]
+        indexes = [models.Index(fields=["day", "worker"], name="patrolday_day_worker_idx")]
+
+    def __str__(self):
+        return f"{self.worker} {self.day}: {self.seconds // 60} min"
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
