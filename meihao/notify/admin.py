@@ -114,7 +114,7 @@ class TeamChannelAdmin(admin.ModelAdmin):
                     team=channel.team,
                     kind="channel_test",
                     subject=_("Test message from Meihao"),
-                    body=_("If you can read this, {{ team }} receives Meihao notifications."),
+                    body="notify/messages/channel_test.txt",
                     idempotency_key=f"channel_test:{channel.team_id}:{stamp}",
                     inbox_members=False,
                 )

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from meihao.notify.models import Channel, Delivery, TeamChannel
 
@@ -119,7 +119,7 @@ def wecom_markdown(message) -> str:
     """The group-robot markdown: subject, body, link, and the key as a grey footer."""
     link = absolute_link(message.link)
     with translation.override(message.language):
-        open_label = _("Open")
+        open_label = pgettext("link in a group-robot message", "Open")
     footer = f'<font color="comment">{message.idempotency_key}</font>'
     head = f"**{message.subject}**\n"
     tail = (f"\n[{open_label}]({link})" if link else "") + f"\n{footer}"

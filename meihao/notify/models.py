@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageQuerySet(models.QuerySet):
@@ -105,16 +106,18 @@ class Delivery(models.Model):
     """One attempt-tracked send of a message through one channel: the delivery log."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
-        DEAD = "dead", _("Given up")
+        PENDING = "pending", pgettext_lazy("delivery status", "Pending")
+        SENDING = "sending", pgettext_lazy("delivery status", "Sending")
+        SENT = "sent", pgettext_lazy("delivery status", "Sent")
+        FAILED = "failed", pgettext_lazy("delivery status", "Failed, will retry")
+        DEAD = "dead", pgettext_lazy("delivery status", "Given up")
 
     message = models.ForeignKey(
         Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("delivery", "channel"), max_length=16, choices=Channel.choices
+    )
     # The email address at enqueue time; WeCom webhook URLs (which carry a secret key) are
     # looked up from the team's channel when sending and never copied here.
     address = models.CharField(_("address"), max_length=254, blank=True)
