@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -74,6 +75,10 @@ def _json_endpoint(view):
     return wrapped
 
 
+def _iso(moment) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def session_json(session: PatrolSession | None) -> dict | None:
     if session is None:
         return None
@@ -81,10 +86,10 @@ def session_json(session: PatrolSession | None) -> dict | None:
         "client_id": str(session.client_id),
         "status": session.status,
         "grid": {"id": session.grid_id, "name": session.grid.name},
-        "started_at": session.started_at.isoformat(),
-        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "started_at": _iso(session.started_at),
+        "ended_at": _iso(session.ended_at),
         "point_count": session.point_count,
-        "last_point_at": session.last_point_at.isoformat() if session.last_point_at else None,
+        "last_point_at": _iso(session.last_point_at),
         "duration_s": session.duration_s,
         "distance_m": session.distance_m,
     }

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
 from meihao.core.scoping import Scope, scopes_of
+from meihao.patrols.models import PATROL_OVERSEERS, PATROLLERS
 
 ROLE_ICONS = {
     Role.RESIDENT: "house-heart",
@@ -99,6 +100,11 @@ def _links_for(role: str) -> list[Link]:
         candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
     if role in PEOPLE_EDITORS:
         candidates.append(_link(_("Import residents"), "people:import", "file-earmark-arrow-up"))
+    if role in PATROLLERS:
+        candidates.append(_link(_("Patrol"), "patrols:current", "person-walking"))
+        candidates.append(_link(_("My patrols"), "patrols:mine", "calendar-check"))
+    if role in PATROL_OVERSEERS:
+        candidates.append(_link(_("Patrol duty"), "patrols:duty", "clipboard-check"))
     return [link for link in candidates if link]
 
 

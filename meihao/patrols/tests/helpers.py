@@ -2,11 +2,11 @@
 
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 import time_machine
 
 from meihao.patrols import services
-from meihao.patrols.days import DUTY_TZ
 
 # Inside grid A1 (lon 111.20–111.21, lat 23.40–23.42) and grid B1 (lon 111.30–111.32).
 A1 = (23.41, 111.205)
@@ -16,8 +16,12 @@ B1 = (23.41, 111.31)
 STEP_LAT = 0.0003
 
 
+# Spelled out rather than taken from patrols.days, so that the tests pin the rule.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 def local(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=DUTY_TZ)
+    return datetime.datetime(*args, tzinfo=SHANGHAI)
 
 
 def track(start: datetime.datetime, minutes: int, origin=A1, every_s: int = 30) -> list[dict]:
