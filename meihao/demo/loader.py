@@ -13,6 +13,7 @@ from itertools import islice
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from meihao.cases.models import Case
 from meihao.core import pii
 from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.plan import Plan, build_plan
@@ -47,6 +48,7 @@ COUNTED = {
     "tags": PersonTag,
     "roles": RoleAssignment,
     "team members": TeamMember,
+    "cases": Case,
 }
 
 
@@ -55,8 +57,16 @@ def row_counts() -> dict[str, int]:
 
 
 class Loader:
-    def __init__(self, *, residents: int, progress: Callable[[str], None], seed=DEFAULT_SEED):
+    def __init__(
+        self,
+        *,
+        residents: int,
+        progress: Callable[[str], None],
+        seed=DEFAULT_SEED,
+        cases: int = 0,
+    ):
         self.residents = residents
+        self.cases = cases
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -77,6 +87,8 @@ class Loader:
         self._stage("teams", self.load_teams)
         self._stage("staff", self.load_staff)
         self._stage("residents", self.load_residents)
+        if self.cases:
+            self._stage("cases", self.load_cases)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -276,6 +288,12 @@ class Loader:
                 covered, batch_size=BATCH, ignore_conflicts=True
             )
         return created, len(self.plan.teams) - created
+
+    # -- cases: through the case services, as of the day each step happened --------------------
+    def load_cases(self) -> tuple[int, int]:
+        from meihao.demo.cases import CaseHistory
+
+        return CaseHistory(plan=self.plan, count=self.cases, seed=self.seed).run()
 
     # -- people --------------------------------------------------------------------------------
     def _prepare_people(self):

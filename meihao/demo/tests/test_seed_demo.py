@@ -21,7 +21,7 @@ RESIDENTS = 200
 
 def seed(residents=RESIDENTS) -> str:
     out, err = io.StringIO(), io.StringIO()
-    call_command("seed_demo", residents=residents, stdout=out, stderr=err)
+    call_command("seed_demo", residents=residents, cases=0, stdout=out, stderr=err)
     return out.getvalue() + err.getvalue()
 
 
@@ -139,7 +139,7 @@ def test_a_larger_scale_only_adds_residents(db):
 
 def test_progress_goes_to_stderr(db):
     out, err = io.StringIO(), io.StringIO()
-    call_command("seed_demo", residents=50, stdout=out, stderr=err)
+    call_command("seed_demo", residents=50, cases=0, stdout=out, stderr=err)
     assert "residents: 50 new" in err.getvalue()
     assert "places: 336 new" in err.getvalue()
     assert "rows added" in out.getvalue()

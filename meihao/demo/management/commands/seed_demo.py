@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 
 
@@ -23,13 +24,23 @@ class Command(BaseCommand):
         )
         # For tests: an exact number of residents, overriding --scale.
         parser.add_argument("--residents", type=int, default=None, help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=None,
+            help="historical cases to file (default: 600 × scale, at most 3,000; 0 for none)",
+        )
 
-    def handle(self, *args, scale: float, residents: int | None, **options):
+    def handle(self, *args, scale: float, residents: int | None, cases: int | None, **options):
         if scale <= 0:
             raise CommandError("--scale must be greater than 0.")
         count = residents if residents is not None else round(scale * RESIDENTS_PER_SCALE)
         if count < 0:
             raise CommandError("--residents must not be negative.")
+        if cases is None:
+            cases = cases_for_scale(scale)
+        if cases < 0:
+            raise CommandError("--cases must not be negative.")
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -42,8 +53,8 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             self.stderr.write(f"[{elapsed:6.1f} s] {line}")
 
-        self.stderr.write(f"seed_demo: Wanxiu District, {count:,} residents")
-        added = Loader(residents=count, progress=progress).run()
+        self.stderr.write(f"seed_demo: Wanxiu District, {count:,} residents, {cases:,} cases")
+        added = Loader(residents=count, cases=cases, progress=progress).run()
         self.stdout.write(
             f"Demo district loaded: {sum(added.values())} rows added "
             f"({time.perf_counter() - started:.1f} s)."

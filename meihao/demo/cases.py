@@ -1,0 +1,448 @@
+"""The demo's case history: a few hundred grid reports over the last 90 days, each taken through
+the real case services (meihao.cases.services) by the people who would act on it.
+
+Why a clock: the services stamp every change with `django.utils.timezone.now()` and take no
+explicit time. History is written by running each step under `demo_clock(moment)`, a
+demo-only context manager that makes `timezone.now()` return that moment while the service
+runs. Everything the services derive from the time — case numbers (date + sequence), SLA
+deadlines in working hours, colours, timeline events, audit entries — is then what it would
+have been on that day, and no field is rewritten afterwards. It is never used outside this
+loader (a management command, one thread); tests use time_machine.
+
+A case's plan is drawn from its own seed (`random.Random(seed + index)`) and the cases are
+filed in time order. Steps that would lie in the future are not taken, so recent cases are
+still open; some cases are left stalled on purpose (never started, overdue, awaiting
+verification, reopened). Idempotent: every case carries the idempotency key
+`demo-<index>`; cases already there are skipped, so a second run adds nothing.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from meihao.cases import services as s
+from meihao.cases import sla
+from meihao.cases.models import Case, CaseCategory, CaseType, Status
+from meihao.core.roles import Role
+from meihao.demo import data
+from meihao.demo.accounts import PERSONAS
+from meihao.demo.plan import Plan
+from meihao.people.models import Organisation, RoleAssignment, Team, TeamMember, User
+from meihao.places.models import Level, Place
+
+CASES_PER_SCALE = 600
+MAX_CASES = 3000
+DAYS = 90
+KEY_PREFIX = "demo-"
+
+# The everyday cases of an old town weigh most; every other minor class gets weight 1.
+CLASS_WEIGHTS = {
+    "乱摆卖": 14,
+    "占道经营": 12,
+    "机动车乱停放": 11,
+    "噪音扰民": 9,
+    "非法小广告": 9,
+    "乱堆杂物": 9,
+    "暴露垃圾": 9,
+    "非机动车乱停放": 6,
+    "积存垃圾渣土": 5,
+    "店外经营": 4,
+    "道路不洁": 3,
+}
+# Street order and litter are reported from patrols; residents and the 12345 hotline add some.
+CHANNELS = [
+    (Case.Channel.GRID_PATROL, 76),
+    (Case.Channel.RESIDENT, 14),
+    (Case.Channel.HOTLINE, 10),
+]
+# Reports come in daytime, more in the morning patrol and the evening market hours.
+HOUR_WEIGHTS = {
+    7: 2,
+    8: 6,
+    9: 9,
+    10: 9,
+    11: 7,
+    12: 3,
+    13: 3,
+    14: 6,
+    15: 8,
+    16: 8,
+    17: 6,
+    18: 5,
+    19: 5,
+    20: 4,
+    21: 2,
+}
+REPORTER_SURNAMES = "陈李黄梁何林吴莫覃韦蒙周"
+# The catalogue names departments by what the public calls them; the demo's short names differ.
+DEPARTMENT_ALIASES = {"市场监督": "市监"}
+REJECT_REASONS = ["经核实不属实", "不属于本街道职责范围", "已自行消除"]
+REPORT_NOTES = ["已到场处置，现场已恢复", "已责令当事人整改完毕", "已清理完毕"]
+STALLS = ("accept", "dispatch", "start", "report_back", "reopen", "return", "park")
+
+
+def cases_for_scale(scale: float) -> int:
+    return min(MAX_CASES, round(CASES_PER_SCALE * scale))
+
+
+@contextmanager
+def demo_clock(moment: datetime) -> Iterator[None]:
+    """Demo only: `timezone.now()` returns `moment` inside the block (see the module notes)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+@dataclass
+class CasePlan:
+    index: int
+    filed_at: datetime
+    grid_code: str
+    category_code: str
+    channel: str
+    fx: float
+    fy: float
+    rng: random.Random
+
+    @property
+    def key(self) -> str:
+        return f"{KEY_PREFIX}{self.index:05d}"
+
+
+class Actors:
+    """The users who act on the demo's cases, loaded in a handful of queries."""
+
+    def __init__(self, plan: Plan):
+        persona_phones = {p.role: p.phone for p in PERSONAS}
+        rows = RoleAssignment.objects.filter(
+            role__in=[Role.GRID_WORKER, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF]
+        ).values_list("role", "user_id", "place__code", "organisation_id")
+        grid_workers: dict[str, list[int]] = {}
+        chiefs: dict[str, list[int]] = {}
+        staff: dict[int, list[int]] = {}
+        users: set[int] = set()
+        for role, user_id, code, org_id in rows:
+            users.add(user_id)
+            if role == Role.GRID_WORKER and code:
+                grid_workers.setdefault(code, []).append(user_id)
+            elif role == Role.STREET_CHIEF and code:
+                chiefs.setdefault(code, []).append(user_id)
+            elif role == Role.DEPARTMENT_STAFF and org_id:
+                staff.setdefault(org_id, []).append(user_id)
+        loaded = {u.pk: u for u in User.objects.filter(pk__in=list(users))}
+        by_phone = {u.phone: u for u in loaded.values()}
+        # The demo log-ins act first in their own places, so their pages show history.
+        self.persona_chief = by_phone.get(persona_phones[Role.STREET_CHIEF])
+        self.persona_grid_worker = by_phone.get(persona_phones[Role.GRID_WORKER])
+        self.persona_handler = by_phone.get(persona_phones[Role.DEPARTMENT_STAFF])
+        self.grid_workers = {c: [loaded[i] for i in ids] for c, ids in grid_workers.items()}
+        self.chiefs = {c: [loaded[i] for i in sorted(ids)] for c, ids in chiefs.items()}
+        self.staff = {o: [loaded[i] for i in sorted(ids)] for o, ids in staff.items()}
+        departments = Organisation.objects.filter(
+            kind=Organisation.Kind.DEPARTMENT, place__code=plan.district.code
+        )
+        self.departments = {o.short_name: o for o in departments}
+        self.teams = {
+            (t.organisation_id, t.place.code): t
+            for t in Team.objects.filter(kind="department", organisation__isnull=False)
+            .select_related("place")
+            .order_by("pk")
+        }
+        members = TeamMember.objects.filter(
+            team__in=list(self.teams.values()), person__user__isnull=False
+        ).values_list("team_id", "person__user_id")
+        self.team_members: dict[int, list[User]] = {}
+        for team_id, user_id in members:
+            if user_id in loaded:
+                self.team_members.setdefault(team_id, []).append(loaded[user_id])
+
+    def grid_worker(self, grid_code: str) -> User | None:
+        workers = self.grid_workers.get(grid_code) or []
+        if self.persona_grid_worker in workers:
+            return self.persona_grid_worker
+        return workers[0] if workers else None
+
+    def chief(self, street_code: str, rng: random.Random) -> User | None:
+        chiefs = self.chiefs.get(street_code) or []
+        if self.persona_chief in chiefs and rng.random() < 0.7:
+            return self.persona_chief
+        return rng.choice(chiefs) if chiefs else None
+
+    def handler(self, organisation, team, rng: random.Random) -> User | None:
+        people = self.team_members.get(team.pk, []) if team else []
+        if self.persona_handler in self.staff.get(organisation.pk, []) and (
+            not people or self.persona_handler in people or rng.random() < 0.3
+        ):
+            return self.persona_handler
+        people = people or self.staff.get(organisation.pk, [])
+        return rng.choice(people) if people else None
+
+
+class CaseHistory:
+    """Files the demo's cases. `run()` returns (created, already there)."""
+
+    def __init__(self, *, plan: Plan, count: int, seed: int, now: datetime | None = None):
+        self.plan = plan
+        self.count = count
+        self.seed = seed
+        self.now = now or timezone.now()
+        self.grid_type = CaseType.objects.get(code="GRID")
+        self.categories = {
+            c.code: c
+            for c in CaseCategory.objects.filter(
+                case_type=self.grid_type, parent__isnull=False, is_active=True
+            ).select_related("case_type")
+        }
+        self.grids = {g.code: g for g in plan.grids}
+        self.open_by_street: dict[str, list[Case]] = {}
+        self.places = {
+            p.code: p
+            for p in Place.objects.filter(level=Level.GRID, code__in=list(self.grids)).only(
+                "id", "code", "path"
+            )
+        }
+
+    # -- planning ----------------------------------------------------------------------------
+    def plans(self) -> list[CasePlan]:
+        rng = random.Random(self.seed)
+        codes = sorted(self.categories)
+        weights = [CLASS_WEIGHTS.get(self.categories[c].name_zh, 1) for c in codes]
+        grid_codes = [g.code for g in self.plan.grids]
+        # Streets differ: the old-town streets (the first two) report more.
+        grid_weights = [
+            3 if code[:9] <= f"{self.plan.district.code}002" else 2 for code in grid_codes
+        ]
+        hours, hour_weights = zip(*HOUR_WEIGHTS.items(), strict=True)
+        channels, channel_weights = zip(*CHANNELS, strict=True)
+        today = timezone.localtime(self.now).replace(hour=0, minute=0, second=0, microsecond=0)
+        result = []
+        for index in range(self.count):
+            day = today - timedelta(days=rng.randrange(DAYS))
+            if day.weekday() >= 5 and rng.random() < 0.3:
+                day -= timedelta(days=2)  # fewer patrol reports at weekends
+            filed_at = day.replace(
+                hour=rng.choices(hours, hour_weights)[0], minute=rng.randrange(60)
+            )
+            if filed_at >= self.now:
+                filed_at -= timedelta(days=1)
+            result.append(
+                CasePlan(
+                    index=index,
+                    filed_at=filed_at,
+                    grid_code=rng.choices(grid_codes, grid_weights)[0],
+                    category_code=rng.choices(codes, weights)[0],
+                    channel=rng.choices(channels, channel_weights)[0],
+                    fx=rng.uniform(0.1, 0.9),
+                    fy=rng.uniform(0.1, 0.9),
+                    rng=random.Random(self.seed * 1000 + index),
+                )
+            )
+        result.sort(key=lambda p: (p.filed_at, p.index))
+        return result
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> tuple[int, int]:
+        existing = set(
+            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        self.actors = Actors(self.plan)
+        created = 0
+        for plan in self.plans():
+            if plan.key in existing:
+                continue
+            with transaction.atomic():
+                self.file(plan)
+            created += 1
+        if created:
+            sla.sla_sweep(self.now)
+        return created, len(existing)
+
+    def at(self, moment: datetime, service: Callable, **kwargs):
+        """Run `service` as of `moment`; None (and nothing done) if `moment` is still to come."""
+        if moment >= self.now:
+            return None
+        with demo_clock(moment):
+            return service(**kwargs)
+
+    def file(self, plan: CasePlan) -> Case | None:
+        rng = plan.rng
+        grid = self.grids[plan.grid_code]
+        street_code = plan.grid_code[:9]
+        category = self.categories[plan.category_code]
+        grid_worker = self.actors.grid_worker(plan.grid_code)
+        lat, lon = grid.rect.point(plan.fx, plan.fy)
+        place = self.places[plan.grid_code]
+        reporter = {}
+        actor = grid_worker
+        if plan.channel != Case.Channel.GRID_PATROL or grid_worker is None:
+            actor = None
+            reporter = {
+                "reporter_name": rng.choice(REPORTER_SURNAMES)
+                + rng.choice(["先生", "女士", "阿姨", "师傅"]),
+                "reporter_phone": f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
+            }
+        description = category.example or category.name_zh
+        case = self.at(
+            plan.filed_at,
+            s.case_submit,
+            actor=actor,
+            case_type=self.grid_type,
+            category=category,
+            description=description,
+            lat=lat,
+            lon=lon,
+            place=place,
+            address=f"梧州市万秀区{grid.road}{rng.randint(1, 199)}号附近",
+            channel=plan.channel,
+            idempotency_key=plan.key,
+            **reporter,
+        )
+        Case.objects.filter(pk=case.pk).update(is_demo=True)
+        case.is_demo = True
+        self._lifecycle(case, plan, street_code, grid_worker)
+        if case.status not in (Status.REJECTED, Status.DUPLICATE, Status.VOID):
+            recent = self.open_by_street.setdefault(street_code, [])
+            recent.append(case)
+            del recent[:-10]
+        return case
+
+    def _lifecycle(self, case: Case, plan: CasePlan, street_code: str, grid_worker) -> None:
+        rng = plan.rng
+        chief = self.actors.chief(street_code, rng)
+        verifier = grid_worker or chief
+        if chief is None:
+            return
+        recent_days = (self.now - plan.filed_at).days
+        stall = rng.choice(STALLS) if recent_days <= 30 and rng.random() < 0.15 else None
+        roll = rng.random()
+        t = plan.filed_at
+
+        def later(low_hours: float, high_hours: float) -> datetime:
+            nonlocal t
+            t = t + timedelta(hours=rng.uniform(low_hours, high_hours))
+            return t
+
+        # 立案 or not: rejected 5 %, merged as a duplicate 4 %, voided after acceptance 1 %.
+        if roll < 0.05:
+            self.at(
+                later(0.3, 5),
+                s.case_reject,
+                case=case,
+                actor=chief,
+                reason=rng.choice(REJECT_REASONS),
+            )
+            return
+        originals = [
+            c for c in self.open_by_street.get(street_code, []) if c.category_id == case.category_id
+        ]
+        if roll < 0.09 and originals:
+            self.at(
+                later(0.3, 4),
+                s.case_merge_duplicate,
+                case=case,
+                actor=chief,
+                original=originals[-1],
+                note="同一问题已有工单",
+            )
+            return
+        late_response = rng.random() < 0.08
+        accept_at = later(25, 40) if late_response else later(0.2, 6)
+        if not self.at(accept_at, s.case_accept, case=case, actor=chief):
+            return
+        if roll > 0.99:
+            self.at(later(1, 8), s.case_void, case=case, actor=chief, reason="重复录入，作废")
+            return
+        if stall == "accept":
+            return
+        organisation = self._department(category_short=case.category.department)
+        team = self.actors.teams.get((organisation.pk, street_code))
+        if not self.at(
+            later(0.1, 1.5),
+            s.case_dispatch,
+            case=case,
+            actor=chief,
+            organisation=organisation,
+            team=team,
+        ):
+            return
+        handler = self.actors.handler(organisation, team, rng)
+        if handler is None or stall == "dispatch":
+            return
+        if stall == "park":  # 挂账: needs funds or planning
+            self.at(
+                later(2, 48), s.case_park, case=case, actor=chief, reason="需列入改造计划，暂时挂账"
+            )
+            return
+        if stall == "return" or rng.random() < 0.02:  # misrouted: returned and dispatched again
+            if not self.at(
+                later(0.5, 3),
+                s.case_return,
+                case=case,
+                actor=handler,
+                reason="不属于本部门职责，请重新派遣",
+            ):
+                return
+            if stall == "return":
+                return
+            if not self.at(
+                later(0.5, 3),
+                s.case_dispatch,
+                case=case,
+                actor=chief,
+                organisation=organisation,
+                team=team,
+            ):
+                return
+        if not self.at(later(0.1, 2), s.case_start, case=case, actor=handler):
+            return
+        if stall == "start":
+            return
+        self._report_back(case, handler, rng, late=rng.random() < 0.12, start=t)
+        t = max(t, case.reported_back_at or t)
+        if case.status != Status.REPORTED_BACK or stall == "report_back":
+            return
+        if stall == "reopen" or rng.random() < 0.08:  # 返工
+            if not self.at(
+                later(1, 12),
+                s.case_reopen,
+                case=case,
+                actor=verifier,
+                reason="现场复查仍未整改到位",
+            ):
+                return
+            if stall == "reopen":
+                return
+            if not self.at(later(0.5, 3), s.case_start, case=case, actor=handler):
+                return
+            if not self.at(
+                later(2, 24),
+                s.case_report_back,
+                case=case,
+                actor=handler,
+                note="已再次整改，现场恢复正常",
+            ):
+                return
+        self.at(
+            later(0.3, 6), s.case_verify_close, case=case, actor=verifier, note="现场核查已整改"
+        )
+
+    def _report_back(self, case, handler, rng, *, late: bool, start: datetime):
+        due = case.resolve_by or start + timedelta(hours=8)
+        if late:
+            moment = due + timedelta(hours=rng.uniform(1, 36))
+        else:
+            moment = start + (due - start) * rng.uniform(0.2, 0.9)
+        moment = max(moment, start + timedelta(minutes=10))
+        self.at(moment, s.case_report_back, case=case, actor=handler, note=rng.choice(REPORT_NOTES))
+
+    def _department(self, *, category_short: str):
+        departments = self.actors.departments
+        category_short = DEPARTMENT_ALIASES.get(category_short, category_short)
+        return departments.get(category_short) or departments[data.DEPARTMENTS[0][1]]
