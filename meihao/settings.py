@@ -178,6 +178,23 @@ else:
 if envbool("HUEY_IMMEDIATE", False):
     HUEY["immediate"] = True
 
+# Email (notifications): SMTP when EMAIL_HOST is set, else printed to the console in DEBUG.
+EMAIL_HOST = env("EMAIL_HOST") or ""
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "meihao@localhost"
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The public address of this installation, for absolute links in WeCom messages and email.
+NOTIFY_BASE_URL = (env("NOTIFY_BASE_URL") or "").rstrip("/")
+if NOTIFY_BASE_URL and not NOTIFY_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"NOTIFY_BASE_URL={NOTIFY_BASE_URL!r} must start with http(s)://.")
+
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
