@@ -106,7 +106,6 @@ def _js_strings() -> dict:
         "pending": _("Waiting to be sent"),
         "no_geolocation": _("This browser cannot read the location."),
         "geo_denied": _("Location is not allowed: allow it for this site to record the patrol."),
-        "geo_waiting": _("Waiting for a location fix…"),
         "login": _("Your log-in has expired: log in again; nothing recorded is lost."),
         "ended": _("Patrol ended: %(minutes)s min, %(distance)s m."),
         "ended_offline": _("Patrol ended. It will be sent when there is signal."),

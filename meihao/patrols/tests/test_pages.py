@@ -251,3 +251,17 @@ def test_home_offers_patrol_links_by_role(client, personas):
     assert 'href="/patrols/duty/"' in chief_home and 'href="/patrols/"' not in chief_home
     client.force_login(personas.resident_a)
     assert "/patrols/" not in client.get("/").content.decode()
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(client, personas):
+    client.force_login(personas.grid_worker_a)
+    chinese = client.get("/patrols/").content.decode()
+    assert "开始巡查" in chinese and "Start patrol" not in chinese
+    config = json.loads(
+        chinese.split('id="patrol-config" type="application/json">')[1].split("<")[0]
+    )
+    assert config["strings"]["end"] == "结束巡查"
+    english = client.get("/patrols/duty/", headers={"accept-language": "en"}).content.decode()
+    assert "Patrol duty" in english
+    error = post_json(client, "/patrols/start/", {"client_id": "x"}).json()["error"]
+    assert error["message"] == "巡查的客户端编号不是有效的 UUID。"
