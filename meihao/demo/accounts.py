@@ -3,15 +3,23 @@
 Phones 139 0000 00xx are reserved for them; generated people never get a 1390000 number.
 """
 
+import base64
 import datetime
+import hashlib
+import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 from meihao.core.roles import Role
 
 DEMO_PASSWORD = "meihao2021"  # noqa: S105 - the published demo password, printed by demo_accounts
 RESERVED_PHONE_PREFIX = "1390000"
+# The demo Open311 client (/open311/v2/): an API-only account with the resident role at the
+# district, and its api_key (an API token, people.ApiToken).
+OPEN311_CLIENT_PHONE = "13900000311"
+OPEN311_CLIENT_NAME = "Open311 演示客户端"
 
 
 @dataclass(frozen=True)
@@ -109,3 +117,15 @@ def demo_accounts() -> dict[str, dict[str, str]]:
         }
         for role in Role
     }
+
+
+def demo_open311_api_key() -> str:
+    """The demo Open311 client's api_key, derived from SECRET_KEY.
+
+    The database keeps only the token's hash; deriving the key lets `demo_accounts` print it
+    again on every run, while each installation (each SECRET_KEY) has its own.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"meihao demo open311 api_key", hashlib.sha256
+    ).digest()
+    return "mh_" + base64.urlsafe_b64encode(digest).decode().rstrip("=")

@@ -87,6 +87,7 @@ class Loader:
         self._stage("teams", self.load_teams)
         self._stage("staff", self.load_staff)
         self._stage("residents", self.load_residents)
+        self._stage("open311 client", self.load_open311_client)
         if self.cases:
             self._stage("cases", self.load_cases)
         after = row_counts()
@@ -294,6 +295,11 @@ class Loader:
         from meihao.demo.cases import CaseHistory
 
         return CaseHistory(plan=self.plan, count=self.cases, seed=self.seed).run()
+
+    def load_open311_client(self) -> tuple[int, int]:
+        from meihao.demo.open311 import load_open311_client
+
+        return load_open311_client(self.plan.district.code)
 
     # -- people --------------------------------------------------------------------------------
     def _prepare_people(self):

@@ -156,6 +156,7 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     out = io.StringIO()
     call_command("demo_accounts", json=True, stdout=out)
     accounts = json.loads(out.getvalue())
+    assert accounts.pop("open311_api_key").startswith("mh_")
     assert set(accounts) == set(Role.values)
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}
@@ -164,6 +165,32 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
         assert response.status_code == 200
         assert role in {card.role for card in response.context["cards"]}, role
         client.logout()
+
+
+def test_demo_open311_api_key_files_a_request(seeded, client):
+    out = io.StringIO()
+    call_command("demo_accounts", json=True, stdout=out)
+    api_key = json.loads(out.getvalue())["open311_api_key"]
+    grid = Place.objects.get(code="450403001001001")
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "jurisdiction_id": "450403",
+            "service_code": "0501",
+            "lat": grid.centroid_lat,
+            "long": grid.centroid_lon,
+            "description": "校门口有流动摊贩",
+        },
+    )
+    assert response.status_code == 200, response.content.decode()
+    number = response.json()[0]["service_request_id"]
+    assert client.get(f"/open311/v2/requests/{number}.json").status_code == 200
+    # The client is an API-only resident of the district; seeding again adds nothing.
+    assert RoleAssignment.objects.get(user__phone="13900000311").place.code == "450403"
+    users = row_counts()["users"]
+    seed()
+    assert row_counts()["users"] == users
 
 
 def test_demo_accounts_scopes(seeded):
@@ -186,3 +213,4 @@ def test_demo_accounts_text_table(db):
     text = out.getvalue()
     assert "13900000002" in text
     assert "meihao2021" in text
+    assert "Open311 api_key" in text

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from meihao.core.roles import Role
-from meihao.demo.accounts import demo_accounts
+from meihao.demo.accounts import demo_accounts, demo_open311_api_key
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         accounts = demo_accounts()
         if options["json"]:
-            self.stdout.write(json.dumps(accounts, ensure_ascii=False, indent=2))
+            # Besides one log-in per role: the demo Open311 client's api_key (docs/open311.md).
+            payload = {**accounts, "open311_api_key": demo_open311_api_key()}
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         labels = dict(Role.choices)
         rows = [
@@ -32,6 +34,7 @@ class Command(BaseCommand):
                     str(cell) + " " * (widths[i] - _width(str(cell))) for i, cell in enumerate(row)
                 )
             )
+        self.stdout.write(f"Open311 api_key (/open311/v2/): {demo_open311_api_key()}")
 
 
 def _width(text: str) -> int:
