@@ -8,10 +8,11 @@ template shows, so that a page costs the same number of queries whatever its len
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent, Status
 from meihao.cases.workflow import (
@@ -22,7 +23,7 @@ from meihao.cases.workflow import (
     VERIFIER_ROLES,
     WORKING,
 )
-from meihao.core.errors import NotFound
+from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import scope_paths, scope_q, scopes_of
 
@@ -355,3 +356,117 @@ def staff_case_get(user, number: str):
     if case is None:
         raise NotFound()
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Action input: what the pages and the API send, turned into a service's keyword arguments.
+
+# The inputs each action takes (besides case and actor), as its service names them.
+ACTION_FIELDS = {
+    "accept": ("note",),
+    "dispatch": ("organisation", "team", "user", "note"),
+    "accept_dispatch": ("organisation", "team", "user", "note"),
+    "reject": ("reason",),
+    "merge": ("original", "note"),
+    "start": ("note",),
+    "report_back": ("note",),
+    "return": ("reason",),
+    "request_extension": ("until", "reason"),
+    "approve_extension": ("note",),
+    "deny_extension": ("reason",),
+    "verify_close": ("note",),
+    "reopen": ("reason",),
+    "park": ("reason",),
+    "unpark": ("note",),
+    "void": ("reason",),
+}
+# A deadline given as a bare date means the end of that day's working hours.
+END_OF_WORKING_DAY = (17, 30)
+
+
+def _object_id(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12:
+        raise ValidationFailed(_("Choose one of the options offered."), field=field)
+    return int(text)
+
+
+def _until(value) -> datetime | None:
+    """A datetime-local ("2024-05-20T17:30"), an ISO datetime or a date, read in local time."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(*END_OF_WORKING_DAY))
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationFailed(
+                _("Give the new deadline as a date and time."), field="until"
+            ) from None
+        if len(text) == 10:
+            moment = datetime.combine(moment.date(), time(*END_OF_WORKING_DAY))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def action_arguments(action: str, raw) -> dict:
+    """The keyword arguments of `action`'s service from form or JSON input `raw`.
+
+    Ids and numbers become the objects they name; an unknown one is ValidationFailed (it was
+    not one of the options offered). Visibility and permissions stay the service's business.
+    """
+    from meihao.people.models import Organisation, Team, User
+
+    kwargs = {}
+    for field in ACTION_FIELDS[action]:
+        value = raw.get(field)
+        if field in ("note", "reason"):
+            kwargs[field] = "" if value is None else str(value)
+        elif field == "organisation":
+            pk = _object_id(value, field)
+            if pk is not None:
+                kwargs[field] = Organisation.objects.filter(
+                    pk=pk, kind=Organisation.Kind.DEPARTMENT
+                ).first() or _missing(field)
+        elif field == "team":
+            pk = _object_id(value, field)
+            if pk is not None:
+                kwargs[field] = Team.objects.filter(pk=pk).first() or _missing(field)
+        elif field == "user":
+            pk = _object_id(value, field)
+            if pk is not None:
+                kwargs[field] = User.objects.filter(pk=pk, is_active=True).first() or _missing(
+                    field
+                )
+        elif field == "original":
+            number = str(value or "").strip().upper()
+            if not number:
+                raise ValidationFailed(_("Give the number of the original case."), field="original")
+            original = Case.objects.filter(number=number).first()
+            if original is None:
+                raise ValidationFailed(_("There is no case with this number."), field="original")
+            kwargs[field] = original
+        elif field == "until":
+            kwargs[field] = _until(value)
+    return kwargs
+
+
+def _missing(field: str):
+    raise ValidationFailed(_("Choose one of the options offered."), field=field)
+
+
+def default_channel(user) -> str:
+    """How a case filed by `user` without a channel came in: from their role."""
+    roles = {s.role for s in scopes_of(user)}
+    if Role.GRID_WORKER in roles:
+        return Case.Channel.GRID_PATROL
+    if Role.POLICE_OFFICER in roles:
+        return Case.Channel.POLICE_GROUP
+    return Case.Channel.RESIDENT

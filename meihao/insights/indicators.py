@@ -94,7 +94,7 @@ class Indicator:
         num = num or 0
         den = den or 0
         if self.unit == COUNT:
-            return Measure(value=float(num), numerator=num, denominator=None)
+            return Measure(value=num, numerator=num, denominator=None)
         if not den:
             return Measure(value=None, numerator=num, denominator=0)
         if self.unit == HOURS:

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from meihao.insights import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/", views.cases, name="cases"),
+]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
 from meihao.core.scoping import Scope, scopes_of
+from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
 from meihao.patrols.models import PATROL_OVERSEERS, PATROLLERS
 
 ROLE_ICONS = {
@@ -100,6 +101,8 @@ def _links_for(role: str) -> list[Link]:
         candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
     if role in PEOPLE_EDITORS:
         candidates.append(_link(_("Import residents"), "people:import", "file-earmark-arrow-up"))
+    if role in CASE_STATISTICS_ROLES:
+        candidates.append(_link(CASE_STATISTICS_LABEL, "insights:cases", "bar-chart-line"))
     if role in PATROLLERS:
         candidates.append(_link(_("Patrol"), "patrols:current", "person-walking"))
         candidates.append(_link(_("My patrols"), "patrols:mine", "calendar-check"))

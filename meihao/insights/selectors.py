@@ -1,0 +1,329 @@
+"""Reads behind the case statistics page, always scoped to the asking user.
+
+Who may look: the place roles that work with cases (grid worker, community staff, street chief,
+district admin) for the places they cover, and department staff for the cases assigned to their
+own department (only their department's row). Everyone else gets NotFound (the page's 404).
+Query counts depend on the number of indicators, never on the number of rows or groups.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meihao.cases.models import Case
+from meihao.core.errors import NotFound
+from meihao.core.roles import PEOPLE_VIEWERS, Role
+from meihao.core.scoping import scope_paths, scopes_of
+from meihao.insights import grades
+from meihao.insights import indicators as ind
+from meihao.places.models import Level, Place
+
+# Who sees the page (and its link on the home page); department staff see their department.
+CASE_STATISTICS_ROLES = PEOPLE_VIEWERS | {Role.DEPARTMENT_STAFF}
+CASE_STATISTICS_LABEL = gettext_lazy("Case statistics")
+
+GROUP_LABELS = {
+    "street": gettext_lazy("By street"),
+    "community": gettext_lazy("By community"),
+    "grid": gettext_lazy("By grid"),
+    "department": gettext_lazy("By department"),
+    "grid_worker": gettext_lazy("By grid worker"),
+}
+LEVEL_ORDER = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+TOP_CLASSES = 12
+
+
+@dataclass
+class Viewer:
+    """What the user may see on the page: places (place roles) or departments only."""
+
+    place_paths: list[str]
+    organisation_ids: list[int]
+    superuser: bool = False
+
+    @property
+    def department_only(self) -> bool:
+        return not self.place_paths and not self.superuser
+
+
+def viewer_for(user) -> Viewer:
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("No such page."))
+    if user.is_superuser:
+        return Viewer(place_paths=[], organisation_ids=[], superuser=True)
+    paths = scope_paths(user, PEOPLE_VIEWERS)
+    organisations = sorted(
+        {
+            s.organisation_id
+            for s in scopes_of(user)
+            if s.role == Role.DEPARTMENT_STAFF and s.organisation_id
+        }
+    )
+    if not paths and not organisations:
+        raise NotFound(_("No such page."))
+    return Viewer(place_paths=paths, organisation_ids=organisations)
+
+
+def place_choices(viewer: Viewer) -> list[Place]:
+    """The places the user may pick: their own places and those below, down to communities
+    (and grids, for someone whose widest place is a community or a grid)."""
+    if viewer.superuser:
+        return list(
+            Place.objects.filter(level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY])
+            .only("id", "code", "name", "level", "path")
+            .order_by("path")
+        )
+    if viewer.department_only:
+        return []
+    query = None
+    for path in viewer.place_paths:
+        depth = path.count("/")
+        levels = LEVEL_ORDER[depth - 1 : depth + 2] if depth >= 3 else LEVEL_ORDER[depth - 1 : 3]
+        part = Place.objects.filter(path__startswith=path, level__in=levels)
+        query = part if query is None else query | part
+    return list(query.only("id", "code", "name", "level", "path").order_by("path"))
+
+
+@dataclass
+class Period:
+    key: str
+    start: datetime
+    end: datetime  # exclusive
+    first_day: date
+    last_day: date  # inclusive, for display and the custom form
+
+
+PERIODS = {
+    "this_month": gettext_lazy("This month"),
+    "last_month": gettext_lazy("Last month"),
+    "this_year": gettext_lazy("This year"),
+    "custom": gettext_lazy("Custom"),
+}
+MAX_CUSTOM_DAYS = 3 * 366
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+def period_for(key: str, *, start: str = "", end: str = "", today: date | None = None):
+    """(Period, error message or None). A bad custom period falls back to this month."""
+    today = today or timezone.localdate()
+    error = None
+    first = last = None
+    if key == "custom":
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except (TypeError, ValueError):
+            error = _("Give the start and end of the period as dates.")
+        else:
+            if last < first:
+                error = _("The period must end on or after its start.")
+            elif (last - first).days > MAX_CUSTOM_DAYS:
+                error = _("The period may be at most three years long.")
+        if error:
+            key = "this_month"
+    if key == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        first = last.replace(day=1)
+    elif key == "this_year":
+        first, last = today.replace(month=1, day=1), today
+    elif key != "custom":
+        key = "this_month"
+        first, last = today.replace(day=1), today
+    end_day = last + timedelta(days=1)
+    return Period(key, _midnight(first), _midnight(end_day), first, last), error
+
+
+@dataclass
+class Card:
+    name: str
+    label: str
+    description: str
+    unit: str
+    measure: ind.Measure
+
+
+@dataclass
+class Row:
+    key: object
+    name: str
+    measures: dict
+    score: float | None = None
+    grade: str | None = None
+    cells: list = field(default_factory=list)  # (Measure or None, unit) in column order
+
+
+@dataclass
+class Statistics:
+    place: Place | None
+    period: Period
+    cards: list[Card]
+    score: float | None
+    grade: str | None
+    group_by: str
+    groupings: list[tuple[str, str]]
+    columns: list[dict]
+    rows: list[Row]
+    places: list[Place] = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+
+
+def groupings_for(viewer: Viewer, place: Place | None) -> list[str]:
+    if viewer.department_only or place is None:
+        return ["department"]
+    below = LEVEL_ORDER[LEVEL_ORDER.index(place.level) + 1 :]
+    return [str(level) for level in below] + ["department", "grid_worker"]
+
+
+def _cases_for(viewer: Viewer):
+    if viewer.department_only:
+        return Case.objects.filter(assigned_organisation_id__in=viewer.organisation_ids)
+    return None
+
+
+def _row_names(by: str, keys: list) -> dict:
+    from meihao.people.models import Organisation, User
+
+    if not keys:
+        return {}
+    if by == "department":
+        return dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "grid_worker":
+        return {
+            pk: name or phone
+            for pk, name, phone in User.objects.filter(pk__in=keys).values_list(
+                "pk", "name", "phone"
+            )
+        }
+    return dict(Place.objects.filter(path__in=keys).values_list("path", "name"))
+
+
+def _charts(place_path: str, period: Period, cases) -> dict:
+    qs = (cases if cases is not None else Case.objects.all()).filter(
+        place_path__startswith=place_path, created_at__gte=period.start, created_at__lt=period.end
+    )
+    per_day = dict(
+        qs.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    days = []
+    day = period.first_day
+    while day <= period.last_day:
+        days.append(day)
+        day += timedelta(days=1)
+    by_class = list(
+        qs.order_by()
+        .values_list("category__name_zh")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name_zh")[:TOP_CLASSES]
+    )
+    by_department = list(
+        qs.exclude(assigned_organisation__isnull=True)
+        .order_by()
+        .values_list("assigned_organisation__short_name", "assigned_organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {
+        "per_day": {
+            "labels": [f"{d:%m-%d}" for d in days],
+            "values": [per_day.get(d, 0) for d in days],
+            "title": _("Cases per day"),
+        },
+        "by_class": {
+            "labels": [name or _("No class") for name, _n in by_class],
+            "values": [n for _name, n in by_class],
+            "title": _("Cases by class"),
+        },
+        "by_department": {
+            "labels": [short or name for short, name, _n in by_department],
+            "values": [n for _s, _name, n in by_department],
+            "title": _("Cases by department"),
+        },
+    }
+
+
+def case_statistics(
+    user, *, place_code: str = "", period: Period, group_by: str = ""
+) -> Statistics:
+    """Cards, a graded table and chart data for one place (or department) and period."""
+    viewer = viewer_for(user)
+    choices = place_choices(viewer)
+    place = None
+    if not viewer.department_only:
+        if place_code:
+            place = next((p for p in choices if p.code == place_code), None)
+            if place is None:
+                raise NotFound(_("No such place."))
+        else:
+            place = choices[0] if choices else None
+    if place is None and not viewer.department_only:
+        raise NotFound(_("No such place."))
+    place_path = place.path if place is not None else ""
+    cases = _cases_for(viewer)
+    span = {"place_path": place_path, "start": period.start, "end": period.end, "cases": cases}
+
+    cards = []
+    measures = {}
+    for name in ind.CARD_INDICATORS:
+        indicator = ind.INDICATORS[name]
+        measures[name] = ind.compute(name, **span)
+        cards.append(
+            Card(
+                name,
+                str(indicator.label),
+                str(indicator.description),
+                indicator.unit,
+                measures[name],
+            )
+        )
+    score, letter = grades.grade(measures)
+
+    allowed = groupings_for(viewer, place)
+    by = group_by if group_by in allowed else allowed[0]
+    names = ["reports_filed", "valid_report_rate"] if by == "grid_worker" else ind.CARD_INDICATORS
+    table: dict[object, dict] = {}
+    for name in names:
+        for key, measure in ind.grouped(name, by=by, **span).items():
+            table.setdefault(key, {})[name] = measure
+    labels = _row_names(by, list(table))
+    rows = []
+    for key, row_measures in table.items():
+        row = Row(key=key, name=labels.get(key, str(key)), measures=row_measures)
+        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit) for n in names]
+        if by != "grid_worker":
+            row.score, row.grade = grades.grade(row_measures)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
+    if by == "grid_worker":
+        rows.sort(key=lambda r: -(r.measures.get("reports_filed", ind.Measure(0, 0, None)).value))
+    columns = [
+        {
+            "name": name,
+            "label": str(ind.INDICATORS[name].label),
+            "unit": ind.INDICATORS[name].unit,
+        }
+        for name in names
+    ]
+    return Statistics(
+        place=place,
+        period=period,
+        cards=cards,
+        score=score,
+        grade=letter,
+        group_by=by,
+        groupings=[(key, str(GROUP_LABELS[key])) for key in allowed],
+        columns=columns,
+        rows=rows,
+        places=choices,
+        charts=_charts(place_path, period, cases),
+    )
