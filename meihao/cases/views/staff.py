@@ -1,1 +1,298 @@
-urlpatterns: list = []
+"""Staff pages: the street chief's dispatch board, the department's queue, the grid worker's
+verification queue (核查), and the one endpoint every action form posts to.
+
+Parse, call a selector or service, render. Each list view serves the full page or, for htmx,
+the table body from the same scoped query; an action answers an htmx request with the case's
+updated row (or the row with the error), any other request with a redirect.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meihao.cases import selectors, services
+from meihao.cases.models import Case, Status
+from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+LISTS = ("board", "queue", "verify")
+# Domain errors as HTTP statuses, as the API answers them (meihao.api).
+ERROR_STATUS = {
+    "not_found": 404,
+    "forbidden": 403,
+    "illegal_transition": 409,
+    "concurrent_change": 409,
+}
+
+
+def _list_page(may_use):
+    """A staff list: only for users who hold its role; everyone else gets a plain 404."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not may_use(request.user):
+                raise Http404()
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _page_size(request) -> int:
+    value = request.GET.get("size", "")
+    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def _paginate(request, cases):
+    size = _page_size(request)
+    return Paginator(cases, size).get_page(request.GET.get("page")), size
+
+
+def _board_extras(user, cases) -> dict:
+    """What board rows show besides the case: suggestions, departments, return reasons."""
+    organisations, teams = selectors.department_choices()
+    return {
+        "suggestions": selectors.suggest_assignees(cases, organisations, teams),
+        "organisations": organisations,
+        "teams": teams,
+        "returns": selectors.last_events(
+            [c for c in cases if c.status == Status.RETURNED], "return"
+        ),
+    }
+
+
+def _rows(user, cases, list_name: str) -> list[dict]:
+    """One dict per row: the case, its abilities, and the row's list-specific extras."""
+    extras = {}
+    if list_name == "board":
+        extras = _board_extras(user, cases)
+    elif list_name == "verify":
+        extras = {"reports": selectors.last_events(cases, "report_back")}
+    rows = []
+    for case in cases:
+        row = {"case": case, "abilities": case.abilities(user)}
+        if list_name == "board":
+            row["suggestion"] = extras["suggestions"].get(case.pk)
+            row["return_event"] = extras["returns"].get(case.pk)
+        elif list_name == "verify":
+            row["report"] = extras["reports"].get(case.pk)
+        rows.append(row)
+    context = {"rows": rows}
+    if list_name == "board":
+        context.update(organisations=extras["organisations"], teams=extras["teams"])
+    return context
+
+
+@_list_page(selectors.may_use_board)
+def board(request):
+    filters = selectors.BoardFilters.from_params(request.GET)
+    cases = selectors.board_cases(request.user, filters)
+    page, size = _paginate(request, cases)
+    context = {
+        "page": page,
+        "size": size,
+        "page_sizes": PAGE_SIZES,
+        "filters": filters,
+        "statuses": Status.choices,
+        "query": _query_without_page(request),
+        **_rows(request.user, list(page.object_list), "board"),
+    }
+    if request.htmx and request.htmx.target == "board-rows":
+        return render(request, "cases/board_rows.html", context)
+    context["choices"] = selectors.board_filter_choices(request.user)
+    return render(request, "cases/board.html", context)
+
+
+@_list_page(selectors.may_use_queue)
+def queue(request):
+    status = request.GET.get("status", "")
+    status = status if status == Status.REPORTED_BACK else ""
+    overdue = request.GET.get("overdue") in ("1", "on", "true")
+    cases = selectors.queue_cases(request.user, status=status, overdue=overdue)
+    page, size = _paginate(request, cases)
+    context = {
+        "page": page,
+        "size": size,
+        "page_sizes": PAGE_SIZES,
+        "status": status,
+        "overdue": overdue,
+        "query": _query_without_page(request),
+        **_rows(request.user, list(page.object_list), "queue"),
+    }
+    if request.htmx and request.htmx.target == "queue-rows":
+        return render(request, "cases/queue_rows.html", context)
+    return render(request, "cases/queue.html", context)
+
+
+@_list_page(selectors.may_use_verify)
+def verify(request):
+    cases = selectors.verify_cases(request.user)
+    page, size = _paginate(request, cases)
+    context = {
+        "page": page,
+        "size": size,
+        "page_sizes": PAGE_SIZES,
+        "query": _query_without_page(request),
+        **_rows(request.user, list(page.object_list), "verify"),
+    }
+    if request.htmx and request.htmx.target == "verify-rows":
+        return render(request, "cases/verify_rows.html", context)
+    return render(request, "cases/verify.html", context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _detail_url(case) -> str:
+    try:
+        return reverse("cases:detail", args=[case.number])
+    except Exception:  # noqa: BLE001 - the detail page may not be mounted in every build
+        return reverse("cases:board")
+
+
+def _render_row(request, case_number: str, list_name: str, *, error=None, status=200):
+    """The case's row in `list_name`, read again through the scoped selector."""
+    try:
+        case = selectors.staff_case_get(request.user, case_number)
+    except NotFound:
+        case = None
+    context = {"error": error, "row": None, "list_name": list_name}
+    if case is not None:
+        extras = _rows(request.user, [case], list_name)
+        context.update(row=extras.pop("rows")[0], **extras)
+    context["just_changed"] = error is None
+    return render(request, f"cases/{list_name}_row.html", context, status=status)
+
+
+@require_POST
+@login_required
+def case_action(request, number: str, action: str):
+    """Take `action` on case `number`: every action form of the staff pages posts here."""
+    if action not in services.STAFF_ACTION_SERVICES:
+        raise Http404()
+    list_name = request.POST.get("list", "")
+    list_name = list_name if list_name in LISTS else ""
+    try:
+        case = selectors.staff_case_get(request.user, number)
+        kwargs = selectors.action_arguments(action, request.POST)
+        service = services.STAFF_ACTION_SERVICES[action]
+        if action == "report_back" and request.FILES.getlist("photos"):
+            kwargs["files"] = request.FILES.getlist("photos")
+            service = services.case_report_back_with_photos
+        service(case=case, actor=request.user, **kwargs)
+    except DomainError as exc:
+        status = ERROR_STATUS.get(exc.code, 400)
+        if request.htmx and list_name:
+            return _render_row(request, number, list_name, error=exc.message, status=status)
+        if isinstance(exc, NotFound):
+            raise Http404() from None
+        if isinstance(exc, PermissionDenied):
+            raise DjangoPermissionDenied(str(exc.message)) from None
+        messages.error(request, exc.message)
+        return redirect(_safe_next(request) or _detail_url(Case(number=number)))
+    if request.htmx and list_name:
+        return _render_row(request, number, list_name)
+    messages.success(request, _("Case %(number)s: done — now “%(status)s”.") % _done(case))
+    return redirect(_safe_next(request) or _detail_url(case))
+
+
+def _done(case) -> dict:
+    return {"number": case.number, "status": Status(case.status).label}
+
+
+@require_POST
+@login_required
+def bulk_dispatch(request):
+    """Dispatch the ticked cases, each to its suggested team or all to one department."""
+    if not selectors.may_use_board(request.user):
+        raise Http404()
+    numbers = [n.strip() for n in request.POST.getlist("cases") if n.strip()][:100]
+    back = reverse("cases:board") + (
+        "?" + request.POST["query"] if request.POST.get("query") else ""
+    )
+    try:
+        cases = list(
+            Case.objects.visible_to(request.user)
+            .with_following(request.user)
+            .select_related("category", "case_type")
+            .filter(number__in=numbers)
+        )
+        missing = sorted(set(numbers) - {c.number for c in cases})
+        if missing:
+            raise services.BulkActionFailed(dict.fromkeys(missing, str(_("No such case."))))
+        kwargs = selectors.action_arguments("dispatch", request.POST)
+        kwargs.pop("user", None)
+        services.case_bulk_dispatch(cases=cases, actor=request.user, **kwargs)
+    except services.BulkActionFailed as exc:
+        messages.error(request, _("Nothing was dispatched."))
+        for number, message in exc.case_errors.items():
+            messages.error(request, f"{number}: {message}")
+        return redirect(back)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("%(count)d cases were dispatched.") % {"count": len(cases)})
+    return redirect(back)
+
+
+@login_required
+def dispatch_form(request, number: str):
+    """The dispatch / reassign form of one case (loaded into a row or the detail page)."""
+    try:
+        case = selectors.staff_case_get(request.user, number)
+    except NotFound:
+        raise Http404() from None
+    abilities = case.abilities(request.user)
+    if not abilities["dispatch"]:
+        raise Http404()
+    organisations, teams = selectors.department_choices()
+    suggestion = selectors.suggest_assignees([case], organisations, teams).get(case.pk)
+    list_name = request.GET.get("list", "")
+    context = {
+        "case": case,
+        "abilities": abilities,
+        "organisations": [o for o in organisations if case.place_path.startswith(o.place_path)],
+        "teams": [t for t in teams if case.place_path.startswith(t.place_path)],
+        "suggestion": suggestion,
+        "list_name": list_name if list_name in LISTS else "",
+        "next": _safe_next(request) or "",
+    }
+    template = "cases/board_dispatch_form.html"
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "cases/board_dispatch_page.html", context)
+
+
+urlpatterns = [
+    path("board/", board, name="board"),
+    path("board/bulk-dispatch/", bulk_dispatch, name="bulk_dispatch"),
+    path("queue/", queue, name="queue"),
+    path("verify/", verify, name="verify"),
+    path("<str:number>/dispatch-form/", dispatch_form, name="dispatch_form"),
+    path("<str:number>/act/<slug:action>/", case_action, name="case_action"),
+]
