@@ -28,6 +28,7 @@ from meihao.cases.models import (
     CaseType,
     Status,
 )
+from meihao.cases.notifications import case_notify_submitted, case_notify_transition
 from meihao.cases.routing import suggest_organisation
 from meihao.cases.workflow import TRANSITIONS, authorise
 from meihao.core.audit import audit_change
@@ -250,6 +251,7 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
     audit_change(
         actor=actor, action="case.submit", target=case, changes={"status": [None, "submitted"]}
     )
+    case_notify_submitted(case, actor)
     if case_type.dispatch_mode == CaseType.DispatchMode.AUTO:
         organisation = suggest_organisation(case)
         if organisation is not None:
@@ -302,6 +304,7 @@ def _apply(case, actor, action, *, changes=None, note="", data=None, now=None) -
             data=data or {},
         )
         audit_change(actor=actor, action=f"case.{action}", target=case, changes=diff)
+        case_notify_transition(case, action, actor)
     return case
 
 

@@ -34,6 +34,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from meihao.cases.models import Case, Escalation, Holiday, SlaState, SlaUnit
+from meihao.cases.notifications import case_notify_escalations
 from meihao.cases.workflow import HANDLING_RUNNING, RESPONSE_RUNNING
 
 WARN_AT = 0.8
@@ -221,4 +222,7 @@ def sla_sweep(now: datetime | None = None) -> list[Escalation]:
                     batch_size=1000,
                     ignore_conflicts=True,
                 )  # fmt: skip
-    return list(Escalation.objects.filter(sweep_id=sweep_id).select_related("case"))
+        escalations = list(Escalation.objects.filter(sweep_id=sweep_id).select_related("case"))
+        # In the same transaction: an escalation exists exactly when its message does.
+        case_notify_escalations(escalations)
+    return escalations

@@ -1,0 +1,180 @@
+"""Who learns of what happens to a case (PRODUCT.md capability 17: what the WeChat groups did).
+
+Called by the services inside their transaction, so a message exists exactly when the change
+does; notify delivers after commit. Each message names its event in the idempotency key, so an
+action retried after a lost response never notifies twice.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.roles import Role
+from meihao.notify.services import notify_enqueue, notify_team
+from meihao.places.models import PATH_SEPARATOR
+
+DISPATCHERS = (Role.STREET_CHIEF, Role.COMMUNITY_STAFF)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    codes = [code for code in path.split(PATH_SEPARATOR) if code]
+    return [PATH_SEPARATOR.join(codes[: i + 1]) + PATH_SEPARATOR for i in range(len(codes))]
+
+
+def users_covering(path: str, roles) -> list:
+    """Active users holding one of `roles` on `path` or on one of its ancestors."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role__in=list(roles),
+            role_assignments__place__path__in=_ancestor_paths(path),
+        )
+        .distinct()
+    )
+
+
+def _link(case) -> str:
+    return f"/cases/{case.number}/"
+
+
+def _send(case, *, kind, recipients, subject, body, event_key, actor=None):
+    recipients = [u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)]
+    notify_enqueue(
+        recipients=recipients,
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=_link(case),
+        target=case,
+        idempotency_key=f"case:{case.pk}:{event_key}",
+        context={"case": case, "number": case.number, "category": str(case.category or "")},
+    )
+
+
+def case_notify_submitted(case, actor) -> None:
+    """A new case in my area: the dispatchers covering its place."""
+    _send(
+        case,
+        kind="case_new_in_area",
+        recipients=users_covering(case.place_path, DISPATCHERS),
+        subject=_("New case {{ number }}"),
+        body=_("A new case was reported in your area: {{ category }} — {{ case.description }}"),
+        event_key="submitted",
+        actor=actor,
+    )
+
+
+def _department_staff(organisation) -> list:
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role=Role.DEPARTMENT_STAFF,
+            role_assignments__organisation=organisation,
+        )
+        .distinct()
+    )
+
+
+def case_notify_transition(case, action: str, actor) -> None:
+    """The follow-up messages of one state change (see the table in docs/architecture.md)."""
+    key = f"{action}:v{case.version}"
+    if action == "dispatch":
+        recipients = []
+        if case.assigned_organisation_id:
+            recipients += _department_staff(case.assigned_organisation)
+        if case.assigned_user_id:
+            recipients.append(case.assigned_user)
+        _send(
+            case,
+            kind="case_dispatched",
+            recipients=recipients,
+            subject=_("Case {{ number }} dispatched to you"),
+            body=_("Please handle case {{ number }} ({{ category }}) before its deadline."),
+            event_key=key,
+            actor=actor,
+        )
+        if case.assigned_team_id:
+            notify_team(
+                team=case.assigned_team,
+                kind="case_dispatched",
+                subject=_("Case {{ number }} dispatched to your team"),
+                body=_("Please handle case {{ number }} ({{ category }}) before its deadline."),
+                link=_link(case),
+                target=case,
+                idempotency_key=f"case:{case.pk}:{key}:team",
+                context={"case": case, "number": case.number, "category": str(case.category or "")},
+            )
+    elif action == "report_back":
+        _send(
+            case,
+            kind="case_awaiting_verification",
+            recipients=users_covering(case.place_path, (Role.GRID_WORKER,)),
+            subject=_("Case {{ number }} awaits your check"),
+            body=_("The handler reported case {{ number }} as dealt with. Please verify it."),
+            event_key=key,
+            actor=actor,
+        )
+    elif action == "verify_close":
+        _send(
+            case,
+            kind="case_closed",
+            recipients=[f.user for f in case.followers.select_related("user")],
+            subject=_("Case {{ number }} is closed"),
+            body=_("Your case {{ number }} has been handled and closed. Please rate the service."),
+            event_key=key,
+            actor=actor,
+        )
+    elif action == "return":
+        _send(
+            case,
+            kind="case_returned",
+            recipients=users_covering(case.place_path, DISPATCHERS),
+            subject=_("Case {{ number }} was returned"),
+            body=_(
+                "The department returned case {{ number }} as misrouted. Please dispatch it again."
+            ),
+            event_key=key,
+            actor=actor,
+        )
+
+
+def case_notify_escalations(escalations) -> None:
+    """Overdue: the street chief at 100% of a limit, the district at 200%.
+
+    One digest per person per sweep rather than one message per case: a sweep after a holiday
+    can cross thousands of thresholds at once, and neither the outbox nor a reader wants that.
+    """
+    if not escalations:
+        return
+    from meihao.people.models import RoleAssignment
+
+    holders = list(
+        RoleAssignment.objects.filter(
+            role__in=[Role.STREET_CHIEF, Role.DISTRICT_ADMIN],
+            place__isnull=False,
+            user__is_active=True,
+        ).select_related("user", "place")
+    )
+    digests: dict[int, tuple] = {}
+    for escalation in escalations:
+        case = escalation.case
+        if escalation.level == escalation.Level.STREET:
+            role, path = Role.STREET_CHIEF, case.street_path
+        else:
+            role, path = Role.DISTRICT_ADMIN, case.place_path
+        for holder in holders:
+            if holder.role == role and path.startswith(holder.place.path):
+                digests.setdefault(holder.user_id, (holder.user, set()))[1].add(case.number)
+    sweep_id = escalations[0].sweep_id
+    for user, numbers in digests.values():
+        listed = sorted(numbers)
+        notify_enqueue(
+            recipients=[user],
+            kind="case_overdue",
+            subject=_("{{ count }} case(s) overdue"),
+            body=_("These cases have passed a time limit: {{ numbers }}"),
+            link="/cases/board/?overdue=1",
+            idempotency_key=f"overdue:{sweep_id}",
+            context={"count": len(listed), "numbers": "、".join(listed[:30])},
+        )

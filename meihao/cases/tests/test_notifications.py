@@ -1,0 +1,76 @@
+"""The right people learn of each step of a case, once, and only when the step happened."""
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from meihao.cases import services
+from meihao.cases.sla import sla_sweep
+from meihao.cases.tests.conftest import local
+from meihao.notify.models import Message
+
+
+def kinds_for(user) -> list[str]:
+    return list(Message.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_new_case_reaches_the_dispatchers_of_its_place_only(personas, new_case):
+    new_case(actor=personas.resident_a)
+    assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
+    assert kinds_for(personas.community_staff_a) == ["case_new_in_area"]
+    for outside in (personas.grid_worker_b, personas.resident_b, personas.department_staff):
+        assert kinds_for(outside) == []
+    message = Message.objects.get(recipient=personas.street_chief_a)
+    assert message.link.startswith("/cases/")
+    assert "乱摆卖" in message.body or "流动摊贩" in message.body
+
+
+def test_the_loop_notifies_department_verifier_and_reporter(personas, new_case):
+    case = new_case(actor=personas.resident_a)
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    assert kinds_for(personas.department_staff) == ["case_dispatched"]
+
+    services.case_report_back(case=case, actor=personas.department_staff, note="已清理")
+    assert kinds_for(personas.grid_worker_a) == ["case_awaiting_verification"]
+    assert kinds_for(personas.grid_worker_b) == []
+
+    services.case_verify_close(case=case, actor=personas.grid_worker_a)
+    assert "case_closed" in kinds_for(personas.resident_a)
+    # The actor is not told of their own action.
+    assert "case_closed" not in kinds_for(personas.grid_worker_a)
+
+
+def test_a_rolled_back_action_notifies_nobody(personas, new_case):
+    case = new_case(actor=personas.resident_a)
+    before = Message.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.case_dispatch(
+            case=case, actor=personas.street_chief_a, organisation=personas.department
+        )
+        raise RuntimeError("the request failed after the dispatch")
+    assert Message.objects.count() == before
+    assert kinds_for(personas.department_staff) == []
+
+
+def test_overdue_sends_one_digest_per_street_chief_and_never_twice(personas, new_case):
+    with time_machine.travel(local(2024, 5, 20, 9, 0), tick=False):
+        for _ in range(3):
+            case = new_case()
+            services.case_dispatch(
+                case=case, actor=personas.street_chief_a, organisation=personas.department
+            )
+    # 乱摆卖 allows 2 working hours: due 11:00; the district hears at 200%, 15:30.
+    sla_sweep(local(2024, 5, 20, 11, 30))
+    sla_sweep(local(2024, 5, 20, 11, 35))
+    digests = Message.objects.filter(recipient=personas.street_chief_a, kind="case_overdue")
+    assert digests.count() == 1
+    assert digests.get().subject.startswith("3")
+    assert not Message.objects.filter(kind="case_overdue", recipient=personas.district_admin)
+
+    sla_sweep(local(2024, 5, 20, 16, 0))
+    assert (
+        Message.objects.filter(kind="case_overdue", recipient=personas.district_admin).count() == 1
+    )
+    assert digests.count() == 1
