@@ -75,6 +75,8 @@ class Link:
     label: str
     url: str
     icon: str
+    # Items waiting behind the link (the case work lists), shown as a badge.
+    count: int | None = None
 
 
 @dataclass
@@ -87,16 +89,30 @@ class Card:
     links: list[Link] = field(default_factory=list)
 
 
-def _link(label, url_name: str, icon: str) -> Link | None:
+def _link(label, url_name: str, icon: str, count: int | None = None) -> Link | None:
     # Pages of apps that are not installed yet are simply not offered.
     try:
-        return Link(label=label, url=reverse(url_name), icon=icon)
+        return Link(label=label, url=reverse(url_name), icon=icon, count=count)
     except NoReverseMatch:
         return None
 
 
-def _links_for(role: str) -> list[Link]:
-    candidates = [_link(_("Browse places"), "places:browser", "map")]
+# The case engine's work lists per role, with the key of their count in staff_counts.
+CASE_WORK_LINKS = {
+    Role.STREET_CHIEF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
+    Role.COMMUNITY_STAFF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
+    Role.DISTRICT_ADMIN: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
+    Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue")],
+    Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify")],
+}
+
+
+def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
+    candidates = [
+        _link(label, url_name, icon, (case_counts or {}).get(key))
+        for label, url_name, icon, key in CASE_WORK_LINKS.get(role, ())
+    ]
+    candidates.append(_link(_("Browse places"), "places:browser", "map"))
     if role in PEOPLE_VIEWERS:
         candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
     if role in PEOPLE_EDITORS:
@@ -129,8 +145,12 @@ def _scope_names(scopes: tuple[Scope, ...]) -> tuple[dict, dict]:
 
 def work_cards(user) -> list[Card]:
     """One card per role assignment, in the order of core.roles.Role, then by scope."""
+    from meihao.cases.selectors import staff_counts
+
     scopes = scopes_of(user)
     places, orgs = _scope_names(scopes)
+    # What waits on the case work lists: one aggregated query, only for roles that have them.
+    case_counts = staff_counts(user) if any(s.role in CASE_WORK_LINKS for s in scopes) else {}
     order = {role: index for index, role in enumerate(Role.values)}
     cards = []
     for scope in sorted(scopes, key=lambda s: (order.get(s.role, 99), s.place_path)):
@@ -145,7 +165,7 @@ def work_cards(user) -> list[Card]:
                 scope_name=scope_name,
                 duty=ROLE_DUTIES.get(scope.role, ""),
                 icon=ROLE_ICONS.get(scope.role, "person-badge"),
-                links=_links_for(scope.role),
+                links=_links_for(scope.role, case_counts),
             )
         )
     return cards

@@ -597,3 +597,39 @@ def test_actions_partial_follows_abilities(rf, personas, new_case):
     dept = render_actions(rf, personas, case, personas.department_staff)
     assert 'data-action="start"' in dept and 'data-action="return"' in dept
     assert 'data-action="reject"' not in dept
+
+
+# ---------------------------------------------------------------------------------------------
+# Home cards
+
+
+@pytest.mark.parametrize(
+    "persona,url_name,count",
+    [
+        ("street_chief_a", "cases:board", 1),
+        ("community_staff_a", "cases:board", 1),
+        ("department_staff", "cases:queue", 1),
+        ("grid_worker_a", "cases:verify", 1),
+        ("grid_worker_b", "cases:verify", 0),
+    ],
+)
+def test_home_links_the_work_lists_with_counts(
+    client, personas, new_case, persona, url_name, count
+):
+    new_case()  # waits on the board
+    reported_back(new_case(description="占道经营"), personas)  # waits for verification
+    dispatched(new_case(description="乱堆杂物"), personas)  # waits in the queue
+    client.force_login(getattr(personas, persona))
+    body = client.get(reverse("home")).content.decode()
+    link = f'href="{reverse(url_name)}"'
+    assert link in body
+    after = body[body.index(link) :]
+    assert f"data-count>{count}</span>" in after[: after.index("</a>") + 4]
+
+
+@pytest.mark.parametrize("persona", ["resident_a", "outsider"])
+def test_home_offers_no_case_work_lists_to_others(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    body = client.get(reverse("home")).content.decode()
+    for name in ("board", "queue", "verify"):
+        assert reverse(f"cases:{name}") not in body
