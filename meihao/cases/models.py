@@ -382,6 +382,10 @@ class Case(models.Model):
     extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
+    # When the reporter saw the problem: the phone's own time for a report queued offline and
+    # sent later (clamped to [received - 7 days, received]). Shown to people; the SLA clocks
+    # still start at `created_at`, when the district could first know about the case.
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -407,6 +411,8 @@ class Case(models.Model):
             models.Index(fields=["created_at"], name="case_created_idx"),
             models.Index(fields=["respond_by"], name="case_respond_by_idx"),
             models.Index(fields=["resolve_by"], name="case_resolve_by_idx"),
+            # Nearby-duplicate search: a bounding box on lat/lon before the exact distance.
+            models.Index(fields=["lat", "lon"], name="case_lat_lon_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -419,6 +425,15 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def shown_time(self):
+        """The time to show people: when it was reported on the phone, else when received."""
+        return self.reported_at or self.created_at
+
+    @property
+    def is_public(self) -> bool:
+        return self.case_type.visibility == CaseType.Visibility.PUBLIC
 
     @property
     def street_path(self) -> str:
@@ -525,3 +540,89 @@ class Escalation(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.clock} L{self.level}"
+
+
+class PhotoStage(models.TextChoices):
+    REPORT = "report", _("Report")
+    REPORT_BACK = "report_back", _("Report-back")
+    VERIFICATION = "verification", _("Verification")
+
+
+def _photo_path(instance, filename):
+    # MEDIA_ROOT/cases/YYYY/MM/<random>.jpg: unguessable names, one folder per month.
+    return timezone.now().strftime("cases/%Y/%m/") + filename
+
+
+class CasePhoto(models.Model):
+    """A photo of a case, validated and re-encoded by cases.photos.
+
+    `image` is the full copy (JPEG, long side <= 1600 px), with the camera's EXIF (time, GPS)
+    kept as evidence for the people who may see the case; `public_image` and `thumbnail` have
+    no EXIF at all and are the only copies the public page serves. Files are read through
+    `cases:photo`, which checks visibility; never link MEDIA_URL directly.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=PhotoStage.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
+    public_image = models.FileField(upload_to=_photo_path, max_length=200)
+    thumbnail = models.FileField(upload_to=_photo_path, max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case photo")
+        verbose_name_plural = _("case photos")
+        indexes = [models.Index(fields=["case", "stage"], name="case_photo_case_idx")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage} {self.pk}"
+
+
+class CaseRating(models.Model):
+    """The reporter's satisfaction with a closed case (满意度评价), once per case and reporter."""
+
+    class Score(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.PROTECT,
+        related_name="case_ratings",
+    )
+    score = models.PositiveSmallIntegerField(_("rating"), choices=Score.choices)
+    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case rating")
+        verbose_name_plural = _("case ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "rater"], name="case_rating_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="case_rating_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.score}"

@@ -7,14 +7,24 @@ organisations) where the user holds the role the list is for, loaded with the re
 template shows, so that a page costs the same number of queries whatever its length.
 """
 
+import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.cases.models import Case, CaseCategory, CaseEvent, Status
+from meihao.cases.models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseFollower,
+    CasePhoto,
+    CaseRating,
+    CaseType,
+    Status,
+)
 from meihao.cases.workflow import (
     DISPATCHER_ROLES,
     HANDLING_RUNNING,
@@ -26,6 +36,216 @@ from meihao.cases.workflow import (
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import scope_paths, scope_q, scopes_of
+from meihao.places.models import Level, Place
+
+# ---------------------------------------------------------------------------------------------
+# Reporter's and public selectors: nearby duplicates, my cases, one case, the public map.
+
+NEARBY_DAYS = 7
+DEFAULT_DUPLICATE_RADIUS_M = 50
+EARTH_RADIUS_M = 6_371_000
+METRES_PER_DEGREE_LAT = 111_320
+# The public page never shows these: refused, merged into another case, or withdrawn.
+PUBLIC_HIDDEN_STATES = (Status.REJECTED, Status.DUPLICATE, Status.VOID)
+REPORTER_LIST_RELATED = ("case_type", "category__parent", "place")
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two WGS-84 points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def cases_nearby(
+    *, category, lat: float, lon: float, now: datetime | None = None, user=None, limit: int = 5
+) -> list[Case]:
+    """Open cases of the same minor class within the class's duplicate radius, filed in the
+    last 7 days, nearest first, each with `distance_m`.
+
+    A bounding box on the indexed lat/lon narrows the rows; the exact great-circle distance
+    decides. Cases of a private type are only offered when `user` can see them.
+    """
+    now = now or timezone.now()
+    radius = category.duplicate_radius_m or DEFAULT_DUPLICATE_RADIUS_M
+    dlat = radius / METRES_PER_DEGREE_LAT
+    dlon = radius / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        Case.objects.open()
+        .filter(
+            category=category,
+            created_at__gte=now - timedelta(days=NEARBY_DAYS),
+            lat__range=(lat - dlat, lat + dlat),
+            lon__range=(lon - dlon, lon + dlon),
+        )
+        .select_related("case_type", "category", "place")
+    )
+    if category.case_type.visibility != CaseType.Visibility.PUBLIC:
+        rows = rows.filter(pk__in=Case.objects.visible_to(user).values("pk"))
+    found = []
+    for case in rows[:200]:
+        case.distance_m = haversine_m(lat, lon, case.lat, case.lon)
+        if case.distance_m <= radius:
+            found.append(case)
+    found.sort(key=lambda c: c.distance_m)
+    return found[:limit]
+
+
+def case_for_follow(*, user, number: str) -> Case:
+    """An open case the user may follow ("this is my problem too"): public or visible to them."""
+    case = (
+        Case.objects.with_following(user)
+        .select_related("case_type", "category", "place")
+        .filter(number=number)
+        .filter(
+            Q(case_type__visibility=CaseType.Visibility.PUBLIC)
+            | Q(pk__in=Case.objects.visible_to(user).values("pk"))
+        )
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def cases_of_reporter(*, user):
+    """Cases the user reported or follows, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    followed = CaseFollower.objects.filter(user=user).values("case_id")
+    return (
+        Case.objects.visible_to(user)
+        .filter(Q(submitted_by=user) | Q(pk__in=followed))
+        .select_related(*REPORTER_LIST_RELATED)
+        .prefetch_related(_thumbnails())
+    )
+
+
+def _thumbnails():
+    return Prefetch("photos", queryset=CasePhoto.objects.order_by("created_at", "id"))
+
+
+def case_detail(*, user, number: str) -> Case:
+    """One case as its timeline page shows it, or NotFound."""
+    case = (
+        Case.objects.visible_to(user)
+        .with_following(user)
+        .select_related(
+            "case_type",
+            "category__parent",
+            "place",
+            "assigned_organisation",
+            "assigned_team",
+            "assigned_user",
+            "reporter",
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"),
+            ),
+            _thumbnails(),
+            Prefetch("ratings", queryset=CaseRating.objects.select_related("rater")),
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def _public_cases():
+    return Case.objects.filter(case_type__visibility=CaseType.Visibility.PUBLIC).exclude(
+        status__in=PUBLIC_HIDDEN_STATES
+    )
+
+
+def is_public_case(case: Case) -> bool:
+    """Whether the case is on the public page (a public type, not refused/merged/void)."""
+    return (
+        case.case_type.visibility == CaseType.Visibility.PUBLIC
+        and case.status not in PUBLIC_HIDDEN_STATES
+    )
+
+
+def cases_public(*, street_code: str = "", status: str = "", category_code: str = ""):
+    """Cases of public types for the public page and map (anonymised by the page)."""
+    rows = _public_cases()
+    if street_code:
+        # A street's path is district/street/: the prefix match uses the path index.
+        street = Place.objects.filter(code=street_code, level=Level.STREET).first()
+        rows = rows.filter(place_path__startswith=street.path) if street else rows.none()
+    if status:
+        rows = rows.filter(status=status)
+    if category_code:
+        rows = rows.filter(category__code=category_code)
+    return rows.select_related(*REPORTER_LIST_RELATED).prefetch_related(_thumbnails())
+
+
+def case_public_detail(*, number: str) -> Case:
+    case = (
+        _public_cases()
+        .select_related(*REPORTER_LIST_RELATED)
+        .prefetch_related(
+            _thumbnails(),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.exclude(action__in=("follow", "rate")).prefetch_related(
+                    "photos"
+                ),
+            ),
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def public_filter_choices() -> dict:
+    """Streets and minor classes of public types, for the public page's filters."""
+    streets = Place.objects.filter(level=Level.STREET).order_by("code").only("code", "name")
+    categories = (
+        CaseCategory.objects.filter(
+            case_type__visibility=CaseType.Visibility.PUBLIC, parent__isnull=False
+        )
+        .order_by("code")
+        .only("code", "name_zh", "name_en")
+    )
+    return {"streets": list(streets), "categories": list(categories)}
+
+
+def report_categories(*, case_type) -> list[dict]:
+    """The minor classes of a type grouped by major class, for the report form's picker."""
+    majors = {}
+    for category in (
+        CaseCategory.objects.filter(case_type=case_type, is_active=True, parent__isnull=False)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    ):
+        group = majors.setdefault(category.parent_id, {"major": category.parent, "categories": []})
+        group["categories"].append(category)
+    return list(majors.values())
+
+
+def grids_near(*, lat: float, lon: float, span: float = 0.01) -> list:
+    """Grids whose centroid lies within `span` degrees of the point: the report map's outline.
+
+    Boundaries are not personal data; the report form shows them to every reporter.
+    """
+    return list(
+        Place.objects.filter(
+            level=Level.GRID,
+            boundary__isnull=False,
+            centroid_lat__range=(lat - span, lat + span),
+            centroid_lon__range=(lon - span, lon + span),
+        ).only("code", "name", "boundary")[:50]
+    )
+
 
 # ---------------------------------------------------------------------------------------------
 # Staff work lists (dispatch board, department queue, verification queue) and the case API.

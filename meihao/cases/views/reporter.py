@@ -1,1 +1,450 @@
-urlpatterns: list = []
+"""The reporter's pages: the report form (a PWA that works offline), my cases, one case, rating.
+
+Views parse, call a service or selector, render. The report form and the offline queue post to
+the same view (`report`): a browser without JavaScript gets a redirect to the confirmation
+page, the form's script and the offline queue ask for JSON. Either way it is one call of
+`case_submit`, and a re-sent report (same idempotency key) returns the case filed first.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import path, re_path, reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meihao.cases import selectors, services
+from meihao.cases.models import Case, CasePhoto, CaseRating, CaseType, Status
+from meihao.cases.workflow import TRANSITIONS, can_view
+from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.roles import Role
+from meihao.core.scoping import has_role
+
+PAGE_SIZE = 20
+DEFAULT_TYPE = "GRID"
+CASE_NUMBER = r"(?P<number>[A-Z]{1,4}\d{12,16})"
+
+# Bootstrap colour per status: waiting (grey/blue), being handled (amber), done well (green),
+# refused or withdrawn (red / dark).
+STATUS_BADGE = {
+    Status.SUBMITTED: "text-bg-secondary",
+    Status.ACCEPTED: "text-bg-info",
+    Status.DISPATCHED: "text-bg-primary",
+    Status.IN_PROGRESS: "text-bg-warning",
+    Status.REPORTED_BACK: "text-bg-warning",
+    Status.REOPENED: "text-bg-warning",
+    Status.RETURNED: "text-bg-info",
+    Status.PARKED: "text-bg-light border",
+    Status.CLOSED: "text-bg-success",
+    Status.REJECTED: "text-bg-danger",
+    Status.DUPLICATE: "text-bg-dark",
+    Status.VOID: "text-bg-dark",
+}
+EVENT_LABELS = {
+    "submit": gettext_lazy("reported"),
+    "follow": gettext_lazy("this is my problem too"),
+    "rate": gettext_lazy("rated"),
+}
+# Static files the service worker keeps for the report page to open without signal.
+OFFLINE_ASSETS = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "vendor/htmx/htmx.min.js",
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "web/meihao.css",
+    "cases/report.css",
+    "cases/report.js",
+    "cases/icon.svg",
+)
+
+
+def badge(case) -> str:
+    return STATUS_BADGE.get(case.status, "text-bg-secondary")
+
+
+def decorate(cases) -> None:
+    """Attach the status badge class to each case for the templates (no query)."""
+    for case in cases:
+        case.badge = badge(case)
+
+
+def event_label(event) -> str:
+    if event.action in TRANSITIONS:
+        return TRANSITIONS[event.action].label
+    return EVENT_LABELS.get(event.action, event.action)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _grid_type():
+    return CaseType.objects.filter(code=DEFAULT_TYPE, is_active=True).first()
+
+
+def _default_centre(user) -> tuple[float, float] | None:
+    person = getattr(user, "person", None)
+    place = getattr(person, "home_place", None) if person else None
+    if place is not None and place.centroid_lat is not None:
+        return place.centroid_lat, place.centroid_lon
+    from meihao.places.models import Level, Place
+
+    place = (
+        Place.objects.filter(level=Level.GRID, centroid_lat__isnull=False).order_by("code").first()
+    )
+    return (place.centroid_lat, place.centroid_lon) if place else None
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _form_page(request, case_type, *, error=None, values=None, status=200):
+    may = case_type is not None and services.may_submit(case_type, request.user)
+    context = {
+        "case_type": case_type,
+        "may_submit": may,
+        "groups": selectors.report_categories(case_type=case_type) if may else [],
+        "centre": _default_centre(request.user) if may else None,
+        "error": error,
+        "values": values or {},
+        "max_photos": 4,
+    }
+    return render(request, "cases/report.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request):
+    case_type = _grid_type()
+    if request.method == "GET":
+        return _form_page(request, case_type)
+    wants_json = _wants_json(request)
+    try:
+        case = _submit(request, case_type)
+    except DomainError as exc:
+        status = (
+            404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+        )
+        if wants_json:
+            payload = {"code": exc.code, "message": str(exc.message), "field": exc.field}
+            return JsonResponse(payload, status=status)
+        return _form_page(request, case_type, error=exc, values=request.POST, status=status)
+    done = reverse("cases:report_done", args=[case.number])
+    if wants_json:
+        return JsonResponse(
+            {"number": case.number, "url": done, "idempotency_key": case.idempotency_key}
+        )
+    return redirect(done)
+
+
+def _submit(request, case_type) -> Case:
+    if case_type is None:
+        raise ValidationFailed(_("This kind of case is not accepted any more."))
+    post = request.POST
+    category = None
+    category_id = post.get("category") or ""
+    if category_id:
+        category = case_type.categories.filter(
+            pk=category_id if category_id.isdigit() else 0
+        ).first()
+        if category is None:
+            raise ValidationFailed(
+                _("Choose one of this case type's minor classes."), field="category"
+            )
+    reported_at = None
+    if post.get("reported_at"):
+        reported_at = parse_datetime(post["reported_at"])
+        if reported_at is None:
+            raise ValidationFailed(_("The report time is not a valid time."), field="reported_at")
+    lat, lon = _float(post.get("lat")), _float(post.get("lon"))
+    if lat is None or lon is None:
+        raise ValidationFailed(
+            _("Set the location: allow the phone to find it, or move the pin."), field="location"
+        )
+    user = request.user
+    channel = (
+        Case.Channel.GRID_PATROL if has_role(user, [Role.GRID_WORKER]) else Case.Channel.RESIDENT
+    )
+    return services.case_submit(
+        actor=user,
+        case_type=case_type,
+        category=category,
+        description=post.get("description", ""),
+        lat=lat,
+        lon=lon,
+        address=post.get("address", ""),
+        channel=channel,
+        reporter=getattr(user, "person", None),
+        idempotency_key=post.get("idempotency_key") or None,
+        reported_at=reported_at,
+        photos=request.FILES.getlist("photos"),
+    )
+
+
+@login_required
+@require_GET
+def report_done(request, number):
+    try:
+        case = selectors.case_detail(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    decorate([case])
+    return render(request, "cases/report_done.html", {"case": case})
+
+
+@login_required
+@require_GET
+def report_sent(request):
+    """Whether the user's report with this idempotency key has arrived (the offline queue asks)."""
+    key = request.GET.get("key", "")
+    cases = (
+        list(
+            Case.objects.filter(submitted_by=request.user, idempotency_key=key).values_list(
+                "number", flat=True
+            )[:2]
+        )
+        if key
+        else []
+    )
+    return JsonResponse({"count": len(cases), "numbers": cases})
+
+
+@login_required
+@require_GET
+def report_locate(request):
+    """The grid at a point, and the grid outlines around it (the map's only background)."""
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    if lat is None or lon is None:
+        return JsonResponse({"code": "invalid_point", "message": _("No location.")}, status=400)
+    from meihao.places import geo
+
+    try:
+        grid = geo.locate(lat, lon)
+    except ValidationFailed as exc:
+        return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=400)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": place.boundary,
+            "properties": {"code": place.code, "name": place.name},
+        }
+        for place in selectors.grids_near(lat=lat, lon=lon)
+    ]
+    return JsonResponse(
+        {
+            "grid": {"code": grid.code, "name": grid.name} if grid else None,
+            "message": "" if grid else _("This place is in no grid of the district. Move the pin."),
+            "outlines": {"type": "FeatureCollection", "features": features},
+        }
+    )
+
+
+@login_required
+@require_GET
+def report_nearby(request):
+    """htmx fragment: open cases of the chosen class near the pin, with "my problem too"."""
+    case_type = _grid_type()
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    category_id = request.GET.get("category", "")
+    cases = []
+    if case_type and lat is not None and lon is not None and category_id.isdigit():
+        category = case_type.categories.filter(pk=category_id, parent__isnull=False).first()
+        if category is not None:
+            cases = selectors.cases_nearby(category=category, lat=lat, lon=lon, user=request.user)
+    decorate(cases)
+    return render(request, "cases/report_nearby.html", {"cases": cases})
+
+
+@login_required
+@require_POST
+def follow(request, number):
+    try:
+        case = selectors.case_for_follow(user=request.user, number=number)
+        services.case_follow(case=case, actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        if request.htmx:
+            return HttpResponse(
+                format_html('<div class="alert alert-danger">{}</div>', exc.message), status=400
+            )
+        messages.error(request, exc.message)
+        return redirect("cases:report")
+    messages.success(
+        request,
+        _("You now follow case %(number)s; we will tell you when it is handled.")
+        % {"number": case.number},
+    )
+    detail = reverse("cases:detail", args=[case.number])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = detail
+        return response
+    return redirect(detail)
+
+
+@login_required
+@require_GET
+def mine(request):
+    rows = selectors.cases_of_reporter(user=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    decorate(page.object_list)
+    return render(request, "cases/my_cases.html", {"page": page})
+
+
+def _actions_template() -> str:
+    # Staff actions come from cases/_actions.html (staff pages); until it exists, nothing.
+    try:
+        get_template("cases/_actions.html")
+    except TemplateDoesNotExist:
+        return "cases/my_actions_default.html"
+    return "cases/_actions.html"
+
+
+@login_required
+@require_GET
+def detail(request, number):
+    try:
+        case = selectors.case_detail(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    decorate([case])
+    events = list(case.events.all())
+    for event in events:
+        event.label = event_label(event)
+    ratings = list(case.ratings.all())
+    may_rate = (
+        case.status == Status.CLOSED
+        and services.is_reporter(case, request.user)
+        and not any(r.rater_id == request.user.pk for r in ratings)
+    )
+    context = {
+        "case": case,
+        "events": events,
+        "photos": list(case.photos.all()),
+        "ratings": ratings,
+        "may_rate": may_rate,
+        "scores": CaseRating.Score.choices,
+        "abilities": case.abilities(request.user),
+        "actions_template": _actions_template(),
+    }
+    return render(request, "cases/my_detail.html", context)
+
+
+@login_required
+@require_POST
+def rate(request, number):
+    try:
+        case = selectors.case_detail(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.case_rate(
+            case=case,
+            actor=request.user,
+            score=request.POST.get("score"),
+            comment=request.POST.get("comment", ""),
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("cases:detail", number=case.number)
+
+
+PHOTO_VARIANTS = {"full": "image", "public": "public_image", "thumb": "thumbnail"}
+
+
+@require_GET
+def photo(request, pk: int, variant: str):
+    """A case photo. The full copy (with EXIF) only for people who can see the case; the
+    EXIF-free public copy and thumbnail also for anyone when the case is on the public page."""
+    field = PHOTO_VARIANTS.get(variant)
+    photo = CasePhoto.objects.select_related("case__case_type").filter(pk=pk).first()
+    if field is None or photo is None:
+        raise Http404
+    case = photo.case
+    allowed = can_view(case, request.user, followed=_follows(case, request.user))
+    if not allowed and variant != "full":
+        allowed = selectors.is_public_case(case)
+    if not allowed:
+        raise Http404
+    response = FileResponse(getattr(photo, field).open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600" if variant == "full" else "max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _follows(case, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return case.followers.filter(user=user).exists()
+
+
+@require_GET
+def service_worker(request):
+    """The PWA's service worker, scoped to /cases/ (its own folder, so no extra header)."""
+    assets = [static(name) for name in OFFLINE_ASSETS]
+    response = render(
+        request,
+        "cases/report_sw.js",
+        {"assets": assets, "report_url": reverse("cases:report")},
+        content_type="application/javascript",
+    )
+    response["Service-Worker-Allowed"] = "/cases/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def manifest(request):
+    return JsonResponse(
+        {
+            "name": _("Meihao Community: report a problem"),
+            "short_name": _("Report"),
+            "start_url": reverse("cases:report"),
+            "scope": "/cases/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#c0392b",
+            "icons": [
+                {"src": static("cases/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+urlpatterns = [
+    path("report/", report, name="report"),
+    re_path(rf"^report/done/{CASE_NUMBER}/$", report_done, name="report_done"),
+    path("report/sent/", report_sent, name="report_sent"),
+    path("report/locate/", report_locate, name="report_locate"),
+    path("report/nearby/", report_nearby, name="report_nearby"),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("mine/", mine, name="mine"),
+    path("photos/<int:pk>/<str:variant>.jpg", photo, name="photo"),
+    re_path(rf"^{CASE_NUMBER}/$", detail, name="detail"),
+    re_path(rf"^{CASE_NUMBER}/follow/$", follow, name="follow"),
+    re_path(rf"^{CASE_NUMBER}/rate/$", rate, name="rate"),
+]

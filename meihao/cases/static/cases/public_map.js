@@ -1,0 +1,19 @@
+// The public case map: a dot per case (rounded to ~100 m), no tiles (works without internet).
+(function () {
+  "use strict";
+  var element = document.getElementById("public-map");
+  var data = document.getElementById("public-points");
+  if (!element || !data || !window.L) return;
+  var points = JSON.parse(data.textContent);
+  if (!points.length) { element.classList.add("d-none"); return; }
+  var map = L.map(element, { attributionControl: false });
+  var markers = points.map(function (p) {
+    var marker = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#c0392b", weight: 2, fillOpacity: 0.5 });
+    var label = p.number + (p.label ? " · " + p.label : "");
+    marker.bindTooltip(label);
+    if (p.url) marker.on("click", function () { window.location.href = p.url; });
+    return marker;
+  });
+  var group = L.featureGroup(markers).addTo(map);
+  map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 16 });
+})();

@@ -1,0 +1,138 @@
+"""The public page and map: no log-in, no names or phones, rounded places, EXIF-free photos."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meihao.cases import services
+from meihao.cases.models import Case, CaseType, Status
+from meihao.cases.tests.reporter_helpers import upload
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def anonymous_report(grid_type, vending, personas):
+    def make(**overrides):
+        fields = {
+            "actor": None,
+            "case_type": grid_type,
+            "category": vending,
+            "description": "门口摆摊，联系我 13912345678",
+            "lat": 23.412345,
+            "lon": 111.205678,
+            "channel": Case.Channel.HOTLINE,
+            "reporter_name": "王小明",
+            "reporter_phone": "13912345678",
+            "address": "骑楼街18号",
+        }
+        fields.update(overrides)
+        return services.case_submit(**fields)
+
+    return make
+
+
+def test_public_page_needs_no_login_and_shows_no_names_or_phones(client, anonymous_report):
+    case = anonymous_report()
+    response = client.get("/cases/public/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.number in html
+    assert "王小明" not in html
+    assert "13912345678" not in html
+    assert "骑楼街18号" not in html
+    assert "23.412345" not in html and "111.205678" not in html
+    assert '"lat": 23.412' in html and '"lon": 111.206' in html
+
+
+def test_public_detail_is_anonymised(client, anonymous_report, personas):
+    case = anonymous_report()
+    services.case_accept(case=case, actor=personas.street_chief_a, note="街长甲核实")
+    html = client.get(f"/cases/public/{case.number}/").content.decode()
+    assert case.number in html
+    for secret in ("王小明", "13912345678", "骑楼街18号", "街长甲", "23.412345"):
+        assert secret not in html
+    assert "23.412, 111.206" in html
+    assert "***********" in html  # the phone typed into the description is masked
+
+
+def test_public_detail_links_only_public_photo_copies(client, new_case):
+    case = new_case(photos=[upload()])
+    photo = case.photos.get()
+    html = client.get(f"/cases/public/{case.number}/").content.decode()
+    assert f"/cases/photos/{photo.pk}/public.jpg" in html
+    assert f"/cases/photos/{photo.pk}/full.jpg" not in html
+
+
+@pytest.mark.parametrize("status", [Status.VOID, Status.REJECTED, Status.DUPLICATE])
+def test_refused_merged_and_void_cases_are_not_public(client, new_case, status):
+    case = new_case()
+    Case.objects.filter(pk=case.pk).update(status=status)
+    assert case.number not in client.get("/cases/public/").content.decode()
+    assert client.get(f"/cases/public/{case.number}/").status_code == 404
+
+
+def test_private_types_are_not_public(client, new_case, grid_type):
+    case = new_case()
+    CaseType.objects.filter(pk=grid_type.pk).update(visibility=CaseType.Visibility.PRIVATE)
+    assert case.number not in client.get("/cases/public/").content.decode()
+    assert client.get(f"/cases/public/{case.number}/").status_code == 404
+
+
+def test_filters_by_street_status_and_class(client, new_case, grid_type, vending, personas):
+    in_a = new_case()
+    in_b = new_case(actor=personas.grid_worker_b, lat=23.41, lon=111.305)
+    other = grid_type.categories.filter(parent__isnull=False).exclude(pk=vending.pk).first()
+    other_class = new_case(category=other)
+    services.case_accept(case=in_a, actor=personas.street_chief_a)
+
+    def numbers(**params):
+        html = client.get("/cases/public/", params).content.decode()
+        return {c.number for c in (in_a, in_b, other_class) if c.number in html}
+
+    assert numbers() == {in_a.number, in_b.number, other_class.number}
+    assert numbers(street=personas.tree.street_b.code) == {in_b.number}
+    assert numbers(street=personas.tree.street_a.code) == {in_a.number, other_class.number}
+    assert numbers(status="accepted") == {in_a.number}
+    assert numbers(category=other.code) == {other_class.number}
+    # Malformed filters are ignored rather than failing.
+    assert client.get("/cases/public/", {"street": "x'--", "status": "nope"}).status_code == 200
+
+
+def test_public_page_paginates_and_query_count_does_not_grow(client, new_case):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/cases/public/").status_code == 200
+        return len(queries)
+
+    new_case(photos=[upload()])
+    small = count()
+    for _ in range(21):
+        new_case(photos=[upload(size=(40, 40))])
+    assert count() == small
+    html = client.get("/cases/public/?page=2").content.decode()
+    assert html.count('class="list-group-item list-group-item-action') == 2
+
+
+def test_public_detail_query_count_does_not_grow_with_the_timeline(client, new_case, personas):
+    case = new_case(photos=[upload()])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/cases/public/{case.number}/").status_code == 200
+        return len(queries)
+
+    small = count()
+    services.case_accept(case=case, actor=personas.street_chief_a)
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    services.case_start(case=case, actor=personas.department_staff)
+    assert count() == small
+
+
+def test_unknown_public_case_is_404(client, db):
+    assert client.get("/cases/public/WG202401019999/").status_code == 404
