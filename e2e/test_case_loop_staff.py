@@ -1,0 +1,121 @@
+"""The staff side of the case loop in a real browser: the street chief dispatches a grid report
+from the board (desktop), the 城管 department reports back with a photo (phone), the grid worker
+verifies and closes it (phone). Screenshots of each step land in e2e/artifacts/."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from e2e.conftest import DESKTOP, PHONE, ROOT, horizontal_overflow, log_in, shot
+
+FILE_CASE = """
+import json
+from meihao.cases.models import Case, CaseType
+from meihao.cases.services import case_submit
+from meihao.people.models import User
+from meihao.core.scoping import scopes_of
+from meihao.places.models import Place
+
+worker = User.objects.get(phone="13900000002")
+grid_path = next(s.place_path for s in scopes_of(worker) if s.role == "grid_worker")
+grid = Place.objects.get(path=grid_path)
+grid_type = CaseType.objects.get(code="GRID")
+case = case_submit(
+    actor=worker,
+    case_type=grid_type,
+    category=grid_type.categories.get(code="0501"),
+    description="E2E：流动摊贩在学校门口摆卖，影响学生进出",
+    place=grid,
+    lat=grid.centroid_lat,
+    lon=grid.centroid_lon,
+    channel=Case.Channel.GRID_PATROL,
+)
+print(json.dumps({"number": case.number}))
+"""
+
+
+@pytest.fixture(scope="module")
+def filed_case(server):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", FILE_CASE],
+        cwd=ROOT,
+        env=server["env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])["number"]
+
+
+def photo_file(tmp_path):
+    path = tmp_path / "fixed.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 140, 90)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_street_chief_dispatches_department_reports_back_grid_worker_closes(
+    server, new_page, filed_case, tmp_path
+):
+    number = filed_case
+    row = f"#case-{number}"
+
+    # 1. The street chief, on a desktop: the newest report is on the board with a countdown.
+    page = new_page(DESKTOP)
+    log_in(page, server, "street_chief")
+    page.goto(server["url"] + "/cases/board/?sort=-created_at")
+    page.wait_for_selector(row)
+    countdown = page.locator(f"{row} .countdown")
+    assert countdown.get_attribute("data-state") in ("green", "yellow", "red")
+    first = countdown.inner_text()
+    page.wait_for_timeout(1100)
+    assert countdown.inner_text() != first, "the countdown ticks every second"
+    shot(page, "staff-1-board")
+    page.click(f'{row} [data-action="accept_dispatch"]')
+    page.wait_for_selector(f'{row}[data-status="dispatched"]')
+    assert "城管" in page.inner_text(row)
+    shot(page, "staff-2-dispatched")
+
+    # 2. The department (城管), on a phone: start, then report back with a photo.
+    page = new_page(PHONE)
+    log_in(page, server, "department_staff")
+    page.goto(server["url"] + "/cases/queue/?size=100")
+    page.wait_for_selector(row)
+    assert horizontal_overflow(page) <= 0
+    page.click(f'{row} [data-action="start"]')
+    page.wait_for_selector(f'{row}[data-status="in_progress"]')
+    page.click(f'{row} summary[data-action="report_back"]')
+    page.fill(f"{row} textarea[name=note]", "已劝离摊贩，现场清理完毕")
+    page.set_input_files(f"{row} input[name=photos]", str(photo_file(tmp_path)))
+    page.locator(row).scroll_into_view_if_needed()
+    shot(page, "staff-3-report-back-form")
+    page.click(f'{row} [data-action="report_back-submit"]')
+    page.wait_for_selector(f'{row}[data-status="reported_back"]')
+    shot(page, "staff-4-reported-back")
+
+    # 3. The grid worker, on a phone: the report back is waiting for verification; close it.
+    page = new_page(PHONE)
+    log_in(page, server, "grid_worker")
+    page.goto(server["url"] + "/cases/verify/?size=100")
+    page.wait_for_selector(row)
+    assert "已劝离摊贩" in page.inner_text(row)
+    assert horizontal_overflow(page) <= 0
+    shot(page, "staff-5-verify")
+    page.fill(f"{row} input[name=note]", "现场核查，已无摊贩")
+    page.click(f'{row} [data-action="verify_close"]')
+    page.wait_for_selector(f'{row}[data-status="closed"]')
+    shot(page, "staff-6-closed")
+
+
+def test_board_on_a_phone_does_not_scroll_sideways(server, new_page):
+    page = new_page(PHONE)
+    log_in(page, server, "street_chief")
+    page.goto(server["url"] + "/cases/board/")
+    page.wait_for_selector("#board-rows")
+    assert horizontal_overflow(page) <= 0
+    shot(page, "staff-board-phone")
