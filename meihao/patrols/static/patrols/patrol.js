@@ -128,7 +128,9 @@
     lastFix = position;
     var session = state.session;
     if (!session) return;
-    var stamp = position.timestamp || Date.now();
+    // The phone's time of recording, on the same clock as the start (a fix's own timestamp may
+    // be a cached one from before the start, or on a different clock on some old browsers).
+    var stamp = Date.now();
     // About one point every INTERVAL: watchPosition may fire every second while walking.
     if (stamp - lastRecorded < INTERVAL - 2000) return;
     if (stamp < Date.parse(session.started_at)) return;
