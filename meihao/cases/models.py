@@ -432,6 +432,14 @@ class Case(models.Model):
         return self.reported_at or self.created_at
 
     @property
+    def received_later(self) -> bool:
+        """Whether the report reached the server well after it was made (queued offline)."""
+        return (
+            self.reported_at is not None
+            and (self.created_at - self.reported_at).total_seconds() > 60
+        )
+
+    @property
     def is_public(self) -> bool:
         return self.case_type.visibility == CaseType.Visibility.PUBLIC
 

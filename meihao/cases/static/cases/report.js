@@ -12,7 +12,9 @@
   var STORE = "queue";
   var RETRY_MS = 15000;
   var texts = {};
-  document.querySelectorAll("#report-messages [data-key]").forEach(function (el) {
+  var messageTemplate = document.getElementById("report-messages");
+  var messageRoot = messageTemplate && messageTemplate.content ? messageTemplate.content : messageTemplate;
+  (messageRoot ? messageRoot.querySelectorAll("[data-key]") : []).forEach(function (el) {
     texts[el.dataset.key] = el.textContent.trim();
   });
   function t(key, values) {

@@ -1,7 +1,7 @@
 {% load static %}{% get_static_prefix as static_prefix %}// Meihao report form service worker (served by cases:service_worker, scope /cases/).
 // The report page: network first, the last copy when offline. Static files: cache first.
 // POSTs are never touched: the page's own queue (IndexedDB) keeps reports made offline.
-const CACHE = "meihao-report-v1";
+const CACHE = "meihao-report-v2";
 const REPORT_URL = "{{ report_url|escapejs }}";
 const STATIC_PREFIX = "{{ static_prefix|escapejs }}";
 const ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
@@ -49,7 +49,8 @@ self.addEventListener("fetch", (event) => {
   }
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(
-      caches.match(request).then((cached) =>
+      // The icon font is asked for with a ?hash query; the cached copy answers for any query.
+      caches.match(request, { ignoreSearch: true }).then((cached) =>
         cached ||
         fetch(request).then((response) => {
           if (response.ok) {
