@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import seed_demo
+from bench import case_api, dispatch_board, seed_demo, sla_sweep
 
-BENCHMARKS = [seed_demo]
+BENCHMARKS = [seed_demo, case_api, dispatch_board, sla_sweep]
 
 
 def main() -> int:

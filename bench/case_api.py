@@ -1,0 +1,156 @@
+"""Filing a case through the API vs a bare Django view inserting the same row.
+
+Measured: POST /api/v1/cases with a bearer token (Ninja parsing, token auth, case_submit:
+validation, grid lookup, numbering, SLA deadlines, follower, timeline event, audit entry, then
+the detail response) against POST to a bare view that parses the same JSON and inserts the same
+case row with `Case.objects.create` (no auth, no checks, no event). Both run through Django's
+test Client in one process on the same SQLite database, interleaved, so the server stack costs
+the same on both sides. Ratio = bare time / API time (the API's share of the bare speed);
+the goal is >= 0.5.
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench._django import emit, environment, run_worker, setup_django
+
+REQUESTS = 300
+GOAL = 0.5
+
+PAYLOAD = {
+    "type": "GRID",
+    "category": "0501",
+    "description": "流动摊贩在学校门口摆卖，影响学生进出",
+    "lat": 23.41,
+    "lon": 111.205,
+    "address": "骑楼街 12 号",
+}
+
+
+def bare_urls():
+    """A URLconf: the project's URLs plus the bare insert view at /bench/bare-case."""
+    import json
+
+    from django.http import JsonResponse
+    from django.urls import path
+    from django.utils import timezone
+    from django.views.decorators.csrf import csrf_exempt
+
+    from meihao.cases.models import Case, CaseType
+    from meihao.places.models import Place
+    from meihao.urls import urlpatterns
+
+    state = {"n": 0}
+
+    @csrf_exempt
+    def bare_case(request):
+        body = json.loads(request.body)
+        case_type = CaseType.objects.get(code=body["type"])
+        place = Place.objects.get(code="450403001001001")
+        state["n"] += 1
+        now = timezone.now()
+        case = Case.objects.create(
+            number=f"BARE{state['n']:010d}",
+            case_type=case_type,
+            category_id=case_type.categories.get(code=body["category"]).pk,
+            description=body["description"],
+            lat=body["lat"],
+            lon=body["lon"],
+            address=body["address"],
+            place=place,
+            place_path=place.path,
+            channel="grid_patrol",
+            created_at=now,
+            updated_at=now,
+            response_started_at=now,
+        )
+        return JsonResponse({"number": case.number}, status=201)
+
+    return [*urlpatterns, path("bench/bare-case", bare_case)]
+
+
+def worker() -> dict:
+    setup_django()
+    import types
+
+    from django.test import Client, override_settings
+
+    from meihao.core.testing import build_personas
+    from meihao.people.services import api_token_create
+
+    urls = types.ModuleType("bench_bare_urls")
+    urls.urlpatterns = bare_urls()
+    sys.modules["bench_bare_urls"] = urls
+    personas = build_personas()
+    _token, plaintext = api_token_create(actor=personas.grid_worker_a, name="bench")
+    client = Client(HTTP_HOST="127.0.0.1")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+    def api():
+        response = client.post("/api/v1/cases", PAYLOAD, content_type="application/json", **auth)
+        assert response.status_code == 201, response.content
+
+    def bare():
+        response = client.post("/bench/bare-case", PAYLOAD, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    with override_settings(ROOT_URLCONF="bench_bare_urls"):
+        for _ in range(20):  # warm up both paths
+            api()
+            bare()
+        api_times, bare_times = [], []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            api()
+            api_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            bare()
+            bare_times.append(time.perf_counter() - started)
+        # Where the API's time goes: the service alone, without HTTP or the response.
+        from meihao.cases.models import CaseType
+        from meihao.cases.services import case_submit
+
+        grid_type = CaseType.objects.get(code="GRID")
+        category = grid_type.categories.get(code=PAYLOAD["category"])
+        fields = {k: PAYLOAD[k] for k in ("description", "lat", "lon", "address")}
+        started = time.perf_counter()
+        for _ in range(REQUESTS):
+            case_submit(
+                actor=personas.grid_worker_a,
+                case_type=grid_type,
+                category=category,
+                channel="grid_patrol",
+                **fields,
+            )
+        service = time.perf_counter() - started
+    return {
+        "api": sum(api_times),
+        "bare": sum(bare_times),
+        "service": service,
+        "requests": REQUESTS,
+    }
+
+
+def run() -> bool:
+    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
+        var_dir = Path(scratch)
+        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
+        result = run_worker("bench.case_api", env)
+    n = result["requests"]
+    ratio = result["bare"] / result["api"]
+    print(f"POST /api/v1/cases (bearer token): {n} cases, {result['api'] / n * 1000:.2f} ms each")
+    print(f"baseline (bare view, Case.objects.create): {result['bare'] / n * 1000:.2f} ms each")
+    print(
+        f"of which case_submit alone (no HTTP, no response): {result['service'] / n * 1000:.2f} ms"
+    )
+    print(f"ratio bare / API: {ratio:.2f} (goal >= {GOAL}: {'yes' if ratio >= GOAL else 'NO'})")
+    return ratio >= GOAL
+
+
+if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        emit(worker())
+    else:
+        sys.exit(0 if run() else 1)
