@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,5 +16,5 @@ urlpatterns = [
     path("insights/", include("meihao.insights.urls")),
     path("open311/v2/", include("meihao.cases.open311.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_ROOT directly: case photos go through a view that
+# checks who may see them (private cases keep their photos private, in DEBUG too).

@@ -386,6 +386,15 @@ class Case(models.Model):
     # sent later (clamped to [received - 7 days, received]). Shown to people; the SLA clocks
     # still start at `created_at`, when the district could first know about the case.
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
+    # The grid worker's patrol the report was made on (patrol reports count towards duty).
+    patrol = models.ForeignKey(
+        "patrols.PatrolSession",
+        verbose_name=_("patrol"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -409,8 +418,9 @@ class Case(models.Model):
             models.Index(fields=["category", "created_at"], name="case_category_created_idx"),
             models.Index(fields=["assigned_organisation", "status"], name="case_org_status_idx"),
             models.Index(fields=["created_at"], name="case_created_idx"),
-            models.Index(fields=["respond_by"], name="case_respond_by_idx"),
-            models.Index(fields=["resolve_by"], name="case_resolve_by_idx"),
+            # The board filters by status and sorts by deadline.
+            models.Index(fields=["status", "respond_by"], name="case_status_respond_by_idx"),
+            models.Index(fields=["status", "resolve_by"], name="case_status_resolve_by_idx"),
             # Nearby-duplicate search: a bounding box on lat/lon before the exact distance.
             models.Index(fields=["lat", "lon"], name="case_lat_lon_idx"),
         ]

@@ -192,6 +192,11 @@ def case_submit(
 
     now = timezone.now()
     reported_at = clamp_reported_at(reported_at, now)
+    patrol = None
+    if channel == Case.Channel.GRID_PATROL and _user(actor) is not None:
+        from meihao.patrols.selectors import patrol_for_report
+
+        patrol = patrol_for_report(_user(actor), at=reported_at)
     try:
         with transaction.atomic():
             case = _create_case(
@@ -211,6 +216,7 @@ def case_submit(
                 reporter_phone=reporter_phone,
                 idempotency_key=idempotency_key,
                 reported_at=reported_at,
+                patrol=patrol,
                 now=now,
             )
             if encoded:
