@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.models import TimeStampedModel
+from meihao.core.models import AppendOnlyModel, TimeStampedModel
 from meihao.core.roles import Role
 from meihao.core.scoping import scope_q, scopes_of
 from meihao.places.models import PATH_SEPARATOR
@@ -491,7 +491,7 @@ class CaseFollower(models.Model):
         return f"{self.user_id} → {self.case_id}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One step of a case's timeline. Append-only: history is data."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -518,14 +518,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Case events are append-only.")
 
 
 class Escalation(models.Model):

@@ -11,7 +11,22 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A history row: written once, never edited or deleted (an editable trail proves nothing)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Append-only record of who changed what, and who read personal data unmasked."""
 
     class Kind(models.TextChoices):
@@ -46,12 +61,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
-
-    def save(self, *args, **kwargs):
-        # Append-only: an audit trail that can be edited proves nothing.
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")

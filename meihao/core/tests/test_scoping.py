@@ -1,3 +1,7 @@
+import pytest
+
+from meihao.core.audit import audit_change
+from meihao.core.models import AuditEvent
 from meihao.core.roles import PEOPLE_VIEWERS
 from meihao.core.scoping import covers, scope_paths
 from meihao.places.models import Place
@@ -28,3 +32,15 @@ def test_user_without_roles_sees_no_place(personas):
 
 def test_department_staff_sees_its_organisations_place_subtree(personas):
     assert Place.objects.visible_to(personas.department_staff).count() == Place.objects.count()
+
+
+def test_history_rows_cannot_be_edited_or_deleted(personas):
+    event = audit_change(
+        actor=personas.district_admin, action="test", target=personas.tree.district
+    )
+    event.action = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test"
