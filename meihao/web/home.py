@@ -105,10 +105,16 @@ CASE_WORK_LINKS = {
     Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue")],
     Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify")],
 }
+# Who reports problems as part of the role: the first thing their card offers.
+REPORTERS = frozenset({Role.GRID_WORKER, Role.RESIDENT, Role.VOLUNTEER, Role.POLICE_OFFICER})
 
 
 def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
-    candidates = [
+    candidates = []
+    if role in REPORTERS:
+        candidates.append(_link(_("Report a problem"), "cases:report", "camera"))
+        candidates.append(_link(_("My reports"), "cases:mine", "card-checklist"))
+    candidates += [
         _link(label, url_name, icon, (case_counts or {}).get(key))
         for label, url_name, icon, key in CASE_WORK_LINKS.get(role, ())
     ]

@@ -115,3 +115,14 @@ def test_password_change_flow(client, personas):
     assert response.status_code == 302
     assert response["Location"] == reverse("password_change_done")
     assert client.get(reverse("password_change_done")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"),
+    [("grid_worker_a", True), ("resident_a", True), ("department_staff", False)],
+)
+def test_reporters_find_the_report_form_on_their_card(client, personas, persona, offered):
+    client.force_login(getattr(personas, persona))
+    page = client.get("/").content.decode()
+    cards = page[page.index("<main") :]
+    assert ('href="/cases/report/"' in cards) is offered
