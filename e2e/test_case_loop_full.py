@@ -1,0 +1,81 @@
+"""The whole loop in a real browser, each person on their own device: a resident reports with a
+photo on a phone → the street chief dispatches from the board on a desktop → 城管 reports back
+with a photo → the grid worker verifies and closes → the resident rates the service."""
+
+import re
+
+from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, shot
+from e2e.test_case_loop_staff import photo_file
+
+
+def _grid_worker_grid_centre(server, browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, server, "grid_worker")
+    grid = page.request.get(server["url"] + "/api/v1/places?level=grid&limit=1").json()["items"][0]
+    context.close()
+    return {"latitude": grid["centroid"]["lat"], "longitude": grid["centroid"]["lon"]}
+
+
+def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_path):
+    point = _grid_worker_grid_centre(server, browser)
+    resident = browser.new_context(
+        viewport=PHONE, locale="zh-CN", geolocation=point, permissions=["geolocation"]
+    )
+    page = resident.new_page()
+    log_in(page, server, "resident")
+
+    # 1. The resident reports with a photo.
+    page.goto(server["url"] + "/cases/report/")
+    page.wait_for_selector("#grid-name:not(:empty)")
+    page.set_input_files("#id_photos", str(photo_file(tmp_path)))
+    page.fill("#category-search", "摆卖")
+    page.locator(".category-option", has_text="乱摆卖").first.click()
+    page.fill("#id_description", "全流程：菜市场门口流动摊贩占道摆卖")
+    page.click("#submit-report")
+    page.wait_for_url(re.compile(r".*/cases/report/done/[A-Z]+\d+/$"))
+    number = page.inner_text("#case-number").strip()
+    shot(page, "loop-1-resident-reported")
+    row = f"#case-{number}"
+
+    # 2. The street chief accepts and dispatches it to the suggested 城管 team in one click.
+    chief = new_page(DESKTOP)
+    log_in(chief, server, "street_chief")
+    chief.goto(server["url"] + "/cases/board/?sort=-created_at")
+    chief.wait_for_selector(row)
+    chief.click(f'{row} [data-action="accept_dispatch"]')
+    chief.wait_for_selector(f'{row}[data-status="dispatched"]')
+    shot(chief, "loop-2-chief-dispatched")
+
+    # 3. 城管 reports back with a photo.
+    department = new_page(PHONE)
+    log_in(department, server, "department_staff")
+    department.goto(server["url"] + "/cases/queue/?size=100")
+    department.wait_for_selector(row)
+    department.click(f'{row} summary[data-action="report_back"]')
+    department.fill(f"{row} textarea[name=note]", "摊贩已劝离，地面已清扫")
+    department.set_input_files(f"{row} input[name=photos]", str(photo_file(tmp_path)))
+    department.click(f'{row} [data-action="report_back-submit"]')
+    department.wait_for_selector(f'{row}[data-status="reported_back"]')
+    shot(department, "loop-3-department-reported-back")
+
+    # 4. The grid worker verifies on the spot and closes it.
+    worker = new_page(PHONE)
+    log_in(worker, server, "grid_worker")
+    worker.goto(server["url"] + "/cases/verify/?size=100")
+    worker.wait_for_selector(row)
+    worker.click(f'{row} [data-action="verify_close"]')
+    worker.wait_for_selector(f'{row}[data-status="closed"]')
+    shot(worker, "loop-4-grid-worker-closed")
+
+    # 5. The resident sees it closed and rates the service.
+    page.goto(server["url"] + f"/cases/{number}/")
+    page.wait_for_selector("#rate-form")
+    page.locator("#rate-form input[name=score][value='5']").check()
+    page.fill("#rate-form textarea[name=comment]", "处理很及时，谢谢！")
+    page.click("#rate-form [type=submit]")
+    page.wait_for_selector("#rating:has-text('处理很及时')")
+    assert page.locator("#rate-form").count() == 0, "one rating per case"
+    assert horizontal_overflow(page) <= 0
+    shot(page, "loop-5-resident-rated")
+    resident.close()
