@@ -28,7 +28,15 @@ from django.utils import timezone
 
 from meihao.cases import services as s
 from meihao.cases import sla
-from meihao.cases.models import Case, CaseCategory, CaseType, Status
+from meihao.cases.models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseRating,
+    CaseType,
+    SlaState,
+    Status,
+)
 from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
@@ -55,10 +63,11 @@ CLASS_WEIGHTS = {
     "店外经营": 4,
     "道路不洁": 3,
 }
-# Street order and litter are reported from patrols; residents and the 12345 hotline add some.
+# Street order and litter are reported from patrols; residents (随手拍, with a log-in) and the
+# 12345 hotline (a name and a number, no log-in) add the rest.
 CHANNELS = [
-    (Case.Channel.GRID_PATROL, 76),
-    (Case.Channel.RESIDENT, 14),
+    (Case.Channel.GRID_PATROL, 70),
+    (Case.Channel.RESIDENT, 20),
     (Case.Channel.HOTLINE, 10),
 ]
 # Reports come in daytime, more in the morning patrol and the evening market hours.
@@ -80,8 +89,9 @@ HOUR_WEIGHTS = {
     21: 2,
 }
 REPORTER_SURNAMES = "陈李黄梁何林吴莫覃韦蒙周"
-# The catalogue names departments by what the public calls them; the demo's short names differ.
-DEPARTMENT_ALIASES = {"市场监督": "市监"}
+# A resident's report (随手拍) is filed by a resident with a log-in living in the grid; in the
+# demo resident's own street, often by her, so that her "my cases" page has a history.
+PERSONA_RESIDENT_SHARE = 0.4
 REJECT_REASONS = ["经核实不属实", "不属于本街道职责范围", "已自行消除"]
 REPORT_NOTES = ["已到场处置，现场已恢复", "已责令当事人整改完毕", "已清理完毕"]
 STALLS = ("accept", "dispatch", "start", "report_back", "reopen", "return", "park")
@@ -134,8 +144,17 @@ class Actors:
                 chiefs.setdefault(code, []).append(user_id)
             elif role == Role.DEPARTMENT_STAFF and org_id:
                 staff.setdefault(org_id, []).append(user_id)
+        residents: dict[str, list[int]] = {}
+        for user_id, code in RoleAssignment.objects.filter(
+            role=Role.RESIDENT, place__level=Level.GRID, place__code__startswith=plan.district.code
+        ).values_list("user_id", "place__code"):
+            residents.setdefault(code, []).append(user_id)
+            users.add(user_id)
         loaded = {u.pk: u for u in User.objects.filter(pk__in=list(users))}
         by_phone = {u.phone: u for u in loaded.values()}
+        self.residents = {c: [loaded[i] for i in sorted(ids)] for c, ids in residents.items()}
+        self.persona_resident = by_phone.get(persona_phones[Role.RESIDENT])
+        self.persona_street = plan.streets[0].code
         # The demo log-ins act first in their own places, so their pages show history.
         self.persona_chief = by_phone.get(persona_phones[Role.STREET_CHIEF])
         self.persona_grid_worker = by_phone.get(persona_phones[Role.GRID_WORKER])
@@ -160,6 +179,14 @@ class Actors:
         for team_id, user_id in members:
             if user_id in loaded:
                 self.team_members.setdefault(team_id, []).append(loaded[user_id])
+
+    def resident(self, grid_code: str, rng: random.Random) -> User | None:
+        """Who files a resident's report in the grid: a resident with a log-in (None if none)."""
+        in_her_street = self.persona_resident and grid_code.startswith(self.persona_street)
+        if in_her_street and rng.random() < PERSONA_RESIDENT_SHARE:
+            return self.persona_resident
+        residents = self.residents.get(grid_code) or []
+        return rng.choice(residents) if residents else None
 
     def grid_worker(self, grid_code: str) -> User | None:
         workers = self.grid_workers.get(grid_code) or []
@@ -280,9 +307,13 @@ class CaseHistory:
         lat, lon = grid.rect.point(plan.fx, plan.fy)
         place = self.places[plan.grid_code]
         reporter = {}
-        actor = grid_worker
-        if plan.channel != Case.Channel.GRID_PATROL or grid_worker is None:
+        if plan.channel == Case.Channel.GRID_PATROL:
+            actor = grid_worker
+        elif plan.channel == Case.Channel.RESIDENT:
+            actor = self.actors.resident(plan.grid_code, rng)
+        else:  # the 12345 hotline passes on the caller's name and number
             actor = None
+        if actor is None:
             reporter = {
                 "reporter_name": rng.choice(REPORTER_SURNAMES)
                 + rng.choice(["先生", "女士", "阿姨", "师傅"]),
@@ -444,5 +475,75 @@ class CaseHistory:
 
     def _department(self, *, category_short: str):
         departments = self.actors.departments
-        category_short = DEPARTMENT_ALIASES.get(category_short, category_short)
         return departments.get(category_short) or departments[data.DEPARTMENTS[0][1]]
+
+
+# -- ratings: the reporters' satisfaction with their closed cases -------------------------------
+
+RATE_SHARE = 0.8  # most residents rate; some never open the case again
+# Scores (5 非常满意 … 1 非常不满意): mostly satisfied; less so after a late or reworked case.
+SCORE_WEIGHTS = {5: 62, 4: 26, 3: 8, 2: 3, 1: 1}
+SCORE_WEIGHTS_TROUBLED = {5: 22, 4: 32, 3: 28, 2: 11, 1: 7}
+COMMENTS = {
+    5: ["处理很及时，点赞！", "网格员很负责，谢谢", "当天就处理好了，满意", "街道办事效率高"],
+    4: ["处理得不错，希望保持", "问题解决了，就是等得有点久", "整体满意"],
+    3: ["解决了，但拖了几天", "处理一般，希望加强巡查", "过几天又有了，希望常来看看"],
+    2: ["处理太慢了", "只是临时处理，没有根治"],
+    1: ["反映多次都没彻底解决", "处理结果不满意"],
+}
+NO_COMMENT = 0.3
+
+
+class CaseRatings:
+    """The reporters with a log-in rate their closed demo cases through `case_rate`, mostly
+    within hours of the closure, some up to three days later, as of that moment. Each case's
+    rating is drawn from its own seed; a case that is rated already, or whose rating time is
+    still to come, is skipped, so a second run adds nothing. Returns (created, already there)."""
+
+    def __init__(self, *, seed: int, now: datetime | None = None):
+        self.seed = seed
+        self.now = now or timezone.now()
+
+    def run(self) -> tuple[int, int]:
+        closed = (
+            Case.objects.filter(
+                idempotency_key__startswith=KEY_PREFIX,
+                status=Status.CLOSED,
+                channel=Case.Channel.RESIDENT,
+                submitted_by__isnull=False,
+                closed_at__isnull=False,
+            )
+            .select_related("case_type", "submitted_by")
+            .order_by("closed_at", "pk")
+        )
+        rated = set(
+            CaseRating.objects.filter(case__idempotency_key__startswith=KEY_PREFIX).values_list(
+                "case_id", "rater_id"
+            )
+        )
+        troubled = set(
+            CaseEvent.objects.filter(
+                case__idempotency_key__startswith=KEY_PREFIX, action="reopen"
+            ).values_list("case_id", flat=True)
+        )
+        users: dict[int, User] = {}  # one object per user: its role scopes are loaded once
+        created = 0
+        for case in closed:
+            if (case.pk, case.submitted_by_id) in rated:
+                continue
+            rng = random.Random(f"{self.seed}:rate:{case.idempotency_key}")
+            if rng.random() >= RATE_SHARE:
+                continue
+            late = case.handling_sla == SlaState.RED or case.pk in troubled
+            weights = SCORE_WEIGHTS_TROUBLED if late else SCORE_WEIGHTS
+            score = rng.choices(list(weights), list(weights.values()))[0]
+            comment = "" if rng.random() < NO_COMMENT else rng.choice(COMMENTS[score])
+            hours = min(max(rng.expovariate(1 / 10), 0.3), 72)  # mostly the same day
+            moment = case.closed_at + timedelta(hours=hours)
+            if moment >= self.now:
+                continue
+            actor = users.setdefault(case.submitted_by_id, case.submitted_by)
+            with transaction.atomic(), demo_clock(moment):
+                s.case_rate(case=case, actor=actor, score=score, comment=comment)
+            created += 1
+        return created, len(rated)

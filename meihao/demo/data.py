@@ -38,14 +38,16 @@ STREETS = [
     ),
 ]
 
-# District departments: (full name, two-character short name). The first six are the street
-# chief's department teams (街长制: 城管、公安、消防、交警、市场监督、环卫).
+# District departments: (full name, short name). The first six are the street chief's
+# department teams (街长制: 城管、公安、消防、交警、市场监督、环卫); their short names are exactly
+# the department names of the case catalogue (meihao/cases/data/case-classes.csv), which
+# routing matches on.
 DEPARTMENTS = [
     ("万秀区城市管理局", "城管"),
     ("梧州市公安局万秀分局", "公安"),
     ("万秀区消防救援大队", "消防"),
     ("梧州市公安局交通警察支队万秀大队", "交警"),
-    ("万秀区市场监督管理局", "市监"),
+    ("万秀区市场监督管理局", "市场监督"),
     ("万秀区环境卫生管理站", "环卫"),
     ("万秀区民政局", "民政"),
     ("万秀区人力资源和社会保障局", "人社"),
@@ -53,6 +55,9 @@ DEPARTMENTS = [
     ("万秀区司法局", "司法"),
 ]
 STREET_CHIEF_DEPARTMENTS = 6
+# Short names used by earlier versions of the demo: seeding an existing database renames them
+# (the organisation's short name and its street teams, "城东街道市监队").
+FORMER_SHORT_NAMES = {"市场监督": "市监"}
 
 # Units that register with communities (双报到) and staff the responsibility teams.
 UNITS = [

@@ -13,12 +13,14 @@ from itertools import islice
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from meihao.cases.models import Case
+from meihao.cases.models import Case, CaseRating
 from meihao.core import pii
+from meihao.demo import data
 from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.plan import Plan, build_plan
 from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
+from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
     Organisation,
@@ -49,6 +51,9 @@ COUNTED = {
     "roles": RoleAssignment,
     "team members": TeamMember,
     "cases": Case,
+    "ratings": CaseRating,
+    "patrols": PatrolSession,
+    "track points": TrackPoint,
 }
 
 
@@ -64,9 +69,11 @@ class Loader:
         progress: Callable[[str], None],
         seed=DEFAULT_SEED,
         cases: int = 0,
+        patrol_workers: int = 0,
     ):
         self.residents = residents
         self.cases = cases
+        self.patrol_workers = patrol_workers
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -90,6 +97,9 @@ class Loader:
         self._stage("open311 client", self.load_open311_client)
         if self.cases:
             self._stage("cases", self.load_cases)
+            self._stage("ratings", self.load_ratings)
+        if self.patrol_workers:
+            self._stage("patrols", self.load_patrols)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -219,6 +229,7 @@ class Loader:
             ).values_list("id", "name", "place_id")
             if (name, place_id) in wanted
         }
+        self._update_short_names()
         new = []
         for spec in self.plan.organisations:
             if spec.name in self.org_ids:
@@ -241,9 +252,36 @@ class Loader:
                 self.org_ids[org.name] = org.pk
         return len(new), len(self.plan.organisations) - len(new)
 
+    def _update_short_names(self):
+        """Give organisations already there the short name of the plan (an earlier demo called
+        市场监督 "市监", which the case catalogue's routing does not find). Idempotent."""
+        for spec in self.plan.organisations:
+            pk = self.org_ids.get(spec.name)
+            if pk is not None and spec.short_name:
+                Organisation.objects.filter(pk=pk).exclude(short_name=spec.short_name).update(
+                    short_name=spec.short_name
+                )
+
+    def _rename_former_teams(self, codes: dict[int, str]):
+        """Rename the street teams named after a former short name ("城东街道市监队")."""
+        renames = {}
+        for street in self.plan.streets:
+            for current, former in data.FORMER_SHORT_NAMES.items():
+                renames[(f"{street.name}{former}队", street.code)] = f"{street.name}{current}队"
+        ids = {
+            pk: code for pk, code in codes.items() if code in {s.code for s in self.plan.streets}
+        }
+        for team in Team.objects.filter(
+            is_demo=True, place_id__in=list(ids), name__in=[n for n, _c in renames]
+        ):
+            wanted = renames.get((team.name, ids[team.place_id]))
+            if wanted and not Team.objects.filter(name=wanted, place_id=team.place_id).exists():
+                Team.objects.filter(pk=team.pk).update(name=wanted)
+
     # -- teams ---------------------------------------------------------------------------------
     def load_teams(self) -> tuple[int, int]:
         codes = {pk: code for code, (pk, _path) in self.place_ids.items()}
+        self._rename_former_teams(codes)
         self.team_ids = {
             (name, codes[place_id]): pk
             for pk, name, place_id in Team.objects.filter(is_demo=True).values_list(
@@ -295,6 +333,17 @@ class Loader:
         from meihao.demo.cases import CaseHistory
 
         return CaseHistory(plan=self.plan, count=self.cases, seed=self.seed).run()
+
+    def load_ratings(self) -> tuple[int, int]:
+        from meihao.demo.cases import CaseRatings
+
+        return CaseRatings(seed=self.seed).run()
+
+    # -- patrols: the grid workers' last two weeks, through the patrol services ------------------
+    def load_patrols(self) -> tuple[int, int]:
+        from meihao.demo.patrols import PatrolHistory
+
+        return PatrolHistory(plan=self.plan, seed=self.seed, workers=self.patrol_workers).run()
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

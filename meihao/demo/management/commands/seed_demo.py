@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
+from meihao.demo.patrols import patrol_workers_for_scale
 
 
 class Command(BaseCommand):
@@ -30,8 +31,25 @@ class Command(BaseCommand):
             default=None,
             help="historical cases to file (default: 600 × scale, at most 3,000; 0 for none)",
         )
+        parser.add_argument(
+            "--patrols",
+            type=int,
+            default=None,
+            help=(
+                "grid workers given two weeks of patrols (default: 10 × scale, at most all 300; "
+                "0 for none)"
+            ),
+        )
 
-    def handle(self, *args, scale: float, residents: int | None, cases: int | None, **options):
+    def handle(
+        self,
+        *args,
+        scale: float,
+        residents: int | None,
+        cases: int | None,
+        patrols: int | None,
+        **options,
+    ):
         if scale <= 0:
             raise CommandError("--scale must be greater than 0.")
         count = residents if residents is not None else round(scale * RESIDENTS_PER_SCALE)
@@ -41,6 +59,10 @@ class Command(BaseCommand):
             cases = cases_for_scale(scale)
         if cases < 0:
             raise CommandError("--cases must not be negative.")
+        if patrols is None:
+            patrols = patrol_workers_for_scale(scale)
+        if patrols < 0:
+            raise CommandError("--patrols must not be negative.")
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -53,8 +75,13 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             self.stderr.write(f"[{elapsed:6.1f} s] {line}")
 
-        self.stderr.write(f"seed_demo: Wanxiu District, {count:,} residents, {cases:,} cases")
-        added = Loader(residents=count, cases=cases, progress=progress).run()
+        self.stderr.write(
+            f"seed_demo: Wanxiu District, {count:,} residents, {cases:,} cases, "
+            f"patrols of {patrols:,} grid workers"
+        )
+        added = Loader(
+            residents=count, cases=cases, patrol_workers=patrols, progress=progress
+        ).run()
         self.stdout.write(
             f"Demo district loaded: {sum(added.values())} rows added "
             f"({time.perf_counter() - started:.1f} s)."
