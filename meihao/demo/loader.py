@@ -69,11 +69,11 @@ class Loader:
         progress: Callable[[str], None],
         seed=DEFAULT_SEED,
         cases: int = 0,
-        patrol_workers: int = 0,
+        patrol_grids: int = 0,
     ):
         self.residents = residents
         self.cases = cases
-        self.patrol_workers = patrol_workers
+        self.patrol_grids = patrol_grids
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -98,7 +98,7 @@ class Loader:
         if self.cases:
             self._stage("cases", self.load_cases)
             self._stage("ratings", self.load_ratings)
-        if self.patrol_workers:
+        if self.patrol_grids:
             self._stage("patrols", self.load_patrols)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -343,7 +343,7 @@ class Loader:
     def load_patrols(self) -> tuple[int, int]:
         from meihao.demo.patrols import PatrolHistory
 
-        return PatrolHistory(plan=self.plan, seed=self.seed, workers=self.patrol_workers).run()
+        return PatrolHistory(plan=self.plan, seed=self.seed, grids=self.patrol_grids).run()
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

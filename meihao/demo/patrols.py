@@ -38,10 +38,10 @@ from meihao.places.models import Level, Place
 
 DAYS = 14
 # A patrol through the services (start, ~120 points, end) takes 20–25 ms on SQLite: two weeks of
-# all 300 grid workers would add well over a minute to the seed. Scale 1 walks the ten grid
-# workers of the demo's first community (the grid-worker and community-staff log-ins' own); a
-# larger scale walks more, community by community in code order (scale 30: all of them).
-PATROL_WORKERS_PER_SCALE = 10
+# all 300 grids would add well over a minute to the seed. Scale 1 walks the grid workers of the
+# demo's first community, ten grids (the grid-worker and community-staff log-ins' own); a larger
+# scale walks more, community by community in code order (scale 30: every grid).
+PATROL_GRIDS_PER_SCALE = 10
 POINT_INTERVAL_S = 30
 BATCH = patrol_services.MAX_POINTS_PER_BATCH
 # Namespace of the demo's patrol client ids (uuid5 of the worker's phone, the day and the round).
@@ -52,8 +52,8 @@ SHORT = 0.12  # a short day: called away, rain, a meeting
 TWO_ROUNDS = 0.2  # the hour walked in two rounds
 
 
-def patrol_workers_for_scale(scale: float) -> int:
-    return round(PATROL_WORKERS_PER_SCALE * scale)
+def patrol_grids_for_scale(scale: float) -> int:
+    return round(PATROL_GRIDS_PER_SCALE * scale)
 
 
 @dataclass(frozen=True)
@@ -177,17 +177,17 @@ class PatrolHistory:
         seed: int,
         now: datetime.datetime | None = None,
         days: int = DAYS,
-        workers: int | None = None,
+        grids: int | None = None,
     ):
         self.plan = plan
         self.seed = seed
         self.now = now or timezone.now()
         self.days = days
-        self.workers = workers  # at most this many grid workers, the persona's street first
+        self.grids = grids  # the workers of this many grids walk, in code order (None: all)
         self.rects = {g.code: g.rect for g in plan.grids}
 
     def worker_grids(self) -> list[tuple[User, Place]]:
-        """(grid worker, their grid) of every demo grid worker, in grid order."""
+        """(grid worker, their grid) of the demo grid workers who walk, in grid order."""
         rows = (
             RoleAssignment.objects.filter(
                 role=Role.GRID_WORKER,
@@ -197,8 +197,11 @@ class PatrolHistory:
             .select_related("user", "place")
             .order_by("place__code", "user_id")
         )
-        result = [(a.user, a.place) for a in rows]
-        return result if self.workers is None else result[: self.workers]
+        pairs = [(a.user, a.place) for a in rows]
+        if self.grids is None:
+            return pairs
+        walked = sorted({place.code for _user, place in pairs})[: self.grids]
+        return [(user, place) for user, place in pairs if place.code in walked]
 
     def run(self) -> tuple[int, int]:
         pairs = self.worker_grids()

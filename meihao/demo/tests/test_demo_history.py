@@ -16,7 +16,7 @@ from meihao.cases.routing import suggest_organisation
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
 from meihao.demo.loader import row_counts
-from meihao.demo.patrols import patrol_workers_for_scale
+from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
 from meihao.patrols.services import MAX_SPEED_M_S, haversine_m
@@ -27,14 +27,14 @@ TZ = ZoneInfo("Asia/Shanghai")
 # A fixed "now" (a Wednesday evening), so that the history is the same on every day.
 NOW = datetime.datetime(2024, 11, 20, 18, 0, tzinfo=TZ)
 CASES = 200
-PATROL_WORKERS = 3
+PATROL_GRIDS = 3
 GRID_WORKER_PHONE = next(p.phone for p in PERSONAS if p.role == "grid_worker")
 RESIDENT_PHONE = next(p.phone for p in PERSONAS if p.role == "resident")
 
 
 def seed(**options) -> str:
     out, err = io.StringIO(), io.StringIO()
-    arguments = {"residents": 300, "cases": CASES, "patrols": PATROL_WORKERS, **options}
+    arguments = {"residents": 300, "cases": CASES, "patrols": PATROL_GRIDS, **options}
     with time_machine.travel(NOW, tick=False):
         call_command("seed_demo", stdout=out, stderr=err, **arguments)
     return out.getvalue() + err.getvalue()
@@ -158,12 +158,13 @@ def check_the_demo_grid_worker_patrols_an_hour_on_most_days():
 
 def check_all_patrol_workers_have_short_and_missed_days_too():
     days = list(PatrolDay.objects.values_list("worker_id", "day", "seconds"))
-    assert len({w for w, _d, _s in days}) == PATROL_WORKERS
+    # Grid 1 has two grid workers (the demo log-in and a colleague): every one of them walks.
+    assert len({w for w, _d, _s in days}) == PATROL_GRIDS + 1
     met = [s for _w, _d, s in days if s >= 3600]
     short = [s for _w, _d, s in days if 0 < s < 3600]
     assert len(met) > len(days) * 0.6
     assert short  # some short days
-    assert len(days) < PATROL_WORKERS * 14  # and a few missed ones
+    assert len(days) < (PATROL_GRIDS + 1) * 14  # and a few missed ones
 
 
 def check_tracks_walk_inside_the_grid_every_30_seconds():
@@ -198,9 +199,9 @@ def test_history_cases_ratings_and_patrols(seeded):
     check_tracks_walk_inside_the_grid_every_30_seconds()
 
 
-def test_scale_sets_the_number_of_patrolling_grid_workers():
-    assert patrol_workers_for_scale(1) == 10
-    assert patrol_workers_for_scale(30) == 300
+def test_scale_sets_the_number_of_patrolled_grids():
+    assert patrol_grids_for_scale(1) == 10
+    assert patrol_grids_for_scale(30) == 300
 
 
 # -- idempotency --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
-from meihao.demo.patrols import patrol_workers_for_scale
+from meihao.demo.patrols import patrol_grids_for_scale
 
 
 class Command(BaseCommand):
@@ -36,7 +36,8 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "grid workers given two weeks of patrols (default: 10 × scale, at most all 300; "
+                "grids whose grid workers walk two weeks of patrols (default: 10 × scale, "
+                "in code order, at most all 300; "
                 "0 for none)"
             ),
         )
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         if cases < 0:
             raise CommandError("--cases must not be negative.")
         if patrols is None:
-            patrols = patrol_workers_for_scale(scale)
+            patrols = patrol_grids_for_scale(scale)
         if patrols < 0:
             raise CommandError("--patrols must not be negative.")
         verbosity = options.get("verbosity", 1)
@@ -77,11 +78,9 @@ class Command(BaseCommand):
 
         self.stderr.write(
             f"seed_demo: Wanxiu District, {count:,} residents, {cases:,} cases, "
-            f"patrols of {patrols:,} grid workers"
+            f"patrols in {patrols:,} grids"
         )
-        added = Loader(
-            residents=count, cases=cases, patrol_workers=patrols, progress=progress
-        ).run()
+        added = Loader(residents=count, cases=cases, patrol_grids=patrols, progress=progress).run()
         self.stdout.write(
             f"Demo district loaded: {sum(added.values())} rows added "
             f"({time.perf_counter() - started:.1f} s)."
