@@ -152,7 +152,10 @@ class ActionIn(Schema):
 
 def _detail(request, number: str) -> Case:
     """The case with its timeline and the user's abilities attached, for CaseDetailOut."""
-    case = selectors.staff_case_get(request.user, number)
+    return _with_timeline(request, selectors.staff_case_get(request.user, number))
+
+
+def _with_timeline(request, case: Case) -> Case:
     case.timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
     case.abilities_now = case.abilities(request.user)
     return case
@@ -182,15 +185,26 @@ def case_detail(request, number: str):
 
 @router.post("", response={201: CaseDetailOut}, summary="File a case")
 def case_create(request, payload: CaseIn):
-    case_type = CaseType.objects.filter(code=payload.type, is_active=True).first()
-    if case_type is None:
-        raise ValidationFailed(_("Unknown case type."), field="type")
     category = None
     if payload.category:
-        category = CaseCategory.objects.filter(
-            case_type=case_type, code=payload.category, parent__isnull=False
-        ).first()
-        if category is None:
+        # The class with its type in one query; the type alone only to tell which is wrong.
+        category = (
+            CaseCategory.objects.select_related("case_type")
+            .filter(
+                case_type__code=payload.type,
+                case_type__is_active=True,
+                code=payload.category,
+                parent__isnull=False,
+            )
+            .first()
+        )
+    if category is not None:
+        case_type = category.case_type
+    else:
+        case_type = CaseType.objects.filter(code=payload.type, is_active=True).first()
+        if case_type is None:
+            raise ValidationFailed(_("Unknown case type."), field="type")
+        if payload.category:
             raise ValidationFailed(
                 _("Choose one of this case type's minor classes."), field="category"
             )
@@ -208,7 +222,11 @@ def case_create(request, payload: CaseIn):
         data=payload.data,
         idempotency_key=payload.idempotency_key,
     )
-    return HttpStatus(201, _detail(request, case.number))
+    if case.submitted_by_id is None or case.submitted_by_id != request.user.pk:
+        return HttpStatus(201, _detail(request, case.number))
+    # The submitter always sees their own case: serialise the one just filed (its type, class
+    # and place are already loaded) instead of looking it up again through `visible_to`.
+    return HttpStatus(201, _with_timeline(request, case))
 
 
 @router.post("/{number}/actions/{action}", response=CaseDetailOut, summary="Take a workflow action")

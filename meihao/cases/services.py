@@ -9,10 +9,11 @@ appends exactly one CaseEvent and one audit event, in the same transaction.
 The `case` passed in is updated in place (status, version, changed fields) and returned.
 """
 
+import functools
 import re
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,15 +66,36 @@ def _user(actor):
 def next_case_number(case_type: CaseType, now: datetime | None = None) -> str:
     """Type prefix + local date + 4-digit daily sequence, e.g. WG202405200007.
 
-    The counter row per (type, day) is incremented with `UPDATE ... SET last = last + 1` inside
-    the caller's transaction: the row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE
-    transactions) makes concurrent submissions take turns, so no number is handed out twice.
+    The counter row per (type, day) is created or incremented by one statement,
+    `INSERT ... ON CONFLICT (case_type_id, day) DO UPDATE SET last = last + 1 RETURNING last`
+    (PostgreSQL, SQLite >= 3.35), inside the caller's transaction: the row lock (PostgreSQL) or
+    the write lock (SQLite, IMMEDIATE transactions) makes concurrent submissions take turns, so
+    no number is handed out twice.
     """
     day = timezone.localdate(now or timezone.now())
-    counter, _created = CaseCounter.objects.get_or_create(case_type=case_type, day=day)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = CaseCounter.objects.filter(pk=counter.pk).values_list("last", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _counter_upsert(connection.vendor),
+            [case_type.pk, CaseCounter._meta.get_field("day").get_db_prep_value(day, connection)],
+        )
+        (last,) = cursor.fetchone()
     return f"{case_type.number_prefix}{day:%Y%m%d}{last:04d}"
+
+
+@functools.cache
+def _counter_upsert(_vendor: str) -> str:
+    meta = CaseCounter._meta
+    table = connection.ops.quote_name(meta.db_table)
+    case_type, day, last = (
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("case_type", "day", "last")
+    )
+    # Only quoted table and column names are interpolated; the values are parameters.
+    return (
+        f"INSERT INTO {table} ({case_type}, {day}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({case_type}, {day}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

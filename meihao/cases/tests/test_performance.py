@@ -1,0 +1,80 @@
+"""Filing fast (issue 3 item 11): numbering in one statement, and the API answering with the
+case it just filed instead of reading it again."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meihao.cases import services
+from meihao.cases.models import Case, CaseCounter
+from meihao.cases.tests.conftest import local
+from meihao.people.services import api_token_create
+
+MONDAY = (2024, 5, 20)
+BASE = "/api/v1/cases"
+PAYLOAD = {
+    "type": "GRID",
+    "category": "0501",
+    "description": "流动摊贩在学校门口摆卖",
+    "lat": 23.41,
+    "lon": 111.205,
+    "address": "骑楼街 12 号",
+}
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+
+def test_the_counter_row_is_created_by_the_first_number_and_counts_on(personas, grid_type):
+    day = local(*MONDAY, 9, 0)
+    assert not CaseCounter.objects.filter(case_type=grid_type).exists()
+    with CaptureQueriesContext(connection) as queries:
+        first = services.next_case_number(grid_type, day)
+    assert len(queries) == 1  # INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+    second = services.next_case_number(grid_type, local(*MONDAY, 23, 59))
+    tuesday = services.next_case_number(grid_type, local(2024, 5, 21, 0, 0))
+    assert (first, second, tuesday) == ("WG202405200001", "WG202405200002", "WG202405210001")
+    assert CaseCounter.objects.get(case_type=grid_type, day=day.date()).last == 2
+
+
+# --- filing through the API --------------------------------------------------------------------
+
+
+@pytest.fixture
+def bearer(personas):
+    _token, plaintext = api_token_create(actor=personas.grid_worker_a, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
+def test_api_create_answers_what_a_later_read_answers(client, personas, bearer):
+    created = client.post(BASE, PAYLOAD, content_type="application/json", **bearer)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    read = client.get(f"{BASE}/{body['number']}", **bearer)
+    assert read.status_code == 200
+    assert body == read.json()
+    assert body["abilities"]["view"] is True and body["timeline"][0]["action"] == "submit"
+
+
+def test_api_create_query_count(client, personas, bearer, django_assert_max_num_queries):
+    client.post(BASE, PAYLOAD, content_type="application/json", **bearer)  # the day's counter
+    # Token, class with its type, scopes, grid index version, grid, patrol; in the transaction
+    # the counter, the case, its follower, event and audit rows, the recipients and the
+    # outbox's rows (2 recipients); then the timeline. No visibility query for the new case.
+    with django_assert_max_num_queries(24):
+        response = client.post(BASE, PAYLOAD, content_type="application/json", **bearer)
+    assert response.status_code == 201
+
+
+def test_api_create_unknown_type_with_a_class_names_the_type(client, personas, bearer):
+    response = client.post(
+        BASE, {**PAYLOAD, "type": "NOPE"}, content_type="application/json", **bearer
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "type"
+    response = client.post(
+        BASE, {**PAYLOAD, "category": "9999"}, content_type="application/json", **bearer
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "category"
+    assert not Case.objects.exists()
