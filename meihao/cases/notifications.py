@@ -5,6 +5,8 @@ does; notify delivers after commit. Each message names its event in the idempote
 action retried after a lost response never notifies twice.
 """
 
+import heapq
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -139,42 +141,75 @@ def case_notify_transition(case, action: str, actor) -> None:
         )
 
 
-def case_notify_escalations(escalations) -> None:
+def case_notify_overdue(sweep_id: str, crossed) -> None:
     """Overdue: the street chief at 100% of a limit, the district at 200%.
 
     One digest per person per sweep rather than one message per case: a sweep after a holiday
     can cross thousands of thresholds at once, and neither the outbox nor a reader wants that.
+    `crossed` lists the sweep's escalations as (level, case number, case place path). They are
+    grouped by (level, place) first — a few hundred grids, not 100,000 cases — so matching them
+    to the people who hear of them costs (people's scopes) × (grids), and people sharing a
+    scope (every street chief of one street) share one digest: one query for the role holders,
+    then the outbox's own.
     """
-    if not escalations:
-        return
+    from meihao.cases.models import Escalation
     from meihao.people.models import RoleAssignment
 
-    holders = list(
-        RoleAssignment.objects.filter(
-            role__in=[Role.STREET_CHIEF, Role.DISTRICT_ADMIN],
-            place__isnull=False,
-            user__is_active=True,
-        ).select_related("user", "place")
-    )
-    digests: dict[int, tuple] = {}
-    for escalation in escalations:
-        case = escalation.case
-        if escalation.level == escalation.Level.STREET:
-            role, path = Role.STREET_CHIEF, case.street_path
+    by_place: dict[tuple[int, str], set[str]] = {}
+    for level, number, place_path in crossed:
+        by_place.setdefault((level, place_path), set()).add(number)
+    if not by_place:
+        return
+    holders = RoleAssignment.objects.filter(
+        role__in=[Role.STREET_CHIEF, Role.DISTRICT_ADMIN],
+        place__isnull=False,
+        user__is_active=True,
+    ).select_related("user", "place")
+    # Per user, the (level, place path) pairs they hear about.
+    scopes: dict[int, tuple] = {}
+    for holder in holders:
+        path = holder.place.path
+        if holder.role == Role.STREET_CHIEF:
+            # A street chief hears of cases whose street lies in their place: only a place at
+            # street level or above (the district) can contain a street.
+            if _depth(path) > 2:
+                continue
+            level = Escalation.Level.STREET
         else:
-            role, path = Role.DISTRICT_ADMIN, case.place_path
-        for holder in holders:
-            if holder.role == role and path.startswith(holder.place.path):
-                digests.setdefault(holder.user_id, (holder.user, set()))[1].add(case.number)
-    sweep_id = escalations[0].sweep_id
-    for user, numbers in digests.values():
-        listed = sorted(numbers)
+            level = Escalation.Level.DISTRICT
+        scopes.setdefault(holder.user_id, (holder.user, set()))[1].add((level, path))
+    sharing: dict[frozenset, list] = {}
+    for user, pairs in scopes.values():
+        sharing.setdefault(frozenset(pairs), []).append(user)
+    for pairs, users in sharing.items():
+        numbers: set[str] = set()
+        for (level, place_path), group in by_place.items():
+            if any(_hears(pair, level, place_path) for pair in pairs):
+                numbers |= group
+        if not numbers:
+            continue
         notify_enqueue(
-            recipients=[user],
+            recipients=users,
             kind="case_overdue",
             subject=_("{{ count }} case(s) overdue"),
             body=_("These cases have passed a time limit: {{ numbers }}"),
             link="/cases/board/?overdue=1",
             idempotency_key=f"overdue:{sweep_id}",
-            context={"count": len(listed), "numbers": "、".join(listed[:30])},
+            context={"count": len(numbers), "numbers": "、".join(heapq.nsmallest(30, numbers))},
         )
+
+
+def _depth(path: str) -> int:
+    return len([code for code in path.split(PATH_SEPARATOR) if code])
+
+
+def _hears(pair: tuple[int, str], level: int, place_path: str) -> bool:
+    """Whether the holder of (level, path) hears of a case at `place_path` escalated at `level`:
+    the district admin of cases in their place, a street chief of cases whose street is in it."""
+    from meihao.cases.models import Escalation
+
+    wanted, path = pair
+    if wanted != level or not place_path.startswith(path):
+        return False
+    # A street chief placed on the district: cases in one of its streets, not on itself.
+    return level != Escalation.Level.STREET or _depth(place_path) >= 2
