@@ -78,3 +78,38 @@ def test_api_create_unknown_type_with_a_class_names_the_type(client, personas, b
     assert response.status_code == 400
     assert response.json()["field"] == "category"
     assert not Case.objects.exists()
+
+
+# --- the dispatch board ------------------------------------------------------------------------
+
+
+def test_board_without_visible_to_shows_the_same_cases(personas, new_case):
+    from meihao.cases.models import PLACE_CASE_ROLES
+    from meihao.cases.selectors import BoardFilters, board_cases
+    from meihao.cases.workflow import DISPATCHER_ROLES
+
+    # board_cases filters by the dispatcher scope alone because it lies inside visible_to:
+    # the board it shows is the one it showed when it intersected both (board ⊆ visible).
+    assert DISPATCHER_ROLES <= PLACE_CASE_ROLES
+    in_a = new_case()
+    in_b = new_case(actor=personas.grid_worker_b, lat=23.40, lon=111.30)
+    services.case_follow(case=in_b, actor=personas.street_chief_a)  # visible, not dispatched
+    dispatched = new_case()
+    services.case_dispatch(
+        case=dispatched, actor=personas.street_chief_a, organisation=personas.department
+    )
+    for name in ("grid_worker_a", "community_staff_a", "street_chief_a", "district_admin",
+                 "department_staff", "resident_a", "outsider"):  # fmt: skip
+        user = getattr(personas, name)
+        visible = set(Case.objects.visible_to(user).values_list("pk", flat=True))
+        for params in ({}, {"status": "open"}, {"status": "open", "overdue": "1"}):
+            board = board_cases(user, BoardFilters.from_params(params))
+            assert set(board.values_list("pk", flat=True)) <= visible, (name, params)
+    chief = personas.street_chief_a
+    assert {c.pk for c in board_cases(chief, BoardFilters.from_params({}))} == {in_a.pk}
+    assert {c.pk for c in board_cases(chief, BoardFilters.from_params({"status": "open"}))} == {
+        in_a.pk,
+        dispatched.pk,
+    }
+    district = {c.pk for c in board_cases(personas.district_admin, BoardFilters.from_params({}))}
+    assert district == {in_a.pk, in_b.pk}
