@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,6 +341,32 @@ class BoardFilters:
         )
 
 
+def in_subtree(path: str, field: str = "place_path") -> Q:
+    """Rows whose `field` lies in the subtree at `path` (a place path, ending in the separator).
+
+    On SQLite, Django's startswith is a case-insensitive LIKE, which no index can answer; the
+    equivalent range `path <= field < path with its last character incremented` (binary
+    collation) lets SQLite use the (status, place_path) index for one grid among a million
+    cases. PostgreSQL answers the LIKE from its varchar_pattern_ops index already, and its
+    collation need not order '/' before the digits, so it gets the LIKE alone.
+    """
+    query = Q(**{f"{field}__startswith": path})
+    if connection.vendor == "sqlite" and path:
+        upper = path[:-1] + chr(ord(path[-1]) + 1)
+        query &= Q(**{f"{field}__gte": path, f"{field}__lt": upper})
+    return query
+
+
+def _dispatcher_scope(user) -> Q:
+    """scope_q(user, roles=DISPATCHER_ROLES) on place_path, each subtree as `in_subtree`."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES)
+    query = Q(pk__in=[])
+    for path in scope_paths(user, DISPATCHER_ROLES):
+        query |= in_subtree(path)
+    return query
+
+
 def _staff_list(queryset, user):
     return queryset.with_following(user).select_related(*STAFF_LIST_RELATED)
 
@@ -350,7 +377,7 @@ def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
     # scope already lies inside `visible_to`: filtering by it alone gives the same rows, and
     # without visible_to's OR (assignment, submitter, follower subquery) the database can use
     # the (status, deadline) and (status, place_path) indexes. (A test pins the role sets.)
-    cases = Case.objects.filter(scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES))
+    cases = Case.objects.filter(_dispatcher_scope(user))
     if filters.status == "":
         cases = cases.filter(status__in=BOARD_INCOMING)
     elif filters.status == "open":
@@ -364,7 +391,7 @@ def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
         from meihao.places.models import Place
 
         path = Place.objects.filter(code=filters.grid).values_list("path", flat=True).first()
-        cases = cases.filter(place_path__startswith=path) if path else cases.none()
+        cases = cases.filter(in_subtree(path)) if path else cases.none()
     if filters.minor is not None:
         cases = cases.filter(category_id=filters.minor)
     elif filters.major is not None:
@@ -566,7 +593,7 @@ def api_case_list(
         from meihao.places.models import Place
 
         path = Place.objects.filter(code=place).values_list("path", flat=True).first()
-        cases = cases.filter(place_path__startswith=path) if path else cases.none()
+        cases = cases.filter(in_subtree(path)) if path else cases.none()
     if overdue:
         cases = cases.filter(overdue_q())
     return _staff_list(cases, user).order_by("-created_at", "-id")

@@ -113,3 +113,23 @@ def test_board_without_visible_to_shows_the_same_cases(personas, new_case):
     }
     district = {c.pk for c in board_cases(personas.district_admin, BoardFilters.from_params({}))}
     assert district == {in_a.pk, in_b.pk}
+
+
+def test_in_subtree_keeps_exactly_the_subtree(personas, new_case):
+    from meihao.cases.selectors import in_subtree
+
+    tree = personas.tree
+    a1 = new_case()
+    b1 = new_case(actor=personas.grid_worker_b, lat=23.40, lon=111.30)
+    for place, expected in (
+        (tree.district, {a1.pk, b1.pk}),
+        (tree.street_a, {a1.pk}),
+        (tree.grid_a1, {a1.pk}),
+        (tree.grid_a2, set()),
+        (tree.street_b, {b1.pk}),
+    ):
+        assert set(Case.objects.filter(in_subtree(place.path)).values_list("pk", flat=True)) == (
+            expected
+        ), place.code
+    # A path that is a string prefix of a sibling's code is not its ancestor.
+    assert not Case.objects.filter(in_subtree(tree.grid_a1.path[:-2] + "/")).exists()
