@@ -71,13 +71,12 @@ def check_schema(schema) -> None:
         raise _bad_schema(_('"required" must list fields that are defined in "properties".'))
 
 
-def check_submit_roles(roles) -> None:
+def check_submit_roles(roles, *, field: str = "submit_roles") -> None:
     if not isinstance(roles, list) or any(r not in Role.values for r in roles):
         raise ValidationFailed(
-            _("Roles that may submit must be a list of role codes: %(codes)s.")
-            % {"codes": ", ".join(Role.values)},
+            _("Roles must be a list of role codes: %(codes)s.") % {"codes": ", ".join(Role.values)},
             code="invalid_roles",
-            field="submit_roles",
+            field=field,
         )
 
 

@@ -53,6 +53,9 @@ class CaseType(TimeStampedModel):
     # to every signed-in user and to anonymous reporters through public channels.
     submit_roles = models.JSONField(_("roles that may submit"), default=list, blank=True)
     public_may_submit = models.BooleanField(_("the public may submit"), default=False)
+    # Role codes whose holders may claim this type's cases from the pool of their places
+    # (dispatch mode "claim": micro-wishes, time-bank help requests).
+    claim_roles = models.JSONField(_("roles that may claim"), default=list, blank=True)
     # A JSON-schema subset (see cases.formschema) for the type's extra form fields.
     form_schema = models.JSONField(_("form fields (JSON schema)"), default=dict, blank=True)
     dispatch_mode = models.CharField(
@@ -94,6 +97,7 @@ class CaseType(TimeStampedModel):
         try:
             check_schema(self.form_schema)
             check_submit_roles(self.submit_roles)
+            check_submit_roles(self.claim_roles, field="claim_roles")
         except ValidationFailed as exc:
             raise ValidationError({exc.field: exc.message}) from exc
 
@@ -222,6 +226,40 @@ PLACE_CASE_ROLES = frozenset(
 )
 
 
+def claim_rules(user) -> dict[int, frozenset]:
+    """{case type id: the user's roles that may claim it}, for claim-mode types only.
+
+    Case types are configuration (a handful of rows): loaded once per request and kept on the
+    user object like the scopes, so abilities over a list cost no query per case.
+    """
+    cached = getattr(user, "_meihao_claim_rules", None)
+    if cached is None:
+        held = {s.role for s in scopes_of(user)}
+        cached = {}
+        if held:
+            for type_id, roles in CaseType.objects.filter(
+                dispatch_mode=CaseType.DispatchMode.CLAIM, is_active=True
+            ).values_list("pk", "claim_roles"):
+                mine = held & set(roles or ())
+                if mine:
+                    cached[type_id] = frozenset(mine)
+        user._meihao_claim_rules = cached
+    return cached
+
+
+CLAIMABLE_STATES = ("submitted", "accepted")
+
+
+def claim_pool_q(user) -> Q:
+    """Unclaimed cases of claim-mode types in places where the user may claim them."""
+    query = Q(pk__in=[])
+    for type_id, roles in claim_rules(user).items():
+        query |= Q(case_type_id=type_id, status__in=CLAIMABLE_STATES) & scope_q(
+            user, path_field="place_path", roles=roles
+        )
+    return query
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases in the user's places, assigned to their organisation or to them, or their own.
@@ -242,6 +280,7 @@ class CaseQuerySet(models.QuerySet):
             query |= Q(assigned_organisation_id__in=organisations)
         query |= Q(assigned_user=user) | Q(submitted_by=user)
         query |= Q(pk__in=CaseFollower.objects.filter(user=user).values("case_id"))
+        query |= claim_pool_q(user)
         return self.filter(query)
 
     def with_following(self, user):

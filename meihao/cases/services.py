@@ -571,6 +571,21 @@ def case_dispatch(
 
 
 @transaction.atomic
+def case_claim(*, case: Case, actor, note: str = "") -> Case:
+    """认领: take a case of a claim-mode type from the pool and become its handler.
+
+    Two people claiming at once: the version check lets exactly one win.
+    """
+    authorise(case, actor, "claim")
+    note = _text(note, field="note")
+    now = timezone.now()
+    changes = _dispatch_changes(case, None, None, _user(actor), now)
+    return _apply(
+        case, actor, "claim", changes=changes, note=note, data={"user": actor.pk}, now=now
+    )
+
+
+@transaction.atomic
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """不予受理: refuse the case, with a reason the reporter will see."""
     authorise(case, actor, "reject")
@@ -761,6 +776,7 @@ def case_void(*, case: Case, actor, reason: str) -> Case:
 ACTION_SERVICES = {
     "accept": case_accept,
     "dispatch": case_dispatch,
+    "claim": case_claim,
     "reject": case_reject,
     "merge": case_merge_duplicate,
     "start": case_start,

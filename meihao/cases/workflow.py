@@ -13,6 +13,8 @@ Each action names the group of people who may take it, relative to the case:
   handler     department staff of the assigned organisation, or the assigned person
   verifier    the grid worker covering the place, or a dispatcher
   supervisor  street chief or district admin covering the place
+  claimer     a holder of one of the case type's claim roles covering the place, for case
+              types in claim mode: the case goes to the pool and whoever claims it handles it
 Superusers may do everything. The services (cases.services) are the only callers that act;
 `abilities` answers the same questions for templates and the API without a query.
 """
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.errors import IllegalTransition
-from meihao.cases.models import PLACE_CASE_ROLES, Status
+from meihao.cases.models import CLAIMABLE_STATES, PLACE_CASE_ROLES, Status, claim_rules
 from meihao.core.errors import NotFound, PermissionDenied
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scopes_of
@@ -32,6 +34,7 @@ VERIFIER_ROLES = DISPATCHER_ROLES | {Role.GRID_WORKER}
 SUPERVISOR_ROLES = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 
 DISPATCHER, HANDLER, VERIFIER, SUPERVISOR = "dispatcher", "handler", "verifier", "supervisor"
+CLAIMER = "claimer"
 
 S = Status
 TERMINAL_STATES = frozenset({S.REJECTED, S.DUPLICATE, S.CLOSED, S.VOID})
@@ -64,6 +67,7 @@ TRANSITIONS: dict[str, Transition] = {
             DISPATCHER,
             _("dispatch"),
         ),
+        Transition("claim", frozenset(CLAIMABLE_STATES), S.DISPATCHED, CLAIMER, _("claim")),
         Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, DISPATCHER, _("reject")),
         Transition(
             "merge",
@@ -137,6 +141,18 @@ def _follows(case, user) -> bool:
     return bool(user.pk) and CaseFollower.objects.filter(case=case, user=user).exists()
 
 
+def _may_claim(case, user) -> bool:
+    loaded_type = case._state.fields_cache.get("case_type")
+    if loaded_type is not None and loaded_type.dispatch_mode != "claim":
+        return False  # known without asking the database
+    roles = claim_rules(user).get(case.case_type_id)
+    return bool(roles) and covers(user, case.place_path, roles)
+
+
+def _in_claim_pool(case, user) -> bool:
+    return case.status in CLAIMABLE_STATES and _may_claim(case, user)
+
+
 def can_view(case, user, *, followed: bool | None = None) -> bool:
     """`Case.objects.visible_to(user)` for one case; `followed` overrides the annotation."""
     if not getattr(user, "is_authenticated", False):
@@ -147,6 +163,7 @@ def can_view(case, user, *, followed: bool | None = None) -> bool:
         followed = bool(getattr(case, "is_followed", False))
     return (
         covers(user, case.place_path, PLACE_CASE_ROLES)
+        or _in_claim_pool(case, user)
         or _is_handler(case, user)
         or (case.submitted_by_id is not None and case.submitted_by_id == user.pk)
         or followed
@@ -157,6 +174,10 @@ def holds(case, user, who: str) -> bool:
     """Whether `user` is the case's dispatcher / handler / verifier / supervisor."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if who == CLAIMER:
+        # Claiming makes the claimer the handler in person: a claim role is needed, even by a
+        # superuser, and only claim-mode types have claim rules.
+        return _may_claim(case, user)
     if user.is_superuser:
         return True
     if who == HANDLER:
@@ -169,8 +190,10 @@ def abilities(case, user) -> dict[str, bool]:
     view = can_view(case, user)
     result = {"view": view}
     for action, transition in TRANSITIONS.items():
+        # The state check first: it is free, and spares the claim rules' one query per request
+        # for the many cases that are past the pool.
         result[action] = (
-            view and holds(case, user, transition.who) and guard_message(case, action) is None
+            view and guard_message(case, action) is None and holds(case, user, transition.who)
         )
     return result
 
