@@ -144,8 +144,14 @@ class Names:
     def __call__(self, rng: random.Random, gender: str) -> str:
         surname = rng.choices(self.surnames, cum_weights=self.surname_weights)[0]
         given = self.given[gender]
-        # Most given names have two characters (建国, 秀英), some one (伟).
-        return surname + rng.choice(given) + (rng.choice(given) if rng.random() < 0.6 else "")
+        # Faker's given names have one or two characters (伟, 建国); a Chinese given name has at
+        # most two. The draws stay the same as before so that phones and ID numbers generated
+        # after the name do not change between versions of the seed.
+        first = rng.choice(given)
+        second = rng.choice(given) if rng.random() < 0.6 else ""
+        if len(first) >= 2:
+            return surname + first[:2]
+        return surname + first + second[:1]
 
 
 def _birth_date(rng: random.Random, low: int, high: int) -> datetime.date:

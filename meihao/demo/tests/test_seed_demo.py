@@ -214,3 +214,16 @@ def test_demo_accounts_text_table(db):
     assert "13900000002" in text
     assert "meihao2021" in text
     assert "Open311 api_key" in text
+
+
+def test_demo_given_names_have_at_most_two_characters():
+    import random
+
+    from meihao.demo.population import Names
+
+    names = Names()
+    rng = random.Random(7)
+    for _ in range(2000):
+        name = names(rng, "female" if rng.random() < 0.5 else "male")
+        surname = max((s for s in names.surnames if name.startswith(s)), key=len)
+        assert 1 <= len(name) - len(surname) <= 2, name
