@@ -615,6 +615,7 @@ ACTION_FIELDS = {
     "accept": ("note",),
     "dispatch": ("organisation", "team", "user", "note"),
     "accept_dispatch": ("organisation", "team", "user", "note"),
+    "claim": ("note",),
     "reject": ("reason",),
     "merge": ("original", "note"),
     "start": ("note",),

@@ -101,3 +101,36 @@ def test_assign_mode_cases_are_never_claimable(personas, members, new_case, grid
     assert case.abilities(members["a1"])["claim"] is False
     with pytest.raises((NotFound, PermissionDenied)):
         services.case_claim(case=case, actor=members["a1"])
+
+
+def test_member_claims_from_the_case_page_and_through_the_api(client, members, wish, personas):
+    client.force_login(members["a1"])
+    page = client.get(f"/cases/{wish.number}/").content.decode()
+    assert 'data-action="claim"' in page
+    response = client.post(f"/cases/{wish.number}/act/claim/", {"next": f"/cases/{wish.number}/"})
+    assert response.status_code == 302
+    wish.refresh_from_db()
+    assert wish.assigned_user == members["a1"]
+
+    other = services.case_submit(
+        actor=personas.resident_a,
+        case_type=wish.case_type,
+        description="想请人帮忙修理水龙头",
+        place=personas.tree.grid_a1,
+        channel=Case.Channel.RESIDENT,
+    )
+    client.force_login(members["a2"])
+    api = client.post(
+        f"/api/v1/cases/{other.number}/actions/claim", {}, content_type="application/json"
+    )
+    assert api.status_code == 200, api.content
+    other.refresh_from_db()
+    assert other.assigned_user == members["a2"]
+    # Claimed, it has left the pool: another member neither sees it nor can claim it.
+    client.force_login(members["a1"])
+    assert (
+        client.post(
+            f"/api/v1/cases/{other.number}/actions/claim", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
