@@ -20,6 +20,7 @@ $(UV):
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
+	@$(MAKE) --no-print-directory var/secret_key
 	@touch $@
 
 venv: .venv/.synced  ## create .venv with uv and install the locked dependencies
@@ -42,8 +43,8 @@ var/secret_key:
 	@$(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	@chmod 600 $@
 
-demo: venv assets messages var/secret_key  ## install, build the SQLite database, load the demo district and serve it
-	@SECRET_KEY_FILE=var/secret_key DEBUG=true bash scripts/demo.sh $(PORT)
+demo: venv assets messages  ## install, build the SQLite database, load the demo district and serve it
+	@DEBUG=true bash scripts/demo.sh $(PORT)
 
 test: venv assets messages  ## run the whole suite on SQLite
 	$(PY) -m pytest -n 2 -q

@@ -56,6 +56,9 @@ def envlist(name: str, default: list[str]) -> list[str]:
 DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY and (VAR_DIR / "secret_key").is_file():
+    # The random key `make` generates on this machine (mode 600, never in git).
+    SECRET_KEY = (VAR_DIR / "secret_key").read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE); `make demo` generates one "

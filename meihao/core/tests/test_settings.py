@@ -84,3 +84,9 @@ def test_api_docs_load_swagger_from_our_own_static_files(client, personas):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Meihao API"
+
+
+def test_the_generated_key_file_under_var_is_used_when_no_key_is_set(tmp_path):
+    (tmp_path / "secret_key").write_text(GOOD_KEY + "\n")
+    result = _start(MEIHAO_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
