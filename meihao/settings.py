@@ -76,6 +76,17 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Our apps first: for a message both we and Django translate ("Filter", "Name"), the
+    # earlier app's catalogue wins, and ours speak the product's words (筛选, not 过滤器).
+    "meihao.core",
+    "meihao.places",
+    "meihao.people",
+    "meihao.web",
+    "meihao.cases",
+    "meihao.patrols",
+    "meihao.notify",
+    "meihao.insights",
+    "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,15 +98,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves Swagger UI from our own static files: no CDN needed
     "huey.contrib.djhuey",
-    "meihao.core",
-    "meihao.places",
-    "meihao.people",
-    "meihao.web",
-    "meihao.cases",
-    "meihao.patrols",
-    "meihao.notify",
-    "meihao.insights",
-    "meihao.demo",
 ]
 
 MIDDLEWARE = [
