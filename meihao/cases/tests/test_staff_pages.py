@@ -634,3 +634,36 @@ def test_home_offers_no_case_work_lists_to_others(client, personas, persona):
     body = client.get(reverse("home")).content.decode()
     for name in ("board", "queue", "verify"):
         assert reverse(f"cases:{name}") not in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "prepare", "action", "placeholder"),
+    [
+        ("department_staff", "cases:queue", dispatched, "return", "不属于本部门"),
+        ("grid_worker_a", "cases:verify", reported_back, "reopen", "仍存在"),
+    ],
+)
+def test_work_list_rows_offer_reason_forms_that_act_on_the_row(
+    client, personas, new_case, persona, url_name, prepare, action, placeholder
+):
+    case = prepare(new_case(), personas)
+    client.force_login(getattr(personas, persona))
+    page = client.get(reverse(url_name)).content.decode()
+    form_url = reverse("cases:case_action", args=[case.number, action])
+    assert f'hx-post="{form_url}"' in page
+    assert f'data-action="{action}-submit"' in page
+    row = client.post(
+        form_url,
+        {"reason": "现场" + placeholder, "list": url_name.split(":")[1]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert row.status_code == 200
+    case.refresh_from_db()
+    assert case.status == {"return": "returned", "reopen": "reopened"}[action]
+    # Again, without a reason: refused (a returned case has also left the department's hands,
+    # so it is not found), and nothing changes.
+    before = case.version
+    refused = client.post(form_url, {"reason": "", "list": "queue"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code in (400, 404, 409)
+    case.refresh_from_db()
+    assert case.version == before
