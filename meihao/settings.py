@@ -153,6 +153,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be sqlite:/// or postgres://.")
 DATABASES = {"default": _db}
+# How stale a process's grid index may get when boundaries change around the services (or in
+# another process while the cache is process-local); changes through them apply at once.
+GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: it switches the job queue and the cache from embedded to shared.

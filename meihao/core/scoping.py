@@ -27,13 +27,13 @@ def scopes_of(user) -> tuple[Scope, ...]:
         return ()
     cached = getattr(user, "_meihao_scopes", None)
     if cached is None:
+        # Only the paths: the places' other columns (a grid's boundary above all) are large.
+        rows = user.role_assignments.values_list(
+            "role", "place__path", "organisation__place__path", "organisation_id"
+        )
         cached = tuple(
-            Scope(
-                role=a.role,
-                place_path=(a.place.path if a.place_id else a.organisation.place.path),
-                organisation_id=a.organisation_id,
-            )
-            for a in user.role_assignments.select_related("place", "organisation__place")
+            Scope(role=role, place_path=place_path or org_path, organisation_id=organisation_id)
+            for role, place_path, org_path, organisation_id in rows
         )
         user._meihao_scopes = cached
     return cached

@@ -6,6 +6,7 @@ written in that transaction; delivery is queued with `transaction.on_commit`, so
 rolls back sends nothing, and a change that commits is delivered at least once.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -43,16 +44,22 @@ def _check(kind: str, idempotency_key: str) -> None:
         )
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> Template:
+    """A template source compiled once per process: the same few sources (per language) are
+    rendered for every recipient of every event."""
+    return Template(text, engine=Engine.get_default())
+
+
 def _render(source, context: dict) -> str:
     """A template name (…/x.txt) or a template source (a lazy gettext string, say), rendered
     in the active language. Not auto-escaped: the output is plain text or WeCom markdown, and
     the inbox escapes it when it shows it."""
     text = str(source)
-    engine = Engine.get_default()
     if text.endswith(TEMPLATE_SUFFIXES) and not any(c.isspace() for c in text):
-        template = engine.get_template(text)
+        template = Engine.get_default().get_template(text)
     else:
-        template = Template(text, engine=engine)
+        template = _compiled(text)
     return template.render(Context(context, autoescape=False)).strip()
 
 
@@ -72,11 +79,18 @@ def _message(*, language: str, subject, body, context: dict, **fields) -> Messag
     return Message(language=language, subject=rendered_subject, body=rendered_body, **fields)
 
 
-def _save_new(messages_and_deliveries: list[tuple[Message, list[Delivery]]]) -> list[Message]:
-    """Insert each message that does not exist yet, with its deliveries. A concurrent insert of
-    the same key loses inside its own savepoint, leaving the caller's transaction intact."""
-    created, deliveries = [], []
-    for message, message_deliveries in messages_and_deliveries:
+def _insert_messages(messages: list[Message]) -> list[Message]:
+    """Insert the messages, all in one statement when no key is taken. A concurrent insert of
+    the same key loses inside a savepoint, leaving the caller's transaction intact; then each
+    message is tried on its own and the ones already in the outbox are skipped."""
+    try:
+        with transaction.atomic():
+            return Message.objects.bulk_create(messages)
+    except IntegrityError:
+        pass
+    created = []
+    for message in messages:
+        message.pk = None
         try:
             with transaction.atomic():
                 message.save(force_insert=True)
@@ -84,10 +98,21 @@ def _save_new(messages_and_deliveries: list[tuple[Message, list[Delivery]]]) -> 
             if Message.objects.filter(idempotency_key=message.idempotency_key).exists():
                 continue
             raise
-        for delivery in message_deliveries:
-            delivery.message = message
-        deliveries.extend(message_deliveries)
         created.append(message)
+    return created
+
+
+def _save_new(messages_and_deliveries: list[tuple[Message, list[Delivery]]]) -> list[Message]:
+    """Insert each message that does not exist yet, with its deliveries."""
+    if not messages_and_deliveries:
+        return []
+    deliveries_of = {id(message): deliveries for message, deliveries in messages_and_deliveries}
+    created = _insert_messages([message for message, _deliveries in messages_and_deliveries])
+    deliveries = []
+    for message in created:
+        for delivery in deliveries_of[id(message)]:
+            delivery.message = message
+            deliveries.append(delivery)
     Delivery.objects.bulk_create(deliveries)
     pending = [d.pk for d in deliveries if d.status == Delivery.Status.PENDING]
     if pending:
@@ -129,18 +154,11 @@ def notify_enqueue(
     if not users:
         return []
     keys = {pk: f"{idempotency_key}:u{pk}" for pk in users}
-    existing = set(
-        Message.objects.filter(idempotency_key__in=keys.values()).values_list(
-            "idempotency_key", flat=True
-        )
-    )
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
     target_type, target_id = _target(target)
     now = timezone.now()
     batch = []
     for pk, user in users.items():
-        if keys[pk] in existing:
-            continue
         preference = preferences.get(pk)
         language = (preference.language if preference else "") or settings.LANGUAGE_CODE
         message = _message(

@@ -3,20 +3,25 @@
 Coordinates are WGS-84 longitude/latitude, as GeoJSON orders them ([lon, lat]). Areas and
 centroids are computed in degrees, which is accurate enough for districts a few kilometres wide.
 
-`locate` answers from a shapely STRtree kept per process. Before each lookup it reads a cheap
-version token: a value in the Django cache that the boundary-changing services replace after
-commit (shared between processes when the cache is Redis) together with the number of grids,
-the number with a boundary, the highest id and the latest `updated_at` (read from the database,
-so a process with a local cache, or a change written around the services, is still noticed).
+`locate` answers from a shapely STRtree kept per process, with the grid rows themselves, so a
+lookup costs no query. Before each lookup it reads a version token from the Django cache, which
+the boundary-changing services replace after commit (shared between processes when the cache is
+Redis, so their changes take effect at once). At most every GRID_INDEX_RECHECK_SECONDS it also
+reads the number of grids, the number with a boundary, the highest id and the latest
+`updated_at` from the database, so a process with a local cache, or a change written around the
+services, is noticed within those seconds.
 """
 
+import copy
 import json
 import math
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 
 import shapely
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
@@ -114,63 +119,58 @@ def boundaries_changed() -> None:
 
 @dataclass(frozen=True)
 class _GridIndex:
-    version: tuple
+    token: str | None  # the cache's version token when built
+    stats: tuple  # the database's grid statistics when built
     tree: shapely.STRtree | None
-    place_ids: tuple[int, ...]  # in code order, so the lowest index is the lowest code
+    places: tuple[Place, ...]  # in code order, so the lowest index is the lowest code
 
 
 _index: _GridIndex | None = None
+_stats_checked_at = float("-inf")  # time.monotonic() of the last statistics query
 _index_lock = threading.Lock()
 
 
-def _current_version() -> tuple:
+def _grid_stats() -> tuple:
     stats = Place.objects.filter(level=Level.GRID).aggregate(
         count=Count("pk"),
         shaped=Count("pk", filter=Q(boundary__isnull=False)),
         last_id=Max("pk"),
         last_change=Max("updated_at"),
     )
-    return (
-        cache.get(BOUNDARY_VERSION_KEY),
-        stats["count"],
-        stats["shaped"],
-        stats["last_id"],
-        stats["last_change"],
-    )
+    return (stats["count"], stats["shaped"], stats["last_id"], stats["last_change"])
 
 
-def _build_index(version: tuple) -> _GridIndex:
-    geometries, place_ids = [], []
-    rows = (
-        Place.objects.filter(level=Level.GRID, boundary__isnull=False)
-        .order_by("code")
-        .values_list("pk", "boundary")
-    )
-    for pk, boundary in rows:
+def _build_index(token: str | None, stats: tuple) -> _GridIndex:
+    geometries, places = [], []
+    for place in Place.objects.filter(level=Level.GRID, boundary__isnull=False).order_by("code"):
         try:
-            geometry = parse_boundary(boundary)
+            geometry = parse_boundary(place.boundary)
         except ValidationFailed:
             continue  # a broken boundary (written around the services) cannot contain points
         geometries.append(geometry)
-        place_ids.append(pk)
+        places.append(place)
     tree = shapely.STRtree(geometries) if geometries else None
-    return _GridIndex(version=version, tree=tree, place_ids=tuple(place_ids))
+    return _GridIndex(token=token, stats=stats, tree=tree, places=tuple(places))
 
 
 def _grid_index() -> _GridIndex:
-    global _index
-    version = _current_version()
+    global _index, _stats_checked_at
+    token = cache.get(BOUNDARY_VERSION_KEY)
     index = _index
-    if index is None or index.version != version:
-        with _index_lock:
-            if _index is None or _index.version != version:
-                _index = _build_index(version)
-            index = _index
-    return index
+    now = time.monotonic()
+    stale_stats = not 0 <= now - _stats_checked_at < settings.GRID_INDEX_RECHECK_SECONDS
+    if index is not None and index.token == token and not stale_stats:
+        return index
+    with _index_lock:
+        stats = _grid_stats() if stale_stats or _index is None else _index.stats
+        _stats_checked_at = now
+        if _index is None or _index.token != token or _index.stats != stats:
+            _index = _build_index(token, stats)
+        return _index
 
 
-def locate_grid_id(lat, lon) -> int | None:
-    """The id of the grid whose polygon covers the point; on a shared edge, the lowest code."""
+def _indexed_grid(lat, lon) -> Place | None:
+    """The indexed grid row whose polygon covers the point; on a shared edge, the lowest code."""
     lat, lon = validate_point(lat, lon)
     index = _grid_index()
     if index.tree is None:
@@ -178,12 +178,17 @@ def locate_grid_id(lat, lon) -> int | None:
     hits = index.tree.query(Point(lon, lat), predicate="covered_by")
     if len(hits) == 0:
         return None
-    return index.place_ids[int(hits.min())]
+    return index.places[int(hits.min())]
+
+
+def locate_grid_id(lat, lon) -> int | None:
+    """The id of the grid whose polygon covers the point; on a shared edge, the lowest code."""
+    grid = _indexed_grid(lat, lon)
+    return None if grid is None else grid.pk
 
 
 def locate(lat, lon) -> Place | None:
-    """The grid containing the point (not scoped: callers scope through selectors)."""
-    grid_id = locate_grid_id(lat, lon)
-    if grid_id is None:
-        return None
-    return Place.objects.filter(pk=grid_id).first()
+    """The grid containing the point (not scoped: callers scope through selectors). A copy of
+    the indexed row, so callers may change it without touching the index."""
+    grid = _indexed_grid(lat, lon)
+    return None if grid is None else copy.copy(grid)

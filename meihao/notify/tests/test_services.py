@@ -84,6 +84,27 @@ def test_same_event_adds_only_the_new_recipient(personas):
     }
 
 
+def test_an_event_for_many_recipients_costs_the_same_queries_as_for_two(
+    personas, django_assert_num_queries
+):
+    few = [personas.resident_a, personas.resident_b]
+    many = [
+        personas.resident_a,
+        personas.resident_b,
+        personas.grid_worker_a,
+        personas.grid_worker_b,
+        personas.community_staff_a,
+        personas.street_chief_a,
+        personas.district_admin,
+    ]
+    # Preferences, then the messages in one INSERT inside one savepoint, then the deliveries.
+    with transaction.atomic(), django_assert_num_queries(5):
+        assert len(enqueue(few, key="case:1:dispatched:1")) == 2
+    with transaction.atomic(), django_assert_num_queries(5):
+        assert len(enqueue(many, key="case:2:dispatched:1")) == 7
+    assert Delivery.objects.filter(message__idempotency_key__startswith="case:2:").count() == 7
+
+
 def test_inbox_delivery_is_sent_with_the_message(personas):
     with transaction.atomic():
         (message,) = enqueue([personas.resident_a])

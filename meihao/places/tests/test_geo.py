@@ -103,11 +103,35 @@ def test_change_written_by_another_process_is_noticed(tree):
 
 def test_cache_version_bump_alone_forces_a_rebuild(tree, django_assert_num_queries):
     geo.locate(23.41, 111.205)
-    with django_assert_num_queries(2):  # version + the grid row; the tree is reused
+    with django_assert_num_queries(1):  # the statistics; the tree and its rows are reused
         geo.locate(23.41, 111.205)
     geo.boundaries_changed()
-    with django_assert_num_queries(3):  # version + rebuild + the grid row
+    with django_assert_num_queries(2):  # the statistics + the rebuild
         geo.locate(23.41, 111.205)
+
+
+def test_statistics_are_read_at_most_once_per_recheck_interval(
+    tree, settings, monkeypatch, django_assert_num_queries
+):
+    settings.GRID_INDEX_RECHECK_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(geo.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(geo, "_stats_checked_at", float("-inf"))  # restored afterwards
+    geo.locate(23.41, 111.205)
+    clock[0] += 9
+    with django_assert_num_queries(0):
+        assert geo.locate(23.41, 111.205) == tree.grid_a1
+    # Written around the services: noticed only once the interval has passed.
+    Place.objects.filter(pk=tree.grid_a1.pk).update(boundary=None)
+    assert geo.locate(23.41, 111.205) == tree.grid_a1
+    clock[0] += 2
+    assert geo.locate(23.41, 111.205) is None
+
+
+def test_located_grid_is_a_copy_of_the_indexed_row(tree):
+    found = geo.locate(23.41, 111.205)
+    found.name = "changed by a caller"
+    assert geo.locate(23.41, 111.205).name == tree.grid_a1.name
 
 
 def test_new_grid_is_found(tree):
