@@ -31,11 +31,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
 from meihao.core.errors import DomainError, NotFound
+from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
 from meihao.places.api import router as places_router
+from meihao.rewards.api import router as rewards_router
+from meihao.timebank.api import router as timebank_router
+from meihao.volunteers.api import router as volunteers_router
+from meihao.wishes.api import router as wishes_router
 
 api = NinjaAPI(
     title="Meihao API",
@@ -89,3 +95,9 @@ def invalid_input(request, exc: ValidationError):
 api.add_router("/places", places_router, tags=["places"])
 api.add_router("/", people_router, tags=["people"])
 api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/ledger", ledger_router, tags=["ledger"])
+api.add_router("/activities", activities_router, tags=["activities"])
+api.add_router("/volunteers", volunteers_router, tags=["volunteers"])
+api.add_router("/rewards", rewards_router, tags=["rewards"])
+api.add_router("/timebank", timebank_router, tags=["timebank"])
+api.add_router("/wishes", wishes_router, tags=["wishes"])

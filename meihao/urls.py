@@ -15,6 +15,12 @@ urlpatterns = [
     path("cases/", include("meihao.cases.urls")),
     path("insights/", include("meihao.insights.urls")),
     path("open311/v2/", include("meihao.cases.open311.urls")),
+    path("ledger/", include("meihao.ledger.urls")),
+    path("activities/", include("meihao.activities.urls")),
+    path("volunteers/", include("meihao.volunteers.urls")),
+    path("rewards/", include("meihao.rewards.urls")),
+    path("timebank/", include("meihao.timebank.urls")),
+    path("wishes/", include("meihao.wishes.urls")),
 ]
 # Uploaded files are never served from MEDIA_ROOT directly: case photos go through a view that
 # checks who may see them (private cases keep their photos private, in DEBUG too).

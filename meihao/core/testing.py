@@ -5,7 +5,9 @@ Two streets, each with one community of two grids:
   street B (450403002) → community B (450403002001) → grid B1
 Personas (as in healthchecks' alice/bob/charlie): grid_worker_a, grid_worker_b, community_staff_a,
 street_chief_a, department_staff (城管, a district department), district_admin, resident_a,
-resident_b, outsider (a log-in with no role).
+resident_b, outsider (a log-in with no role); for the volunteer side: volunteer_a (a resident of
+A1 who volunteers in community A), party_member_a (community A), merchant_staff (staff of the
+partner merchant 骑楼糖水铺, `merchant`, in community A).
 """
 
 from dataclasses import dataclass
@@ -122,6 +124,10 @@ class Personas:
     resident_b: object
     outsider: object
     department: object
+    volunteer_a: object
+    party_member_a: object
+    merchant_staff: object
+    merchant: object
 
     def all(self) -> dict:
         return {
@@ -136,6 +142,9 @@ class Personas:
                 "resident_a",
                 "resident_b",
                 "outsider",
+                "volunteer_a",
+                "party_member_a",
+                "merchant_staff",
             )
         }
 
@@ -171,9 +180,17 @@ def build_personas() -> Personas:
         place=tree.district,
         place_path=tree.district.path,
     )
+    merchant = Organisation.objects.create(
+        name="骑楼糖水铺",
+        short_name="糖水铺",
+        kind=Organisation.Kind.MERCHANT,
+        place=tree.community_a,
+        place_path=tree.community_a.path,
+    )
     return Personas(
         tree=tree,
         department=department,
+        merchant=merchant,
         grid_worker_a=make_user(
             "13800000001", "网格员甲", home=tree.grid_a1, roles=[(Role.GRID_WORKER, tree.grid_a1)]
         ),
@@ -202,4 +219,19 @@ def build_personas() -> Personas:
             "13800000008", "居民乙", home=tree.grid_b1, roles=[(Role.RESIDENT, tree.grid_b1)]
         ),
         outsider=make_user("13800000009", "外来者", home=None, roles=[]),
+        volunteer_a=make_user(
+            "13800000050",
+            "志愿者甲",
+            home=tree.grid_a1,
+            roles=[(Role.RESIDENT, tree.grid_a1), (Role.VOLUNTEER, tree.community_a)],
+        ),
+        party_member_a=make_user(
+            "13800000051",
+            "党员甲",
+            home=tree.grid_a2,
+            roles=[(Role.RESIDENT, tree.grid_a2), (Role.PARTY_MEMBER, tree.community_a)],
+        ),
+        merchant_staff=make_user(
+            "13800000052", "糖水铺店员", home=None, roles=[(Role.MERCHANT_STAFF, merchant)]
+        ),
     )

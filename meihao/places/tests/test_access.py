@@ -21,6 +21,9 @@ SCOPES = {
     "resident_a": ("grid_a1", ["grid_a2", "community_b", "other"]),
     "resident_b": ("grid_b1", ["grid_a1", "other"]),
     "outsider": (None, ["district", "grid_a1", "other"]),
+    "volunteer_a": ("grid_a2", ["street_b", "grid_b1", "other"]),
+    "party_member_a": ("grid_a1", ["street_b", "community_b", "other"]),
+    "merchant_staff": ("grid_a1", ["street_b", "grid_b1", "other"]),
 }
 
 

@@ -79,10 +79,11 @@ def test_detail_shows_breadcrumbs_map_children_and_counts(client, personas):
     assert "leaflet.js" in html
     [(child, can)] = response.context["rows"]
     assert child.child_count == 2  # grids A1 and A2
-    assert child.resident_count == 3  # grid worker A and resident A (A1), community staff A
+    # Grid worker A, resident A and volunteer A (A1), party member A (A2), community staff A.
+    assert child.resident_count == 5
     assert can["view_people"]
     assert "2 places" in html
-    assert "3 residents" in html
+    assert "5 residents" in html
 
 
 def test_detail_counts_only_what_the_user_may_see(client, personas):

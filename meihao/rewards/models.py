@@ -1,0 +1,1 @@
+"""Partner merchants, their reward items and point redemptions (积分超市)."""
