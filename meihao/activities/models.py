@@ -1,1 +1,3 @@
-"""Anything scheduled that people sign up for and attend, and the service records attendance produces (abstraction 4)."""
+"""Anything scheduled that people sign up for and attend, and the service records attendance
+produces (abstraction 4).
+"""

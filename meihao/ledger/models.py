@@ -1,1 +1,3 @@
-"""Points and time-bank minutes: double-entry transfers between accounts (ARCHITECTURE.md, abstraction 5)."""
+"""Points and time-bank minutes: double-entry transfers between accounts (ARCHITECTURE.md,
+abstraction 5).
+"""
