@@ -1,2 +1,3 @@
-"""Volunteer registration, teams of the alliance, dual registration (双报到), stars and certificates.
+"""Volunteer registration, teams of the alliance, dual registration (双报到), stars
+and certificates.
 """
