@@ -4,7 +4,7 @@
 set -euo pipefail
 dest=${1:?destination folder}
 rm -rf "$dest"
-mkdir -p "$dest"/{bootstrap,bootstrap-icons,htmx,leaflet,echarts}
+mkdir -p "$dest"/{bootstrap,bootstrap-icons,htmx,leaflet,echarts,jsqr}
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
@@ -13,3 +13,4 @@ cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$dest/leaflet/"
 cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
 cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
+cp node_modules/jsqr/dist/jsQR.js "$dest/jsqr/"
