@@ -162,6 +162,12 @@ DATABASES = {"default": _db}
 # How stale a process's grid index may get when boundaries change around the services (or in
 # another process while the cache is process-local); changes through them apply at once.
 GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", 10)
+
+# The ledger (points and time-bank minutes).
+LEDGER_POINTS_PER_HOUR = envint("LEDGER_POINTS_PER_HOUR", 10)  # when no earning rule says
+# Points expire at the end of their Nth year (3: earned in 2024, gone on 1 January 2027); 0 = never.
+LEDGER_POINTS_EXPIRE_YEARS = envint("LEDGER_POINTS_EXPIRE_YEARS", 0)
+TIMEBANK_ACCOUNT_CAP_HOURS = envint("TIMEBANK_ACCOUNT_CAP_HOURS", 1500)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: it switches the job queue and the cache from embedded to shared.
@@ -254,6 +260,15 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and envbool("HTTPS",
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Volunteer star levels (volunteers.stars): cumulative service hours for one, two, … stars,
+# e.g. VOLUNTEER_STAR_HOURS=100,300,600,1000,1500 (the default).
+try:
+    VOLUNTEER_STAR_HOURS = tuple(
+        int(h) for h in envlist("VOLUNTEER_STAR_HOURS", ["100", "300", "600", "1000", "1500"])
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured("VOLUNTEER_STAR_HOURS must be whole hours, e.g. 100,300") from exc
 
 LOGGING = {
     "version": 1,
