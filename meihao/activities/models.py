@@ -102,6 +102,8 @@ class Activity(TimeStampedModel):
         default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
     )
+    # Told to everyone signed up when the activity is cancelled.
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

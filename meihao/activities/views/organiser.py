@@ -1,0 +1,301 @@
+"""Organisers' pages (community staff, street chief, district admin, inside their place scope):
+their activities, the form, publishing, sign-ups and the waiting list, the QR code screen,
+attendance with its Excel export, finishing and cancelling. Parse, call, render.
+
+Anyone else, and an organiser asking about an activity outside their scope, gets a 404.
+"""
+
+from functools import wraps
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from meihao.activities import attendance as checkins
+from meihao.activities import excel, qr, selectors, services
+from meihao.activities.forms import ActivityForm, ReasonForm
+from meihao.activities.models import Activity
+from meihao.core.errors import DomainError, NotFound
+
+PAGE_SIZE = 25
+# Service field names that the form spells differently.
+FORM_FIELD = {"min_attendance_share": "attendance_percent"}
+
+
+def organiser_page(view):
+    """Only for people who organise somewhere; everyone else gets a plain 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_organise_any(request.user):
+            raise Http404()
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def organised(view):
+    """An organiser page about one activity of the user's scope (404 for any other)."""
+
+    @wraps(view)
+    @organiser_page
+    def wrapped(request, pk, *args, **kwargs):
+        try:
+            activity = selectors.organised_activity_get(request.user, pk)
+        except NotFound:
+            raise Http404() from None
+        return view(request, activity, *args, **kwargs)
+
+    return wrapped
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    field = FORM_FIELD.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+@organiser_page
+def organise(request):
+    status = request.GET.get("status", "")
+    if status not in Activity.Status.values:
+        status = ""
+    activities = selectors.organised_activities(request.user, status=status)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/organise.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Activity.Status.choices,
+            "query": f"status={status}&" if status else "",
+        },
+    )
+
+
+@organiser_page
+def create(request):
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=request.user, **form.activity_fields())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Publish it to open sign-ups."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/form.html", {"form": form, "activity": None})
+
+
+@organised
+def edit(request, activity):
+    if activity.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
+        raise Http404()
+    form = ActivityForm(
+        request.POST or None, user=request.user, initial=ActivityForm.initial_from(activity)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, **form.activity_fields()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+def _back(request, activity, action, success, to="activities:detail"):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(to, pk=activity.pk)
+
+
+@organised
+@require_POST
+def publish(request, activity):
+    return _back(
+        request,
+        activity,
+        lambda: services.activity_publish(actor=request.user, activity=activity),
+        _("Published: residents can now sign up."),
+    )
+
+
+@organised
+def cancel(request, activity):
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_cancel(
+                actor=request.user, activity=activity, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The activity is cancelled; those signed up are told."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(
+        request,
+        "activities/cancel.html",
+        {"activity": activity, "form": form, "places": selectors.places_taken(activity)},
+    )
+
+
+@organised
+def signups(request, activity):
+    return render(
+        request,
+        "activities/signups.html",
+        {"activity": activity, **selectors.signup_lists(activity)},
+    )
+
+
+@organised
+@require_POST
+def signup_remove(request, activity, signup_pk):
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    return _back(
+        request,
+        activity,
+        lambda: services.signup_cancel(actor=request.user, signup=signup),
+        _("Sign-up of %(name)s cancelled.") % {"name": signup.person.real_name},
+        to="activities:signups",
+    )
+
+
+@organised
+def attendance(request, activity):
+    rows = selectors.attendance_rows(activity)
+    return render(
+        request,
+        "activities/attendance.html",
+        {
+            "activity": activity,
+            "rows": rows,
+            "abilities": selectors.activity_abilities(request.user, activity, None),
+            "counts": {
+                state: sum(1 for row in rows if row.state == state)
+                for state in ("present", "checked_out", "absent", "expected")
+            },
+            "late": sum(1 for row in rows if row.late),
+        },
+    )
+
+
+@organised
+@require_POST
+def staff_checkin(request, activity, signup_pk):
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    return _back(
+        request,
+        activity,
+        lambda: checkins.checkin_by_staff(actor=request.user, signup=signup),
+        _("%(name)s is checked in.") % {"name": signup.person.real_name},
+        to="activities:attendance",
+    )
+
+
+@organised
+@require_POST
+def staff_checkout(request, activity, signup_pk):
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    attendance = selectors.attendance_of(signup)
+    if attendance is None:
+        raise Http404()
+    return _back(
+        request,
+        activity,
+        lambda: checkins.checkout(actor=request.user, attendance=attendance),
+        _("%(name)s is checked out.") % {"name": signup.person.real_name},
+        to="activities:attendance",
+    )
+
+
+def _qr_context(request, activity) -> dict:
+    rotation = qr.current_rotation(activity.pk)
+    url = request.build_absolute_uri(reverse("activities:checkin", args=[rotation.token]))
+    # segno writes the SVG itself from the URL: no user text reaches it unescaped.
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True)
+    return {"activity": activity, "rotation": rotation, "svg": mark_safe(svg)}  # noqa: S308
+
+
+@never_cache
+@organised
+def qr_screen(request, activity):
+    abilities = selectors.activity_abilities(request.user, activity, None)
+    return render(
+        request,
+        "activities/qr.html",
+        {**_qr_context(request, activity), "open": abilities["show_qr"]},
+    )
+
+
+@never_cache
+@organised
+def qr_code(request, activity):
+    """The fragment the QR screen polls every 10 s (htmx)."""
+    if not selectors.activity_abilities(request.user, activity, None)["show_qr"]:
+        return render(request, "activities/_qr_closed.html", {"activity": activity})
+    return render(request, "activities/_qr_code.html", _qr_context(request, activity))
+
+
+@organised
+def finish(request, activity):
+    if request.method == "POST":
+        try:
+            result = checkins.activity_finish(actor=request.user, activity=activity)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Finished: %(out)s checked out, %(absent)s absent, %(records)s service "
+                    "records written."
+                )
+                % {
+                    "out": result.checked_out,
+                    "absent": result.absent,
+                    "records": len(result.records),
+                },
+            )
+        return redirect("activities:attendance", pk=activity.pk)
+    rows = selectors.attendance_rows(activity)
+    return render(
+        request,
+        "activities/finish.html",
+        {
+            "activity": activity,
+            "still_in": sum(1 for row in rows if row.state == "present"),
+            "not_in": sum(1 for row in rows if row.attendance is None),
+            "abilities": selectors.activity_abilities(request.user, activity, None),
+        },
+    )
+
+
+@organised
+def export(request, activity):
+    rows = selectors.attendance_rows(activity)
+    response = HttpResponse(
+        excel.export_attendance(activity, rows), content_type=excel.XLSX_CONTENT_TYPE
+    )
+    day = timezone.localtime(activity.starts_at).strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{activity.pk}-{day}.xlsx"'
+    return response

@@ -1,0 +1,231 @@
+"""Pages for everyone logged in: upcoming activities, one activity with its buttons, signing up,
+checking in and out, the camera scan page and "my activities". Parse, call, render.
+
+A form action answers with a redirect to the activity and a message saying what happened or
+why not; nothing is changed when it fails.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from meihao.activities import attendance as checkins
+from meihao.activities import selectors, services
+from meihao.activities.models import Activity
+from meihao.core.errors import DomainError, NotFound
+from meihao.places.geo import validate_point
+
+PAGE_SIZE = 20
+
+
+def _near(request) -> tuple[float, float] | None:
+    lat, lon = request.GET.get("lat", ""), request.GET.get("lon", "")
+    if not (lat and lon):
+        return None
+    try:
+        return validate_point(lat, lon)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+
+
+@login_required
+def activity_list(request):
+    kind = request.GET.get("kind", "")
+    if kind not in Activity.Kind.values:
+        kind = ""
+    near = _near(request)
+    activities = selectors.upcoming_activities(request.user, kind=kind, near=near)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    for activity in page:
+        activity.distance_m = selectors.distance_to(activity, near)
+    params = {"kind": kind} if kind else {}
+    if near:
+        params.update(lat=near[0], lon=near[1])
+    kept = urlencode(params)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": Activity.Kind.choices,
+            "near": near,
+            "query": f"{kept}&" if kept else "",
+            "may_organise": selectors.may_organise_any(request.user),
+        },
+    )
+
+
+def _detail_context(request, activity: Activity) -> dict:
+    signup = selectors.own_signup(request.user, activity)
+    abilities = selectors.activity_abilities(request.user, activity, signup)
+    return {
+        "activity": activity,
+        "signup": signup,
+        "attendance": selectors.attendance_of(signup),
+        "abilities": abilities,
+        "places": selectors.places_taken(activity),
+        "roles": selectors.role_places(activity),
+        "has_person": selectors.person_of(request.user) is not None,
+    }
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = selectors.activity_get(request.user, pk)
+    return render(request, "activities/detail.html", _detail_context(request, activity))
+
+
+def _act(request, pk, action, success):
+    """Run `action(activity)` for a form post on an activity's page; report and go back."""
+    activity = selectors.activity_get(request.user, pk)
+    try:
+        result = action(activity)
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect("activities:detail", pk=activity.pk)
+
+
+def _signed_up_message(signup) -> str:
+    if signup.status == signup.Status.WAITLISTED:
+        return _("The activity is full: you are on the waiting list and will be told of a place.")
+    return _("You are signed up.")
+
+
+@login_required
+@require_POST
+def signup(request, pk):
+    role = request.POST.get("role", "")
+    return _act(
+        request,
+        pk,
+        lambda activity: services.signup_create(actor=request.user, activity=activity, role=role),
+        _signed_up_message,
+    )
+
+
+@login_required
+@require_POST
+def signup_cancel(request, pk):
+    def cancel(activity):
+        own = selectors.own_signup(request.user, activity)
+        if own is None:
+            raise NotFound()
+        return services.signup_cancel(actor=request.user, signup=own)
+
+    return _act(request, pk, cancel, _("Your sign-up is cancelled."))
+
+
+def _checked_in_message(result) -> str:
+    attendance = result.attendance
+    if not result.created:
+        return _("You were already checked in.")
+    moment = timezone.localtime(attendance.checked_in_at).strftime("%H:%M")
+    if attendance.late:
+        return _("Checked in at %(time)s (late).") % {"time": moment}
+    return _("Checked in at %(time)s.") % {"time": moment}
+
+
+@login_required
+@require_POST
+def checkin_code(request, pk):
+    code = request.POST.get("code", "")
+    return _act(
+        request,
+        pk,
+        lambda activity: checkins.checkin_by_code(actor=request.user, activity=activity, code=code),
+        _checked_in_message,
+    )
+
+
+@login_required
+@require_POST
+def checkin_location(request, pk):
+    lat, lon = request.POST.get("lat"), request.POST.get("lon")
+    return _act(
+        request,
+        pk,
+        lambda activity: checkins.checkin_by_geofence(
+            actor=request.user, activity=activity, lat=lat, lon=lon
+        ),
+        _checked_in_message,
+    )
+
+
+@login_required
+@require_POST
+def checkout(request, pk):
+    def leave(activity):
+        attendance = selectors.attendance_of(selectors.own_signup(request.user, activity))
+        if attendance is None:
+            raise NotFound()
+        return checkins.checkout(actor=request.user, attendance=attendance)
+
+    return _act(
+        request,
+        pk,
+        leave,
+        lambda attendance: (
+            _("Checked out: %(minutes)s minutes credited.")
+            % {"minutes": attendance.credited_minutes}
+        ),
+    )
+
+
+@never_cache
+@login_required
+def checkin_token(request, token):
+    """The address in the organiser's QR code. Opening it (a phone's own camera app does) checks
+    the user in: a deliberate exception to "GET changes nothing", because the token is only
+    valid for 30 s and only checks in the person who opens it."""
+    try:
+        result = checkins.checkin_by_qr(actor=request.user, token=token)
+    except DomainError as error:
+        status = 404 if isinstance(error, NotFound) else 400
+        return render(
+            request, "activities/checkin_failed.html", {"error": error.message}, status=status
+        )
+    messages.success(request, _checked_in_message(result))
+    return redirect("activities:detail", pk=result.attendance.signup.activity_id)
+
+
+@login_required
+def scan(request):
+    return render(
+        request,
+        "activities/scan.html",
+        # The scanner follows only our own check-in addresses, never any URL a code holds.
+        {"checkin_path": reverse("activities:checkin", args=["TOKEN"]).replace("TOKEN/", "")},
+    )
+
+
+@login_required
+def mine(request):
+    signups = Paginator(selectors.my_signups(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    person = selectors.person_of(request.user)
+    return render(
+        request,
+        "activities/mine.html",
+        {
+            "page": signups,
+            "query": "",
+            "records": selectors.my_records(request.user)[:20],
+            "total_minutes": selectors.service_minutes(person) if person else 0,
+            "now": timezone.now(),
+        },
+    )
