@@ -1,0 +1,425 @@
+"""Every read of the rewards app, scoped to the asking user, and who may do what.
+
+Managers (community staff, street chief, district admin) see the partner merchants in their
+places; a merchant's staff see their own merchant; every log-in sees the active merchants'
+catalogue. A merchant or redemption the user may not see answers 404.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from meihao.core.errors import NotFound
+from meihao.core.roles import Role
+from meihao.core.scoping import covers, scope_q, scopes_of
+from meihao.ledger.models import Account, Unit
+from meihao.ledger.selectors import accounts_visible_to, month_bounds
+from meihao.people.models import Organisation, Person
+from meihao.rewards.models import (
+    MERCHANT_MANAGERS,
+    PartnerMerchant,
+    Redemption,
+    RedemptionPass,
+    RewardItem,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what
+
+
+def staff_organisation_ids(user) -> set[int]:
+    """The organisations the user serves as a merchant's staff."""
+    return {
+        s.organisation_id
+        for s in scopes_of(user)
+        if s.role == Role.MERCHANT_STAFF and s.organisation_id
+    }
+
+
+def merchant_abilities(user, merchant: PartnerMerchant) -> dict[str, bool]:
+    """What `user` may do with `merchant`, from the user's scopes alone (no query once loaded).
+
+    Managers covering the merchant's place edit it and its items; its own staff redeem, refund
+    and restock; both read its statement.
+    """
+    superuser = getattr(user, "is_superuser", False)
+    manager = superuser or covers(user, merchant.place_path, MERCHANT_MANAGERS)
+    staff = superuser or merchant.organisation_id in staff_organisation_ids(user)
+    return {
+        "view": manager or staff,
+        "edit": manager,
+        "edit_items": manager,
+        "restock": manager or staff,
+        "redeem": staff and merchant.is_active,
+        "refund": staff,
+        "statement": manager or staff,
+    }
+
+
+def may_manage_merchants(user) -> bool:
+    return getattr(user, "is_superuser", False) or any(
+        s.role in MERCHANT_MANAGERS for s in scopes_of(user)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Merchants and items
+
+
+def merchants_visible_to(user) -> QuerySet[PartnerMerchant]:
+    """The partner merchants the user manages or serves, active or not."""
+    if not getattr(user, "is_authenticated", False):
+        return PartnerMerchant.objects.none()
+    if user.is_superuser:
+        return PartnerMerchant.objects.all()
+    organisations = staff_organisation_ids(user)
+    query = scope_q(user, path_field="place_path", roles=MERCHANT_MANAGERS)
+    if organisations:
+        query |= Q(organisation_id__in=organisations)
+    return PartnerMerchant.objects.filter(query)
+
+
+def merchant_get(user, pk) -> PartnerMerchant:
+    merchant = (
+        merchants_visible_to(user).select_related("organisation").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if merchant is None:
+        raise NotFound()
+    return merchant
+
+
+def managed_merchant_list(user) -> QuerySet[PartnerMerchant]:
+    return (
+        merchants_visible_to(user)
+        .select_related("organisation")
+        .annotate(
+            item_count=Count("items", filter=Q(items__is_active=True)),
+            stock_total=Sum("items__stock", filter=Q(items__is_active=True), default=0),
+        )
+        .order_by("place_path", "organisation__name", "id")
+    )
+
+
+def item_get(user, pk) -> RewardItem:
+    item = (
+        RewardItem.objects.select_related("merchant__organisation")
+        .filter(pk=pk, merchant__in=merchants_visible_to(user))
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def reward_item(pk) -> RewardItem:
+    """Any item by id, with its merchant: the services decide who may use it."""
+    item = (
+        RewardItem.objects.select_related("merchant__organisation").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def merchant_items(merchant: PartnerMerchant) -> QuerySet[RewardItem]:
+    return merchant.items.order_by("-is_active", "points_cost", "id")
+
+
+def merchant_candidates(user) -> QuerySet[Organisation]:
+    """Merchant organisations in the user's places that are not partners yet."""
+    return (
+        Organisation.objects.filter(
+            scope_q(user, path_field="place_path", roles=MERCHANT_MANAGERS),
+            kind=Organisation.Kind.MERCHANT,
+            partner__isnull=True,
+        )
+        .only("id", "name")
+        .order_by("name")
+    )
+
+
+def merchant_account_code(user, merchant: PartnerMerchant) -> str | None:
+    """The code of the merchant's points account, when the user may read its statement."""
+    return (
+        accounts_visible_to(user)
+        .filter(
+            organisation_id=merchant.organisation_id,
+            kind=Account.Kind.ORGANISATION,
+            unit=Unit.POINTS,
+        )
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+def staff_merchants(user) -> list[PartnerMerchant]:
+    """The active partner merchants whose counter the user staffs."""
+    organisations = staff_organisation_ids(user)
+    if not organisations:
+        return []
+    return list(
+        PartnerMerchant.objects.filter(organisation_id__in=organisations, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "id")
+    )
+
+
+def catalogue(*, affordable_for: int | None = None) -> QuerySet[PartnerMerchant]:
+    """The active partner merchants with their active, in-stock items (cheapest first); with
+    `affordable_for`, only items costing at most that many points and merchants offering one."""
+    items = RewardItem.objects.filter(is_active=True, stock__gt=0)
+    if affordable_for is not None:
+        items = items.filter(points_cost__lte=affordable_for)
+    merchants = PartnerMerchant.objects.filter(is_active=True)
+    if affordable_for is not None:
+        merchants = merchants.filter(pk__in=items.values("merchant_id"))
+    return (
+        merchants.select_related("organisation")
+        .prefetch_related(
+            Prefetch("items", queryset=items.order_by("points_cost", "id"), to_attr="offers")
+        )
+        .order_by("organisation__name", "id")
+    )
+
+
+def catalogue_items(*, merchant: int | None = None, affordable_for: int | None = None):
+    items = RewardItem.objects.filter(
+        is_active=True, stock__gt=0, merchant__is_active=True
+    ).select_related("merchant__organisation")
+    if merchant is not None:
+        items = items.filter(merchant_id=merchant)
+    if affordable_for is not None:
+        items = items.filter(points_cost__lte=affordable_for)
+    return items.order_by("points_cost", "id")
+
+
+# ---------------------------------------------------------------------------------------------
+# People, balances and passes
+
+
+def person_of(user) -> Person | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def points_balance(person: Person) -> int:
+    """The person's points (0 before their account is opened; reading never opens one)."""
+    balance = (
+        Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS)
+        .values_list("balance", flat=True)
+        .first()
+    )
+    return balance or 0
+
+
+def points_account_code(person: Person) -> str | None:
+    return (
+        Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS)
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+def live_pass(person: Person, now) -> RedemptionPass | None:
+    """The person's newest pass that is neither used nor expired."""
+    return (
+        RedemptionPass.objects.filter(person=person, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-expires_at", "-id")
+        .first()
+    )
+
+
+def own_pass_get(user, pk) -> RedemptionPass:
+    person = person_of(user)
+    found = (
+        RedemptionPass.objects.filter(person=person, pk=pk).first()
+        if person and str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def masked_name(name: str) -> str:
+    """张*三: the family name and the last character, enough to greet the customer by."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def redeemed_counts(person: Person, item_ids) -> dict[int, int]:
+    """How many of each item the person holds (completed redemptions; refunds give it back)."""
+    return dict(
+        Redemption.objects.filter(
+            person=person, item_id__in=list(item_ids), status=Redemption.Status.COMPLETED
+        )
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+
+
+@dataclass
+class Customer:
+    """What the merchant's staff see after scanning: no more of the person than they need."""
+
+    redemption_pass: RedemptionPass
+    masked_name: str
+    balance: int
+    eligible: list[RewardItem]
+    unavailable: int
+
+
+def customer_at(merchant: PartnerMerchant, redemption_pass: RedemptionPass) -> Customer:
+    """The customer behind a live pass and the merchant's items they may redeem now: active, in
+    stock, affordable and within the per-person limit."""
+    person = redemption_pass.person
+    balance = points_balance(person)
+    items = list(merchant.items.filter(is_active=True).order_by("points_cost", "id"))
+    limited = [item.pk for item in items if item.limit_per_person is not None]
+    held = redeemed_counts(person, limited) if limited else {}
+    eligible = [
+        item
+        for item in items
+        if item.stock > 0
+        and item.points_cost <= balance
+        and (item.limit_per_person is None or held.get(item.pk, 0) < item.limit_per_person)
+    ]
+    return Customer(
+        redemption_pass=redemption_pass,
+        masked_name=masked_name(person.real_name),
+        balance=balance,
+        eligible=eligible,
+        unavailable=len(items) - len(eligible),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Redemptions and statements
+
+
+def parse_number(number: str) -> int | None:
+    """R00000012 (or 12) → 12."""
+    digits = (number or "").strip().upper().removeprefix("R")
+    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+
+
+def redemptions_visible_to(user) -> QuerySet[Redemption]:
+    if not getattr(user, "is_authenticated", False):
+        return Redemption.objects.none()
+    return Redemption.objects.filter(
+        Q(person__user=user) | Q(merchant__in=merchants_visible_to(user))
+    )
+
+
+def redemption_get(user, number: str) -> Redemption:
+    pk = parse_number(number)
+    redemption = (
+        redemptions_visible_to(user)
+        .select_related("item", "merchant__organisation", "person", "scanned_by", "refunded_by")
+        .filter(pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if redemption is None:
+        raise NotFound(_("No such redemption."))
+    return redemption
+
+
+@dataclass
+class MerchantStatement:
+    """One month of a merchant's redemptions, for settlement: refunds count in the month they
+    were made, whatever month the redemption was in."""
+
+    merchant: PartnerMerchant
+    since: datetime.datetime
+    until: datetime.datetime
+    redeemed_count: int = 0
+    points_received: int = 0
+    refunded_count: int = 0
+    points_refunded: int = 0
+    by_item: list[dict] = field(default_factory=list)
+
+    @property
+    def net_points(self) -> int:
+        return self.points_received - self.points_refunded
+
+
+def merchant_statement(merchant: PartnerMerchant, *, year: int, month: int) -> MerchantStatement:
+    """The month's totals and the per-item breakdown, in three aggregate queries."""
+    since, until = month_bounds(year, month)
+    redemptions = Redemption.objects.filter(merchant=merchant)
+    made = redemptions.filter(created_at__gte=since, created_at__lt=until)
+    refunded = redemptions.filter(refunded_at__gte=since, refunded_at__lt=until)
+    totals = made.aggregate(n=Count("id"), points=Sum("points", default=0))
+    refunds = refunded.aggregate(n=Count("id"), points=Sum("points", default=0))
+    by_item = list(
+        made.values("item_id", "item__name")
+        .annotate(n=Count("id"), points=Sum("points"))
+        .order_by("-points", "item__name")
+    )
+    return MerchantStatement(
+        merchant=merchant,
+        since=since,
+        until=until,
+        redeemed_count=totals["n"],
+        points_received=totals["points"],
+        refunded_count=refunds["n"],
+        points_refunded=refunds["points"],
+        by_item=by_item,
+    )
+
+
+def merchant_month_redemptions(merchant: PartnerMerchant, *, year: int, month: int):
+    """The redemptions made or refunded in the month, newest first."""
+    since, until = month_bounds(year, month)
+    return (
+        Redemption.objects.filter(merchant=merchant)
+        .filter(
+            Q(created_at__gte=since, created_at__lt=until)
+            | Q(refunded_at__gte=since, refunded_at__lt=until)
+        )
+        .select_related("item", "person")
+        .order_by("-created_at", "-id")
+    )
+
+
+def person_month_redemptions(person: Person, *, year: int, month: int):
+    since, until = month_bounds(year, month)
+    return (
+        Redemption.objects.filter(person=person, created_at__gte=since, created_at__lt=until)
+        .select_related("item", "merchant__organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def person_month_points(person: Person, *, year: int, month: int) -> int:
+    """Points the person spent on redemptions made in the month and not refunded."""
+    since, until = month_bounds(year, month)
+    return Redemption.objects.filter(
+        person=person,
+        created_at__gte=since,
+        created_at__lt=until,
+        status=Redemption.Status.COMPLETED,
+    ).aggregate(total=Sum("points", default=0))["total"]
+
+
+def pass_redemption(redemption_pass: RedemptionPass) -> Redemption | None:
+    return (
+        Redemption.objects.select_related("item", "merchant__organisation")
+        .filter(redemption_pass=redemption_pass)
+        .first()
+    )

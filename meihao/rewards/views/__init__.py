@@ -1,0 +1,1 @@
+"""The rewards pages: the resident's side, the merchant's counter, and management."""

@@ -1,0 +1,124 @@
+"""The resident's pages: what my points get me, my one-time code, my redemptions."""
+
+import segno
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from meihao.core.errors import NotFound
+from meihao.rewards import passes, selectors, services
+from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
+
+
+def _person(request):
+    person = selectors.person_of(request.user)
+    if person is None:
+        raise NotFound()
+    return person
+
+
+@page_view
+@require_GET
+def catalogue(request):
+    person = selectors.person_of(request.user)
+    balance = selectors.points_balance(person) if person else 0
+    affordable = request.GET.get("affordable") == "1" and person is not None
+    merchants = selectors.catalogue(affordable_for=balance if affordable else None)
+    page = Paginator(merchants, PAGE_SIZE).get_page(request.GET.get("page"))
+    markers = [
+        {
+            "lat": m.lat,
+            "lon": m.lon,
+            "label": m.organisation.name,
+            "anchor": f"merchant-{m.pk}",
+        }
+        for m in page
+        if m.lat is not None and m.lon is not None
+    ]
+    return render(
+        request,
+        "rewards/catalogue.html",
+        {
+            "person": person,
+            "balance": balance,
+            "affordable": affordable,
+            "page": page,
+            "markers": markers,
+        },
+    )
+
+
+def _qr_svg(token: str) -> str:
+    # segno writes the SVG itself from the token's characters (letters, digits, ".-_:").
+    return mark_safe(  # noqa: S308 - generated markup, no user input inside
+        segno.make(token, error="m", micro=False).svg_inline(
+            scale=1, border=2, omitsize=True, svgclass="pass-qr-svg"
+        )
+    )
+
+
+@page_view
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pass_page(request):
+    person = _person(request)
+    if request.method == "POST":
+        services.pass_issue(actor=request.user)
+        return redirect("rewards:pass")
+    now = timezone.now()
+    live = selectors.live_pass(person, now)
+    return render(
+        request,
+        "rewards/pass.html",
+        {
+            "balance": selectors.points_balance(person),
+            "pass": live,
+            "qr": _qr_svg(passes.token_for(live)) if live else "",
+            "seconds_left": int((live.expires_at - now).total_seconds()) if live else 0,
+            "status_url": reverse("rewards:pass_status", args=[live.pk]) if live else "",
+        },
+    )
+
+
+@page_view
+@never_cache
+@require_GET
+def pass_status(request, pk: int):
+    """Polled by the open pass page: is the code still waiting, used, or expired?"""
+    redemption_pass = selectors.own_pass_get(request.user, pk)
+    redemption = selectors.pass_redemption(redemption_pass) if redemption_pass.used_at else None
+    return render(
+        request,
+        "rewards/_pass_status.html",
+        {
+            "pass": redemption_pass,
+            "live": redemption_pass.is_live(),
+            "redemption": redemption,
+            "balance": selectors.points_balance(redemption_pass.person) if redemption else None,
+            "status_url": reverse("rewards:pass_status", args=[redemption_pass.pk]),
+        },
+    )
+
+
+@page_view
+@require_GET
+def mine(request):
+    person = _person(request)
+    year, month = chosen_month(request)
+    redemptions = selectors.person_month_redemptions(person, year=year, month=month)
+    page = Paginator(redemptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    spent = selectors.person_month_points(person, year=year, month=month)
+    return render(
+        request,
+        "rewards/mine.html",
+        {
+            "page": page,
+            "spent": spent,
+            "balance": selectors.points_balance(person),
+            **month_links(year, month),
+        },
+    )
