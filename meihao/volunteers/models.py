@@ -1,3 +1,524 @@
-"""Volunteer registration, teams of the alliance, dual registration (双报到), stars
-and certificates.
+"""Volunteer registration, the alliance's units and pairings, dual registration (双报到) and
+volunteer certificates (志愿服务证明).
+
+Teams themselves are `people.Team` (kinds volunteer, service_squad, red_armband; `parent` for
+the alliance's tiers) and their members `people.TeamMember`; this app adds what the alliance
+needs around them.
 """
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meihao.core.models import TimeStampedModel
+from meihao.core.roles import PEOPLE_EDITORS
+from meihao.core.scoping import ScopedQuerySet, scope_q
+
+# Who manages volunteers, teams, dual registration and certificates inside their subtree.
+VOLUNTEER_MANAGERS = PEOPLE_EDITORS
+
+
+class ServiceArea(models.TextChoices):
+    """What a volunteer would like to do; the alliance's common service lines."""
+
+    SAFETY = "safety", _("Public safety patrols")
+    MEDIATION = "mediation", _("Dispute mediation")
+    ELDERLY = "elderly", _("Elderly care")
+    MEDICAL = "medical", _("Free clinics")
+    ENVIRONMENT = "environment", _("Clean-ups and environment")
+    PUBLICITY = "publicity", _("Publicity and civility")
+    CULTURE = "culture", _("Culture and sports")
+    TUTORING = "tutoring", _("Tutoring and children")
+
+
+class RedArmbandDuty(models.TextChoices):
+    """The four roles of a red-armband team (1+4+X), stored in `people.TeamMember.duty`."""
+
+    SECURITY = "security", _("Security (治安员)")
+    MEDIATION = "mediation", _("Mediation (调解员)")
+    INSPECTION = "inspection", _("Inspection (巡查员)")
+    PUBLICITY = "publicity", _("Publicity (宣传员)")
+
+
+class VolunteerProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers see the volunteers registered in their subtrees; everyone their own."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
+            | Q(person__user=user)
+        )
+
+
+class VolunteerProfile(TimeStampedModel):
+    """A person's real-name volunteer registration (志愿者实名注册) with a community."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_profile",
+    )
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    # The version of the consent text (volunteers.consent) the person agreed to, and when.
+    consent_version = models.CharField(_("consent version"), max_length=16)
+    consent_at = models.DateTimeField(_("consent given at"))
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    service_areas = models.JSONField(_("service preferences"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Required when the person is under 18 at registration (未成年人须监护人同意).
+    guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
+    guardian_phone = models.CharField(_("guardian's mobile number"), max_length=11, blank=True)
+    guardian_consent_at = models.DateTimeField(
+        _("guardian consent given at"), null=True, blank=True
+    )
+
+    objects = VolunteerProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community_path", "-registered_at", "id"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        indexes = [
+            models.Index(
+                fields=["community_path", "status"],
+                name="volunteer_community_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def service_area_labels(self) -> list[str]:
+        labels = dict(ServiceArea.choices)
+        return [str(labels[code]) for code in self.service_areas if code in labels]
+
+
+class AllianceUnit(TimeStampedModel):
+    """A unit (单位) that belongs to an alliance tier or a volunteer team (党建益联盟成员单位)."""
+
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("alliance or team"),
+        on_delete=models.CASCADE,
+        related_name="alliance_units",
+    )
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="alliance_memberships",
+    )
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["team", "organisation__name"]
+        verbose_name = _("alliance unit")
+        verbose_name_plural = _("alliance units")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "organisation"], name="alliance_unit_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.organisation}"
+
+
+class TeamPairing(TimeStampedModel):
+    """A volunteer team paired with a community it serves (结对共建)."""
+
+    team = models.ForeignKey(
+        "people.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="pairings"
+    )
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="team_pairings",
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+
+    class Meta:
+        ordering = ["community_path", "team"]
+        verbose_name = _("team pairing")
+        verbose_name_plural = _("team pairings")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "community"], name="team_pairing_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["community_path"],
+                name="team_pairing_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team} ↔ {self.community}"
+
+
+class CommunityRecordQuerySet(ScopedQuerySet, models.QuerySet):
+    """Dual-registration records: visible to the managers of their community."""
+
+    scope_path_field = "community_path"
+    scope_roles = VOLUNTEER_MANAGERS
+
+
+class UnitRegistration(TimeStampedModel):
+    """A unit registers with a community for a year (单位到社区报到)."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="community_registrations",
+    )
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="unit_registrations",
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CommunityRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "community_path", "organisation__name"]
+        verbose_name = _("unit registration")
+        verbose_name_plural = _("unit registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "community", "year"], name="unit_registration_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["community_path", "year"],
+                name="unit_registration_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} @ {self.community} {self.year}"
+
+
+class MemberRegistration(TimeStampedModel):
+    """An in-service party member registers with the community they live in (党员到社区报到)."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="member_registrations",
+    )
+    unit = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="member_registrations",
+    )
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="member_registrations",
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CommunityRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "community_path", "person__real_name"]
+        verbose_name = _("party member registration")
+        verbose_name_plural = _("party member registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "community", "year"], name="member_registration_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["community_path", "year"],
+                name="member_registration_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.community} {self.year}"
+
+
+class ServicePost(TimeStampedModel):
+    """A service post (岗位) a community publishes for its registered party members to claim."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="service_posts",
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    expected_minutes = models.PositiveIntegerField(_("expected time (minutes)"))
+    slots = models.PositiveSmallIntegerField(_("places"))
+    # Kept by conditional UPDATEs in the claim services so that concurrent claims never take
+    # more places than there are (`claimed_count <= slots` is also a database constraint).
+    claimed_count = models.PositiveSmallIntegerField(_("places taken"), default=0)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CommunityRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "status", "-created_at", "-id"]
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claimed_count__lte=models.F("slots")), name="service_post_slots"
+            ),
+            models.CheckConstraint(condition=Q(slots__gt=0), name="service_post_has_slots"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["community_path", "year", "status"],
+                name="service_post_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def places_left(self) -> int:
+        return max(self.slots - self.claimed_count, 0)
+
+    @property
+    def expected_hours(self) -> float:
+        return self.expected_minutes / 60
+
+
+class PostClaim(TimeStampedModel):
+    """A registered party member's claim on a service post, and its confirmed outcome."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    post = models.ForeignKey(
+        ServicePost, verbose_name=_("post"), on_delete=models.PROTECT, related_name="claims"
+    )
+    registration = models.ForeignKey(
+        MemberRegistration,
+        verbose_name=_("registration"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    # Copied from the registration, for the one-live-claim constraint and the report.
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("party member"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CLAIMED
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    minutes = models.PositiveIntegerField(_("minutes served"), null=True, blank=True)
+    note = models.CharField(_("confirmation note"), max_length=500, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The volunteer service record the confirmation wrote (hours count from there).
+    service_record = models.OneToOneField(
+        "activities.ServiceRecord",
+        verbose_name=_("service record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="post_claim",
+    )
+
+    objects = CommunityRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-claimed_at", "-id"]
+        verbose_name = _("post claim")
+        verbose_name_plural = _("post claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "person"],
+                condition=~Q(status="cancelled"),
+                name="post_claim_one_live",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(minutes__gt=0),
+                name="post_claim_completed_minutes",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"], name="post_claim_person_idx"),
+            models.Index(
+                fields=["community_path", "status"],
+                name="post_claim_path_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.person}"
+
+
+class CertificateCounter(models.Model):
+    """The last certificate sequence number handed out per year."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year} {self.last}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers see the certificates their subtrees issued; a volunteer their own."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
+            | Q(person__user=user)
+        )
+
+
+class Certificate(TimeStampedModel):
+    """A volunteer service certificate (志愿服务证明), verifiable by anyone through its token."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_certificates",
+    )
+    # The issuing community: whose managers may see and revoke it.
+    community = models.ForeignKey(
+        "places.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=80, editable=False)
+    issuer_name = models.CharField(_("issuing organisation"), max_length=100)
+    minutes = models.PositiveIntegerField(_("service minutes"))
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    content = models.CharField(_("service content"), max_length=300)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("volunteer certificate")
+        verbose_name_plural = _("volunteer certificates")
+        indexes = [
+            models.Index(
+                fields=["community_path", "issued_at"],
+                name="certificate_path_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(fields=["person", "issued_at"], name="certificate_person_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60

@@ -1,0 +1,398 @@
+"""Dual registration (双报到) pages: the community's (register units and members, publish
+posts, confirm completion, the hours report) and the party member's (browse, claim, my claims).
+Parse, call a selector or service, render. No logic.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.volunteers import dual
+from meihao.volunteers import dual_selectors as selectors
+from meihao.volunteers.forms import (
+    ConfirmForm,
+    MemberRegistrationForm,
+    PostForm,
+    UnitRegistrationForm,
+    add_domain_error,
+    hours_to_minutes,
+)
+from meihao.volunteers.models import ServicePost
+from meihao.volunteers.views import done_or_error, page_of, query_string, requires
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request) -> dict:
+    return {
+        "year": selectors.clean_year(request.GET.get("year")),
+        "community": request.GET.get("community", "").strip()[:15],
+    }
+
+
+def _registration_forms(request, *, data=None, which=None) -> dict:
+    """Both registration forms; the one posted (`which`) bound to `data`."""
+    common = {
+        "units": selectors.registering_units(request.user),
+        "communities": selectors.managed_communities(request.user),
+        "years": selectors.year_choices(),
+        "initial": {"year": selectors.this_year()},
+    }
+    return {
+        "unit_form": UnitRegistrationForm(data if which == "unit" else None, **common),
+        "member_form": MemberRegistrationForm(data if which == "member" else None, **common),
+    }
+
+
+def _registrations_page(request, forms: dict, status=200):
+    filters = _filters(request)
+    return render(
+        request,
+        "volunteers/dual_registrations.html",
+        {
+            **forms,
+            **filters,
+            "units": selectors.unit_registrations(request.user, **filters),
+            "members": page_of(request, selectors.member_registrations(request.user, **filters)),
+            "years": selectors.year_choices(),
+            "communities": selectors.managed_communities(request.user),
+            "query": query_string(**filters),
+        },
+        status=status,
+    )
+
+
+@requires("dual_staff")
+def registrations(request):
+    return _registrations_page(request, _registration_forms(request))
+
+
+@require_POST
+@requires("dual_staff")
+def unit_register(request):
+    forms = _registration_forms(request, data=request.POST, which="unit")
+    form = forms["unit_form"]
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            dual.unit_register(
+                actor=request.user,
+                organisation=data["organisation"],
+                community=data["community"],
+                year=data["year"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The unit is registered."))
+            return redirect("volunteers:dual")
+    return _registrations_page(request, forms, status=400)
+
+
+@require_POST
+@requires("dual_staff")
+def member_register(request):
+    forms = _registration_forms(request, data=request.POST, which="member")
+    form = forms["member_form"]
+    if form.is_valid():
+        data = form.cleaned_data
+        person = selectors.find_resident(request.user, data["phone"])
+        if person is None:
+            form.add_error(
+                "phone", _("No resident you manage has this mobile number; register them first.")
+            )
+        else:
+            try:
+                dual.member_register(
+                    actor=request.user,
+                    person=person,
+                    unit=data["unit"],
+                    community=data["community"],
+                    year=data["year"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": person.real_name})
+                return redirect("volunteers:dual")
+    return _registrations_page(request, forms, status=400)
+
+
+# ---------------------------------------------------------------------------------------------
+# Posts (staff)
+
+
+def _posts_page(request, form, status=200):
+    filters = _filters(request)
+    post_status = request.GET.get("status", "")
+    return render(
+        request,
+        "volunteers/dual_posts.html",
+        {
+            **filters,
+            "form": form,
+            "status": post_status,
+            "statuses": ServicePost.Status.choices,
+            "page": page_of(
+                request, selectors.staff_posts(request.user, status=post_status, **filters)
+            ),
+            "years": selectors.year_choices(),
+            "communities": selectors.managed_communities(request.user),
+            "query": query_string(status=post_status, **filters),
+        },
+        status=status,
+    )
+
+
+def _post_form(request, data=None):
+    return PostForm(
+        data,
+        communities=selectors.managed_communities(request.user),
+        years=selectors.year_choices(),
+        initial={"year": selectors.this_year(), "slots": 1},
+    )
+
+
+@requires("dual_staff")
+def posts(request):
+    form = _post_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = dual.post_publish(
+                actor=request.user,
+                community=data["community"],
+                year=data["year"],
+                title=data["title"],
+                description=data["description"],
+                expected_minutes=hours_to_minutes(data["expected_hours"]),
+                slots=data["slots"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("“%(title)s” is published.") % {"title": post.title})
+            return redirect("volunteers:dual_post", post_id=post.pk)
+    return _posts_page(request, form, status=400 if form.errors else 200)
+
+
+def _post_page(request, post, *, forms=None, status=200):
+    forms = forms or {}
+    claims = list(selectors.post_claims(post))
+    today = timezone.localdate()
+    rows = [
+        (
+            claim,
+            forms.get(claim.pk)
+            or ConfirmForm(
+                prefix=f"c{claim.pk}",
+                initial={"hours": post.expected_minutes / 60, "service_date": today},
+            ),
+        )
+        for claim in claims
+    ]
+    return render(request, "volunteers/dual_post.html", {"post": post, "rows": rows}, status=status)
+
+
+@requires("dual_staff")
+def post_detail(request, post_id: int):
+    return _post_page(request, selectors.staff_post_get(request.user, post_id))
+
+
+@require_POST
+@requires("dual_staff")
+def post_status(request, post_id: int):
+    post = selectors.staff_post_get(request.user, post_id)
+    is_open = request.POST.get("open") == "1"
+    return done_or_error(
+        request,
+        lambda: dual.post_set_open(actor=request.user, post=post, is_open=is_open),
+        _("The post is open for claims.") if is_open else _("The post is closed to new claims."),
+        reverse("volunteers:dual_post", args=[post.pk]),
+    )
+
+
+@require_POST
+@requires("dual_staff")
+def claim_confirm(request, claim_id: int):
+    claim = selectors.staff_claim_get(request.user, claim_id)
+    form = ConfirmForm(request.POST, prefix=f"c{claim.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            dual.post_claim_confirm(
+                actor=request.user,
+                claim=claim,
+                minutes=hours_to_minutes(data["hours"]),
+                note=data["note"],
+                service_date=data["service_date"],
+            )
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s's service is confirmed.") % {"name": claim.person.real_name}
+            )
+            return redirect("volunteers:dual_post", post_id=claim.post_id)
+    post = selectors.staff_post_get(request.user, claim.post_id)
+    return _post_page(request, post, forms={claim.pk: form}, status=400)
+
+
+@require_POST
+@requires("dual_staff")
+def claim_release(request, claim_id: int):
+    claim = selectors.staff_claim_get(request.user, claim_id)
+    return done_or_error(
+        request,
+        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
+        _("The claim was released; the place is free again."),
+        reverse("volunteers:dual_post", args=[claim.post_id]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Hours report
+
+
+REPORT_FORMATS = ("csv", "xlsx")
+
+
+def _report_rows(report) -> tuple[list, list]:
+    members = [
+        [_("Party member"), _("Unit"), _("Community"), _("Posts served"), _("Hours")],
+        *(
+            [
+                r["person__real_name"],
+                r["unit__name"],
+                r["community__name"],
+                r["posts"],
+                round(r["hours"], 1),
+            ]
+            for r in report.members
+        ),
+    ]
+    units = [
+        [_("Unit"), _("Registered members"), _("Hours")],
+        *([r["unit__name"], r["members"], round(r["hours"], 1)] for r in report.units),
+    ]
+    return members, units
+
+
+def _csv(report) -> bytes:
+    members, units = _report_rows(report)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(members)
+    writer.writerow([])
+    writer.writerows(units)
+    # With a byte-order mark, so that Excel opens the Chinese text as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(report) -> bytes:
+    members, units = _report_rows(report)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Members")
+    for row in members:
+        sheet.append(row)
+    unit_sheet = book.create_sheet(_("Units"))
+    for row in units:
+        unit_sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@requires("dual_staff")
+def report(request):
+    filters = _filters(request)
+    hours = selectors.hours_report(request.user, **filters)
+    export = request.GET.get("format", "")
+    if export in REPORT_FORMATS:
+        body, content_type = (
+            (_csv(hours), "text/csv; charset=utf-8")
+            if export == "csv"
+            else (_xlsx(hours), XLSX_CONTENT_TYPE)
+        )
+        response = HttpResponse(body, content_type=content_type)
+        name = f"dual-registration-hours-{filters['year']}.{export}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "volunteers/dual_report.html",
+        {
+            **filters,
+            "report": hours,
+            "years": selectors.year_choices(),
+            "communities": selectors.managed_communities(request.user),
+            "query": query_string(**filters),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Party members
+
+
+@requires("posts")
+def member_posts(request):
+    year = selectors.clean_year(request.GET.get("year"))
+    return render(
+        request,
+        "volunteers/posts.html",
+        {
+            "year": year,
+            "years": selectors.year_choices(),
+            "registrations": selectors.my_registrations(request.user),
+            "page": page_of(request, selectors.member_posts(request.user, year=year)),
+            "query": query_string(year=year),
+        },
+    )
+
+
+@require_POST
+@requires("posts")
+def post_claim(request, post_id: int):
+    post = selectors.member_post_get(request.user, post_id)
+    return done_or_error(
+        request,
+        lambda: dual.post_claim(actor=request.user, post=post),
+        _("You claimed “%(title)s”.") % {"title": post.title},
+        reverse("volunteers:my_claims"),
+    )
+
+
+@requires("posts")
+def my_claims(request):
+    return render(
+        request,
+        "volunteers/my_claims.html",
+        {"page": page_of(request, selectors.my_claims(request.user)), "query": ""},
+    )
+
+
+@require_POST
+@requires("posts")
+def claim_cancel(request, claim_id: int):
+    claim = selectors.my_claim_get(request.user, claim_id)
+    return done_or_error(
+        request,
+        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
+        _("Your claim was cancelled."),
+        reverse("volunteers:my_claims"),
+    )
