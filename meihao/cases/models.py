@@ -5,6 +5,8 @@ applications, ...) is a `Case` of some `CaseType`; the workflow (`cases.workflow
 clocks (`cases.sla`) are the same for all of them.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,6 +58,15 @@ class CaseType(TimeStampedModel):
     # Role codes whose holders may claim this type's cases from the pool of their places
     # (dispatch mode "claim": micro-wishes, time-bank help requests).
     claim_roles = models.JSONField(_("roles that may claim"), default=list, blank=True)
+    # Claim mode: the pool opens only once a dispatcher has accepted (published) the case; micro-
+    # wishes are reviewed by the community party committee before party members see them.
+    claim_after_acceptance = models.BooleanField(_("claimable once accepted"), default=False)
+    # The requester confirms the outcome (the person it was filed by or for; a dispatcher may on
+    # their behalf) instead of the grid worker's verification (核查): help the requester received.
+    confirmed_by_requester = models.BooleanField(_("the requester confirms"), default=False)
+    # On-site work: the handler starts (checks in) and reports back (checks out) within this many
+    # metres of the case's point, and the phone's position goes on the timeline. Empty: no check.
+    onsite_radius_m = models.PositiveIntegerField(_("check-in radius (m)"), null=True, blank=True)
     # A JSON-schema subset (see cases.formschema) for the type's extra form fields.
     form_schema = models.JSONField(_("form fields (JSON schema)"), default=dict, blank=True)
     dispatch_mode = models.CharField(
@@ -226,37 +237,58 @@ PLACE_CASE_ROLES = frozenset(
 )
 
 
-def claim_rules(user) -> dict[int, frozenset]:
-    """{case type id: the user's roles that may claim it}, for claim-mode types only.
+CLAIMABLE_STATES = ("submitted", "accepted")
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """How one user may claim one claim-mode case type."""
+
+    roles: frozenset  # the user's roles among the type's claim roles
+    states: tuple  # where the type's cases wait in the pool
+    group: object | None  # the type's claim group (cases.extensions), if its app registered one
+
+
+def claim_rules(user) -> dict[int, ClaimRule]:
+    """{case type id: how the user may claim it}, for claim-mode types the user may claim.
 
     Case types are configuration (a handful of rows): loaded once per request and kept on the
     user object like the scopes, so abilities over a list cost no query per case.
     """
     cached = getattr(user, "_meihao_claim_rules", None)
     if cached is None:
+        from meihao.cases.extensions import claim_groups
+
         held = {s.role for s in scopes_of(user)}
+        groups = claim_groups()
         cached = {}
-        if held:
-            for type_id, roles in CaseType.objects.filter(
+        if held or groups:
+            for type_id, code, roles, after_acceptance in CaseType.objects.filter(
                 dispatch_mode=CaseType.DispatchMode.CLAIM, is_active=True
-            ).values_list("pk", "claim_roles"):
+            ).values_list("pk", "code", "claim_roles", "claim_after_acceptance"):
                 mine = held & set(roles or ())
-                if mine:
-                    cached[type_id] = frozenset(mine)
+                group = groups.get(code)
+                if mine or group is not None:
+                    states = ("accepted",) if after_acceptance else CLAIMABLE_STATES
+                    cached[type_id] = ClaimRule(frozenset(mine), states, group)
         user._meihao_claim_rules = cached
     return cached
 
 
-CLAIMABLE_STATES = ("submitted", "accepted")
-
-
 def claim_pool_q(user) -> Q:
-    """Unclaimed cases of claim-mode types in places where the user may claim them."""
+    """Unclaimed cases of claim-mode types in places where the user may claim them; never the
+    user's own (nobody claims what they asked for)."""
     query = Q(pk__in=[])
-    for type_id, roles in claim_rules(user).items():
-        query |= Q(case_type_id=type_id, status__in=CLAIMABLE_STATES) & scope_q(
-            user, path_field="place_path", roles=roles
-        )
+    rules = claim_rules(user)
+    for type_id, rule in rules.items():
+        where = Q(pk__in=[])
+        if rule.roles:
+            where |= scope_q(user, path_field="place_path", roles=rule.roles)
+        if rule.group is not None:
+            where |= rule.group.pool_q(user)
+        query |= Q(case_type_id=type_id, status__in=rule.states) & where
+    if rules:
+        query &= ~Q(submitted_by=user)
     return query
 
 

@@ -39,7 +39,12 @@ def _link(case) -> str:
     return f"/cases/{case.number}/"
 
 
-def _send(case, *, kind, recipients, subject, body, event_key, actor=None):
+def _followers(case) -> list:
+    """The reporter and whoever follows the case (the requester, for help requests)."""
+    return [f.user for f in case.followers.select_related("user")]
+
+
+def _send(case, *, kind, recipients, subject, body, event_key, actor=None, extra=None):
     recipients = [u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)]
     notify_enqueue(
         recipients=recipients,
@@ -49,7 +54,12 @@ def _send(case, *, kind, recipients, subject, body, event_key, actor=None):
         link=_link(case),
         target=case,
         idempotency_key=f"case:{case.pk}:{event_key}",
-        context={"case": case, "number": case.number, "category": str(case.category or "")},
+        context={
+            "case": case,
+            "number": case.number,
+            "category": str(case.category or ""),
+            **(extra or {}),
+        },
     )
 
 
@@ -107,6 +117,27 @@ def case_notify_transition(case, action: str, actor) -> None:
                 idempotency_key=f"case:{case.pk}:{key}:team",
                 context={"case": case, "number": case.number, "category": str(case.category or "")},
             )
+    elif action == "claim":
+        _send(
+            case,
+            kind="case_claimed",
+            recipients=_followers(case),
+            subject=_("Case {{ number }} was taken on"),
+            body=_("{{ handler }} has taken on your request {{ number }} ({{ category }})."),
+            event_key=key,
+            actor=actor,
+            extra={"handler": str(case.assigned_user or "")},
+        )
+    elif action == "report_back" and case.case_type.confirmed_by_requester:
+        _send(
+            case,
+            kind="case_awaiting_confirmation",
+            recipients=_followers(case),
+            subject=_("Please confirm case {{ number }}"),
+            body=_("The helper reported your request {{ number }} as done. Please confirm it."),
+            event_key=key,
+            actor=actor,
+        )
     elif action == "report_back":
         _send(
             case,
@@ -121,7 +152,7 @@ def case_notify_transition(case, action: str, actor) -> None:
         _send(
             case,
             kind="case_closed",
-            recipients=[f.user for f in case.followers.select_related("user")],
+            recipients=_followers(case),
             subject=_("Case {{ number }} is closed"),
             body=_("Your case {{ number }} has been handled and closed. Please rate the service."),
             event_key=key,

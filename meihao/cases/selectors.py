@@ -523,12 +523,23 @@ def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
     return _staff_list(cases, user).order_by(F("resolve_by").asc(nulls_last=True), "id")
 
 
+def _verifier_scope(user) -> Q:
+    """Where the user verifies: a dispatcher every case of their places; a grid worker all but
+    those whose requester confirms them (help requests, micro-wishes: `confirmed_by_requester`).
+    """
+    if getattr(user, "is_superuser", False):
+        return Q()
+    requester_confirms = Q(
+        case_type_id__in=CaseType.objects.filter(confirmed_by_requester=True).values("pk")
+    )
+    return scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES) | (
+        scope_q(user, path_field="place_path", roles=(Role.GRID_WORKER,)) & ~requester_confirms
+    )
+
+
 def verify_cases(user):
     """The verification queue (核查): reported-back cases in the places the user verifies."""
-    cases = Case.objects.visible_to(user).filter(
-        scope_q(user, path_field="place_path", roles=VERIFIER_ROLES),
-        status=Status.REPORTED_BACK,
-    )
+    cases = Case.objects.visible_to(user).filter(_verifier_scope(user), status=Status.REPORTED_BACK)
     return _staff_list(cases, user).order_by("reported_back_at", "id")
 
 
@@ -565,8 +576,7 @@ def staff_counts(user) -> dict[str, int]:
         else Q(pk__in=[])
     )
     verify = (
-        scope_q(user, path_field="place_path", roles=VERIFIER_ROLES)
-        & Q(status=Status.REPORTED_BACK)
+        _verifier_scope(user) & Q(status=Status.REPORTED_BACK)
         if may_use_verify(user)
         else Q(pk__in=[])
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from meihao.cases import sla
 from meihao.cases.errors import ConcurrentChange
+from meihao.cases.extensions import close_effects
 from meihao.cases.models import (
     Case,
     CaseCategory,
@@ -35,7 +36,7 @@ from meihao.cases.notifications import case_notify_submitted, case_notify_transi
 from meihao.cases.routing import suggest_organisation
 from meihao.cases.workflow import TRANSITIONS, authorise
 from meihao.core.audit import audit_change
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.scoping import has_role
 
 PHONE_RE = re.compile(r"^[0-9+\- ]{5,20}$")
@@ -388,12 +389,9 @@ def may_submit(case_type: CaseType, actor) -> bool:
 
 def is_reporter(case: Case, actor) -> bool:
     """Whether `actor` filed the case or is the person it was filed for."""
-    pk = getattr(_user(actor), "pk", None)
-    if pk is None:
-        return False
-    if case.submitted_by_id == pk:
-        return True
-    return case.reporter_id is not None and getattr(case.reporter, "user_id", None) == pk
+    from meihao.cases.workflow import is_requester
+
+    return is_requester(case, _user(actor))
 
 
 def case_rate(*, case: Case, actor, score, comment: str = "") -> CaseRating:
@@ -635,24 +633,58 @@ def case_merge_duplicate(*, case: Case, actor, original: Case, note: str = "") -
 # Handler's actions
 
 
+def _on_site(case: Case, lat, lon) -> dict:
+    """The event data of a step taken on site: the phone's position and its distance from the
+    case's point. Required, and within the radius, for case types with `onsite_radius_m`."""
+    radius = case.case_type.onsite_radius_m
+    if lat is None and lon is None:
+        if radius is None:
+            return {}
+        raise ValidationFailed(
+            _("Share your location: this work is checked in and out on site."),
+            code="location_required",
+            field="location",
+        )
+    from meihao.cases.selectors import haversine_m
+    from meihao.places.geo import validate_point
+
+    lat, lon = validate_point(lat, lon)
+    data = {"lat": lat, "lon": lon}
+    if case.lat is not None and case.lon is not None:
+        distance = round(haversine_m(lat, lon, case.lat, case.lon))
+        data["distance_m"] = distance
+        if radius is not None and distance > radius:
+            raise ValidationFailed(
+                _("You are %(distance)s m from the place; come within %(radius)s m.")
+                % {"distance": distance, "radius": radius},
+                code="too_far",
+                field="location",
+            )
+    return data
+
+
 @transaction.atomic
-def case_start(*, case: Case, actor, note: str = "") -> Case:
-    """处置: the department takes the case on."""
+def case_start(*, case: Case, actor, note: str = "", lat=None, lon=None) -> Case:
+    """处置: the department takes the case on. For on-site case types this is the check-in:
+    the handler's position is required and recorded (see `CaseType.onsite_radius_m`)."""
     authorise(case, actor, "start")
-    return _apply(case, actor, "start", note=_text(note, field="note"))
+    note = _text(note, field="note")
+    return _apply(case, actor, "start", note=note, data=_on_site(case, lat, lon))
 
 
 @transaction.atomic
-def case_report_back(*, case: Case, actor, note: str) -> Case:
-    """反馈: the handler reports what was done; the handling clock stops."""
+def case_report_back(*, case: Case, actor, note: str, lat=None, lon=None) -> Case:
+    """反馈: the handler reports what was done; the handling clock stops. For on-site case
+    types this is the check-out, with the handler's position as for `case_start`."""
     authorise(case, actor, "report_back")
     note = _text(note, field="note", required_message=_("Say what was done."))
+    data = _on_site(case, lat, lon)
     now = timezone.now()
     changes = {
         "reported_back_at": now,
         "handling_sla": sla.colour(now, case.resolve_warn_at, case.resolve_by),
     }
-    return _apply(case, actor, "report_back", changes=changes, note=note, now=now)
+    return _apply(case, actor, "report_back", changes=changes, note=note, data=data, now=now)
 
 
 @transaction.atomic
@@ -729,17 +761,26 @@ def case_deny_extension(*, case: Case, actor, reason: str) -> Case:
 
 @transaction.atomic
 def case_verify_close(*, case: Case, actor, note: str = "") -> Case:
-    """核查结案: the grid worker (or dispatcher) confirms the fix; the case closes."""
+    """核查结案: the grid worker (or dispatcher) confirms the fix — for types the requester
+    confirms, the requester — and the case closes.
+
+    Then the type's close effects run in the same transaction (cases.extensions: the time bank
+    pays the helper's minutes, a micro-wish credits its claimants' points). If they fail (a
+    capped account is full), nothing is written, `case` is read again and the error raised.
+    """
     authorise(case, actor, "verify_close")
+    note = _text(note, field="note")
+    effects = close_effects(case.case_type.code)
     now = timezone.now()
-    return _apply(
-        case,
-        actor,
-        "verify_close",
-        changes={"closed_at": now},
-        note=_text(note, field="note"),
-        now=now,
-    )
+    try:
+        with transaction.atomic():
+            _apply(case, actor, "verify_close", changes={"closed_at": now}, note=note, now=now)
+            if effects is not None:
+                effects(case=case, actor=actor)
+    except DomainError:
+        case.refresh_from_db()
+        raise
+    return case
 
 
 @transaction.atomic
@@ -771,6 +812,29 @@ def case_void(*, case: Case, actor, reason: str) -> Case:
     authorise(case, actor, "void")
     reason = _text(reason, field="reason", required_message=_("Say why the case is void."))
     return _apply(case, actor, "void", note=reason)
+
+
+def case_record_event(*, case: Case, actor, action: str, note: str = "", data=None) -> CaseEvent:
+    """A timeline entry that moves no state: what an app built on the engine records about a
+    case (a second claimant joining a micro-wish, an unclaimed wish escalated, the helpers a
+    help request was offered to). The caller has authorised the actor (None: the system).
+    Workflow actions go through their own services, never through this."""
+    if action in TRANSITIONS or not re.fullmatch(r"[a-z_]{1,32}", action):
+        raise ValueError(f"{action!r} is a workflow action or not a lower-case event code.")
+    now = timezone.now()
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            case=case,
+            actor=_user(actor),
+            created_at=now,
+            action=action,
+            from_status=case.status,
+            to_status=case.status,
+            note=_text(note, field="note"),
+            data=data or {},
+        )
+        audit_change(actor=actor, action=f"case.{action}", target=case, changes={})
+    return event
 
 
 ACTION_SERVICES = {
@@ -852,8 +916,6 @@ def case_bulk_dispatch(*, cases, actor, organisation=None, team=None, note: str 
     BulkActionFailed names every failing case with its reason (the `cases` objects passed in
     may then hold stale statuses: read them again).
     """
-    from meihao.core.errors import DomainError
-
     cases = list(cases)
     if not cases:
         raise ValidationFailed(_("Choose at least one case."), field="cases")
@@ -874,14 +936,16 @@ def case_bulk_dispatch(*, cases, actor, organisation=None, team=None, note: str 
 
 
 @transaction.atomic
-def case_report_back_with_photos(*, case: Case, actor, note: str, files) -> Case:
+def case_report_back_with_photos(
+    *, case: Case, actor, note: str, files, lat=None, lon=None
+) -> Case:
     """反馈 with photos of the fix: the photos are checked before anything changes, then the
     report-back and its photos (linked to its timeline event) commit together."""
     from meihao.cases.photos import PhotoStage, case_photos_attach, encode_photos
 
     authorise(case, actor, "report_back")
     encoded = encode_photos(files)
-    case = case_report_back(case=case, actor=actor, note=note)
+    case = case_report_back(case=case, actor=actor, note=note, lat=lat, lon=lon)
     event = case.events.filter(action="report_back").order_by("-created_at", "-id").first()
     case_photos_attach(
         case=case,

@@ -11,10 +11,14 @@
 Each action names the group of people who may take it, relative to the case:
   dispatcher  street chief, community staff or district admin covering the case's place
   handler     department staff of the assigned organisation, or the assigned person
-  verifier    the grid worker covering the place, or a dispatcher
+  verifier    the grid worker covering the place, or a dispatcher; for case types the
+              requester confirms (`confirmed_by_requester`: help received), the requester —
+              who filed it or for whom it was filed — or a dispatcher on their behalf
   supervisor  street chief or district admin covering the place
   claimer     a holder of one of the case type's claim roles covering the place, for case
-              types in claim mode: the case goes to the pool and whoever claims it handles it
+              types in claim mode, or a member of the type's claim group (cases.extensions);
+              the case goes to the pool (after acceptance, for `claim_after_acceptance` types)
+              and whoever claims it handles it. Nobody claims a case they filed.
 Superusers may do everything. The services (cases.services) are the only callers that act;
 `abilities` answers the same questions for templates and the API without a query.
 """
@@ -108,7 +112,7 @@ TRANSITIONS: dict[str, Transition] = {
 ACTIONS = tuple(TRANSITIONS)
 
 
-def guard_message(case, action: str):
+def guard_message(case, action: str, user=None):
     """Why `action` cannot be taken on `case` in its state, or None when it can."""
     transition = TRANSITIONS[action]
     if case.status not in transition.sources:
@@ -116,6 +120,10 @@ def guard_message(case, action: str):
             "status": Status(case.status).label,
             "action": transition.label,
         }
+    if action == "claim" and user is not None:
+        rule = _claim_rule(case, user)
+        if rule is not None and case.status not in rule.states:
+            return _("This case has not been published for claiming yet.")
     if action == "request_extension":
         if case.extension_until is not None:
             return _("An extension has already been requested and awaits a decision.")
@@ -141,16 +149,35 @@ def _follows(case, user) -> bool:
     return bool(user.pk) and CaseFollower.objects.filter(case=case, user=user).exists()
 
 
-def _may_claim(case, user) -> bool:
+def _claim_rule(case, user):
     loaded_type = case._state.fields_cache.get("case_type")
     if loaded_type is not None and loaded_type.dispatch_mode != "claim":
-        return False  # known without asking the database
-    roles = claim_rules(user).get(case.case_type_id)
-    return bool(roles) and covers(user, case.place_path, roles)
+        return None  # known without asking the database
+    return claim_rules(user).get(case.case_type_id)
+
+
+def _may_claim(case, user) -> bool:
+    rule = _claim_rule(case, user)
+    if rule is None or case.submitted_by_id == user.pk:
+        return False
+    if rule.roles and covers(user, case.place_path, rule.roles):
+        return True
+    return rule.group is not None and rule.group.may_claim(case, user)
 
 
 def _in_claim_pool(case, user) -> bool:
-    return case.status in CLAIMABLE_STATES and _may_claim(case, user)
+    rule = _claim_rule(case, user)
+    return rule is not None and case.status in rule.states and _may_claim(case, user)
+
+
+def is_requester(case, user) -> bool:
+    """Whether `user` filed the case or is the person it was filed for."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return False
+    if case.submitted_by_id == pk:
+        return True
+    return case.reporter_id is not None and case.reporter.user_id == pk
 
 
 def can_view(case, user, *, followed: bool | None = None) -> bool:
@@ -182,6 +209,8 @@ def holds(case, user, who: str) -> bool:
         return True
     if who == HANDLER:
         return _is_handler(case, user)
+    if who == VERIFIER and case.case_type.confirmed_by_requester:
+        return is_requester(case, user) or covers(user, case.place_path, DISPATCHER_ROLES)
     roles = {DISPATCHER: DISPATCHER_ROLES, VERIFIER: VERIFIER_ROLES, SUPERVISOR: SUPERVISOR_ROLES}
     return covers(user, case.place_path, roles[who])
 
@@ -193,7 +222,7 @@ def abilities(case, user) -> dict[str, bool]:
         # The state check first: it is free, and spares the claim rules' one query per request
         # for the many cases that are past the pool.
         result[action] = (
-            view and guard_message(case, action) is None and holds(case, user, transition.who)
+            view and guard_message(case, action, user) is None and holds(case, user, transition.who)
         )
     return result
 
@@ -209,6 +238,6 @@ def authorise(case, user, action: str, *, followed: bool | None = None) -> None:
         raise PermissionDenied(
             _("You may not %(action)s this case.") % {"action": TRANSITIONS[action].label}
         )
-    message = guard_message(case, action)
+    message = guard_message(case, action, user)
     if message is not None:
         raise IllegalTransition(message)

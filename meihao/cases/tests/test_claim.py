@@ -12,11 +12,12 @@ from meihao.core.testing import make_user
 
 @pytest.fixture
 def wish_type(db):
+    # A type of its own: the engine's claim mode, apart from the wishes app's WISH type.
     return CaseType.objects.create(
-        code="WISH",
-        number_prefix="XY",
-        name_zh="微心愿",
-        name_en="Micro-wish",
+        code="CLAIMTEST",
+        number_prefix="CT",
+        name_zh="认领测试",
+        name_en="Claim test",
         submit_roles=[Role.RESIDENT],
         claim_roles=[Role.PARTY_MEMBER],
         dispatch_mode=CaseType.DispatchMode.CLAIM,

@@ -84,9 +84,9 @@ def test_anonymous_public_report_needs_a_phone(personas, new_case):
 
 def test_form_fields_are_validated_on_the_server(personas, new_case):
     wish = CaseType.objects.create(
-        code="WISH",
-        number_prefix="XY",
-        name_zh="微心愿",
+        code="FORMTEST",
+        number_prefix="FT",
+        name_zh="表单测试",
         public_may_submit=True,
         form_schema={
             "type": "object",

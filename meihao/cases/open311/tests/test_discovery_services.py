@@ -90,13 +90,13 @@ def test_services_leave_out_private_inactive_and_non_public_types(client, grid_t
         code="PETITION", number_prefix="XF", name_zh="网上信访", public_may_submit=False
     )
     CaseType.objects.create(
-        code="WISH", number_prefix="XY", name_zh="微心愿", public_may_submit=True
+        code="DONATION", number_prefix="JZ", name_zh="爱心捐赠", public_may_submit=True
     )
     codes = [s["service_code"] for s in get(client, "services", "json")]
     assert "0501" not in codes
     assert "PETITION" not in codes
     # A public type without classes is one service, named by its type code.
-    assert "WISH" in codes
+    assert "DONATION" in codes
 
 
 def test_services_qualify_codes_shared_by_two_public_types(client, grid_type):

@@ -1,0 +1,47 @@
+"""What an app adds to the case types it owns, registered once at start-up (AppConfig.ready).
+
+The engine cannot import the apps built on it (they import the engine), so the two things a
+case type may need beyond its data are handed to it here, by type code:
+
+- a **claim group**: who may claim the type's cases besides the holders of its `claim_roles`
+  (time-bank help requests are claimed by the time bank's members, a membership, not a role).
+  `pool_q(user)` is a filter on `Case` that is pure SQL (a subquery, never a query of its own:
+  it is part of every `Case.objects.visible_to`); `may_claim(case, user)` answers for one case
+  and may load what it needs once per request (cache it on the user object).
+- **close effects**: what closing a case of the type does besides closing it (the time bank
+  pays the helper, micro-wishes credit their claimants' points). `cases.services.
+  case_verify_close` calls them inside its transaction, after the case has closed: if they raise,
+  nothing is written and the case stays reported back.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    pool_q: Callable[[object], Q]
+    may_claim: Callable[[object, object], bool]
+
+
+_claim_groups: dict[str, ClaimGroup] = {}
+_close_effects: dict[str, Callable] = {}
+
+
+def register_claim_group(type_code: str, group: ClaimGroup) -> None:
+    _claim_groups[type_code] = group
+
+
+def register_close_effects(type_code: str, effects: Callable) -> None:
+    """`effects(*, case, actor)` runs when a case of `type_code` closes (see the module doc)."""
+    _close_effects[type_code] = effects
+
+
+def claim_groups() -> dict[str, ClaimGroup]:
+    return _claim_groups
+
+
+def close_effects(type_code: str) -> Callable | None:
+    return _close_effects.get(type_code)
