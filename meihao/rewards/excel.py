@@ -33,7 +33,7 @@ def statement_workbook(statement: MerchantStatement, redemptions) -> bytes:
     summary.append([])
     _header(summary, [_("Figure"), _("Count"), _("Points")], [28, 12, 12])
     summary.append([_("Redeemed"), statement.redeemed_count, statement.points_received])
-    summary.append([_("Refunded"), statement.refunded_count, -statement.points_refunded])
+    summary.append([_("Refunds"), statement.refunded_count, -statement.points_refunded])
     summary.append([_("Net for settlement"), "", statement.net_points])
     summary.append([])
     _header(summary, [_("Item"), _("Count"), _("Points")], [28, 12, 12])

@@ -90,7 +90,11 @@ def partner_merchant_create(*, actor, organisation: Organisation, **fields) -> P
         raise ValidationFailed(_("Choose a merchant."), field="organisation")
     if not selectors.merchant_candidates(actor).filter(pk=organisation.pk).exists():
         if PartnerMerchant.objects.filter(organisation=organisation).exists():
-            raise ValidationFailed(_("This merchant is already a partner."), field="organisation")
+            raise ValidationFailed(
+                _("This merchant is already a partner."),
+                code="already_partner",
+                field="organisation",
+            )
         raise ValidationFailed(_("Choose a merchant in your area."), field="organisation")
     values = _merchant_fields(**fields)
     if not values["address"]:

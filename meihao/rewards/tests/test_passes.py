@@ -9,7 +9,7 @@ from django.core import signing
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.ledger.models import Transfer
 from meihao.rewards import passes
-from meihao.rewards.models import RedemptionPass, Redemption
+from meihao.rewards.models import Redemption, RedemptionPass
 from meihao.rewards.services import pass_issue, redemption_redeem
 from meihao.rewards.tests.conftest import NOW, balance, fund
 
@@ -56,7 +56,7 @@ def test_a_pass_expires_after_two_minutes(personas, shop, frozen):
     with pytest.raises(ValidationFailed) as refused:
         redeem(personas, passes.token_for(issued), shop.syrup)
     assert refused.value.code == "pass_expired"
-    assert "expired" in str(refused.value.message)
+    assert "过期" in str(refused.value.message)  # in the user's language (zh-hans default)
     shop.syrup.refresh_from_db()
     assert shop.syrup.stock == 5
     assert balance(personas.volunteer_a.person) == 100
