@@ -260,8 +260,12 @@ def team_get(user, pk) -> Team:
         raise NotFound() from None
 
 
+def may_manage_team(user, team: Team) -> bool:
+    return covers(user, team.place_path, VOLUNTEER_MANAGERS)
+
+
 def team_abilities(user, team: Team, *, membership: TeamMember | None, profile) -> dict:
-    manage = covers(user, team.place_path, VOLUNTEER_MANAGERS)
+    manage = may_manage_team(user, team)
     is_team = tier_of(team) == Tier.TEAM
     return {
         "manage": manage,

@@ -239,6 +239,14 @@ def team_detail(request, team_id: int):
     return render(request, "volunteers/team_detail.html", context)
 
 
+def _managed_team(request, team_id: int) -> Team:
+    """A team the user manages; any other answers 404 before a form is even read."""
+    team = selectors.team_get(request.user, team_id)
+    if not selectors.may_manage_team(request.user, team):
+        raise Http404()
+    return team
+
+
 def _team_url(team_id: int) -> str:
     return reverse("volunteers:team", args=[team_id])
 
@@ -272,7 +280,7 @@ def team_leave(request, team_id: int):
 @require_POST
 @requires("manage")
 def member_add(request, team_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     form = MemberForm(
         request.POST,
         red_armband=team.kind == Team.Kind.RED_ARMBAND,
@@ -299,7 +307,7 @@ def member_add(request, team_id: int):
 @require_POST
 @requires("manage")
 def member_update(request, team_id: int, member_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     membership = selectors.membership_get(team, member_id)
     form = MemberForm(
         request.POST, red_armband=team.kind == Team.Kind.RED_ARMBAND, prefix=f"m{membership.pk}"
@@ -323,7 +331,7 @@ def member_update(request, team_id: int, member_id: int):
 @require_POST
 @requires("manage")
 def member_remove(request, team_id: int, member_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     membership = selectors.membership_get(team, member_id)
     return done_or_error(
         request,
@@ -336,7 +344,7 @@ def member_remove(request, team_id: int, member_id: int):
 @require_POST
 @requires("manage")
 def pairing_add(request, team_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     form = CommunityForm(request.POST, communities=Place.objects.filter(level=Level.COMMUNITY))
     if not form.is_valid():
         messages.error(request, _("Choose a community."))
@@ -353,7 +361,7 @@ def pairing_add(request, team_id: int):
 @require_POST
 @requires("manage")
 def pairing_remove(request, team_id: int, pairing_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     pairing = selectors.pairing_get(team, pairing_id)
     return done_or_error(
         request,
@@ -366,7 +374,7 @@ def pairing_remove(request, team_id: int, pairing_id: int):
 @require_POST
 @requires("manage")
 def unit_add(request, team_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     form = UnitForm(request.POST, units=selectors.unit_choices(team))
     if not form.is_valid():
         messages.error(request, _("Choose a unit."))
@@ -383,7 +391,7 @@ def unit_add(request, team_id: int):
 @require_POST
 @requires("manage")
 def unit_remove(request, team_id: int, unit_id: int):
-    team = selectors.team_get(request.user, team_id)
+    team = _managed_team(request, team_id)
     member = selectors.alliance_unit_get(team, unit_id)
     return done_or_error(
         request,

@@ -1,0 +1,517 @@
+"""Every page and endpoint of the app against every persona (permission matrix), and the
+pages' flows: registration, team management, dual registration, certificates, the report."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from meihao.core.models import AuditEvent
+from meihao.core.roles import Role
+from meihao.core.testing import make_user
+from meihao.people.models import Organisation, TeamMember
+from meihao.volunteers import dual
+from meihao.volunteers.certificates import certificate_issue
+from meihao.volunteers.models import (
+    Certificate,
+    MemberRegistration,
+    PostClaim,
+    ServicePost,
+    TeamPairing,
+    UnitRegistration,
+    VolunteerProfile,
+)
+from meihao.volunteers.tests.helpers import credit, id_number, register
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "grid_worker_a",
+    "grid_worker_b",
+    "community_staff_a",
+    "street_chief_a",
+    "department_staff",
+    "district_admin",
+    "resident_a",
+    "resident_b",
+    "outsider",
+    "volunteer_a",
+    "party_member_a",
+    "merchant_staff",
+    "community_staff_b",
+)
+MANAGERS_OF_A = {"community_staff_a", "street_chief_a", "district_admin"}
+MANAGERS = MANAGERS_OF_A | {"community_staff_b"}
+
+
+@pytest.fixture
+def world(personas, alliance):
+    """A registered volunteer of A with hours and a certificate, a post with a claim."""
+    tree = personas.tree
+    staff_b = make_user(
+        "13800000070",
+        "社区干部乙",
+        home=tree.community_b,
+        roles=[(Role.COMMUNITY_STAFF, tree.community_b)],
+    )
+    profile = register(personas.volunteer_a)
+    credit(personas, profile.person, 120)
+    certificate = certificate_issue(
+        actor=personas.community_staff_a, profile=profile, content="治安巡逻"
+    )
+    unit = Organisation.objects.create(
+        name="城东小学", kind="unit", place=tree.street_a, place_path=tree.street_a.path
+    )
+    year = timezone.localdate().year
+    dual.member_register(
+        actor=personas.community_staff_a,
+        person=personas.party_member_a.person,
+        unit=unit,
+        community=tree.community_a,
+        year=year,
+    )
+    post = dual.post_publish(
+        actor=personas.community_staff_a,
+        community=tree.community_a,
+        year=year,
+        title="敬老服务",
+        expected_minutes=90,
+        slots=2,
+    )
+    claim = dual.post_claim(actor=personas.party_member_a, post=post)
+    return {
+        "personas": personas,
+        "alliance": alliance,
+        "staff_b": staff_b,
+        "profile": profile,
+        "certificate": certificate,
+        "unit": unit,
+        "year": year,
+        "post": post,
+        "claim": claim,
+    }
+
+
+def actor(world, name):
+    if name == "community_staff_b":
+        return world["staff_b"]
+    return getattr(world["personas"], name)
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def only(allowed, status=200):
+    return {name: status if name in allowed else 404 for name in PERSONAS}
+
+
+PAGES = {
+    "home": ("/volunteers/", everyone(200)),
+    "register": ("/volunteers/register/", {**everyone(200), "volunteer_a": 302}),
+    "teams": ("/volunteers/teams/", everyone(200)),
+    "team": ("/volunteers/teams/{team}/", everyone(200)),
+    "team_create": ("/volunteers/teams/new/", only(MANAGERS)),
+    "roster": ("/volunteers/roster/", only(MANAGERS)),
+    "volunteer": ("/volunteers/roster/{profile}/", only(MANAGERS_OF_A)),
+    "certificates": ("/volunteers/certificates/", only(MANAGERS)),
+    "certificate_pdf": (
+        "/volunteers/certificates/{certificate}/pdf/",
+        only(MANAGERS_OF_A | {"volunteer_a"}),
+    ),
+    "dual": ("/volunteers/dual/", only(MANAGERS)),
+    "dual_posts": ("/volunteers/dual/posts/", only(MANAGERS)),
+    "dual_post": ("/volunteers/dual/posts/{post}/", only(MANAGERS_OF_A)),
+    "dual_report": ("/volunteers/dual/report/", only(MANAGERS)),
+    "dual_report_csv": ("/volunteers/dual/report/?format=csv", only(MANAGERS)),
+    "dual_report_xlsx": ("/volunteers/dual/report/?format=xlsx", only(MANAGERS)),
+    "posts": ("/volunteers/posts/", only({"party_member_a"})),
+    "my_claims": ("/volunteers/posts/mine/", only({"party_member_a"})),
+}
+
+
+def url_of(template, world):
+    return template.format(
+        team=world["alliance"].team_a.pk,
+        profile=world["profile"].pk,
+        certificate=world["certificate"].pk,
+        post=world["post"].pk,
+        claim=world["claim"].pk,
+    )
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_matrix(client, world, page):
+    template, expected = PAGES[page]
+    url = url_of(template, world)
+    for name in PERSONAS:
+        client.force_login(actor(world, name))
+        response = client.get(url)
+        assert response.status_code == expected[name], (page, name)
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_verification_page_is_public_for_everyone(client, world):
+    url = f"/volunteers/certificates/{world['certificate'].token}/"
+    assert client.get(url).status_code == 200
+    for name in PERSONAS:
+        client.force_login(actor(world, name))
+        assert client.get(url).status_code == 200
+
+
+# Endpoints that change something: persona → status. 302 is done (or refused with a
+# message); 404 is "not yours", and changes nothing.
+ENDPOINTS = {
+    "team_join": ("/volunteers/teams/{team}/join/", {}, everyone(302)),
+    "team_leave": ("/volunteers/teams/{team}/leave/", {}, everyone(302)),
+    "member_add": (
+        "/volunteers/teams/{team}/members/",
+        {"volunteer": "{profile}", "position": "member", "duty": ""},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "pairing_add": (
+        "/volunteers/teams/{team}/pairings/",
+        {"community": "{community_a}"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "unit_add": (
+        "/volunteers/teams/{team}/units/",
+        {"organisation": "{unit}"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "suspend": (
+        "/volunteers/roster/{profile}/suspend/",
+        {"reason": "暂停"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "reactivate": ("/volunteers/roster/{profile}/reactivate/", {}, only(MANAGERS_OF_A, 302)),
+    "issue": (
+        "/volunteers/roster/{profile}/certificates/",
+        {"content": "巡逻"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "revoke": (
+        "/volunteers/certificates/{certificate}/revoke/",
+        {"reason": "有误"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "unit_register": (
+        "/volunteers/dual/units/",
+        {"organisation": "{unit}", "community": "{community_a}", "year": "{year}"},
+        {**only(MANAGERS, 302), "community_staff_b": 400},
+    ),
+    "member_register": (
+        "/volunteers/dual/members/",
+        {"phone": "13800000007", "unit": "{unit}", "community": "{community_a}", "year": "{year}"},
+        {**only(MANAGERS, 302), "community_staff_b": 400},
+    ),
+    "post_publish": (
+        "/volunteers/dual/posts/",
+        {
+            "title": "巡河",
+            "community": "{community_a}",
+            "year": "{year}",
+            "expected_hours": "1.5",
+            "slots": "3",
+        },
+        {**only(MANAGERS, 302), "community_staff_b": 400},
+    ),
+    "post_status": (
+        "/volunteers/dual/posts/{post}/status/",
+        {"open": "0"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "claim_confirm": (
+        "/volunteers/dual/claims/{claim}/confirm/",
+        {"c{claim}-hours": "1.5", "c{claim}-service_date": "{today}"},
+        only(MANAGERS_OF_A, 302),
+    ),
+    "claim_release": ("/volunteers/dual/claims/{claim}/release/", {}, only(MANAGERS_OF_A, 302)),
+    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 302)),
+    "claim_cancel": ("/volunteers/posts/mine/{claim}/cancel/", {}, only({"party_member_a"}, 302)),
+}
+
+
+def fill(value: str, world) -> str:
+    tree = world["personas"].tree
+    return value.format(
+        team=world["alliance"].team_a.pk,
+        profile=world["profile"].pk,
+        certificate=world["certificate"].pk,
+        post=world["post"].pk,
+        claim=world["claim"].pk,
+        unit=world["unit"].pk,
+        community_a=tree.community_a.pk,
+        year=world["year"],
+        today=timezone.localdate().isoformat(),
+    )
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_endpoint_matrix(client, world, endpoint, name):
+    template, data, expected = ENDPOINTS[endpoint]
+    url = fill(template, world)
+    body = {fill(key, world): fill(value, world) for key, value in data.items()}
+    client.force_login(actor(world, name))
+    before = AuditEvent.objects.count()
+    response = client.post(url, body)
+    assert response.status_code == expected[name], (endpoint, name)
+    if expected[name] != 302:
+        assert AuditEvent.objects.count() == before, (endpoint, name)
+    if endpoint != "post_publish":  # the others are POST only; that one is also the list
+        assert client.get(url).status_code in (404, 405)
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_endpoints_need_login(client, world, endpoint):
+    template, data, _expected = ENDPOINTS[endpoint]
+    before = AuditEvent.objects.count()
+    response = client.post(fill(template, world), {})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert AuditEvent.objects.count() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Flows
+
+
+def test_register_page_flow(client, personas):
+    client.force_login(personas.resident_a)
+    page = client.get("/volunteers/register/").content.decode()
+    assert 'id="consent-text"' in page
+    assert 'name="consent"' in page
+    number = id_number(__import__("datetime").date(1990, 3, 3))
+    refused = client.post(
+        "/volunteers/register/",
+        {"community": personas.tree.community_a.pk, "real_name": "居民甲", "id_number": number},
+    )
+    assert refused.status_code == 400
+    assert not VolunteerProfile.objects.exists()
+    done = client.post(
+        "/volunteers/register/",
+        {
+            "community": personas.tree.community_a.pk,
+            "real_name": "居民甲",
+            "id_number": number,
+            "consent": "on",
+            "service_areas": ["elderly"],
+        },
+    )
+    assert done.status_code == 302
+    profile = VolunteerProfile.objects.get()
+    assert profile.service_areas == ["elderly"]
+    home = client.get("/volunteers/").content.decode()
+    assert 'id="volunteer-card"' in home
+    assert 'data-stars="0"' in home
+
+
+def test_register_page_shows_the_error_on_the_field(client, personas):
+    client.force_login(personas.resident_a)
+    response = client.post(
+        "/volunteers/register/",
+        {
+            "community": personas.tree.community_a.pk,
+            "real_name": "居民甲",
+            "id_number": "123",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "invalid-feedback" in response.content.decode()
+
+
+def test_home_shows_hours_and_stars(client, personas, settings):
+    settings.VOLUNTEER_STAR_HOURS = (1, 2, 3)
+    profile = register(personas.volunteer_a)
+    credit(personas, profile.person, 150)
+    client.force_login(personas.volunteer_a)
+    page = client.get("/volunteers/").content.decode()
+    assert 'data-stars="2"' in page
+    assert "2.5" in page
+
+
+def test_team_page_management_flow(client, world):
+    personas, team = world["personas"], world["alliance"].red_armband_a
+    client.force_login(personas.community_staff_a)
+    page = client.get(f"/volunteers/teams/{team.pk}/").content.decode()
+    assert 'id="member-add"' in page and 'id="pairing-add"' in page
+    missing_duty = client.post(
+        f"/volunteers/teams/{team.pk}/members/",
+        {"volunteer": world["profile"].pk, "position": "member", "duty": ""},
+    )
+    assert missing_duty.status_code == 302
+    assert not TeamMember.objects.filter(team=team).exists()
+    client.post(
+        f"/volunteers/teams/{team.pk}/members/",
+        {"volunteer": world["profile"].pk, "position": "leader", "duty": "mediation"},
+    )
+    membership = TeamMember.objects.get(team=team)
+    assert (membership.position, membership.duty) == ("leader", "mediation")
+    client.post(
+        f"/volunteers/teams/{team.pk}/members/{membership.pk}/",
+        {f"m{membership.pk}-position": "member", f"m{membership.pk}-duty": "publicity"},
+    )
+    membership.refresh_from_db()
+    assert membership.duty == "publicity"
+    page = client.get(f"/volunteers/teams/{team.pk}/").content.decode()
+    assert "志愿者甲" in page
+    client.post(
+        f"/volunteers/teams/{team.pk}/pairings/",
+        {"community": world["personas"].tree.community_a.pk},
+    )
+    pairing = TeamPairing.objects.get(team=team)
+    duplicate = client.post(
+        f"/volunteers/teams/{team.pk}/pairings/", {"community": personas.tree.community_a.pk}
+    )
+    assert duplicate.status_code == 302
+    assert TeamPairing.objects.filter(team=team).count() == 1
+    client.post(f"/volunteers/teams/{team.pk}/pairings/{pairing.pk}/remove/")
+    client.post(f"/volunteers/teams/{team.pk}/members/{membership.pk}/remove/")
+    assert not TeamMember.objects.filter(team=team).exists()
+    assert not TeamPairing.objects.filter(team=team).exists()
+
+
+def test_team_page_for_a_resident_masks_names_and_offers_no_management(client, world):
+    personas, team = world["personas"], world["alliance"].team_a
+    TeamMember.objects.create(team=team, person=world["profile"].person)
+    client.force_login(personas.resident_b)
+    page = client.get(f"/volunteers/teams/{team.pk}/").content.decode()
+    assert "志**甲" in page and "志愿者甲" not in page
+    assert 'id="member-add"' not in page and 'id="team-join"' not in page
+
+
+def test_volunteer_joins_through_the_page(client, world):
+    personas, team = world["personas"], world["alliance"].red_armband_a
+    client.force_login(personas.volunteer_a)
+    page = client.get(f"/volunteers/teams/{team.pk}/").content.decode()
+    assert 'id="team-join"' in page and 'name="duty"' in page
+    client.post(f"/volunteers/teams/{team.pk}/join/", {"duty": "security"})
+    assert TeamMember.objects.get(team=team).duty == "security"
+    page = client.get(f"/volunteers/teams/{team.pk}/").content.decode()
+    assert 'id="team-leave"' in page
+
+
+def test_team_create_page(client, world):
+    personas = world["personas"]
+    client.force_login(personas.community_staff_a)
+    refused = client.post(
+        "/volunteers/teams/new/",
+        {"name": "新联盟", "kind": "volunteer", "place": personas.tree.community_a.pk},
+    )
+    assert refused.status_code == 400
+    done = client.post(
+        "/volunteers/teams/new/",
+        {
+            "name": "骑楼敬老服务队",
+            "kind": "service_squad",
+            "place": personas.tree.community_a.pk,
+            "parent": world["alliance"].street_a.pk,
+        },
+    )
+    assert done.status_code == 302
+
+
+def test_certificate_issue_page_and_errors(client, world):
+    personas, profile = world["personas"], world["profile"]
+    client.force_login(personas.community_staff_a)
+    bad = client.post(f"/volunteers/roster/{profile.pk}/certificates/", {"content": ""})
+    assert bad.status_code == 400
+    assert Certificate.objects.count() == 1
+    client.post(f"/volunteers/roster/{profile.pk}/certificates/", {"content": "巡逻"})
+    assert Certificate.objects.count() == 2
+    page = client.get(f"/volunteers/roster/{profile.pk}/").content.decode()
+    assert page.count('data-certificate="ZM-') == 2
+
+
+def test_roster_lists_hours_without_a_query_per_row(client, world, django_assert_max_num_queries):
+    personas = world["personas"]
+    for n in range(5):
+        user = make_user(f"1390000000{n}", f"志愿者{n}", home=personas.tree.grid_a1)
+        register(user, sequence=f"{n:03d}")
+    client.force_login(personas.community_staff_a)
+    with django_assert_max_num_queries(12):
+        page = client.get("/volunteers/roster/").content.decode()
+    assert page.count("data-profile=") == 6
+    assert "2.0" in page
+
+
+def test_dual_flow_through_the_pages(client, world):
+    personas, post, claim = world["personas"], world["post"], world["claim"]
+    client.force_login(personas.community_staff_a)
+    page = client.get(f"/volunteers/dual/posts/{post.pk}/").content.decode()
+    assert f'data-claim="{claim.pk}"' in page
+    bad = client.post(
+        f"/volunteers/dual/claims/{claim.pk}/confirm/",
+        {f"c{claim.pk}-hours": "0", f"c{claim.pk}-service_date": timezone.localdate().isoformat()},
+    )
+    assert bad.status_code == 400
+    client.post(
+        f"/volunteers/dual/claims/{claim.pk}/confirm/",
+        {
+            f"c{claim.pk}-hours": "1.5",
+            f"c{claim.pk}-service_date": timezone.localdate().isoformat(),
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.status == PostClaim.Status.COMPLETED and claim.minutes == 90
+    report = client.get("/volunteers/dual/report/").content.decode()
+    assert "党员甲" in report and "1.5" in report
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/volunteers/dual/report/?format=csv").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[1][0] == "党员甲" and rows[1][-1] == "1.5"
+    book = load_workbook(io.BytesIO(client.get("/volunteers/dual/report/?format=xlsx").content))
+    assert list(book.worksheets[0].iter_rows(values_only=True))[1][0] == "党员甲"
+    assert list(book.worksheets[1].iter_rows(values_only=True))[1] == ("城东小学", 1, 1.5)
+
+
+def test_member_pages(client, world):
+    personas, post = world["personas"], world["post"]
+    client.force_login(personas.party_member_a)
+    page = client.get("/volunteers/posts/").content.decode()
+    assert f'data-post="{post.pk}"' in page
+    mine = client.get("/volunteers/posts/mine/").content.decode()
+    assert f'data-claim="{world["claim"].pk}"' in mine
+    client.post(f"/volunteers/posts/mine/{world['claim'].pk}/cancel/")
+    assert PostClaim.objects.get().status == PostClaim.Status.CANCELLED
+    client.post(f"/volunteers/posts/{post.pk}/claim/")
+    assert PostClaim.objects.filter(status=PostClaim.Status.CLAIMED).count() == 1
+
+
+def test_registration_pages(client, world):
+    personas = world["personas"]
+    client.force_login(personas.community_staff_a)
+    not_found = client.post(
+        "/volunteers/dual/members/",
+        {
+            "phone": "13911112222",
+            "unit": world["unit"].pk,
+            "community": personas.tree.community_a.pk,
+            "year": world["year"],
+        },
+    )
+    assert not_found.status_code == 400
+    assert MemberRegistration.objects.count() == 1
+    client.post(
+        "/volunteers/dual/units/",
+        {
+            "organisation": world["unit"].pk,
+            "community": personas.tree.community_a.pk,
+            "year": world["year"],
+        },
+    )
+    assert UnitRegistration.objects.count() == 1
+    page = client.get("/volunteers/dual/").content.decode()
+    assert "城东小学" in page and "党员甲" in page
+    assert ServicePost.objects.count() == 1
