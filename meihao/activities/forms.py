@@ -24,7 +24,25 @@ def roles_to_text(roles: list[dict]) -> str:
     return "\n".join(f"{entry['role']} {entry['count']}" for entry in roles)
 
 
-class ActivityForm(forms.Form):
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in [field] if field else []:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs['class']} is-invalid"
+
+
+class ActivityForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
@@ -134,11 +152,11 @@ class ActivityForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(BootstrapForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class ServiceRecordForm(forms.Form):
+class ServiceRecordForm(BootstrapForm):
     phone = forms.CharField(
         label=_("Volunteer's mobile number"),
         max_length=11,

@@ -7,7 +7,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, distance_m
@@ -147,6 +147,11 @@ def role_places(activity: Activity) -> list[dict]:
         }
         for entry in activity.roles_needed
     ]
+
+
+def general_places(activity: Activity) -> int:
+    """Places open to sign-ups without a role."""
+    return activity.capacity - sum(entry["count"] for entry in activity.roles_needed)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -299,8 +304,9 @@ def scoped_records(user):
     """Service records in the places the user organises, newest first."""
     return (
         ServiceRecord.objects.filter(scope_q(user, path_field="place_path", roles=ORGANISERS))
-        .select_related("person", "activity", "reverses")
-        .annotate(reversed_count=Count("reversed_by"))
+        .select_related("person", "activity")
+        .annotate(is_reversed=Exists(ServiceRecord.objects.filter(reverses=OuterRef("pk"))))
+        .order_by("-service_date", "-id")
     )
 
 

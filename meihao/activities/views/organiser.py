@@ -167,10 +167,17 @@ def signups(request, activity):
     )
 
 
+def _signup(request, activity, pk):
+    try:
+        return selectors.organised_signup_get(request.user, activity, pk)
+    except NotFound:
+        raise Http404() from None
+
+
 @organised
 @require_POST
 def signup_remove(request, activity, signup_pk):
-    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    signup = _signup(request, activity, signup_pk)
     return _back(
         request,
         activity,
@@ -183,13 +190,15 @@ def signup_remove(request, activity, signup_pk):
 @organised
 def attendance(request, activity):
     rows = selectors.attendance_rows(activity)
+    abilities = selectors.activity_abilities(request.user, activity, None)
     return render(
         request,
         "activities/attendance.html",
         {
             "activity": activity,
             "rows": rows,
-            "abilities": selectors.activity_abilities(request.user, activity, None),
+            "abilities": abilities,
+            "checkin_open": abilities["show_qr"],
             "counts": {
                 state: sum(1 for row in rows if row.state == state)
                 for state in ("present", "checked_out", "absent", "expected")
@@ -202,7 +211,7 @@ def attendance(request, activity):
 @organised
 @require_POST
 def staff_checkin(request, activity, signup_pk):
-    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    signup = _signup(request, activity, signup_pk)
     return _back(
         request,
         activity,
@@ -215,7 +224,7 @@ def staff_checkin(request, activity, signup_pk):
 @organised
 @require_POST
 def staff_checkout(request, activity, signup_pk):
-    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
+    signup = _signup(request, activity, signup_pk)
     attendance = selectors.attendance_of(signup)
     if attendance is None:
         raise Http404()
@@ -285,6 +294,7 @@ def finish(request, activity):
             "activity": activity,
             "still_in": sum(1 for row in rows if row.state == "present"),
             "not_in": sum(1 for row in rows if row.attendance is None),
+            "share_percent": int(activity.min_attendance_share * 100),
             "abilities": selectors.activity_abilities(request.user, activity, None),
         },
     )

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +66,13 @@ def activity_list(request):
     )
 
 
+def _activity(request, pk) -> Activity:
+    try:
+        return selectors.activity_get(request.user, pk)
+    except NotFound:
+        raise Http404() from None
+
+
 def _detail_context(request, activity: Activity) -> dict:
     signup = selectors.own_signup(request.user, activity)
     abilities = selectors.activity_abilities(request.user, activity, signup)
@@ -75,23 +83,24 @@ def _detail_context(request, activity: Activity) -> dict:
         "abilities": abilities,
         "places": selectors.places_taken(activity),
         "roles": selectors.role_places(activity),
+        "general_places": selectors.general_places(activity),
         "has_person": selectors.person_of(request.user) is not None,
     }
 
 
 @login_required
 def activity_detail(request, pk):
-    activity = selectors.activity_get(request.user, pk)
+    activity = _activity(request, pk)
     return render(request, "activities/detail.html", _detail_context(request, activity))
 
 
 def _act(request, pk, action, success):
     """Run `action(activity)` for a form post on an activity's page; report and go back."""
-    activity = selectors.activity_get(request.user, pk)
+    activity = _activity(request, pk)
     try:
         result = action(activity)
     except NotFound:
-        raise
+        raise Http404() from None
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -218,6 +227,7 @@ def mine(request):
         request.GET.get("page")
     )
     person = selectors.person_of(request.user)
+    total = selectors.service_minutes(person) if person else 0
     return render(
         request,
         "activities/mine.html",
@@ -225,7 +235,8 @@ def mine(request):
             "page": signups,
             "query": "",
             "records": selectors.my_records(request.user)[:20],
-            "total_minutes": selectors.service_minutes(person) if person else 0,
+            "total_minutes": total,
+            "total_hours": f"{total / 60:.1f}",
             "now": timezone.now(),
         },
     )
