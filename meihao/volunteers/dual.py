@@ -366,16 +366,24 @@ def _evidence_image(claim: PostClaim, note: str, actor) -> ContentFile:
     """A staff entry needs a photo as evidence; a confirmation has none, so the evidence is the
     confirmation itself, written into a QR code image (readable by any phone, Chinese
     included): post, party member, time served, who confirmed it and when, and the note."""
+    facts = {
+        "title": claim.post.title,
+        "post": claim.post_id,
+        "claim": claim.pk,
+        "name": claim.person.real_name,
+        "minutes": claim.minutes,
+        "confirmer": display_name(actor),
+        "at": f"{timezone.localtime(claim.completed_at):%Y-%m-%d %H:%M}",
+        "note": note,
+    }
     text = "\n".join(
         [
             _("Dual registration service post confirmation"),
-            f"{_('Post')}: {claim.post.title} (#{claim.post_id})",
-            f"{_('Claim')}: #{claim.pk}",
-            f"{_('Party member')}: {claim.person.real_name}",
-            f"{_('Minutes served')}: {claim.minutes}",
-            f"{_('Confirmed by')}: {display_name(actor)}",
-            f"{_('Confirmed at')}: {timezone.localtime(claim.completed_at):%Y-%m-%d %H:%M}",
-            f"{_('Note')}: {note}",
+            _("Post: %(title)s (#%(post)s), claim #%(claim)s") % facts,
+            _("Party member: %(name)s") % facts,
+            _("Minutes served: %(minutes)s") % facts,
+            _("Confirmed by %(confirmer)s at %(at)s") % facts,
+            _("Note: %(note)s") % facts,
         ]
     )
     image = io.BytesIO()

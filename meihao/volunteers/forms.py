@@ -102,7 +102,7 @@ class RegisterForm(BootstrapForm):
 
 
 class TeamCreateForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Team name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"))
     parent = forms.ModelChoiceField(
         label=_("Belongs to"),
