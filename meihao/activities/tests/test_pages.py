@@ -625,3 +625,81 @@ def test_organise_lists_activities_of_the_scope_with_a_status_filter(client, per
     assert f"/activities/{other.pk}/" not in body
     drafts = client.get("/activities/organise/?status=draft").content.decode()
     assert f"/activities/{mine.pk}/" not in drafts and f"/activities/{draft.pk}/" in drafts
+
+
+# --- query counts do not grow with the lists --------------------------------------------------
+
+
+def queries_for(client, url, when=WEEK_BEFORE) -> int:
+    with at(when), CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def residents(personas, n, start=0):
+    from meihao.core.testing import make_user
+
+    return [
+        make_user(f"1370000{start + i:04d}", f"居民{start + i}", home=personas.tree.grid_a1)
+        for i in range(n)
+    ]
+
+
+def test_organise_list_query_count(client, personas):
+    client.force_login(personas.community_staff_a)
+    make_activity(personas)
+    few = queries_for(client, "/activities/organise/")
+    for _ in range(6):
+        make_activity(personas)
+    assert queries_for(client, "/activities/organise/") == few
+
+
+def test_my_activities_query_count(client, personas):
+    client.force_login(personas.volunteer_a)
+    sign_up(make_activity(personas), personas.volunteer_a)
+    few = queries_for(client, "/activities/mine/")
+    for _ in range(6):
+        sign_up(make_activity(personas), personas.volunteer_a)
+    assert queries_for(client, "/activities/mine/") == few
+
+
+@pytest.mark.parametrize("page", ["signups", "attendance"])
+def test_signup_and_attendance_lists_query_count(client, personas, page):
+    activity = make_activity(personas, capacity=3)
+    client.force_login(personas.community_staff_a)
+    sign_up(activity, *residents(personas, 2))
+    url = f"/activities/{activity.pk}/{page}/"
+    few = queries_for(client, url, when=START)
+    people = residents(personas, 6, start=10)
+    sign_up(activity, *people)
+    from meihao.activities.attendance import checkin_by_staff
+
+    with at(START):
+        for signup in SignUp.objects.filter(activity=activity, status="confirmed"):
+            checkin_by_staff(actor=personas.community_staff_a, signup=signup)
+    assert queries_for(client, url, when=START) == few
+
+
+def test_records_list_query_count(client, personas):
+    from meihao.activities.records import service_record_enter_by_staff
+
+    def enter(n):
+        with at(END):
+            for _ in range(n):
+                service_record_enter_by_staff(
+                    actor=personas.community_staff_a,
+                    person=personas.volunteer_a.person,
+                    service_date=START.date(),
+                    place=personas.tree.community_a,
+                    content="送餐",
+                    minutes=30,
+                    recording_organisation="骑楼社区居委会",
+                    person_in_charge="社区干部甲",
+                    evidence=png(),
+                )
+
+    client.force_login(personas.community_staff_a)
+    enter(1)
+    few = queries_for(client, "/activities/records/", when=END)
+    enter(6)
+    assert queries_for(client, "/activities/records/", when=END) == few
