@@ -60,7 +60,11 @@ def _from_token(token: str) -> RedemptionPass:
             field="code",
         ) from None
     pk, _dot, nonce = payload.partition(".")
-    redemption_pass = RedemptionPass.objects.filter(pk=int(pk) if pk.isdigit() else 0).first()
+    redemption_pass = (
+        RedemptionPass.objects.select_related("person")
+        .filter(pk=int(pk) if pk.isdigit() else 0)
+        .first()
+    )
     if redemption_pass is None or not constant_time_compare(redemption_pass.nonce, nonce):
         raise _unknown()
     return redemption_pass
@@ -80,7 +84,9 @@ def find_pass(code: str) -> RedemptionPass:
     readable = all(c in SHORT_CODE_ALPHABET for c in short_code)
     if len(short_code) != SHORT_CODE_LENGTH or not readable:
         raise _unknown()
-    redemption_pass = RedemptionPass.objects.filter(short_code=short_code).first()
+    redemption_pass = (
+        RedemptionPass.objects.select_related("person").filter(short_code=short_code).first()
+    )
     if redemption_pass is None:
         raise _unknown()
     return redemption_pass

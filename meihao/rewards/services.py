@@ -3,10 +3,12 @@
 A redemption is one transaction: the pass is consumed by a conditional UPDATE (unused and not
 expired), the item's stock by another (stock > 0), the points move by `ledger_transfer` (its
 own conditional UPDATE, balance >= cost), and the redemption row is written; if any step is
-refused, the transaction rolls back and nothing at all has changed. Every redemption and refund
-first locks the person's points account, so the per-person limit is counted by one redemption
-at a time, and locks are always taken in the same order (person, pass or redemption, item,
-then the ledger's accounts in id order): no deadlocks between redemptions and refunds.
+refused, the transaction rolls back and nothing at all has changed. Locks are always taken in
+the same order — the pass (or, for a refund, the redemption), then the item, then the ledger's
+accounts in id order — so redemptions and refunds cannot deadlock. The per-person limit is
+counted under the item's row lock. The person's account is locked only by the ledger's own
+UPDATE, from the debit to the commit (a few statements), and a redemption the points cannot
+cover is refused before taking any lock.
 """
 
 import re
@@ -19,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.ledger.models import Account, Transfer, Unit
+from meihao.ledger.models import Transfer, Unit
 from meihao.ledger.services import (
+    InsufficientBalance,
     account_for_organisation,
     account_for_person,
     ledger_reverse,
@@ -283,17 +286,6 @@ def _replayed(idempotency_key: str, item: RewardItem) -> Redemption | None:
     return existing
 
 
-def _lock_points_account(person) -> Account:
-    accounts = Account.objects.select_for_update().filter(
-        person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS
-    )
-    account = accounts.first()
-    if account is None:  # never earned a point: open the account so the ledger can refuse
-        account_for_person(person, Unit.POINTS)
-        account = accounts.get()
-    return account
-
-
 def redemption_redeem(*, actor, code: str, item: RewardItem, idempotency_key: str) -> RedeemResult:
     """Redeem `item` for the customer whose pass `code` is (a scanned token or a typed short
     code), at the counter of the item's merchant. The same idempotency key again returns the
@@ -311,9 +303,18 @@ def redemption_redeem(*, actor, code: str, item: RewardItem, idempotency_key: st
     passes.check_live(redemption_pass, now)
     if not item.is_active:
         raise ValidationFailed(_("This item is no longer offered."), field="item")
+    source = account_for_person(redemption_pass.person, Unit.POINTS)
+    # Refused before any lock when the points are already short (a balance only grows by
+    # earning, so the refusal stays true); the ledger's conditional UPDATE decides the rest.
+    if source.balance < item.points_cost:
+        raise InsufficientBalance(
+            _("Not enough points: the customer has %(balance)s, the item costs %(cost)s.")
+            % {"balance": source.balance, "cost": item.points_cost}
+        )
+    target = account_for_organisation(item.merchant.organisation, Unit.POINTS)
     try:
         with transaction.atomic():
-            return _redeem(actor, redemption_pass, item, idempotency_key, now)
+            return _redeem(actor, redemption_pass, item, idempotency_key, now, source, target)
     except IntegrityError:
         # The same key committed by a concurrent confirm between our check and our insert.
         existing = _replayed(idempotency_key, item)
@@ -322,9 +323,7 @@ def redemption_redeem(*, actor, code: str, item: RewardItem, idempotency_key: st
         return RedeemResult(existing, created=False)
 
 
-def _redeem(actor, redemption_pass, item, idempotency_key, now) -> RedeemResult:
-    person = redemption_pass.person
-    source = _lock_points_account(person)
+def _redeem(actor, redemption_pass, item, idempotency_key, now, source, target) -> RedeemResult:
     consumed = RedemptionPass.objects.filter(
         pk=redemption_pass.pk, used_at__isnull=True, expires_at__gt=now
     ).update(used_at=now)
@@ -336,7 +335,15 @@ def _redeem(actor, redemption_pass, item, idempotency_key, now) -> RedeemResult:
         redemption_pass.refresh_from_db(fields=["used_at"])
         passes.check_live(redemption_pass, now)
         raise ValidationFailed(_("This code has already been used."), code="pass_used")
+    taken = RewardItem.objects.filter(pk=item.pk, is_active=True, stock__gt=0).update(
+        stock=F("stock") - 1
+    )
+    if taken != 1:
+        raise ValidationFailed(_("This item is out of stock."), code="out_of_stock", field="item")
+    person = redemption_pass.person
     if item.limit_per_person is not None:
+        # The stock UPDATE holds the item's row lock until commit, so redemptions of this item
+        # are counted one at a time, each seeing those committed before it.
         held = selectors.redeemed_counts(person, [item.pk]).get(item.pk, 0)
         if held >= item.limit_per_person:
             raise ValidationFailed(
@@ -345,15 +352,10 @@ def _redeem(actor, redemption_pass, item, idempotency_key, now) -> RedeemResult:
                 code="over_limit",
                 field="item",
             )
-    taken = RewardItem.objects.filter(pk=item.pk, is_active=True, stock__gt=0).update(
-        stock=F("stock") - 1
-    )
-    if taken != 1:
-        raise ValidationFailed(_("This item is out of stock."), code="out_of_stock", field="item")
     transfer = ledger_transfer(
         actor=actor,
         source=source,
-        target=account_for_organisation(item.merchant.organisation, Unit.POINTS),
+        target=target,
         amount=item.points_cost,
         idempotency_key=f"redemption:{idempotency_key}",
         kind=Transfer.Kind.REDEMPTION,
@@ -387,14 +389,13 @@ def redemption_refund(*, actor, redemption: Redemption, reason: str) -> Redempti
     if not reason:
         raise ValidationFailed(_("Give a reason for the refund."), field="reason")
     with transaction.atomic():
-        _lock_points_account(redemption.person)
         locked = Redemption.objects.select_for_update().get(pk=redemption.pk)
         if locked.status != Redemption.Status.COMPLETED:
             raise ValidationFailed(
                 _("This redemption has already been refunded."), code="already_refunded"
             )
-        reversal = ledger_reverse(actor=actor, transfer=locked.transfer, reason=reason)
         RewardItem.objects.filter(pk=locked.item_id).update(stock=F("stock") + 1)
+        reversal = ledger_reverse(actor=actor, transfer=locked.transfer, reason=reason)
         now = timezone.now()
         Redemption.objects.filter(pk=locked.pk).update(
             status=Redemption.Status.REFUNDED,

@@ -88,6 +88,28 @@ def test_racing_for_the_last_items_never_oversells(personas, shop):
     assert ledger_mismatches().problems == []
 
 
+def test_racing_redemptions_of_a_limited_item_by_one_person_one_wins(personas, shop):
+    fund(personas, personas.volunteer_a.person, 1000)
+    codes = [pass_issue(actor=personas.volunteer_a).short_code for _ in range(8)]
+    RewardItem.objects.filter(pk=shop.tea.pk).update(stock=20)  # limit 1 per person
+    item_id = shop.tea.pk
+
+    def attempt(n):
+        redemption_redeem(
+            actor=personas.merchant_staff,
+            code=codes[n],
+            item=RewardItem.objects.select_related("merchant__organisation").get(pk=item_id),
+            idempotency_key=f"race-{n:04d}",
+        )
+
+    won, refused, errors = race(8, attempt)
+    assert errors == []
+    assert (len(won), refused) == (1, ["over_limit"] * 7)
+    assert RewardItem.objects.get(pk=item_id).stock == 19
+    assert balance(personas.volunteer_a.person) == 970
+    assert ledger_mismatches().problems == []
+
+
 def test_a_double_tapped_confirm_redeems_once(personas, shop):
     fund(personas, personas.volunteer_a.person, 100)
     code = pass_issue(actor=personas.volunteer_a).short_code
