@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import case_api, dispatch_board, seed_demo, service_hours, sla_sweep
+from bench import case_api, dispatch_board, redemptions, seed_demo, service_hours, sla_sweep
 
-BENCHMARKS = [seed_demo, case_api, dispatch_board, sla_sweep, service_hours]
+BENCHMARKS = [seed_demo, case_api, dispatch_board, sla_sweep, service_hours, redemptions]
 
 
 def main() -> int:
