@@ -168,6 +168,18 @@ LEDGER_POINTS_PER_HOUR = envint("LEDGER_POINTS_PER_HOUR", 10)  # when no earning
 # Points expire at the end of their Nth year (3: earned in 2024, gone on 1 January 2027); 0 = never.
 LEDGER_POINTS_EXPIRE_YEARS = envint("LEDGER_POINTS_EXPIRE_YEARS", 0)
 TIMEBANK_ACCOUNT_CAP_HOURS = envint("TIMEBANK_ACCOUNT_CAP_HOURS", 1500)
+# The time bank's "10-minute service circle": members this close to a help request hear of it.
+TIMEBANK_CIRCLE_METRES = envint("TIMEBANK_CIRCLE_METRES", 800)
+# Who pays a helper's minutes: "requester" (the elder's own minutes), "pool" (the community's
+# pool) or "requester_then_pool" (the elder's minutes when they cover the whole visit, else the
+# pool). Withdrawals are always paid by the member withdrawing.
+TIMEBANK_PAYER = env("TIMEBANK_PAYER") or "requester_then_pool"
+if TIMEBANK_PAYER not in ("requester", "pool", "requester_then_pool"):
+    raise ImproperlyConfigured(
+        f"TIMEBANK_PAYER={TIMEBANK_PAYER!r} must be requester, pool or requester_then_pool."
+    )
+# Micro-wishes published but not claimed for this many days are escalated (once).
+WISH_UNCLAIMED_DAYS = envint("WISH_UNCLAIMED_DAYS", 7)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: it switches the job queue and the cache from embedded to shared.

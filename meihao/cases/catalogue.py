@@ -1,4 +1,5 @@
-"""The starting catalogue: the grid-report case type and its classes from data/case-classes.csv.
+"""The starting catalogue: the grid-report case type and its classes from data/case-classes.csv,
+and `load_case_type` for the types other apps build on the engine.
 
 Written against model classes passed in, so the data migration (historical models) and the
 `load_case_classes` command share it. Idempotent: classes are matched by (type, code); existing
@@ -209,3 +210,41 @@ def _upsert(CaseCategory, case_type, code, values, update, counts):  # noqa: N80
     else:
         counts["unchanged"] += 1
     return existing
+
+
+def load_case_type(CaseType, CaseCategory, *, fields: dict, classes) -> object:  # noqa: N803
+    """Create a case type built on the engine (time bank, micro-wishes) with its classes, for
+    its app's data migration. Idempotent: an existing type and classes are left as edited.
+
+    `fields` are the type's columns including `code`; `classes` is a list of
+    (major code, Chinese name, English name, [(minor code, Chinese name, English name, time
+    limit, time unit), ...]).
+    """
+    values = {k: v for k, v in fields.items() if k != "code"}
+    case_type, _created = CaseType.objects.get_or_create(code=fields["code"], defaults=values)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for major_code, major_zh, major_en, minors in classes:
+        major = _upsert(
+            CaseCategory,
+            case_type,
+            major_code,
+            {"parent": None, "name_zh": major_zh, "name_en": major_en},
+            False,
+            counts,
+        )
+        for code, name_zh, name_en, limit, unit in minors:
+            _upsert(
+                CaseCategory,
+                case_type,
+                code,
+                {
+                    "parent": major,
+                    "name_zh": name_zh,
+                    "name_en": name_en,
+                    "time_limit": limit,
+                    "time_unit": unit,
+                },
+                False,
+                counts,
+            )
+    return case_type

@@ -8,6 +8,10 @@ case type may need beyond its data are handed to it here, by type code:
   `pool_q(user)` is a filter on `Case` that is pure SQL (a subquery, never a query of its own:
   it is part of every `Case.objects.visible_to`); `may_claim(case, user)` answers for one case
   and may load what it needs once per request (cache it on the user object).
+- **filing through the app**: a type whose cases need more than a case (a help request's
+  requester and payer, a wish's claimants) is filed only by its app's service, which authorises
+  the actor itself and passes `filed_by_app=True` to `cases.services.case_submit`; any other
+  caller (the case API, Open311) is refused, so no such case exists without its app's record.
 - **close effects**: what closing a case of the type does besides closing it (the time bank
   pays the helper, micro-wishes credit their claimants' points). `cases.services.
   case_verify_close` calls them inside its transaction, after the case has closed: if they raise,
@@ -28,6 +32,7 @@ class ClaimGroup:
 
 _claim_groups: dict[str, ClaimGroup] = {}
 _close_effects: dict[str, Callable] = {}
+_app_filed: set[str] = set()
 
 
 def register_claim_group(type_code: str, group: ClaimGroup) -> None:
@@ -37,6 +42,14 @@ def register_claim_group(type_code: str, group: ClaimGroup) -> None:
 def register_close_effects(type_code: str, effects: Callable) -> None:
     """`effects(*, case, actor)` runs when a case of `type_code` closes (see the module doc)."""
     _close_effects[type_code] = effects
+
+
+def register_app_filed(type_code: str) -> None:
+    _app_filed.add(type_code)
+
+
+def is_app_filed(type_code: str) -> bool:
+    return type_code in _app_filed
 
 
 def claim_groups() -> dict[str, ClaimGroup]:

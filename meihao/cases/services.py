@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from meihao.cases import sla
 from meihao.cases.errors import ConcurrentChange
-from meihao.cases.extensions import close_effects
+from meihao.cases.extensions import close_effects, is_app_filed
 from meihao.cases.models import (
     Case,
     CaseCategory,
@@ -146,6 +146,7 @@ def case_submit(
     idempotency_key: str | None = None,
     reported_at: datetime | None = None,
     photos=(),
+    filed_by_app: bool = False,
 ) -> Case:
     """File a case. The grid comes from `place`, else from the point (places.geo.locate).
 
@@ -157,10 +158,16 @@ def case_submit(
     arrives later); it is clamped to [now - 7 days, now] and shown to people, while the SLA
     clocks start at receipt (`created_at`): nobody could act before the report arrived.
     `photos` are uploaded files (at most four), checked before anything is written.
+
+    Types filed through their app (cases.extensions) are refused here unless their app's service
+    calls with `filed_by_app=True`, having authorised the actor itself.
     """
     if not case_type.is_active:
         raise ValidationFailed(_("This kind of case is not accepted any more."), field="case_type")
-    if not _may_submit(case_type, actor):
+    if is_app_filed(case_type.code):
+        if not filed_by_app:
+            raise PermissionDenied(_("This kind of case is filed from its own page."))
+    elif not _may_submit(case_type, actor):
         raise PermissionDenied(_("You may not file this kind of case."))
     if idempotency_key is not None:
         if not IDEMPOTENCY_KEY_RE.match(idempotency_key):

@@ -6,3 +6,14 @@ class TimebankConfig(AppConfig):
     name = "meihao.timebank"
     label = "timebank"
     verbose_name = _("Time bank")
+
+    def ready(self):
+        # What the TIMEBANK case type needs from the engine (cases.extensions): filed only here
+        # (a request needs its HelpRequest), claimed by members, paid when confirmed.
+        from meihao.cases import extensions
+        from meihao.timebank.models import TIMEBANK_CODE
+        from meihao.timebank.services import help_request_settle, member_claim_group
+
+        extensions.register_app_filed(TIMEBANK_CODE)
+        extensions.register_claim_group(TIMEBANK_CODE, member_claim_group)
+        extensions.register_close_effects(TIMEBANK_CODE, help_request_settle)

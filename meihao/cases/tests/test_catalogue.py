@@ -32,10 +32,10 @@ def test_loading_again_changes_nothing_and_keeps_admin_edits(grid_type, capsys):
     vending = grid_type.categories.get(code="0501")
     vending.time_limit = 3
     vending.save()
-    before = CaseCategory.objects.count()
+    before = CaseCategory.objects.count(), CaseType.objects.count()
     call_command("load_case_classes")
     assert "0 created, 0 updated" in capsys.readouterr().out
-    assert CaseCategory.objects.count() == before and CaseType.objects.count() == 1
+    assert (CaseCategory.objects.count(), CaseType.objects.count()) == before
     vending.refresh_from_db()
     assert vending.time_limit == 3
     call_command("load_case_classes", "--update")
@@ -57,3 +57,18 @@ def test_loading_again_changes_nothing_and_keeps_admin_edits(grid_type, capsys):
 def test_unsupported_form_schemas_are_refused(schema):
     with pytest.raises(ValidationFailed):
         check_schema(schema)
+
+
+def test_a_type_of_another_app_is_loaded_once_with_its_classes(db):
+    from meihao.cases.catalogue import load_case_type
+
+    fields = {"code": "LOADTEST", "number_prefix": "LT", "name_zh": "加载测试"}
+    classes = [("01", "大类", "Major", [("0101", "小类", "Minor", 2, "days")])]
+    case_type = load_case_type(CaseType, CaseCategory, fields=fields, classes=classes)
+    minor = case_type.categories.get(code="0101")
+    assert (minor.parent.code, minor.time_limit, minor.time_unit) == ("01", 2, "days")
+    minor.time_limit = 5
+    minor.save()
+    load_case_type(CaseType, CaseCategory, fields=fields, classes=classes)
+    assert case_type.categories.count() == 2
+    assert case_type.categories.get(code="0101").time_limit == 5  # the admin's edit stays

@@ -269,3 +269,13 @@ def test_types_without_the_options_work_as_before(personas, new_case):
     services.case_report_back(case=case, actor=personas.department_staff, note="已清理")
     assert Message.objects.filter(kind="case_awaiting_verification").exists()
     assert services.case_verify_close(case=case, actor=personas.grid_worker_a).status == "closed"
+
+
+def test_a_type_filed_through_its_app_refuses_every_other_caller(personas, filed, monkeypatch):
+    monkeypatch.setattr(extensions, "_app_filed", {"OPTTEST"})
+    with pytest.raises(PermissionDenied):
+        filed()
+    assert not Case.objects.filter(case_type__code="OPTTEST").exists()
+    # The app's service authorises the actor itself (here: someone without a submit role).
+    case = filed(actor=personas.outsider, filed_by_app=True)
+    assert case.submitted_by == personas.outsider

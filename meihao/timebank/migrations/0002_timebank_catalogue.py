@@ -1,0 +1,15 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from meihao.timebank.catalogue import load_timebank_catalogue
+
+    load_timebank_catalogue(
+        apps.get_model("cases", "CaseType"), apps.get_model("cases", "CaseCategory")
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("timebank", "0001_initial"), ("cases", "0006_case_type_requester_onsite")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
