@@ -16,7 +16,7 @@ from meihao.activities.services import may_organise
 from meihao.core.errors import NotFound
 from meihao.core.scoping import has_role, scope_q
 from meihao.people.models import Organisation, Person, Team
-from meihao.places.models import Level, Place
+from meihao.places.models import Level, Place, Venue
 
 # "Nearby" on the upcoming list: within this distance of the phone, sorted first.
 NEARBY_M = 3000
@@ -351,6 +351,13 @@ def organiser_organisations(user):
     return Organisation.objects.filter(
         scope_q(user, path_field="place_path", roles=ORGANISERS)
     ).order_by("place_path", "name")
+
+
+def organiser_venues(user):
+    """Registered venues (places.Venue) of the user's scope, to fill the form's venue from."""
+    return Venue.objects.filter(scope_q(user, path_field="place_path", roles=ORGANISERS)).order_by(
+        "place_path", "name"
+    )[:200]
 
 
 def person_by_phone(phone: str) -> Person | None:

@@ -703,3 +703,24 @@ def test_records_list_query_count(client, personas):
     few = queries_for(client, "/activities/records/", when=END)
     enter(6)
     assert queries_for(client, "/activities/records/", when=END) == few
+
+
+def test_the_form_offers_the_registered_venues_of_the_scope(client, personas):
+    from meihao.places.models import Venue
+
+    tree = personas.tree
+    Venue.objects.create(
+        name="骑楼活动室",
+        kind="activity_room",
+        place=tree.community_a,
+        place_path=tree.community_a.path,
+        lat=VENUE[0],
+        lon=VENUE[1],
+    )
+    Venue.objects.create(
+        name="河东广场", kind="square", place=tree.community_b, place_path=tree.community_b.path
+    )
+    login(client, personas.community_staff_a)
+    body = client.get("/activities/new/").content.decode()
+    assert 'data-name="骑楼活动室"' in body and f'data-lat="{VENUE[0]}"' in body
+    assert "河东广场" not in body

@@ -83,6 +83,14 @@ def organise(request):
     )
 
 
+def _form_page(request, form, activity):
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "activity": activity, "venues": selectors.organiser_venues(request.user)},
+    )
+
+
 @organiser_page
 def create(request):
     form = ActivityForm(request.POST or None, user=request.user)
@@ -94,7 +102,7 @@ def create(request):
         else:
             messages.success(request, _("Draft saved. Publish it to open sign-ups."))
             return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "activity": None})
+    return _form_page(request, form, None)
 
 
 @organised
@@ -114,7 +122,7 @@ def edit(request, activity):
         else:
             messages.success(request, _("Saved."))
             return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "activity": activity})
+    return _form_page(request, form, activity)
 
 
 def _back(request, activity, action, success, to="activities:detail"):
