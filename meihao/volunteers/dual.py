@@ -97,7 +97,7 @@ def unit_register(
     year = _check_year(year)
     contact_name = (contact_name or "").strip()
     if len(contact_name) > UnitRegistration._meta.get_field("contact_name").max_length:
-        raise ValidationFailed(_("The name is too long."), field="contact_name")
+        raise ValidationFailed(_("The contact person's name is too long."), field="contact_name")
     contact_phone = (contact_phone or "").strip()
     if len(contact_phone) > UnitRegistration._meta.get_field("contact_phone").max_length:
         raise ValidationFailed(_("The phone number is too long."), field="contact_phone")
@@ -228,7 +228,7 @@ def post_publish(
         raise ValidationFailed(_("The title is too long."), field="title")
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed(_("The description is too long."), field="description")
+        raise ValidationFailed(_("The details are too long."), field="description")
     expected_minutes = _clean_minutes(
         expected_minutes,
         field="expected_minutes",

@@ -175,7 +175,7 @@ def posts(request):
                 community=data["community"],
                 year=data["year"],
                 title=data["title"],
-                description=data["description"],
+                description=data["details"],
                 expected_minutes=hours_to_minutes(data["expected_hours"]),
                 slots=data["slots"],
             )
@@ -306,7 +306,7 @@ def _xlsx(report) -> bytes:
     members, units = _report_rows(report)
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Members")
+    sheet.title = _("Party members")
     for row in members:
         sheet.append(row)
     unit_sheet = book.create_sheet(_("Units"))

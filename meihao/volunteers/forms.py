@@ -15,6 +15,11 @@ from meihao.volunteers.tiers import ALLIANCE_KINDS
 MAX_HOURS = decimal.Decimal(24)
 
 
+def date_input() -> forms.DateInput:
+    # A browser date picker sends and shows ISO dates, whatever the language.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def add_domain_error(form: forms.Form, error) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
@@ -122,8 +127,8 @@ class TeamCreateForm(BootstrapForm):
 
 def _duty_field(red_armband: bool) -> forms.Field:
     if red_armband:
-        return forms.ChoiceField(label=_("Duty"), choices=RedArmbandDuty.choices)
-    return forms.CharField(label=_("Duty"), max_length=32, required=False)
+        return forms.ChoiceField(label=_("Duty in the team"), choices=RedArmbandDuty.choices)
+    return forms.CharField(label=_("Duty in the team"), max_length=32, required=False)
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):
@@ -154,7 +159,9 @@ class MemberForm(BootstrapForm):
 
 
 class CommunityForm(BootstrapForm):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=None, empty_label=_("Choose a community…")
+    )
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +169,9 @@ class CommunityForm(BootstrapForm):
 
 
 class UnitForm(BootstrapForm):
-    organisation = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, empty_label=_("Choose a unit…")
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,12 +195,8 @@ class CertificateForm(BootstrapForm):
         required=False,
         help_text=_("Leave empty for the community's name."),
     )
-    period_start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("First day"), required=False, widget=date_input())
+    period_end = forms.DateField(label=_("Last day"), required=False, widget=date_input())
 
 
 class UnitRegistrationForm(BootstrapForm):
@@ -227,8 +232,8 @@ class MemberRegistrationForm(BootstrapForm):
 
 class PostForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(
-        label=_("Description"),
+    details = forms.CharField(
+        label=_("Details"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -236,7 +241,7 @@ class PostForm(BootstrapForm):
     community = forms.ModelChoiceField(label=_("Community"), queryset=None)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     expected_hours = HoursField(label=_("Expected hours"))
-    slots = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
+    slots = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=500)
 
     def __init__(self, *args, communities, years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,7 +251,5 @@ class PostForm(BootstrapForm):
 
 class ConfirmForm(BootstrapForm):
     hours = HoursField(label=_("Hours served"))
-    service_date = forms.DateField(
-        label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    service_date = forms.DateField(label=_("Service date"), widget=date_input())
+    note = forms.CharField(label=_("Confirmation note"), max_length=500, required=False)

@@ -293,8 +293,8 @@ class ServicePost(TimeStampedModel):
     """A service post (岗位) a community publishes for its registered party members to claim."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open for claims")
+        CLOSED = "closed", _("Closed to claims")
 
     community = models.ForeignKey(
         "places.Place",
@@ -305,9 +305,9 @@ class ServicePost(TimeStampedModel):
     community_path = models.CharField(max_length=80, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
+    description = models.TextField(_("details"), max_length=2000, blank=True)
     expected_minutes = models.PositiveIntegerField(_("expected time (minutes)"))
-    slots = models.PositiveSmallIntegerField(_("places"))
+    slots = models.PositiveSmallIntegerField(_("number of places"))
     # Kept by conditional UPDATEs in the claim services so that concurrent claims never take
     # more places than there are (`claimed_count <= slots` is also a database constraint).
     claimed_count = models.PositiveSmallIntegerField(_("places taken"), default=0)
@@ -475,8 +475,8 @@ class Certificate(TimeStampedModel):
     community_path = models.CharField(max_length=80, editable=False)
     issuer_name = models.CharField(_("issuing organisation"), max_length=100)
     minutes = models.PositiveIntegerField(_("service minutes"))
-    period_start = models.DateField(_("from"), null=True, blank=True)
-    period_end = models.DateField(_("until"), null=True, blank=True)
+    period_start = models.DateField(_("first day of the period"), null=True, blank=True)
+    period_end = models.DateField(_("last day of the period"), null=True, blank=True)
     content = models.CharField(_("service content"), max_length=300)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -486,7 +486,7 @@ class Certificate(TimeStampedModel):
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     token = models.CharField(max_length=64, unique=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("time revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),

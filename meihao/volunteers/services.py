@@ -118,7 +118,7 @@ def _real_name_fields(person: Person, *, real_name: str, id_number: str) -> dict
     if not name:
         raise ValidationFailed(_("Enter your real name as on your ID card."), field="real_name")
     if len(name) > Person._meta.get_field("real_name").max_length:
-        raise ValidationFailed(_("The name is too long."), field="real_name")
+        raise ValidationFailed(_("Your name is too long."), field="real_name")
     if not (id_number or "").strip():
         raise ValidationFailed(
             _("Enter your ID-card number: volunteers register under their real name."),
@@ -159,7 +159,7 @@ def _guardian_fields(
             field="guardian_name",
         )
     if len(name) > VolunteerProfile._meta.get_field("guardian_name").max_length:
-        raise ValidationFailed(_("The name is too long."), field="guardian_name")
+        raise ValidationFailed(_("The guardian's name is too long."), field="guardian_name")
     try:
         phone = clean_phone(guardian_phone)
     except ValidationError as exc:
