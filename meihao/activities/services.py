@@ -315,9 +315,9 @@ def _check_places_kept(activity: Activity, fields: dict) -> None:
             )
 
 
-def promote_waitlisted(activity: Activity, *, now) -> list[SignUp]:
+def _promote_waitlisted(activity: Activity, *, actor, now) -> list[SignUp]:
     """Fill every bucket's free places from its waiting list, first come first served.
-    The caller holds the activity's lock."""
+    The caller holds the activity's lock; `actor` is who freed the places."""
     if activity.status != Activity.Status.PUBLISHED or activity.ends_at <= now:
         return []
     confirmed = confirmed_counts(activity)
@@ -336,7 +336,7 @@ def promote_waitlisted(activity: Activity, *, now) -> list[SignUp]:
             signup.promoted_at = now
             signup.save(update_fields=["status", "promoted_at"])
             audit_change(
-                actor=None,
+                actor=actor,
                 action="activity.signup_promote",
                 target=signup,
                 changes={"status": [SignUp.Status.WAITLISTED, SignUp.Status.CONFIRMED]},
@@ -392,7 +392,7 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
             setattr(current, name, value)
         current.save()
         audit_change(actor=actor, action="activity.update", target=current, changes=diff)
-        promote_waitlisted(current, now=now)
+        _promote_waitlisted(current, actor=actor, now=now)
         if current.status == Activity.Status.PUBLISHED and NOTIFIED_CHANGES & set(diff):
             version = f"{int(current.updated_at.timestamp() * 1000)}"
             activity_notify_changed(current, _open_signups(current), version)
@@ -519,5 +519,5 @@ def signup_cancel(*, actor, signup: SignUp) -> SignUp:
             changes={"status": [previous, signup.status]},
         )
         if previous == SignUp.Status.CONFIRMED:
-            promote_waitlisted(current, now=now)
+            _promote_waitlisted(current, actor=actor, now=now)
     return signup
