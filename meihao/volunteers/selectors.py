@@ -136,9 +136,9 @@ def own_profile(user) -> VolunteerProfile | None:
 def registration_communities(person: Person | None) -> QuerySet[Place]:
     """Communities one may register with: those of one's home street, or all when unknown."""
     communities = Place.objects.filter(level=Level.COMMUNITY)
-    if person is not None and person.home_place_path:
-        street_path = "/".join(person.home_place_path.split("/")[:2]) + "/"
-        communities = communities.filter(path__startswith=street_path)
+    codes = [code for code in (person.home_place_path if person else "").split("/") if code]
+    if len(codes) >= 2:  # district/street/…: the home street's communities
+        communities = communities.filter(path__startswith=f"{codes[0]}/{codes[1]}/")
     return communities.only("id", "code", "name", "path")
 
 
