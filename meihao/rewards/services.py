@@ -11,6 +11,7 @@ UPDATE, from the debit to the commit (a few statements), and a redemption the po
 cover is refused before taking any lock.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -263,6 +264,16 @@ def pass_issue(*, actor) -> RedemptionPass:
         except IntegrityError:
             continue
     raise ValidationFailed(_("Could not make a code just now. Try again."))
+
+
+def passes_purge(*, older_than=datetime.timedelta(days=1)) -> int:
+    """Delete passes that expired unused more than `older_than` ago (a resident makes one each
+    time they open the code page); used passes stay with their redemptions."""
+    cutoff = timezone.now() - older_than
+    deleted, _rows = RedemptionPass.objects.filter(
+        used_at__isnull=True, expires_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 # ---------------------------------------------------------------------------------------------

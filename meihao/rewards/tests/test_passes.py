@@ -150,3 +150,19 @@ def test_a_log_in_without_a_resident_record_gets_no_pass(db):
     with pytest.raises(NotFound):
         pass_issue(actor=user)
     assert not RedemptionPass.objects.exists()
+
+
+def test_expired_unused_passes_are_purged_after_a_day_used_ones_kept(personas, shop, frozen):
+    from meihao.rewards.services import passes_purge
+
+    fund(personas, personas.volunteer_a.person, 100)
+    unused = pass_issue(actor=personas.volunteer_a)
+    used = pass_issue(actor=personas.volunteer_a)
+    redeem(personas, used.short_code, shop.syrup)
+    frozen.shift(datetime.timedelta(hours=23))
+    assert passes_purge() == 0
+    frozen.shift(datetime.timedelta(hours=2))
+    fresh = pass_issue(actor=personas.volunteer_a)
+    assert passes_purge() == 1
+    assert set(RedemptionPass.objects.values_list("pk", flat=True)) == {used.pk, fresh.pk}
+    assert not RedemptionPass.objects.filter(pk=unused.pk).exists()
