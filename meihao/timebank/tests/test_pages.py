@@ -1,0 +1,316 @@
+"""The time bank's pages: the permission matrix (every page against every persona), the
+request page's actions end to end, and bad input answered in words with nothing changed."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meihao.cases.models import Case, CaseEvent
+from meihao.ledger.models import Account, Unit
+from meihao.timebank import services
+from meihao.timebank.models import FamilyLink, HelpRequest, TimeBankMember
+from meihao.timebank.tests.conftest import HOME, offset
+
+PERSONAS = (
+    "grid_worker_a",
+    "grid_worker_b",
+    "community_staff_a",
+    "street_chief_a",
+    "department_staff",
+    "district_admin",
+    "resident_a",
+    "resident_b",
+    "outsider",
+    "volunteer_a",
+    "party_member_a",
+    "merchant_staff",
+)
+EVERYONE = dict.fromkeys(PERSONAS, 200)
+MANAGERS = {
+    p: 200 if p in ("community_staff_a", "street_chief_a", "district_admin") else 404
+    for p in PERSONAS
+}
+# volunteer_a is the member of the time bank in these tests.
+MEMBERS = {p: 200 if p == "volunteer_a" else 404 for p in PERSONAS}
+# A request of resident A in grid A1: the requester, staff covering A1, the member of A1's
+# community (its pool); nobody else.
+REQUEST = {
+    p: 200
+    if p
+    in (
+        "grid_worker_a",
+        "community_staff_a",
+        "street_chief_a",
+        "district_admin",
+        "resident_a",
+        "volunteer_a",
+    )
+    else 404
+    for p in PERSONAS
+}
+
+
+@pytest.fixture
+def member(personas):
+    return services.member_join(actor=personas.volunteer_a)
+
+
+@pytest.fixture
+def request_case(personas, member, asked):
+    return asked()
+
+
+PAGES = {
+    "home": (lambda case: reverse("timebank:home"), EVERYONE),
+    "join": (lambda case: reverse("timebank:join"), {**EVERYONE, "volunteer_a": 302}),
+    "ask": (lambda case: reverse("timebank:ask"), EVERYONE),
+    "mine": (lambda case: reverse("timebank:mine"), EVERYONE),
+    "nearby": (lambda case: reverse("timebank:nearby"), MEMBERS),
+    "profile": (lambda case: reverse("timebank:profile"), MEMBERS),
+    "members": (lambda case: reverse("timebank:members"), MANAGERS),
+    "pool": (lambda case: reverse("timebank:pool"), MANAGERS),
+    "request": (lambda case: reverse("timebank:request", args=[case.number]), REQUEST),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_permission_matrix(client, personas, request_case, page):
+    url_of, expected = PAGES[page]
+    url = url_of(request_case)
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response["Location"], page
+    for persona in PERSONAS:
+        client.force_login(getattr(personas, persona))
+        assert client.get(url).status_code == expected[persona], (page, persona)
+
+
+API = {
+    "me": (lambda case: "/api/v1/timebank/me", EVERYONE),
+    "nearby": (lambda case: "/api/v1/timebank/requests/nearby", MEMBERS),
+    "request": (lambda case: f"/api/v1/timebank/requests/{case.number}", REQUEST),
+    "members": (lambda case: "/api/v1/timebank/members", MANAGERS),
+}
+
+
+@pytest.mark.parametrize("endpoint", API)
+def test_api_permission_matrix(client, personas, request_case, endpoint):
+    url_of, expected = API[endpoint]
+    url = url_of(request_case)
+    assert client.get(url).status_code == 401
+    for persona in PERSONAS:
+        client.force_login(getattr(personas, persona))
+        assert client.get(url).status_code == expected[persona], (endpoint, persona)
+
+
+def test_writing_endpoints_need_a_log_in(client, request_case):
+    for path in (
+        "/api/v1/timebank/me",
+        "/api/v1/timebank/requests",
+        f"/api/v1/timebank/requests/{request_case.number}/claim",
+        "/api/v1/timebank/pools/450403001001/fund",
+    ):
+        assert client.post(path, {}, content_type="application/json").status_code == 401
+    for name in ("join", "ask", "family_add"):
+        response = client.post(reverse(f"timebank:{name}"))
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_joining_from_the_page(client, personas, categories):
+    client.force_login(personas.resident_a)
+    page = client.get(reverse("timebank:join")).content.decode()
+    assert "骑楼社区" in page and "data-pick-map" in page
+    response = client.post(
+        reverse("timebank:join"),
+        {"lat": HOME[0], "lon": HOME[1], "skills": [categories["代买代办"].pk]},
+    )
+    assert response.status_code == 302
+    member = TimeBankMember.objects.get(person=personas.resident_a.person)
+    assert [c.name_zh for c in member.skills.all()] == ["代买代办"]
+
+
+def test_a_pin_outside_the_community_is_refused_on_the_page(client, personas):
+    client.force_login(personas.resident_a)
+    response = client.post(reverse("timebank:join"), {"lat": 23.41, "lon": 111.31})
+    assert response.status_code == 400
+    assert "骑楼社区" in response.content.decode()  # "put the pin inside 骑楼社区"
+    assert not TimeBankMember.objects.exists()
+
+
+def test_the_profile_saves_and_registers_family(client, personas, member):
+    client.force_login(personas.volunteer_a)
+    lat, lon = offset(200, 0)
+    response = client.post(reverse("timebank:profile"), {"lat": lat, "lon": lon})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (round(member.lat, 6), member.available) == (round(lat, 6), False)
+    response = client.post(
+        reverse("timebank:family_add"),
+        {"phone": "13800000007", "real_name": "居民甲", "relation": "邻居"},
+        follow=True,
+    )
+    assert FamilyLink.objects.filter(member=member).count() == 1
+    assert "居民甲" in response.content.decode()
+    bad = client.post(
+        reverse("timebank:family_add"),
+        {"phone": "13800000007", "real_name": "别人", "relation": "邻居"},
+        follow=True,
+    )
+    assert FamilyLink.objects.count() == 1
+    assert "alert-danger" in bad.content.decode()
+    link = FamilyLink.objects.get()
+    client.post(reverse("timebank:family_remove", args=[link.pk]))
+    assert not FamilyLink.objects.exists()
+
+
+def test_someone_elses_family_link_is_404(client, personas, member):
+    link = FamilyLink.objects.create(
+        member=member, relative=personas.resident_a.person, relation="邻居"
+    )
+    other = services.member_join(actor=personas.party_member_a)
+    client.force_login(other.person.user)
+    assert client.post(reverse("timebank:family_remove", args=[link.pk])).status_code == 404
+    assert FamilyLink.objects.filter(pk=link.pk).exists()
+
+
+def test_asking_from_the_page_and_staff_on_behalf(client, personas, member, categories):
+    client.force_login(personas.resident_a)
+    response = client.post(
+        reverse("timebank:ask"),
+        {
+            "for": "me",
+            "category": categories["代买代办"].pk,
+            "description": "帮我买点菜",
+            "idempotency_key": "page-request-0001",
+        },
+    )
+    case = Case.objects.get(case_type__code="TIMEBANK")
+    assert response.status_code == 302 and case.number in response["Location"]
+    assert (case.lat, case.lon) == HOME
+
+    client.force_login(personas.community_staff_a)
+    response = client.post(
+        reverse("timebank:ask"),
+        {
+            "for": "resident",
+            "phone": "13800000007",
+            "category": categories["陪同就医"].pk,
+            "description": "陪老人去医院复查",
+            "idempotency_key": "page-request-0002",
+        },
+    )
+    assert response.status_code == 302
+    on_behalf = HelpRequest.objects.get(case__category=categories["陪同就医"])
+    assert on_behalf.requester == personas.resident_a.person
+    assert on_behalf.case.submitted_by == personas.community_staff_a
+
+
+@pytest.mark.parametrize(
+    ("who", "data"),
+    [
+        ("resident_a", {"for": "me", "category": "", "description": "帮忙"}),
+        ("resident_a", {"for": "me", "category": "999999", "description": "帮忙"}),
+        ("resident_a", {"for": "me", "description": ""}),
+        ("community_staff_a", {"for": "resident", "phone": "13800000008", "description": "帮忙"}),
+        ("resident_a", {"for": "resident", "phone": "13800000008", "description": "帮忙"}),
+    ],
+)
+def test_bad_requests_from_the_page_change_nothing(client, personas, categories, who, data):
+    client.force_login(getattr(personas, who))
+    data = {"category": categories["陪伴聊天"].pk, **data}
+    response = client.post(reverse("timebank:ask"), data)
+    assert response.status_code == 400
+    assert 'id="form-error"' in response.content.decode()
+    assert not Case.objects.filter(case_type__code="TIMEBANK").exists()
+
+
+def test_the_request_page_takes_a_request_from_claim_to_payment(
+    client, personas, member, request_case, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    services.pool_fund(
+        actor=personas.community_staff_a,
+        community=personas.tree.community_a,
+        minutes=300,
+        token="page-fund-0001",
+    )
+    number = request_case.number
+
+    def act(step, **data):
+        return client.post(reverse("timebank:act", args=[number, step]), data, follow=True)
+
+    client.force_login(personas.volunteer_a)
+    page = client.get(reverse("timebank:request", args=[number])).content.decode()
+    assert 'data-action="claim"' in page
+    act("claim")
+    page = act("check_in").content.decode()  # no position: refused, in words
+    assert "alert-danger" in page
+    assert not CaseEvent.objects.filter(case=request_case, action="start").exists()
+    act("check_in", lat=HOME[0], lon=HOME[1])
+    time_machine.shift(3600)
+    act("check_out", lat=HOME[0], lon=HOME[1], note="陪聊了一个小时")
+    assert (
+        'data-action="confirm"'
+        not in client.get(reverse("timebank:request", args=[number])).content.decode()
+    )
+
+    client.force_login(personas.resident_a)
+    page = client.get(reverse("timebank:request", args=[number])).content.decode()
+    assert 'data-action="confirm"' in page and 'data-action="send_back"' in page
+    act("confirm")
+    assert Case.objects.get(pk=request_case.pk).status == "closed"
+    minutes = Account.objects.get(person=member.person, unit=Unit.MINUTES).balance
+    assert minutes == 60
+    assert "60" in client.get(reverse("timebank:request", args=[number])).content.decode()
+
+
+def test_an_unknown_step_or_request_is_404(client, personas, request_case):
+    client.force_login(personas.resident_a)
+    assert (
+        client.post(reverse("timebank:act", args=[request_case.number, "pay"])).status_code == 404
+    )
+    client.force_login(personas.resident_b)
+    response = client.post(reverse("timebank:act", args=[request_case.number, "confirm"]))
+    assert response.status_code == 404
+
+
+def test_nearby_lists_and_maps_the_open_requests(client, personas, member, request_case):
+    client.force_login(personas.volunteer_a)
+    page = client.get(reverse("timebank:nearby")).content.decode()
+    assert request_case.number in page and "timebank-points" in page
+    assert "0 m" in page or "米" in page
+
+
+def test_nearby_is_empty_when_nobody_needs_help(client, personas, member):
+    client.force_login(personas.volunteer_a)
+    page = client.get(reverse("timebank:nearby")).content.decode()
+    assert 'id="nearby-empty"' in page
+
+
+def test_staff_fund_the_pool_from_the_page(client, personas):
+    client.force_login(personas.community_staff_a)
+    page = client.get(reverse("timebank:pool")).content.decode()
+    assert "骑楼社区" in page and "河东社区" not in page
+    data = {"community": "450403001001", "minutes": "120", "token": "page-token-0001"}
+    client.post(reverse("timebank:pool"), data)
+    client.post(reverse("timebank:pool"), data)  # sent twice: funded once
+    pool = Account.objects.get(kind=Account.Kind.POOL)
+    assert pool.balance == 120
+    bad = client.post(reverse("timebank:pool"), {**data, "minutes": "-5", "token": "page-token-2"})
+    assert bad.status_code == 400
+    assert pool.__class__.objects.get(pk=pool.pk).balance == 120
+    other = client.post(reverse("timebank:pool"), {**data, "community": "450403002001"})
+    assert other.status_code == 404
+
+
+def test_members_list_searches_and_paginates_in_few_queries(
+    client, personas, member_at, django_assert_max_num_queries
+):
+    for _ in range(25):
+        member_at(100)
+    client.force_login(personas.community_staff_a)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("timebank:members")).content.decode()
+    assert page.count("<tr>") == 21  # header + 20
+    assert "?page=2" in page
+    found = client.get(reverse("timebank:members"), {"q": "会员001"}).content.decode()
+    assert found.count("<tr>") == 2
