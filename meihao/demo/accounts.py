@@ -66,7 +66,9 @@ PERSONAS = [
         "district",
         is_staff=True,
     ),
-    Persona(Role.VOLUNTEER, "13900000007", "何秀英", "female", datetime.date(1958, 6, 12), "grid"),
+    Persona(
+        Role.VOLUNTEER, "13900000007", "何秀英", "female", datetime.date(1958, 6, 12), "community"
+    ),
     Persona(
         Role.PARTY_MEMBER,
         "13900000008",

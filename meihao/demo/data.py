@@ -182,6 +182,13 @@ LECTURE_TOPICS = [
     "环境保护",
 ]
 
-RED_ARMBAND_DUTIES = ["治安员", "调解员", "巡查员", "宣传员"]
+# What earlier versions of the demo wrote as a red-armband member's duty, and the duty it is
+# (volunteers.models.RedArmbandDuty): seeding an existing database rewrites them.
+FORMER_RED_ARMBAND_DUTIES = {
+    "治安员": "security",
+    "调解员": "mediation",
+    "巡查员": "inspection",
+    "宣传员": "publicity",
+}
 
 COMMUNITY_STAFF_TITLES = ["党委书记", "居委会主任", "副主任", "委员", "专职网格管理员"]

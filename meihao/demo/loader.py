@@ -11,8 +11,9 @@ from collections.abc import Callable
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
+from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.cases.models import Case, CaseRating
 from meihao.core import pii
 from meihao.demo import data
@@ -20,6 +21,7 @@ from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.plan import Plan, build_plan
 from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
+from meihao.ledger.models import Transfer
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -32,6 +34,8 @@ from meihao.people.models import (
     User,
 )
 from meihao.places.models import Building, Level, Place, Venue, path_for
+from meihao.rewards.models import Redemption, RewardItem
+from meihao.volunteers.models import MemberRegistration, PostClaim, VolunteerProfile
 
 DEFAULT_SEED = 450403
 RESIDENTS_PER_SCALE = 10_000
@@ -54,6 +58,16 @@ COUNTED = {
     "ratings": CaseRating,
     "patrols": PatrolSession,
     "track points": TrackPoint,
+    "volunteers": VolunteerProfile,
+    "dual registrations": MemberRegistration,
+    "post claims": PostClaim,
+    "activities": Activity,
+    "sign-ups": SignUp,
+    "attendances": Attendance,
+    "service records": ServiceRecord,
+    "transfers": Transfer,
+    "reward items": RewardItem,
+    "redemptions": Redemption,
 }
 
 
@@ -70,10 +84,14 @@ class Loader:
         seed=DEFAULT_SEED,
         cases: int = 0,
         patrol_grids: int = 0,
+        activities: int = 0,
+        redemptions: int = 0,
     ):
         self.residents = residents
         self.cases = cases
         self.patrol_grids = patrol_grids
+        self.activities = activities
+        self.redemptions = redemptions
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -100,6 +118,11 @@ class Loader:
             self._stage("ratings", self.load_ratings)
         if self.patrol_grids:
             self._stage("patrols", self.load_patrols)
+        self._stage("volunteers", self.load_volunteers)
+        self._stage("dual registration", self.load_dual_registration)
+        if self.activities:
+            self._stage("activities", self.load_activities)
+        self._stage("rewards", self.load_rewards)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -345,6 +368,55 @@ class Loader:
 
         return PatrolHistory(plan=self.plan, seed=self.seed, grids=self.patrol_grids).run()
 
+    # -- the volunteer side: in bulk, sharing one view of the people and one points writer ----
+    def _volunteer_side(self):
+        from meihao.demo.points import Points
+        from meihao.demo.residents import Residents
+
+        if not hasattr(self, "people"):
+            self.people = Residents(self.plan, self.seed)
+            district = Place.objects.get(code=self.plan.district.code)
+            self.points = Points(district)
+        return self.people, self.points
+
+    def load_volunteers(self) -> tuple[int, int]:
+        from meihao.demo.volunteering import Volunteering
+
+        people, _points = self._volunteer_side()
+        return Volunteering(plan=self.plan, residents=people, seed=self.seed).run()
+
+    def load_dual_registration(self) -> tuple[int, int]:
+        from meihao.demo.dual import DualRegistration
+
+        people, points = self._volunteer_side()
+        return DualRegistration(
+            plan=self.plan, residents=people, points=points, seed=self.seed
+        ).run()
+
+    def load_activities(self) -> tuple[int, int]:
+        from meihao.demo.activities import ActivityHistory
+
+        people, points = self._volunteer_side()
+        return ActivityHistory(
+            plan=self.plan,
+            residents=people,
+            points=points,
+            seed=self.seed,
+            per_year=self.activities,
+        ).run()
+
+    def load_rewards(self) -> tuple[int, int]:
+        from meihao.demo.rewards import RewardsHistory
+
+        people, points = self._volunteer_side()
+        return RewardsHistory(
+            plan=self.plan,
+            residents=people,
+            points=points,
+            seed=self.seed,
+            per_year=self.redemptions,
+        ).run()
+
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client
 
@@ -359,6 +431,13 @@ class Loader:
         self.user_ids: dict[str, int] = dict(User.objects.values_list("phone", "id"))
         self.person_ids: dict[str, int] = dict(
             Person.objects.exclude(id_number_hash="").values_list("id_number_hash", "id")
+        )
+        # People loaded by an earlier version without a log-in they now have (a resident who
+        # became a volunteer): linked to it below.
+        self.people_without_user: set[str] = set(
+            Person.objects.filter(user__isnull=True)
+            .exclude(id_number_hash="")
+            .values_list("id_number_hash", flat=True)
         )
         self.role_keys = set(
             RoleAssignment.objects.values_list("user_id", "role", "place_id", "organisation_id")
@@ -441,11 +520,14 @@ class Loader:
             self.user_ids.update(self._ids(User, "phone", [row[2] for row in new]))
 
     def _create_people(self, specs: list[PersonSpec]) -> int:
-        new, hashes = [], []
+        new, hashes, links = [], [], []
         for spec in specs:
             digest = pii.search_hash(spec.id_number)
             spec.id_hash = digest
             if digest in self.person_ids:
+                if digest in self.people_without_user and spec.has_user:
+                    links.append((self.user_ids[spec.phone], self.person_ids[digest]))
+                    self.people_without_user.discard(digest)
                 continue
             grid_id, grid_path = self._place(spec.home_code)
             # AES-GCM per row: about 3 µs each, measured; cheap next to the insert itself.
@@ -471,6 +553,13 @@ class Loader:
         if new:
             self.writers["person"].insert(new)
             self.person_ids.update(self._ids(Person, "id_number_hash", hashes))
+        if links:
+            table = connection.ops.quote_name(Person._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET user_id = %s WHERE id = %s AND user_id IS NULL",  # noqa: S608
+                    links,
+                )
         return len(new)
 
     def _create_tags(self, specs: list[PersonSpec]):

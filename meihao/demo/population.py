@@ -16,8 +16,15 @@ from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import VOLUNTEER_TEAM_NAMES, Plan
+from meihao.volunteers.models import RedArmbandDuty
 
 CHUNK = 1000
+# Registered volunteers (实名注册志愿者): Wanxiu counts about 60,000 among its residents, so at the
+# demo's 10,000 residents per scale about 6,000: three in four residents of 16 to 78. A core of
+# them (about one in twelve of those eligible) serves week after week: they also stand in the
+# red-armband stations and the elders' service squads.
+VOLUNTEER_SHARE = 0.75
+CORE_VOLUNTEER_SHARE = 0.08
 # Ages are computed against a fixed day so that the same seed gives the same birth dates.
 REFERENCE_DATE = datetime.date(2024, 7, 1)
 # Age pyramid of an old urban district (share per band, in percent): about 23 % are 60+.
@@ -68,6 +75,9 @@ MOBILE_PREFIXES = [
     "198",
     "199",
 ]
+
+# The four duties of a red-armband station (1+4+X), in turn.
+RED_ARMBAND_DUTIES = list(RedArmbandDuty.values)
 
 Scope = tuple[str, str]  # ("place", code) or ("org", organisation name)
 
@@ -234,6 +244,9 @@ class Population:
             )
             if persona.role == Role.VOLUNTEER:
                 spec.teams.append((f"{community.name}红棉志愿服务队", community.code, "member", ""))
+                spec.teams.append(
+                    (f"{community.name}红袖章服务站", community.code, "member", "security")
+                )
                 spec.tags = ("volunteer",)
             if persona.role == Role.PARTY_MEMBER:
                 spec.tags = ("party_member",)
@@ -373,7 +386,8 @@ class Population:
             if gender == "male" and age >= 40 and draws[3] < 0.03:
                 tags.append("veteran")
             party = age >= 18 and draws[4] < 0.06
-            volunteer = 16 <= age <= 78 and draws[5] < 0.08
+            volunteer = 16 <= age <= 78 and draws[5] < VOLUNTEER_SHARE
+            core = volunteer and draws[5] < CORE_VOLUNTEER_SHARE
             if party:
                 tags.append("party_member")
             if volunteer:
@@ -384,13 +398,14 @@ class Population:
             if has_user:
                 roles.append((Role.RESIDENT, ("place", grid.code)))
             if volunteer and phone:
-                roles.append((Role.VOLUNTEER, ("place", grid.code)))
+                # The role is held on the community one registers with (volunteers.services).
+                roles.append((Role.VOLUNTEER, ("place", community.code)))
                 label = VOLUNTEER_TEAM_NAMES[i % len(VOLUNTEER_TEAM_NAMES)]
                 teams.append((f"{community.name}{label}志愿服务队", community.code, "member", ""))
-                if age >= 45:
-                    duty = data.RED_ARMBAND_DUTIES[i % len(data.RED_ARMBAND_DUTIES)]
+                if core and age >= 45:
+                    duty = RED_ARMBAND_DUTIES[i % len(RED_ARMBAND_DUTIES)]
                     teams.append((f"{community.name}红袖章服务站", community.code, "member", duty))
-                if age >= 55:
+                if core and age >= 55:
                     squad = data.SERVICE_SQUADS[i % len(data.SERVICE_SQUADS)]
                     teams.append((squad, plan.district.code, "member", ""))
             if party and phone:

@@ -4,9 +4,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meihao.demo.activity_plan import activities_for_scale
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
+from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
 
 
 class Command(BaseCommand):
@@ -42,6 +44,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--activities",
+            type=int,
+            default=None,
+            help=(
+                "activities in the year behind (default: 3,000 per 10,000 residents; 0 for "
+                "none); the demo community's patrols and the fortnight ahead come on top"
+            ),
+        )
+
     def handle(
         self,
         *args,
@@ -49,6 +61,7 @@ class Command(BaseCommand):
         residents: int | None,
         cases: int | None,
         patrols: int | None,
+        activities: int | None,
         **options,
     ):
         if scale <= 0:
@@ -64,6 +77,13 @@ class Command(BaseCommand):
             patrols = patrol_grids_for_scale(scale)
         if patrols < 0:
             raise CommandError("--patrols must not be negative.")
+        # The volunteer side follows the residents: they are the volunteers.
+        people_scale = count / RESIDENTS_PER_SCALE
+        if activities is None:
+            activities = activities_for_scale(people_scale)
+        if activities < 0:
+            raise CommandError("--activities must not be negative.")
+        redemptions = round(REDEMPTIONS_PER_SCALE * people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -78,9 +98,16 @@ class Command(BaseCommand):
 
         self.stderr.write(
             f"seed_demo: Wanxiu District, {count:,} residents, {cases:,} cases, "
-            f"patrols in {patrols:,} grids"
+            f"patrols in {patrols:,} grids, {activities:,} activities a year"
         )
-        added = Loader(residents=count, cases=cases, patrol_grids=patrols, progress=progress).run()
+        added = Loader(
+            residents=count,
+            cases=cases,
+            patrol_grids=patrols,
+            activities=activities,
+            redemptions=redemptions,
+            progress=progress,
+        ).run()
         self.stdout.write(
             f"Demo district loaded: {sum(added.values())} rows added "
             f"({time.perf_counter() - started:.1f} s)."
