@@ -36,6 +36,7 @@ from meihao.volunteers.forms import (
 )
 from meihao.volunteers.models import VolunteerProfile
 from meihao.volunteers.pdf import certificate_pdf
+from meihao.volunteers.phone_home import phone_home
 from meihao.volunteers.tiers import ALLIANCE_KINDS, Tier
 
 PAGE_SIZE = 25
@@ -90,7 +91,11 @@ def done_or_error(request, action, success: str, to: str):
 @requires("volunteer")
 def home(request):
     profile = selectors.own_profile(request.user)
-    context = {"profile": profile, "abilities": selectors.volunteer_abilities(request.user)}
+    context = {
+        "profile": profile,
+        "abilities": selectors.volunteer_abilities(request.user),
+        "home": phone_home(request.user),
+    }
     if profile is not None:
         context.update(
             standing=selectors.standing_of(profile.person),
