@@ -35,6 +35,7 @@ from meihao.people.models import (
 )
 from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.rewards.models import Redemption, RewardItem
+from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers.models import MemberRegistration, PostClaim, VolunteerProfile
 
 DEFAULT_SEED = 450403
@@ -68,6 +69,8 @@ COUNTED = {
     "transfers": Transfer,
     "reward items": RewardItem,
     "redemptions": Redemption,
+    "time-bank members": TimeBankMember,
+    "help requests": HelpRequest,
 }
 
 
@@ -86,12 +89,14 @@ class Loader:
         patrol_grids: int = 0,
         activities: int = 0,
         redemptions: int = 0,
+        help_requests: int = 0,
     ):
         self.residents = residents
         self.cases = cases
         self.patrol_grids = patrol_grids
         self.activities = activities
         self.redemptions = redemptions
+        self.help_requests = help_requests
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -123,6 +128,7 @@ class Loader:
         if self.activities:
             self._stage("activities", self.load_activities)
         self._stage("rewards", self.load_rewards)
+        self._stage("time bank", self.load_timebank)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -415,6 +421,14 @@ class Loader:
             points=points,
             seed=self.seed,
             per_year=self.redemptions,
+        ).run()
+
+    def load_timebank(self) -> tuple[int, int]:
+        from meihao.demo.timebank import TimeBankHistory
+
+        people, _points = self._volunteer_side()
+        return TimeBankHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.help_requests
         ).run()
 
     def load_open311_client(self) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
+from meihao.demo.timebank import REQUESTS_PER_SCALE
 
 
 class Command(BaseCommand):
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         if activities < 0:
             raise CommandError("--activities must not be negative.")
         redemptions = round(REDEMPTIONS_PER_SCALE * people_scale)
+        help_requests = round(REQUESTS_PER_SCALE * people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -106,6 +108,7 @@ class Command(BaseCommand):
             patrol_grids=patrols,
             activities=activities,
             redemptions=redemptions,
+            help_requests=help_requests,
             progress=progress,
         ).run()
         self.stdout.write(
