@@ -105,6 +105,47 @@ CASE_WORK_LINKS = {
     Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue")],
     Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify")],
 }
+# The volunteer side per role (activities, volunteering, the time bank, points and rewards).
+VOLUNTEERING_LINKS = {
+    Role.RESIDENT: [
+        (_("Activities"), "activities:list", "calendar-event"),
+        (_("Time bank"), "timebank:home", "hourglass-split"),
+        (_("My points"), "ledger:mine", "coin"),
+        (_("Points rewards"), "rewards:catalogue", "gift"),
+    ],
+    Role.VOLUNTEER: [
+        (_("My volunteering"), "volunteers:home", "heart"),
+        (_("Activities"), "activities:list", "calendar-event"),
+        (_("Scan to check in"), "activities:scan", "qr-code-scan"),
+        (_("Redemption code"), "rewards:pass", "upc-scan"),
+    ],
+    Role.PARTY_MEMBER: [
+        (_("Service posts"), "volunteers:posts", "flag"),
+        (_("My volunteering"), "volunteers:home", "heart"),
+    ],
+    Role.MERCHANT_STAFF: [
+        (_("Redemption counter"), "rewards:counter", "upc-scan"),
+        (_("Partner merchants"), "rewards:manage", "shop"),
+    ],
+    Role.COMMUNITY_STAFF: [
+        (_("Organise activities"), "activities:organise", "calendar-plus"),
+        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
+        (_("Dual registration"), "volunteers:dual", "building-check"),
+        (_("Time-bank members"), "timebank:members", "hourglass-split"),
+        (_("Partner merchants"), "rewards:manage", "shop"),
+    ],
+    Role.STREET_CHIEF: [
+        (_("Organise activities"), "activities:organise", "calendar-plus"),
+        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
+        (_("Partner merchants"), "rewards:manage", "shop"),
+    ],
+    Role.DISTRICT_ADMIN: [
+        (_("Organise activities"), "activities:organise", "calendar-plus"),
+        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
+        (_("Teams of the alliance"), "volunteers:teams", "people"),
+        (_("Partner merchants"), "rewards:manage", "shop"),
+    ],
+}
 # Who reports problems as part of the role: the first thing their card offers.
 REPORTERS = frozenset({Role.GRID_WORKER, Role.RESIDENT, Role.VOLUNTEER, Role.POLICE_OFFICER})
 
@@ -117,6 +158,9 @@ def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
     candidates += [
         _link(label, url_name, icon, (case_counts or {}).get(key))
         for label, url_name, icon, key in CASE_WORK_LINKS.get(role, ())
+    ]
+    candidates += [
+        _link(label, url_name, icon) for label, url_name, icon in VOLUNTEERING_LINKS.get(role, ())
     ]
     candidates.append(_link(_("Browse places"), "places:browser", "map"))
     if role in PEOPLE_VIEWERS:

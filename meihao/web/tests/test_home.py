@@ -126,3 +126,40 @@ def test_reporters_find_the_report_form_on_their_card(client, personas, persona,
     page = client.get("/").content.decode()
     cards = page[page.index("<main") :]
     assert ('href="/cases/report/"' in cards) is offered
+
+
+@pytest.mark.parametrize(
+    ("persona", "role", "offered", "not_offered"),
+    [
+        ("volunteer_a", Role.VOLUNTEER, ["volunteers:home", "activities:scan", "rewards:pass"], []),
+        ("resident_a", Role.RESIDENT, ["activities:list", "timebank:home", "ledger:mine"], []),
+        ("party_member_a", Role.PARTY_MEMBER, ["volunteers:posts"], ["activities:organise"]),
+        ("merchant_staff", Role.MERCHANT_STAFF, ["rewards:counter"], ["volunteers:roster"]),
+        (
+            "community_staff_a",
+            Role.COMMUNITY_STAFF,
+            ["activities:organise", "volunteers:roster", "volunteers:dual", "timebank:members"],
+            ["rewards:counter"],
+        ),
+        ("grid_worker_a", Role.GRID_WORKER, [], ["activities:organise", "rewards:counter"]),
+    ],
+)
+def test_cards_offer_the_volunteer_side_by_role(
+    client, personas, persona, role, offered, not_offered
+):
+    client.force_login(getattr(personas, persona))
+    urls = {link.url for link in _cards(client.get("/"))[role].links}
+    assert {reverse(name) for name in offered} <= urls
+    assert not {reverse(name) for name in not_offered} & urls
+
+
+def test_every_page_offered_on_a_card_opens_for_its_holder(client, personas):
+    from meihao.rewards.services import partner_merchant_create
+
+    # A merchant's staff exist because their shop is a partner.
+    partner_merchant_create(actor=personas.community_staff_a, organisation=personas.merchant)
+    for user in personas.all().values():
+        client.force_login(user)
+        for card in client.get("/").context["cards"]:
+            for link in card.links:
+                assert client.get(link.url).status_code == 200, (user, link.url)
