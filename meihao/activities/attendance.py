@@ -297,3 +297,24 @@ def activity_finish(*, actor, activity: Activity) -> Finished:
             },
         )
     return Finished(current, checked_out=len(still_in), absent=absent, records=records)
+
+
+# An organiser who forgets to press "finish" must not cost the volunteers their hours.
+AUTO_FINISH_AFTER = datetime.timedelta(hours=6)
+
+
+def activities_finish_overdue(*, now: datetime.datetime | None = None) -> list[Finished]:
+    """Finish, on behalf of the organiser who created them, the published activities that
+    ended more than AUTO_FINISH_AFTER ago. An activity whose creator may no longer organise it
+    is left for another organiser to finish."""
+    now = now or timezone.now()
+    overdue = Activity.objects.filter(
+        status=Activity.Status.PUBLISHED, ends_at__lte=now - AUTO_FINISH_AFTER
+    ).select_related("created_by")
+    finished = []
+    for activity in overdue.order_by("ends_at", "pk"):
+        try:
+            finished.append(activity_finish(actor=activity.created_by, activity=activity))
+        except NotFound:
+            continue
+    return finished

@@ -416,3 +416,29 @@ def test_attendance_rows_show_present_late_absent(personas, activity):
     ]
     rows = selectors.attendance_rows(activity, now=END)
     assert [r.state for r in rows] == ["present", "absent"]
+
+
+def test_activities_their_organisers_forget_are_finished_six_hours_after_the_end(personas):
+    from meihao.activities.attendance import activities_finish_overdue
+    from meihao.people.models import RoleAssignment
+
+    forgotten = make_activity(personas)
+    orphaned = make_activity(personas, title="创建者已调离")
+    sign_up(forgotten, personas.resident_a)
+    qr_in(personas.resident_a, forgotten, START)
+    with at(END + minutes(5 * 60 + 59)):
+        assert activities_finish_overdue() == []
+    # The creator of the second one no longer organises anything: left for someone else.
+    RoleAssignment.objects.filter(user=personas.community_staff_a).delete()
+    forgotten.created_by = personas.street_chief_a
+    forgotten.save(update_fields=["created_by"])
+    with at(END + minutes(6 * 60)):
+        (finished,) = activities_finish_overdue()
+        assert activities_finish_overdue() == []  # nothing twice
+    forgotten.refresh_from_db()
+    orphaned.refresh_from_db()
+    assert forgotten.status == Activity.Status.FINISHED
+    assert orphaned.status == Activity.Status.PUBLISHED
+    record = ServiceRecord.objects.get(person=personas.resident_a.person)
+    assert record.minutes == 120  # checked out at the planned end, not when the job ran
+    assert finished.records == [record]
