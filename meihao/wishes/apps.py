@@ -6,3 +6,13 @@ class WishesConfig(AppConfig):
     name = "meihao.wishes"
     label = "wishes"
     verbose_name = _("Micro-wishes")
+
+    def ready(self):
+        # What the WISH case type needs from the engine (cases.extensions): ordered only here
+        # (a wish needs its Wish record), its claimants' points credited when confirmed.
+        from meihao.cases import extensions
+        from meihao.wishes.models import WISH_CODE
+        from meihao.wishes.services import wish_settle
+
+        extensions.register_app_filed(WISH_CODE)
+        extensions.register_close_effects(WISH_CODE, wish_settle)

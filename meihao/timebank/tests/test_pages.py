@@ -240,7 +240,7 @@ def test_the_request_page_takes_a_request_from_claim_to_payment(
 
     client.force_login(personas.volunteer_a)
     page = client.get(reverse("timebank:request", args=[number])).content.decode()
-    assert 'data-action="claim"' in page
+    assert 'submit" data-action="claim"' in page
     act("claim")
     page = act("check_in").content.decode()  # no position: refused, in words
     assert "alert-danger" in page
@@ -249,13 +249,13 @@ def test_the_request_page_takes_a_request_from_claim_to_payment(
     time_machine.shift(3600)
     act("check_out", lat=HOME[0], lon=HOME[1], note="陪聊了一个小时")
     assert (
-        'data-action="confirm"'
+        'submit" data-action="confirm"'
         not in client.get(reverse("timebank:request", args=[number])).content.decode()
     )
 
     client.force_login(personas.resident_a)
     page = client.get(reverse("timebank:request", args=[number])).content.decode()
-    assert 'data-action="confirm"' in page and 'data-action="send_back"' in page
+    assert 'submit" data-action="confirm"' in page and 'submit" data-action="send_back"' in page
     act("confirm")
     assert Case.objects.get(pk=request_case.pk).status == "closed"
     minutes = Account.objects.get(person=member.person, unit=Unit.MINUTES).balance

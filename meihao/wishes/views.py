@@ -1,0 +1,306 @@
+"""The micro-wishes' pages (phone first): order a wish, my wishes, the wish wall for party
+members, my claims, the party committee's review queue, and one wish with its actions.
+
+Parse, call a selector or service, render. The wish page's steps are the engine's actions
+wrapped by wishes.services where a wish needs more than the case (publication, claimants).
+"""
+
+import uuid
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meihao.cases import services as case_services
+from meihao.cases.models import CaseCategory
+from meihao.cases.views.reporter import decorate, event_label
+from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.people.models import Organisation
+from meihao.wishes import selectors, services
+from meihao.wishes.models import WISH_CODE
+
+PAGE_SIZE = 20
+STEP_LABELS = {
+    "accept": gettext_lazy("published"),
+    "claim": gettext_lazy("claimed"),
+    "join": gettext_lazy("joined"),
+    "report_back": gettext_lazy("fulfilled"),
+    "verify_close": gettext_lazy("confirmed"),
+    "reopen": gettext_lazy("sent back"),
+    "points_credited": gettext_lazy("points credited"),
+    "unclaimed_escalated": gettext_lazy("escalated: unclaimed"),
+}
+DONE = {
+    "publish": gettext_lazy("Published to the party members of the community."),
+    "dispatch": gettext_lazy("Given to the party member."),
+    "reject": gettext_lazy("The wish is declined; the resident sees your reason."),
+    "claim": gettext_lazy("You have claimed this wish. Thank you!"),
+    "join": gettext_lazy("You have joined this wish."),
+    "fulfil": gettext_lazy("Reported as fulfilled. The resident is asked to confirm."),
+    "confirm": gettext_lazy("Confirmed. Thank you; the claimants earn their points."),
+    "send_back": gettext_lazy("Sent back to the party member."),
+}
+
+
+def _page(request, rows, param="page"):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+    decorate(page.object_list)
+    return page
+
+
+def _only_if(may):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not may(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "wishes/home.html",
+        {"may_claim": selectors.may_claim(user), "may_review": selectors.may_review(user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order(request):
+    error = None
+    if request.method == "POST":
+        post = request.POST
+        category_id = post.get("category") or ""
+        category = CaseCategory.objects.filter(
+            pk=category_id if category_id.isdigit() else 0,
+            case_type__code=WISH_CODE,
+            parent__isnull=False,
+        ).first()
+        try:
+            case = services.wish_order(
+                actor=request.user,
+                category=category,
+                description=post.get("description", ""),
+                address=post.get("address", ""),
+                idempotency_key=post.get("idempotency_key") or None,
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Your wish %(number)s is sent to the community for review.")
+                % {"number": case.number},
+            )
+            return redirect("wishes:detail", number=case.number)
+    return render(
+        request,
+        "wishes/order.html",
+        {
+            "categories": selectors.wish_categories(),
+            "values": request.POST,
+            "error": error,
+            "token": uuid.uuid4().hex,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def mine(request):
+    return render(request, "wishes/list.html", _list_context(request, "mine", selectors.my_wishes))
+
+
+@_only_if(selectors.may_claim)
+@require_GET
+def wall(request):
+    return render(request, "wishes/list.html", _list_context(request, "wall", selectors.wall))
+
+
+@login_required
+@require_GET
+def claims(request):
+    return render(
+        request, "wishes/list.html", _list_context(request, "claims", selectors.my_claims)
+    )
+
+
+LISTS = {
+    "mine": (
+        gettext_lazy("My wishes"),
+        gettext_lazy("You have not made a wish yet."),
+    ),
+    "wall": (
+        gettext_lazy("Wish wall"),
+        gettext_lazy("No wishes wait in your communities right now."),
+    ),
+    "claims": (
+        gettext_lazy("My claims"),
+        gettext_lazy("You have not claimed a wish yet."),
+    ),
+}
+
+
+def _list_context(request, name, rows) -> dict:
+    title, empty = LISTS[name]
+    return {
+        "page": _page(request, rows(request.user)),
+        "title": title,
+        "empty": empty,
+        "list": name,
+    }
+
+
+@_only_if(selectors.may_review)
+@require_GET
+def review(request):
+    state = request.GET.get("state", "submitted")
+    if state not in selectors.REVIEW_STATES:
+        state = "submitted"
+    return render(
+        request,
+        "wishes/review.html",
+        {
+            "page": _page(request, selectors.review_queue(request.user, state)),
+            "state": state,
+            "query": urlencode({"state": state}) + "&",
+        },
+    )
+
+
+def _wish(request, number):
+    try:
+        return selectors.wish_get(request.user, number)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def detail(request, number):
+    case = _wish(request, number)
+    decorate([case])
+    user = request.user
+    events = list(case.events.all())
+    for event in events:
+        event.label = STEP_LABELS.get(event.action) or event_label(event)
+    claims = list(case.wish.claims.all())
+    abilities = case.abilities(user)
+    joinable = (
+        case.status in services.JOINABLE_STATES
+        and services.may_join(case, user)
+        and case.assigned_user_id != user.pk
+    )
+    units = (
+        services.claimable_units(user, case.wish.community)
+        if abilities["claim"] or joinable
+        else []
+    )
+    # Whom the user may claim or join as: themself, or one of their registered units, each once.
+    taken_people = {c.person_id for c in claims if c.person_id}
+    taken_units = {c.organisation_id for c in claims if c.organisation_id}
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    join_units = [u for u in units if u.pk not in taken_units] if joinable else []
+    join_in_person = joinable and person_id not in taken_people
+    return render(
+        request,
+        "wishes/detail.html",
+        {
+            "case": case,
+            "wish": case.wish,
+            "claims": claims,
+            "events": events,
+            "photos": [p for p in case.photos.all() if p.stage == "report_back"],
+            "abilities": abilities,
+            "may_join": join_in_person or bool(join_units),
+            "join_in_person": join_in_person,
+            "join_units": join_units,
+            "units": units,
+            "targets": selectors.dispatch_targets(case) if abilities["dispatch"] else [],
+        },
+    )
+
+
+def _unit(request):
+    value = request.POST.get("unit") or ""
+    if not value:
+        return None
+    unit = Organisation.objects.filter(pk=value if value.isdigit() else 0).first()
+    if unit is None:
+        raise ValidationFailed(_("Choose one of your units."), field="unit")
+    return unit
+
+
+def _dispatch(request, case):
+    value = request.POST.get("target", "")
+    target = next((t for t in selectors.dispatch_targets(case) if t["value"] == value), {})
+    return services.wish_dispatch(
+        case=case,
+        actor=request.user,
+        member=target.get("user"),
+        unit=target.get("unit"),
+        note=request.POST.get("note", ""),
+    )
+
+
+STEPS = {
+    "publish": lambda request, case: services.wish_publish(
+        case=case, actor=request.user, note=request.POST.get("note", "")
+    ),
+    "dispatch": _dispatch,
+    "reject": lambda request, case: case_services.case_reject(
+        case=case, actor=request.user, reason=request.POST.get("reason", "")
+    ),
+    "claim": lambda request, case: services.wish_claim(
+        case=case, actor=request.user, unit=_unit(request)
+    ),
+    "join": lambda request, case: services.wish_join(
+        case=case, actor=request.user, unit=_unit(request)
+    ),
+    "fulfil": lambda request, case: services.wish_fulfil(
+        case=case,
+        actor=request.user,
+        note=request.POST.get("note", ""),
+        photos=request.FILES.getlist("photos"),
+    ),
+    "confirm": lambda request, case: case_services.case_verify_close(
+        case=case, actor=request.user, note=request.POST.get("note", "")
+    ),
+    "send_back": lambda request, case: case_services.case_reopen(
+        case=case, actor=request.user, reason=request.POST.get("reason", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request, number, step):
+    if step not in STEPS:
+        raise Http404
+    case = _wish(request, number)
+    try:
+        STEPS[step](request, case)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, DONE[step])
+    return redirect("wishes:detail", number=number)
