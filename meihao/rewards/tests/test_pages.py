@@ -384,3 +384,30 @@ def test_the_statement_page_shows_the_months_figures(client, personas, shop):
     assert "志**甲" in page and "志愿者甲" not in page
     empty = text(client.get(f"/rewards/manage/{shop.merchant.pk}/statement/?month=2025-05"))
     assert 'id="statement-empty"' in empty
+
+
+def _redemptions(personas, shop, count, start):
+    for n in range(start, start + count):
+        code = pass_issue(actor=personas.volunteer_a).short_code
+        redemption_redeem(
+            actor=personas.merchant_staff, code=code, item=shop.syrup, idempotency_key=f"q-{n:06d}"
+        )
+
+
+@pytest.mark.parametrize("persona, url", [("merchant_staff", "statement"), ("volunteer_a", "mine")])
+def test_redemption_lists_queries_do_not_grow(client, personas, shop, persona, url):
+    fund(personas, personas.volunteer_a.person, 1000)
+    RewardItem.objects.filter(pk=shop.syrup.pk).update(stock=100)
+    address = {
+        "statement": f"/rewards/manage/{shop.merchant.pk}/statement/",
+        "mine": "/rewards/mine/",
+    }[url]
+    client.force_login(getattr(personas, persona))
+    _redemptions(personas, shop, 2, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(address).status_code == 200
+    _redemptions(personas, shop, 12, 2)
+    with CaptureQueriesContext(connection) as many:
+        page = text(client.get(address))
+    assert page.count("R000000") >= 14
+    assert len(many) == len(few)

@@ -11,23 +11,27 @@
   var line = document.getElementById("pass-countdown-line");
   var expired = document.getElementById("pass-expired");
   var qr = document.getElementById("pass-qr");
+  var code = document.getElementById("pass-short-code");
   var button = document.getElementById("pass-new");
 
-  function used() {
+  function state() {
     var status = document.getElementById("pass-status");
-    return status && status.getAttribute("data-state") === "used";
+    return status ? status.getAttribute("data-state") : "";
   }
 
   function tick() {
     var remaining = Math.max(0, left - Math.floor((Date.now() - started) / 1000));
     counter.textContent = remaining;
-    if (used()) {
+    if (state() === "used") {
       qr.classList.add("expired");
+      code.classList.add("text-body-tertiary");
       line.hidden = true;
       return;
     }
-    if (remaining <= 0) {
+    // The server's word (the status poll) wins over a phone whose timers were paused.
+    if (remaining <= 0 || state() === "expired") {
       qr.classList.add("expired");
+      code.classList.add("text-body-tertiary");
       line.hidden = true;
       expired.hidden = false;
       button.classList.remove("btn-outline-danger");

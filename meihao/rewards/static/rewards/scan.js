@@ -2,6 +2,10 @@
 // goes into the same form as a typed one and is submitted: the server decides everything.
 (function () {
   "use strict";
+  var counterSelect = document.getElementById("counter-merchant-select");
+  if (counterSelect) {
+    counterSelect.addEventListener("change", function () { counterSelect.form.submit(); });
+  }
   var start = document.getElementById("scan-start");
   var video = document.getElementById("scan-video");
   var canvas = document.getElementById("scan-canvas");
