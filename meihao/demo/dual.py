@@ -54,6 +54,7 @@ MEMBER_SHARE = 0.7
 IN_SERVICE_AGE = 60
 CLAIMS = [(0, 25), (1, 50), (2, 25)]  # claims per registered member: (number, weight)
 CLAIM_OUTCOMES = [("completed", 60), ("claimed", 30), ("cancelled", 10)]
+PARTY_MEMBER_UNIT = data.UNITS[8]  # 万秀区教育局, the demo party member's
 CONFIRM_NOTES = ["", "", "服务认真，群众反映好", "按时到岗，完成任务", "协助处理邻里纠纷一起"]
 
 
@@ -110,6 +111,8 @@ class DualRegistration:
                 wanted.append((unit, codes[(k * UNITS_PER_COMMUNITY_TURN + turn) % len(codes)]))
         for unit in self.units[:DEMO_COMMUNITY_UNITS]:
             wanted.append((unit, codes[0]))
+        # The demo party member's unit, so that he may claim wishes for it (demo.wishes).
+        wanted += [(u, codes[0]) for u in self.units if u.name == PARTY_MEMBER_UNIT]
         existing = set(
             UnitRegistration.objects.filter(year=self.year).values_list(
                 "organisation_id", "community__code"
@@ -175,7 +178,7 @@ class DualRegistration:
                 continue
             unit = self.units[rng.randrange(len(self.units))]
             if resident is persona:
-                unit = next(u for u in self.units if u.name == data.UNITS[8])  # 教育局
+                unit = next(u for u in self.units if u.name == PARTY_MEMBER_UNIT)
             community = self.communities[code]
             stamp = datetime_value(self.moment(rng, self.year_start))
             rows.append(

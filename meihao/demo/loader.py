@@ -37,6 +37,7 @@ from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers.models import MemberRegistration, PostClaim, VolunteerProfile
+from meihao.wishes.models import Wish
 
 DEFAULT_SEED = 450403
 RESIDENTS_PER_SCALE = 10_000
@@ -71,6 +72,7 @@ COUNTED = {
     "redemptions": Redemption,
     "time-bank members": TimeBankMember,
     "help requests": HelpRequest,
+    "wishes": Wish,
 }
 
 
@@ -90,6 +92,7 @@ class Loader:
         activities: int = 0,
         redemptions: int = 0,
         help_requests: int = 0,
+        wishes: int = 0,
     ):
         self.residents = residents
         self.cases = cases
@@ -97,6 +100,7 @@ class Loader:
         self.activities = activities
         self.redemptions = redemptions
         self.help_requests = help_requests
+        self.wishes = wishes
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -129,6 +133,7 @@ class Loader:
             self._stage("activities", self.load_activities)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
+        self._stage("wishes", self.load_wishes)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -429,6 +434,14 @@ class Loader:
         people, _points = self._volunteer_side()
         return TimeBankHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.help_requests
+        ).run()
+
+    def load_wishes(self) -> tuple[int, int]:
+        from meihao.demo.wishes import WishHistory
+
+        people, _points = self._volunteer_side()
+        return WishHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.wishes
         ).run()
 
     def load_open311_client(self) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meihao.activities.attendance import SERVICE_KINDS, credit_due, credited_minutes
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
-from meihao.cases.models import Case, Status
+from meihao.cases.models import Case, CasePhoto, Status
 from meihao.core.roles import Role
 from meihao.demo.activity_plan import ACTIVITIES_PER_SCALE, Planner, activities_for_scale
 from meihao.demo.loader import row_counts
@@ -27,9 +27,11 @@ from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers import consent
 from meihao.volunteers.models import PostClaim, RedArmbandDuty, ServicePost, VolunteerProfile
+from meihao.wishes.models import WishClaim
 
 RESIDENTS = 400
-VOLUNTEER, PARTY_MEMBER, MERCHANT, COMMUNITY_STAFF = (
+RESIDENT, VOLUNTEER, PARTY_MEMBER, MERCHANT, COMMUNITY_STAFF = (
+    "13900000001",
     "13900000007",
     "13900000008",
     "13900000011",
@@ -217,6 +219,37 @@ def test_time_bank_has_members_pools_and_requests_in_every_state(seeded):
     assert not pools.filter(balance__lt=0).exists()
 
 
+def test_micro_wishes_in_every_state(seeded):
+    demo = {
+        case.idempotency_key.removeprefix("wish-demo-"): case
+        for case in Case.objects.filter(idempotency_key__startswith="wish-demo-").select_related(
+            "wish"
+        )
+    }
+    expected = {
+        "ordered": Status.SUBMITTED,
+        "published": Status.ACCEPTED,
+        "dispatched": Status.DISPATCHED,
+        "claimed-joint": Status.DISPATCHED,
+        "fulfilled": Status.REPORTED_BACK,
+        "closed-joint": Status.CLOSED,
+        "rejected": Status.REJECTED,
+        "escalated": Status.ACCEPTED,
+    }
+    assert {key: demo[key].status for key in expected} == expected
+    assert demo["escalated"].wish.escalated_at is not None
+    assert demo["published"].wish.escalated_at is None
+    joint = WishClaim.objects.filter(wish__case=demo["claimed-joint"])
+    assert joint.count() == 2 and joint.filter(organisation__isnull=False).exists()
+    assert CasePhoto.objects.filter(case=demo["fulfilled"]).exists()
+    closed = demo["closed-joint"]
+    claimants = WishClaim.objects.filter(wish__case=closed, person__isnull=False)
+    assert claimants.count() == 2
+    for claim in claimants:
+        points = Transfer.objects.get(idempotency_key=f"wish-points:{closed.pk}:{claim.person_id}")
+        assert points.amount == 20 and points.target.person_id == claim.person_id
+
+
 def test_demo_log_ins_find_their_data(seeded, client):
     from meihao.demo.accounts import DEMO_PASSWORD
     from meihao.volunteers.selectors import standing_of
@@ -253,6 +286,18 @@ def test_demo_log_ins_find_their_data(seeded, client):
     for url in ["/volunteers/posts/", "/volunteers/posts/mine/"]:
         response = client.get(url)
         assert response.status_code == 200 and "骑楼社区" in response.content.decode()
+    claimed = Case.objects.filter(wish__claims__claimed_by__phone=PARTY_MEMBER).distinct()
+    assert claimed.count() >= 4
+    page = client.get("/wishes/claims/")
+    assert page.status_code == 200
+    assert claimed.filter(status=Status.DISPATCHED).first().number in page.content.decode()
+    client.logout()
+
+    assert client.login(username=RESIDENT, password=DEMO_PASSWORD)
+    page = client.get("/wishes/mine/")
+    mine = Case.objects.filter(submitted_by__phone=RESIDENT, case_type__code="WISH")
+    assert page.status_code == 200 and mine.count() >= 2
+    assert mine.first().number in page.content.decode()
     client.logout()
 
     assert client.login(username=MERCHANT, password=DEMO_PASSWORD)
@@ -273,6 +318,7 @@ def test_demo_log_ins_find_their_data(seeded, client):
         "/rewards/manage/",
         "/timebank/staff/members/",
         "/timebank/staff/pool/",
+        "/wishes/review/",
     ]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -10,6 +10,7 @@ from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
 from meihao.demo.timebank import REQUESTS_PER_SCALE
+from meihao.demo.wishes import WISHES_PER_SCALE
 
 
 class Command(BaseCommand):
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             raise CommandError("--activities must not be negative.")
         redemptions = round(REDEMPTIONS_PER_SCALE * people_scale)
         help_requests = round(REQUESTS_PER_SCALE * people_scale)
+        wishes = round(WISHES_PER_SCALE * people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -109,6 +111,7 @@ class Command(BaseCommand):
             activities=activities,
             redemptions=redemptions,
             help_requests=help_requests,
+            wishes=wishes,
             progress=progress,
         ).run()
         self.stdout.write(
