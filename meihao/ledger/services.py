@@ -319,5 +319,6 @@ def ledger_earn_for_case(
         kind=Transfer.Kind.CASE,
         cause=cause,
         idempotency_key=idempotency_key,
-        memo=_("Case %(type)s fulfilled") % {"type": case_type_code},
+        # The case's number: what the person can look up, in any language.
+        memo=getattr(cause, "number", "") or case_type_code,
     )

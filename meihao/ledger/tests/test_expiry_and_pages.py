@@ -67,6 +67,7 @@ def test_case_types_earn_by_their_rule(personas):
         idempotency_key="case:9:fulfilled",
     )
     assert transfer.amount == 20 and transfer.kind == Transfer.Kind.CASE
+    assert transfer.memo == "WISH"  # a case itself as the cause gives its number
     none = ledger_earn_for_case(
         actor=None,
         person=personas.party_member_a.person,
