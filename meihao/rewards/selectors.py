@@ -211,6 +211,11 @@ def person_of(user) -> Person | None:
     return Person.objects.filter(user=user).first()
 
 
+def points_account(person: Person) -> Account | None:
+    """The person's points account, None before their first points (reading opens none)."""
+    return Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS).first()
+
+
 def points_balance(person: Person) -> int:
     """The person's points (0 before their account is opened; reading never opens one)."""
     balance = (

@@ -26,7 +26,6 @@ from meihao.ledger.models import Transfer, Unit
 from meihao.ledger.services import (
     InsufficientBalance,
     account_for_organisation,
-    account_for_person,
     ledger_reverse,
     ledger_transfer,
 )
@@ -314,13 +313,14 @@ def redemption_redeem(*, actor, code: str, item: RewardItem, idempotency_key: st
     passes.check_live(redemption_pass, now)
     if not item.is_active:
         raise ValidationFailed(_("This item is no longer offered."), field="item")
-    source = account_for_person(redemption_pass.person, Unit.POINTS)
-    # Refused before any lock when the points are already short (a balance only grows by
-    # earning, so the refusal stays true); the ledger's conditional UPDATE decides the rest.
-    if source.balance < item.points_cost:
+    # Refused before any lock when the points are already short (a person who never earned
+    # any has no account, and none is opened); when they look enough, the ledger's conditional
+    # UPDATE decides.
+    source = selectors.points_account(redemption_pass.person)
+    if source is None or source.balance < item.points_cost:
         raise InsufficientBalance(
             _("Not enough points: the customer has %(balance)s, the item costs %(cost)s.")
-            % {"balance": source.balance, "cost": item.points_cost}
+            % {"balance": source.balance if source else 0, "cost": item.points_cost}
         )
     target = account_for_organisation(item.merchant.organisation, Unit.POINTS)
     try:

@@ -411,3 +411,25 @@ def test_redemption_lists_queries_do_not_grow(client, personas, shop, persona, u
         page = text(client.get(address))
     assert page.count("R000000") >= 14
     assert len(many) == len(few)
+
+
+def test_staff_of_two_merchants_choose_their_counter(client, personas, shop, other_shop):
+    from meihao.core.roles import Role
+    from meihao.people.models import RoleAssignment
+
+    RoleAssignment.objects.create(
+        user=personas.merchant_staff, role=Role.MERCHANT_STAFF, organisation=other_shop.organisation
+    )
+    client.force_login(personas.merchant_staff)
+    first = text(client.get("/rewards/merchant/"))
+    assert 'id="counter-merchant-select"' in first
+    chosen = text(client.get(f"/rewards/merchant/?merchant={other_shop.pk}"))
+    assert 'id="counter-merchant">河东粉店<' in chosen
+    fund(personas, personas.volunteer_a.person, 40)
+    code = pass_issue(actor=personas.volunteer_a).short_code
+    customer = text(
+        client.post("/rewards/merchant/customer/", {"code": code, "merchant": other_shop.pk})
+    )
+    assert f'id="choose-item-{other_shop.items.get().pk}"' in customer
+    assert f'id="choose-item-{shop.syrup.pk}"' not in customer
+    assert client.get("/rewards/merchant/?merchant=999999").status_code == 404

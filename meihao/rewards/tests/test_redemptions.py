@@ -130,6 +130,7 @@ def test_a_person_who_never_earned_a_point_is_refused(personas, shop):
         redeem(personas, shop.syrup, person_user=personas.resident_b)
     assert refused.value.code == "insufficient_balance"
     assert stock(shop.syrup) == 5
+    assert not Account.objects.filter(person=personas.resident_b.person).exists()
 
 
 def test_the_limit_per_person_is_enforced_and_a_refund_frees_it(personas, shop):
