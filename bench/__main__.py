@@ -2,9 +2,25 @@
 
 import sys
 
-from bench import case_api, dispatch_board, redemptions, seed_demo, service_hours, sla_sweep
+from bench import (
+    case_api,
+    dispatch_board,
+    helpers_nearby,
+    redemptions,
+    seed_demo,
+    service_hours,
+    sla_sweep,
+)
 
-BENCHMARKS = [seed_demo, case_api, dispatch_board, sla_sweep, service_hours, redemptions]
+BENCHMARKS = [
+    seed_demo,
+    case_api,
+    dispatch_board,
+    sla_sweep,
+    service_hours,
+    redemptions,
+    helpers_nearby,
+]
 
 
 def main() -> int:

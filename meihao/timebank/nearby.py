@@ -4,12 +4,13 @@ Eligible: members of the request's community who are available, offer the kind o
 for (or list no particular kind), are not the person helped or paying, and are within the
 circle (TIMEBANK_CIRCLE_METRES, 800 m by default).
 
-The database does the narrowing: a bounding box of the circle on the indexed (community,
-available, lat, lon), ordered by an equirectangular approximation of the distance, a few more
-rows than asked for. The great-circle (haversine) distance then decides, exactly: the
-approximation is off by far less than APPROXIMATION_ERROR at these distances, so a member left
-out by the database cannot be nearer than the last one kept; when that cannot be shown (near
-ties at the cut), every member within the bound is fetched and measured instead.
+The database does the narrowing: a bounding box on the indexed (community, available, lat,
+lon), widened step by step until enough members are found, ordered by an equirectangular
+approximation of the distance, a few more rows than asked for. The great-circle (haversine)
+distance then decides, exactly: the approximation is off by far less than APPROXIMATION_ERROR
+at these distances, so a member left out by the database cannot be nearer than the last one
+kept; when that cannot be shown (near ties at the cut), every member within the bound is
+fetched and measured instead.
 """
 
 import math
@@ -76,16 +77,34 @@ def eligible_helpers(
     limit: int = 10,
 ) -> list[NearbyHelper]:
     """The `limit` nearest eligible members within the circle around (lat, lon), nearest first
-    (ties by member id), each with its great-circle distance in metres."""
+    (ties by member id), each with its great-circle distance in metres.
+
+    The search widens from an eighth of the circle to all of it and stops as soon as `limit`
+    members are found: they are then the nearest of all, since everyone not yet searched is
+    farther. In a dense old town the first, small box holds enough neighbours.
+    """
     radius_m = radius_m or circle_metres()
-    members = _eligible(
-        lat=lat,
-        lon=lon,
-        community_path=community_path,
-        category=category,
-        exclude_people=exclude_people,
-        radius_m=radius_m,
+    arguments = {
+        "lat": lat,
+        "lon": lon,
+        "community_path": community_path,
+        "category": category,
+        "exclude_people": exclude_people,
+    }
+    for reach in (radius_m / 8, radius_m / 4, radius_m / 2, radius_m):
+        found = _nearest_within(**arguments, radius_m=reach, limit=limit)
+        if len(found) >= limit:
+            break
+    loaded = TimeBankMember.objects.select_related("person__user").in_bulk(
+        [pk for _distance, pk in found]
     )
+    return [NearbyHelper(loaded[pk], distance) for distance, pk in found]
+
+
+def _nearest_within(*, radius_m, limit, **arguments) -> list[tuple[float, int]]:
+    """(distance, member id) of the `limit` nearest eligible members within `radius_m`."""
+    members = _eligible(**arguments, radius_m=radius_m)
+    lat, lon = arguments["lat"], arguments["lon"]
     fetch = limit + MARGIN
     columns = ("id", "lat", "lon", "squared")
     rows = list(members.order_by("squared", "id").values_list(*columns)[:fetch])
@@ -98,11 +117,7 @@ def eligible_helpers(
             bound = (needed * (1 + APPROXIMATION_ERROR) / METRES_PER_DEGREE) ** 2
             rows = list(members.filter(squared__lte=bound).values_list(*columns))
             found = _within(rows, lat, lon, radius_m)
-    found = found[:limit]
-    loaded = TimeBankMember.objects.select_related("person__user").in_bulk(
-        [pk for _distance, pk in found]
-    )
-    return [NearbyHelper(loaded[pk], distance) for distance, pk in found]
+    return found[:limit]
 
 
 def _within(rows, lat, lon, radius_m) -> list[tuple[float, int]]:

@@ -119,3 +119,13 @@ def test_same_answer_as_scanning_every_member(personas, scattered, dx, dy, radiu
         limit=limit,
     )
     assert [h.member.pk for h in found] == brute_force(personas, lat, lon, radius, limit)
+
+
+def test_a_dense_neighbourhood_answers_from_the_first_small_box(
+    personas, member_at, django_assert_num_queries
+):
+    near = [member_at(10 * i) for i in range(1, 6)]  # within 100 m, an eighth of the circle
+    member_at(700)
+    with django_assert_num_queries(2):  # the small box, then loading the members found
+        found = find(personas, limit=5)
+    assert [h.member for h in found] == near
