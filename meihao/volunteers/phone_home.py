@@ -16,6 +16,7 @@ from meihao.ledger.selectors import own_accounts
 
 MAP_ACTIVITIES = 40
 MAP_REQUESTS = 20
+MAP_WISHES = 20
 UPCOMING = 5
 
 
@@ -64,6 +65,24 @@ def _time_bank_points(user) -> list[dict]:
     ]
 
 
+def _wish_points(user) -> list[dict]:
+    from meihao.wishes.selectors import may_claim, wall
+
+    if not may_claim(user):
+        return []
+    return [
+        {
+            "kind": "wish",
+            "label": str(case.category or case.case_type),
+            "when": timezone.localtime(case.created_at).strftime("%m-%d"),
+            "lat": case.lat,
+            "lon": case.lon,
+            "url": reverse("wishes:detail", args=[case.number]),
+        }
+        for case in wall(user).filter(lat__isnull=False)[:MAP_WISHES]
+    ]
+
+
 def phone_home(user) -> PhoneHome:
     accounts = own_accounts(user)
     upcoming = list(
@@ -76,5 +95,5 @@ def phone_home(user) -> PhoneHome:
         points=accounts[Unit.POINTS].balance if accounts[Unit.POINTS] else 0,
         minutes=accounts[Unit.MINUTES].balance if accounts[Unit.MINUTES] else 0,
         upcoming=upcoming,
-        map_points=_activity_points(user) + _time_bank_points(user),
+        map_points=_activity_points(user) + _time_bank_points(user) + _wish_points(user),
     )

@@ -110,6 +110,7 @@ VOLUNTEERING_LINKS = {
     Role.RESIDENT: [
         (_("Activities"), "activities:list", "calendar-event"),
         (_("Time bank"), "timebank:home", "hourglass-split"),
+        (_("Micro-wishes"), "wishes:home", "stars"),
         (_("My points"), "ledger:mine", "coin"),
         (_("Points rewards"), "rewards:catalogue", "gift"),
     ],
@@ -120,6 +121,7 @@ VOLUNTEERING_LINKS = {
         (_("Redemption code"), "rewards:pass", "upc-scan"),
     ],
     Role.PARTY_MEMBER: [
+        (_("Wish wall"), "wishes:wall", "stars"),
         (_("Service posts"), "volunteers:posts", "flag"),
         (_("My volunteering"), "volunteers:home", "heart"),
     ],
@@ -131,6 +133,7 @@ VOLUNTEERING_LINKS = {
         (_("Organise activities"), "activities:organise", "calendar-plus"),
         (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
         (_("Dual registration"), "volunteers:dual", "building-check"),
+        (_("Wishes to review"), "wishes:review", "stars"),
         (_("Time-bank members"), "timebank:members", "hourglass-split"),
         (_("Partner merchants"), "rewards:manage", "shop"),
     ],

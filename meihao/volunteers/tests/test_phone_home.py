@@ -65,9 +65,7 @@ def test_a_time_bank_member_sees_requests_in_the_circle(client, personas):
     timebank.member_join(actor=member_user, lat=23.41, lon=111.205)
     from meihao.cases.models import CaseCategory
 
-    category = CaseCategory.objects.filter(
-        case_type__code="TIMEBANK", parent__isnull=False
-    ).first()
+    category = CaseCategory.objects.filter(case_type__code="TIMEBANK", parent__isnull=False).first()
     request = timebank.help_request_submit(
         actor=personas.resident_a,
         requester=personas.resident_a.person,
@@ -94,3 +92,20 @@ def test_anyone_logged_in_gets_a_home_without_other_peoples_things(client, perso
 def test_the_home_needs_a_log_in(client, db):
     response = client.get(HOME)
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_party_member_sees_published_wishes_to_claim(client, personas):
+    from meihao.cases.models import CaseCategory
+    from meihao.wishes import services as wishes
+
+    category = CaseCategory.objects.filter(case_type__code="WISH", parent__isnull=False).first()
+    wish = wishes.wish_order(
+        actor=personas.resident_a, category=category, description="想要一副老花镜"
+    )
+    wishes.wish_publish(actor=personas.community_staff_a, case=wish)
+    response, _html = _page(client, personas.party_member_a)
+    found = [p for p in response.context["home"].map_points if p["kind"] == "wish"]
+    assert [p["url"] for p in found] == [reverse("wishes:detail", args=[wish.number])]
+    # A volunteer who is not a party member has no wish wall.
+    response, _html = _page(client, personas.volunteer_a)
+    assert not [p for p in response.context["home"].map_points if p["kind"] == "wish"]
