@@ -314,3 +314,24 @@ def test_members_list_searches_and_paginates_in_few_queries(
     assert "?page=2" in page
     found = client.get(reverse("timebank:members"), {"q": "会员001"}).content.decode()
     assert found.count("<tr>") == 2
+
+
+# Taking a request on from its page: the member claims it; those who see it but may not get
+# the refusal in words; everyone else a 404. A refused claim changes nothing.
+CLAIM = {
+    p: "ok" if p == "volunteer_a" else "refused" if REQUEST[p] == 200 else 404 for p in PERSONAS
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_claim_permission_matrix(client, personas, request_case, persona):
+    client.force_login(getattr(personas, persona))
+    response = client.post(reverse("timebank:act", args=[request_case.number, "claim"]))
+    case = Case.objects.get(pk=request_case.pk)
+    expected = CLAIM[persona]
+    if expected == 404:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+    assert (case.status == "dispatched") is (expected == "ok")
+    assert CaseEvent.objects.filter(case=case, action="claim").count() == (expected == "ok")

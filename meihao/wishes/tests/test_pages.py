@@ -227,3 +227,33 @@ def test_the_api_takes_a_wish_through(client, personas, party_member_b, photo):
     assert done.status_code == 200, done.content
     assert step(personas.resident_a, "confirm").json()["status"] == "closed"
     assert step(personas.resident_a, "confirm").status_code == 409
+
+
+# Publishing (the party committee) and claiming (party members) from the wish's page: allowed,
+# refused in words (sees it, may not), or 404. A refused step changes nothing.
+PUBLISH = {p: "ok" if p in STAFF else "refused" if SUBMITTED[p] == 200 else 404 for p in PERSONAS}
+CLAIM = {
+    p: "ok" if p == "party_member_a" else "refused" if PUBLISHED[p] == 200 else 404
+    for p in PERSONAS
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_publish_permission_matrix(client, personas, ordered, persona):
+    case = ordered()
+    client.force_login(getattr(personas, persona))
+    response = client.post(reverse("wishes:act", args=[case.number, "publish"]))
+    expected = PUBLISH[persona]
+    assert response.status_code == (404 if expected == 404 else 302)
+    assert (Case.objects.get(pk=case.pk).status == "accepted") is (expected == "ok")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_claim_permission_matrix(client, personas, published, persona):
+    case = published()
+    client.force_login(getattr(personas, persona))
+    response = client.post(reverse("wishes:act", args=[case.number, "claim"]))
+    expected = CLAIM[persona]
+    assert response.status_code == (404 if expected == 404 else 302)
+    assert (Case.objects.get(pk=case.pk).status == "dispatched") is (expected == "ok")
+    assert WishClaim.objects.exists() is (expected == "ok")
