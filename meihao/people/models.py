@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core import pii
 from meihao.core.models import TimeStampedModel
@@ -44,7 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=50, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin"), default=False)
-    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    date_joined = models.DateTimeField(
+        pgettext_lazy("user account", "joined"), default=timezone.now
+    )
 
     objects = UserManager()
 
