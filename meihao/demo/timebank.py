@@ -42,7 +42,7 @@ from meihao.timebank.models import TIMEBANK_CODE, FamilyLink, TimeBankMember
 KEY_PREFIX = "timebank-demo-"
 MEMBER_SHARE = 0.05  # of the elders (60+) with a log-in
 DEMO_COMMUNITY_MEMBERS = 4
-REQUESTS_PER_SCALE = 100
+REQUESTS_PER_SCALE = 60
 DAYS = 90
 POOL_MINUTES = 6000
 METRES_PER_DEGREE = 111_320

@@ -38,7 +38,7 @@ from meihao.wishes import services as wishes
 from meihao.wishes.models import WISH_CODE
 
 KEY_PREFIX = "wish-demo-"
-WISHES_PER_SCALE = 60
+WISHES_PER_SCALE = 40
 DAYS = 120
 # What residents wish for, by kind (category code), and what the lead reports.
 WISHES = {

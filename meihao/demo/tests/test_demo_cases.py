@@ -18,6 +18,12 @@ NOW = datetime(2024, 11, 20, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 COUNT = 300
 
 
+def grid_cases():
+    """The grid reports this history files (the seed also files time-bank requests and
+    micro-wishes: demo.timebank, demo.wishes)."""
+    return Case.objects.filter(case_type__code="GRID")
+
+
 @pytest.fixture
 def history(db):
     call_command("seed_demo", residents=20, cases=0, stdout=io.StringIO(), stderr=io.StringIO())
@@ -28,24 +34,24 @@ def history(db):
 
 
 def check_most_cases_are_closed_and_every_state_is_represented():
-    states = Counter(Case.objects.values_list("status", flat=True))
+    states = Counter(grid_cases().values_list("status", flat=True))
     assert sum(states.values()) == COUNT
     assert states[Status.CLOSED] > COUNT * 0.7
     for status in (Status.REJECTED, Status.DUPLICATE, Status.IN_PROGRESS):
         assert states[status] >= 1, status
     open_states = set(states) - {Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.VOID}
     assert len(open_states) >= 3
-    assert Case.objects.filter(is_demo=True).count() == COUNT
+    assert grid_cases().filter(is_demo=True).count() == COUNT
 
 
 def check_cases_spread_over_90_days_streets_and_old_town_classes():
-    times = list(Case.objects.values_list("created_at", flat=True))
+    times = list(grid_cases().values_list("created_at", flat=True))
     assert min(times) >= NOW - timedelta(days=92)
     assert max(times) < NOW
     assert max(times) - min(times) > timedelta(days=80)
-    streets = Counter(p[:17] for p in Case.objects.values_list("place_path", flat=True))
+    streets = Counter(p[:17] for p in grid_cases().values_list("place_path", flat=True))
     assert len(streets) == 5
-    classes = Counter(Case.objects.values_list("category__name_zh", flat=True))
+    classes = Counter(grid_cases().values_list("category__name_zh", flat=True))
     top = {name for name, _n in classes.most_common(7)}
     assert (
         len(
@@ -63,20 +69,22 @@ def check_cases_spread_over_90_days_streets_and_old_town_classes():
         >= 5
     )
     # Descriptions are the catalogue's typical report texts.
-    assert Case.objects.filter(description__contains="摆卖").exists()
+    assert grid_cases().filter(description__contains="摆卖").exists()
 
 
 def check_some_cases_are_overdue():
-    assert Case.objects.filter(handling_sla="red").exclude(status=Status.CLOSED).exists()
+    assert grid_cases().filter(handling_sla="red").exclude(status=Status.CLOSED).exists()
 
 
 def check_timelines_are_consistent():
     events: dict[int, list] = {}
-    for case_id, at, from_status, to_status in CaseEvent.objects.order_by(
-        "case_id", "created_at", "id"
-    ).values_list("case_id", "created_at", "from_status", "to_status"):
+    for case_id, at, from_status, to_status in (
+        CaseEvent.objects.filter(case__case_type__code="GRID")
+        .order_by("case_id", "created_at", "id")
+        .values_list("case_id", "created_at", "from_status", "to_status")
+    ):
         events.setdefault(case_id, []).append((at, from_status, to_status))
-    for case in Case.objects.all():
+    for case in grid_cases().all():
         timeline = events[case.pk]
         assert timeline[0][0] == case.created_at
         assert timeline[0][2] == Status.SUBMITTED
@@ -117,6 +125,6 @@ def test_scale_sets_the_number_of_cases():
 def test_seed_demo_files_cases_and_is_idempotent(db):
     out = io.StringIO()
     call_command("seed_demo", residents=10, cases=40, stdout=out, stderr=io.StringIO())
-    assert Case.objects.count() == 40
+    assert grid_cases().count() == 40
     call_command("seed_demo", residents=10, cases=40, stdout=out, stderr=io.StringIO())
-    assert Case.objects.count() == 40
+    assert grid_cases().count() == 40

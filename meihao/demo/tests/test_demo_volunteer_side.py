@@ -361,3 +361,21 @@ def test_activities_scale_with_the_residents():
 def test_activities_option_must_not_be_negative(db):
     with pytest.raises(CommandError):
         call_command("seed_demo", residents=10, activities=-1, stdout=io.StringIO())
+
+
+def test_time_bank_and_wish_timelines_are_consistent(seeded):
+    cases = Case.objects.filter(
+        Q(idempotency_key__startswith="timebank-demo-")
+        | Q(idempotency_key__startswith="wish-demo-")
+    ).prefetch_related("events")
+    assert cases.count() > 10
+    for case in cases:
+        events = sorted(case.events.all(), key=lambda e: (e.created_at, e.pk))
+        assert events[0].to_status == Status.SUBMITTED
+        assert events[0].created_at == case.created_at
+        status = Status.SUBMITTED
+        for event in events[1:]:
+            assert event.from_status == status, case.idempotency_key
+            status = event.to_status
+        assert status == case.status
+        assert events[-1].created_at < timezone.now()

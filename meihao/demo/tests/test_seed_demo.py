@@ -157,6 +157,8 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     call_command("demo_accounts", json=True, stdout=out)
     accounts = json.loads(out.getvalue())
     assert accounts.pop("open311_api_key").startswith("mh_")
+    notes = accounts.pop("demo_data")
+    assert set(notes) <= set(Role.values) and Role.VOLUNTEER in notes
     assert set(accounts) == set(Role.values)
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from meihao.core.roles import Role
 from meihao.demo.accounts import demo_accounts, demo_open311_api_key
+from meihao.demo.guide import demo_data_notes
 
 
 class Command(BaseCommand):
@@ -14,9 +15,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo_accounts()
+        notes = demo_data_notes()
         if options["json"]:
-            # Besides one log-in per role: the demo Open311 client's api_key (docs/open311.md).
-            payload = {**accounts, "open311_api_key": demo_open311_api_key()}
+            # Besides one log-in per role: the demo Open311 client's api_key (docs/open311.md)
+            # and what the volunteer-side log-ins find in the seeded district.
+            payload = {
+                **accounts,
+                "open311_api_key": demo_open311_api_key(),
+                "demo_data": notes,
+            }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         labels = dict(Role.choices)
@@ -35,6 +42,9 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"Open311 api_key (/open311/v2/): {demo_open311_api_key()}")
+        self.stdout.write("What to look at (演示数据):")
+        for role, text in notes.items():
+            self.stdout.write(f"  {labels[role]} {accounts[role]['username']}: {text}")
 
 
 def _width(text: str) -> int:

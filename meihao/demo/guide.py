@@ -1,0 +1,68 @@
+"""What each demo log-in finds in the seeded district, for whoever tries the demo: the pages to
+open and, once the district is seeded, the figures they will see there (read from the
+database, so they are what the pages show)."""
+
+from django.db.models import Sum
+
+from meihao.core.roles import Role
+from meihao.demo.accounts import PERSONAS
+
+
+def demo_data_notes() -> dict[str, str]:
+    """{role: a line saying what that demo log-in should look at}, for the roles with
+    volunteer-side data."""
+    from meihao.activities.models import ServiceRecord
+    from meihao.ledger.models import Account, Unit
+    from meihao.rewards.models import Redemption
+    from meihao.volunteers.stars import star_level
+    from meihao.wishes.models import WishClaim
+
+    phones = {p.role: p.phone for p in PERSONAS}
+    notes = {}
+
+    minutes = ServiceRecord.objects.filter(person__user__phone=phones[Role.VOLUNTEER]).aggregate(
+        total=Sum("minutes")
+    )["total"]
+    balances = dict(
+        Account.objects.filter(
+            person__user__phone=phones[Role.VOLUNTEER], kind=Account.Kind.PERSON
+        ).values_list("unit", "balance")
+    )
+    volunteer = (
+        "sign up /activities/, my activities and hours /activities/mine/, star /volunteers/, "
+        "points /ledger/, redeem /rewards/ (show the code /rewards/pass/ at the counter of "
+        "the merchant log-in), time bank /timebank/"
+    )
+    if minutes:
+        volunteer += (
+            f" — {minutes / 60:.0f} h, {star_level(minutes)} star(s), "
+            f"{balances.get(Unit.POINTS, 0)} points, "
+            f"{balances.get(Unit.MINUTES, 0)} time-bank minutes"
+        )
+    notes[Role.VOLUNTEER] = volunteer
+
+    wishes = WishClaim.objects.filter(claimed_by__phone=phones[Role.PARTY_MEMBER]).count()
+    notes[Role.PARTY_MEMBER] = (
+        "claimed wishes /wishes/claims/, the wish wall /wishes/wall/, service posts "
+        f"/volunteers/posts/ (dual registration) — {wishes} wish claim(s)"
+    )
+    shop = (
+        Redemption.objects.filter(scanned_by__phone=phones[Role.MERCHANT_STAFF])
+        .values_list("merchant_id", "merchant__organisation__name")
+        .first()
+    )
+    notes[Role.MERCHANT_STAFF] = (
+        "the counter /rewards/merchant/ (type the volunteer's code from /rewards/pass/)"
+        + (
+            f" — {shop[1]}, this month's redemptions /rewards/manage/{shop[0]}/statement/"
+            if shop
+            else ""
+        )
+    )
+    notes[Role.COMMUNITY_STAFF] = (
+        "activities to finish /activities/organise/, service records /activities/records/, "
+        "volunteers /volunteers/roster/, wishes to review /wishes/review/, time-bank "
+        "members and pool /timebank/staff/members/"
+    )
+    notes[Role.RESIDENT] = "my wishes /wishes/mine/, ask the time bank /timebank/ask/"
+    return {str(role): text for role, text in notes.items()}
