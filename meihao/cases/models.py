@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
@@ -332,7 +332,7 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     class Channel(models.TextChoices):
         GRID_PATROL = "grid_patrol", _("Grid patrol")
-        RESIDENT = "resident", _("Resident")
+        RESIDENT = "resident", pgettext_lazy("case channel", "Resident")
         HOTLINE = "hotline", _("Hotline (12345)")
         POLICE_GROUP = "police_group", _("Police-community group")
         TRANSFER = "transfer", _("Transferred")
@@ -355,7 +355,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(pgettext_lazy("case", "description"), max_length=2000)
     data = models.JSONField(_("form fields"), default=dict, blank=True)
     # Where: WGS-84 point, address, the grid (or other place) it belongs to, and that place's path
     # copied so that scoped lists are one prefix match.
@@ -576,8 +576,12 @@ class CaseEvent(AppendOnlyModel):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=16, choices=Status.choices
+    )
     note = models.TextField(_("note"), max_length=2000, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -600,7 +604,7 @@ class Escalation(models.Model):
 
     class Level(models.IntegerChoices):
         STREET = 1, _("Street chief")
-        DISTRICT = 2, _("District")
+        DISTRICT = 2, pgettext_lazy("escalation level", "District")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
     clock = models.CharField(_("clock"), max_length=8, choices=Clock.choices)
