@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
 
@@ -52,7 +53,7 @@ class PatrolSessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # patrols are started by grid workers through patrols.services
 
-    @admin.display(description=_("points"), ordering="point_count")
+    @admin.display(description=pgettext_lazy("track points", "points"), ordering="point_count")
     def points(self, obj):
         return obj.point_count
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import TimeStampedModel
 from meihao.core.roles import Role
@@ -35,7 +36,7 @@ class PatrolSessionQuerySet(models.QuerySet):
 
 class PatrolSession(TimeStampedModel):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("In progress")
+        ACTIVE = "active", pgettext_lazy("patrol", "In progress")
         ENDED = "ended", _("Ended")
 
     class EndReason(models.TextChoices):
@@ -136,7 +137,7 @@ class TrackPoint(models.Model):
     )
     # The phone's time of the fix: with the session it identifies the point, so a batch sent
     # twice (the answer was lost on a bad connection) is stored once.
-    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_at = models.DateTimeField(pgettext_lazy("track point", "recorded at"))
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -101,7 +102,7 @@ def _js_strings() -> dict:
         "end": _("End patrol"),
         "confirm_end": _("End this patrol?"),
         "starting": _("Starting…"),
-        "online": _("Online"),
+        "online": pgettext("network", "Online"),
         "offline": _("Offline: points are kept on this phone and sent later."),
         "pending": _("Waiting to be sent"),
         "no_geolocation": _("This browser cannot read the location."),
