@@ -30,7 +30,7 @@ PAGE_SIZE = 20
 STEP_LABELS = {
     "accept": gettext_lazy("published"),
     "claim": gettext_lazy("claimed"),
-    "join": gettext_lazy("joined"),
+    "join": gettext_lazy("joined in"),
     "report_back": gettext_lazy("fulfilled"),
     "verify_close": gettext_lazy("confirmed"),
     "reopen": gettext_lazy("sent back"),
