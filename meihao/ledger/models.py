@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import AppendOnlyModel
 
@@ -104,10 +105,16 @@ class Transfer(AppendOnlyModel):
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
     amount = models.PositiveBigIntegerField(_("amount"))
     source = models.ForeignKey(
-        Account, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+        Account,
+        verbose_name=pgettext_lazy("transfer", "from"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     target = models.ForeignKey(
-        Account, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+        Account,
+        verbose_name=pgettext_lazy("transfer", "to"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # What caused it: "activities.servicerecord" / "42", "cases.case" / "7", ...
     cause_type = models.CharField(_("cause type"), max_length=64, blank=True)

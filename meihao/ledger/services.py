@@ -223,9 +223,12 @@ def ledger_transfer(
     return transfer
 
 
-def ledger_reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
+def ledger_reverse(
+    *, actor, transfer: Transfer, reason: str, kind: str = Transfer.Kind.REVERSAL
+) -> Transfer:
     """Undo a transfer with an opposite one (the original stays). Once per transfer; fails
-    when the receiving account has already spent what it received."""
+    when the receiving account has already spent what it received. `kind` names the undoing in
+    statements when it is more than a correction (a redemption refunded)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Give a reason for the reversal."), field="reason")
@@ -240,7 +243,7 @@ def ledger_reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
         target=transfer.source,
         amount=transfer.amount,
         idempotency_key=f"reversal:{transfer.pk}",
-        kind=Transfer.Kind.REVERSAL,
+        kind=kind,
         cause=transfer,
         memo=reason,
         reverses=transfer,

@@ -119,6 +119,18 @@ def test_a_reversal_undoes_once_and_keeps_the_original(points):
         ledger_reverse(actor=None, transfer=reversal, reason="undo the undo")
 
 
+def test_a_reversal_may_say_what_the_undoing_is_and_still_happens_once(points):
+    pay(points.issuer, points.a, 50, "t:1")
+    spent = pay(points.a, points.b, 30, "t:2", kind=Transfer.Kind.REDEMPTION)
+    refund = ledger_reverse(actor=None, transfer=spent, reason="退货", kind=Transfer.Kind.REFUND)
+    assert (refund.kind, refund.reverses, refund.amount) == (Transfer.Kind.REFUND, spent, 30)
+    assert (refund.source_id, refund.target_id) == (points.b.pk, points.a.pk)
+    assert refund.get_kind_display() == "兑换退回"
+    assert (balance(points.a), balance(points.b)) == (50, 0)
+    assert ledger_reverse(actor=None, transfer=spent, reason="again").pk == refund.pk
+    assert Transfer.objects.filter(reverses=spent).count() == 1
+
+
 def test_a_reversal_needs_a_reason_and_fails_once_the_points_are_spent(points):
     original = pay(points.issuer, points.a, 40, "t:1")
     with pytest.raises(ValidationFailed) as refused:
