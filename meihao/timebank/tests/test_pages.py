@@ -335,3 +335,30 @@ def test_claim_permission_matrix(client, personas, request_case, persona):
         assert response.status_code == 302
     assert (case.status == "dispatched") is (expected == "ok")
     assert CaseEvent.objects.filter(case=case, action="claim").count() == (expected == "ok")
+
+
+@pytest.mark.parametrize("url_name", ["mine", "nearby"])
+def test_list_queries_do_not_grow_with_the_list(client, personas, member, asked, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meihao.cases.services import case_claim
+
+    client.force_login(personas.volunteer_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(f"timebank:{url_name}")).status_code == 200
+        return len(queries)
+
+    def add():
+        # Requests resident A asks for (nearby) that the member takes on (mine: help given).
+        case = asked()
+        if url_name == "mine":
+            case_claim(case=case, actor=personas.volunteer_a)
+
+    add()
+    few = count()
+    for _ in range(10):
+        add()
+    assert count() == few

@@ -257,3 +257,22 @@ def test_claim_permission_matrix(client, personas, published, persona):
     assert response.status_code == (404 if expected == 404 else 302)
     assert (Case.objects.get(pk=case.pk).status == "dispatched") is (expected == "ok")
     assert WishClaim.objects.exists() is (expected == "ok")
+
+
+@pytest.mark.parametrize(("url_name", "who"), [("wall", "party_member_a"), ("mine", "resident_a")])
+def test_list_queries_do_not_grow_with_the_list(client, personas, published, url_name, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(getattr(personas, who))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(f"wishes:{url_name}")).status_code == 200
+        return len(queries)
+
+    published()
+    few = count()
+    for _ in range(10):
+        published()
+    assert count() == few
