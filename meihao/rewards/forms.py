@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core.errors import ValidationFailed
 
@@ -63,7 +64,7 @@ class NewPartnerMerchantForm(PartnerMerchantForm):
 
 
 class RewardItemForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("reward item", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
     )

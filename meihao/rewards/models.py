@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import TimeStampedModel
 from meihao.core.scoping import ScopedQuerySet
@@ -40,7 +41,9 @@ class PartnerMerchant(TimeStampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    opening_hours = models.CharField(
+        pgettext_lazy("merchant", "opening hours"), max_length=200, blank=True
+    )
 
     objects = PartnerMerchantQuerySet.as_manager()
 
@@ -116,7 +119,7 @@ class RedemptionPass(models.Model):
     # The random part of the signed token: a token names the pass and must carry this nonce.
     nonce = models.CharField(max_length=32, unique=True, editable=False)
     short_code = models.CharField(_("short code"), max_length=8, unique=True, editable=False)
-    issued_at = models.DateTimeField(_("issued at"))
+    issued_at = models.DateTimeField(pgettext_lazy("redemption pass", "issued at"))
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 

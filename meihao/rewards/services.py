@@ -394,7 +394,7 @@ def _redeem(actor, redemption_pass, item, idempotency_key, now, source, target) 
 
 def redemption_refund(*, actor, redemption: Redemption, reason: str) -> Redemption:
     """Give the points back and the item back to stock, once. The ledger keeps both transfers
-    (the redemption and its reversal)."""
+    (the redemption and its refund, which reverses it)."""
     _ability(actor, redemption.merchant, "refund")
     reason = _clean_text(reason, field="reason", max_length=200)
     if not reason:
@@ -406,11 +406,13 @@ def redemption_refund(*, actor, redemption: Redemption, reason: str) -> Redempti
                 _("This redemption has already been refunded."), code="already_refunded"
             )
         RewardItem.objects.filter(pk=locked.item_id).update(stock=F("stock") + 1)
-        reversal = ledger_reverse(actor=actor, transfer=locked.transfer, reason=reason)
+        refund = ledger_reverse(
+            actor=actor, transfer=locked.transfer, reason=reason, kind=Transfer.Kind.REFUND
+        )
         now = timezone.now()
         Redemption.objects.filter(pk=locked.pk).update(
             status=Redemption.Status.REFUNDED,
-            refund_transfer=reversal,
+            refund_transfer=refund,
             refunded_at=now,
             refunded_by=actor,
             refund_reason=reason,

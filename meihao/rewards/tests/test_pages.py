@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from meihao.ledger.models import Transfer
@@ -234,7 +235,11 @@ def test_refund_asks_for_a_reason_and_confirmation_then_refunds_once(staff, pers
     assert 'id="refund-already"' in text(staff.get(url))
     again = staff.post(url, {"reason": "再退"})
     assert again.status_code == 400
-    assert Transfer.objects.filter(kind=Transfer.Kind.REVERSAL).count() == 1
+    assert Transfer.objects.filter(kind=Transfer.Kind.REFUND).count() == 1
+    volunteer = Client()
+    volunteer.force_login(personas.volunteer_a)
+    statement = text(volunteer.get("/ledger/"))
+    assert "兑换退回" in statement and "冲正" not in statement
 
 
 def test_the_customer_sees_their_own_name_on_their_redemption(client, personas, shop):

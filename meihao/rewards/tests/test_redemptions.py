@@ -212,7 +212,7 @@ def test_a_refund_reverses_the_points_and_restores_stock_once(personas, shop, fr
     assert refunded.refunded_by == personas.merchant_staff
     assert refunded.refunded_at == NOW
     assert refunded.refund_transfer.reverses == refunded.transfer
-    assert refunded.refund_transfer.kind == Transfer.Kind.REVERSAL
+    assert refunded.refund_transfer.kind == Transfer.Kind.REFUND
     assert balance(personas.volunteer_a.person) == 100
     assert merchant_points(personas) == 0
     assert stock(shop.syrup) == 5
@@ -221,7 +221,7 @@ def test_a_refund_reverses_the_points_and_restores_stock_once(personas, shop, fr
     assert again.value.code == "already_refunded"
     assert balance(personas.volunteer_a.person) == 100
     assert stock(shop.syrup) == 5
-    assert Transfer.objects.filter(kind=Transfer.Kind.REVERSAL).count() == 1
+    assert Transfer.objects.filter(kind=Transfer.Kind.REFUND).count() == 1
     assert AuditEvent.objects.filter(action="rewards.refund").count() == 1
     assert ledger_mismatches().problems == []
 
