@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -38,7 +39,7 @@ def export_attendance(activity, rows: list[AttendanceRow]) -> bytes:
     header = [
         _("Name"),
         _("Mobile number"),
-        _("Role"),
+        pgettext("activity role", "Role"),
         _("Signed up at"),
         _("Attendance"),
         _("Checked in at"),

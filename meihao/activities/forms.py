@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.activities import selectors
 from meihao.activities.models import Activity
@@ -48,7 +49,7 @@ class ActivityForm(BootstrapForm):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    place = forms.ModelChoiceField(label=_("Place"), queryset=None)
+    place = forms.ModelChoiceField(label=pgettext_lazy("owning area", "Place"), queryset=None)
     organiser_team = forms.ModelChoiceField(
         label=_("Organising team"), queryset=None, required=False
     )
@@ -66,7 +67,7 @@ class ActivityForm(BootstrapForm):
     ends_at = forms.DateTimeField(
         label=_("Ends at"), input_formats=[DATETIME_LOCAL], widget=DateTimeLocalInput()
     )
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
+    capacity = forms.IntegerField(label=pgettext_lazy("activity places", "Capacity"), min_value=1)
     roles_needed = forms.CharField(
         label=_("Roles needed"),
         required=False,
@@ -165,7 +166,7 @@ class ServiceRecordForm(BootstrapForm):
     service_date = forms.DateField(
         label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    place = forms.ModelChoiceField(label=_("Place"), queryset=None)
+    place = forms.ModelChoiceField(label=pgettext_lazy("owning area", "Place"), queryset=None)
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=None, required=False)
     content = forms.CharField(label=_("Service content"), max_length=200)
     hours = forms.DecimalField(

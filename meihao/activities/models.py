@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
 from meihao.core.roles import Role
@@ -73,7 +74,10 @@ class Activity(TimeStampedModel):
         related_name="activities",
     )
     place = models.ForeignKey(
-        "places.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="activities"
+        "places.Place",
+        verbose_name=pgettext_lazy("owning area", "place"),
+        on_delete=models.PROTECT,
+        related_name="activities",
     )
     place_path = models.CharField(max_length=80, editable=False)
     venue = models.CharField(_("venue"), max_length=120, blank=True)
@@ -84,7 +88,9 @@ class Activity(TimeStampedModel):
     online_url = models.URLField(_("online link"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveIntegerField(
+        pgettext_lazy("activity places", "capacity"), validators=[MinValueValidator(1)]
+    )
     # [{"role": "治安员", "count": 2}, ...]; empty when everyone signs up alike.
     roles_needed = models.JSONField(_("roles needed"), default=list, blank=True)
     status = models.CharField(
@@ -172,7 +178,7 @@ class SignUp(models.Model):
         related_name="activity_signups",
     )
     # One of the activity's roles_needed, or "" when it names none.
-    role = models.CharField(_("role"), max_length=40, blank=True)
+    role = models.CharField(pgettext_lazy("activity role", "role"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("moved off the waiting list at"), null=True, blank=True)
@@ -212,7 +218,7 @@ class Attendance(models.Model):
 
     class CheckInMethod(models.TextChoices):
         QR = "qr", _("QR code")
-        GEOFENCE = "geofence", _("Location")
+        GEOFENCE = "geofence", pgettext_lazy("check-in method", "Location")
         STAFF = "staff", _("By the organiser")
 
     class CheckOutMethod(models.TextChoices):
@@ -294,7 +300,7 @@ class ServiceRecord(AppendOnlyModel):
     service_date = models.DateField(_("service date"))
     place = models.ForeignKey(
         "places.Place",
-        verbose_name=_("place"),
+        verbose_name=pgettext_lazy("owning area", "place"),
         on_delete=models.PROTECT,
         related_name="service_records",
     )

@@ -511,7 +511,7 @@ def test_export_in_chinese(client, personas):
     login(client, personas.community_staff_a)
     rows = read_export(client.get(f"/activities/{activity.pk}/attendance.xlsx"))
     assert rows[0][0] == "清洁骑楼老街"
-    assert rows[2][:5] == ("姓名", "手机号", "角色", "报名时间", "出勤情况")
+    assert rows[2][:5] == ("姓名", "手机号", "岗位", "报名时间", "出勤情况")
     volunteer, absent = rows[3], rows[4]
     assert volunteer[0] == "志愿者甲" and volunteer[1] == "138****0050"
     assert volunteer[4] == "已签退（迟到）"
