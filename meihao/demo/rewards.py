@@ -19,8 +19,10 @@ time since); the refund only while the district has none.
 import datetime
 import hashlib
 import random
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -161,7 +163,7 @@ class Wallets:
     that ever left the account (spent or reversed, so far or planned)."""
 
     def __init__(self, district_path: str):
-        self.credits: dict[int, list[tuple[datetime.datetime, int]]] = defaultdict(list)
+        credits: dict[int, list[tuple[datetime.datetime, int]]] = defaultdict(list)
         self.spent: dict[int, int] = defaultdict(int)
         self.account_of: dict[int, int] = {}
         for account_id, person_id in Account.objects.filter(
@@ -176,14 +178,20 @@ class Wallets:
         ):
             person = person_of[account_id]
             if amount > 0:
-                self.credits[person].append((created_at, amount))
+                credits[person].append((created_at, amount))
             else:
                 self.spent[person] -= amount
-        for entries in self.credits.values():
+        # Per person: the moments of their credits in order, and the running total after each.
+        self.moments: dict[int, list[datetime.datetime]] = {}
+        self.totals: dict[int, list[int]] = {}
+        for person, entries in credits.items():
             entries.sort()
+            self.moments[person] = [moment for moment, _amount in entries]
+            self.totals[person] = list(accumulate(amount for _moment, amount in entries))
 
     def available(self, person_id: int, at: datetime.datetime) -> int:
-        earned = sum(amount for moment, amount in self.credits.get(person_id, ()) if moment < at)
+        earned_before = bisect_left(self.moments.get(person_id, []), at)
+        earned = self.totals[person_id][earned_before - 1] if earned_before else 0
         return earned - self.spent.get(person_id, 0)
 
 

@@ -43,6 +43,8 @@ KEY_PREFIX = "timebank-demo-"
 MEMBER_SHARE = 0.05  # of the elders (60+) with a log-in
 DEMO_COMMUNITY_MEMBERS = 4
 REQUESTS_PER_SCALE = 60
+# Each goes through the services, about 50 ms apiece: a larger scale stops adding at this.
+MAX_REQUESTS = 200
 DAYS = 90
 POOL_MINUTES = 6000
 METRES_PER_DEGREE = 111_320
@@ -424,3 +426,7 @@ def _next_daytime(moment: datetime.datetime, rng: random.Random) -> datetime.dat
     day = local.date() + datetime.timedelta(days=1 if local.hour >= 18 else 0)
     start = datetime.datetime.combine(day, datetime.time(8), tzinfo=local.tzinfo)
     return start + datetime.timedelta(minutes=rng.randrange(120))
+
+
+def help_requests_for_scale(scale: float) -> int:
+    return min(MAX_REQUESTS, round(REQUESTS_PER_SCALE * scale))

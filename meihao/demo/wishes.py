@@ -39,6 +39,8 @@ from meihao.wishes.models import WISH_CODE
 
 KEY_PREFIX = "wish-demo-"
 WISHES_PER_SCALE = 40
+# Each goes through the services, about 50 ms apiece: a larger scale stops adding at this.
+MAX_WISHES = 150
 DAYS = 120
 # What residents wish for, by kind (category code), and what the lead reports.
 WISHES = {
@@ -281,3 +283,7 @@ class WishHistory:
         lead = rng.choice(party)
         rest = [r for r in party if r is not lead]
         return lead, (rng.choice(rest) if joint and rest else None)
+
+
+def wishes_for_scale(scale: float) -> int:
+    return min(MAX_WISHES, round(WISHES_PER_SCALE * scale))

@@ -9,8 +9,8 @@ from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
-from meihao.demo.timebank import REQUESTS_PER_SCALE
-from meihao.demo.wishes import WISHES_PER_SCALE
+from meihao.demo.timebank import help_requests_for_scale
+from meihao.demo.wishes import wishes_for_scale
 
 
 class Command(BaseCommand):
@@ -86,8 +86,8 @@ class Command(BaseCommand):
         if activities < 0:
             raise CommandError("--activities must not be negative.")
         redemptions = round(REDEMPTIONS_PER_SCALE * people_scale)
-        help_requests = round(REQUESTS_PER_SCALE * people_scale)
-        wishes = round(WISHES_PER_SCALE * people_scale)
+        help_requests = help_requests_for_scale(people_scale)
+        wishes = wishes_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
