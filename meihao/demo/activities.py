@@ -20,7 +20,6 @@ written in this run.
 import datetime
 import math
 import random
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,77 +30,24 @@ from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.activity_plan import ActivityPlan, Planner
 from meihao.demo.evidence import evidence_file
+from meihao.demo.participants import Participant, Pools, SigningUp
 from meihao.demo.plan import Plan
 from meihao.demo.points import Points, TransferRow, service_memo
-from meihao.demo.residents import Resident, Residents
+from meihao.demo.residents import Residents
 from meihao.demo.rows import RowWriter, date_value, datetime_value, max_id
 from meihao.ledger.models import Transfer
 from meihao.people.models import Organisation, Team
 from meihao.places.models import Level, Place, Venue
 
 PAPER_SHARE = 0.03  # activities of the year signed in on a paper sheet
-CANCELLED_SIGNUP = 0.04
 ABSENT = 0.12
 ABSENT_PERSONA = 0.08
 LATE = 0.08
 LEAVES_EARLY = 0.05
 CHECKS_OUT_SELF = 0.55
-# The demo volunteer's share of her own patrols, and of other service in her community.
-PERSONA_PATROLS = 0.85
-PERSONA_OTHER = 0.15
 REVERSALS = ["同一次服务重复签到，冲正多计时长", "签到人员登记错误，予以冲正"]
 DEPARTMENTS = {short: name for name, short in data.DEPARTMENTS}
 METRES_PER_DEGREE = 111_320
-
-
-@dataclass
-class Participant:
-    resident: Resident
-    role: str
-    status: str  # confirmed | waitlisted | cancelled
-    signed_up_at: datetime.datetime
-    cancelled_at: datetime.datetime | None = None
-
-
-class Pools:
-    """Who may take part in a community's activities, with cumulative weights for drawing."""
-
-    def __init__(self, residents: Residents, persona: Resident | None):
-        self.residents = residents
-        self.persona = persona
-        self.cache: dict[tuple[str, str], tuple[list[Resident], list[float]]] = {}
-
-    def pool(self, community: str, audience: str) -> tuple[list[Resident], list[float]]:
-        key = (community, audience)
-        if key not in self.cache:
-            people = self.residents.with_login(community)
-            if audience == "volunteers":
-                chosen = [(r, r.engagement) for r in people if r.volunteer and r.engagement]
-            elif audience == "party":
-                chosen = [(r, 1.0) for r in people if r.party_member]
-            else:
-                chosen = [(r, 2.0 if r.elder else 1.0) for r in people]
-            chosen = [(r, w) for r, w in chosen if r is not self.persona]
-            total, cumulative = 0.0, []
-            for _r, weight in chosen:
-                total += weight
-                cumulative.append(total)
-            self.cache[key] = ([r for r, _w in chosen], cumulative)
-        return self.cache[key]
-
-    def draw(self, rng, community: str, audience: str, count: int, taken: set[int]):
-        people, cumulative = self.pool(community, audience)
-        if count <= 0 or not people:
-            return []
-        picked = []
-        for _attempt in range(3):
-            for resident in rng.choices(people, cum_weights=cumulative, k=count * 2):
-                if resident.person_id not in taken:
-                    taken.add(resident.person_id)
-                    picked.append(resident)
-                    if len(picked) == count:
-                        return picked
-        return picked
 
 
 class ActivityHistory:
@@ -178,7 +124,14 @@ class ActivityHistory:
         ids = self._activities(plans)
         paper = [p for p in plans if self._on_paper(p)]
         on_paper = {id(p) for p in paper}
-        participants = {id(p): self._participants(p) for p in plans if id(p) not in on_paper}
+        signing_up = SigningUp(
+            pools=self.pools, persona=self.persona, demo=self.plan.communities[0], now=self.now
+        )
+        participants = {
+            id(p): signing_up.participants(p, opened=self._created_at(p))
+            for p in plans
+            if id(p) not in on_paper
+        }
         signups = self._signups(plans, ids, participants)
         attendances = self._attendances(plans, ids, participants, signups)
         records = self._records(plans, ids, attendances)
@@ -330,63 +283,6 @@ class ActivityHistory:
         }
 
     # -- sign-ups ------------------------------------------------------------------------------
-    def _participants(self, plan: ActivityPlan) -> list[Participant]:
-        rng = plan.rng
-        code = plan.community.code
-        taken: set[int] = set()
-        chosen: list[tuple[Resident, str]] = []
-        if self._persona_joins(plan, rng):
-            taken.add(self.persona.person_id)
-            chosen.append((self.persona, ""))
-        for role, count in plan.roles:
-            for resident in self.pools.draw(rng, code, "volunteers", count, taken):
-                chosen.append((resident, role))
-        general = plan.capacity - sum(n for _r, n in plan.roles)
-        share = rng.uniform(*plan.spec.fill)
-        if plan.state == "upcoming":
-            share *= rng.uniform(0.3, 0.8)  # still filling up
-        wanted = round(general * share) - sum(1 for _r, role in chosen if role == "")
-        for resident in self.pools.draw(rng, code, plan.spec.audience, wanted, taken):
-            chosen.append((resident, ""))
-        opened = self._created_at(plan)
-        deadline = min(plan.starts_at, self.now)
-        participants = []
-        for resident, role in chosen:
-            moment = opened + (deadline - opened) * rng.uniform(0.05, 0.95)
-            moment = moment.replace(microsecond=0)
-            if rng.random() < CANCELLED_SIGNUP and resident is not self.persona:
-                cancelled = moment + (deadline - moment) * rng.uniform(0.2, 0.9)
-                participants.append(Participant(resident, role, "cancelled", moment, cancelled))
-            else:
-                participants.append(Participant(resident, role, "confirmed", moment))
-        # A sign-up is confirmed while its role's places last, in the order they came; the
-        # rest wait (and, the activity over, stay on the waiting list).
-        participants.sort(key=lambda p: p.signed_up_at)
-        places = dict(plan.roles)
-        places[""] = general
-        confirmed: dict[str, int] = {}
-        for p in participants:
-            if p.status == "cancelled":
-                continue
-            if confirmed.get(p.role, 0) >= places[p.role]:
-                p.status = "waitlisted"
-            confirmed[p.role] = confirmed.get(p.role, 0) + (p.status == "confirmed")
-        return participants
-
-    def _persona_joins(self, plan: ActivityPlan, rng: random.Random) -> bool:
-        if self.persona is None or plan.community is not self.plan.communities[0]:
-            return False
-        if plan.state == "cancelled":
-            return True
-        if plan.persona_patrol:
-            if plan.state == "upcoming":
-                # Signed up for her next two patrols; the rest of the fortnight is open to her.
-                return plan.starts_at - self.now < datetime.timedelta(days=5)
-            return rng.random() < PERSONA_PATROLS
-        return (
-            plan.kind in SERVICE_KINDS and plan.state != "upcoming" and rng.random() < PERSONA_OTHER
-        )
-
     def _signups(self, plans, ids, participants) -> dict[tuple[int, int], int]:
         rows = []
         for plan in plans:
