@@ -1,9 +1,10 @@
 """The demo's time bank (时间银行, "左邻右里老友记"): members, each community's pool, and three
 months of help requests in every state.
 
-Members (about one elder of 60 or more in twenty, those with a log-in; the demo volunteer and a
-few neighbours in the demo community at any scale) are written in bulk as `member_join` would:
-at their home's building, in their community, with the kinds of help they offer. Pools are
+Members (about one elder of 60 or more in twenty, chosen among those with a log-in; the demo
+volunteer and a few neighbours in the demo community at any scale) are written in bulk as
+`member_join` would: at their home's building, in their community, with the kinds of help they
+offer. Pools are
 funded and requests taken through the time bank's and the case engine's own services, as of
 the moment each step happened (`demo_clock`, see demo.cases): `help_request_submit` (by the
 elder, or by community staff for an elder without a log-in), `case_claim` by a member,
@@ -40,7 +41,7 @@ from meihao.timebank import services as timebank
 from meihao.timebank.models import TIMEBANK_CODE, FamilyLink, TimeBankMember
 
 KEY_PREFIX = "timebank-demo-"
-MEMBER_SHARE = 0.05  # of the elders (60+) with a log-in
+MEMBER_SHARE = 0.05  # of the elders (60+)
 DEMO_COMMUNITY_MEMBERS = 4
 REQUESTS_PER_SCALE = 60
 # Each goes through the services, about 50 ms apiece: a larger scale stops adding at this.
@@ -155,11 +156,16 @@ class TimeBankHistory:
         demo = self.plan.communities[0].code
         chosen: dict[str, list[Resident]] = {}
         for code in self.communities:
-            elders = [r for r in self.residents.with_login(code) if r.age_on(today) >= 60]
+            everyone = [
+                r for r in self.residents.by_community.get(code, []) if r.age_on(today) >= 60
+            ]
+            elders = [r for r in everyone if r.user_id is not None]
+            # One elder in twenty of all, drawn from those with a log-in (members claim online).
+            share = MEMBER_SHARE * len(everyone) / max(len(elders), 1)
             picked = [
                 r
                 for r in elders
-                if random.Random(f"{self.seed}:timebank:{r.phone}").random() < MEMBER_SHARE
+                if random.Random(f"{self.seed}:timebank:{r.phone}").random() < share
             ]
             if code == demo:
                 # The demo volunteer and her neighbours, whatever the scale.
