@@ -90,6 +90,7 @@ class Residents:
         volunteer = self.personas.get(Role.VOLUNTEER)
         if volunteer is not None:
             volunteer.engagement = 6.0
+        self._with_login: dict[str, list[Resident]] = {}
         self.staff = self._staff()
         self.members = self._members()
 
@@ -119,7 +120,11 @@ class Residents:
         return members
 
     def with_login(self, community_code: str) -> list[Resident]:
-        return [r for r in self.by_community.get(community_code, []) if r.user_id is not None]
+        if community_code not in self._with_login:
+            self._with_login[community_code] = [
+                r for r in self.by_community.get(community_code, []) if r.user_id is not None
+            ]
+        return self._with_login[community_code]
 
     def volunteers(self, community_code: str) -> list[Resident]:
         return [r for r in self.with_login(community_code) if r.volunteer]

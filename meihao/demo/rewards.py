@@ -219,6 +219,7 @@ class RewardsHistory:
             .select_related("place")
             .order_by("name")
         )
+        self.customers: dict[str, list[Resident]] = {}
         self.staff: dict[int, list[int]] = defaultdict(list)
         for user_id, organisation_id in RoleAssignment.objects.filter(
             role=Role.MERCHANT_STAFF, organisation__in=self.organisations
@@ -440,13 +441,16 @@ class RewardsHistory:
     def _customers(self, merchant: PartnerMerchant, rng: random.Random, *, street: bool):
         """A few active volunteers of the shop's community (or street), in random order."""
         community = merchant.place_path.split("/")[2]
-        codes = [c.code for c in self.plan.communities if c.code[:9] == community[:9]]
-        people = [
-            r
-            for code in (codes if street else [community])
-            for r in self.residents.with_login(code)
-            if r.volunteer and r.engagement
-        ]
+        key = community[:9] if street else community
+        if key not in self.customers:
+            codes = [c.code for c in self.plan.communities if c.code.startswith(key)]
+            self.customers[key] = [
+                r
+                for code in codes
+                for r in self.residents.with_login(code)
+                if r.volunteer and r.engagement
+            ]
+        people = self.customers[key]
         return rng.sample(people, min(5, len(people)))
 
     def _write(self, planned: list[Planned], wallets: Wallets) -> None:
