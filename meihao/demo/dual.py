@@ -83,7 +83,7 @@ class DualRegistration:
         )
 
     def moment(self, rng: random.Random, after: datetime.datetime) -> datetime.datetime:
-        """A working-day moment between `after` and a week ago."""
+        """A moment in office hours between `after` and a week ago."""
         latest = self.now - datetime.timedelta(days=7)
         after = min(after, latest - datetime.timedelta(days=1))
         seconds = rng.uniform(0, (latest - after).total_seconds())

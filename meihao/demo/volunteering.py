@@ -6,7 +6,7 @@ member units (成员单位). Written in bulk with the fields `volunteers.service
   last two years, agreeing to the current consent text; those under 18 on that day with a
   guardian's name, mobile number and consent (未成年人须监护人同意);
 - the VOLUNTEER role on that community and the volunteer tag (the population gives both);
-- a few suspended, with the reason.
+  all active (a suspension would take the role away: `volunteer_suspend`).
 
 Idempotent: profiles by person, pairings and member units by their unique pairs; team leaders
 are only chosen for teams without one.
@@ -31,8 +31,6 @@ from meihao.volunteers.services import ADULT_AGE
 
 # Registrations began with the current consent text (2025) and run to a month ago.
 REGISTRATION_OPENED = datetime.date(2025, 1, 6)
-SUSPENDED_SHARE = 0.004
-SUSPEND_REASONS = ["本人申请暂停服务", "长期外出务工", "因病暂停志愿服务"]
 SKILLS = [
     "",
     "",
@@ -133,7 +131,6 @@ class Volunteering:
                 "skills",
                 "service_areas",
                 "status",
-                "status_reason",
                 "guardian_name",
                 "guardian_phone",
                 "guardian_consent_at",
@@ -157,7 +154,6 @@ class Volunteering:
                 f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
                 datetime_value(registered),
             )
-        suspended = rng.random() < SUSPENDED_SHARE and not self._is_persona(resident)
         stamp = datetime_value(registered)
         return (
             resident.person_id,
@@ -168,15 +164,11 @@ class Volunteering:
             stamp,
             rng.choice(SKILLS),
             VolunteerProfile._meta.get_field("service_areas").get_db_prep_save(areas, connection),
-            VolunteerProfile.Status.SUSPENDED if suspended else VolunteerProfile.Status.ACTIVE,
-            rng.choice(SUSPEND_REASONS) if suspended else "",
+            VolunteerProfile.Status.ACTIVE,
             *guardian,
             stamp,
             stamp,
         )
-
-    def _is_persona(self, resident: Resident) -> bool:
-        return any(p is resident for p in self.residents.personas.values())
 
     # -- the alliance --------------------------------------------------------------------------
     def _leaders(self):
