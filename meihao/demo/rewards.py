@@ -557,7 +557,7 @@ class RewardsHistory:
             [
                 TransferRow(
                     key=f"reversal:{transfer.pk}",
-                    kind=Transfer.Kind.REVERSAL,
+                    kind=Transfer.Kind.REFUND,
                     amount=transfer.amount,
                     source_id=transfer.target_id,
                     target_id=transfer.source_id,
