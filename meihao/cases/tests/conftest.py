@@ -19,8 +19,12 @@ def fast_passwords(settings):
 
 @pytest.fixture
 def grid_type(db):
-    from meihao.cases.models import CaseType
+    from meihao.cases.catalogue import load_grid_catalogue
+    from meihao.cases.models import CaseCategory, CaseType
 
+    # A transactional test that ran before flushed every table, the data migrations' rows too.
+    if not CaseType.objects.filter(code="GRID").exists():
+        load_grid_catalogue(CaseType, CaseCategory)
     return CaseType.objects.get(code="GRID")
 
 
