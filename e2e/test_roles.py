@@ -15,11 +15,17 @@ def test_every_demo_role_logs_in_to_a_chinese_home_page_on_a_phone(server, new_p
     shot(page, f"home-{role}-phone")
 
 
-@pytest.mark.parametrize("role", ["grid_worker", "community_staff", "district_admin"])
-def test_staff_home_on_a_desktop(server, new_page, role):
+@pytest.mark.parametrize(
+    "role", ["grid_worker", "community_staff", "street_chief", "district_admin", "volunteer"]
+)
+def test_home_on_a_desktop(server, new_page, role):
     page = new_page(DESKTOP)
     log_in(page, server, role)
     assert "我的工作" in page.content()
+    if role in ("community_staff", "street_chief"):  # dispatchers: new cases wait unread
+        assert page.locator("#inbox-bell [data-unread]").count() == 1
+    # The header's unread badge stays inside the page, however many messages wait.
+    assert horizontal_overflow(page) <= 0, "desktop viewport scrolls sideways"
     shot(page, f"home-{role}-desktop")
 
 
