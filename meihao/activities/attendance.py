@@ -30,24 +30,15 @@ from meihao.activities.services import (
 )
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.places.geo import haversine_m as distance_m
 from meihao.places.geo import validate_point
 
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
-EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 # Kinds whose every participant serves; at other kinds (a lecture's audience, a branch meeting)
 # only those who signed up in one of the roles needed (helpers, speakers) earn service hours.
 SERVICE_KINDS = frozenset(
     {Activity.Kind.VOLUNTEER_SERVICE, Activity.Kind.PATROL_SHIFT, Activity.Kind.JOINT_PATROL}
 )
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in metres between two WGS-84 points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def credited_minutes(

@@ -37,6 +37,7 @@ from meihao.cases.workflow import (
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import scope_paths, scope_q, scopes_of
+from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
 
 # ---------------------------------------------------------------------------------------------
@@ -44,20 +45,10 @@ from meihao.places.models import Level, Place
 
 NEARBY_DAYS = 7
 DEFAULT_DUPLICATE_RADIUS_M = 50
-EARTH_RADIUS_M = 6_371_000
 METRES_PER_DEGREE_LAT = 111_320
 # The public page never shows these: refused, merged into another case, or withdrawn.
 PUBLIC_HIDDEN_STATES = (Status.REJECTED, Status.DUPLICATE, Status.VOID)
 REPORTER_LIST_RELATED = ("case_type", "category__parent", "place")
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS-84 points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def cases_nearby(

@@ -652,8 +652,7 @@ def _on_site(case: Case, lat, lon) -> dict:
             code="location_required",
             field="location",
         )
-    from meihao.cases.selectors import haversine_m
-    from meihao.places.geo import validate_point
+    from meihao.places.geo import haversine_m, validate_point
 
     lat, lon = validate_point(lat, lon)
     data = {"lat": lat, "lon": lon}

@@ -78,3 +78,14 @@ def mask_name(value: str) -> str:
     if not value:
         return value
     return value[0] + "*" * (len(value) - 1)
+
+
+def mask_name_to_greet(value: str) -> str:
+    """张*三: the family name and the last character, enough to greet a person by at a counter
+    or to tell a certificate's holder, nothing more (张* for two characters)."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return "*" if value else ""
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -27,7 +27,7 @@ from meihao.core.scoping import scope_paths
 from meihao.patrols.days import DUTY_TZ, day_bounds, days_between, split_by_day
 from meihao.patrols.models import PATROLLERS, PatrolDay, PatrolSession, TrackPoint
 from meihao.patrols.selectors import patrol_grids
-from meihao.places.geo import locate, validate_point
+from meihao.places.geo import haversine_m, locate, validate_point
 from meihao.places.models import Place
 
 # A phone's clock may run ahead of the server's by this much before its times are refused.
@@ -40,7 +40,6 @@ STALE_AFTER = datetime.timedelta(hours=4)
 # cycling through an old town); it is a jump of the fix, and its length is not counted.
 MAX_SPEED_M_S = 30_000 / 3600
 MAX_POINTS_PER_BATCH = 1000
-EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 
 
 def _now() -> datetime.datetime:
@@ -83,15 +82,6 @@ def _check_not_future(moment: datetime.datetime, *, now, field_name: str) -> Non
 
 
 # --- geometry ---------------------------------------------------------------------------------
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS-84 points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def track_distance_m(points: Iterable[tuple[datetime.datetime, float, float]]) -> float:

@@ -32,6 +32,7 @@ from meihao.core.errors import ValidationFailed
 from meihao.places.models import Level, Place
 
 BOUNDARY_VERSION_KEY = "places:grid-boundaries:version"
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
 
 
@@ -52,6 +53,15 @@ def validate_point(lat, lon) -> tuple[float, float]:
             _("Longitude must be between -180 and 180."), code="invalid_point", field="lon"
         )
     return lat, lon
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two WGS-84 points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def parse_boundary(boundary) -> BaseGeometry:

@@ -18,6 +18,7 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import passes, selectors, services
 
 router = Router()
@@ -99,7 +100,7 @@ class RedemptionOut(Schema):
 
     @staticmethod
     def resolve_customer(redemption) -> str:
-        return selectors.masked_name(redemption.person.real_name)
+        return mask_name_to_greet(redemption.person.real_name)
 
 
 @router.get("/items", response=ItemPage, summary="Reward items on offer")

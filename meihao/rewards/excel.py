@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from meihao.core.pii import mask_name_to_greet
 from meihao.rewards.models import Redemption
-from meihao.rewards.selectors import MerchantStatement, masked_name
+from meihao.rewards.selectors import MerchantStatement
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +55,7 @@ def statement_workbook(statement: MerchantStatement, redemptions) -> bytes:
                 redemption.number,
                 f"{timezone.localtime(redemption.created_at):%Y-%m-%d %H:%M}",
                 redemption.item.name,
-                masked_name(redemption.person.real_name),
+                mask_name_to_greet(redemption.person.real_name),
                 redemption.points,
                 str(Redemption.Status(redemption.status).label),
                 f"{timezone.localtime(refunded):%Y-%m-%d %H:%M}" if refunded else "",

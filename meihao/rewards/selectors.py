@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import NotFound
+from meihao.core.pii import mask_name_to_greet
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scope_q, scopes_of
 from meihao.ledger.models import Account, Unit
@@ -255,15 +256,6 @@ def own_pass_get(user, pk) -> RedemptionPass:
     return found
 
 
-def masked_name(name: str) -> str:
-    """张*三: the family name and the last character, enough to greet the customer by."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def redeemed_counts(person: Person, item_ids) -> dict[int, int]:
     """How many of each item the person holds (completed redemptions; refunds give it back)."""
     return dict(
@@ -304,7 +296,7 @@ def customer_at(merchant: PartnerMerchant, redemption_pass: RedemptionPass) -> C
     ]
     return Customer(
         redemption_pass=redemption_pass,
-        masked_name=masked_name(person.real_name),
+        masked_name=mask_name_to_greet(person.real_name),
         balance=balance,
         eligible=eligible,
         unavailable=len(items) - len(eligible),

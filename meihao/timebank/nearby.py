@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import F, FloatField, Q
 from django.db.models.expressions import ExpressionWrapper
 
-from meihao.cases.selectors import EARTH_RADIUS_M, haversine_m
+from meihao.places.geo import EARTH_RADIUS_M, haversine_m
 from meihao.timebank.models import TimeBankMember
 
 # One degree of latitude on the sphere haversine_m uses, so both measure the same metres.

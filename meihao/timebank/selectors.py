@@ -12,10 +12,10 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent
-from meihao.cases.selectors import haversine_m
 from meihao.core.errors import NotFound
 from meihao.core.scoping import scope_paths, scope_q
 from meihao.ledger.models import Account, Unit
+from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
 from meihao.timebank.models import TIMEBANK_CODE, TIMEBANK_MANAGERS, TimeBankMember
 from meihao.timebank.nearby import METRES_PER_DEGREE, circle_metres

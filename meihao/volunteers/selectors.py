@@ -22,6 +22,7 @@ from django.utils import timezone
 from meihao.activities.models import ServiceRecord
 from meihao.activities.selectors import service_minutes
 from meihao.core.errors import NotFound
+from meihao.core.pii import mask_name_to_greet as mask_name
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, has_role, scope_paths, scope_q
 from meihao.people.models import Organisation, Person, Team, TeamMember
@@ -47,16 +48,6 @@ from meihao.volunteers.tiers import (
     street_path_of,
     tier_of,
 )
-
-
-def mask_name(name: str) -> str:
-    """张*三 for public pages: the first and last characters, the middle masked (张* for two)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" if name else ""
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def is_manager(user) -> bool:

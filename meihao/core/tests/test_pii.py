@@ -64,3 +64,11 @@ def test_masking():
     assert pii.mask_phone("") == ""
     assert pii.mask_name("张三丰") == "张**"
     assert pii.mask_name("") == ""
+
+
+def test_a_name_to_greet_keeps_the_first_and_last_characters():
+    assert pii.mask_name_to_greet("张三丰") == "张*丰"
+    assert pii.mask_name_to_greet("欧阳娜娜") == "欧**娜"
+    assert pii.mask_name_to_greet("李四") == "李*"
+    assert pii.mask_name_to_greet(" 王 ") == "*"
+    assert pii.mask_name_to_greet("") == ""

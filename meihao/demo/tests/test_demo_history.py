@@ -19,8 +19,9 @@ from meihao.demo.loader import row_counts
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
-from meihao.patrols.services import MAX_SPEED_M_S, haversine_m
+from meihao.patrols.services import MAX_SPEED_M_S
 from meihao.people.models import Organisation, Team
+from meihao.places.geo import haversine_m
 from meihao.places.models import Place
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.forms import RefundForm
 from meihao.rewards.models import Redemption
@@ -167,7 +168,7 @@ def redemption(request, number: str):
             "redemption": found,
             "done": request.GET.get("done") == "1",
             "customer_name": (
-                found.person.real_name if own else selectors.masked_name(found.person.real_name)
+                found.person.real_name if own else mask_name_to_greet(found.person.real_name)
             ),
             "may_refund": abilities["refund"] and found.status == Redemption.Status.COMPLETED,
             "may_statement": abilities["statement"],
@@ -204,7 +205,7 @@ def refund(request, number: str):
         {
             "redemption": found,
             "form": form,
-            "customer_name": selectors.masked_name(found.person.real_name),
+            "customer_name": mask_name_to_greet(found.person.real_name),
         },
         status=400 if form.errors else 200,
     )

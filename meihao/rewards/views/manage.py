@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import excel, selectors, services
 from meihao.rewards.forms import (
     NewPartnerMerchantForm,
@@ -198,7 +199,7 @@ def statement(request, pk: int):
         return response
     page = Paginator(redemptions, PAGE_SIZE * 2).get_page(request.GET.get("page"))
     for row in page:
-        row.customer = selectors.masked_name(row.person.real_name)
+        row.customer = mask_name_to_greet(row.person.real_name)
     return render(
         request,
         "rewards/statement.html",

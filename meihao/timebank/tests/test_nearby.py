@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meihao.cases.selectors import haversine_m
+from meihao.places.geo import haversine_m
 from meihao.timebank import nearby
 from meihao.timebank.models import TimeBankMember
 from meihao.timebank.tests.conftest import HOME, offset

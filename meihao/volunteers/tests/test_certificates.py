@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.pii import mask_name_to_greet as mask_name
 from meihao.people.models import Person
 from meihao.volunteers.certificates import certificate_issue, certificate_revoke
 from meihao.volunteers.models import Certificate
 from meihao.volunteers.pdf import certificate_pdf
-from meihao.volunteers.selectors import mask_name
 from meihao.volunteers.services import volunteer_suspend
 from meihao.volunteers.tests.helpers import credit, register
 
