@@ -201,7 +201,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "meihao.core.queue.SqliteHuey",
         "name": "meihao",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,

@@ -156,7 +156,10 @@ def _detail(request, number: str) -> Case:
 
 
 def _with_timeline(request, case: Case) -> Case:
-    case.timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
+    timeline = case.timeline_written
+    if timeline is None:
+        timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
+    case.timeline = timeline
     case.abilities_now = case.abilities(request.user)
     return case
 

@@ -6,3 +6,7 @@ class CasesConfig(AppConfig):
     name = "meihao.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        # Registers the fan-out handlers, so a worker can run events recorded by a web process.
+        from meihao.cases import notifications  # noqa: F401

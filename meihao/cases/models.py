@@ -472,6 +472,10 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Not a column: the timeline events of a case filed in this very call, in order (set by
+    # cases.services when it files the case), so the answer to the filing needs no read-back.
+    timeline_written: list | None = None
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("case")

@@ -3,6 +3,11 @@
 Called by the services inside their transaction, so a message exists exactly when the change
 does; notify delivers after commit. Each message names its event in the idempotency key, so an
 action retried after a lost response never notifies twice.
+
+A new case is the exception that proves the rule: filing is the busiest write (every resident,
+every patrol, offline phones sending their queue at once) and its audience is the widest (every
+dispatcher from the community up to the district), so the filing transaction records one
+`cases.submitted` event and the worker writes its messages moments later (notify.fanout).
 """
 
 import heapq
@@ -11,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.roles import Role
-from meihao.notify.services import notify_enqueue, notify_team
+from meihao.notify.fanout import fan_out_handler
+from meihao.notify.services import notify_enqueue, notify_later, notify_team
 from meihao.places.models import PATH_SEPARATOR
 
 DISPATCHERS = (Role.STREET_CHIEF, Role.COMMUNITY_STAFF)
@@ -44,9 +50,12 @@ def _followers(case) -> list:
     return [f.user for f in case.followers.select_related("user")]
 
 
-def _send(case, *, kind, recipients, subject, body, event_key, actor=None, extra=None):
+def _send(
+    case, *, kind, recipients, subject, body, event_key, actor=None, extra=None, occurred_at=None
+):
     recipients = [u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)]
     notify_enqueue(
+        occurred_at=occurred_at,
         recipients=recipients,
         kind=kind,
         subject=subject,
@@ -64,15 +73,32 @@ def _send(case, *, kind, recipients, subject, body, event_key, actor=None, extra
 
 
 def case_notify_submitted(case, actor) -> None:
-    """A new case in my area: the dispatchers covering its place."""
+    """A new case in my area: recorded now, told to the dispatchers by the worker."""
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    notify_later(
+        event="cases.submitted",
+        payload={"case_id": case.pk, "actor_id": actor_id},
+        idempotency_key=f"case:{case.pk}:submitted",
+    )
+
+
+@fan_out_handler("cases.submitted")
+def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
+    """The dispatchers covering the new case's place, but not the one who filed it."""
+    from meihao.cases.models import Case
+
+    case = Case.objects.select_related("category").filter(pk=case_id).first()
+    if case is None:
+        return
+    recipients = [u for u in users_covering(case.place_path, DISPATCHERS) if u.pk != actor_id]
     _send(
         case,
         kind="case_new_in_area",
-        recipients=users_covering(case.place_path, DISPATCHERS),
+        recipients=recipients,
         subject=_("New case {{ number }}"),
         body=_("A new case was reported in your area: {{ category }} — {{ case.description }}"),
         event_key="submitted",
-        actor=actor,
+        occurred_at=case.created_at,
     )
 
 

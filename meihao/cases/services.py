@@ -222,11 +222,11 @@ def case_submit(
 
     now = timezone.now()
     reported_at = clamp_reported_at(reported_at, now)
-    patrol = None
+    patrol_id = None
     if channel == Case.Channel.GRID_PATROL and _user(actor) is not None:
-        from meihao.patrols.selectors import patrol_for_report
+        from meihao.patrols.selectors import patrol_id_running_at
 
-        patrol = patrol_for_report(_user(actor), at=reported_at)
+        patrol_id = patrol_id_running_at(_user(actor), reported_at)
     try:
         with transaction.atomic():
             case = _create_case(
@@ -246,7 +246,7 @@ def case_submit(
                 reporter_phone=reporter_phone,
                 idempotency_key=idempotency_key,
                 reported_at=reported_at,
-                patrol=patrol,
+                patrol_id=patrol_id,
                 now=now,
             )
             if encoded:
@@ -257,7 +257,7 @@ def case_submit(
                     actor=actor,
                     files=None,
                     stage=PhotoStage.REPORT,
-                    event=case.events.get(action="submit"),
+                    event=case.timeline_written[0],
                     encoded=encoded,
                 )
     except IntegrityError:
@@ -314,7 +314,7 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
     CaseFollower.objects.bulk_create(
         [CaseFollower(case=case, user=u, created_at=now) for u in followers]
     )
-    CaseEvent.objects.create(
+    submitted = CaseEvent.objects.create(
         case=case,
         actor=_user(actor),
         created_at=now,
@@ -323,6 +323,7 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
         to_status=Status.SUBMITTED,
         data={"channel": case.channel},
     )
+    case.timeline_written = [submitted]
     audit_change(
         actor=actor, action="case.submit", target=case, changes={"status": [None, "submitted"]}
     )
@@ -471,7 +472,7 @@ def _apply(case, actor, action, *, changes=None, note="", data=None, now=None) -
         for field, value in values.items():
             setattr(case, field, value)
         case.version += 1
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             actor=_user(actor),
             created_at=now,
@@ -481,6 +482,8 @@ def _apply(case, actor, action, *, changes=None, note="", data=None, now=None) -
             note=note,
             data=data or {},
         )
+        if case.timeline_written is not None:
+            case.timeline_written.append(event)
         audit_change(actor=actor, action=f"case.{action}", target=case, changes=diff)
         case_notify_transition(case, action, actor)
     return case

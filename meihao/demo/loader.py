@@ -134,6 +134,7 @@ class Loader:
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
+        self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
         self.progress(
@@ -150,6 +151,17 @@ class Loader:
             f"{name}: {created} new, {existing} already there "
             f"({time.perf_counter() - started:.1f} s)"
         )
+
+    # -- notifications -----------------------------------------------------------------------
+    def load_notifications(self) -> tuple[int, int]:
+        """Write the messages of the events filed above (new cases to their dispatchers) now,
+        as the worker would, so the demo's inboxes are complete before the worker starts."""
+        from meihao.notify.fanout import fan_out_due
+
+        done = 0
+        while outcome := fan_out_due():
+            done += sum(outcome.values())
+        return done, 0
 
     # -- places ------------------------------------------------------------------------------
     def load_places(self) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""Back office: the outbox and its delivery log (read-only), retries, and where teams are told."""
+"""Back office: the outbox, its delivery log and fan-outs (read-only), retries, and where teams
+are told."""
 
 from django.contrib import admin, messages
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.utils.translation import ngettext
 
 from meihao.core.audit import audit_change
 from meihao.notify import services
-from meihao.notify.models import Delivery, Message, Preference, TeamChannel
+from meihao.notify.models import Delivery, FanOut, Message, Preference, TeamChannel
 
 
 class ReadOnlyMixin:
@@ -77,6 +78,45 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
             ngettext(
                 "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
             )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(FanOut)
+class FanOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "event",
+        "idempotency_key",
+        "status",
+        "attempts",
+        "created_at",
+        "done_at",
+        "short_error",
+    )
+    list_filter = ("status", "event")
+    search_fields = ("=idempotency_key",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["retry_now"]
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for the retry action; every field stays read-only.
+        return request.user.has_perm("notify.change_fanout")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        count = services.fan_out_retry_now(events=list(queryset), actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d event queued again.", "%(count)d events queued again.", count)
             % {"count": count},
             messages.SUCCESS,
         )

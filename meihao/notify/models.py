@@ -220,3 +220,52 @@ class Preference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class FanOut(models.Model):
+    """An event whose audience the worker finds, writing its messages after the commit.
+
+    Written in the transaction of the change, like a Message, so the event exists exactly when
+    the change does. Used where finding everyone to tell costs more than the change itself (a
+    new case tells every dispatcher up the place tree): the request writes this one row, and a
+    Huey task runs the event's registered handler (`notify.fanout`), which writes the messages
+    through `notify_enqueue` in its own transaction. Claimed with a lease like a Delivery, so a
+    worker that dies mid-way leaves it to the minute sweep; the messages' idempotency keys make
+    a second run write nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("fan-out status", "Pending")
+        DONE = "done", pgettext_lazy("fan-out status", "Done")
+        DEAD = "dead", pgettext_lazy("fan-out status", "Given up")
+
+    # The name a handler registered with notify.fanout.fan_out_handler, e.g. cases.submitted.
+    event = models.CharField(_("event"), max_length=64)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("fan-out")
+        verbose_name_plural = _("fan-outs")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="notify_fanout_due_idx",
+            ),
+            models.Index(fields=["status", "created_at"], name="notify_fanout_log_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.idempotency_key}"

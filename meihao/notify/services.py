@@ -16,7 +16,7 @@ from django.template import Context, Engine, Template
 from django.utils import timezone, translation
 
 from meihao.core.audit import audit_change
-from meihao.notify.models import Channel, Delivery, Message, Preference, TeamChannel
+from meihao.notify.models import Channel, Delivery, FanOut, Message, Preference, TeamChannel
 
 # Keys go into email headers and WeCom text verbatim: printable ASCII without spaces.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:/@#=+-]{1,200}$")
@@ -135,6 +135,7 @@ def notify_enqueue(
     idempotency_key: str,
     context: dict | None = None,
     email: bool = True,
+    occurred_at=None,
 ) -> list[Message]:
     """Write one message per recipient to the outbox, in the caller's transaction.
 
@@ -146,7 +147,9 @@ def notify_enqueue(
     (type, id) pair. `idempotency_key` names the event (case:42:dispatched:3); each recipient's
     message gets it plus ":u<user id>", and an event already in the outbox is skipped.
     Every message goes to the inbox; also by email when the recipient has an address in their
-    notify preference (and `email` is true). Returns the messages created by this call.
+    notify preference (and `email` is true). `occurred_at` dates the messages when they are
+    written after the event (by a fan-out in the worker); by default, now.
+    Returns the messages created by this call.
     """
     _require_transaction()
     _check(kind, idempotency_key)
@@ -172,7 +175,7 @@ def notify_enqueue(
             target_type=target_type,
             target_id=target_id,
             idempotency_key=keys[pk],
-            created_at=now,
+            created_at=occurred_at or now,
         )
         # The inbox reads Message rows: delivered the moment the transaction commits.
         deliveries = [
@@ -195,6 +198,32 @@ def notify_enqueue(
             )
         batch.append((message, deliveries))
     return _save_new(batch)
+
+
+def notify_later(*, event: str, payload: dict, idempotency_key: str) -> None:
+    """Record an event whose audience the worker finds after the commit (see `notify.fanout`).
+
+    For events that tell many people, found by a query (a new case → every dispatcher covering
+    its place): the caller's transaction writes one row instead of a message per recipient, and
+    the handler registered for `event` writes the messages moments later, in the worker. Must be
+    called inside `transaction.atomic()`; `payload` is the handler's keyword arguments (JSON:
+    ids, not objects). Recording the same `idempotency_key` twice records the event once.
+    """
+    from meihao.notify.fanout import HANDLERS
+
+    _require_transaction()
+    if not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ValueError(f"idempotency_key {idempotency_key!r} must be printable ASCII.")
+    if event not in HANDLERS:
+        raise ValueError(f"no fan-out handler is registered for {event!r}.")
+    FanOut.objects.bulk_create(
+        [FanOut(event=event, payload=payload, idempotency_key=idempotency_key)],
+        ignore_conflicts=True,
+    )
+    from meihao.notify.tasks import fan_out
+
+    # robust: the change has committed; if the queue is down the minute sweep runs the event.
+    transaction.on_commit(fan_out, robust=True)
 
 
 def notify_team(
@@ -314,4 +343,33 @@ def delivery_retry_now(*, deliveries: Iterable[Delivery], actor) -> int:
     from meihao.notify.tasks import deliver
 
     transaction.on_commit(lambda: deliver(ids), robust=True)
+    return len(ids)
+
+
+@transaction.atomic
+def fan_out_retry_now(*, events: Iterable[FanOut], actor) -> int:
+    """Run given-up (or waiting) events again now with a fresh set of attempts, after an
+    operator fixed what made their handler fail. Done ones are left alone: their messages
+    exist."""
+    ids = [e.pk for e in events if e.status in (FanOut.Status.DEAD, FanOut.Status.PENDING)]
+    if not ids:
+        return 0
+    retried = list(FanOut.objects.filter(pk__in=ids))
+    FanOut.objects.filter(pk__in=ids).update(
+        status=FanOut.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+        lease_token="",
+    )
+    for event in retried:
+        audit_change(
+            actor=actor,
+            action="notify_fan_out_retry",
+            target=event,
+            changes={"status": [event.status, FanOut.Status.PENDING]},
+        )
+    from meihao.notify.tasks import fan_out
+
+    transaction.on_commit(fan_out, robust=True)
     return len(ids)

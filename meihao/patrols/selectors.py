@@ -83,10 +83,19 @@ def patrol_for_report(
             return None
     if at is None:
         return active_patrol_for(user)
+    patrol_id = patrol_id_running_at(user, at)
+    return None if patrol_id is None else own.filter(pk=patrol_id).first()
+
+
+def patrol_id_running_at(user, at: datetime.datetime) -> int | None:
+    """The id of `user`'s patrol running at `at` (ended or not), or None: all a report filed
+    on the patrol needs, in one query that loads no row."""
     return (
-        own.filter(started_at__lte=at)
-        .filter(Q(ended_at__gte=at) | Q(ended_at__isnull=True))
+        PatrolSession.objects.filter(
+            Q(ended_at__gte=at) | Q(ended_at__isnull=True), worker=user, started_at__lte=at
+        )
         .order_by("-started_at")
+        .values_list("pk", flat=True)
         .first()
     )
 

@@ -7,15 +7,23 @@ from django.db import transaction
 from meihao.cases import services
 from meihao.cases.sla import sla_sweep
 from meihao.cases.tests.conftest import local
-from meihao.notify.models import Message
+from meihao.notify.fanout import fan_out_due
+from meihao.notify.models import FanOut, Message
 
 
 def kinds_for(user) -> list[str]:
     return list(Message.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
-def test_new_case_reaches_the_dispatchers_of_its_place_only(personas, new_case):
-    new_case(actor=personas.resident_a)
+def test_new_case_reaches_the_dispatchers_of_its_place_only(
+    personas, new_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case(actor=personas.resident_a)
+        # Filing records one event; the worker finds the dispatchers once the filing commits.
+        assert FanOut.objects.get().idempotency_key == f"case:{case.pk}:submitted"
+        assert kinds_for(personas.street_chief_a) == []
+    assert FanOut.objects.get().status == FanOut.Status.DONE
     assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
     assert kinds_for(personas.community_staff_a) == ["case_new_in_area"]
     for outside in (personas.grid_worker_b, personas.resident_b, personas.department_staff):
@@ -23,6 +31,19 @@ def test_new_case_reaches_the_dispatchers_of_its_place_only(personas, new_case):
     message = Message.objects.get(recipient=personas.street_chief_a)
     assert message.link.startswith("/cases/")
     assert "乱摆卖" in message.body or "流动摊贩" in message.body
+    # The sweep running the event again writes nothing twice.
+    FanOut.objects.update(status=FanOut.Status.PENDING)
+    fan_out_due()
+    assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
+
+
+def test_a_dispatcher_filing_a_case_is_not_told_of_it(
+    personas, new_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        new_case(actor=personas.community_staff_a)
+    assert kinds_for(personas.community_staff_a) == []
+    assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
 
 
 def test_the_loop_notifies_department_verifier_and_reporter(personas, new_case):

@@ -39,7 +39,7 @@ def test_defaults_are_sqlite_shanghai_chinese_and_debug_off(tmp_path):
         "False",
         "Asia/Shanghai",
         "zh-hans",
-        "huey.SqliteHuey",
+        "meihao.core.queue.SqliteHuey",
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from meihao.core.models import AuditEvent
-from meihao.notify.models import Delivery, Message, TeamChannel
+from meihao.notify.models import Delivery, FanOut, Message, TeamChannel
 from meihao.notify.services import notify_enqueue, notify_team
 
 
@@ -109,3 +109,48 @@ def test_a_webhook_that_is_not_a_url_is_refused(admin_client, team):
     )
     assert response.status_code == 200
     assert not TeamChannel.objects.exists()
+
+
+def test_a_given_up_fan_out_is_listed_and_run_again(
+    admin_client, personas, django_capture_on_commit_callbacks
+):
+    from meihao.cases.catalogue import load_grid_catalogue
+    from meihao.cases.models import CaseCategory, CaseType
+    from meihao.cases.services import case_submit
+
+    if not CaseType.objects.filter(code="GRID").exists():  # flushed by a transactional test
+        load_grid_catalogue(CaseType, CaseCategory)
+    grid = CaseType.objects.get(code="GRID")
+    case = case_submit(
+        actor=personas.grid_worker_a,
+        case_type=grid,
+        category=grid.categories.get(code="0501"),
+        description="流动摊贩在学校门口摆卖",
+        lat=23.41,
+        lon=111.205,
+        channel="grid_patrol",
+    )
+    event = FanOut.objects.get(idempotency_key=f"case:{case.pk}:submitted")
+    FanOut.objects.filter(pk=event.pk).update(
+        status=FanOut.Status.DEAD, attempts=8, last_error="OperationalError: database is locked"
+    )
+    for url in (
+        "/admin/notify/fanout/",
+        "/admin/notify/fanout/?status__exact=dead",
+        f"/admin/notify/fanout/{event.pk}/change/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    assert "database is locked" in admin_client.get("/admin/notify/fanout/").content.decode()
+    assert admin_client.get("/admin/notify/fanout/add/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/notify/fanout/", {"action": "retry_now", "_selected_action": [event.pk]}
+        )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.attempts) == (FanOut.Status.DONE, 1)
+    assert Message.objects.filter(
+        kind="case_new_in_area", recipient=personas.street_chief_a
+    ).exists()
+    assert AuditEvent.objects.filter(action="notify_fan_out_retry").count() == 1

@@ -29,8 +29,11 @@ def fulfilled(case, lead, photo):
 # --- Ordering and review -----------------------------------------------------------------------
 
 
-def test_a_resident_orders_a_wish_for_their_community(personas, ordered):
-    case = ordered()
+def test_a_resident_orders_a_wish_for_their_community(
+    personas, ordered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = ordered()
     assert (case.case_type.code, case.status, case.reporter) == (
         "WISH",
         "submitted",
