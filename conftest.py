@@ -10,6 +10,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _fresh_snapshots():
+    from meihao.core.snapshot import forget_all
+
+    forget_all()
+
+
 @pytest.fixture
 def tree(db):
     from meihao.core.testing import build_tree

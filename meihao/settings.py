@@ -159,9 +159,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be sqlite:/// or postgres://.")
 DATABASES = {"default": _db}
-# How stale a process's grid index may get when boundaries change around the services (or in
-# another process while the cache is process-local); changes through them apply at once.
-GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", 10)
+# How stale a process's snapshot of reference data (grid polygons, the case catalogue) may get
+# when the tables change around the services (or in another process while the cache is
+# process-local); changes through the services apply at once (core.snapshot).
+SNAPSHOT_RECHECK_SECONDS = envint("SNAPSHOT_RECHECK_SECONDS", 10)
 
 # The ledger (points and time-bank minutes).
 LEDGER_POINTS_PER_HOUR = envint("LEDGER_POINTS_PER_HOUR", 10)  # when no earning rule says

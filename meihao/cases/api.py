@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
-from meihao.cases import selectors, services
-from meihao.cases.models import Case, CaseCategory, CaseType, Status
+from meihao.cases import classes, selectors, services
+from meihao.cases.models import Case, Status
 from meihao.core.errors import NotFound, ValidationFailed
 
 router = Router()
@@ -188,26 +188,14 @@ def case_detail(request, number: str):
 
 @router.post("", response={201: CaseDetailOut}, summary="File a case")
 def case_create(request, payload: CaseIn):
+    # From the per-process catalogue: no query.
+    case_type = classes.active_type(payload.type)
+    if case_type is None:
+        raise ValidationFailed(_("Unknown case type."), field="type")
     category = None
     if payload.category:
-        # The class with its type in one query; the type alone only to tell which is wrong.
-        category = (
-            CaseCategory.objects.select_related("case_type")
-            .filter(
-                case_type__code=payload.type,
-                case_type__is_active=True,
-                code=payload.category,
-                parent__isnull=False,
-            )
-            .first()
-        )
-    if category is not None:
-        case_type = category.case_type
-    else:
-        case_type = CaseType.objects.filter(code=payload.type, is_active=True).first()
-        if case_type is None:
-            raise ValidationFailed(_("Unknown case type."), field="type")
-        if payload.category:
+        category = classes.minor_class(case_type, code=payload.category)
+        if category is None:
             raise ValidationFailed(
                 _("Choose one of this case type's minor classes."), field="category"
             )

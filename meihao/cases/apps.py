@@ -8,5 +8,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        # Registers the fan-out handlers, so a worker can run events recorded by a web process.
-        from meihao.cases import notifications  # noqa: F401
+        # Registers the fan-out handlers (so a worker can run events recorded by a web process)
+        # and the catalogue snapshot's change signals.
+        from meihao.cases import classes, notifications  # noqa: F401

@@ -150,6 +150,9 @@ class CaseCategory(models.Model):
     duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=50)
     example = models.CharField(_("typical report"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Part of the catalogue snapshot's fingerprint (cases.classes): an edit made around the
+    # services is noticed by it.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["case_type", "code"]

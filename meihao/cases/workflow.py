@@ -219,10 +219,13 @@ def abilities(case, user) -> dict[str, bool]:
     view = can_view(case, user)
     result = {"view": view}
     for action, transition in TRANSITIONS.items():
-        # The state check first: it is free, and spares the claim rules' one query per request
-        # for the many cases that are past the pool.
+        # The state check first: it is free, spares the claim rules' one query per request for
+        # the many cases that are past the pool, and the wording of a refusal nobody reads.
         result[action] = (
-            view and guard_message(case, action, user) is None and holds(case, user, transition.who)
+            view
+            and case.status in transition.sources
+            and guard_message(case, action, user) is None
+            and holds(case, user, transition.who)
         )
     return result
 

@@ -3,35 +3,28 @@
 Coordinates are WGS-84 longitude/latitude, as GeoJSON orders them ([lon, lat]). Areas and
 centroids are computed in degrees, which is accurate enough for districts a few kilometres wide.
 
-`locate` answers from a shapely STRtree kept per process, with the grid rows themselves, so a
-lookup costs no query. Before each lookup it reads a version token from the Django cache, which
-the boundary-changing services replace after commit (shared between processes when the cache is
-Redis, so their changes take effect at once). At most every GRID_INDEX_RECHECK_SECONDS it also
-reads the number of grids, the number with a boundary, the highest id and the latest
-`updated_at` from the database, so a process with a local cache, or a change written around the
-services, is noticed within those seconds.
+`locate` answers from a shapely STRtree with the grid rows themselves, kept per process by a
+`core.snapshot.ProcessSnapshot`, so a lookup costs no query. The boundary-changing services call
+`boundaries_changed()` after commit; the number of grids, the number with a boundary, the
+highest id and the latest `updated_at` are the fingerprint that catches changes made around
+them, or in another process while the cache is per process.
 """
 
 import copy
 import json
 import math
-import threading
-import time
-import uuid
 from dataclasses import dataclass
 
 import shapely
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.snapshot import ProcessSnapshot
 from meihao.places.models import Level, Place
 
-BOUNDARY_VERSION_KEY = "places:grid-boundaries:version"
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
 
@@ -122,25 +115,13 @@ def centroid_of(geometry: BaseGeometry) -> tuple[float, float]:
     return point.y, point.x
 
 
-def boundaries_changed() -> None:
-    """Tell every process that grid boundaries changed. Call after commit."""
-    cache.set(BOUNDARY_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
 @dataclass(frozen=True)
 class _GridIndex:
-    token: str | None  # the cache's version token when built
-    stats: tuple  # the database's grid statistics when built
     tree: shapely.STRtree | None
     places: tuple[Place, ...]  # in code order, so the lowest index is the lowest code
 
 
-_index: _GridIndex | None = None
-_stats_checked_at = float("-inf")  # time.monotonic() of the last statistics query
-_index_lock = threading.Lock()
-
-
-def _grid_stats() -> tuple:
+def _grid_fingerprint() -> tuple:
     stats = Place.objects.filter(level=Level.GRID).aggregate(
         count=Count("pk"),
         shaped=Count("pk", filter=Q(boundary__isnull=False)),
@@ -150,7 +131,7 @@ def _grid_stats() -> tuple:
     return (stats["count"], stats["shaped"], stats["last_id"], stats["last_change"])
 
 
-def _build_index(token: str | None, stats: tuple) -> _GridIndex:
+def _build_index() -> _GridIndex:
     geometries, places = [], []
     for place in Place.objects.filter(level=Level.GRID, boundary__isnull=False).order_by("code"):
         try:
@@ -160,29 +141,21 @@ def _build_index(token: str | None, stats: tuple) -> _GridIndex:
         geometries.append(geometry)
         places.append(place)
     tree = shapely.STRtree(geometries) if geometries else None
-    return _GridIndex(token=token, stats=stats, tree=tree, places=tuple(places))
+    return _GridIndex(tree=tree, places=tuple(places))
 
 
-def _grid_index() -> _GridIndex:
-    global _index, _stats_checked_at
-    token = cache.get(BOUNDARY_VERSION_KEY)
-    index = _index
-    now = time.monotonic()
-    stale_stats = not 0 <= now - _stats_checked_at < settings.GRID_INDEX_RECHECK_SECONDS
-    if index is not None and index.token == token and not stale_stats:
-        return index
-    with _index_lock:
-        stats = _grid_stats() if stale_stats or _index is None else _index.stats
-        _stats_checked_at = now
-        if _index is None or _index.token != token or _index.stats != stats:
-            _index = _build_index(token, stats)
-        return _index
+GRID_INDEX = ProcessSnapshot("places:grid-index", build=_build_index, fingerprint=_grid_fingerprint)
+
+
+def boundaries_changed() -> None:
+    """Tell every process that grid boundaries changed. Call after commit."""
+    GRID_INDEX.changed()
 
 
 def _indexed_grid(lat, lon) -> Place | None:
     """The indexed grid row whose polygon covers the point; on a shared edge, the lowest code."""
     lat, lon = validate_point(lat, lon)
-    index = _grid_index()
+    index = GRID_INDEX.get()
     if index.tree is None:
         return None
     hits = index.tree.query(Point(lon, lat), predicate="covered_by")

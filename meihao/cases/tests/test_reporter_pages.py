@@ -55,7 +55,8 @@ def test_report_page_shows_the_form_to_submitters(client, personas, persona, ven
 def test_user_the_type_does_not_admit_gets_a_clear_message_and_cannot_submit(
     client, personas, grid_type, vending
 ):
-    CaseType.objects.filter(pk=grid_type.pk).update(public_may_submit=False)
+    grid_type.public_may_submit = False
+    grid_type.save()
     client.force_login(personas.outsider)
     response = client.get("/cases/report/")
     assert response.status_code == 200

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases import selectors, services
-from meihao.cases.models import Case, CasePhoto, CaseRating, CaseType, Status
+from meihao.cases import classes, selectors, services
+from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.workflow import TRANSITIONS, can_view
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
@@ -95,7 +95,7 @@ def _wants_json(request) -> bool:
 
 
 def _grid_type():
-    return CaseType.objects.filter(code=DEFAULT_TYPE, is_active=True).first()
+    return classes.active_type(DEFAULT_TYPE)
 
 
 def _default_centre(user) -> tuple[float, float] | None:
@@ -165,9 +165,9 @@ def _submit(request, case_type) -> Case:
     category = None
     category_id = post.get("category") or ""
     if category_id:
-        category = case_type.categories.filter(
-            pk=category_id if category_id.isdigit() else 0
-        ).first()
+        category = classes.minor_class(
+            case_type, pk=int(category_id) if category_id.isdigit() else 0
+        )
         if category is None:
             raise ValidationFailed(
                 _("Choose one of this case type's minor classes."), field="category"
@@ -269,7 +269,7 @@ def report_nearby(request):
     category_id = request.GET.get("category", "")
     cases = []
     if case_type and lat is not None and lon is not None and category_id.isdigit():
-        category = case_type.categories.filter(pk=category_id, parent__isnull=False).first()
+        category = classes.minor_class(case_type, pk=int(category_id))
         if category is not None:
             cases = selectors.cases_nearby(category=category, lat=lat, lon=lon, user=request.user)
     decorate(cases)

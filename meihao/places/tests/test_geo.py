@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from meihao.core import snapshot
 from meihao.core.errors import ValidationFailed
 from meihao.places import geo, services
 from meihao.places.models import Level, Place
@@ -113,10 +114,10 @@ def test_cache_version_bump_alone_forces_a_rebuild(tree, django_assert_num_queri
 def test_statistics_are_read_at_most_once_per_recheck_interval(
     tree, settings, monkeypatch, django_assert_num_queries
 ):
-    settings.GRID_INDEX_RECHECK_SECONDS = 10
+    settings.SNAPSHOT_RECHECK_SECONDS = 10
     clock = [1000.0]
-    monkeypatch.setattr(geo.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(geo, "_stats_checked_at", float("-inf"))  # restored afterwards
+    monkeypatch.setattr(snapshot.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(geo.GRID_INDEX, "_checked_at", float("-inf"))  # restored afterwards
     geo.locate(23.41, 111.205)
     clock[0] += 9
     with django_assert_num_queries(0):
