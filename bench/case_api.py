@@ -3,8 +3,9 @@
 Measured: POST /api/v1/cases with a bearer token (Ninja parsing, token auth, case_submit:
 validation, grid lookup, numbering, SLA deadlines, follower, timeline event, audit entry, the
 new-case event for the worker, then the detail response) against two bare views, all through
-Django's test Client in one process on the same SQLite database, interleaved, so the server
-stack costs the same on every side:
+Django's test Client in one process on one database, interleaved, so the server stack costs
+the same on every side; first on SQLite, then on a scratch PostgreSQL database
+(BENCH_PG_URL; `--sqlite-only` skips it):
 
 - "bare, same row" (the issue's baseline: "a bare Django view that inserts the same row"): parses
   the same JSON and inserts with `Case.objects.create` the row the API writes — `submitted_by`
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._django import emit, environment, run_worker, setup_django
+from bench._django import emit, environment, postgres_database, run_worker, setup_django
 
 REQUESTS = 300
 GOAL = 0.5
@@ -198,40 +199,53 @@ def worker() -> dict:
     }
 
 
-def run() -> bool:
-    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
-        var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
-        result = run_worker("bench.case_api", env)
+def report(vendor: str, result: dict) -> bool:
     n = result["requests"]
     queries = result["queries"]
     ratio = result["bare"] / result["api"]
     same_row_ratio = result["same_row"] / result["api"]
     print(
-        f"POST /api/v1/cases (bearer token): {n} cases, {result['api'] / n * 1000:.2f} ms each "
-        f"({queries['api']} queries)"
+        f"[{vendor}] POST /api/v1/cases (bearer token): {n} cases, "
+        f"{result['api'] / n * 1000:.2f} ms each ({queries['api']} queries)"
     )
     print(
-        f"baseline bare view, same row (bearer token, grid from the point): "
+        f"[{vendor}] baseline bare view, same row (bearer token, grid from the point): "
         f"{result['same_row'] / n * 1000:.2f} ms each ({queries['same_row']} queries)"
     )
     print(
-        f"reference bare view, other row (no token, fixed grid): "
+        f"[{vendor}] reference bare view, other row (no token, fixed grid): "
         f"{result['bare'] / n * 1000:.2f} ms each ({queries['bare']} queries)"
     )
     print(
-        f"of which case_submit alone (no HTTP, no response): {result['service'] / n * 1000:.2f} ms"
+        f"[{vendor}] of which case_submit alone (no HTTP, no response): "
+        f"{result['service'] / n * 1000:.2f} ms"
     )
     print(
-        f"ratio bare same row / API: {same_row_ratio:.2f} "
+        f"[{vendor}] ratio bare same row / API: {same_row_ratio:.2f} "
         f"(goal >= {GOAL}: {'yes' if same_row_ratio >= GOAL else 'NO'})"
     )
-    print(f"ratio bare other row / API: {ratio:.2f} (reference)")
+    print(f"[{vendor}] ratio bare other row / API: {ratio:.2f} (reference)")
     return same_row_ratio >= GOAL
+
+
+def run(sqlite_only: bool = False) -> bool:
+    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
+        var_dir = Path(scratch)
+        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
+        ok = report("sqlite", run_worker("bench.case_api", env))
+        if sqlite_only:
+            return ok
+        with postgres_database() as url:
+            if url is None:
+                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
+                return ok
+            env = environment(var_dir, url)
+            ok = report("postgresql", run_worker("bench.case_api", env)) and ok
+    return ok
 
 
 if __name__ == "__main__":
     if "--worker" in sys.argv:
         emit(worker())
     else:
-        sys.exit(0 if run() else 1)
+        sys.exit(0 if run(sqlite_only="--sqlite-only" in sys.argv) else 1)
