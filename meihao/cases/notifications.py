@@ -82,7 +82,7 @@ def case_notify_submitted(case, actor) -> None:
     )
 
 
-@fan_out_handler("cases.submitted")
+@fan_out_handler("cases.submitted", label=_("New case in the area"))
 def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
     """The dispatchers covering the new case's place, but not the one who filed it."""
     from meihao.cases.models import Case

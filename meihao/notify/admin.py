@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from meihao.core.audit import audit_change
-from meihao.notify import services
+from meihao.notify import fanout, services
 from meihao.notify.models import Delivery, FanOut, Message, Preference, TeamChannel
 
 
@@ -86,7 +86,7 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(FanOut)
 class FanOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
-        "event",
+        "event_label",
         "idempotency_key",
         "status",
         "attempts",
@@ -110,6 +110,10 @@ class FanOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, obj):
         return obj.last_error[:80]
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj):
+        return fanout.LABELS.get(obj.event, obj.event)
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):

@@ -28,16 +28,19 @@ from meihao.notify.models import FanOut
 logger = logging.getLogger(__name__)
 
 HANDLERS: dict[str, Callable[..., None]] = {}
+LABELS: dict[str, str] = {}  # event name → what the back office calls it (lazy translation)
 
 
-def fan_out_handler(event: str):
+def fan_out_handler(event: str, *, label):
     """Register the function that tells everyone concerned of `event` (a decorator). It is
-    called with the event's payload as keyword arguments, inside a transaction."""
+    called with the event's payload as keyword arguments, inside a transaction. `label` names
+    the event in the back office."""
 
     def register(function):
         if HANDLERS.get(event, function) is not function:
             raise ImproperlyConfigured(f"Two fan-out handlers for the event {event!r}.")
         HANDLERS[event] = function
+        LABELS[event] = label
         return function
 
     return register

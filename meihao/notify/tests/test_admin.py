@@ -141,7 +141,9 @@ def test_a_given_up_fan_out_is_listed_and_run_again(
     ):
         response = admin_client.get(url)
         assert response.status_code == 200, url
-    assert "database is locked" in admin_client.get("/admin/notify/fanout/").content.decode()
+    listing = admin_client.get("/admin/notify/fanout/").content.decode()
+    assert "database is locked" in listing
+    assert "辖区新案件" in listing  # the event's name, not its code
     assert admin_client.get("/admin/notify/fanout/add/").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(

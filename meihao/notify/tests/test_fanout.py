@@ -18,7 +18,7 @@ EVENT = "tests.street_party"
 FAILING = "tests.always_fails"
 
 
-@fanout.fan_out_handler(EVENT)
+@fanout.fan_out_handler(EVENT, label="街坊联欢")
 def tell_the_street(*, user_ids: list[int], street: str) -> None:
     notify_enqueue(
         recipients=User.objects.filter(pk__in=user_ids),
@@ -30,7 +30,7 @@ def tell_the_street(*, user_ids: list[int], street: str) -> None:
     )
 
 
-@fanout.fan_out_handler(FAILING)
+@fanout.fan_out_handler(FAILING, label="总是失败")
 def always_fails(**payload) -> None:
     notify_enqueue(
         recipients=User.objects.all(),
@@ -99,7 +99,7 @@ def test_recording_an_unknown_event_or_a_bad_key_is_refused(personas):
 
 def test_a_second_handler_for_one_event_is_refused():
     with pytest.raises(ImproperlyConfigured):
-        fanout.fan_out_handler(EVENT)(lambda **payload: None)
+        fanout.fan_out_handler(EVENT, label="again")(lambda **payload: None)
 
 
 def test_a_failing_handler_writes_nothing_and_is_retried_then_given_up(personas, settings):
