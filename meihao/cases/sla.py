@@ -25,7 +25,7 @@ Rules
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -112,7 +112,9 @@ class WorkCalendar:
                     begin_at = max(datetime.combine(day, begin, tzinfo=self.tz), local)
                     available = int((period_end - begin_at).total_seconds())
                     if remaining <= available:
-                        return begin_at + timedelta(seconds=remaining)
+                        # In UTC, as the database gives it back: an answer built from these
+                        # values reads the same as a later read of the row.
+                        return (begin_at + timedelta(seconds=remaining)).astimezone(UTC)
                     remaining -= available
             day += timedelta(days=1)
         raise ValueError("The working calendar has no working time within ten years.")

@@ -56,6 +56,20 @@ def test_api_create_answers_what_a_later_read_answers(client, personas, bearer):
     assert body["abilities"]["view"] is True and body["timeline"][0]["action"] == "submit"
 
 
+def test_api_create_of_an_auto_routed_case_answers_both_steps(client, personas, bearer):
+    # The answer is built from the events the filing wrote: the routing step is one of them.
+    from meihao.cases.models import CaseType
+
+    grid = CaseType.objects.get(code="GRID")
+    grid.dispatch_mode = CaseType.DispatchMode.AUTO
+    grid.save()
+    created = client.post(BASE, PAYLOAD, content_type="application/json", **bearer).json()
+    assert [e["action"] for e in created["timeline"]] == ["submit", "dispatch"]
+    assert created["status"] == "dispatched"
+    read = client.get(f"{BASE}/{created['number']}", **bearer).json()
+    assert created == read
+
+
 def test_api_create_query_count(client, personas, bearer, settings, django_assert_max_num_queries):
     # As in production: the snapshots (grid index, catalogue) re-read their fingerprints at
     # most every 10 s, not on every read as in the other tests.
