@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.core.roles import Role
 from meihao.notify.fanout import fan_out_handler
-from meihao.notify.services import notify_enqueue, notify_later, notify_team
+from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
 from meihao.places.models import PATH_SEPARATOR
 
 DISPATCHERS = (Role.STREET_CHIEF, Role.COMMUNITY_STAFF)
@@ -118,9 +118,14 @@ def case_notify_transition(case, action: str, actor) -> None:
     """The follow-up messages of one state change (see the table in docs/architecture.md)."""
     key = f"{action}:v{case.version}"
     if action == "dispatch":
-        recipients = []
-        if case.assigned_organisation_id:
-            recipients += _department_staff(case.assigned_organisation)
+        # Dispatched to a team: its members (once each, also those who are the department's
+        # staff) and its group channel; to a department without a team: all its staff.
+        if case.assigned_team_id:
+            recipients = list(team_members(case.assigned_team))
+        elif case.assigned_organisation_id:
+            recipients = _department_staff(case.assigned_organisation)
+        else:
+            recipients = []
         if case.assigned_user_id:
             recipients.append(case.assigned_user)
         _send(
@@ -142,6 +147,7 @@ def case_notify_transition(case, action: str, actor) -> None:
                 target=case,
                 idempotency_key=f"case:{case.pk}:{key}:team",
                 context={"case": case, "number": case.number, "category": str(case.category or "")},
+                inbox_members=False,
             )
     elif action == "claim":
         _send(

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from meihao.activities.models import Activity
 from meihao.demo import data
-from meihao.demo.plan import VOLUNTEER_TEAM_NAMES, PlaceSpec, Plan
+from meihao.demo.plan import VOLUNTEER_TEAM_NAMES, PlaceSpec, Plan, history_scale
 
 ACTIVITIES_PER_SCALE = 3000
 DAYS = 365
@@ -231,7 +231,7 @@ class ActivityPlan:
 
 
 def activities_for_scale(scale: float) -> int:
-    return round(ACTIVITIES_PER_SCALE * scale)
+    return round(ACTIVITIES_PER_SCALE * history_scale(scale))
 
 
 class Planner:

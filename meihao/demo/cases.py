@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,12 +39,11 @@ from meihao.cases.models import (
 from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
-from meihao.demo.plan import Plan
+from meihao.demo.plan import Plan, history_scale
 from meihao.people.models import Organisation, RoleAssignment, Team, TeamMember, User
 from meihao.places.models import Level, Place
 
 CASES_PER_SCALE = 600
-MAX_CASES = 3000
 DAYS = 90
 KEY_PREFIX = "demo-"
 
@@ -98,14 +96,20 @@ STALLS = ("accept", "dispatch", "start", "report_back", "reopen", "return", "par
 
 
 def cases_for_scale(scale: float) -> int:
-    return min(MAX_CASES, round(CASES_PER_SCALE * scale))
+    return round(CASES_PER_SCALE * history_scale(scale))
 
 
 @contextmanager
 def demo_clock(moment: datetime) -> Iterator[None]:
-    """Demo only: `timezone.now()` returns `moment` inside the block (see the module notes)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """Demo only: `timezone.now()` returns `moment` inside the block (see the module notes).
+    Swaps the module attribute as `mock.patch` would, at a tenth of its cost (thousands of
+    steps per seed)."""
+    real_now = timezone.now
+    timezone.now = lambda: moment
+    try:
         yield
+    finally:
+        timezone.now = real_now
 
 
 @dataclass

@@ -29,7 +29,7 @@ from meihao.core.errors import DomainError
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
 from meihao.demo.geometry import MICRO
-from meihao.demo.plan import Plan
+from meihao.demo.plan import Plan, history_scale
 from meihao.patrols import services as patrol_services
 from meihao.patrols.days import DUTY_TZ
 from meihao.patrols.models import PatrolSession
@@ -53,7 +53,7 @@ TWO_ROUNDS = 0.2  # the hour walked in two rounds
 
 
 def patrol_grids_for_scale(scale: float) -> int:
-    return round(PATROL_GRIDS_PER_SCALE * scale)
+    return round(PATROL_GRIDS_PER_SCALE * history_scale(scale))
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from meihao.cases.models import Case, CaseCategory
 from meihao.core.errors import DomainError
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
-from meihao.demo.plan import Plan
+from meihao.demo.plan import Plan, history_scale
 from meihao.demo.residents import Resident, Residents
 from meihao.demo.rows import RowWriter, datetime_value
 from meihao.ledger.models import Transfer
@@ -44,8 +44,6 @@ KEY_PREFIX = "timebank-demo-"
 MEMBER_SHARE = 0.05  # of the elders (60+)
 DEMO_COMMUNITY_MEMBERS = 4
 REQUESTS_PER_SCALE = 60
-# Each goes through the services, about 50 ms apiece: a larger scale stops adding at this.
-MAX_REQUESTS = 200
 DAYS = 90
 POOL_MINUTES = 6000
 METRES_PER_DEGREE = 111_320
@@ -106,6 +104,7 @@ class TimeBankHistory:
         self.seed = seed
         self.count = count
         self.now = now or timezone.now()
+        self._requesters_by_community: dict[str, list[Resident]] = {}
         self.persona = residents.personas.get(Role.VOLUNTEER)
         self.communities = {
             p.code: p
@@ -318,14 +317,25 @@ class TimeBankHistory:
         with demo_clock(moment):
             return service(**kwargs)
 
+    def _requesters(self, community: str, helpers: list[Resident]) -> list[Resident]:
+        """The community's residents of 70 and over who are not its helpers (once per community:
+        at scale 10 a community has thousands of residents)."""
+        cached = self._requesters_by_community.get(community)
+        if cached is None:
+            today = timezone.localdate(self.now)
+            helper_ids = {h.person_id for h in helpers}
+            cached = [
+                r
+                for r in self.residents.by_community.get(community, [])
+                if r.person_id not in helper_ids and r.age_on(today) >= 70
+            ]
+            self._requesters_by_community[community] = cached
+        return cached
+
     def _file(self, request: RequestPlan, members) -> bool:
         rng = request.rng
         helpers = members[request.community]
-        requesters = [
-            r
-            for r in self.residents.by_community.get(request.community, [])
-            if r.age_on(timezone.localdate(self.now)) >= 70 and r not in helpers
-        ]
+        requesters = self._requesters(request.community, helpers)
         if not requesters:
             return False
         requester = rng.choice(requesters)
@@ -435,4 +445,4 @@ def _next_daytime(moment: datetime.datetime, rng: random.Random) -> datetime.dat
 
 
 def help_requests_for_scale(scale: float) -> int:
-    return min(MAX_REQUESTS, round(REQUESTS_PER_SCALE * scale))
+    return round(REQUESTS_PER_SCALE * history_scale(scale))

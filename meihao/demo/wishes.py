@@ -31,7 +31,7 @@ from meihao.cases.models import Case, CaseCategory
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
 from meihao.demo.dual import PARTY_MEMBER_UNIT
-from meihao.demo.plan import Plan
+from meihao.demo.plan import Plan, history_scale
 from meihao.demo.residents import Resident, Residents
 from meihao.people.models import Organisation, PersonTag, RoleAssignment, User
 from meihao.wishes import services as wishes
@@ -39,8 +39,6 @@ from meihao.wishes.models import WISH_CODE
 
 KEY_PREFIX = "wish-demo-"
 WISHES_PER_SCALE = 40
-# Each goes through the services, about 50 ms apiece: a larger scale stops adding at this.
-MAX_WISHES = 150
 DAYS = 120
 # What residents wish for, by kind (category code), and what the lead reports.
 WISHES = {
@@ -286,4 +284,4 @@ class WishHistory:
 
 
 def wishes_for_scale(scale: float) -> int:
-    return min(MAX_WISHES, round(WISHES_PER_SCALE * scale))
+    return round(WISHES_PER_SCALE * history_scale(scale))

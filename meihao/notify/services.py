@@ -51,16 +51,25 @@ def _compiled(text: str) -> Template:
     return Template(text, engine=Engine.get_default())
 
 
-def _render(source, context: dict) -> str:
-    """A template name (…/x.txt) or a template source (a lazy gettext string, say), rendered
-    in the active language. Not auto-escaped: the output is plain text or WeCom markdown, and
-    the inbox escapes it when it shows it."""
+def _template(source) -> Template:
+    """A template name (…/x.txt) or a template source (a lazy gettext string, say), in the
+    active language."""
     text = str(source)
     if text.endswith(TEMPLATE_SUFFIXES) and not any(c.isspace() for c in text):
-        template = Engine.get_default().get_template(text)
-    else:
-        template = _compiled(text)
-    return template.render(Context(context, autoescape=False)).strip()
+        return Engine.get_default().get_template(text)
+    return _compiled(text)
+
+
+def _render(source, context: dict) -> str:
+    """Rendered in the active language. Not auto-escaped: the output is plain text or WeCom
+    markdown, and the inbox escapes it when it shows it."""
+    return _template(source).render(Context(context, autoescape=False)).strip()
+
+
+def _names_the_recipient(*sources) -> bool:
+    """Whether a text differs per recipient: only if a template uses `recipient` (the name is
+    the same in every translation)."""
+    return any("recipient" in _template(source).source for source in sources)
 
 
 def _target(target) -> tuple[str, str]:
@@ -72,10 +81,16 @@ def _target(target) -> tuple[str, str]:
     return str(target_type), str(target_id)
 
 
-def _message(*, language: str, subject, body, context: dict, **fields) -> Message:
+def _texts(*, language: str, subject, body, context: dict) -> tuple[str, str]:
     with translation.override(language):
         rendered_subject = " ".join(_render(subject, context).split())[:200]
-        rendered_body = _render(body, context)
+        return rendered_subject, _render(body, context)
+
+
+def _message(*, language: str, subject, body, context: dict, **fields) -> Message:
+    rendered_subject, rendered_body = _texts(
+        language=language, subject=subject, body=body, context=context
+    )
     return Message(language=language, subject=rendered_subject, body=rendered_body, **fields)
 
 
@@ -160,15 +175,25 @@ def notify_enqueue(
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
     target_type, target_id = _target(target)
     now = timezone.now()
+    # Rendered once per language, unless the text names its recipient.
+    personal = _names_the_recipient(subject, body)
+    texts: dict = {}
     batch = []
     for pk, user in users.items():
         preference = preferences.get(pk)
         language = (preference.language if preference else "") or settings.LANGUAGE_CODE
-        message = _message(
+        text_key = pk if personal else language
+        if text_key not in texts:
+            texts[text_key] = _texts(
+                language=language,
+                subject=subject,
+                body=body,
+                context={**(context or {}), "recipient": user},
+            )
+        message = Message(
             language=language,
-            subject=subject,
-            body=body,
-            context={**(context or {}), "recipient": user},
+            subject=texts[text_key][0],
+            body=texts[text_key][1],
             recipient=user,
             kind=kind,
             link=link,
@@ -226,6 +251,13 @@ def notify_later(*, event: str, payload: dict, idempotency_key: str) -> None:
     transaction.on_commit(fan_out, robust=True)
 
 
+def team_members(team):
+    """The active users among the team's members: who a team's inbox message reaches."""
+    from meihao.people.models import User
+
+    return User.objects.filter(person__team_memberships__team=team, is_active=True).distinct()
+
+
 def notify_team(
     *,
     team,
@@ -281,13 +313,8 @@ def notify_team(
                 )
             created += _save_new([(message, deliveries)])
     if inbox_members:
-        from meihao.people.models import User
-
-        members = User.objects.filter(
-            person__team_memberships__team=team, is_active=True
-        ).distinct()
         created += notify_enqueue(
-            recipients=members,
+            recipients=team_members(team),
             kind=kind,
             subject=subject,
             body=body,

@@ -367,6 +367,11 @@ class RoleAssignment(TimeStampedModel):
                 name="role_org_unique",
             ),
         ]
+        indexes = [
+            # Who holds these roles here (the dispatchers of a new case's place, its grid
+            # workers): a grid has hundreds of residents' roles and a handful of the rest.
+            models.Index(fields=["place", "role"], name="role_place_role_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_role_display()} @ {self.place or self.organisation}"

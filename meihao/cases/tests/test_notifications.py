@@ -63,6 +63,34 @@ def test_the_loop_notifies_department_verifier_and_reporter(personas, new_case):
     assert "case_closed" not in kinds_for(personas.grid_worker_a)
 
 
+def test_a_dispatch_to_a_team_tells_each_member_once_and_not_the_rest_of_the_department(
+    personas, new_case
+):
+    from meihao.core.roles import Role
+    from meihao.core.testing import make_user
+    from meihao.people.models import RoleAssignment, Team, TeamMember
+
+    team = Team.objects.create(
+        name="城东街道城管队",
+        kind=Team.Kind.DEPARTMENT,
+        organisation=personas.department,
+        place=personas.tree.street_a,
+        place_path=personas.tree.street_a.path,
+    )
+    # department_staff is both the department's staff and a member of the team.
+    TeamMember.objects.create(team=team, person=personas.department_staff.person)
+    elsewhere = make_user("13800000099", "城管乙")
+    RoleAssignment.objects.create(
+        user=elsewhere, role=Role.DEPARTMENT_STAFF, organisation=personas.department
+    )
+    case = new_case()
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department, team=team
+    )
+    assert kinds_for(personas.department_staff) == ["case_dispatched"]
+    assert kinds_for(elsewhere) == []
+
+
 def test_a_rolled_back_action_notifies_nobody(personas, new_case):
     case = new_case(actor=personas.resident_a)
     before = Message.objects.count()

@@ -119,7 +119,7 @@ def test_second_run_adds_no_cases(history):
 def test_scale_sets_the_number_of_cases():
     assert cases_for_scale(1) == 600
     assert cases_for_scale(0.5) == 300
-    assert cases_for_scale(100) == 3000
+    assert cases_for_scale(100) == 600
 
 
 def test_seed_demo_files_cases_and_is_idempotent(db):

@@ -202,7 +202,8 @@ def test_history_cases_ratings_and_patrols(seeded):
 
 def test_scale_sets_the_number_of_patrolled_grids():
     assert patrol_grids_for_scale(1) == 10
-    assert patrol_grids_for_scale(30) == 300
+    assert patrol_grids_for_scale(0.5) == 5
+    assert patrol_grids_for_scale(30) == 10
 
 
 # -- idempotency --------------------------------------------------------------------------------

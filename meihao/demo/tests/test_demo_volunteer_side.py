@@ -343,7 +343,9 @@ def test_a_later_day_adds_only_the_days_since(db):
 
 def test_activities_scale_with_the_residents():
     assert activities_for_scale(1) == ACTIVITIES_PER_SCALE
-    assert activities_for_scale(10) == 10 * ACTIVITIES_PER_SCALE
+    assert activities_for_scale(0.5) == ACTIVITIES_PER_SCALE // 2
+    # The district's history stays the district's: only its people grow beyond scale 1.
+    assert activities_for_scale(10) == ACTIVITIES_PER_SCALE
     plan = build_plan(450403)
     now = timezone.now()
     zone = timezone.get_current_timezone()

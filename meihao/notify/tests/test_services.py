@@ -131,6 +131,13 @@ def test_subject_and_body_rendered_in_each_recipients_language(personas):
     assert english.body == "Case WX-20250101-0001: <b>摊位</b> & 占道"
 
 
+def test_a_text_naming_its_recipient_is_rendered_for_each(personas):
+    with transaction.atomic():
+        enqueue([personas.resident_a, personas.resident_b], body="{{ recipient.name }}，您好")
+    assert Message.objects.get(recipient=personas.resident_a).body == "居民甲，您好"
+    assert Message.objects.get(recipient=personas.resident_b).body == "居民乙，您好"
+
+
 def test_body_from_a_template_file(personas, team):
     with transaction.atomic():
         (message,) = notify_enqueue(

@@ -33,16 +33,15 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=None,
-            help="historical cases to file (default: 600 × scale, at most 3,000; 0 for none)",
+            help="historical cases to file (default: 600 × scale up to scale 1; 0 for none)",
         )
         parser.add_argument(
             "--patrols",
             type=int,
             default=None,
             help=(
-                "grids whose grid workers walk two weeks of patrols (default: 10 × scale, "
-                "in code order, at most all 300; "
-                "0 for none)"
+                "grids whose grid workers walk two weeks of patrols (default: 10 × scale up to "
+                "scale 1, in code order; 0 for none)"
             ),
         )
 
@@ -51,7 +50,7 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "activities in the year behind (default: 3,000 per 10,000 residents; 0 for "
+                "activities in the year behind (default: 3,000 × scale up to scale 1; 0 for "
                 "none); the demo community's patrols and the fortnight ahead come on top"
             ),
         )
