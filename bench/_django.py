@@ -9,8 +9,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -83,6 +85,25 @@ def postgres_database():
         time.sleep(0.2)
         with psycopg.connect(PG_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_on_sqlite_and_postgresql(
+    module: str, report: Callable[[dict], bool], *args: str, sqlite_only: bool = False
+) -> bool:
+    """Run `module`'s worker on a scratch SQLite database, then on a scratch PostgreSQL database
+    (unless `sqlite_only`, or none is reachable at BENCH_PG_URL), and `report` each result.
+    True when every report is."""
+    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
+        var_dir = Path(scratch)
+        sqlite = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
+        ok = report(run_worker(module, sqlite, *args))
+        if sqlite_only:
+            return ok
+        with postgres_database() as url:
+            if url is None:
+                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
+                return ok
+            return report(run_worker(module, environment(var_dir, url), *args)) and ok
 
 
 def emit(result: dict) -> None:

@@ -20,11 +20,9 @@ Ratio = baseline time / API time (the API's share of the baseline's speed).
 """
 
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench._django import emit, environment, postgres_database, run_worker, setup_django
+from bench._django import emit, run_on_sqlite_and_postgresql, setup_django
 
 REQUESTS = 300
 GOAL = 0.5
@@ -196,10 +194,12 @@ def worker() -> dict:
         "service": service,
         "requests": REQUESTS,
         "queries": queries,
+        "vendor": connection.vendor,
     }
 
 
-def report(vendor: str, result: dict) -> bool:
+def report(result: dict) -> bool:
+    vendor = result["vendor"]
     n = result["requests"]
     queries = result["queries"]
     ratio = result["bare"] / result["api"]
@@ -229,19 +229,7 @@ def report(vendor: str, result: dict) -> bool:
 
 
 def run(sqlite_only: bool = False) -> bool:
-    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
-        var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
-        ok = report("sqlite", run_worker("bench.case_api", env))
-        if sqlite_only:
-            return ok
-        with postgres_database() as url:
-            if url is None:
-                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
-                return ok
-            env = environment(var_dir, url)
-            ok = report("postgresql", run_worker("bench.case_api", env)) and ok
-    return ok
+    return run_on_sqlite_and_postgresql("bench.case_api", report, sqlite_only=sqlite_only)
 
 
 if __name__ == "__main__":

@@ -15,18 +15,9 @@ not depend on the page size (10 vs 100 rows, abilities included).
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench._django import (
-    emit,
-    environment,
-    percentile,
-    postgres_database,
-    run_worker,
-    setup_django,
-)
+from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
 
 DEFAULT_CASES = 1_000_000
 PAGE = 50
@@ -125,20 +116,9 @@ def report(result: dict) -> bool:
 
 
 def run(cases: int = DEFAULT_CASES, sqlite_only: bool = False) -> bool:
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
-        var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
-        ok = report(run_worker("bench.dispatch_board", env, "--cases", str(cases))) and ok
-        if sqlite_only:
-            return ok
-        with postgres_database() as url:
-            if url is None:
-                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
-                return ok
-            env = environment(var_dir, url)
-            ok = report(run_worker("bench.dispatch_board", env, "--cases", str(cases))) and ok
-    return ok
+    return run_on_sqlite_and_postgresql(
+        "bench.dispatch_board", report, "--cases", str(cases), sqlite_only=sqlite_only
+    )
 
 
 if __name__ == "__main__":

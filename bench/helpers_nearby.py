@@ -18,11 +18,9 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench._django import emit, environment, percentile, postgres_database, run_worker, setup_django
+from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
 
 DEFAULT_MEMBERS = 60_000
 POINTS = 200
@@ -213,20 +211,9 @@ def report(r: dict) -> bool:
 
 
 def run(members: int = DEFAULT_MEMBERS, sqlite_only: bool = False) -> bool:
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
-        var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
-        ok = report(run_worker("bench.helpers_nearby", env, "--members", str(members))) and ok
-        if sqlite_only:
-            return ok
-        with postgres_database() as url:
-            if url is None:
-                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
-                return ok
-            env = environment(var_dir, url)
-            ok = report(run_worker("bench.helpers_nearby", env, "--members", str(members))) and ok
-    return ok
+    return run_on_sqlite_and_postgresql(
+        "bench.helpers_nearby", report, "--members", str(members), sqlite_only=sqlite_only
+    )
 
 
 if __name__ == "__main__":

@@ -16,11 +16,9 @@ import argparse
 import datetime
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench._django import emit, environment, percentile, postgres_database, run_worker, setup_django
+from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
 
 DEFAULT_RECORDS = 1_000_000
 RUNS = 30
@@ -179,20 +177,9 @@ def report(r: dict) -> bool:
 
 
 def run(records: int = DEFAULT_RECORDS, sqlite_only: bool = False) -> bool:
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
-        var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
-        ok = report(run_worker("bench.service_hours", env, "--records", str(records))) and ok
-        if sqlite_only:
-            return ok
-        with postgres_database() as url:
-            if url is None:
-                print("[postgresql] skipped: no PostgreSQL at BENCH_PG_URL")
-                return ok
-            env = environment(var_dir, url)
-            ok = report(run_worker("bench.service_hours", env, "--records", str(records))) and ok
-    return ok
+    return run_on_sqlite_and_postgresql(
+        "bench.service_hours", report, "--records", str(records), sqlite_only=sqlite_only
+    )
 
 
 if __name__ == "__main__":

@@ -14,34 +14,20 @@ import json
 import logging
 import urllib.error
 import urllib.request
-import uuid
-from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
+from meihao.notify import leases
 from meihao.notify.models import Channel, Delivery, TeamChannel
 
 logger = logging.getLogger(__name__)
 
 WECOM_MARKDOWN_LIMIT = 4096  # bytes of UTF-8, per the group-robot documentation
-
-
-def lease_seconds() -> int:
-    return int(getattr(settings, "NOTIFY_LEASE_SECONDS", 120))
-
-
-def max_attempts() -> int:
-    return int(getattr(settings, "NOTIFY_MAX_ATTEMPTS", 8))
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd, 4th … failed attempt."""
-    return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
 class PermanentFailure(Exception):
@@ -52,7 +38,7 @@ def claimable(now) -> Q:
     due = Q(
         status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED],
         next_attempt_at__lte=now,
-    ) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    ) & leases.unleased(now)
     # A claim whose worker died: the lease ran out before the outcome was recorded.
     abandoned = Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     return due | abandoned
@@ -61,19 +47,9 @@ def claimable(now) -> Q:
 def claim(delivery_id: int) -> str | None:
     """Take the lease on one delivery; returns the lease token, or None if another worker
     holds it or it is not due. One conditional UPDATE: the database decides who wins."""
-    now = timezone.now()
-    token = uuid.uuid4().hex
-    won = (
-        Delivery.objects.filter(pk=delivery_id)
-        .filter(claimable(now))
-        .update(
-            status=Delivery.Status.SENDING,
-            lease_until=now + timedelta(seconds=lease_seconds()),
-            lease_token=token,
-            attempts=F("attempts") + 1,
-        )
+    return leases.claim(
+        Delivery, delivery_id, claimable(timezone.now()), status=Delivery.Status.SENDING
     )
-    return token if won else None
 
 
 def _record_sent(delivery_id: int, token: str) -> bool:
@@ -88,16 +64,14 @@ def _record_sent(delivery_id: int, token: str) -> bool:
 
 
 def _record_failure(delivery: Delivery, token: str, error: str, *, permanent: bool) -> str:
-    now = timezone.now()
-    dead = permanent or delivery.attempts >= max_attempts()
-    status = Delivery.Status.DEAD if dead else Delivery.Status.FAILED
-    Delivery.objects.filter(pk=delivery.pk, lease_token=token).update(
-        status=status,
-        next_attempt_at=now if dead else now + backoff(delivery.attempts),
-        lease_until=None,
-        last_error=error[:2000],
+    return leases.record_failure(
+        delivery,
+        token,
+        error,
+        retry=Delivery.Status.FAILED,
+        dead=Delivery.Status.DEAD,
+        give_up=permanent,
     )
-    return status
 
 
 def absolute_link(link: str) -> str:
@@ -212,19 +186,9 @@ def deliver_one(delivery_id: int) -> str | None:
 
 def deliver_ids(delivery_ids) -> dict[str, int]:
     """Deliver the given deliveries (those due); the task queued when a transaction commits."""
-    outcome: dict[str, int] = {}
-    for delivery_id in delivery_ids:
-        status = deliver_one(delivery_id)
-        if status:
-            outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    return leases.run_each(delivery_ids, deliver_one)
 
 
 def deliver_due(*, limit: int = 500) -> dict[str, int]:
     """Deliver everything due: new, retries whose back-off has passed, and abandoned claims."""
-    ids = list(
-        Delivery.objects.filter(claimable(timezone.now()))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return deliver_ids(ids)
+    return deliver_ids(leases.due_ids(Delivery, claimable(timezone.now()), limit=limit))

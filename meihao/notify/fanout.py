@@ -13,16 +13,14 @@ minute sweep, for tasks lost or workers that died) runs each pending event:
 """
 
 import logging
-import uuid
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from meihao.notify.delivery import backoff, lease_seconds, max_attempts
+from meihao.notify import leases
 from meihao.notify.models import FanOut
 
 logger = logging.getLogger(__name__)
@@ -51,24 +49,11 @@ class LeaseLost(Exception):
 
 
 def claimable(now) -> Q:
-    return Q(status=FanOut.Status.PENDING, next_attempt_at__lte=now) & (
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
+    return Q(status=FanOut.Status.PENDING, next_attempt_at__lte=now) & leases.unleased(now)
 
 
 def claim(fan_out_id: int) -> str | None:
-    now = timezone.now()
-    token = uuid.uuid4().hex
-    won = (
-        FanOut.objects.filter(pk=fan_out_id)
-        .filter(claimable(now))
-        .update(
-            lease_until=now + timedelta(seconds=lease_seconds()),
-            lease_token=token,
-            attempts=F("attempts") + 1,
-        )
-    )
-    return token if won else None
+    return leases.claim(FanOut, fan_out_id, claimable(timezone.now()))
 
 
 def run_one(fan_out_id: int) -> str | None:
@@ -98,28 +83,11 @@ def run_one(fan_out_id: int) -> str | None:
 
 
 def _record_failure(event: FanOut, token: str, error: str) -> str:
-    now = timezone.now()
-    dead = event.attempts >= max_attempts()
-    status = FanOut.Status.DEAD if dead else FanOut.Status.PENDING
-    FanOut.objects.filter(pk=event.pk, lease_token=token).update(
-        status=status,
-        next_attempt_at=now if dead else now + backoff(event.attempts),
-        lease_until=None,
-        last_error=error[:2000],
+    return leases.record_failure(
+        event, token, error, retry=FanOut.Status.PENDING, dead=FanOut.Status.DEAD
     )
-    return status
 
 
 def fan_out_due(*, limit: int = 500) -> dict[str, int]:
     """Run every pending event that is due, oldest first."""
-    ids = list(
-        FanOut.objects.filter(claimable(timezone.now()))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    outcome: dict[str, int] = {}
-    for fan_out_id in ids:
-        status = run_one(fan_out_id)
-        if status:
-            outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    return leases.run_each(leases.due_ids(FanOut, claimable(timezone.now()), limit=limit), run_one)

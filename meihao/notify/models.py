@@ -102,7 +102,22 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
-class Delivery(models.Model):
+class LeasedWork(models.Model):
+    """A row a worker takes with a lease and retries (`notify.leases`): its attempts, when it
+    is next due, who holds it and until when, and the last error."""
+
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    # Which claim holds the lease: only that worker may record the outcome.
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(LeasedWork):
     """One attempt-tracked send of a message through one channel: the delivery log."""
 
     class Status(models.TextChoices):
@@ -124,12 +139,6 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
-    # Which claim holds the lease: only that worker may record the outcome.
-    lease_token = models.CharField(max_length=32, blank=True, editable=False)
-    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -222,7 +231,7 @@ class Preference(models.Model):
         return str(self.user)
 
 
-class FanOut(models.Model):
+class FanOut(LeasedWork):
     """An event whose audience the worker finds, writing its messages after the commit.
 
     Written in the transaction of the change, like a Message, so the event exists exactly when
@@ -246,11 +255,6 @@ class FanOut(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
-    lease_token = models.CharField(max_length=32, blank=True, editable=False)
-    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 

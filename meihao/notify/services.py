@@ -16,6 +16,7 @@ from django.template import Context, Engine, Template
 from django.utils import timezone, translation
 
 from meihao.core.audit import audit_change
+from meihao.notify import leases
 from meihao.notify.models import Channel, Delivery, FanOut, Message, Preference, TeamChannel
 
 # Keys go into email headers and WeCom text verbatim: printable ASCII without spaces.
@@ -341,35 +342,40 @@ def inbox_mark_all_read(*, user) -> int:
     return Message.objects.visible_to(user).unread().update(read_at=timezone.now())
 
 
+def _run_again_now(model, rows, *, retryable, action: str, actor, related=()) -> list[int]:
+    """Put the `retryable` ones among `rows` back in the queue now with a fresh set of attempts,
+    each audited as `action`; returns their ids."""
+    ids = [row.pk for row in rows if row.status in retryable]
+    if not ids:
+        return []
+    retried = list(model.objects.filter(pk__in=ids).select_related(*related))
+    leases.requeue(model, ids, status=model.Status.PENDING)
+    for row in retried:
+        audit_change(
+            actor=actor,
+            action=action,
+            target=row,
+            changes={"status": [row.status, model.Status.PENDING]},
+        )
+    return ids
+
+
 @transaction.atomic
 def delivery_retry_now(*, deliveries: Iterable[Delivery], actor) -> int:
     """Put failed or dead deliveries back in the queue now, with a fresh set of attempts
     (an operator fixed the webhook or the address). Sent and in-flight ones are left alone."""
-    ids = [
-        d.pk
-        for d in deliveries
-        if d.status in (Delivery.Status.FAILED, Delivery.Status.DEAD, Delivery.Status.PENDING)
-    ]
-    if not ids:
-        return 0
-    retried = list(Delivery.objects.filter(pk__in=ids).select_related("message"))
-    Delivery.objects.filter(pk__in=ids).update(
-        status=Delivery.Status.PENDING,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-        lease_until=None,
-        lease_token="",
+    ids = _run_again_now(
+        Delivery,
+        deliveries,
+        retryable=(Delivery.Status.FAILED, Delivery.Status.DEAD, Delivery.Status.PENDING),
+        action="notify_delivery_retry",
+        actor=actor,
+        related=("message",),
     )
-    for delivery in retried:
-        audit_change(
-            actor=actor,
-            action="notify_delivery_retry",
-            target=delivery,
-            changes={"status": [delivery.status, Delivery.Status.PENDING]},
-        )
-    from meihao.notify.tasks import deliver
+    if ids:
+        from meihao.notify.tasks import deliver
 
-    transaction.on_commit(lambda: deliver(ids), robust=True)
+        transaction.on_commit(lambda: deliver(ids), robust=True)
     return len(ids)
 
 
@@ -378,25 +384,15 @@ def fan_out_retry_now(*, events: Iterable[FanOut], actor) -> int:
     """Run given-up (or waiting) events again now with a fresh set of attempts, after an
     operator fixed what made their handler fail. Done ones are left alone: their messages
     exist."""
-    ids = [e.pk for e in events if e.status in (FanOut.Status.DEAD, FanOut.Status.PENDING)]
-    if not ids:
-        return 0
-    retried = list(FanOut.objects.filter(pk__in=ids))
-    FanOut.objects.filter(pk__in=ids).update(
-        status=FanOut.Status.PENDING,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-        lease_until=None,
-        lease_token="",
+    ids = _run_again_now(
+        FanOut,
+        events,
+        retryable=(FanOut.Status.DEAD, FanOut.Status.PENDING),
+        action="notify_fan_out_retry",
+        actor=actor,
     )
-    for event in retried:
-        audit_change(
-            actor=actor,
-            action="notify_fan_out_retry",
-            target=event,
-            changes={"status": [event.status, FanOut.Status.PENDING]},
-        )
-    from meihao.notify.tasks import fan_out
+    if ids:
+        from meihao.notify.tasks import fan_out
 
-    transaction.on_commit(fan_out, robust=True)
+        transaction.on_commit(fan_out, robust=True)
     return len(ids)
