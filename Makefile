@@ -43,7 +43,7 @@ var/secret_key:
 	@$(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	@chmod 600 $@
 
-demo: venv assets messages  ## install, build the SQLite database, load the demo district and serve it
+demo: venv assets messages var/secret_key  ## install, build the SQLite database, load the demo district and serve it
 	@DEBUG=true bash scripts/demo.sh $(PORT)
 
 test: venv assets messages  ## run the whole suite on SQLite

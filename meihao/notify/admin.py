@@ -83,6 +83,19 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         )
 
 
+class FanOutEventFilter(admin.SimpleListFilter):
+    """By event, named as the back office calls it rather than by its code."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return sorted(fanout.LABELS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(FanOut)
 class FanOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
@@ -94,7 +107,7 @@ class FanOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "done_at",
         "short_error",
     )
-    list_filter = ("status", "event")
+    list_filter = ("status", FanOutEventFilter)
     search_fields = ("=idempotency_key",)
     date_hierarchy = "created_at"
     show_full_result_count = False

@@ -137,6 +137,7 @@ def test_a_given_up_fan_out_is_listed_and_run_again(
     for url in (
         "/admin/notify/fanout/",
         "/admin/notify/fanout/?status__exact=dead",
+        "/admin/notify/fanout/?event=cases.submitted",
         f"/admin/notify/fanout/{event.pk}/change/",
     ):
         response = admin_client.get(url)
