@@ -10,6 +10,10 @@ from meihao.places.models import Level
 BUILDINGS_PER_GRID = 6
 
 
+MERCHANTS_PER_COMMUNITY = 3
+VOLUNTEER_TEAM_NAMES = ["红棉", "阳光", "邻里"]
+
+
 def history_scale(scale: float) -> float:
     """How much history the loader writes at a scale: as much as the scale up to 1, then no more.
 
@@ -20,10 +24,6 @@ def history_scale(scale: float) -> float:
     with the scale, for quick seeds in tests. The command's flags ask for more history.
     """
     return min(scale, 1.0)
-
-
-MERCHANTS_PER_COMMUNITY = 3
-VOLUNTEER_TEAM_NAMES = ["红棉", "阳光", "邻里"]
 
 
 @dataclass

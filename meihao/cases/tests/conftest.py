@@ -54,3 +54,17 @@ def new_case(personas, grid_type, vending):
         return case_submit(**fields)
 
     return make
+
+
+@pytest.fixture
+def street_team(personas):
+    """The 城管 department's team for street A (城东街道城管队)."""
+    from meihao.people.models import Team
+
+    return Team.objects.create(
+        name="城东街道城管队",
+        kind=Team.Kind.DEPARTMENT,
+        organisation=personas.department,
+        place=personas.tree.street_a,
+        place_path=personas.tree.street_a.path,
+    )

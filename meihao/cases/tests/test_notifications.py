@@ -37,6 +37,16 @@ def test_new_case_reaches_the_dispatchers_of_its_place_only(
     assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
 
 
+def test_a_notice_written_later_by_the_worker_is_dated_when_the_case_was_filed(personas, new_case):
+    filed_at = local(2024, 5, 20, 9, 0)
+    with time_machine.travel(filed_at, tick=False), transaction.atomic():
+        case = new_case()
+    with time_machine.travel(local(2024, 5, 20, 9, 5), tick=False):
+        assert fan_out_due() == {"done": 1}
+    message = Message.objects.get(recipient=personas.street_chief_a, kind="case_new_in_area")
+    assert message.created_at == filed_at == case.created_at
+
+
 def test_a_dispatcher_filing_a_case_is_not_told_of_it(
     personas, new_case, django_capture_on_commit_callbacks
 ):
@@ -64,19 +74,13 @@ def test_the_loop_notifies_department_verifier_and_reporter(personas, new_case):
 
 
 def test_a_dispatch_to_a_team_tells_each_member_once_and_not_the_rest_of_the_department(
-    personas, new_case
+    personas, new_case, street_team
 ):
     from meihao.core.roles import Role
     from meihao.core.testing import make_user
-    from meihao.people.models import RoleAssignment, Team, TeamMember
+    from meihao.people.models import RoleAssignment, TeamMember
 
-    team = Team.objects.create(
-        name="城东街道城管队",
-        kind=Team.Kind.DEPARTMENT,
-        organisation=personas.department,
-        place=personas.tree.street_a,
-        place_path=personas.tree.street_a.path,
-    )
+    team = street_team
     # department_staff is both the department's staff and a member of the team.
     TeamMember.objects.create(team=team, person=personas.department_staff.person)
     elsewhere = make_user("13800000099", "城管乙")

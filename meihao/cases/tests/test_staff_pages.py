@@ -46,20 +46,6 @@ def snapshot(case) -> tuple:
     )
 
 
-@pytest.fixture
-def street_team(personas):
-    """The 城管 department's team for street A (城东街道城管队)."""
-    from meihao.people.models import Team
-
-    return Team.objects.create(
-        name="城东街道城管队",
-        kind=Team.Kind.DEPARTMENT,
-        organisation=personas.department,
-        place=personas.tree.street_a,
-        place_path=personas.tree.street_a.path,
-    )
-
-
 def dispatched(case, personas):
     return services.case_dispatch(
         case=case, actor=personas.street_chief_a, organisation=personas.department
