@@ -33,7 +33,7 @@ from ninja.security import django_auth
 
 from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
-from meihao.core.errors import DomainError, NotFound
+from meihao.core.errors import DomainError
 from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
@@ -60,19 +60,9 @@ def _error(request, status: int, code: str, message: str, **extra):
     )
 
 
-# A state conflict (an illegal transition, a change that lost a race) is 409, as in HTTP.
-DOMAIN_ERROR_STATUS = {
-    "not_found": 404,
-    "forbidden": 403,
-    "illegal_transition": 409,
-    "concurrent_change": 409,
-}
-
-
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    status = DOMAIN_ERROR_STATUS.get(exc.code, 404 if isinstance(exc, NotFound) else 400)
-    return _error(request, status, exc.code, exc.message, field=exc.field)
+    return _error(request, exc.status, exc.code, exc.message, field=exc.field)
 
 
 @api.exception_handler(Http404)

@@ -23,13 +23,12 @@ from meihao.activities.models import Activity, Attendance, SignUp
 from meihao.activities.records import record_from_attendance
 from meihao.activities.services import (
     check_organiser,
-    illegal,
     lock,
     person_of,
     signup_create,
 )
 from meihao.core.audit import audit_change
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.places.geo import haversine_m as distance_m
 from meihao.places.geo import validate_point
 
@@ -69,11 +68,11 @@ class CheckIn:
 
 def _check_window(activity: Activity, now) -> None:
     if activity.status != Activity.Status.PUBLISHED:
-        raise illegal(_("This activity is not open for check-in."))
+        raise IllegalTransition(_("This activity is not open for check-in."))
     if now < activity.starts_at - CHECKIN_OPENS_BEFORE:
-        raise illegal(_("Check-in opens 30 minutes before the start."))
+        raise IllegalTransition(_("Check-in opens 30 minutes before the start."))
     if now >= activity.ends_at:
-        raise illegal(_("This activity is over; check-in is closed."))
+        raise IllegalTransition(_("This activity is over; check-in is closed."))
 
 
 def _attend(signup: SignUp, activity: Activity, *, actor, method, now, **where) -> CheckIn:
@@ -106,9 +105,9 @@ def _participant_check_in(*, actor, activity: Activity, method: str, now, **wher
         if signup is None:
             signup = signup_create(actor=actor, activity=current)
             if signup.status != SignUp.Status.CONFIRMED:
-                raise illegal(_("This activity is full; you cannot check in."))
+                raise IllegalTransition(_("This activity is full; you cannot check in."))
         if signup.status == SignUp.Status.WAITLISTED:
-            raise illegal(
+            raise IllegalTransition(
                 _("You are on the waiting list; ask the organiser whether a place is free.")
             )
         return _attend(signup, current, actor=actor, method=method, now=now, **where)
@@ -191,7 +190,7 @@ def checkin_by_staff(*, actor, signup: SignUp) -> CheckIn:
         signup = SignUp.objects.get(pk=signup.pk)
         _check_window(current, now)
         if signup.status != SignUp.Status.CONFIRMED:
-            raise illegal(_("Only a confirmed sign-up can be checked in."))
+            raise IllegalTransition(_("Only a confirmed sign-up can be checked in."))
         return _attend(signup, current, actor=actor, method=Attendance.CheckInMethod.STAFF, now=now)
 
 
@@ -217,7 +216,7 @@ def checkout(*, actor, attendance: Attendance) -> Attendance:
         if attendance.checked_out_at is not None:
             return attendance
         if current.status != Activity.Status.PUBLISHED:
-            raise illegal(_("This activity is no longer open."))
+            raise IllegalTransition(_("This activity is no longer open."))
         method = Attendance.CheckOutMethod.SELF if own else Attendance.CheckOutMethod.ORGANISER
         _close(attendance, current, at=now, method=method)
         audit_change(
@@ -249,9 +248,9 @@ def activity_finish(*, actor, activity: Activity) -> Finished:
         current = lock(activity)
         check_organiser(actor, current)
         if current.status != Activity.Status.PUBLISHED:
-            raise illegal(_("Only a published activity can be finished."))
+            raise IllegalTransition(_("Only a published activity can be finished."))
         if now < current.starts_at:
-            raise illegal(_("The activity has not started yet; cancel it instead."))
+            raise IllegalTransition(_("The activity has not started yet; cancel it instead."))
         attendances = list(
             Attendance.objects.filter(signup__activity=current)
             .select_related("signup__person", "signup__activity")

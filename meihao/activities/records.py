@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from meihao.activities.models import ORGANISERS, Activity, Attendance, ServiceRecord
 from meihao.cases.photos import encode_photo
 from meihao.core.audit import audit_change
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.scoping import covers
 from meihao.ledger.models import Transfer
 from meihao.ledger.services import ledger_earn_for_service, ledger_reverse
@@ -215,13 +215,9 @@ def service_record_reverse(*, actor, record: ServiceRecord, reason: str) -> Serv
         if original is None or not covers(actor, original.place_path, ORGANISERS):
             raise NotFound(_("No such service record."))
         if original.reverses_id is not None:
-            raise ValidationFailed(
-                _("A reversing record cannot itself be reversed."), code="illegal_transition"
-            )
+            raise IllegalTransition(_("A reversing record cannot itself be reversed."))
         if ServiceRecord.objects.filter(reverses=original).exists():
-            raise ValidationFailed(
-                _("This record has already been reversed."), code="illegal_transition"
-            )
+            raise IllegalTransition(_("This record has already been reversed."))
         reversal = ServiceRecord.objects.create(
             person=original.person,
             activity_id=original.activity_id,

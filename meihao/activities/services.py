@@ -27,7 +27,7 @@ from meihao.activities.notifications import (
     activity_notify_promoted,
 )
 from meihao.core.audit import audit_change, audit_changes
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.scoping import covers
 from meihao.places.geo import validate_point
 
@@ -59,11 +59,6 @@ ACTIVITY_FIELDS = (
 )
 # A published activity whose time or place changes tells everyone signed up.
 NOTIFIED_CHANGES = frozenset({"starts_at", "ends_at", "venue", "address", "online_url"})
-
-
-def illegal(message) -> ValidationFailed:
-    """The action is not possible in the activity's current state (409 in the API)."""
-    return ValidationFailed(message, code="illegal_transition")
 
 
 def may_organise(user, activity: Activity) -> bool:
@@ -381,7 +376,7 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
         current = lock(activity)
         check_organiser(actor, current)
         if current.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
-            raise illegal(_("A cancelled or finished activity cannot be changed."))
+            raise IllegalTransition(_("A cancelled or finished activity cannot be changed."))
         cleaned = _clean(actor, fields, current=current, now=now)
         _check_places_kept(current, cleaned)
         cleaned["place_path"] = cleaned["place"].path
@@ -405,9 +400,9 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
         current = lock(activity)
         check_organiser(actor, current)
         if current.status != Activity.Status.DRAFT:
-            raise illegal(_("Only a draft can be published."))
+            raise IllegalTransition(_("Only a draft can be published."))
         if current.ends_at <= timezone.now():
-            raise illegal(_("This activity is already over; change its time first."))
+            raise IllegalTransition(_("This activity is already over; change its time first."))
         current.status = Activity.Status.PUBLISHED
         current.save(update_fields=["status", "updated_at"])
         audit_change(
@@ -428,7 +423,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
         current = lock(activity)
         check_organiser(actor, current)
         if current.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
-            raise illegal(_("Only a draft or published activity can be cancelled."))
+            raise IllegalTransition(_("Only a draft or published activity can be cancelled."))
         previous = current.status
         current.status = Activity.Status.CANCELLED
         current.cancel_reason = reason
@@ -456,9 +451,9 @@ def signup_create(*, actor, activity: Activity, role: str = "") -> SignUp:
     with transaction.atomic():
         current = lock(activity)
         if current.status != Activity.Status.PUBLISHED:
-            raise illegal(_("This activity is not open for sign-up."))
+            raise IllegalTransition(_("This activity is not open for sign-up."))
         if current.ends_at <= now:
-            raise illegal(_("This activity is over."))
+            raise IllegalTransition(_("This activity is over."))
         existing = (
             SignUp.objects.filter(activity=current, person=person)
             .exclude(status=SignUp.Status.CANCELLED)
@@ -503,11 +498,13 @@ def signup_cancel(*, actor, signup: SignUp) -> SignUp:
         if signup.status == SignUp.Status.CANCELLED:
             return signup
         if current.status != Activity.Status.PUBLISHED:
-            raise illegal(_("Sign-ups of this activity can no longer be changed."))
+            raise IllegalTransition(_("Sign-ups of this activity can no longer be changed."))
         if own and current.starts_at <= now:
-            raise illegal(_("The activity has started; tell the organiser if you must leave."))
+            raise IllegalTransition(
+                _("The activity has started; tell the organiser if you must leave.")
+            )
         if hasattr(signup, "attendance"):
-            raise illegal(_("This person has already checked in."))
+            raise IllegalTransition(_("This person has already checked in."))
         previous = signup.status
         signup.status = SignUp.Status.CANCELLED
         signup.cancelled_at = now

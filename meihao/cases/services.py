@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meihao.cases import sla
-from meihao.cases.errors import ConcurrentChange
 from meihao.cases.extensions import close_effects, is_app_filed
 from meihao.cases.models import (
     Case,
@@ -36,7 +35,13 @@ from meihao.cases.notifications import case_notify_submitted, case_notify_transi
 from meihao.cases.routing import suggest_organisation
 from meihao.cases.workflow import TRANSITIONS, authorise
 from meihao.core.audit import audit_change
-from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import (
+    ConcurrentChange,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from meihao.core.scoping import has_role
 
 PHONE_RE = re.compile(r"^[0-9+\- ]{5,20}$")

@@ -27,9 +27,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.errors import IllegalTransition
 from meihao.cases.models import CLAIMABLE_STATES, PLACE_CASE_ROLES, Status, claim_rules
-from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scopes_of
 

@@ -19,7 +19,7 @@ from meihao.activities.attendance import (
 )
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.activities.tests.helpers import END, START, VENUE, at, make_activity, minutes, sign_up
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
 from meihao.core.models import AuditEvent
 from meihao.ledger.models import Unit
 from meihao.ledger.services import account_for_person
@@ -33,8 +33,8 @@ def north_of_venue(metres: float) -> tuple[float, float]:
     return VENUE[0] + metres / METRES_PER_DEGREE_LAT, VENUE[1]
 
 
-def refused(call) -> ValidationFailed:
-    with pytest.raises(ValidationFailed) as error:
+def refused(call) -> DomainError:
+    with pytest.raises((ValidationFailed, IllegalTransition)) as error:
         call()
     return error.value
 

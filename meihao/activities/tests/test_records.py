@@ -13,7 +13,7 @@ from meihao.activities.qr import make_token
 from meihao.activities.records import service_record_enter_by_staff, service_record_reverse
 from meihao.activities.selectors import service_minutes
 from meihao.activities.tests.helpers import END, START, at, make_activity, sign_up
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.models import AuditEvent
 from meihao.ledger.models import Transfer, Unit
 from meihao.ledger.services import account_for_organisation, account_for_person, ledger_transfer
@@ -142,7 +142,7 @@ def test_a_record_is_reversed_once_and_a_reversal_never(personas):
     record = enter(personas)
     reversal = service_record_reverse(actor=personas.community_staff_a, record=record, reason="错")
     for target in (record, reversal):
-        with pytest.raises(ValidationFailed) as error:
+        with pytest.raises(IllegalTransition) as error:
             service_record_reverse(actor=personas.community_staff_a, record=target, reason="再")
         assert error.value.code == "illegal_transition"
     assert ServiceRecord.objects.count() == 2

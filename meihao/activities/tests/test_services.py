@@ -18,7 +18,7 @@ from meihao.activities.tests.helpers import (
     minutes,
     sign_up,
 )
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.models import AuditEvent
 from meihao.notify.models import Message
 
@@ -194,14 +194,14 @@ def test_an_update_changing_nothing_writes_nothing(personas):
 
 def test_publish_twice_is_refused(personas):
     activity = make_activity(personas)
-    with at(WEEK_BEFORE), pytest.raises(ValidationFailed) as error:
+    with at(WEEK_BEFORE), pytest.raises(IllegalTransition) as error:
         services.activity_publish(actor=personas.community_staff_a, activity=activity)
     assert error.value.code == "illegal_transition"
 
 
 def test_a_draft_that_is_already_over_cannot_be_published(personas):
     activity = make_activity(personas, publish=False)
-    with at(END), pytest.raises(ValidationFailed):
+    with at(END), pytest.raises(IllegalTransition):
         services.activity_publish(actor=personas.community_staff_a, activity=activity)
     activity.refresh_from_db()
     assert activity.status == Activity.Status.DRAFT
@@ -307,7 +307,7 @@ def test_the_organiser_may_cancel_a_signup(personas):
 def test_participants_cannot_cancel_once_started(personas):
     activity = make_activity(personas)
     (signup,) = sign_up(activity, personas.resident_a)
-    with at(START), pytest.raises(ValidationFailed):
+    with at(START), pytest.raises(IllegalTransition):
         services.signup_cancel(actor=personas.resident_a, signup=signup)
 
 
@@ -348,10 +348,10 @@ def test_when_every_place_has_a_role_a_role_is_required(personas):
 
 def test_drafts_and_past_activities_take_no_signups(personas):
     draft = make_activity(personas, publish=False)
-    with at(WEEK_BEFORE), pytest.raises(ValidationFailed):
+    with at(WEEK_BEFORE), pytest.raises(IllegalTransition):
         services.signup_create(actor=personas.resident_a, activity=draft)
     published = make_activity(personas)
-    with at(END), pytest.raises(ValidationFailed):
+    with at(END), pytest.raises(IllegalTransition):
         services.signup_create(actor=personas.resident_a, activity=published)
     assert not SignUp.objects.exists()
 

@@ -3,9 +3,8 @@
 import pytest
 
 from meihao.cases import services
-from meihao.cases.errors import ConcurrentChange
 from meihao.cases.models import Case, CaseEvent, CaseType
-from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.errors import ConcurrentChange, NotFound, PermissionDenied
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 

@@ -8,10 +8,14 @@ from django.db import connection
 from django.utils import translation
 
 from meihao.cases import services
-from meihao.cases.errors import ConcurrentChange, IllegalTransition
 from meihao.cases.models import Case, CaseEvent, CaseFollower, CaseType
 from meihao.cases.tests.conftest import local
-from meihao.core.errors import PermissionDenied, ValidationFailed
+from meihao.core.errors import (
+    ConcurrentChange,
+    IllegalTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from meihao.core.models import AuditEvent
 
 

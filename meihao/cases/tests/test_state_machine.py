@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from meihao.cases.errors import ConcurrentChange, IllegalTransition
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.cases.services import ACTION_SERVICES, case_submit
 from meihao.cases.workflow import (
@@ -25,7 +24,13 @@ from meihao.cases.workflow import (
     TRANSITIONS,
     WORKING,
 )
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import (
+    ConcurrentChange,
+    IllegalTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from meihao.core.testing import Personas
 
 NAMES = (

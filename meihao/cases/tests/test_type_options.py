@@ -6,9 +6,8 @@ import pytest
 from django.db.models import Q
 
 from meihao.cases import extensions, selectors, services
-from meihao.cases.errors import IllegalTransition
 from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseType
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
 from meihao.core.testing import make_user

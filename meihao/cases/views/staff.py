@@ -26,13 +26,6 @@ from meihao.core.errors import DomainError, NotFound, PermissionDenied, Validati
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 LISTS = ("board", "queue", "verify")
-# Domain errors as HTTP statuses, as the API answers them (meihao.api).
-ERROR_STATUS = {
-    "not_found": 404,
-    "forbidden": 403,
-    "illegal_transition": 409,
-    "concurrent_change": 409,
-}
 
 
 def _list_page(may_use):
@@ -206,7 +199,7 @@ def case_action(request, number: str, action: str):
             service = services.case_report_back_with_photos
         service(case=case, actor=request.user, **kwargs)
     except DomainError as exc:
-        status = ERROR_STATUS.get(exc.code, 400)
+        status = exc.status
         if request.htmx and list_name:
             return _render_row(request, number, list_name, error=exc.message, status=status)
         if isinstance(exc, NotFound):

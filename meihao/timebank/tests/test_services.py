@@ -7,9 +7,8 @@ import pytest
 from django.core.exceptions import ObjectDoesNotExist
 
 from meihao.cases import services as case_services
-from meihao.cases.errors import IllegalTransition
 from meihao.cases.models import Case, CaseEvent, CaseType
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.ledger.models import Account, Transfer, Unit

@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 
 from meihao.cases import services as case_services
-from meihao.cases.errors import IllegalTransition
 from meihao.cases.models import Case, CaseEvent, CaseType
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.ledger.models import Account, Transfer, Unit
 from meihao.notify.models import Message
 from meihao.wishes import selectors, services
