@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.excel import workbook_bytes
 from meihao.people import excel, selectors, services
 from meihao.people.forms import ApiTokenForm, ImportForm
 from meihao.people.models import ApiToken
@@ -55,7 +56,9 @@ def person_list(request):
 def person_export(request):
     q = request.GET.get("q", "").strip()[:50]
     people = selectors.person_list(request.user, q)
-    response = HttpResponse(excel.export_people(people), content_type=excel.XLSX_CONTENT_TYPE)
+    response = HttpResponse(
+        workbook_bytes([excel.resident_sheet(people)]), content_type=excel.XLSX_CONTENT_TYPE
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
     return response
