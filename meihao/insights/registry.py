@@ -37,15 +37,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Unit(models.TextChoices):
-    COUNT = "count", _("count")
-    PERCENT = "%", _("percent")
-    HOURS = "h", _("hours")
-    MINUTES = "min", _("minutes")
-    POINTS = "points", _("points")
+    COUNT = "count", pgettext_lazy("unit", "count")
+    PERCENT = "%", pgettext_lazy("unit", "percent")
+    HOURS = "h", pgettext_lazy("unit", "hours")
+    MINUTES = "min", pgettext_lazy("unit", "minutes")
+    POINTS = "points", pgettext_lazy("unit", "points")
 
 
 @dataclass(frozen=True)
