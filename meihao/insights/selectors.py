@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -158,7 +159,10 @@ class Row:
     measures: dict
     score: float | None = None
     grade: str | None = None
-    cells: list = field(default_factory=list)  # (Measure or None, unit) in column order
+    cells: list = field(default_factory=list)  # (Measure or None, unit, name) in column order
+    # The query of the row's place and the period for the indicator pages ("" for a row that
+    # is not a place: the registry reads places).
+    records_query: str = ""
 
 
 @dataclass
@@ -174,6 +178,19 @@ class Statistics:
     rows: list[Row]
     places: list[Place] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
+    records_query: str = ""  # the place and period on the indicator pages
+
+
+def records_query(place_code: str, period: Period) -> str:
+    """The indicator page's query string for a place and the period: where a number's
+    records are listed."""
+    return urlencode(
+        {
+            "place": place_code,
+            "start": period.first_day.isoformat(),
+            "end": period.last_day.isoformat(),
+        }
+    )
 
 
 def groupings_for(viewer: Viewer, place: Place | None) -> list[str]:
@@ -301,7 +318,9 @@ def case_statistics(
     rows = []
     for key, row_measures in table.items():
         row = Row(key=key, name=labels.get(key, str(key)), measures=row_measures)
-        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit) for n in names]
+        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit, n) for n in names]
+        if by in ind.PATH_LENGTH:
+            row.records_query = records_query(key.rstrip("/").rsplit("/", 1)[-1], period)
         if by != "grid_worker":
             row.score, row.grade = grades.grade(row_measures)
         rows.append(row)
@@ -328,6 +347,7 @@ def case_statistics(
         rows=rows,
         places=choices,
         charts=_charts(place_path, period, cases),
+        records_query=records_query(place.code, period) if place is not None else "",
     )
 
 
