@@ -2,6 +2,7 @@
 
 import secrets
 import tempfile
+from datetime import timedelta
 
 from django.core.files import File
 from django.db import transaction
@@ -11,6 +12,9 @@ from meihao.core.errors import DomainError
 from meihao.core.excel import write_workbook
 from meihao.insights import exports
 from meihao.insights.models import ExportJob
+
+# How long a written export stays downloadable: its file holds personal data.
+EXPORT_KEEP_DAYS = 7
 
 
 def export_request(*, actor, kind: str, params: dict) -> ExportJob:
@@ -75,3 +79,15 @@ def _finish(job: ExportJob, status: str, *, error: str = "", rows: int | None = 
         fields += ["rows_done", "rows_total"]
     job.save(update_fields=fields)
     return status
+
+
+def exports_purge() -> int:
+    """Delete the export jobs (and their files) asked for more than EXPORT_KEEP_DAYS ago."""
+    old = ExportJob.objects.filter(created_at__lt=timezone.now() - timedelta(days=EXPORT_KEEP_DAYS))
+    deleted = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    return deleted

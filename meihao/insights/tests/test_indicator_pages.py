@@ -178,3 +178,29 @@ def test_a_waiting_export_is_polled(client, month):
     html = client.get(f"/insights/exports/{job.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in html and 'data-state="queued"' in html
     assert client.get(f"/insights/exports/{job.pk}/download/").status_code == 404
+
+
+def test_exports_are_deleted_with_their_file_after_a_week(month):
+    from pathlib import Path
+
+    from meihao.insights import tasks
+    from meihao.insights.services import export_request
+
+    with (
+        time_machine.travel(local(2024, 6, 1, 9, 0), tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        job = export_request(
+            actor=month.personas.street_chief_a,
+            kind=ExportJob.Kind.INDICATOR_RECORDS,
+            params={"code": "reports_filed", "place": "450403001", **MAY},
+        )
+    job.refresh_from_db()
+    path = Path(job.file.path)
+    assert path.exists()
+    with time_machine.travel(local(2024, 6, 8, 8, 0), tick=False):
+        assert tasks.exports_purge_task.call_local() == 0
+    with time_machine.travel(local(2024, 6, 8, 10, 0), tick=False):
+        assert tasks.exports_purge_task.call_local() == 1
+    assert not path.exists()
+    assert not ExportJob.objects.exists()
