@@ -204,3 +204,20 @@ def test_exports_are_deleted_with_their_file_after_a_week(month):
         assert tasks.exports_purge_task.call_local() == 1
     assert not path.exists()
     assert not ExportJob.objects.exists()
+
+
+def test_an_export_whose_owner_lost_the_scope_fails_in_words(month):
+    from meihao.insights.services import export_request, export_run
+
+    chief = month.personas.street_chief_a
+    job = export_request(
+        actor=chief,
+        kind=ExportJob.Kind.INDICATOR_RECORDS,
+        params={"code": "reports_filed", "place": "450403001", **MAY},
+    )
+    chief.role_assignments.all().delete()
+    chief = type(chief).objects.get(pk=chief.pk)  # no cached scopes
+    assert export_run(job.pk) == ExportJob.Status.FAILED
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and job.error and not job.file
+    assert export_run(job.pk) == ""  # claimed once: a task delivered twice does nothing
