@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from meihao.insights.models import ExportJob
+from meihao.insights.registry import REGISTRY, Unit
 from meihao.insights.tests.conftest import build_month, local
 
 MAY = {"start": "2024-05-01", "end": "2024-05-31"}
@@ -221,3 +222,18 @@ def test_an_export_whose_owner_lost_the_scope_fails_in_words(month):
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and job.error and not job.file
     assert export_run(job.pk) == ""  # claimed once: a task delivered twice does nothing
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY))
+def test_every_registered_indicator_has_a_working_page_and_api(client, month, code):
+    """The district admin reads every capability: each page lists what its value counts."""
+    response = page(client, month.personas.district_admin, code, **MAY)
+    assert response.status_code == 200
+    reading = response.context["reading"]
+    listed = response.context["page"].paginator.count
+    if reading.indicator.unit == Unit.COUNT:
+        assert reading.measure.value == listed
+    if reading.indicator.is_rate:
+        assert reading.measure.denominator == listed
+    api = client.get(f"/api/v1/indicators/{code}", MAY)
+    assert api.status_code == 200 and api.json()["value"] == reading.measure.value
