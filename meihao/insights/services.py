@@ -22,6 +22,16 @@ def export_request(*, actor, kind: str, params: dict) -> ExportJob:
     ValidationFailed, and no job), the file is written by the worker."""
     prepared = exports.prepare(kind, actor, params)
     params = {**params, "language": translation.get_language() or "zh-hans"}
+    # Asking again while the same export is still being written follows that one: a double
+    # click or an impatient reload does not queue the work twice.
+    pending = ExportJob.objects.filter(
+        owner=actor,
+        kind=kind,
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+    )
+    for job in pending:
+        if job.params == params:
+            return job
     with transaction.atomic():
         job = ExportJob.objects.create(
             owner=actor, kind=kind, params=params, rows_total=prepared.total

@@ -179,6 +179,12 @@ def test_a_waiting_export_is_polled(client, month):
     html = client.get(f"/insights/exports/{job.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in html and 'data-state="queued"' in html
     assert client.get(f"/insights/exports/{job.pk}/download/").status_code == 404
+    # Asking again while it waits follows the same job.
+    response = client.post(
+        "/insights/indicators/reports_filed/export/", {"place": "450403001", **MAY}
+    )
+    assert response["Location"] == f"/insights/exports/{job.pk}/"
+    assert ExportJob.objects.count() == 1
 
 
 def test_exports_are_deleted_with_their_file_after_a_week(month):
