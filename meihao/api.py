@@ -34,6 +34,7 @@ from ninja.security import django_auth
 from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
 from meihao.core.errors import DomainError
+from meihao.insights.api import router as insights_router
 from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
@@ -91,3 +92,4 @@ api.add_router("/volunteers", volunteers_router, tags=["volunteers"])
 api.add_router("/rewards", rewards_router, tags=["rewards"])
 api.add_router("/timebank", timebank_router, tags=["timebank"])
 api.add_router("/wishes", wishes_router, tags=["wishes"])
+api.add_router("/indicators", insights_router, tags=["indicators"])
