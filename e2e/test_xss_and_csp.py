@@ -330,7 +330,14 @@ ORDINARY_PAGES = {
     "department_staff": ["/cases/queue/"],
     "grid_worker": ["/cases/verify/", "/patrols/", "/cases/report/"],
     "community_staff": ["/activities/organise/", "/volunteers/roster/", "/wishes/review/"],
-    "volunteer": ["/volunteers/", "/activities/", "/ledger/", "/rewards/pass/", "/timebank/"],
+    "volunteer": [
+        "/volunteers/",
+        "/activities/",
+        "/activities/scan/",
+        "/ledger/",
+        "/rewards/pass/",
+    ],
+    "resident": ["/timebank/", "/wishes/", "/cases/mine/"],
     "merchant_staff": ["/rewards/merchant/"],
     "district_admin": ["/admin/", "/api/v1/docs", "/people/me/"],
 }
