@@ -93,6 +93,7 @@ class Watch:
         self.errors: list[str] = []
         self.confirmed: list[str] = []
         self.answer = False
+        self.ran: list[str] = []  # pages where window.__xss was set
         page.on("dialog", self._dialog)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -101,7 +102,10 @@ class Watch:
         # A confirmation is the page asking (data-confirm); anything else is script that ran.
         if dialog.type == "confirm":
             self.confirmed.append(dialog.message)
-            dialog.accept() if self.answer else dialog.dismiss()
+            if self.answer:
+                dialog.accept()
+            else:
+                dialog.dismiss()
             return
         self.dialogs.append(dialog.message)
         dialog.dismiss()
@@ -110,16 +114,25 @@ class Watch:
         if message.type == "error" and "Content Security Policy" in message.text:
             self.violations.append(f"{self.page.url}: {message.text}")
 
+    def _look(self):
+        if self.page.url.startswith("http") and self.page.evaluate("typeof window.__xss") != (
+            "undefined"
+        ):
+            self.ran.append(self.page.url)
+
     def open(self, url: str):
+        self._look()  # before leaving the page, with whatever was opened on it
         response = self.page.goto(url)
         assert response.status == 200, (url, response.status)
         policy = response.headers.get("content-security-policy", "")
         assert "script-src 'self'" in policy, (url, policy)
         self.page.wait_for_load_state("networkidle")
+        self._look()
         return response
 
     def assert_clean(self):
-        assert self.page.evaluate("typeof window.__xss") == "undefined", self.page.url
+        self._look()
+        assert self.ran == []
         assert self.dialogs == []
         assert self.violations == []
         assert self.errors == []
