@@ -68,6 +68,7 @@ OFFLINE_ASSETS = (
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
     "web/meihao.css",
+    "web/meihao.js",
     "cases/report.css",
     "cases/report.js",
     "cases/icon.svg",
