@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from meihao.cases.models import Case
 from meihao.core.errors import NotFound
+from meihao.core.inputs import parse_date
 from meihao.core.roles import PEOPLE_VIEWERS, Role
 from meihao.core.scoping import scope_paths, scopes_of
 from meihao.insights import grades
@@ -117,9 +118,8 @@ def period_for(key: str, *, start: str = "", end: str = "", today: date | None =
     error = None
     first = last = None
     if key == "custom":
-        try:
-            first, last = date.fromisoformat(start), date.fromisoformat(end)
-        except (TypeError, ValueError):
+        first, last = parse_date(start), parse_date(end)
+        if first is None or last is None:
             error = _("Give the start and end of the period as dates.")
         else:
             if last < first:
