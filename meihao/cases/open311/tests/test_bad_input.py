@@ -79,3 +79,23 @@ def test_writes_to_read_only_resources_are_a_georeport_405(client, fmt, method, 
     code, description = error_of(parse(response, fmt), fmt)
     assert code == 405
     assert CJK.search(description)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("field", ["description", "address_string", "first_name", "phone"])
+def test_over_long_text_is_refused_in_words(client, fmt, api_key, field):
+    code, description = error_of(
+        post(client, fmt, expect=400, **report(api_key, **{field: "长" * 10_000})), fmt
+    )
+    assert code == 400
+    assert CJK.search(description)
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(2**63)])
+def test_unreadable_numbers_are_refused_in_words(client, fmt, api_key, value):
+    code, description = error_of(post(client, fmt, expect=400, **report(api_key, lat=value)), fmt)
+    assert code == 400
+    assert CJK.search(description)
+    assert not Case.objects.exists()
