@@ -10,6 +10,7 @@ characters in every query and form value with a 400 in the user's language, so n
 has to remember it.
 """
 
+import json
 import re
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -193,8 +195,8 @@ def answers_bad_input(responder):
 
 
 class InputMiddleware:
-    """Every page and Open311 request: control characters in query and form values (keys too)
-    are refused with a 400 before any view runs, so nothing stores them; and a POST answered by
+    """Every page and Open311 request: control characters in query, form and JSON values (keys
+    too) are refused with a 400 before any view runs, so nothing stores them; and a POST answered by
     showing a refused form again answers 422, not 200.
 
     The JSON API under /api/ checks its own input and answers in its own error format.
@@ -226,6 +228,13 @@ class InputMiddleware:
         responder = getattr(view_func, "bad_input_responder", None)
         if responder is not None:
             return responder(request, CONTROL_CHARACTERS_MESSAGE, **view_kwargs)
+        if request.content_type == "application/json" or "application/json" in request.headers.get(
+            "Accept", ""
+        ):
+            return JsonResponse(
+                {"code": "control_characters", "message": str(CONTROL_CHARACTERS_MESSAGE)},
+                status=400,
+            )
         return render(request, "400.html", {"message": CONTROL_CHARACTERS_MESSAGE}, status=400)
 
 
@@ -236,8 +245,29 @@ def _has_control_characters(request) -> bool:
             data.append(request.POST)
         except Exception:  # noqa: BLE001 - a body Django cannot parse is the view's to refuse
             return False
-    return any(
+    if any(
         has_control_characters(key) or any(has_control_characters(v) for v in values)
         for query in data
         for key, values in query.lists()
-    )
+    ):
+        return True
+    if request.content_type == "application/json" and request.body:
+        try:
+            payload = json.loads(request.body)
+        except ValueError:
+            return False  # the view refuses what is not JSON
+        return _json_has_control_characters(payload)
+    return False
+
+
+def _json_has_control_characters(value) -> bool:
+    """Any string in a JSON document (keys too); "\u0000" in JSON decodes to NUL."""
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, dict):
+        return any(
+            has_control_characters(k) or _json_has_control_characters(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_json_has_control_characters(v) for v in value)
+    return False
