@@ -5,9 +5,9 @@ Python's own parsers are too generous for request input: `'²'.isdigit()` is tru
 raises, `int()` of 5,000 digits raises with an English message, integers past 64 bits make the
 database raise, `date(1, 1, 1) - timedelta(days=1)` overflows, and NUL or ESC stored in text
 makes the XML of Open311 not well-formed. The parsers here answer None (or the caller's default)
-for anything they cannot read, never raise; `ControlCharacterMiddleware` refuses control
-characters in every query and form value with a 400 in the user's language, so no page or form
-has to remember it.
+for anything they cannot read, never raise; `InputMiddleware` refuses control characters in
+every query, form and JSON value with a 400 in the user's language, so no page or form has to
+remember it; `CheckedForm` gives every page form the same checks and its refusals a 422.
 """
 
 import json
@@ -195,9 +195,9 @@ def answers_bad_input(responder):
 
 
 class InputMiddleware:
-    """Every page and Open311 request: control characters in query, form and JSON values (keys
-    too) are refused with a 400 before any view runs, so nothing stores them; and a POST answered by
-    showing a refused form again answers 422, not 200.
+    """Every page and Open311 request: control characters in query, form and JSON values
+    (keys too) are refused with a 400 before any view runs, so nothing stores them; and a POST
+    answered by showing a refused form again answers 422, not 200.
 
     The JSON API under /api/ checks its own input and answers in its own error format.
     """
