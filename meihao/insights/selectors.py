@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from meihao.cases.models import Case
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.inputs import parse_date
 from meihao.core.roles import PEOPLE_VIEWERS, Role
 from meihao.core.scoping import has_role, scope_paths, scopes_of
 from meihao.insights import grades
@@ -120,9 +121,8 @@ def period_for(key: str, *, start: str = "", end: str = "", today: date | None =
     error = None
     first = last = None
     if key == "custom":
-        try:
-            first, last = date.fromisoformat(start), date.fromisoformat(end)
-        except (TypeError, ValueError):
+        first, last = parse_date(start), parse_date(end)
+        if first is None or last is None:
             error = _("Give the start and end of the period as dates.")
         else:
             if last < first:
