@@ -28,7 +28,7 @@ from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.schema import NinjaGenerateJsonSchema
 
@@ -110,7 +110,7 @@ def _http_error_body(status: int) -> tuple[str, str]:
         )
     if status == 401:
         return "unauthenticated", _("Please log in first.")
-    if status == 403:
+    if status == 403:  # the one 403 Ninja raises itself
         return "csrf_failed", _(
             "The security check failed (CSRF). Reload the page, or send the X-CSRFToken header."
         )
@@ -195,6 +195,8 @@ class ProductApi(NinjaAPI):
         )
 
     def _http_error(self, request, exc: HttpError):
+        if isinstance(exc, AuthorizationError):
+            return self.error(request, exc.status_code, "forbidden", _("You may not do this."))
         code, message = _http_error_body(exc.status_code)
         response = self.error(request, exc.status_code, code, message)
         wait = getattr(exc, "wait", None)

@@ -230,3 +230,11 @@ def test_every_operation_accepts_a_bearer_token(db, personas):
                 refused.append((method.upper(), path, with_token.status_code))
     assert checked >= 40
     assert not refused
+
+
+def test_an_authorization_error_is_forbidden_not_a_csrf_failure():
+    from ninja.errors import AuthorizationError
+
+    response = api.on_exception(RequestFactory().get("/api/v1/cases"), AuthorizationError())
+    assert response.status_code == 403
+    assert json.loads(response.content)["code"] == "forbidden"
