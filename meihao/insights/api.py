@@ -54,11 +54,6 @@ class IndicatorValueOut(Schema):
     records_url: str
 
 
-class IndicatorErrorOut(Schema):
-    code: str
-    message: str
-
-
 def _names(indicator: Indicator) -> dict:
     names = {}
     for key, language in (("name_zh", "zh-hans"), ("name_en", "en")):
@@ -85,7 +80,7 @@ def indicator_list(request):
 
 @router.get(
     "/{code}",
-    response={200: IndicatorValueOut, 400: IndicatorErrorOut, 404: IndicatorErrorOut},
+    response=IndicatorValueOut,
     summary="An indicator's value for a place and period",
 )
 def indicator_value(request, code: str, place: str = "", start: str = "", end: str = ""):
