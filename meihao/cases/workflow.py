@@ -142,12 +142,6 @@ def _is_handler(case, user) -> bool:
     )
 
 
-def _follows(case, user) -> bool:
-    from meihao.cases.models import CaseFollower
-
-    return bool(user.pk) and CaseFollower.objects.filter(case=case, user=user).exists()
-
-
 def _claim_rule(case, user):
     loaded_type = case._state.fields_cache.get("case_type")
     if loaded_type is not None and loaded_type.dispatch_mode != "claim":
@@ -179,20 +173,20 @@ def is_requester(case, user) -> bool:
     return case.reporter_id is not None and case.reporter.user_id == pk
 
 
-def can_view(case, user, *, followed: bool | None = None) -> bool:
-    """`Case.objects.visible_to(user)` for one case; `followed` overrides the annotation."""
+def can_view(case, user) -> bool:
+    """`Case.objects.visible_to(user)` for one case: whether `user` may see it in full.
+
+    A follower may not: they see the public representation (cases.publication).
+    """
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    if followed is None:
-        followed = bool(getattr(case, "is_followed", False))
     return (
         covers(user, case.place_path, PLACE_CASE_ROLES)
         or _in_claim_pool(case, user)
         or _is_handler(case, user)
         or (case.submitted_by_id is not None and case.submitted_by_id == user.pk)
-        or followed
     )
 
 
@@ -229,12 +223,10 @@ def abilities(case, user) -> dict[str, bool]:
     return result
 
 
-def authorise(case, user, action: str, *, followed: bool | None = None) -> None:
+def authorise(case, user, action: str) -> None:
     """Raise NotFound (cannot see the case), PermissionDenied (may not take this action) or
     IllegalTransition (not in this state), in that order."""
-    if not can_view(case, user, followed=followed) and not (
-        followed is None and _follows(case, user)
-    ):
+    if not can_view(case, user):
         raise NotFound(_("No such case."))
     if not holds(case, user, TRANSITIONS[action].who):
         raise PermissionDenied(
