@@ -250,6 +250,20 @@ PLACE_CASE_ROLES = frozenset(
 CLAIMABLE_STATES = ("submitted", "accepted")
 
 
+def own_person_id(user) -> int | None:
+    """The id of the user's own person record, or None; kept on the user object for the request,
+    so that "is this the person the case was filed for" costs no query per case."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_meihao_person_id", False)
+    if cached is False:
+        from meihao.people.models import Person
+
+        cached = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        user._meihao_person_id = cached
+    return cached
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """How one user may claim one claim-mode case type."""
@@ -305,7 +319,7 @@ def claim_pool_q(user) -> Q:
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases in the user's places, assigned to their organisation or to them, in their claim
-        pool, or filed by them: who may see a case in full (its staff view).
+        pool, filed by them or for them: who may see a case in full (its staff view).
 
         Following a case is not among them: a follower sees only its public representation
         (cases.publication).
@@ -323,6 +337,9 @@ class CaseQuerySet(models.QuerySet):
         if organisations:
             query |= Q(assigned_organisation_id__in=organisations)
         query |= Q(assigned_user=user) | Q(submitted_by=user)
+        person_id = own_person_id(user)
+        if person_id is not None:
+            query |= Q(reporter_id=person_id)
         query |= claim_pool_q(user)
         return self.filter(query)
 
@@ -526,10 +543,6 @@ class Case(models.Model):
             self.reported_at is not None
             and (self.created_at - self.reported_at).total_seconds() > 60
         )
-
-    @property
-    def is_public(self) -> bool:
-        return self.case_type.visibility == CaseType.Visibility.PUBLIC
 
     @property
     def street_path(self) -> str:

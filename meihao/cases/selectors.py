@@ -25,6 +25,7 @@ from meihao.cases.models import (
     CaseRating,
     CaseType,
     Status,
+    own_person_id,
 )
 from meihao.cases.publication import (
     PUBLIC_RELATED,
@@ -106,14 +107,18 @@ def case_for_follow(*, user, number: str) -> Case:
 
 
 def cases_of_reporter(*, user):
-    """Cases the user reported or follows, newest first. A followed case that is not the user's
-    own is shown as the public sees it: `mine` is False on it."""
+    """Cases the user reported (filed, or filed for them) or follows, newest first. A followed
+    case that is not the user's own is shown as the public sees it: `mine` is False on it."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     followed = CaseFollower.objects.filter(user=user).values("case_id")
+    own = Q(submitted_by=user)
+    person_id = own_person_id(user)
+    if person_id is not None:
+        own |= Q(reporter_id=person_id)
     return (
-        Case.objects.filter(Q(submitted_by=user) | Q(pk__in=followed))
-        .annotate(mine=Q(submitted_by=user))
+        Case.objects.filter(own | Q(pk__in=followed))
+        .annotate(mine=own)
         .select_related(*REPORTER_LIST_RELATED, "assigned_organisation")
         .prefetch_related(_thumbnails(), *public_prefetches())
     )

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import CLAIMABLE_STATES, PLACE_CASE_ROLES, Status, claim_rules
+from meihao.cases.models import (
+    CLAIMABLE_STATES,
+    PLACE_CASE_ROLES,
+    Status,
+    claim_rules,
+    own_person_id,
+)
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scopes_of
@@ -170,13 +176,14 @@ def is_requester(case, user) -> bool:
         return False
     if case.submitted_by_id == pk:
         return True
-    return case.reporter_id is not None and case.reporter.user_id == pk
+    return case.reporter_id is not None and case.reporter_id == own_person_id(user)
 
 
 def can_view(case, user) -> bool:
     """`Case.objects.visible_to(user)` for one case: whether `user` may see it in full.
 
-    A follower may not: they see the public representation (cases.publication).
+    The people it was filed by or for may; a follower may not: they see the public
+    representation (cases.publication).
     """
     if not getattr(user, "is_authenticated", False):
         return False
@@ -186,7 +193,7 @@ def can_view(case, user) -> bool:
         covers(user, case.place_path, PLACE_CASE_ROLES)
         or _in_claim_pool(case, user)
         or _is_handler(case, user)
-        or (case.submitted_by_id is not None and case.submitted_by_id == user.pk)
+        or is_requester(case, user)
     )
 
 

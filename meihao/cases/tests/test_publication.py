@@ -288,6 +288,18 @@ def test_the_reporter_sees_their_own_report_in_full(client, new_case, personas):
     assert response.status_code == 200 and has_gps(b"".join(response.streaming_content))
 
 
+def test_the_person_a_case_was_filed_for_sees_it_in_full(client, new_case, personas):
+    case = new_case(
+        reporter=personas.resident_a.person, address="骑楼街18号", description="摊主电话13912345678"
+    )
+    assert CaseFollower.objects.filter(case=case, user=personas.resident_a).exists()
+    client.force_login(personas.resident_a)
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    assert "骑楼街18号" in html and 'id="follower-note"' not in html
+    mine = client.get("/cases/mine/").content.decode()
+    assert f'href="/cases/{case.number}/"' in mine and "13912345678" in mine  # not redacted
+
+
 def test_following_a_case_that_is_not_published_is_404(client, new_case, personas):
     case = new_case()
     client.force_login(personas.resident_b)
