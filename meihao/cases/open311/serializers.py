@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from meihao.cases.models import Case, SlaUnit
 from meihao.cases.publication import PublicCase
 from meihao.cases.workflow import TERMINAL_STATES
+from meihao.core.inputs import xml_safe
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -45,7 +46,9 @@ def _xml_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Rows stored before control characters were refused may still hold them; the XML must
+    # stay well-formed.
+    return xml_safe(str(value))
 
 
 def _xml_fill(element, value, tag: str):

@@ -13,7 +13,7 @@ def publish_public_types_classes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_category_updated_at'),
+        ('cases', '0008_case_idempotency_fingerprint'),
     ]
 
     operations = [
