@@ -109,12 +109,24 @@ def test_resident_reports_with_a_photo_then_sees_it_in_my_cases(server, phone, p
     page.wait_for_selector(f"#nearby-cases:has-text('{number}')")
     shot(page, "reporter-06-nearby-duplicate")
 
-    # The public page shows it to anyone, without the reporter's name.
+    # Published once reviewed (审核后公开): the district admin accepts it and shows its photo.
+    staff = context.browser.new_context(viewport=PHONE, locale="zh-CN")
+    admin = staff.new_page()
+    log_in(admin, server, "district_admin")
+    admin.goto(server["url"] + f"/cases/{number}/")
+    admin.click('[data-action="accept"]')
+    admin.wait_for_selector('[data-action="photo-publication"]')
+    admin.click('[data-action="photo-publication"]')
+    admin.wait_for_selector("#case-photos .badge")
+    staff.close()
+
+    # The public page then shows it to anyone, without the reporter's name.
     anonymous = context.browser.new_context(viewport=PHONE, locale="zh-CN")
     public = anonymous.new_page()
     public.goto(server["url"] + f"/cases/public/{number}/")
     public.wait_for_selector(".leaflet-interactive")
     assert "林晓梅" not in public.content()
+    assert public.locator("#public-photos img").count() == 1
     assert horizontal_overflow(public) == 0
     shot(public, "reporter-07-public-case")
     anonymous.close()

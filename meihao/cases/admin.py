@@ -40,8 +40,9 @@ class CaseCategoryAdmin(admin.ModelAdmin):
         "time_limit",
         "time_unit",
         "duplicate_radius_m",
+        "public",
     )
-    list_filter = ("case_type", "kind", "department", "time_unit")
+    list_filter = ("case_type", "kind", "public", "department", "time_unit")
     search_fields = ("code", "name_zh", "name_en", "keywords")
     list_select_related = ("case_type",)
     raw_id_fields = ("parent",)

@@ -158,6 +158,9 @@ def load_grid_catalogue(CaseType, CaseCategory, *, update: bool = False) -> dict
             setattr(case_type, key, value)
         case_type.save()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    # Grid reports are published once accepted (cases.publication). The flag is younger than the
+    # migration that first loads this catalogue, whose historical model does not have it.
+    published = {"public": True} if _has_field(CaseCategory, "public") else {}
     majors = {}
     for row in catalogue_rows():
         major_key = row["major_code"]
@@ -171,6 +174,7 @@ def load_grid_catalogue(CaseType, CaseCategory, *, update: bool = False) -> dict
                     "kind": row["kind"],
                     "name_zh": row["major_name"],
                     "name_en": MAJOR_EN.get(row["major_name"], ""),
+                    **published,
                 },
                 update,
                 counts,
@@ -190,11 +194,16 @@ def load_grid_catalogue(CaseType, CaseCategory, *, update: bool = False) -> dict
                 "time_unit": row["limit_unit"],
                 "duplicate_radius_m": int(row["duplicate_radius_m"]),
                 "example": row["example_report"],
+                **published,
             },
             update,
             counts,
         )
     return counts
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
 
 
 def _upsert(CaseCategory, case_type, code, values, update, counts):  # noqa: N803

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +149,13 @@ class CaseCategory(models.Model):
     )
     duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=50)
     example = models.CharField(_("typical report"), max_length=200, blank=True)
+    # Reviewed cases of this class may be published (审核后公开, cases.publication); a class of a
+    # private case type is never published whatever this says.
+    public = models.BooleanField(
+        _("published once accepted"),
+        default=False,
+        help_text=_("Accepted cases of this class appear, anonymised, on the public page."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Part of the catalogue snapshot's fingerprint (cases.classes): an edit made around the
     # services is noticed by it.
@@ -243,6 +250,20 @@ PLACE_CASE_ROLES = frozenset(
 CLAIMABLE_STATES = ("submitted", "accepted")
 
 
+def own_person_id(user) -> int | None:
+    """The id of the user's own person record, or None; kept on the user object for the request,
+    so that "is this the person the case was filed for" costs no query per case."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_meihao_person_id", False)
+    if cached is False:
+        from meihao.people.models import Person
+
+        cached = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        user._meihao_person_id = cached
+    return cached
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """How one user may claim one claim-mode case type."""
@@ -297,9 +318,11 @@ def claim_pool_q(user) -> Q:
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Cases in the user's places, assigned to their organisation or to them, or their own.
+        """Cases in the user's places, assigned to their organisation or to them, in their claim
+        pool, filed by them or for them: who may see a case in full (its staff view).
 
-        Own: filed by the user, or followed (a reporter of a merged duplicate, or "me too").
+        Following a case is not among them: a follower sees only its public representation
+        (cases.publication).
         """
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -314,17 +337,11 @@ class CaseQuerySet(models.QuerySet):
         if organisations:
             query |= Q(assigned_organisation_id__in=organisations)
         query |= Q(assigned_user=user) | Q(submitted_by=user)
-        query |= Q(pk__in=CaseFollower.objects.filter(user=user).values("case_id"))
+        person_id = own_person_id(user)
+        if person_id is not None:
+            query |= Q(reporter_id=person_id)
         query |= claim_pool_q(user)
         return self.filter(query)
-
-    def with_following(self, user):
-        """Annotate `is_followed` so that `Case.abilities(user)` needs no query for it."""
-        if not getattr(user, "is_authenticated", False):
-            return self.annotate(is_followed=models.Value(False))
-        return self.annotate(
-            is_followed=Exists(CaseFollower.objects.filter(case=OuterRef("pk"), user=user))
-        )
 
     def open(self):
         from meihao.cases.workflow import TERMINAL_STATES
@@ -530,10 +547,6 @@ class Case(models.Model):
         )
 
     @property
-    def is_public(self) -> bool:
-        return self.case_type.visibility == CaseType.Visibility.PUBLIC
-
-    @property
     def street_path(self) -> str:
         """Path of the street the case lies in (district/street/), for escalation routing."""
         codes = [code for code in self.place_path.split(PATH_SEPARATOR) if code]
@@ -542,8 +555,7 @@ class Case(models.Model):
     def abilities(self, user) -> dict[str, bool]:
         """{action: may `user` do it now} for every workflow action, plus `view`.
 
-        Costs no query once the user's scopes are loaded (and `is_followed` is annotated by
-        `with_following`, or the user filed the case).
+        Costs no query once the user's scopes are loaded.
         """
         from meihao.cases.workflow import abilities
 
@@ -652,8 +664,9 @@ class CasePhoto(models.Model):
 
     `image` is the full copy (JPEG, long side <= 1600 px), with the camera's EXIF (time, GPS)
     kept as evidence for the people who may see the case; `public_image` and `thumbnail` have
-    no EXIF at all and are the only copies the public page serves. Files are read through
-    `cases:photo`, which checks visibility; never link MEDIA_URL directly.
+    no EXIF at all and are the only copies the public page serves, and only of the photos staff
+    marked `is_public`. Files are read through `cases:photo`, which checks visibility; never
+    link MEDIA_URL directly.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
@@ -674,6 +687,8 @@ class CasePhoto(models.Model):
     thumbnail = models.FileField(upload_to=_photo_path, max_length=200)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+    # Staff chose to publish it (its EXIF-free copy) with the case: never by default.
+    is_public = models.BooleanField(_("shown to the public"), default=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
 
     class Meta:

@@ -25,6 +25,14 @@ from meihao.cases.models import (
     CaseRating,
     CaseType,
     Status,
+    own_person_id,
+)
+from meihao.cases.publication import (
+    PUBLIC_RELATED,
+    public_case,
+    public_prefetches,
+    publicly_visible,
+    publicly_visible_q,
 )
 from meihao.cases.workflow import (
     DISPATCHER_ROLES,
@@ -47,8 +55,6 @@ from meihao.places.models import Level, Place
 NEARBY_DAYS = 7
 DEFAULT_DUPLICATE_RADIUS_M = 50
 METRES_PER_DEGREE_LAT = 111_320
-# The public page never shows these: refused, merged into another case, or withdrawn.
-PUBLIC_HIDDEN_STATES = (Status.REJECTED, Status.DUPLICATE, Status.VOID)
 REPORTER_LIST_RELATED = ("case_type", "category__parent", "place")
 
 
@@ -59,7 +65,8 @@ def cases_nearby(
     last 7 days, nearest first, each with `distance_m`.
 
     A bounding box on the indexed lat/lon narrows the rows; the exact great-circle distance
-    decides. Cases of a private type are only offered when `user` can see them.
+    decides. Only published cases (cases.publication) and those `user` can see are offered:
+    the reporter reads them as the public does (`public` on each, for the redacted text).
     """
     now = now or timezone.now()
     radius = category.duplicate_radius_m or DEFAULT_DUPLICATE_RADIUS_M
@@ -73,29 +80,26 @@ def cases_nearby(
             lat__range=(lat - dlat, lat + dlat),
             lon__range=(lon - dlon, lon + dlon),
         )
-        .select_related("case_type", "category", "place")
+        .filter(publicly_visible_q() | Q(pk__in=Case.objects.visible_to(user).values("pk")))
+        .select_related(*PUBLIC_RELATED)
+        .prefetch_related(*public_prefetches())
     )
-    if category.case_type.visibility != CaseType.Visibility.PUBLIC:
-        rows = rows.filter(pk__in=Case.objects.visible_to(user).values("pk"))
     found = []
     for case in rows[:200]:
         case.distance_m = haversine_m(lat, lon, case.lat, case.lon)
         if case.distance_m <= radius:
+            case.public = public_case(case)
             found.append(case)
     found.sort(key=lambda c: c.distance_m)
     return found[:limit]
 
 
 def case_for_follow(*, user, number: str) -> Case:
-    """An open case the user may follow ("this is my problem too"): public or visible to them."""
+    """A case the user may follow ("this is my problem too"): published or visible to them."""
     case = (
-        Case.objects.with_following(user)
-        .select_related("case_type", "category", "place")
+        Case.objects.select_related("case_type", "category", "place")
         .filter(number=number)
-        .filter(
-            Q(case_type__visibility=CaseType.Visibility.PUBLIC)
-            | Q(pk__in=Case.objects.visible_to(user).values("pk"))
-        )
+        .filter(publicly_visible_q() | Q(pk__in=Case.objects.visible_to(user).values("pk")))
         .first()
     )
     if case is None:
@@ -104,15 +108,20 @@ def case_for_follow(*, user, number: str) -> Case:
 
 
 def cases_of_reporter(*, user):
-    """Cases the user reported or follows, newest first."""
+    """Cases the user reported (filed, or filed for them) or follows, newest first. A followed
+    case that is not the user's own is shown as the public sees it: `mine` is False on it."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     followed = CaseFollower.objects.filter(user=user).values("case_id")
+    own = Q(submitted_by=user)
+    person_id = own_person_id(user)
+    if person_id is not None:
+        own |= Q(reporter_id=person_id)
     return (
-        Case.objects.visible_to(user)
-        .filter(Q(submitted_by=user) | Q(pk__in=followed))
-        .select_related(*REPORTER_LIST_RELATED)
-        .prefetch_related(_thumbnails())
+        Case.objects.filter(own | Q(pk__in=followed))
+        .annotate(mine=own)
+        .select_related(*REPORTER_LIST_RELATED, "assigned_organisation")
+        .prefetch_related(_thumbnails(), *public_prefetches())
     )
 
 
@@ -124,7 +133,6 @@ def case_detail(*, user, number: str) -> Case:
     """One case as its timeline page shows it, or NotFound."""
     case = (
         Case.objects.visible_to(user)
-        .with_following(user)
         .select_related(
             "case_type",
             "category__parent",
@@ -150,23 +158,25 @@ def case_detail(*, user, number: str) -> Case:
     return case
 
 
-def _public_cases():
-    return Case.objects.filter(case_type__visibility=CaseType.Visibility.PUBLIC).exclude(
-        status__in=PUBLIC_HIDDEN_STATES
+def followed_case(*, user, number: str) -> Case:
+    """A case the user follows (their "me too", or the original of their merged duplicate),
+    loaded for `public_case`: a follower sees what the public sees, or NotFound."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    case = (
+        Case.objects.filter(number=number, followers__user=user)
+        .select_related(*PUBLIC_RELATED)
+        .prefetch_related(*public_prefetches())
+        .first()
     )
-
-
-def is_public_case(case: Case) -> bool:
-    """Whether the case is on the public page (a public type, not refused/merged/void)."""
-    return (
-        case.case_type.visibility == CaseType.Visibility.PUBLIC
-        and case.status not in PUBLIC_HIDDEN_STATES
-    )
+    if case is None:
+        raise NotFound()
+    return case
 
 
 def cases_public(*, street_code: str = "", status: str = "", category_code: str = ""):
-    """Cases of public types for the public page and map (anonymised by the page)."""
-    rows = _public_cases()
+    """Published cases for the public page and map (cases.publication)."""
+    rows = publicly_visible()
     if street_code:
         # A street's path is district/street/: the prefix match uses the path index.
         street = Place.objects.filter(code=street_code, level=Level.STREET).first()
@@ -175,25 +185,11 @@ def cases_public(*, street_code: str = "", status: str = "", category_code: str 
         rows = rows.filter(status=status)
     if category_code:
         rows = rows.filter(category__code=category_code)
-    return rows.select_related(*REPORTER_LIST_RELATED).prefetch_related(_thumbnails())
+    return rows
 
 
 def case_public_detail(*, number: str) -> Case:
-    case = (
-        _public_cases()
-        .select_related(*REPORTER_LIST_RELATED)
-        .prefetch_related(
-            _thumbnails(),
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.exclude(action__in=("follow", "rate")).prefetch_related(
-                    "photos"
-                ),
-            ),
-        )
-        .filter(number=number)
-        .first()
-    )
+    case = publicly_visible().filter(number=number).first()
     if case is None:
         raise NotFound()
     return case
@@ -204,7 +200,7 @@ def public_filter_choices() -> dict:
     streets = Place.objects.filter(level=Level.STREET).order_by("code").only("code", "name")
     categories = (
         CaseCategory.objects.filter(
-            case_type__visibility=CaseType.Visibility.PUBLIC, parent__isnull=False
+            case_type__visibility=CaseType.Visibility.PUBLIC, parent__isnull=False, public=True
         )
         .order_by("code")
         .only("code", "name_zh", "name_en")
@@ -359,7 +355,7 @@ def _dispatcher_scope(user) -> Q:
 
 
 def _staff_list(queryset, user):
-    return queryset.with_following(user).select_related(*STAFF_LIST_RELATED)
+    return queryset.select_related(*STAFF_LIST_RELATED)
 
 
 def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
@@ -606,6 +602,15 @@ def staff_case_get(user, number: str):
     if case is None:
         raise NotFound()
     return case
+
+
+def staff_case_photo(user, number: str, pk: int) -> tuple[Case, CasePhoto]:
+    """A photo of a case the user may see in full, with its case; NotFound otherwise."""
+    case = staff_case_get(user, number)
+    photo = CasePhoto.objects.filter(case=case, pk=pk).first()
+    if photo is None:
+        raise NotFound()
+    return case, photo
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from meihao.cases.models import (
     CaseCounter,
     CaseEvent,
     CaseFollower,
+    CasePhoto,
     CaseRating,
     CaseType,
     PhotoStage,
@@ -378,18 +379,17 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
 def case_follow(*, case: Case, actor) -> Case:
     """我也遇到: follow an open case instead of filing a duplicate of it.
 
-    Open to whoever may file this type of case, for cases of public types or cases the actor
-    can already see. Following twice is a no-op; the first time adds a timeline entry so that
-    the dispatcher sees how many people are affected.
+    Open to whoever may file this type of case, for published cases (cases.publication) or cases
+    the actor can already see; the follower then sees the public representation. Following
+    twice is a no-op; the first time adds a timeline entry so that the dispatcher sees how many
+    people are affected.
     """
+    from meihao.cases.publication import is_publicly_visible
     from meihao.cases.workflow import TERMINAL_STATES, can_view
 
     if _user(actor) is None:
         raise PermissionDenied(_("Log in to follow a case."))
-    visible = case.case_type.visibility == CaseType.Visibility.PUBLIC or can_view(
-        case, actor, followed=False
-    )
-    if not visible:
+    if not (is_publicly_visible(case) or can_view(case, actor)):
         raise NotFound(_("No such case."))
     if not _may_submit(case.case_type, actor):
         raise PermissionDenied(_("You may not file this kind of case."))
@@ -413,7 +413,6 @@ def case_follow(*, case: Case, actor) -> Case:
                 to_status=case.status,
             )
             audit_change(actor=actor, action="case.follow", target=case, changes={})
-    case.is_followed = True
     return case
 
 
@@ -433,7 +432,7 @@ def case_rate(*, case: Case, actor, score, comment: str = "") -> CaseRating:
     """满意度评价: the reporter rates a closed case 1 (非常不满意) to 5 (非常满意), once."""
     from meihao.cases.workflow import can_view
 
-    if _user(actor) is None or not can_view(case, actor, followed=False):
+    if _user(actor) is None or not can_view(case, actor):
         raise NotFound(_("No such case."))
     if not is_reporter(case, actor):
         raise PermissionDenied(_("Only the reporter may rate this case."))
@@ -472,6 +471,49 @@ def case_rate(*, case: Case, actor, score, comment: str = "") -> CaseRating:
             _("You have already rated this case."), code="already_rated", field="score"
         ) from None
     return rating
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication: staff choose which photos the public sees (审核后公开)
+
+
+def case_photo_set_public(*, case: Case, photo: CasePhoto, actor, public: bool) -> CasePhoto:
+    """Show one photo of a case to the public (its EXIF-free copy), or stop showing it.
+
+    A dispatcher's decision, like accepting the case: the people who review what is published.
+    It goes on the timeline and into the audit trail; setting what is already set is a no-op.
+    """
+    from meihao.cases.workflow import DISPATCHER, can_view, holds
+
+    if _user(actor) is None or not can_view(case, actor) or photo.case_id != case.pk:
+        raise NotFound(_("No such photo."))
+    if not holds(case, actor, DISPATCHER):
+        raise PermissionDenied(_("Only the case's dispatchers decide which photos are public."))
+    if photo.is_public == public:
+        return photo
+    now = timezone.now()
+    with transaction.atomic():
+        changed = CasePhoto.objects.filter(pk=photo.pk, is_public=not public).update(
+            is_public=public
+        )
+        if changed:
+            CaseEvent.objects.create(
+                case=case,
+                actor=actor,
+                created_at=now,
+                action="photo_published" if public else "photo_withdrawn",
+                from_status=case.status,
+                to_status=case.status,
+                data={"photo": photo.pk},
+            )
+            audit_change(
+                actor=actor,
+                action="case.photo_public",
+                target=photo,
+                changes={"is_public": [not public, public]},
+            )
+    photo.is_public = public
+    return photo
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import CLAIMABLE_STATES, PLACE_CASE_ROLES, Status, claim_rules
+from meihao.cases.models import (
+    CLAIMABLE_STATES,
+    PLACE_CASE_ROLES,
+    Status,
+    claim_rules,
+    own_person_id,
+)
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scopes_of
@@ -142,12 +148,6 @@ def _is_handler(case, user) -> bool:
     )
 
 
-def _follows(case, user) -> bool:
-    from meihao.cases.models import CaseFollower
-
-    return bool(user.pk) and CaseFollower.objects.filter(case=case, user=user).exists()
-
-
 def _claim_rule(case, user):
     loaded_type = case._state.fields_cache.get("case_type")
     if loaded_type is not None and loaded_type.dispatch_mode != "claim":
@@ -176,23 +176,24 @@ def is_requester(case, user) -> bool:
         return False
     if case.submitted_by_id == pk:
         return True
-    return case.reporter_id is not None and case.reporter.user_id == pk
+    return case.reporter_id is not None and case.reporter_id == own_person_id(user)
 
 
-def can_view(case, user, *, followed: bool | None = None) -> bool:
-    """`Case.objects.visible_to(user)` for one case; `followed` overrides the annotation."""
+def can_view(case, user) -> bool:
+    """`Case.objects.visible_to(user)` for one case: whether `user` may see it in full.
+
+    The people it was filed by or for may; a follower may not: they see the public
+    representation (cases.publication).
+    """
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    if followed is None:
-        followed = bool(getattr(case, "is_followed", False))
     return (
         covers(user, case.place_path, PLACE_CASE_ROLES)
         or _in_claim_pool(case, user)
         or _is_handler(case, user)
-        or (case.submitted_by_id is not None and case.submitted_by_id == user.pk)
-        or followed
+        or is_requester(case, user)
     )
 
 
@@ -229,12 +230,10 @@ def abilities(case, user) -> dict[str, bool]:
     return result
 
 
-def authorise(case, user, action: str, *, followed: bool | None = None) -> None:
+def authorise(case, user, action: str) -> None:
     """Raise NotFound (cannot see the case), PermissionDenied (may not take this action) or
     IllegalTransition (not in this state), in that order."""
-    if not can_view(case, user, followed=followed) and not (
-        followed is None and _follows(case, user)
-    ):
+    if not can_view(case, user):
         raise NotFound(_("No such case."))
     if not holds(case, user, TRANSITIONS[action].who):
         raise PermissionDenied(

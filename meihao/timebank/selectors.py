@@ -102,7 +102,6 @@ def request_get(user, number: str) -> Case:
     """One help request the user may see, with its timeline, or NotFound."""
     case = (
         requests_visible_to(user)
-        .with_following(user)
         .select_related(
             "help_request__requester",
             "help_request__withdrawing_member__person",

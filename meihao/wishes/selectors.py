@@ -98,7 +98,6 @@ def review_queue(user, state: str = "submitted"):
 def wish_get(user, number: str) -> Case:
     case = (
         wishes_visible_to(user)
-        .with_following(user)
         .select_related("reporter", "wish__community")
         .prefetch_related(
             Prefetch(

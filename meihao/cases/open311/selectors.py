@@ -2,7 +2,7 @@
 
 Open311 GET endpoints are deliberately public (GeoReport v2 lets anyone read requests), so they
 do not go through `Case.objects.visible_to(user)`; they see exactly what the public case page
-may show: cases of case types whose visibility is public, anonymised by the serializers.
+shows: `cases.publication.publicly_visible()`, serialised from `public_case()`.
 """
 
 import re
@@ -11,7 +11,8 @@ from datetime import datetime
 
 from django.db.models import Max, Q
 
-from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseType
+from meihao.cases.models import Case, CaseCategory, CaseType
+from meihao.cases.publication import publicly_visible
 from meihao.cases.workflow import TERMINAL_STATES
 from meihao.places.models import Place
 
@@ -107,10 +108,8 @@ def jurisdictions() -> list[Place]:
 
 
 def public_cases():
-    """Cases the public may read: those of public case types, with what serialising needs."""
-    return Case.objects.filter(case_type__visibility=CaseType.Visibility.PUBLIC).select_related(
-        "case_type", "category", "assigned_organisation"
-    )
+    """Cases the public may read (cases.publication), with what serialising needs."""
+    return publicly_visible()
 
 
 def public_case(number: str, *, jurisdiction: Place | None = None) -> Case | None:
@@ -170,16 +169,3 @@ def search_requests(
             else:
                 cases = cases.exclude(status__in=TERMINAL_STATES)
     return list(cases.order_by("-created_at", "-id")[:MAX_RESULTS])
-
-
-def media_urls(cases: list[Case]) -> dict[int, str]:
-    """{case id: the first media_url an Open311 client sent with it}. One query for the page."""
-    if not cases:
-        return {}
-    found: dict[int, str] = {}
-    notes = CaseEvent.objects.filter(
-        case_id__in=[c.pk for c in cases], action=NOTE_ACTION, data__has_key="media_url"
-    ).order_by("created_at", "id")
-    for case_id, data in notes.values_list("case_id", "data"):
-        found.setdefault(case_id, data.get("media_url") or "")
-    return found

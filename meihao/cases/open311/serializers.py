@@ -7,17 +7,16 @@ turns it into JSON, or into XML with the element names of the spec's XML example
 """
 
 import json
-import re
 from xml.etree import ElementTree
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.cases.models import Case, SlaUnit, Status
+from meihao.cases.models import Case, SlaUnit
+from meihao.cases.publication import PublicCase
 from meihao.cases.workflow import TERMINAL_STATES
 from meihao.core.inputs import xml_safe
-from meihao.core.pii import mask_name, mask_phone
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -33,10 +32,6 @@ XML_ITEMS = {
     "endpoints": "endpoint",
     "formats": "format",
 }
-
-# Public output: lat/long rounded to 3 decimals (about 100 m), as on the public case map.
-COORDINATE_DECIMALS = 3
-MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def w3_datetime(value) -> str | None:
@@ -191,41 +186,26 @@ def open311_status(status: str) -> str:
     return "closed" if status in TERMINAL_STATES else "open"
 
 
-def public_description(case: Case) -> str:
-    """The description without the reporter's name or any mobile number written into it."""
-    text = case.description
-    if case.reporter_phone:
-        text = text.replace(case.reporter_phone, mask_phone(case.reporter_phone))
-    if len(case.reporter_name) >= 2:
-        text = text.replace(case.reporter_name, mask_name(case.reporter_name))
-    return MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
-
-
-def _rounded(value):
-    return None if value is None else round(value, COORDINATE_DECIMALS)
-
-
-def request_data(case: Case, *, service_code: str, media_url: str = "") -> dict:
-    """One service request, anonymised: no reporter, no phone, coordinates rounded."""
-    service_name = (case.category or case.case_type).display_name
-    organisation = case.assigned_organisation
+def request_data(public: PublicCase, *, service_code: str, media_url: str = "") -> dict:
+    """One service request: the case's public representation (cases.publication), so no
+    reporter, no phone or ID number, no address beyond the grid, the grid's centroid."""
     return {
-        "service_request_id": case.number,
-        "status": open311_status(case.status),
-        "status_notes": str(Status(case.status).label),
-        "service_name": service_name,
+        "service_request_id": public.number,
+        "status": open311_status(public.status),
+        "status_notes": public.status_label,
+        "service_name": public.class_name,
         "service_code": service_code,
-        "description": public_description(case),
-        "agency_responsible": organisation.name if organisation is not None else None,
+        "description": public.description,
+        "agency_responsible": public.agency or None,
         "service_notice": None,
-        "requested_datetime": w3_datetime(case.created_at),
-        "updated_datetime": w3_datetime(case.updated_at),
-        "expected_datetime": w3_datetime(case.resolve_by),
-        "address": case.address or None,
+        "requested_datetime": w3_datetime(public.created_at),
+        "updated_datetime": w3_datetime(public.updated_at),
+        "expected_datetime": w3_datetime(public.resolve_by),
+        "address": public.place_name,
         "address_id": None,
         "zipcode": None,
-        "lat": _rounded(case.lat),
-        "long": _rounded(case.lon),
+        "lat": public.lat,
+        "long": public.lon,
         "media_url": media_url or None,
     }
 

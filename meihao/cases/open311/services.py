@@ -28,7 +28,7 @@ def open311_request_submit(
 
     What the client sent beyond the case's fields (the photo's media_url, the reporter's email,
     the device id) is kept on the case's timeline as a note, in the same transaction; staff see
-    it there, and Open311 shows the media_url back.
+    it there. Open311 never shows it back: its media_url is a photo staff made public.
     """
     case = case_submit(
         actor=actor,

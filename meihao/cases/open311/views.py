@@ -29,6 +29,7 @@ from meihao.cases.open311 import selectors
 from meihao.cases.open311 import serializers as out
 from meihao.cases.open311.auth import client_for_request
 from meihao.cases.open311.services import open311_request_submit
+from meihao.cases.publication import public_case
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import answers_bad_input, parse_date, parse_datetime
 
@@ -342,7 +343,7 @@ def _search_requests(request, fmt):
     numbers = _split(params, "service_request_id")
     if numbers:
         cases = selectors.search_requests(jurisdiction=jurisdiction, numbers=numbers)
-        return _requests_response(cases, fmt)
+        return _requests_response(request, cases, fmt)
     statuses = [s.lower() for s in _split(params, "status")]
     if any(s not in ("open", "closed") for s in statuses):
         raise Open311Error(400, _("status must be open or closed."))
@@ -370,20 +371,19 @@ def _search_requests(request, fmt):
         end=end,
         statuses=statuses,
     )
-    return _requests_response(cases, fmt)
+    return _requests_response(request, cases, fmt)
 
 
-def _requests_response(cases, fmt):
+def _requests_response(request, cases, fmt):
     codes = selectors.service_codes_by_category() if cases else {}
-    media = selectors.media_urls(cases)
-    data = [
-        out.request_data(
-            case,
-            service_code=_service_code(case, codes),
-            media_url=media.get(case.pk, ""),
+    data = []
+    for case in cases:
+        public = public_case(case)
+        # The first photo staff showed to the public; what a client sent was never reviewed.
+        media = request.build_absolute_uri(public.photos[0].url) if public.photos else ""
+        data.append(
+            out.request_data(public, service_code=_service_code(case, codes), media_url=media)
         )
-        for case in cases
-    ]
     return out.render(data, root="service_requests", fmt=fmt)
 
 
@@ -406,7 +406,7 @@ def _request_detail(request, fmt, service_request_id):
         raise Open311Error(
             404, _("service_request_id %(id)s was not found.") % {"id": service_request_id}
         )
-    return _requests_response([case], fmt)
+    return _requests_response(request, [case], fmt)
 
 
 @resource

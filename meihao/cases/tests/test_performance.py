@@ -111,7 +111,9 @@ def test_board_without_visible_to_shows_the_same_cases(personas, new_case):
     assert DISPATCHER_ROLES <= PLACE_CASE_ROLES
     in_a = new_case()
     in_b = new_case(actor=personas.grid_worker_b, lat=23.40, lon=111.30)
-    services.case_follow(case=in_b, actor=personas.street_chief_a)  # visible, not dispatched
+    # Published, so chief A may follow it; following does not put it on their board.
+    services.case_accept(case=in_b, actor=personas.district_admin)
+    services.case_follow(case=in_b, actor=personas.street_chief_a)
     dispatched = new_case()
     services.case_dispatch(
         case=dispatched, actor=personas.street_chief_a, organisation=personas.department

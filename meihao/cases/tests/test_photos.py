@@ -174,9 +174,22 @@ def test_full_photo_is_served_only_to_people_who_see_the_case(
         assert has_gps(b"".join(response.streaming_content))
 
 
-def test_anonymous_gets_public_copy_of_public_case_but_never_the_full_copy(client, new_case):
+def test_anonymous_gets_public_copy_of_a_published_photo_but_never_the_full_copy(
+    client, new_case, personas
+):
+    from meihao.cases import services
+
     case = new_case(photos=[upload()])
     photo = case.photos.get()
+    # Not reviewed: nothing of it is served to the public.
+    for variant in ("full", "public", "thumb"):
+        assert client.get(f"/cases/photos/{photo.pk}/{variant}.jpg").status_code == 404
+    services.case_accept(case=case, actor=personas.street_chief_a)
+    # The case is published, the photo not yet.
+    assert client.get(f"/cases/photos/{photo.pk}/public.jpg").status_code == 404
+    services.case_photo_set_public(
+        case=case, photo=photo, actor=personas.street_chief_a, public=True
+    )
     assert client.get(f"/cases/photos/{photo.pk}/full.jpg").status_code == 404
     response = client.get(f"/cases/photos/{photo.pk}/public.jpg")
     assert response.status_code == 200

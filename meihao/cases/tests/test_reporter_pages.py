@@ -22,6 +22,11 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+def _published(case, personas):
+    """Accepted by its street chief: published (cases.publication), so others may follow it."""
+    return services.case_accept(case=case, actor=personas.street_chief_a)
+
+
 def _report(client, vending, **extra):
     data = {"category": vending.pk, "description": "学校门口有流动摊贩", **POINT, **extra}
     return client.post("/cases/report/", data, **extra.pop("headers", {}))
@@ -155,16 +160,16 @@ def test_reported_at_defaults_to_receipt(new_case):
 # --- Nearby duplicates
 
 
-def test_nearby_finds_open_cases_of_the_class_within_its_radius(new_case, vending):
-    near = new_case(lat=23.41 + 20 * METRE_LAT, lon=111.205)
-    new_case(lat=23.41 + 200 * METRE_LAT, lon=111.205)  # too far
+def test_nearby_finds_open_cases_of_the_class_within_its_radius(new_case, vending, personas):
+    near = _published(new_case(lat=23.41 + 20 * METRE_LAT, lon=111.205), personas)
+    _published(new_case(lat=23.41 + 200 * METRE_LAT, lon=111.205), personas)  # too far
     found = selectors.cases_nearby(category=vending, lat=23.41, lon=111.205, now=timezone.now())
     assert [c.pk for c in found] == [near.pk]
     assert 19 < found[0].distance_m < 21
 
 
-def test_nearby_uses_the_class_radius(new_case, vending):
-    new_case(lat=23.41 + 70 * METRE_LAT, lon=111.205)
+def test_nearby_uses_the_class_radius(new_case, vending, personas):
+    _published(new_case(lat=23.41 + 70 * METRE_LAT, lon=111.205), personas)
     assert selectors.cases_nearby(category=vending, lat=23.41, lon=111.205) == []
     vending.duplicate_radius_m = 100
     vending.save()
@@ -182,7 +187,7 @@ def test_nearby_ignores_other_classes_old_and_finished_cases(new_case, vending, 
 
 
 def test_nearby_fragment_offers_this_is_my_problem_too(client, personas, new_case, vending):
-    case = new_case()
+    case = _published(new_case(description="摊贩占道，摊主电话13912345678"), personas)
     client.force_login(personas.resident_b)
     response = client.get(
         "/cases/report/nearby/", {"category": vending.pk, **POINT}, headers={"HX-Request": "true"}
@@ -191,10 +196,26 @@ def test_nearby_fragment_offers_this_is_my_problem_too(client, personas, new_cas
     assert case.number in html
     assert f"/cases/{case.number}/follow/" in html
     assert "网格员甲" not in html  # no names
+    assert "13912345678" not in html and "摊贩占道" in html  # the description, redacted
+
+
+def test_nearby_offers_only_published_cases_to_others(client, personas, new_case, vending):
+    waiting = new_case(description="未审核的报告")
+    client.force_login(personas.resident_b)
+    html = client.get(
+        "/cases/report/nearby/", {"category": vending.pk, **POINT}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert waiting.number not in html and "未审核的报告" not in html
+    assert client.post(f"/cases/{waiting.number}/follow/").status_code == 404
+    # Its grid's worker, who can see it, is offered it.
+    found = selectors.cases_nearby(
+        category=vending, lat=23.41, lon=111.205, user=personas.grid_worker_a
+    )
+    assert [c.pk for c in found] == [waiting.pk]
 
 
 def test_following_instead_of_filing(client, personas, new_case):
-    case = new_case()
+    case = _published(new_case(), personas)
     client.force_login(personas.resident_b)
     response = client.post(f"/cases/{case.number}/follow/")
     assert response.status_code == 302
@@ -207,7 +228,7 @@ def test_following_instead_of_filing(client, personas, new_case):
 
 
 def test_follow_by_htmx_redirects_to_the_case(client, personas, new_case):
-    case = new_case()
+    case = _published(new_case(), personas)
     client.force_login(personas.resident_b)
     response = client.post(f"/cases/{case.number}/follow/", headers={"HX-Request": "true"})
     assert response.status_code == 204
@@ -241,7 +262,7 @@ def test_anonymous_cannot_follow(client, new_case):
 
 def test_my_cases_lists_reported_and_followed_only(client, personas, new_case):
     mine = new_case(actor=personas.resident_a, channel=Case.Channel.RESIDENT)
-    followed = new_case()
+    followed = _published(new_case(description="摊主电话13912345678"), personas)
     services.case_follow(case=followed, actor=personas.resident_a)
     other = new_case(actor=personas.resident_b, lat=23.41, lon=111.305)
     client.force_login(personas.resident_a)
@@ -249,6 +270,7 @@ def test_my_cases_lists_reported_and_followed_only(client, personas, new_case):
     assert mine.number in html and followed.number in html
     assert other.number not in html
     assert "text-bg-secondary" in html  # submitted: grey badge
+    assert "13912345678" not in html  # the followed case is listed as the public sees it
 
 
 def test_my_cases_empty_state(client, personas):

@@ -576,7 +576,7 @@ def test_verify_close_matrix(client, personas, new_case, persona, expected):
 def render_actions(rf, personas, case, user):
     from django.template.loader import render_to_string
 
-    case = Case.objects.with_following(user).get(pk=case.pk)
+    case = Case.objects.get(pk=case.pk)
     request = rf.get("/")
     request.user = user
     return render_to_string(

@@ -96,7 +96,7 @@ class CaseWalk(RuleBasedStateMachine):
     def _act(self, index, name, action):
         pk = self.case_ids[index]
         actor = getattr(self.personas, name)
-        case = Case.objects.with_following(actor).get(pk=pk)
+        case = Case.objects.get(pk=pk)
         predicted = case.abilities(actor)[action]
         before, events_before = row_of(pk), CaseEvent.objects.filter(case_id=pk).count()
         try:
@@ -157,7 +157,7 @@ class CaseWalk(RuleBasedStateMachine):
         second = data.draw(st.sampled_from(self._allowed(index)))
         pk = self.case_ids[index]
         actors = [getattr(self.personas, name) for name in (first[0], second[0])]
-        copies = [Case.objects.with_following(a).get(pk=pk) for a in actors]
+        copies = [Case.objects.get(pk=pk) for a in actors]
         actor, copy, action = actors[0], copies[0], first[1]
         try:
             ACTION_SERVICES[action](case=copy, actor=actor, **self._kwargs(action, copy))

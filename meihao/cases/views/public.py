@@ -1,9 +1,9 @@
 """The public page and map of cases: no log-in, anonymised.
 
-What the public sees of a case: its number, class, status, grid and street, the date, the
-description with phone-like numbers masked, the location rounded to 3 decimals (about 100 m),
-and photos only as their EXIF-free public copies. Never a name, a phone number, an address or
-who acted on it.
+What the public sees is `cases.publication.public_case` of the published cases (reviewed, of a
+public class): number, class, status, grid, date, the redacted description, the grid's centroid
+for a location, the status steps, and the photos staff marked public. The follower's view of a
+case (cases.views.reporter.detail) renders the same representation with `public_detail.html`.
 """
 
 import re
@@ -16,28 +16,41 @@ from django.views.decorators.http import require_GET
 
 from meihao.cases import selectors
 from meihao.cases.models import Status
-from meihao.cases.views.reporter import CASE_NUMBER, decorate, event_label
+from meihao.cases.publication import PUBLISHED_STATES, public_case
+from meihao.cases.views.reporter import CASE_NUMBER, badge, event_label
 from meihao.core.errors import NotFound
 
 PAGE_SIZE = 20
-# Runs of 5+ digits (phones, ID numbers, plate-like numbers) typed into a description.
-DIGIT_RUN = re.compile(r"\d[\d\- ]{3,}\d")
 STREET_CODE = re.compile(r"^\d{9}$")
 CATEGORY_CODE = re.compile(r"^\d{4}$")
 
 
-def mask_digits(text: str) -> str:
-    return DIGIT_RUN.sub(lambda m: "*" * len(m.group(0)), text or "")
+def _point(public, url: str = "") -> dict | None:
+    if public.lat is None:
+        return None
+    return {
+        "lat": public.lat,
+        "lon": public.lon,
+        "number": public.number,
+        "label": public.class_name,
+        "url": url,
+    }
 
 
-def rounded(value):
-    return None if value is None else round(value, 3)
+def public_card(public, url: str) -> dict:
+    """One case of a list (`_public_card.html`) as the public sees it."""
+    return {"case": public, "badge": badge(public), "url": url}
 
 
-def _anonymise(case) -> None:
-    case.public_lat = rounded(case.lat)
-    case.public_lon = rounded(case.lon)
-    case.public_description = mask_digits(case.description)
+def detail_context(public) -> dict:
+    """The context of `public_detail.html` for one public representation."""
+    point = _point(public)
+    return {
+        "case": public,
+        "badge": badge(public),
+        "steps": [(step, event_label(step)) for step in public.steps],
+        "points": [point] if point else [],
+    }
 
 
 @require_GET
@@ -52,31 +65,24 @@ def public_list(request):
     }
     rows = selectors.cases_public(**filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    cases = list(page.object_list)
-    decorate(cases)
-    for case in cases:
-        _anonymise(case)
+    cases = [public_case(case) for case in page.object_list]
     points = [
-        {
-            "lat": case.public_lat,
-            "lon": case.public_lon,
-            "number": case.number,
-            "label": case.category.display_name if case.category else "",
-            "url": reverse("cases:public_detail", args=[case.number]),
-        }
-        for case in cases
-        if case.public_lat is not None
+        point
+        for point in (
+            _point(case, reverse("cases:public_detail", args=[case.number])) for case in cases
+        )
+        if point is not None
     ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "cases": cases,
+        "cards": [
+            public_card(case, reverse("cases:public_detail", args=[case.number])) for case in cases
+        ],
         "points": points,
         "filters": filters,
-        "statuses": [
-            (v, label) for v, label in Status.choices if v not in selectors.PUBLIC_HIDDEN_STATES
-        ],
+        "statuses": [(v, label) for v, label in Status.choices if v in PUBLISHED_STATES],
         "query": query.urlencode(),
         **selectors.public_filter_choices(),
     }
@@ -89,23 +95,7 @@ def public_detail(request, number):
         case = selectors.case_public_detail(number=number)
     except NotFound:
         raise Http404 from None
-    decorate([case])
-    _anonymise(case)
-    point = (
-        {"lat": case.public_lat, "lon": case.public_lon, "number": case.number, "label": ""}
-        if case.public_lat is not None
-        else None
-    )
-    events = list(case.events.all())
-    for event in events:
-        event.label = event_label(event)
-    context = {
-        "case": case,
-        "events": events,
-        "photos": list(case.photos.all()),
-        "points": [point] if point else [],
-    }
-    return render(request, "cases/public_detail.html", context)
+    return render(request, "cases/public_detail.html", detail_context(public_case(case)))
 
 
 urlpatterns = [

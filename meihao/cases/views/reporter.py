@@ -22,8 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.cases import classes, selectors, services
-from meihao.cases.models import Case, CasePhoto, CaseRating, Status
-from meihao.cases.workflow import TRANSITIONS, can_view
+from meihao.cases.models import Case, CaseFollower, CasePhoto, CaseRating, Status
+from meihao.cases.publication import is_publicly_visible, public_case
+from meihao.cases.workflow import DISPATCHER, TRANSITIONS, can_view, holds
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import Role
@@ -53,6 +54,8 @@ EVENT_LABELS = {
     "submit": gettext_lazy("reported"),
     "follow": gettext_lazy("this is my problem too"),
     "rate": gettext_lazy("rated"),
+    "photo_published": gettext_lazy("photo shown to the public"),
+    "photo_withdrawn": gettext_lazy("photo no longer shown to the public"),
 }
 # Static files the service worker keeps for the report page to open without signal.
 OFFLINE_ASSETS = (
@@ -309,6 +312,9 @@ def mine(request):
     rows = selectors.cases_of_reporter(user=request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     decorate(page.object_list)
+    for case in page.object_list:
+        # A case the user only follows is listed as the public sees it.
+        case.public = None if case.mine else public_case(case)
     return render(request, "cases/my_cases.html", {"page": page})
 
 
@@ -324,10 +330,12 @@ def _actions_template() -> str:
 @login_required
 @require_GET
 def detail(request, number):
+    """The case in full for the people who may see it (staff in scope, its reporter); for a
+    follower, the public representation (cases.publication)."""
     try:
         case = selectors.case_detail(user=request.user, number=number)
     except NotFound:
-        raise Http404 from None
+        return _follower_detail(request, number)
     decorate([case])
     events = list(case.events.all())
     for event in events:
@@ -346,9 +354,21 @@ def detail(request, number):
         "may_rate": may_rate,
         "scores": CaseRating.Score.choices,
         "abilities": case.abilities(request.user),
+        "may_publish_photos": holds(case, request.user, DISPATCHER),
         "actions_template": _actions_template(),
     }
     return render(request, "cases/my_detail.html", context)
+
+
+def _follower_detail(request, number):
+    from meihao.cases.views.public import detail_context
+
+    try:
+        case = selectors.followed_case(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    context = {**detail_context(public_case(case)), "following": True}
+    return render(request, "cases/public_detail.html", context)
 
 
 @login_required
@@ -379,20 +399,26 @@ PHOTO_VARIANTS = {"full": "image", "public": "public_image", "thumb": "thumbnail
 
 @require_GET
 def photo(request, pk: int, variant: str):
-    """A case photo. The full copy (with EXIF) only for people who can see the case; the
-    EXIF-free public copy and thumbnail also for anyone when the case is on the public page."""
+    """A case photo. The full copy (with EXIF) only for the people who may see the case in full;
+    the EXIF-free public copy and thumbnail of a photo staff marked public also for anyone while
+    the case is published, and for its followers."""
     field = PHOTO_VARIANTS.get(variant)
-    photo = CasePhoto.objects.select_related("case__case_type").filter(pk=pk).first()
+    photo = (
+        CasePhoto.objects.select_related("case__case_type", "case__category").filter(pk=pk).first()
+    )
     if field is None or photo is None:
         raise Http404
     case = photo.case
-    allowed = can_view(case, request.user, followed=_follows(case, request.user))
-    if not allowed and variant != "full":
-        allowed = selectors.is_public_case(case)
-    if not allowed:
+    published = variant != "full" and photo.is_public
+    if can_view(case, request.user):
+        cache = "private, max-age=3600"
+    elif published and (is_publicly_visible(case) or _follows(case, request.user)):
+        # Short: staff may stop showing it, and shared caches would keep it.
+        cache = "max-age=300"
+    else:
         raise Http404
     response = FileResponse(getattr(photo, field).open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600" if variant == "full" else "max-age=3600"
+    response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -400,7 +426,7 @@ def photo(request, pk: int, variant: str):
 def _follows(case, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return case.followers.filter(user=user).exists()
+    return CaseFollower.objects.filter(case=case, user=user).exists()
 
 
 @require_GET

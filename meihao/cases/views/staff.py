@@ -216,6 +216,25 @@ def case_action(request, number: str, action: str):
     return redirect(_safe_next(request) or _detail_url(case))
 
 
+@require_POST
+@login_required
+def photo_publication(request, number: str, pk: int):
+    """Show a photo of the case to the public, or stop (`public` = 1 or 0): 审核后公开."""
+    public = request.POST.get("public") == "1"
+    try:
+        case, photo = selectors.staff_case_photo(request.user, number, pk)
+        services.case_photo_set_public(case=case, photo=photo, actor=request.user, public=public)
+    except NotFound:
+        raise Http404() from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+    if public:
+        messages.success(request, _("The photo is now shown to the public with the case."))
+    else:
+        messages.success(request, _("The photo is no longer shown to the public."))
+    return redirect(_detail_url(case))
+
+
 def _done(case) -> dict:
     return {"number": case.number, "status": Status(case.status).label}
 
@@ -233,7 +252,6 @@ def bulk_dispatch(request):
     try:
         cases = list(
             Case.objects.visible_to(request.user)
-            .with_following(request.user)
             .select_related("category", "case_type")
             .filter(number__in=numbers)
         )
@@ -290,4 +308,9 @@ urlpatterns = [
     path("verify/", verify, name="verify"),
     path("<str:number>/dispatch-form/", dispatch_form, name="dispatch_form"),
     path("<str:number>/act/<slug:action>/", case_action, name="case_action"),
+    path(
+        "<str:number>/photos/<int:pk>/publication/",
+        photo_publication,
+        name="photo_publication",
+    ),
 ]

@@ -9,11 +9,21 @@ from django.core.management import call_command
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
+from meihao.cases.models import Case
+from meihao.cases.services import case_accept
 from meihao.core import idcard
 from meihao.core.roles import Role
 from meihao.demo.loader import row_counts
 from meihao.demo.population import age_on
-from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment, Team, TeamMember
+from meihao.people.models import (
+    Organisation,
+    Person,
+    PersonTag,
+    RoleAssignment,
+    Team,
+    TeamMember,
+    User,
+)
 from meihao.places.models import Building, Level, Place, Venue
 
 RESIDENTS = 200
@@ -172,7 +182,8 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
 def test_demo_open311_api_key_files_a_request(seeded, client):
     out = io.StringIO()
     call_command("demo_accounts", json=True, stdout=out)
-    api_key = json.loads(out.getvalue())["open311_api_key"]
+    accounts = json.loads(out.getvalue())
+    api_key = accounts["open311_api_key"]
     grid = Place.objects.get(code="450403001001001")
     response = client.post(
         "/open311/v2/requests.json",
@@ -187,6 +198,10 @@ def test_demo_open311_api_key_files_a_request(seeded, client):
     )
     assert response.status_code == 200, response.content.decode()
     number = response.json()[0]["service_request_id"]
+    # Published once a dispatcher has accepted it (审核后公开).
+    assert client.get(f"/open311/v2/requests/{number}.json").status_code == 404
+    admin = User.objects.get(phone=accounts["district_admin"]["username"])
+    case_accept(case=Case.objects.get(number=number), actor=admin)
     assert client.get(f"/open311/v2/requests/{number}.json").status_code == 200
     # The client is an API-only resident of the district; seeding again adds nothing.
     assert RoleAssignment.objects.get(user__phone="13900000311").place.code == "450403"

@@ -37,11 +37,12 @@ def api_key(client_account):
 
 @pytest.fixture
 def new_case(personas, grid_type, vending):
-    """A factory: a case in grid A1 filed by grid worker A (or `actor`), with a reporter."""
+    """A factory: a case in grid A1 filed by grid worker A (or `actor`), with a reporter, and
+    accepted by street chief A (published: cases.publication) unless `accept=False`."""
     from meihao.cases.models import Case
-    from meihao.cases.services import case_submit
+    from meihao.cases.services import case_accept, case_submit
 
-    def make(actor=..., **overrides):
+    def make(actor=..., accept=True, **overrides):
         fields = {
             "actor": personas.grid_worker_a if actor is ... else actor,
             "case_type": grid_type,
@@ -55,6 +56,7 @@ def new_case(personas, grid_type, vending):
             "reporter_phone": "13912345678",
         }
         fields.update(overrides)
-        return case_submit(**fields)
+        case = case_submit(**fields)
+        return case_accept(case=case, actor=personas.street_chief_a) if accept else case
 
     return make
