@@ -12,7 +12,8 @@ Errors are JSON `{"code": "...", "message": "..."}`, the message in the user's l
 - 401 `unauthenticated`; 403 `forbidden`; 404 `not_found` — also for objects outside the
   user's scope, which are indistinguishable from missing ones;
 - 400 a domain error's code (e.g. `validation_failed`, `duplicate_id_number`) with `field`;
-- 422 `invalid_input` with `errors` listing the bad parameters.
+- 422 `invalid_input` with `errors` listing the bad parameters;
+- 429 `throttled` with `Retry-After`: more than `RATE_LIMITS["api"]` requests from one user.
 
 Lists take `limit` (1–100, default 20) and `offset` and answer `{"items": [...], "count": N}`.
 
@@ -28,12 +29,13 @@ The OpenAPI schema is at /api/v1/openapi.json and interactive docs at /api/v1/do
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.security import django_auth
 
 from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
 from meihao.core.errors import DomainError
+from meihao.core.throttle import ApiRateThrottle, RateLimited
 from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
@@ -51,6 +53,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     # A bearer token first (apps), then the browser session (CSRF-checked for unsafe methods).
     auth=[ApiTokenAuth(), django_auth],
+    throttle=ApiRateThrottle(),
 )
 
 
@@ -73,6 +76,19 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", _("Please log in first."))
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    # Ninja adds Retry-After from the throttle's wait.
+    return _error(request, 429, "throttled", RateLimited(int(exc.wait or 1)).message)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = _error(request, 429, "throttled", exc.message)
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -35,5 +35,16 @@ class PhoneLoginForm(AuthenticationForm):
     }
 
     def clean_username(self):
-        # Phones are often pasted with spaces or dashes ("138 0000 0001").
-        return "".join(ch for ch in self.cleaned_data["username"] if ch.isdigit())
+        return phone_digits(self.cleaned_data["username"])
+
+
+def phone_digits(typed: str) -> str:
+    # Phones are often pasted with spaces or dashes ("138 0000 0001").
+    return "".join(ch for ch in typed if ch.isdigit())
+
+
+def login_username(request, credentials=None) -> str:
+    """The log-in name axes counts failures under: the digits, so that "138 0000 0001" and
+    "13800000001" are one account to lock, not two."""
+    source = credentials if credentials is not None else request.POST
+    return phone_digits(str(source.get("username") or ""))

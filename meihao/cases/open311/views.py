@@ -18,6 +18,7 @@ import math
 import re
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.urls import reverse
@@ -31,6 +32,7 @@ from meihao.cases.open311 import serializers as out
 from meihao.cases.open311.auth import client_for_request
 from meihao.cases.open311.services import open311_request_submit
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.throttle import rate_limited
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 ATTRIBUTE_RE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
@@ -88,6 +90,7 @@ def _respond(handler, request, fmt, *args):
 # Discovery and services
 
 
+@login_not_required
 def discovery(request, fmt):
     if request.method != "GET":
         return _method_not_allowed(fmt)
@@ -116,6 +119,7 @@ def discovery(request, fmt):
     return out.render(data, root="discovery", fmt=fmt)
 
 
+@login_not_required
 def service_list(request, fmt):
     return _respond(_service_list, request, fmt)
 
@@ -128,6 +132,7 @@ def _service_list(request, fmt):
     return out.render(data, root="services", fmt=fmt)
 
 
+@login_not_required
 def service_definition(request, fmt, service_code):
     return _respond(_service_definition, request, fmt, service_code)
 
@@ -146,7 +151,13 @@ def _service_definition(request, fmt, service_code):
 # Service requests
 
 
+def _throttled(request, exc, fmt):
+    return out.error(429, exc.message, fmt=fmt)
+
+
+@login_not_required
 @csrf_exempt  # API-key authentication, no session: CSRF does not apply.
+@rate_limited("open311_post", by="ip", respond=_throttled)
 def requests(request, fmt):
     if request.method == "POST":
         return _respond(_create_request, request, fmt)
@@ -380,6 +391,7 @@ def _service_code(case, codes: dict[int, str]) -> str:
     return codes.get(case.category_id) or case.category.code
 
 
+@login_not_required
 def request_detail(request, fmt, service_request_id):
     return _respond(_request_detail, request, fmt, service_request_id)
 
@@ -395,6 +407,7 @@ def _request_detail(request, fmt, service_request_id):
     return _requests_response([case], fmt)
 
 
+@login_not_required
 def token_detail(request, fmt, token):
     return _respond(_token_detail, request, fmt, token)
 

@@ -8,6 +8,7 @@ who acted on it.
 
 import re
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -40,6 +41,7 @@ def _anonymise(case) -> None:
     case.public_description = mask_digits(case.description)
 
 
+@login_not_required
 @require_GET
 def public_list(request):
     street = request.GET.get("street", "")
@@ -83,6 +85,7 @@ def public_list(request):
     return render(request, "cases/public.html", context)
 
 
+@login_not_required
 @require_GET
 def public_detail(request, number):
     try:
