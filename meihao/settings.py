@@ -257,6 +257,8 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The log-in forms' field (ours and the admin's) is "username", though the model's is "phone".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "meihao.web.forms.login_username"
 AXES_CLIENT_IP_CALLABLE = "meihao.core.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "meihao.core.throttle.login_locked_out"
