@@ -19,15 +19,16 @@ def home(request):
 
 @login_not_required
 def set_language(request):
-    """Django's language switch, opened: the log-in page offers it. (Marking Django's own view
-    would open it for every project in the process.)"""
+    """Django's language switch, open because the log-in page offers it; wrapped, so that
+    Django's own function stays unmarked."""
     return i18n.set_language(request)
 
 
 @login_not_required
 @never_cache
 def healthz(request):
-    """Public probe for load balancers and `make demo`: JSON, 503 only when the database is down."""
+    """Public probe for load balancers and `make demo`: JSON, 503 only when the database is down;
+    the details only for staff and a local probe (web.health.may_see_details)."""
     body, status = health_report()
     if not may_see_details(request):
         body = {"status": body["status"]}
