@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from meihao.core.inputs import CheckedForm
 
-class PhoneLoginForm(AuthenticationForm):
+
+class PhoneLoginForm(CheckedForm, AuthenticationForm):
     """Log in with a mainland mobile number and a password."""
 
     username = forms.CharField(
