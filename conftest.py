@@ -17,6 +17,14 @@ def _fresh_snapshots():
     forget_all()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and log-in lockouts live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     from meihao.core.testing import build_tree

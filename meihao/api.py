@@ -41,6 +41,7 @@ from ninja.security import django_auth
 from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
 from meihao.core.api import ProductApi
+from meihao.core.throttle import ApiRateThrottle
 from meihao.insights.api import router as insights_router
 from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
@@ -60,6 +61,7 @@ api = ProductApi(
     # A bearer token first (apps), then the browser session (CSRF-checked for unsafe methods).
     # Every router inherits both: a router never sets its own `auth`.
     auth=[ApiTokenAuth(), django_auth],
+    throttle=ApiRateThrottle(),
 )
 
 api.add_router("/places", places_router, tags=["places"])

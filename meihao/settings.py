@@ -1,6 +1,8 @@
 """Meihao settings: one module, configured by the environment, failing loudly on bad values."""
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -106,6 +108,7 @@ INSTALLED_APPS = [
     "csp",
     "ninja",  # serves Swagger UI from our own static files: no CDN needed
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -118,9 +121,13 @@ MIDDLEWARE = [
     "meihao.core.inputs.InputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a log-in unless its view is opened (core.public_routes lists them).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meihao.urls"
@@ -233,7 +240,11 @@ if NOTIFY_BASE_URL and not NOTIFY_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"NOTIFY_BASE_URL={NOTIFY_BASE_URL!r} must start with http(s)://.")
 
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out log-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "meihao.core.throttle.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -244,6 +255,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Log-in lockout (django-axes): this many failures for one mobile number from one address lock
+# that pair for the cool-off; a success clears the count.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The log-in forms' field (ours and the admin's) is "username", though the model's is "phone".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "meihao.web.forms.login_username"
+AXES_CLIENT_IP_CALLABLE = "meihao.core.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "meihao.core.throttle.login_locked_out"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -271,6 +294,41 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "media/"
+
+# How many proxies in front of the application append to X-Forwarded-For (nginx: 1). The
+# client's address, which rate limits and the log-in lockout count by, is the one the outermost
+# trusted proxy saw; with 0 the header is ignored (anyone can write it).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+
+# Rate limits (core.throttle): name → attempts per window, e.g. "30/10m". Override any of them
+# with RATE_LIMITS="api=600/m,certificate_check=20/h".
+DEFAULT_RATE_LIMITS = {
+    "api": "300/m",  # each user (token or session) on the JSON API
+    "open311_post": "30/h",  # each client address filing Open311 requests
+    "certificate_check": "30/10m",  # each address on the certificate verification page
+    "checkin_code": "10/10m",  # each user typing an activity's check-in code
+    "pass_code": "60/10m",  # each merchant user looking up customers' pass codes
+}
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate(name: str, text: str) -> tuple[int, int]:
+    found = re.fullmatch(r"(\d+)/(\d*)([smhd])", text.strip())
+    if not found or int(found[1]) < 1 or found[2] == "0":
+        raise ImproperlyConfigured(
+            f"RATE_LIMITS: {name}={text!r} is not attempts/period (e.g. 30/10m; s, m, h, d)."
+        )
+    return int(found[1]), int(found[2] or 1) * RATE_PERIODS[found[3]]
+
+
+_rate_texts = dict(DEFAULT_RATE_LIMITS)
+for _item in envlist("RATE_LIMITS", []):
+    _name, _sep, _text = (part.strip() for part in _item.partition("="))
+    if _name not in DEFAULT_RATE_LIMITS:
+        _known = ", ".join(DEFAULT_RATE_LIMITS)
+        raise ImproperlyConfigured(f"RATE_LIMITS: unknown limit {_name!r}; known: {_known}.")
+    _rate_texts[_name] = _text
+RATE_LIMITS = {name: _rate(name, text) for name, text in _rate_texts.items()}
 
 # Served over TLS, which a proxy (nginx) terminates: it must set X-Forwarded-Proto (and strip
 # a client's own), since Django believes that header about the scheme.
@@ -327,5 +385,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every log-in at INFO; its warnings (failures, lockouts) are the ones to keep.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

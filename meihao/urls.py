@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from meihao.api import api
+from meihao.core.public_routes import authenticating_itself
+from meihao.web.views import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", authenticating_itself(api.urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("meihao.web.urls")),
     path("places/", include("meihao.places.urls")),
     path("people/", include("meihao.people.urls")),

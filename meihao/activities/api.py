@@ -25,6 +25,7 @@ from ninja import Status as HttpStatus
 from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
+from meihao.core import throttle
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
 from meihao.places.geo import validate_point
@@ -185,6 +186,7 @@ def checkin(request, pk: Id, payload: CheckInIn):
     if payload.token:
         result = checkins.checkin_by_qr(actor=request.user, token=payload.token, activity=activity)
     elif payload.code:
+        throttle.check("checkin_code", request)
         result = checkins.checkin_by_code(actor=request.user, activity=activity, code=payload.code)
     else:
         result = checkins.checkin_by_geofence(

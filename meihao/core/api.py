@@ -34,6 +34,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 
 from meihao.core.errors import DomainError
 from meihao.core.schemas import ErrorOut
+from meihao.core.throttle import RateLimited
 
 logger = logging.getLogger("django.request")
 
@@ -166,6 +167,7 @@ class ProductApi(NinjaAPI):
         self.add_exception_handler(AuthenticationError, self._unauthenticated)
         self.add_exception_handler(ValidationError, self._invalid_input)
         self.add_exception_handler(HttpError, self._http_error)
+        self.add_exception_handler(RateLimited, self._rate_limited)
         for unreadable in (MultiPartParserError, BadRequest, SuspiciousOperation):
             self.add_exception_handler(unreadable, self._unreadable)
         self.add_exception_handler(RequestDataTooBig, self._too_big)
@@ -201,7 +203,14 @@ class ProductApi(NinjaAPI):
         response = self.error(request, exc.status_code, code, message)
         wait = getattr(exc, "wait", None)
         if exc.status_code == 429 and wait:
+            # Ninja's own throttle (`Throttled`): the wait in the product's words too.
+            response = self.error(request, 429, code, RateLimited(int(wait)).message)
             response["Retry-After"] = str(int(wait))
+        return response
+
+    def _rate_limited(self, request, exc: RateLimited):
+        response = self.error(request, 429, "throttled", exc.message)
+        response["Retry-After"] = str(exc.wait)
         return response
 
     def _unreadable(self, request, exc):

@@ -18,6 +18,7 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from meihao.core import throttle
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.schemas import Id, PageQuery
 from meihao.rewards import passes, selectors, services
@@ -137,6 +138,7 @@ def pass_create(request):
     summary="Redeem an item for a customer's pass (merchant staff)",
 )
 def redemption_create(request, payload: RedemptionIn):
+    throttle.check("pass_code", request)
     item = selectors.reward_item(payload.item)
     result = services.redemption_redeem(
         actor=request.user,

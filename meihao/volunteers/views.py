@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.core.throttle import rate_limited
 from meihao.people.models import Team
 from meihao.places.models import Level, Place
 from meihao.volunteers import certificates, consent, selectors, services, teams
@@ -564,6 +565,8 @@ def certificate_revoke(request, certificate_id: int):
     )
 
 
+@login_not_required
+@rate_limited("certificate_check", by="ip", methods=("GET",))
 def certificate_verify(request, token: str):
     """Public (no log-in): whether the certificate is valid, and nothing personal beyond a
     masked name."""

@@ -1,14 +1,23 @@
-"""What /healthz reports: the database answers, and the worker has beaten recently."""
+"""What /healthz reports: the database answers, and the worker has beaten recently.
+
+Anyone gets the verdict; the details (database vendor and latency, the worker's last beat) only
+staff (is_staff or a district administrator) and a probe on the machine itself."""
 
 import datetime
 import time
 
 from django.db import connections
 
+from meihao.core.roles import Role
+from meihao.core.scoping import has_role
 from meihao.web.tasks import last_heartbeat
 
 # The heartbeat runs every minute; three missed beats mean the worker is gone.
 WORKER_MAX_SILENCE_SECONDS = 180
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+# A reverse proxy on the same machine connects from the loopback address too: a request it
+# forwards carries one of these, and is not local.
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
 def check_database(alias: str = "default") -> dict:
@@ -47,3 +56,12 @@ def health_report() -> tuple[dict, int]:
         {"status": status, "database": database, "worker": worker},
         200 if database["ok"] else 503,
     )
+
+
+def may_see_details(request) -> bool:
+    """Staff, or a probe on this machine that no proxy forwarded."""
+    local = request.META.get("REMOTE_ADDR") in LOOPBACK_ADDRESSES
+    if local and not any(request.META.get(header) for header in FORWARDING_HEADERS):
+        return True
+    user = request.user
+    return user.is_authenticated and (user.is_staff or has_role(user, [Role.DISTRICT_ADMIN]))

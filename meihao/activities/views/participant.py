@@ -22,6 +22,7 @@ from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
 from meihao.core.errors import DomainError, NotFound
+from meihao.core.throttle import rate_limited
 from meihao.places.geo import validate_point
 
 PAGE_SIZE = 20
@@ -150,6 +151,7 @@ def _checked_in_message(result) -> str:
 
 @login_required
 @require_POST
+@rate_limited("checkin_code")
 def checkin_code(request, pk):
     code = request.POST.get("code", "")
     return _act(

@@ -18,6 +18,7 @@ import math
 import re
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.urls import reverse
@@ -32,6 +33,7 @@ from meihao.cases.open311.services import open311_request_submit
 from meihao.cases.publication import public_case
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import answers_bad_input, parse_date, parse_datetime
+from meihao.core.throttle import rate_limited
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 ATTRIBUTE_RE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
@@ -67,10 +69,11 @@ def _refused_input(request, message, fmt, **_kwargs):
 
 
 def resource(view):
-    """Every GeoReport resource: refused input answers in the GeoReport error format; no CSRF
-    check, because no resource acts on a session (reads are public, the one write takes an
-    api_key), so PUT or DELETE reach the view and get its 405 rather than a CSRF page."""
-    return csrf_exempt(answers_bad_input(_refused_input)(view))
+    """Every GeoReport resource, open without a log-in (core.public_routes): refused input
+    answers in the GeoReport error format; no CSRF check, because no resource acts on a
+    session (reads are public, the one write takes an api_key), so PUT or DELETE reach the view
+    and get its 405 rather than a CSRF page."""
+    return login_not_required(csrf_exempt(answers_bad_input(_refused_input)(view)))
 
 
 def _method_not_allowed(fmt):
@@ -161,7 +164,12 @@ def _service_definition(request, fmt, service_code):
 # Service requests
 
 
+def _throttled(request, exc, fmt):
+    return out.error(429, exc.message, fmt=fmt)
+
+
 @resource
+@rate_limited("open311_post", by="ip", respond=_throttled)
 def requests(request, fmt):
     if request.method == "POST":
         return _respond(_create_request, request, fmt)

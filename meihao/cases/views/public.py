@@ -8,6 +8,7 @@ case (cases.views.reporter.detail) renders the same representation with `public_
 
 import re
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -53,6 +54,7 @@ def detail_context(public) -> dict:
     }
 
 
+@login_not_required
 @require_GET
 def public_list(request):
     street = request.GET.get("street", "")
@@ -89,6 +91,7 @@ def public_list(request):
     return render(request, "cases/public.html", context)
 
 
+@login_not_required
 @require_GET
 def public_detail(request, number):
     try:

@@ -7,7 +7,7 @@ page, the form's script and the offline queue ask for JSON. Either way it is one
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -397,6 +397,7 @@ def rate(request, number):
 PHOTO_VARIANTS = {"full": "image", "public": "public_image", "thumb": "thumbnail"}
 
 
+@login_not_required
 @require_GET
 def photo(request, pk: int, variant: str):
     """A case photo. The full copy (with EXIF) only for the people who may see the case in full;
@@ -429,6 +430,7 @@ def _follows(case, user) -> bool:
     return CaseFollower.objects.filter(case=case, user=user).exists()
 
 
+@login_not_required
 @require_GET
 def service_worker(request):
     """The PWA's service worker, scoped to /cases/ (its own folder, so no extra header)."""
@@ -444,6 +446,7 @@ def service_worker(request):
     return response
 
 
+@login_not_required
 @require_GET
 def manifest(request):
     return JsonResponse(

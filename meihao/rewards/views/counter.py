@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
+from meihao.core.throttle import rate_limited
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.forms import RefundForm
 from meihao.rewards.models import Redemption
@@ -86,6 +87,7 @@ def counter(request):
 @page_view
 @never_cache
 @require_POST
+@rate_limited("pass_code")
 def customer(request):
     merchant, merchants = _counter_merchant(request, request.POST.get("merchant"))
     code = request.POST.get("code", "").strip()[:200]
@@ -106,6 +108,7 @@ def _offered_item(merchant, value):
 @page_view
 @never_cache
 @require_POST
+@rate_limited("pass_code")
 def confirm(request):
     merchant, merchants = _counter_merchant(request, request.POST.get("merchant"))
     code = request.POST.get("code", "").strip()[:200]
@@ -134,6 +137,7 @@ def confirm(request):
 @page_view
 @never_cache
 @require_POST
+@rate_limited("pass_code")
 def redeem(request):
     merchant, merchants = _counter_merchant(request, request.POST.get("merchant"))
     code = request.POST.get("code", "").strip()[:200]

@@ -62,3 +62,50 @@ def test_heartbeat_reads_do_not_consume_the_value(db, no_heartbeat):
 
 def test_heartbeat_is_a_periodic_task():
     assert tasks.heartbeat.task_class in HUEY._registry._periodic_tasks
+
+
+OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
+
+
+def test_healthz_tells_an_outside_caller_only_the_verdict(client, db, no_heartbeat):
+    tasks.heartbeat()
+    response = client.get("/healthz", **OUTSIDE)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_tells_an_outside_caller_the_failing_verdict_with_503(client, db, no_heartbeat):
+    with mock.patch.object(
+        connections["default"], "cursor", side_effect=OperationalError("unreachable")
+    ):
+        response = client.get("/healthz", **OUTSIDE)
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded"}
+
+
+def test_healthz_treats_a_request_forwarded_by_a_local_proxy_as_outside(client, db):
+    response = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert set(response.json()) == {"status"}
+
+
+def test_healthz_hides_the_details_from_a_resident(client, personas):
+    client.force_login(personas.resident_a)
+    assert set(client.get("/healthz", **OUTSIDE).json()) == {"status"}
+
+
+@pytest.mark.parametrize("who", ["district_admin", "django_staff"])
+def test_healthz_shows_staff_the_details(client, personas, who):
+    user = personas.district_admin
+    if who == "django_staff":
+        user = personas.outsider
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    body = client.get("/healthz", **OUTSIDE).json()
+    assert body["database"]["ok"] is True
+    assert "worker" in body
+
+
+def test_healthz_shows_a_probe_on_this_machine_the_details(client, db):
+    body = client.get("/healthz", REMOTE_ADDR="::1").json()
+    assert body["database"]["ok"] is True

@@ -1,0 +1,53 @@
+"""Every route needs a log-in (`LoginRequiredMiddleware`) unless it is named here with the reason.
+
+A view is opened with `django.contrib.auth.decorators.login_not_required`, and only together with
+an entry here: `core/tests/test_public_routes.py` walks the whole URL resolver and fails for an
+opened view that is not listed, and for a listed name that no longer is an open route.
+
+Two kinds of open route:
+- PUBLIC: anyone may use it without an account.
+- AUTHENTICATES_ITSELF: it needs a user, but answers an anonymous caller itself with a JSON 401
+  that a program understands, instead of the log-in page a browser is redirected to.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+
+PUBLIC = {
+    "login": "the log-in page",
+    "admin:login": "the admin site's own log-in form (locked out by axes like the main one)",
+    "set_language": "the language switch, offered on the log-in page",
+    "healthz": "load balancers' probe: an anonymous caller learns only ok or not ok",
+    "cases:public": "the public list and map of reviewed cases (审核后公开)",
+    "cases:public_detail": "one case of the public list, anonymised",
+    "cases:photo": "checks visibility itself: anyone gets the EXIF-free copy of a public case's "
+    "photo, everyone else a 404",
+    "cases:manifest": "the reporting app's web manifest: browsers fetch it without cookies",
+    "cases:service_worker": "the reporting app's service worker: static file names and strings",
+    "volunteers:verify": "certificate verification by the token printed on the certificate",
+    "open311:discovery": "GeoReport v2 discovery: public by the spec",
+    "open311:services": "GeoReport v2 service list: public by the spec",
+    "open311:service": "GeoReport v2 service definition: public by the spec",
+    "open311:requests": "GeoReport v2: reads are public (anonymised); a POST needs an api_key",
+    "open311:request": "GeoReport v2: one public request, anonymised",
+    "open311:token": "GeoReport v2: a submitter follows their token to the request id",
+    "api:openapi-json": "the API's description (no data): for integrators and schema tests",
+    "api:openapi-view": "the API's interactive documentation (no data)",
+    "api:api-root": "Ninja's root: always 404, it only anchors the API's URLs",
+}
+
+AUTHENTICATES_ITSELF = {
+    "api:*": "the JSON API: a bearer token or the session, else a JSON 401 (every operation "
+    "declares its auth; the test checks each)",
+    "patrols:start": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",
+    "patrols:points": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",
+    "patrols:end": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",
+}
+
+
+def authenticating_itself(urls):
+    """Open every route of an included URL configuration (a Ninja API's `api.urls`) to
+    anonymous requests, because its views answer them with their own 401."""
+    patterns, app_name, namespace = urls
+    for pattern in patterns:
+        login_not_required(pattern.callback)
+    return patterns, app_name, namespace
