@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "meihao.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "meihao.urls"

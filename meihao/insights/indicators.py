@@ -3,7 +3,7 @@
 Every indicator is computable for any place subtree (a path prefix, "450403/450403001/") and
 any period [start, end), and returns a `Measure`: the value plus the numerator and denominator
 it was computed from (a rate with an empty denominator has no value, not 0 %). Each one works
-for every case type at once (ARCHITECTURE.md, abstraction 3).
+for every case type at once (docs/architecture.md, abstraction 3).
 
 Definitions (the period is applied to the field named in brackets):
 
@@ -240,27 +240,19 @@ _register(
 )
 
 
-def _rating_model():
-    try:
-        return apps.get_model("cases", "CaseRating")
-    except LookupError:  # the ratings table has not shipped yet
-        return None
-
-
-if _rating_model() is not None:
-    _register(
-        Indicator(
-            "satisfaction_rate",
-            _("Satisfaction rate"),
-            _("Ratings of satisfied or very satisfied (4–5) of all ratings given in the period."),
-            RATE,
-            "created_at",
-            Q(),
-            Q(score__gte=4),
-            model="cases.CaseRating",
-            case_prefix="case__",
-        )
+_register(
+    Indicator(
+        "satisfaction_rate",
+        _("Satisfaction rate"),
+        _("Ratings of satisfied or very satisfied (4–5) of all ratings given in the period."),
+        RATE,
+        "created_at",
+        Q(),
+        Q(score__gte=4),
+        model="cases.CaseRating",
+        case_prefix="case__",
     )
+)
 
 # The indicators a dashboard card shows, in order (valid_report_rate is per grid worker).
 CARD_INDICATORS = [

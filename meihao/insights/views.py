@@ -1,8 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from meihao.core.errors import NotFound
 from meihao.insights.selectors import PERIODS, case_statistics, period_for
 
 
@@ -13,15 +11,12 @@ def cases(request):
     period, error = period_for(
         params.get("period", ""), start=params.get("start", ""), end=params.get("end", "")
     )
-    try:
-        stats = case_statistics(
-            request.user,
-            place_code=params.get("place", ""),
-            period=period,
-            group_by=params.get("by", ""),
-        )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    stats = case_statistics(
+        request.user,
+        place_code=params.get("place", ""),
+        period=period,
+        group_by=params.get("by", ""),
+    )
     return render(
         request,
         "insights/cases.html",

@@ -8,7 +8,6 @@ which pays the helper) and send back (`case_reopen`), with the phone's position 
 """
 
 import uuid
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,7 +24,9 @@ from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
-from meihao.places.models import Level, Place
+from meihao.core.pages import requires, scoped_object
+from meihao.people.selectors import own_person
+from meihao.places.models import Level, Place, community_of
 from meihao.timebank import selectors, services
 from meihao.timebank.models import FamilyLink
 from meihao.timebank.visits import visits
@@ -61,35 +62,9 @@ def _skills(post) -> list:
     return chosen
 
 
-def _own_person(user):
-    from meihao.people.models import Person
-
-    return Person.objects.filter(user=user).select_related("home_place", "building").first()
-
-
-def _members_only(view):
-    """A page for members of the time bank: anyone else gets a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        member = selectors.own_member(request.user)
-        if member is None:
-            raise Http404
-        return view(request, member, *args, **kwargs)
-
-    return wrapped
-
-
-def _managers_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.may_manage(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# A page for members of the time bank, about their own membership: anyone else gets a 404.
+_members_only = scoped_object(selectors.own_member, kwarg=None)
+_managers_only = requires(selectors.may_manage)
 
 
 @login_required
@@ -112,8 +87,8 @@ def home(request):
 def join(request):
     if selectors.own_member(request.user) is not None:
         return redirect("timebank:profile")
-    person = _own_person(request.user)
-    community = services.community_of(person.home_place) if person else None
+    person = own_person(request.user)
+    community = community_of(person.home_place) if person else None
     point = services.home_point(person) if person else None
     error = None
     if request.method == "POST":
@@ -213,7 +188,7 @@ def ask(request):
     user = request.user
     member = selectors.own_member(user)
     may_manage = selectors.may_manage(user)
-    own = _own_person(user)
+    own = own_person(user)
     error = None
     if request.method == "POST":
         try:
@@ -349,17 +324,9 @@ def mine(request):
     )
 
 
-def _request(request, number):
-    try:
-        return selectors.request_get(request.user, number)
-    except NotFound:
-        raise Http404 from None
-
-
-@login_required
 @require_GET
-def detail(request, number):
-    case = _request(request, number)
+@scoped_object(selectors.request_get, kwarg="number")
+def detail(request, case):
     decorate([case])
     events = list(case.events.all())
     for event in events:
@@ -403,7 +370,7 @@ DONE = {
 def act(request, number, step):
     if step not in ACTIONS:
         raise Http404
-    case = _request(request, number)
+    case = selectors.request_get(request.user, number)
     action, on_site = ACTIONS[step]
     kwargs = {}
     if on_site:
@@ -415,7 +382,7 @@ def act(request, number, step):
     try:
         case_services.ACTION_SERVICES[action](case=case, actor=request.user, **kwargs)
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -450,7 +417,7 @@ def pool(request):
                 memo=request.POST.get("memo", ""),
             )
         except NotFound:
-            raise Http404 from None
+            raise
         except DomainError as exc:
             error = exc
         else:

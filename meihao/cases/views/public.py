@@ -9,7 +9,6 @@ who acted on it.
 import re
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET
 from meihao.cases import selectors
 from meihao.cases.models import Status
 from meihao.cases.views.reporter import CASE_NUMBER, decorate, event_label
-from meihao.core.errors import NotFound
 
 PAGE_SIZE = 20
 # Runs of 5+ digits (phones, ID numbers, plate-like numbers) typed into a description.
@@ -69,6 +67,7 @@ def public_list(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    kept = query.urlencode()
     context = {
         "page": page,
         "cases": cases,
@@ -77,7 +76,7 @@ def public_list(request):
         "statuses": [
             (v, label) for v, label in Status.choices if v not in selectors.PUBLIC_HIDDEN_STATES
         ],
-        "query": query.urlencode(),
+        "query": f"{kept}&" if kept else "",
         **selectors.public_filter_choices(),
     }
     return render(request, "cases/public.html", context)
@@ -85,10 +84,7 @@ def public_list(request):
 
 @require_GET
 def public_detail(request, number):
-    try:
-        case = selectors.case_public_detail(number=number)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_public_detail(number=number)
     decorate([case])
     _anonymise(case)
     point = (

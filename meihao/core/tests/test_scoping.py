@@ -2,15 +2,15 @@ import pytest
 
 from meihao.core.audit import audit_change
 from meihao.core.models import AuditEvent
-from meihao.core.roles import PEOPLE_VIEWERS
+from meihao.core.roles import PLACE_WORKERS
 from meihao.core.scoping import covers, scope_paths
 from meihao.places.models import Place
 
 
 def test_street_chief_covers_street_subtree_only(personas):
     chief = personas.street_chief_a
-    assert covers(chief, personas.tree.grid_a2.path, PEOPLE_VIEWERS)
-    assert not covers(chief, personas.tree.grid_b1.path, PEOPLE_VIEWERS)
+    assert covers(chief, personas.tree.grid_a2.path, PLACE_WORKERS)
+    assert not covers(chief, personas.tree.grid_b1.path, PLACE_WORKERS)
 
 
 def test_scope_paths_keep_only_outermost_subtrees(personas):
