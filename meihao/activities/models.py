@@ -348,7 +348,8 @@ class ServiceRecord(AppendOnlyModel):
             ),
             models.CheckConstraint(
                 condition=Q(source="attendance", attendance__isnull=False)
-                | Q(source="staff_entry", attendance__isnull=True) & ~Q(evidence=""),
+                | Q(source="staff_entry", attendance__isnull=True) & ~Q(evidence="")
+                | Q(source="confirmed_post", attendance__isnull=True),
                 name="servicerecord_source_backed",
             ),
             # An attendance earns one record (its reversal carries the same attendance).

@@ -1,4 +1,5 @@
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 
 def confirmed_posts_to_their_source(apps, schema_editor):
@@ -13,7 +14,13 @@ def confirmed_posts_to_their_source(apps, schema_editor):
 
 def confirmed_posts_back_to_staff_entries(apps, schema_editor):
     ServiceRecord = apps.get_model("activities", "ServiceRecord")
-    ServiceRecord.objects.filter(source="confirmed_post").update(source="staff_entry")
+    confirmed = ServiceRecord.objects.filter(source="confirmed_post")
+    if confirmed.filter(evidence="").exists():
+        raise IrreversibleError(
+            "Service records of confirmed posts written without a photo cannot become staff "
+            "entries, which need one."
+        )
+    confirmed.update(source="staff_entry")
 
 
 class Migration(migrations.Migration):
@@ -34,6 +41,19 @@ class Migration(migrations.Migration):
                 ],
                 max_length=16,
                 verbose_name="source",
+            ),
+        ),
+        migrations.RemoveConstraint(
+            model_name="servicerecord",
+            name="servicerecord_source_backed",
+        ),
+        migrations.AddConstraint(
+            model_name="servicerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(source="attendance", attendance__isnull=False)
+                | models.Q(source="staff_entry", attendance__isnull=True) & ~models.Q(evidence="")
+                | models.Q(source="confirmed_post", attendance__isnull=True),
+                name="servicerecord_source_backed",
             ),
         ),
         migrations.RunPython(
