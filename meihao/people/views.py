@@ -1,5 +1,7 @@
 """Resident pages: parse, call a selector or service, render. One view serves page and fragment."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -32,6 +34,7 @@ def person_list(request):
     context = {
         "page": page,
         "q": q,
+        "query": f"{urlencode({'q': q})}&" if q else "",
         "abilities": selectors.people_abilities(request.user),
     }
     if request.htmx and request.htmx.target == "people-results":

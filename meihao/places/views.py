@@ -1,5 +1,7 @@
 """Place pages: the browser (where the user's places start) and one page per place."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -41,6 +43,7 @@ def _place_page(request, place):
         "place": place,
         "abilities": place.abilities(user),
         "q": q,
+        "query": f"{urlencode({'q': q})}&" if q else "",
         "children": children,
         "rows": rows,
         "children_url": reverse("places:detail", args=[place.code]),
