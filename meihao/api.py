@@ -1,20 +1,31 @@
 """The JSON API at /api/v1/: one NinjaAPI mounting every app's router.
 
-Authentication (every endpoint, unless it opts out with `auth=None`):
+Authentication (every endpoint; a router never sets its own `auth`, so none narrows it):
 - a browser session (the same log-in as the pages; unsafe methods need the CSRF token in the
   `X-CSRFToken` header), or
 - a personal API token: `Authorization: Bearer mh_…`. Tokens are created and revoked on the
   profile page (/people/me/); only their SHA-256 is stored and the token is shown once.
 Without either, the answer is 401.
 
-Errors are JSON `{"code": "...", "message": "..."}`, the message in the user's language
-(Accept-Language or the language cookie; Simplified Chinese by default):
-- 401 `unauthenticated`; 403 `forbidden`; 404 `not_found` — also for objects outside the
-  user's scope, which are indistinguishable from missing ones;
-- 400 a domain error's code (e.g. `validation_failed`, `duplicate_id_number`) with `field`;
-- 422 `invalid_input` with `errors` listing the bad parameters.
+Errors (meihao.core.api.ProductApi, one handler for the whole API) are JSON `ErrorOut`,
+`{"code": "...", "message": "..."}`, the message in the user's language (Accept-Language or
+the language cookie; Simplified Chinese by default), declared on every operation of the
+OpenAPI schema:
+- 400 a domain error's code (e.g. `validation_failed`, `duplicate_id_number`) with `field`, or
+  `malformed_request` for a body that cannot be read (invalid JSON, a multipart body without a
+  boundary, a wrong content type);
+- 401 `unauthenticated`; 403 `forbidden`, or `csrf_failed`; 404 `not_found` — also for objects
+  outside the user's scope, which are indistinguishable from missing ones, and for addresses
+  under /api/v1/ that do not exist; 405 `method_not_allowed` (with `Allow`);
+- 409 `illegal_transition`, `concurrent_change`, `idempotency_key_reused` (the key was sent
+  before with a different request; the same request again replays the first answer);
+- 422 `invalid_input` with `errors`: each bad input's `loc`, `field`, `type` and `message`;
+- 429 `throttled` with `Retry-After`; an unexpected failure is a 500 `server_error`.
 
-Lists take `limit` (1–100, default 20) and `offset` and answer `{"items": [...], "count": N}`.
+Integers are bounded where they are parsed (meihao.core.schemas: `Id` 1…2⁶³−1, `Offset`
+0…10,000,000, `Limit` 1–100): larger numbers, non-ASCII digits and numbers too long to parse
+are a 422, never a database error. Lists take `limit` (default 20) and `offset` and answer
+`{"items": [...], "count": N}`.
 
 People (meihao.people.api):
 - GET /me — the user: name, masked mobile number, roles with their scopes, abilities.
@@ -25,15 +36,12 @@ People (meihao.people.api):
 The OpenAPI schema is at /api/v1/openapi.json and interactive docs at /api/v1/docs.
 """
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from meihao.activities.api import router as activities_router
 from meihao.cases.api import router as cases_router
-from meihao.core.errors import DomainError
+from meihao.core.api import ProductApi
+from meihao.insights.api import router as insights_router
 from meihao.ledger.api import router as ledger_router
 from meihao.people.api import router as people_router
 from meihao.people.auth import ApiTokenAuth
@@ -43,44 +51,16 @@ from meihao.timebank.api import router as timebank_router
 from meihao.volunteers.api import router as volunteers_router
 from meihao.wishes.api import router as wishes_router
 
-api = NinjaAPI(
+api = ProductApi(
     title="Meihao API",
     version="1",
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
     # A bearer token first (apps), then the browser session (CSRF-checked for unsafe methods).
+    # Every router inherits both: a router never sets its own `auth`.
     auth=[ApiTokenAuth(), django_auth],
 )
-
-
-def _error(request, status: int, code: str, message: str, **extra):
-    return api.create_response(
-        request, {"code": code, "message": str(message), **extra}, status=status
-    )
-
-
-@api.exception_handler(DomainError)
-def domain_error(request, exc: DomainError):
-    return _error(request, exc.status, exc.code, exc.message, field=exc.field)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return _error(request, 404, "not_found", _("Not found."))
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", _("Please log in first."))
-
-
-@api.exception_handler(ValidationError)
-def invalid_input(request, exc: ValidationError):
-    return _error(
-        request, 422, "invalid_input", _("Some of the data is not valid."), errors=exc.errors
-    )
-
 
 api.add_router("/places", places_router, tags=["places"])
 api.add_router("/", people_router, tags=["people"])
@@ -91,3 +71,4 @@ api.add_router("/volunteers", volunteers_router, tags=["volunteers"])
 api.add_router("/rewards", rewards_router, tags=["rewards"])
 api.add_router("/timebank", timebank_router, tags=["timebank"])
 api.add_router("/wishes", wishes_router, tags=["wishes"])
+api.add_router("/indicators", insights_router, tags=["indicators"])

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -102,16 +103,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",  # serves Swagger UI from our own static files: no CDN needed
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "meihao.core.inputs.InputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -269,11 +273,46 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "media/"
 
+# Served over TLS, which a proxy (nginx) terminates: it must set X-Forwarded-Proto (and strip
+# a client's own), since Django believes that header about the scheme.
+HTTPS = envbool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and envbool("HTTPS", False))
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A load balancer's health probe may come over plain HTTP straight to gunicorn.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Browsers then refuse plain HTTP to this host (and its subdomains) for this long; start
+    # lower (300) when first turning it on, as a mistake is remembered for the whole period.
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, so that text
+# that slips into a page unescaped cannot run. Templates carry no inline <script> and no
+# on<event>= attribute (web/tests/test_csp.py walks them); behaviour is declared with data
+# attributes (web/static/web/meihao.js) and data travels in json_script blocks.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # Leaflet and ECharts place and size their layers with style attributes, Bootstrap's
+        # components too, and some templates use them; a style cannot run code.
+        "style-src": [SELF, UNSAFE_INLINE],
+        # data: for Bootstrap's icons inside form controls and the close button (SVG in its
+        # CSS); blob: for the report form's previews of the photos just taken.
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Volunteer star levels (volunteers.stars): cumulative service hours for one, two, … stars,
 # e.g. VOLUNTEER_STAR_HOURS=100,300,600,1000,1500 (the default).

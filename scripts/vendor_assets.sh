@@ -14,3 +14,13 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$
 cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
 cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
 cp node_modules/jsqr/dist/jsQR.js "$dest/jsqr/"
+
+# A file naming its source map gets the map beside it: the production static storage (whitenoise's
+# manifest) refuses to collect a file whose references are missing, and the maps make the
+# minified code debuggable in the browser.
+for file in "$dest"/*/*.js "$dest"/*/*.css; do
+  map=$(sed -n 's|.*sourceMappingURL=\([^ *]*\).*|\1|p' "$file" | tail -n 1)
+  [ -n "$map" ] || continue
+  source=$(grep -rl --include="$(basename "$file")" -F "sourceMappingURL=$map" node_modules | head -n 1)
+  cp "$(dirname "$source")/$map" "$(dirname "$file")/"
+done

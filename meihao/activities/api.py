@@ -26,17 +26,18 @@ from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.schemas import Id, PageQuery
 from meihao.places.geo import validate_point
 
 router = Router()
 
 
-class PlaceOut(Schema):
+class ActivityPlaceOut(Schema):
     code: str
     name: str
 
 
-class RoleOut(Schema):
+class ActivityRoleOut(Schema):
     role: str
     count: int
 
@@ -47,7 +48,7 @@ class ActivityOut(Schema):
     kind_label: str
     title: str
     status: str
-    place: PlaceOut
+    place: ActivityPlaceOut
     venue: str
     address: str
     lat: float | None
@@ -58,7 +59,7 @@ class ActivityOut(Schema):
     capacity: int
     confirmed: int
     waitlisted: int
-    roles_needed: list[RoleOut]
+    roles_needed: list[ActivityRoleOut]
     checkin_radius_m: int
     distance_m: int | None = None
 
@@ -110,12 +111,10 @@ class ActivityPage(Schema):
     count: int
 
 
-class ActivityListQuery(Schema):
+class ActivityListQuery(PageQuery):
     kind: str = Field("", max_length=32, description="One kind, e.g. volunteer_service")
     lat: float | None = Field(None, description="The phone's latitude: nearby first")
     lon: float | None = Field(None, description="The phone's longitude")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class SignUpIn(Schema):
@@ -155,20 +154,20 @@ def activity_list(request, params: Query[ActivityListQuery]):
     return {"items": items, "count": activities.count()}
 
 
-@router.get("/{int:pk}", response=ActivityDetailOut, summary="One activity, your sign-up")
-def activity_detail(request, pk: int):
+@router.get("/{pk}", response=ActivityDetailOut, summary="One activity, your sign-up")
+def activity_detail(request, pk: Id):
     return _detail(request, pk)
 
 
-@router.post("/{int:pk}/signup", response={201: SignUpOut}, summary="Sign up")
-def signup_create(request, pk: int, payload: SignUpIn):
+@router.post("/{pk}/signup", response={201: SignUpOut}, summary="Sign up")
+def signup_create(request, pk: Id, payload: SignUpIn):
     activity = selectors.activity_get(request.user, pk)
     signup = services.signup_create(actor=request.user, activity=activity, role=payload.role)
     return HttpStatus(201, signup)
 
 
-@router.delete("/{int:pk}/signup", response=SignUpOut, summary="Cancel your sign-up")
-def signup_cancel(request, pk: int):
+@router.delete("/{pk}/signup", response=SignUpOut, summary="Cancel your sign-up")
+def signup_cancel(request, pk: Id):
     activity = selectors.activity_get(request.user, pk)
     signup = selectors.own_signup(request.user, activity)
     if signup is None:
@@ -177,11 +176,11 @@ def signup_cancel(request, pk: int):
 
 
 @router.post(
-    "/{int:pk}/checkin",
+    "/{pk}/checkin",
     response={200: AttendanceOut, 201: AttendanceOut},
     summary="Check in by QR token, typed code or location",
 )
-def checkin(request, pk: int, payload: CheckInIn):
+def checkin(request, pk: Id, payload: CheckInIn):
     activity = selectors.activity_get(request.user, pk)
     if payload.token:
         result = checkins.checkin_by_qr(actor=request.user, token=payload.token, activity=activity)
@@ -194,8 +193,8 @@ def checkin(request, pk: int, payload: CheckInIn):
     return HttpStatus(201 if result.created else 200, result.attendance)
 
 
-@router.post("/{int:pk}/checkout", response=AttendanceOut, summary="Check out")
-def checkout(request, pk: int):
+@router.post("/{pk}/checkout", response=AttendanceOut, summary="Check out")
+def checkout(request, pk: Id):
     activity = selectors.activity_get(request.user, pk)
     attendance = selectors.attendance_of(selectors.own_signup(request.user, activity))
     if attendance is None:

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from meihao.activities import selectors
 from meihao.activities.models import Activity
+from meihao.core.inputs import CheckedForm
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 _ROLE_LINE = re.compile(r"^(?P<role>.+?)[\s:：×xX*]+(?P<count>\d+)$")
@@ -25,7 +26,7 @@ def roles_to_text(roles: list[dict]) -> str:
     return "\n".join(f"{entry['role']} {entry['count']}" for entry in roles)
 
 
-class BootstrapForm(forms.Form):
+class BootstrapForm(CheckedForm, forms.Form):
     """Bootstrap classes on every widget, so templates render fields with one include."""
 
     def __init__(self, *args, **kwargs):

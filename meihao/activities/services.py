@@ -445,7 +445,8 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
 
 def signup_create(*, actor, activity: Activity, role: str = "") -> SignUp:
     """Sign the actor up: confirmed while their role's places last, else on its waiting list.
-    Signing up again while signed up returns the sign-up there is."""
+    Signing up again while signed up returns the sign-up there is; in another role it is
+    refused (409), never answered with the first role's sign-up."""
     person = person_of(actor)
     role = (role or "").strip()
     now = timezone.now()
@@ -460,6 +461,14 @@ def signup_create(*, actor, activity: Activity, role: str = "") -> SignUp:
             .exclude(status=SignUp.Status.CANCELLED)
             .first()
         )
+        if existing is not None and existing.role != role:
+            raise IllegalTransition(
+                _(
+                    "You are already signed up for this activity in another role. Cancel that "
+                    "sign-up first to choose another role."
+                ),
+                code="already_signed_up",
+            )
         if existing is not None:
             return existing
         places = buckets(current)

@@ -25,6 +25,7 @@ from ninja import Status as HttpStatus
 from meihao.cases import classes, selectors, services
 from meihao.cases.models import Case, Status
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.schemas import Id, PageQuery
 
 router = Router()
 
@@ -34,7 +35,7 @@ class Named(Schema):
     name: str
 
 
-class OrganisationOut(Schema):
+class CaseOrganisationOut(Schema):
     id: int
     name: str
 
@@ -52,8 +53,8 @@ class CaseOut(Schema):
     address: str
     lat: float | None
     lon: float | None
-    assigned_organisation: OrganisationOut | None
-    assigned_team: OrganisationOut | None
+    assigned_organisation: CaseOrganisationOut | None
+    assigned_team: CaseOrganisationOut | None
     created_at: datetime.datetime
     respond_by: datetime.datetime | None
     resolve_by: datetime.datetime | None
@@ -118,13 +119,11 @@ class CasePage(Schema):
     count: int
 
 
-class CaseListQuery(Schema):
+class CaseListQuery(PageQuery):
     status: str = Field("", description="One status, e.g. submitted, dispatched, closed")
     category: str = Field("", max_length=4, description="A class code, e.g. 0501")
     place: str = Field("", max_length=20, description="A place code: cases in its subtree")
     overdue: bool = Field(False, description="Only cases past a running deadline")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class CaseIn(Schema):
@@ -143,9 +142,9 @@ class CaseIn(Schema):
 class ActionIn(Schema):
     note: str = Field("", max_length=2000)
     reason: str = Field("", max_length=2000)
-    organisation: int | None = None
-    team: int | None = None
-    user: int | None = None
+    organisation: Id | None = None
+    team: Id | None = None
+    user: Id | None = None
     until: datetime.datetime | datetime.date | None = None
     original: str = Field("", max_length=32, description="Number of the original case (merge)")
 

@@ -385,6 +385,8 @@ class Case(models.Model):
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
     )
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # What the first request under the key asked for (core.idempotency.request_fingerprint).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Whom it is assigned to: a department, one of its teams, or a person.
     assigned_organisation = models.ForeignKey(
         "people.Organisation",

@@ -32,6 +32,7 @@ from meihao.cases.workflow import (
     WORKING,
 )
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import in_subtree, scope_paths, scope_q, scopes_of
 from meihao.places.geo import haversine_m
@@ -309,8 +310,7 @@ class BoardFilters:
     @classmethod
     def from_params(cls, params) -> "BoardFilters":
         def integer(name):
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            return parse_id(params.get(name))
 
         status = (params.get("status") or "").strip()
         if status not in ("open", "extension", *Status.values):
@@ -321,7 +321,7 @@ class BoardFilters:
         grid = (params.get("grid") or "").strip()
         return cls(
             status=status,
-            grid=grid if grid.isdigit() and len(grid) <= 20 else "",
+            grid=grid if grid.isascii() and grid.isdigit() and len(grid) <= 20 else "",
             major=integer("major"),
             minor=integer("minor"),
             overdue=(params.get("overdue") or "") in ("1", "on", "true"),
@@ -604,10 +604,10 @@ END_OF_WORKING_DAY = (17, 30)
 def _object_id(value, field: str) -> int | None:
     if value in (None, ""):
         return None
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 12:
+    pk = parse_id(value)
+    if pk is None:
         raise ValidationFailed(_("Choose one of the options offered."), field=field)
-    return int(text)
+    return pk
 
 
 def _until(value) -> datetime | None:
@@ -620,12 +620,9 @@ def _until(value) -> datetime | None:
         moment = datetime.combine(value, time(*END_OF_WORKING_DAY))
     else:
         text = str(value).strip()
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationFailed(
-                _("Give the new deadline as a date and time."), field="until"
-            ) from None
+        moment = parse_datetime(text)
+        if moment is None:
+            raise ValidationFailed(_("Give the new deadline as a date and time."), field="until")
         if len(text) == 10:
             moment = datetime.combine(moment.date(), time(*END_OF_WORKING_DAY))
     if timezone.is_naive(moment):

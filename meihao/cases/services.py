@@ -42,6 +42,7 @@ from meihao.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from meihao.core.idempotency import check_same_request, request_fingerprint
 from meihao.core.scoping import has_role
 
 PHONE_RE = re.compile(r"^[0-9+\- ]{5,20}$")
@@ -172,13 +173,30 @@ def case_submit(
             raise PermissionDenied(_("This kind of case is filed from its own page."))
     elif not _may_submit(case_type, actor):
         raise PermissionDenied(_("You may not file this kind of case."))
+    fingerprint = ""
     if idempotency_key is not None:
         if not IDEMPOTENCY_KEY_RE.match(idempotency_key):
             raise ValidationFailed(
                 _("The idempotency key must be 8 to 64 letters, digits or - _ . :"),
                 field="idempotency_key",
             )
-        existing = _existing_for_key(idempotency_key, actor)
+        # The report as sent (not the delivery: its photos and phone time are the same report).
+        fingerprint = request_fingerprint(
+            case_type=case_type.code,
+            category=category.code if category else None,
+            description=description,
+            lat=lat,
+            lon=lon,
+            place=place,
+            address=address,
+            channel=channel,
+            priority=priority,
+            reporter=reporter,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            data=data,
+        )
+        existing = _existing_for_key(idempotency_key, actor, fingerprint)
         if existing is not None:
             return existing
     description = _text(
@@ -248,6 +266,7 @@ def case_submit(
                 reporter_name=reporter_name,
                 reporter_phone=reporter_phone,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
                 reported_at=reported_at,
                 patrol_id=patrol_id,
                 now=now,
@@ -265,7 +284,7 @@ def case_submit(
                 )
     except IntegrityError:
         # Two deliveries of the same offline report raced; the other one filed it.
-        existing = idempotency_key and _existing_for_key(idempotency_key, actor)
+        existing = idempotency_key and _existing_for_key(idempotency_key, actor, fingerprint)
         if not existing:
             raise
         return existing
@@ -286,13 +305,16 @@ def clamp_reported_at(reported_at: datetime | None, now: datetime) -> datetime:
     return min(max(reported_at, now - REPORTED_AT_MAX_AGE), now)
 
 
-def _existing_for_key(key: str, actor) -> Case | None:
+def _existing_for_key(key: str, actor, fingerprint: str) -> Case | None:
     existing = Case.objects.filter(idempotency_key=key).first()
-    if existing is not None and existing.submitted_by_id != getattr(_user(actor), "pk", None):
+    if existing is None:
+        return None
+    if existing.submitted_by_id != getattr(_user(actor), "pk", None):
         raise ValidationFailed(
             _("This idempotency key was already used for another report."),
             field="idempotency_key",
         )
+    check_same_request(existing.idempotency_fingerprint, fingerprint)
     return existing
 
 

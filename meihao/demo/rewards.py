@@ -8,8 +8,10 @@ stock). Shops restock an item when it runs out (the stock shown is what is left 
 Who redeems: residents with points, at a shop of their own community, only what their points
 earned before that moment cover (the account never goes below zero, whatever comes later), an
 item in stock and within its limit per person. Besides the draws of the year, at any scale:
-the demo merchant's counter serves a customer most days (its staff see this month's takings),
-and the demo volunteer spends some of her points there every other month.
+the demo merchant's counter serves a customer most days, and its month always opens with a sale
+made before the moment of loading (its staff see this month's takings on any date, the first
+of a month at half past midnight too), and the demo volunteer spends some of her points there
+every other month.
 
 Idempotent: merchants by organisation, items by (merchant, name), redemptions by their
 idempotency key (`demo-<day>-<slot>`) and only after the last one written (a later run adds the
@@ -328,7 +330,8 @@ class RewardsHistory:
     # -- redemptions ---------------------------------------------------------------------------
     def _plans(self, merchants, items) -> list[tuple[str, datetime.datetime, str, PartnerMerchant]]:
         """(key, moment, who, merchant): who is "persona", "street" (a resident of the shop's
-        street) or "" (of its community), chosen when the points are known."""
+        street), "opening" (the first of the street, else the persona, who can pay) or "" (of
+        its community), chosen when the points are known."""
         by_community: dict[str, list[PartnerMerchant]] = defaultdict(list)
         for organisation in self.organisations:
             if organisation.pk in merchants:
@@ -354,6 +357,10 @@ class RewardsHistory:
             if shop_rng.random() < SHOP_DAY_SHARE or offset < SHOP_EVERY_DAY:
                 moment = self._moment(day, shop_rng)
                 plans.append((f"demo-{day:%Y%m%d}-shop", moment, "street", demo_merchant))
+            if day.day == 1:
+                plans.append(
+                    (f"demo-{day:%Y%m%d}-opening", self._opening(day), "opening", demo_merchant)
+                )
             if day.day == PERSONA_DAY and day.month % 2 == 0:
                 persona_rng = random.Random(f"{self.seed}:persona-redeems:{day}")
                 plans.append(
@@ -369,6 +376,12 @@ class RewardsHistory:
     def _moment(self, day: datetime.date, rng: random.Random) -> datetime.datetime:
         start = datetime.datetime.combine(day, datetime.time(), tzinfo=self.zone)
         return start + datetime.timedelta(seconds=rng.randrange(9 * 3600, 20 * 3600))
+
+    def _opening(self, day: datetime.date) -> datetime.datetime:
+        """The month's first sale: at opening time, or halfway into the day so far when the
+        demo is loaded before that (a 24-hour shop's night customer)."""
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=self.zone)
+        return min(start + datetime.timedelta(hours=9), start + (self.now - start) / 2)
 
     def _demo_organisation_id(self) -> int | None:
         name = self.plan.merchants_by_community[self.plan.communities[0].code][0]
@@ -403,12 +416,15 @@ class RewardsHistory:
             rng = random.Random(f"{self.seed}:{key}")
             if who == "persona":
                 candidates = [persona]
+            elif who == "opening":
+                # Whoever of the street can pay first; the demo volunteer last.
+                candidates = self._customers(merchant, rng, street=True, every=True) + [persona]
             else:
                 candidates = self._customers(merchant, rng, street=who == "street")
             for resident in candidates:
                 if resident is None or resident.person_id not in wallets.account_of:
                     continue
-                if who != "persona" and resident is persona:
+                if who in ("", "street") and resident is persona:
                     continue
                 budget = wallets.available(resident.person_id, at)
                 offers = [
@@ -438,8 +454,11 @@ class RewardsHistory:
             RewardItem.objects.filter(pk=item_id).exclude(stock=left).update(stock=left)
         return len(planned), len(existing)
 
-    def _customers(self, merchant: PartnerMerchant, rng: random.Random, *, street: bool):
-        """A few active volunteers of the shop's community (or street), in random order."""
+    def _customers(
+        self, merchant: PartnerMerchant, rng: random.Random, *, street: bool, every: bool = False
+    ):
+        """A few (or `every`) active volunteers of the shop's community (or street), in random
+        order."""
         community = merchant.place_path.split("/")[2]
         key = community[:9] if street else community
         if key not in self.customers:
@@ -451,7 +470,7 @@ class RewardsHistory:
                 if r.volunteer and r.engagement
             ]
         people = self.customers[key]
-        return rng.sample(people, min(5, len(people)))
+        return rng.sample(people, len(people) if every else min(5, len(people)))
 
     def _write(self, planned: list[Planned], wallets: Wallets) -> None:
         if not planned:

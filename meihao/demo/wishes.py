@@ -103,6 +103,7 @@ class WishHistory:
         self.seed = seed
         self.count = count
         self.now = now or timezone.now()
+        self.now_local = timezone.localtime(self.now)
         self.categories = {
             c.code: c
             for c in CaseCategory.objects.filter(
@@ -249,6 +250,17 @@ class WishHistory:
         if joiner is not None:
             t += datetime.timedelta(hours=rng.uniform(1, 24))
             unit = self.persona_unit if joiner is self.persona and wish.demo else None
+            if unit is not None and timezone.localdate(t).year != self.now_local.year:
+                # Dual registration is per year: in the first days of January the joint wish
+                # still waiting is joined for the unit in the new year; one that went on to be
+                # fulfilled was joined in person last December.
+                if wish.fate == "claimed_joint":
+                    new_year = self.now_local.replace(
+                        month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+                    )
+                    t = max(t, new_year + (self.now - new_year) / 2)
+                else:
+                    unit = None
             self.at(t, wishes.wish_join, case=case, actor=self.user(joiner), unit=unit)
         if wish.fate in ("claimed", "claimed_joint"):
             return wish.ordered_at

@@ -6,3 +6,8 @@ class InsightsConfig(AppConfig):
     name = "meihao.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self):
+        from meihao.insights import registry
+
+        registry.autodiscover()

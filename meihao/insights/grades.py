@@ -12,7 +12,8 @@ MEIHAO_GRADE_THRESHOLDS ((("A", 90), ("B", 80), ...), highest first).
 
 from django.conf import settings
 
-from meihao.insights.indicators import INDICATORS, Measure
+from meihao.insights.indicators import INDICATORS
+from meihao.insights.registry import Measure
 
 DEFAULT_WEIGHTS = {
     "on_time_response_rate": 20,

@@ -29,6 +29,9 @@ Groupings (`grouped`): by street, community or grid (a fixed-length prefix of th
 path: codes have 6/9/12/15 digits), by department (the assigned organisation) and by grid
 worker (the submitting user, grid workers only). Each grouping is ONE aggregate query per
 indicator, whatever the number of groups.
+
+Every indicator is also in the registry (`insights.registry`, capability "cases"), with the
+cases (or ratings) it counted as its records.
 """
 
 from dataclasses import dataclass
@@ -36,8 +39,10 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -48,33 +53,34 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Substr
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import CaseEvent, Status
-from meihao.core.roles import Role
+from meihao.cases.models import Case, CaseEvent, Status
+from meihao.core.roles import PLACE_WORKERS, Role
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Measure,
+    Span,
+    Unit,
+    register,
+)
 
 # Length of a place path down to each level: "450403/" + "450403001/" + ... (codes 6/9/12/15).
 PATH_LENGTH = {"district": 7, "street": 17, "community": 30, "grid": 46}
 
-RATE, COUNT, HOURS = "%", "count", "h"
+RATE, COUNT, HOURS = Unit.PERCENT, Unit.COUNT, Unit.HOURS
+
+# The place roles that work with cases read their figures (department staff read their
+# department's on the statistics page, which is not a place scope).
+CASES = Capability("cases", _("Cases"), PLACE_WORKERS)
 
 
 @dataclass(frozen=True)
-class Measure:
-    """An indicator's value with what it was computed from.
-
-    For a rate, `value` is a percentage (0–100) = 100 × numerator / denominator, or None when
-    the denominator is 0. For a count, value = numerator and denominator is None. For a mean,
-    value = numerator / denominator (e.g. total hours / cases).
-    """
-
-    value: float | None
-    numerator: float
-    denominator: int | None
-
-
-@dataclass(frozen=True)
-class Indicator:
+class CaseIndicator:
     name: str
     label: object  # lazy gettext
     description: object
@@ -130,16 +136,16 @@ ACCEPTED = Exists(
 REOPENED = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="reopen"))
 NOT_DUPLICATE = ~Q(status=Status.DUPLICATE)
 
-INDICATORS: dict[str, Indicator] = {}
+INDICATORS: dict[str, CaseIndicator] = {}
 
 
-def _register(indicator: Indicator) -> Indicator:
+def _register(indicator: CaseIndicator) -> CaseIndicator:
     INDICATORS[indicator.name] = indicator
     return indicator
 
 
 _register(
-    Indicator(
+    CaseIndicator(
         "reports_filed",
         _("Reports filed"),
         _("Cases filed in the period."),
@@ -149,7 +155,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "acceptance_rate",
         _("Acceptance rate"),
         _("Cases accepted (立案) of the cases filed in the period, duplicates excluded."),
@@ -160,7 +166,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "on_time_response_rate",
         _("On-time response rate"),
         _("Responses (dispatch, rejection or merge) made within the response limit."),
@@ -171,7 +177,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "on_time_handling_rate",
         _("On-time handling rate"),
         _("Reports back (按时处置) made within the handling limit."),
@@ -182,7 +188,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "closure_rate",
         _("Closure rate"),
         _("Cases closed (结案) of the cases whose handling deadline fell in the period."),
@@ -193,7 +199,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "on_time_closure_rate",
         _("On-time closure rate"),
         _("Cases closed by their deadline (按期结案) of the cases due to close in the period."),
@@ -204,7 +210,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "reopen_rate",
         _("Reopen rate"),
         _("Cases reopened (返工) at least once of the cases reported back in the period."),
@@ -216,7 +222,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "mean_time_to_close",
         _("Mean time to close"),
         _("Mean hours from filing to closure of the cases closed in the period."),
@@ -228,7 +234,7 @@ _register(
     )
 )
 _register(
-    Indicator(
+    CaseIndicator(
         "valid_report_rate",
         _("Valid-report rate"),
         _("Reports accepted of the reports a grid worker filed, duplicates excluded."),
@@ -241,7 +247,7 @@ _register(
 
 
 _register(
-    Indicator(
+    CaseIndicator(
         "satisfaction_rate",
         _("Satisfaction rate"),
         _("Ratings of satisfied or very satisfied (4–5) of all ratings given in the period."),
@@ -256,41 +262,23 @@ _register(
 
 # The indicators a dashboard card shows, in order (valid_report_rate is per grid worker).
 CARD_INDICATORS = [
-    name
-    for name in (
-        "reports_filed",
-        "acceptance_rate",
-        "on_time_response_rate",
-        "on_time_handling_rate",
-        "closure_rate",
-        "on_time_closure_rate",
-        "reopen_rate",
-        "satisfaction_rate",
-        "mean_time_to_close",
-    )
-    if name in INDICATORS
+    "reports_filed",
+    "acceptance_rate",
+    "on_time_response_rate",
+    "on_time_handling_rate",
+    "closure_rate",
+    "on_time_closure_rate",
+    "reopen_rate",
+    "satisfaction_rate",
+    "mean_time_to_close",
 ]
-
-
-def registry() -> list[dict]:
-    """Every indicator's name, label, description and unit, for dashboards to list."""
-    return [
-        {
-            "name": i.name,
-            "label": str(i.label),
-            "description": str(i.description),
-            "unit": i.unit,
-            "higher_is_better": i.higher_is_better,
-        }
-        for i in INDICATORS.values()
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Computing
 
 
-def _queryset(indicator: Indicator, *, place_path: str, start, end, cases: QuerySet | None):
+def _queryset(indicator: CaseIndicator, *, place_path: str, start, end, cases: QuerySet | None):
     model = apps.get_model(indicator.model)
     prefix = indicator.case_prefix
     qs = model.objects.all()
@@ -306,18 +294,22 @@ def _queryset(indicator: Indicator, *, place_path: str, start, end, cases: Query
     return qs.filter(indicator.base)
 
 
-def _aggregates(indicator: Indicator, end) -> dict:
+def _aggregates(indicator: CaseIndicator, end) -> dict:
     if indicator.unit == HOURS:
         return {"num": Coalesce(Sum(indicator.seconds), Value(0.0)), "den": Count("pk")}
-    success = indicator.success
-    if indicator.name == "closure_rate":
-        success = Q(closed_at__isnull=False, closed_at__lt=end)
+    success = _success(indicator, end)
     if success is None:
         return {"num": Count("pk")}
     return {"num": Count("pk", filter=success), "den": Count("pk")}
 
 
-def _finish(indicator: Indicator, row: dict) -> Measure:
+def _success(indicator: CaseIndicator, end):
+    if indicator.name == "closure_rate":
+        return Q(closed_at__isnull=False, closed_at__lt=end)
+    return indicator.success
+
+
+def _finish(indicator: CaseIndicator, row: dict) -> Measure:
     num = row.get("num") or 0
     if indicator.unit == HOURS:
         num = num / 3600.0
@@ -393,27 +385,84 @@ def grouped(
 
 
 # ---------------------------------------------------------------------------------------------
-# The named functions (one per indicator), for callers that want one figure.
+# The registry: each case indicator with the cases (or ratings) it counted.
 
 
-def _named(name: str):
-    def indicator(
-        *, place_path: str, start: datetime, end: datetime, cases: QuerySet | None = None
-    ) -> Measure:
-        return compute(name, place_path=place_path, start=start, end=end, cases=cases)
+def records(name: str, span: Span) -> QuerySet:
+    """The records behind indicator `name` for `span`: its denominator's cases (ratings for the
+    satisfaction rate), a rate's annotated `in_numerator`, the mean's with their `hours`."""
+    indicator = INDICATORS[name]
+    qs = _queryset(
+        indicator, place_path=span.place_path, start=span.start, end=span.end, cases=None
+    )
+    if name == "valid_report_rate":
+        qs = qs.filter(GRID_WORKER_SUBMITTED)
+    success = _success(indicator, span.end)
+    if success is not None:
+        qs = qs.annotate(in_numerator=ExpressionWrapper(success, output_field=BooleanField()))
+    if indicator.unit == HOURS:
+        qs = qs.annotate(hours=indicator.seconds / 3600.0)
+    prefix = indicator.case_prefix
+    return qs.select_related(f"{prefix}category", f"{prefix}place").order_by(
+        f"-{indicator.period_field}", "-pk"
+    )
 
-    indicator.__name__ = name
-    indicator.__doc__ = str(INDICATORS[name].description)
-    return indicator
+
+def _time(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-reports_filed = _named("reports_filed")
-acceptance_rate = _named("acceptance_rate")
-on_time_response_rate = _named("on_time_response_rate")
-on_time_handling_rate = _named("on_time_handling_rate")
-closure_rate = _named("closure_rate")
-on_time_closure_rate = _named("on_time_closure_rate")
-reopen_rate = _named("reopen_rate")
-mean_time_to_close = _named("mean_time_to_close")
-valid_report_rate = _named("valid_report_rate")
-satisfaction_rate = _named("satisfaction_rate") if "satisfaction_rate" in INDICATORS else None
+def _case_columns(indicator: CaseIndicator) -> tuple[Column, ...]:
+    def case(record):
+        return getattr(record, "case", record) if indicator.case_prefix else record
+
+    columns = [
+        Column(_("Case number"), lambda r: case(r).number),
+        Column(_("Class"), lambda r: case(r).category.name_zh if case(r).category else ""),
+        Column(_("Place"), lambda r: case(r).place.name),
+        Column(_("Status"), lambda r: case(r).get_status_display()),
+        Column(
+            Case._meta.get_field("created_at").verbose_name, lambda r: _time(case(r).created_at)
+        ),
+    ]
+    if indicator.case_prefix:
+        columns.append(Column(_("Rating"), lambda r: r.score))
+        columns.append(Column(_("Rated at"), lambda r: _time(r.created_at)))
+    elif indicator.period_field != "created_at":
+        field = indicator.period_field
+        verbose = Case._meta.get_field(field).verbose_name
+        columns.append(Column(verbose, lambda r: _time(getattr(r, field))))
+    if indicator.unit == HOURS:
+        columns.append(Column(_("Hours to close"), lambda r: round(r.hours, 1)))
+    return tuple(columns)
+
+
+def _case_link(record) -> str:
+    case = record if isinstance(record, Case) else record.case
+    return reverse("cases:detail", kwargs={"number": case.number})
+
+
+def _register_in_registry(name: str) -> None:
+    indicator = INDICATORS[name]
+
+    def value(span: Span) -> Measure:
+        return compute(name, place_path=span.place_path, start=span.start, end=span.end)
+
+    register(
+        Indicator(
+            code=name,
+            name=indicator.label,
+            definition=indicator.description,
+            unit=indicator.unit,
+            capability=CASES,
+            records=lambda span: records(name, span),
+            columns=_case_columns(indicator),
+            link=_case_link,
+            value=value,
+            higher_is_better=indicator.higher_is_better,
+        )
+    )
+
+
+for name in INDICATORS:
+    _register_in_registry(name)

@@ -6,21 +6,25 @@ own department (only their department's row). Everyone else gets NotFound (the p
 Query counts depend on the number of indicators, never on the number of rows or groups.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.cases.models import Case
-from meihao.core.errors import NotFound
+from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.inputs import parse_date
 from meihao.core.roles import PLACE_WORKERS, Role
-from meihao.core.scoping import scope_paths, scopes_of
+from meihao.core.scoping import has_role, scope_paths, scopes_of
 from meihao.insights import grades
 from meihao.insights import indicators as ind
+from meihao.insights.registry import REGISTRY, Indicator, Measure, Span
 from meihao.places.models import Level, Place
 
 # Who sees the page (and its link on the home page); department staff see their department.
@@ -117,9 +121,8 @@ def period_for(key: str, *, start: str = "", end: str = "", today: date | None =
     error = None
     first = last = None
     if key == "custom":
-        try:
-            first, last = date.fromisoformat(start), date.fromisoformat(end)
-        except (TypeError, ValueError):
+        first, last = parse_date(start), parse_date(end)
+        if first is None or last is None:
             error = _("Give the start and end of the period as dates.")
         else:
             if last < first:
@@ -156,7 +159,10 @@ class Row:
     measures: dict
     score: float | None = None
     grade: str | None = None
-    cells: list = field(default_factory=list)  # (Measure or None, unit) in column order
+    cells: list = field(default_factory=list)  # (Measure or None, unit, name) in column order
+    # The query of the row's place and the period for the indicator pages ("" for a row that
+    # is not a place: the registry reads places).
+    records_query: str = ""
 
 
 @dataclass
@@ -172,6 +178,19 @@ class Statistics:
     rows: list[Row]
     places: list[Place] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
+    records_query: str = ""  # the place and period on the indicator pages
+
+
+def records_query(place_code: str, period: Period) -> str:
+    """The indicator page's query string for a place and the period: where a number's
+    records are listed."""
+    return urlencode(
+        {
+            "place": place_code,
+            "start": period.first_day.isoformat(),
+            "end": period.last_day.isoformat(),
+        }
+    )
 
 
 def groupings_for(viewer: Viewer, place: Place | None) -> list[str]:
@@ -299,7 +318,9 @@ def case_statistics(
     rows = []
     for key, row_measures in table.items():
         row = Row(key=key, name=labels.get(key, str(key)), measures=row_measures)
-        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit) for n in names]
+        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit, n) for n in names]
+        if by in ind.PATH_LENGTH:
+            row.records_query = records_query(key.rstrip("/").rsplit("/", 1)[-1], period)
         if by != "grid_worker":
             row.score, row.grade = grades.grade(row_measures)
         rows.append(row)
@@ -326,4 +347,138 @@ def case_statistics(
         rows=rows,
         places=choices,
         charts=_charts(place_path, period, cases),
+        records_query=records_query(place.code, period) if place is not None else "",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicator registry: which figures a user may read, for which places and periods.
+
+TREND_MONTHS = 12
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def readable_indicators(user) -> list[Indicator]:
+    """The registered indicators whose capability the user's roles read, in registry order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        indicator
+        for indicator in REGISTRY.values()
+        if user.is_superuser or has_role(user, indicator.capability.roles)
+    ]
+
+
+def readable_indicator(user, code: str) -> Indicator:
+    for indicator in readable_indicators(user):
+        if indicator.code == code:
+            return indicator
+    raise NotFound(_("No such indicator."))
+
+
+def _viewer_of(user, indicator: Indicator) -> Viewer:
+    return Viewer(
+        place_paths=scope_paths(user, indicator.capability.roles),
+        organisation_ids=[],
+        superuser=user.is_superuser,
+    )
+
+
+def _day(text: str, field: str) -> date:
+    if not _ISO_DATE.fullmatch(text):
+        raise ValidationFailed(_("Write dates as YYYY-MM-DD."), field=field)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(_("There is no such day."), field=field) from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValidationFailed(
+            _("Give a date between the years %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            field=field,
+        )
+    return day
+
+
+def period_days(start: str = "", end: str = "", *, today: date | None = None) -> tuple[date, date]:
+    """(first day, last day) of a period given as ISO dates; by default this month so far.
+
+    A bad date, an end before the start or a period longer than three years is refused
+    (ValidationFailed, a 400), never silently replaced.
+    """
+    today = today or timezone.localdate()
+    first = _day(start.strip(), "start") if start and start.strip() else today.replace(day=1)
+    last = _day(end.strip(), "end") if end and end.strip() else max(today, first)
+    if last < first:
+        raise ValidationFailed(_("The period must end on or after its start."), field="end")
+    if (last - first).days > MAX_CUSTOM_DAYS:
+        raise ValidationFailed(_("The period may be at most three years long."), field="end")
+    return first, last
+
+
+@dataclass
+class Reading:
+    """One indicator for one place and period, with what the page needs around it."""
+
+    indicator: Indicator
+    place: Place
+    places: list[Place]
+    span: Span
+    measure: Measure
+
+
+def read_indicator(
+    user, code: str, *, place_code: str = "", start: str = "", end: str = ""
+) -> Reading:
+    """The value of indicator `code` for a place in the user's scope (by default their widest)
+    and a period (by default this month). Out of scope or unknown: NotFound."""
+    indicator = readable_indicator(user, code)
+    places = place_choices(_viewer_of(user, indicator))
+    if place_code:
+        place = next((p for p in places if p.code == place_code), None)
+    else:
+        place = places[0] if places else None
+    if place is None:
+        raise NotFound(_("No such place."))
+    first, last = period_days(start, end)
+    span = Span.of(place.path, first, last)
+    return Reading(indicator, place, places, span, indicator.measure(span))
+
+
+def trend(reading: Reading) -> dict:
+    """The indicator month by month over the 12 months up to the period's last day."""
+    month = reading.span.last_day.replace(day=1)
+    months = []
+    for _i in range(TREND_MONTHS):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    months.reverse()
+    values = []
+    for first in months:
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        values.append(reading.indicator.measure(Span.of(reading.place.path, first, last)).value)
+    return {
+        "labels": [f"{m:%Y-%m}" for m in months],
+        "values": values,
+        "title": str(reading.indicator.name),
+        "unit": str(reading.indicator.unit),
+    }
+
+
+def record_rows(indicator: Indicator, records) -> list[dict]:
+    """Each record as its cells (in column order) and the link to its detail page."""
+    rows = []
+    for record in records:
+        cells = [column.value(record) for column in indicator.columns]
+        if indicator.is_rate:
+            cells.append(_("Yes") if record.in_numerator else "")
+        rows.append({"cells": cells, "link": indicator.link(record) if indicator.link else ""})
+    return rows
+
+
+def record_headers(indicator: Indicator) -> list[str]:
+    headers = [str(column.label) for column in indicator.columns]
+    if indicator.is_rate:
+        headers.append(str(_("In the numerator")))
+    return headers

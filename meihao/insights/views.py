@@ -1,7 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
+from meihao.core.errors import NotFound, ValidationFailed
+from meihao.insights import selectors, services
+from meihao.insights.models import ExportJob
 from meihao.insights.selectors import PERIODS, case_statistics, period_for
+
+RECORDS_PAGE_SIZE = 25
 
 
 @login_required
@@ -27,3 +37,113 @@ def cases(request):
             "charts": stats.charts,
         },
     )
+
+
+@login_required
+def indicator_list(request):
+    """Every figure the user may read, by capability."""
+    indicators = selectors.readable_indicators(request.user)
+    if not indicators:
+        raise Http404()
+    groups: dict = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.capability, []).append(indicator)
+    return render(request, "insights/indicator_list.html", {"groups": list(groups.items())})
+
+
+def _period_query(reading) -> str:
+    return urlencode(
+        {
+            "place": reading.place.code,
+            "start": reading.span.first_day.isoformat(),
+            "end": reading.span.last_day.isoformat(),
+        }
+    )
+
+
+def _bad_period(request, code: str, exc: ValidationFailed):
+    """The indicator's page with the refusal in words, answering 400."""
+    indicator = selectors.readable_indicator(request.user, code)
+    context = {"indicator": indicator, "error": exc.message}
+    return render(request, "insights/indicator_error.html", context, status=400)
+
+
+@login_required
+def indicator_detail(request, code: str):
+    """One indicator for a place and period: value, definition, trend and its records."""
+    params = request.GET
+    try:
+        reading = selectors.read_indicator(
+            request.user,
+            code,
+            place_code=params.get("place", ""),
+            start=params.get("start", ""),
+            end=params.get("end", ""),
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except ValidationFailed as exc:
+        return _bad_period(request, code, exc)
+    indicator = reading.indicator
+    page = Paginator(indicator.records(reading.span), RECORDS_PAGE_SIZE).get_page(
+        params.get("page")
+    )
+    return render(
+        request,
+        "insights/indicator_detail.html",
+        {
+            "reading": reading,
+            "indicator": indicator,
+            "page": page,
+            "headers": selectors.record_headers(indicator),
+            "rows": selectors.record_rows(indicator, page.object_list),
+            "query": _period_query(reading),
+            "trend": selectors.trend(reading),
+        },
+    )
+
+
+@require_POST
+@login_required
+def indicator_export(request, code: str):
+    """Queue the Excel export of the records behind the number, then follow its progress."""
+    params = {
+        "code": code,
+        "place": request.POST.get("place", ""),
+        "start": request.POST.get("start", ""),
+        "end": request.POST.get("end", ""),
+    }
+    try:
+        job = services.export_request(
+            actor=request.user, kind=ExportJob.Kind.INDICATOR_RECORDS, params=params
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except ValidationFailed as exc:
+        return _bad_period(request, code, exc)
+    return redirect("insights:export", pk=job.pk)
+
+
+def _own_job(request, pk: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=pk, owner=request.user).first()
+    if job is None:
+        raise Http404()
+    return job
+
+
+@login_required
+def export_detail(request, pk: int):
+    """An export's progress; the open page polls the status fragment (htmx) until it is ready."""
+    job = _own_job(request, pk)
+    context = {"job": job, "status_url": reverse("insights:export", args=[job.pk])}
+    if request.htmx:
+        return render(request, "insights/_export_status.html", context)
+    return render(request, "insights/export.html", context)
+
+
+@login_required
+def export_download(request, pk: int):
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404()
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

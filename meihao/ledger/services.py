@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.idempotency import IdempotencyKeyReused
 from meihao.ledger.models import Account, EarningRule, Entry, Transfer, Unit
 
 KEY = re.compile(r"^[A-Za-z0-9._:/@#=+-]{1,120}$")
@@ -130,9 +131,8 @@ def _same_transfer(existing: Transfer, source, target, amount, kind) -> Transfer
         amount,
         kind,
     ):
-        raise ValidationFailed(
-            _("This idempotency key was already used for a different transfer."),
-            code="idempotency_key_reused",
+        raise IdempotencyKeyReused(
+            _("This idempotency key was already used for a different transfer.")
         )
     return existing
 

@@ -8,20 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from meihao.core.inputs import month_up_to
 from meihao.ledger import selectors
 from meihao.ledger.models import Unit
 
 
 def _month(request) -> tuple[int, int]:
     """?month=YYYY-MM, default this month; anything unreadable is this month too."""
-    today = timezone.localdate()
-    try:
-        chosen = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007 - a calendar month
-    except ValueError:
-        return today.year, today.month
-    if (chosen.year, chosen.month) > (today.year, today.month) or chosen.year < 2000:
-        return today.year, today.month
-    return chosen.year, chosen.month
+    return month_up_to(request.GET.get("month"), today=timezone.localdate())
 
 
 def _neighbours(year: int, month: int) -> dict:

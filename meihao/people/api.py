@@ -1,20 +1,19 @@
 """People endpoints, mounted at /api/v1/. Parse, call a selector, serialise: no logic here."""
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from meihao.core import pii
 from meihao.core.errors import NotFound
+from meihao.core.schemas import Id, PageQuery
 from meihao.people import selectors
 from meihao.people.schemas import MeOut, PersonDetailOut, PersonPage
 
 router = Router()
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(PageQuery):
     q: str = Field("", max_length=50, description="Name, mobile number or its last 4, ID number")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("/me", response=MeOut, summary="The logged-in user, their roles and abilities")
@@ -42,6 +41,6 @@ def people_list(request, params: Query[PeopleQuery]):
     }
 
 
-@router.get("/people/{int:person_id}", response=PersonDetailOut, summary="One person, masked")
-def person_detail(request, person_id: int):
+@router.get("/people/{person_id}", response=PersonDetailOut, summary="One person, masked")
+def person_detail(request, person_id: Id):
     return selectors.person_get(request.user, person_id)

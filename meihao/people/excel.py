@@ -6,24 +6,22 @@ an example. Reading never writes: it turns cells into `ImportRow`s for `person_i
 """
 
 import datetime
-import io
 import re
 import zipfile
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # for the views
+from meihao.core.excel import Sheet, workbook_bytes
 from meihao.people.models import Gender, PersonTag
 from meihao.people.services import ImportRow
 from meihao.people.validation import FIELD_LABELS
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 TEMPLATE_TEXT_ROWS = 1000  # rows pre-formatted as text so Excel keeps ID numbers whole
@@ -33,7 +31,6 @@ COLUMNS = list(FIELD_LABELS)
 REQUIRED_COLUMNS = {"real_name", "home_place"}
 TEXT_COLUMNS = {"id_number", "phone", "home_place"}
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
-_HEADER_FILL = PatternFill("solid", fgColor="C8102E")
 
 
 def _labels(language: str) -> dict[str, str]:
@@ -52,39 +49,24 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def _style_header(sheet, widths: dict[int, int]) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    for index, width in widths.items():
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-
-
 def import_template() -> bytes:
     """The import template: header row and text-formatted columns, plus an instructions sheet."""
     with translation.override("zh-hans"):
         labels = _labels("zh-hans")
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Residents")
-        sheet.append([labels[field] for field in COLUMNS])
-        widths = {1: 12, 2: 8, 3: 14, 4: 22, 5: 15, 6: 20, 7: 30, 8: 20}
-        _style_header(sheet, widths)
-        for index, field in enumerate(COLUMNS, start=1):
-            if field in TEXT_COLUMNS:
-                letter = get_column_letter(index)
-                for row in range(2, TEMPLATE_TEXT_ROWS + 2):
-                    sheet[f"{letter}{row}"].number_format = "@"
         genders = ",".join(str(label) for _value, label in Gender.choices)
         gender_rule = DataValidation(type="list", formula1=f'"{genders}"', allow_blank=True)
-        sheet.add_data_validation(gender_rule)
         gender_rule.add(f"B2:B{TEMPLATE_TEXT_ROWS + 1}")
+        residents = Sheet(
+            _("Residents"),
+            header=[labels[field] for field in COLUMNS],
+            widths=(12, 8, 14, 22, 15, 20, 30, 20),
+            banner=True,
+            text_columns=frozenset(i for i, f in enumerate(COLUMNS) if f in TEXT_COLUMNS),
+            blank_rows=TEMPLATE_TEXT_ROWS,
+            validations=[gender_rule],
+        )
 
-        help_sheet = book.create_sheet(_("Instructions"))
         tag_labels = "、".join(str(label) for _value, label in PersonTag.Tag.choices)
-        help_sheet.append([_("Column"), _("Required"), _("How to fill it in"), _("Example")])
         yes, no = _("yes"), _("no")
         help_rows = [
             ("real_name", yes, _("The name on the ID card."), "张三"),
@@ -116,26 +98,28 @@ def import_template() -> bytes:
                 str(PersonTag.Tag.ELDER.label) + "、" + str(PersonTag.Tag.VETERAN.label),
             ),
         ]
-        for field, required, how, example in help_rows:
-            help_sheet.append([labels[field], required, how, example])
-        help_sheet.append([])
-        help_sheet.append(
+        instructions = Sheet(
+            _("Instructions"),
             [
-                _(
-                    "Fill in the first sheet from row 2, one person per row. The whole file is "
-                    "imported or, if any cell is wrong, nothing is: fix the cells listed and "
-                    "upload it again."
-                )
-            ]
+                *(
+                    [labels[field], required, how, example]
+                    for field, required, how, example in help_rows
+                ),
+                [],
+                [
+                    _(
+                        "Fill in the first sheet from row 2, one person per row. The whole file "
+                        "is imported or, if any cell is wrong, nothing is: fix the cells listed "
+                        "and upload it again."
+                    )
+                ],
+            ],
+            header=[_("Column"), _("Required"), _("How to fill it in"), _("Example")],
+            widths=(16, 8, 60, 24),
+            banner=True,
+            wrap=True,
         )
-        _style_header(help_sheet, {1: 16, 2: 8, 3: 60, 4: 24})
-        for row in help_sheet.iter_rows(min_row=2, max_col=4):
-            for cell in row:
-                cell.number_format = "@"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return workbook_bytes([residents, instructions])
 
 
 def _text(value) -> str:
@@ -261,29 +245,24 @@ def _read_row(raw: dict, genders: dict, tags: dict) -> tuple[dict, dict]:
     return values, errors
 
 
-def export_people(people) -> bytes:
-    """The given (already scoped and filtered) people as a workbook, personal data masked."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Residents"))
+def resident_sheet(people) -> Sheet:
+    """The given (already scoped and filtered) people as a sheet, personal data masked."""
     labels = _labels(translation.get_language() or "zh-hans")
     header = [labels[field] for field in COLUMNS]
     header.insert(COLUMNS.index("home_place") + 1, _("Community or grid"))
-    sheet.append(header)
-    for person in people:
-        place = person.home_place
-        sheet.append(
-            [
-                person.real_name,
-                str(person.get_gender_display()) if person.gender else "",
-                person.birth_date.isoformat() if person.birth_date else "",
-                person.id_number_masked,
-                person.phone_masked,
-                place.code if place else "",
-                place.name if place else "",
-                person.address,
-                "、".join(str(t.get_tag_display()) for t in person.tags.all()),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return Sheet(_("Residents"), (_resident_row(person) for person in people), header=header)
+
+
+def _resident_row(person) -> list:
+    place = person.home_place
+    return [
+        person.real_name,
+        str(person.get_gender_display()) if person.gender else "",
+        person.birth_date.isoformat() if person.birth_date else "",
+        person.id_number_masked,
+        person.phone_masked,
+        place.code if place else "",
+        place.name if place else "",
+        person.address,
+        "、".join(str(t.get_tag_display()) for t in person.tags.all()),
+    ]

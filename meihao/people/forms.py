@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meihao.core.inputs import CheckedForm
 from meihao.people.excel import MAX_IMPORT_BYTES
 
 
-class ImportForm(forms.Form):
+class ImportForm(CheckedForm, forms.Form):
     file = forms.FileField(
         label=_("Filled-in template (.xlsx)"),
         widget=forms.ClearableFileInput(
@@ -24,7 +25,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CheckedForm, forms.Form):
     name = forms.CharField(
         label=_("What will use the token?"),
         max_length=60,

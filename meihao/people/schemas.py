@@ -5,7 +5,7 @@ import datetime
 from ninja import Schema
 
 
-class PlaceOut(Schema):
+class PersonPlaceOut(Schema):
     code: str
     name: str
     level: str
@@ -30,7 +30,7 @@ class PersonOut(Schema):
     birth_date: datetime.date | None
     phone_masked: str
     id_number_masked: str
-    home_place: PlaceOut | None
+    home_place: PersonPlaceOut | None
     tags: list[TagOut]
     abilities: PersonAbilities
 
@@ -43,7 +43,7 @@ class PersonOut(Schema):
         return person.abilities(context["request"].user)
 
 
-class TeamOut(Schema):
+class PersonTeamOut(Schema):
     id: int
     name: str
     kind: str
@@ -52,7 +52,7 @@ class TeamOut(Schema):
 
 class PersonDetailOut(PersonOut):
     address: str
-    teams: list[TeamOut]
+    teams: list[PersonTeamOut]
 
     @staticmethod
     def resolve_teams(person) -> list[dict]:
@@ -67,16 +67,16 @@ class PersonPage(Schema):
     count: int
 
 
-class OrganisationOut(Schema):
+class RoleOrganisationOut(Schema):
     id: int
     name: str
 
 
-class RoleOut(Schema):
+class RoleAssignmentOut(Schema):
     role: str
     label: str
-    place: PlaceOut | None
-    organisation: OrganisationOut | None
+    place: PersonPlaceOut | None
+    organisation: RoleOrganisationOut | None
     scope_path: str
 
     @staticmethod
@@ -95,5 +95,5 @@ class MeOut(Schema):
     name: str
     phone_masked: str
     person_id: int | None
-    roles: list[RoleOut]
+    roles: list[RoleAssignmentOut]
     abilities: dict[str, bool]

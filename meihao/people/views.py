@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import ValidationFailed
 from meihao.core.pages import requires, scoped_object
+from meihao.insights.models import ExportJob
+from meihao.insights.services import export_request
 from meihao.people import excel, selectors, services
 from meihao.people.forms import ApiTokenForm, ImportForm
 from meihao.people.models import ApiToken
@@ -44,12 +45,13 @@ def person_list(request):
 
 @_requires("export")
 def person_export(request):
-    q = request.GET.get("q", "").strip()[:50]
-    people = selectors.person_list(request.user, q)
-    response = HttpResponse(excel.export_people(people), content_type=excel.XLSX_CONTENT_TYPE)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
-    return response
+    """The Excel export of the (searched) list: confirmed here, written by the worker."""
+    q = request.POST.get("q", request.GET.get("q", "")).strip()[:50]
+    if request.method == "POST":
+        job = export_request(actor=request.user, kind=ExportJob.Kind.RESIDENTS, params={"q": q})
+        return redirect("insights:export", pk=job.pk)
+    count = selectors.person_list(request.user, q).count()
+    return render(request, "people/export.html", {"q": q, "count": count})
 
 
 @scoped_object(selectors.person_get, kwarg="person_id")

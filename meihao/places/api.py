@@ -3,28 +3,23 @@
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
-from ninja.security import django_auth
 
+from meihao.core.schemas import Limit, Offset
 from meihao.places import selectors
 from meihao.places.models import Place
 
-# Session log-in for now. When meihao.api sets the project-wide auth (session + bearer token),
-# set this to ninja.constants.NOT_SET so the router inherits it.
-AUTH = django_auth
-
-router = Router(auth=AUTH)
+router = Router()
 
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 CODE_PATTERN = r"^\d{6}(\d{3}){0,3}$"
 
 
-class CentroidOut(Schema):
+class PlaceCentroidOut(Schema):
     lat: float
     lon: float
 
 
-class AbilitiesOut(Schema):
+class PlaceAbilitiesOut(Schema):
     view: bool
     edit: bool
     view_people: bool
@@ -36,8 +31,8 @@ class PlaceOut(Schema):
     level: str
     parent_code: str | None
     path: str
-    centroid: CentroidOut | None
-    abilities: AbilitiesOut
+    centroid: PlaceCentroidOut | None
+    abilities: PlaceAbilitiesOut
 
 
 class PlaceRefOut(Schema):
@@ -56,20 +51,15 @@ class PlaceListOut(Schema):
     count: int
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class PlaceFilters(Schema):
     level: Literal["district", "street", "community", "grid"] | None = None
     parent: str | None = Field(None, pattern=CODE_PATTERN, description="the parent's code")
     q: str | None = Field(None, max_length=50, description="part of the name, or a code prefix")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    limit: Limit = DEFAULT_LIMIT
+    offset: Offset = 0
 
 
-class PointQuery(Schema):
+class PlacePointQuery(Schema):
     lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(..., ge=-180, le=180, allow_inf_nan=False)
 
@@ -100,15 +90,15 @@ def list_places(request, filters: Query[PlaceFilters]):
 
 @router.get(
     "/locate",
-    response={200: PlaceOut, 404: ErrorOut},
+    response=PlaceOut,
     summary="The grid containing a point (WGS-84)",
 )
-def locate_grid(request, point: Query[PointQuery]):
+def locate_grid(request, point: Query[PlacePointQuery]):
     place = selectors.grid_locate(user=request.user, lat=point.lat, lon=point.lon)
     return _place_out(place, request.user)
 
 
-@router.get("/{code}", response={200: PlaceDetailOut, 404: ErrorOut}, summary="One place")
+@router.get("/{code}", response=PlaceDetailOut, summary="One place")
 def get_place(request, code: str):
     place = selectors.place_get(user=request.user, code=code)
     ancestors = selectors.place_ancestors(user=request.user, place=place)

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from meihao.core.pii import mask_name_to_greet
+from meihao.core.schemas import Id, PageQuery
 from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors, services
 
@@ -53,11 +54,9 @@ class ItemPage(Schema):
     count: int
 
 
-class ItemQuery(Schema):
-    merchant: int | None = Field(None, description="Only this partner merchant's items")
+class ItemQuery(PageQuery):
+    merchant: Id | None = Field(None, description="Only this partner merchant's items")
     affordable: bool = Field(False, description="Only items the user's points cover")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class PassOut(Schema):
@@ -71,7 +70,7 @@ class PassOut(Schema):
 
 class RedemptionIn(Schema):
     code: str = Field(..., max_length=200, description="The scanned token or the short code")
-    item: int
+    item: Id
     idempotency_key: str = Field(..., max_length=64, description="8–64 of A–Z a–z 0–9 . _ : -")
 
 

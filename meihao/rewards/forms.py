@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.inputs import CheckedForm
 
 
 class ServiceErrorsMixin:
@@ -27,7 +28,7 @@ class ServiceErrorsMixin:
         self.add_error(field, str(error.message))
 
 
-class PartnerMerchantForm(ServiceErrorsMixin, forms.Form):
+class PartnerMerchantForm(ServiceErrorsMixin, CheckedForm, forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -63,7 +64,7 @@ class NewPartnerMerchantForm(PartnerMerchantForm):
         self.fields["organisation"].queryset = candidates
 
 
-class RewardItemForm(ServiceErrorsMixin, forms.Form):
+class RewardItemForm(ServiceErrorsMixin, CheckedForm, forms.Form):
     name = forms.CharField(label=pgettext_lazy("reward item", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
@@ -82,7 +83,7 @@ class NewRewardItemForm(RewardItemForm):
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000, initial=0)
 
 
-class RestockForm(ServiceErrorsMixin, forms.Form):
+class RestockForm(ServiceErrorsMixin, CheckedForm, forms.Form):
     change = forms.IntegerField(
         label=_("Add (or take away with a minus sign)"),
         min_value=-1_000_000,
@@ -90,7 +91,7 @@ class RestockForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class RefundForm(ServiceErrorsMixin, forms.Form):
+class RefundForm(ServiceErrorsMixin, CheckedForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the refund"),
         max_length=200,

@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.inputs import parse_id
 from meihao.rewards.models import RedemptionPass
 
 PASS_LIFETIME = datetime.timedelta(minutes=2)
@@ -61,9 +62,7 @@ def _from_token(token: str) -> RedemptionPass:
         ) from None
     pk, _dot, nonce = payload.partition(".")
     redemption_pass = (
-        RedemptionPass.objects.select_related("person")
-        .filter(pk=int(pk) if pk.isdigit() else 0)
-        .first()
+        RedemptionPass.objects.select_related("person").filter(pk=parse_id(pk, default=0)).first()
     )
     if redemption_pass is None or not constant_time_compare(redemption_pass.nonce, nonce):
         raise _unknown()

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import NotFound
+from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, scope_q, scopes_of
@@ -82,9 +83,10 @@ def merchants_visible_to(user) -> QuerySet[PartnerMerchant]:
 
 def merchant_get(user, pk) -> PartnerMerchant:
     merchant = (
-        merchants_visible_to(user).select_related("organisation").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
+        merchants_visible_to(user)
+        .select_related("organisation")
+        .filter(pk=parse_id(pk, default=0))
+        .first()
     )
     if merchant is None:
         raise NotFound()
@@ -106,10 +108,8 @@ def managed_merchant_list(user) -> QuerySet[PartnerMerchant]:
 def item_get(user, pk) -> RewardItem:
     item = (
         RewardItem.objects.select_related("merchant__organisation")
-        .filter(pk=pk, merchant__in=merchants_visible_to(user))
+        .filter(pk=parse_id(pk, default=0), merchant__in=merchants_visible_to(user))
         .first()
-        if str(pk).isdigit()
-        else None
     )
     if item is None:
         raise NotFound()
@@ -119,9 +119,9 @@ def item_get(user, pk) -> RewardItem:
 def reward_item(pk) -> RewardItem:
     """Any item by id, with its merchant: the services decide who may use it."""
     item = (
-        RewardItem.objects.select_related("merchant__organisation").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
+        RewardItem.objects.select_related("merchant__organisation")
+        .filter(pk=parse_id(pk, default=0))
+        .first()
     )
     if item is None:
         raise NotFound()
@@ -239,8 +239,8 @@ def live_pass(person: Person, now) -> RedemptionPass | None:
 def own_pass_get(user, pk) -> RedemptionPass:
     person = own_person(user)
     found = (
-        RedemptionPass.objects.filter(person=person, pk=pk).first()
-        if person and str(pk).isdigit()
+        RedemptionPass.objects.filter(person=person, pk=parse_id(pk, default=0)).first()
+        if person
         else None
     )
     if found is None:
@@ -302,7 +302,7 @@ def customer_at(merchant: PartnerMerchant, redemption_pass: RedemptionPass) -> C
 def parse_number(number: str) -> int | None:
     """R00000012 (or 12) → 12."""
     digits = (number or "").strip().upper().removeprefix("R")
-    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+    return parse_id(digits)
 
 
 def redemptions_visible_to(user) -> QuerySet[Redemption]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.idempotency import IdempotencyKeyReused
 from meihao.ledger.models import Transfer, Unit
 from meihao.ledger.services import (
     InsufficientBalance,
@@ -290,9 +291,8 @@ def _replayed(idempotency_key: str, item: RewardItem) -> Redemption | None:
     """The redemption already made under this key (a retried confirm), if any."""
     existing = Redemption.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.item_id != item.pk:
-        raise ValidationFailed(
-            _("This confirmation was already used for another item. Start again."),
-            code="idempotency_key_reused",
+        raise IdempotencyKeyReused(
+            _("This confirmation was already used for another item. Start again.")
         )
     return existing
 

@@ -23,6 +23,7 @@ from ninja import Status as HttpStatus
 from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.schemas import Id, PageQuery
 from meihao.people.models import Person
 from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
@@ -49,7 +50,7 @@ class MemberOut(Schema):
         return [c.code for c in member.skills.all()]
 
 
-class MeOut(Schema):
+class TimeBankMeOut(Schema):
     member: MemberOut | None
     minutes: int
 
@@ -146,12 +147,12 @@ class RequestIn(Schema):
     lon: float | None = None
     address: str = Field("", max_length=200)
     withdrawal: bool = False
-    relative: int | None = Field(None, description="Withdrawals: a registered family member")
+    relative: Id | None = Field(None, description="Withdrawals: a registered family member")
     requester_phone: str = Field("", max_length=11, description="Staff: the resident helped")
     idempotency_key: str | None = Field(None, max_length=64)
 
 
-class StepIn(Schema):
+class HelpStepIn(Schema):
     lat: float | None = None
     lon: float | None = None
     note: str = Field("", max_length=2000)
@@ -192,10 +193,8 @@ class MemberPage(Schema):
     count: int
 
 
-class MemberListQuery(Schema):
+class MemberListQuery(PageQuery):
     q: str = Field("", max_length=50)
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class FundIn(Schema):
@@ -227,12 +226,12 @@ def _me(request):
     }
 
 
-@router.get("/me", response=MeOut, summary="My time-bank membership and minutes")
+@router.get("/me", response=TimeBankMeOut, summary="My time-bank membership and minutes")
 def me(request):
     return _me(request)
 
 
-@router.post("/me", response={201: MeOut}, summary="Join the time bank")
+@router.post("/me", response={201: TimeBankMeOut}, summary="Join the time bank")
 def join(request, payload: MemberIn):
     services.member_join(
         actor=request.user, skills=_skills(payload.skills), lat=payload.lat, lon=payload.lon
@@ -240,7 +239,7 @@ def join(request, payload: MemberIn):
     return HttpStatus(201, _me(request))
 
 
-@router.put("/me", response=MeOut, summary="My location, kinds of help, availability")
+@router.put("/me", response=TimeBankMeOut, summary="My location, kinds of help, availability")
 def update(request, payload: MemberIn):
     member = selectors.own_member(request.user)
     if member is None:
@@ -328,7 +327,7 @@ STEPS = {
 
 
 @router.post("/requests/{number}/{step}", response=RequestDetailOut, summary="Take a step")
-def step(request, number: str, step: str, payload: StepIn):
+def step(request, number: str, step: str, payload: HelpStepIn):
     if step not in STEPS:
         raise NotFound(_("No such action."))
     case = selectors.request_get(request.user, number)

@@ -24,6 +24,7 @@ from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.inputs import parse_id, parse_ids
 from meihao.core.pages import requires, scoped_object
 from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place, community_of
@@ -55,8 +56,8 @@ def _point(post) -> tuple:
 
 
 def _skills(post) -> list:
-    ids = [v for v in post.getlist("skills") if v.isdigit()]
-    chosen = list(CaseCategory.objects.filter(pk__in=ids))
+    ids = [parse_id(v) for v in post.getlist("skills")]
+    chosen = list(CaseCategory.objects.filter(pk__in=[pk for pk in ids if pk is not None]))
     if len(chosen) != len(set(ids)):
         raise ValidationFailed(_("Choose kinds of help from the list."), field="skills")
     return chosen
@@ -111,7 +112,7 @@ def join(request):
             "pick_lat": pick[0],
             "pick_lon": pick[1],
             "categories": selectors.help_categories(),
-            "chosen": [int(v) for v in request.POST.getlist("skills") if v.isdigit()],
+            "chosen": parse_ids(request.POST.getlist("skills")),
             "error": error,
         },
         status=400 if error else 200,
@@ -231,7 +232,7 @@ def ask(request):
 def _ask(request, member, own, may_manage):
     post = request.POST
     category = CaseCategory.objects.filter(
-        pk=post.get("category") if (post.get("category") or "").isdigit() else 0,
+        pk=parse_id(post.get("category"), default=0),
         case_type__code="TIMEBANK",
         parent__isnull=False,
     ).first()
@@ -245,8 +246,8 @@ def _ask(request, member, own, may_manage):
             raise ValidationFailed(
                 _("No resident in your communities has this mobile number."), field="phone"
             )
-    elif who.isdigit() and member is not None:
-        link = member.family_links.filter(pk=who).select_related("relative").first()
+    elif parse_id(who) and member is not None:
+        link = member.family_links.filter(pk=parse_id(who)).select_related("relative").first()
         if link is None:
             raise ValidationFailed(_("Choose a registered family member."), field="requester")
         if not withdrawal:

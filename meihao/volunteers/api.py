@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.schemas import PageQuery
 from meihao.places.models import Level, Place
 from meihao.volunteers import consent, selectors, services
 from meihao.volunteers.tiers import ALLIANCE_KINDS, Tier
@@ -32,7 +33,7 @@ class ConsentOut(Schema):
     text: str
 
 
-class PlaceOut(Schema):
+class VolunteerPlaceOut(Schema):
     code: str
     name: str
 
@@ -40,7 +41,7 @@ class PlaceOut(Schema):
 class ProfileOut(Schema):
     id: int
     real_name: str
-    community: PlaceOut
+    community: VolunteerPlaceOut
     status: str
     registered_at: datetime.datetime
     consent_version: str
@@ -64,27 +65,25 @@ class RegisterIn(Schema):
     guardian_consent: bool = False
 
 
-class TeamOut(Schema):
+class AllianceTeamOut(Schema):
     id: int
     name: str
     kind: str
     tier: str
-    place: PlaceOut
+    place: VolunteerPlaceOut
     parent_id: int | None
     member_count: int
 
 
 class TeamPage(Schema):
-    items: list[TeamOut]
+    items: list[AllianceTeamOut]
     count: int
 
 
-class TeamQuery(Schema):
+class TeamQuery(PageQuery):
     tier: str = Field("", description="district, street or team")
     kind: str = Field("", description="volunteer, service_squad or red_armband")
     community: str = Field("", max_length=15, description="Community code: based or paired")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 def _profile_out(profile) -> dict:

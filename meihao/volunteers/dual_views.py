@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
 from meihao.volunteers import dual
 from meihao.volunteers import dual_selectors as selectors
 from meihao.volunteers.forms import (
@@ -28,8 +28,6 @@ from meihao.volunteers.forms import (
 )
 from meihao.volunteers.models import ServicePost
 from meihao.volunteers.views import done_or_error, page_of, query_string, requires
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request) -> dict:
@@ -304,17 +302,12 @@ def _csv(report) -> bytes:
 
 def _xlsx(report) -> bytes:
     members, units = _report_rows(report)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Party members")
-    for row in members:
-        sheet.append(row)
-    unit_sheet = book.create_sheet(_("Units"))
-    for row in units:
-        unit_sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(
+        [
+            Sheet(_("Party members"), members[1:], header=members[0]),
+            Sheet(_("Units"), units[1:], header=units[0]),
+        ]
+    )
 
 
 @requires("dual_staff")

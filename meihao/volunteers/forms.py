@@ -8,6 +8,7 @@ import decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meihao.core.inputs import CheckedForm
 from meihao.people.models import Team, TeamMember
 from meihao.volunteers.models import RedArmbandDuty, ServiceArea
 from meihao.volunteers.tiers import ALLIANCE_KINDS
@@ -29,7 +30,7 @@ def hours_to_minutes(hours: decimal.Decimal) -> int:
     return int((hours * 60).to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
 
-class BootstrapForm(forms.Form):
+class BootstrapForm(CheckedForm, forms.Form):
     """Bootstrap 5 classes on every widget, so templates render fields with one include."""
 
     def __init__(self, *args, **kwargs):

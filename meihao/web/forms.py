@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from meihao.core.inputs import CheckedForm
 
-class PhoneLoginForm(AuthenticationForm):
+
+class PhoneLoginForm(CheckedForm, AuthenticationForm):
     """Log in with a mainland mobile number and a password."""
 
     username = forms.CharField(
@@ -37,3 +39,7 @@ class PhoneLoginForm(AuthenticationForm):
     def clean_username(self):
         # Phones are often pasted with spaces or dashes ("138 0000 0001").
         return "".join(ch for ch in self.cleaned_data["username"] if ch.isdigit())
+
+
+class CheckedPasswordChangeForm(CheckedForm, PasswordChangeForm):
+    """Django's password change with the kit's input checks and refusal status."""

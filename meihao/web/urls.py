@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from meihao.web import views
-from meihao.web.forms import PhoneLoginForm
+from meihao.web.forms import CheckedPasswordChangeForm, PhoneLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,7 +17,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="web/password_change_form.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="web/password_change_form.html", form_class=CheckedPasswordChangeForm
+        ),
         name="password_change",
     ),
     path(

@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.schemas import Id, PageQuery
 from meihao.people.models import Organisation
 from meihao.wishes import selectors, services
 from meihao.wishes.models import WISH_CODE
@@ -111,11 +112,6 @@ class WishPage(Schema):
     count: int
 
 
-class PageQuery(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
-
-
 class ReviewQuery(PageQuery):
     state: str = Field("submitted", description="submitted (to review) or published")
 
@@ -127,9 +123,9 @@ class OrderIn(Schema):
     idempotency_key: str | None = Field(None, max_length=64)
 
 
-class StepIn(Schema):
+class WishStepIn(Schema):
     target: str = Field("", max_length=40)
-    unit: int | None = None
+    unit: Id | None = None
     reason: str = Field("", max_length=2000)
     note: str = Field("", max_length=2000)
 
@@ -195,7 +191,7 @@ def detail(request, number: str):
     return _detail(request, number)
 
 
-def _unit(payload: StepIn):
+def _unit(payload: WishStepIn):
     if payload.unit is None:
         return None
     unit = Organisation.objects.filter(pk=payload.unit).first()
@@ -204,7 +200,7 @@ def _unit(payload: StepIn):
     return unit
 
 
-def _dispatch(request, case, payload: StepIn):
+def _dispatch(request, case, payload: WishStepIn):
     targets = selectors.dispatch_targets(case)
     target = next((t for t in targets if t["value"] == payload.target), {})
     return services.wish_dispatch(
@@ -248,7 +244,7 @@ def fulfil(
 
 
 @router.post("/{number}/{step}", response=WishDetailOut, summary="Take a step")
-def step(request, number: str, step: str, payload: StepIn):
+def step(request, number: str, step: str, payload: WishStepIn):
     if step not in STEPS:
         raise NotFound(_("No such action."))
     case = selectors.wish_get(request.user, number)

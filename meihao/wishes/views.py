@@ -21,6 +21,7 @@ from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.inputs import parse_id
 from meihao.core.pages import requires, scoped_object
 from meihao.people.models import Organisation
 from meihao.wishes import selectors, services
@@ -74,7 +75,7 @@ def order(request):
         post = request.POST
         category_id = post.get("category") or ""
         category = CaseCategory.objects.filter(
-            pk=category_id if category_id.isdigit() else 0,
+            pk=parse_id(category_id, default=0),
             case_type__code=WISH_CODE,
             parent__isnull=False,
         ).first()
@@ -220,7 +221,7 @@ def _unit(request):
     value = request.POST.get("unit") or ""
     if not value:
         return None
-    unit = Organisation.objects.filter(pk=value if value.isdigit() else 0).first()
+    unit = Organisation.objects.filter(pk=parse_id(value, default=0)).first()
     if unit is None:
         raise ValidationFailed(_("Choose one of your units."), field="unit")
     return unit

@@ -338,7 +338,7 @@ def test_a_bad_form_shows_the_error_and_creates_nothing(client, personas, overri
         response = client.post(
             "/activities/new/", form_data(place=personas.tree.community_a.pk, **overrides)
         )
-    assert response.status_code == 200
+    assert response.status_code == 422  # a refused form shown again
     assert field in response.context["form"].errors
     assert "is-invalid" in response.content.decode()
     assert not Activity.objects.exists()
@@ -371,7 +371,7 @@ def test_edit_publish_and_cancel_from_the_pages(client, personas):
         confirm = client.get(f"/activities/{activity.pk}/cancel/").content.decode()
         assert 'id="cancel-form"' in confirm
         refused = client.post(f"/activities/{activity.pk}/cancel/", {"reason": ""})
-        assert refused.status_code == 200
+        assert refused.status_code == 422
         activity.refresh_from_db()
         assert activity.status == "published"
         client.post(f"/activities/{activity.pk}/cancel/", {"reason": "台风预警"})
@@ -580,11 +580,11 @@ def test_staff_enter_a_record_with_evidence_and_reverse_it(client, personas):
     listing = client.get("/activities/records/").content.decode()
     assert f"/activities/records/{record.pk}/reverse/" in listing
     refused = client.post(f"/activities/records/{record.pk}/reverse/", {"reason": ""})
-    assert refused.status_code == 200 and ServiceRecord.objects.count() == 1
+    assert refused.status_code == 422 and ServiceRecord.objects.count() == 1
     client.post(f"/activities/records/{record.pk}/reverse/", {"reason": "重复录入"})
     assert ServiceRecord.objects.filter(reverses=record, minutes=-90).exists()
     again = client.post(f"/activities/records/{record.pk}/reverse/", {"reason": "再次"})
-    assert again.status_code == 200
+    assert again.status_code == 422
     assert again.context["form"].non_field_errors()
     assert ServiceRecord.objects.count() == 2
 
@@ -603,7 +603,7 @@ def test_bad_staff_entries_show_the_error_and_record_nothing(client, personas, o
     login(client, personas.community_staff_a)
     with at(END):
         response = client.post("/activities/records/new/", record_data(personas, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422  # a refused form shown again
     assert field in response.context["form"].errors
     assert not ServiceRecord.objects.exists()
 

@@ -262,6 +262,15 @@ def test_signing_up_twice_returns_the_same_signup(personas):
     assert SignUp.objects.count() == 1
 
 
+def test_signing_up_again_in_another_role_is_refused(personas):
+    activity = make_activity(personas, capacity=3, roles_needed=[{"role": "治安员", "count": 1}])
+    (first,) = sign_up(activity, personas.resident_a)
+    with pytest.raises(IllegalTransition) as refused:
+        sign_up(activity, personas.resident_a, role="治安员")
+    assert refused.value.status == 409 and refused.value.code == "already_signed_up"
+    assert list(SignUp.objects.values_list("pk", "role")) == [(first.pk, "")]
+
+
 def test_cancelling_a_confirmed_place_promotes_the_first_waiting_and_tells_them(personas):
     activity = make_activity(personas, capacity=1)
     first, second, third = sign_up(

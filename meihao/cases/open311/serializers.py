@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, SlaUnit, Status
 from meihao.cases.workflow import TERMINAL_STATES
+from meihao.core.inputs import xml_safe
 from meihao.core.pii import mask_name, mask_phone
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -50,7 +51,9 @@ def _xml_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Rows stored before control characters were refused may still hold them; the XML must
+    # stay well-formed.
+    return xml_safe(str(value))
 
 
 def _xml_fill(element, value, tag: str):

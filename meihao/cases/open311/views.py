@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -31,6 +30,7 @@ from meihao.cases.open311 import serializers as out
 from meihao.cases.open311.auth import client_for_request
 from meihao.cases.open311.services import open311_request_submit
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.inputs import answers_bad_input, parse_date, parse_datetime
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 ATTRIBUTE_RE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
@@ -61,6 +61,17 @@ class Open311Error(Exception):
         super().__init__(str(description))
 
 
+def _refused_input(request, message, fmt, **_kwargs):
+    return out.error(400, message, fmt=fmt)
+
+
+def resource(view):
+    """Every GeoReport resource: refused input answers in the GeoReport error format; no CSRF
+    check, because no resource acts on a session (reads are public, the one write takes an
+    api_key), so PUT or DELETE reach the view and get its 405 rather than a CSRF page."""
+    return csrf_exempt(answers_bad_input(_refused_input)(view))
+
+
 def _method_not_allowed(fmt):
     return out.error(405, _("This method is not allowed here."), fmt=fmt)
 
@@ -88,6 +99,7 @@ def _respond(handler, request, fmt, *args):
 # Discovery and services
 
 
+@resource
 def discovery(request, fmt):
     if request.method != "GET":
         return _method_not_allowed(fmt)
@@ -116,6 +128,7 @@ def discovery(request, fmt):
     return out.render(data, root="discovery", fmt=fmt)
 
 
+@resource
 def service_list(request, fmt):
     return _respond(_service_list, request, fmt)
 
@@ -128,6 +141,7 @@ def _service_list(request, fmt):
     return out.render(data, root="services", fmt=fmt)
 
 
+@resource
 def service_definition(request, fmt, service_code):
     return _respond(_service_definition, request, fmt, service_code)
 
@@ -146,7 +160,7 @@ def _service_definition(request, fmt, service_code):
 # Service requests
 
 
-@csrf_exempt  # API-key authentication, no session: CSRF does not apply.
+@resource
 def requests(request, fmt):
     if request.method == "POST":
         return _respond(_create_request, request, fmt)
@@ -304,14 +318,13 @@ def _when(params, name: str, *, end_of_day: bool = False) -> datetime | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    try:
+    # Impossible days and years outside 1900…2999 are unreadable: no window arithmetic on them
+    # can overflow.
+    day = parse_date(raw)
+    if day is not None:
+        value = datetime.combine(day, time.max if end_of_day else time.min)
+    else:
         value = parse_datetime(raw.replace(" ", "+"))  # a "+" in a query string arrives as " "
-        if value is None:
-            day = parse_date(raw)
-            if day is not None:
-                value = datetime.combine(day, time.max if end_of_day else time.min)
-    except ValueError:
-        value = None
     if value is None:
         raise Open311Error(
             400,
@@ -380,6 +393,7 @@ def _service_code(case, codes: dict[int, str]) -> str:
     return codes.get(case.category_id) or case.category.code
 
 
+@resource
 def request_detail(request, fmt, service_request_id):
     return _respond(_request_detail, request, fmt, service_request_id)
 
@@ -395,6 +409,7 @@ def _request_detail(request, fmt, service_request_id):
     return _requests_response([case], fmt)
 
 
+@resource
 def token_detail(request, fmt, token):
     return _respond(_token_detail, request, fmt, token)
 

@@ -106,6 +106,27 @@ def test_submit_returns_201_and_is_idempotent(client, personas, db):
     assert Case.objects.count() == 1
 
 
+def test_a_reused_key_with_another_report_is_409(client, personas, db):
+    client.force_login(personas.grid_worker_a)
+    payload = {
+        "type": "GRID",
+        "category": "0501",
+        "description": "流动摊贩在学校门口摆卖",
+        "lat": 23.41,
+        "lon": 111.205,
+        "idempotency_key": "offline-report-0002",
+    }
+    first = post(client, BASE, payload)
+    assert first.status_code == 201
+    other = post(client, BASE, {**payload, "description": "井盖缺失"})
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert other.json()["message"] == "该幂等键已用于另一个内容不同的请求。"
+    assert Case.objects.get().description == "流动摊贩在学校门口摆卖"
+    again = post(client, BASE, payload)
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+
+
 @pytest.mark.parametrize(
     "payload,status,code",
     [

@@ -1,10 +1,12 @@
 """The offline PWA: manifest, service worker, and the server side of the offline queue (one
 case per idempotency key, the phone's original time)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escapejs
 
 from meihao.cases.models import Case, CaseFollower, CasePhoto
 from meihao.cases.tests.reporter_helpers import upload
@@ -37,6 +39,15 @@ def test_service_worker_is_served_for_the_cases_scope(client):
     assert '"/cases/report/"' in body
     assert "/static/cases/report.js" in body and "/static/vendor/leaflet/leaflet.js" in body
     assert 'request.method !== "GET"' in body  # never intercepts the report POST
+
+
+def test_the_worker_keeps_every_script_and_stylesheet_the_report_page_loads(client, personas):
+    client.force_login(personas.resident_a)
+    html = client.get("/cases/report/").content.decode()
+    loaded = set(re.findall(r'<(?:script src|link rel="stylesheet" href)="(/static/[^"]+)"', html))
+    kept = client.get("/cases/sw.js").content.decode()
+    assert {"/static/web/meihao.js", "/static/cases/report.js"} <= loaded
+    assert [name for name in sorted(loaded) if f'"{escapejs(name)}"' not in kept] == []
 
 
 def test_manifest_starts_at_the_report_form(client):

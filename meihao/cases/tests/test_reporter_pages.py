@@ -101,6 +101,10 @@ def test_grid_worker_report_is_a_patrol_report(client, personas, vending):
         ({"lat": "10", "lon": "10"}, "location"),
         ({"category": "999999"}, "category"),
         ({"reported_at": "yesterday"}, "reported_at"),
+        ({"reported_at": "2026-02-30T09:00"}, "reported_at"),  # a day that does not exist
+        ({"reported_at": "0001-01-01T00:00+14:00"}, "reported_at"),
+        ({"category": "²"}, "category"),
+        ({"category": str(2**63)}, "category"),
     ],
 )
 def test_bad_report_shows_a_message_and_files_nothing(client, personas, vending, change, field):

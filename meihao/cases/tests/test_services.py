@@ -16,6 +16,7 @@ from meihao.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from meihao.core.idempotency import IdempotencyKeyReused
 from meihao.core.models import AuditEvent
 
 
@@ -113,8 +114,15 @@ def test_form_fields_are_validated_on_the_server(personas, new_case):
 
 def test_same_idempotency_key_files_once(personas, new_case):
     first = new_case(idempotency_key="offline-7f3a9c2e")
-    again = new_case(idempotency_key="offline-7f3a9c2e", description="改了描述也不会重复")
+    again = new_case(idempotency_key="offline-7f3a9c2e")
     assert again.pk == first.pk
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+
+
+def test_same_idempotency_key_with_another_report_is_refused(personas, new_case):
+    new_case(idempotency_key="offline-7f3a9c2e")
+    with pytest.raises(IdempotencyKeyReused):
+        new_case(idempotency_key="offline-7f3a9c2e", description="改了描述")
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
 
 

@@ -96,6 +96,18 @@ def test_pages_need_a_log_in(client, db, name):
 # The board
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["size=²", f"size={2**63}", f"size={'9' * 5000}", "major=²", f"minor={2**63}", "grid=²"],
+)
+def test_board_reads_unreadable_filters_as_unset(client, personas, new_case, query):
+    case = new_case()
+    login(client, personas.street_chief_a)
+    response = client.get(reverse("cases:board") + "?" + query)
+    assert response.status_code == 200
+    assert case.number in response.content.decode()
+
+
 def test_board_lists_incoming_cases_in_scope_with_countdowns(client, personas, new_case):
     case = new_case()
     other = new_case(lat=23.41, lon=111.305)  # grid B1, street B

@@ -15,7 +15,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import path, re_path, reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from meihao.cases import classes, selectors, services
 from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.workflow import TRANSITIONS, can_view
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import Role
 from meihao.core.scoping import has_role
 
@@ -68,6 +68,7 @@ OFFLINE_ASSETS = (
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
     "web/meihao.css",
+    "web/meihao.js",
     "cases/report.css",
     "cases/report.js",
     "cases/icon.svg",
@@ -165,16 +166,14 @@ def _submit(request, case_type) -> Case:
     category = None
     category_id = post.get("category") or ""
     if category_id:
-        category = classes.minor_class(
-            case_type, pk=int(category_id) if category_id.isdigit() else 0
-        )
+        category = classes.minor_class(case_type, pk=parse_id(category_id, default=0))
         if category is None:
             raise ValidationFailed(
                 _("Choose one of this case type's minor classes."), field="category"
             )
     reported_at = None
     if post.get("reported_at"):
-        reported_at = parse_datetime(post["reported_at"])
+        reported_at = parse_datetime(post["reported_at"])  # None for an impossible day too
         if reported_at is None:
             raise ValidationFailed(_("The report time is not a valid time."), field="reported_at")
     lat, lon = _float(post.get("lat")), _float(post.get("lon"))
@@ -265,8 +264,8 @@ def report_nearby(request):
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
     category_id = request.GET.get("category", "")
     cases = []
-    if case_type and lat is not None and lon is not None and category_id.isdigit():
-        category = classes.minor_class(case_type, pk=int(category_id))
+    if case_type and lat is not None and lon is not None and parse_id(category_id):
+        category = classes.minor_class(case_type, pk=parse_id(category_id))
         if category is not None:
             cases = selectors.cases_nearby(category=category, lat=lat, lon=lon, user=request.user)
     decorate(cases)

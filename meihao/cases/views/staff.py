@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from meihao.cases import selectors, services
 from meihao.cases.models import Case, Status
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.inputs import parse_int
 from meihao.core.pages import requires, scoped_object
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -28,8 +29,8 @@ LISTS = ("board", "queue", "verify")
 
 
 def _page_size(request) -> int:
-    value = request.GET.get("size", "")
-    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    size = parse_int(request.GET.get("size"))
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
 def _paginate(request, cases):
@@ -137,7 +138,8 @@ def _query_without_page(request) -> str:
 
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() would take a bare word ("2") for a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

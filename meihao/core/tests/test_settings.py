@@ -90,3 +90,58 @@ def test_the_generated_key_file_under_var_is_used_when_no_key_is_set(tmp_path):
     (tmp_path / "secret_key").write_text(GOOD_KEY + "\n")
     result = _start(MEIHAO_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+_HEADERS = (
+    "import django; django.setup(); from django.test.utils import setup_test_environment; "
+    "setup_test_environment(); from django.test import Client; "
+    "plain = Client().get('/accounts/login/'); "
+    "tls = Client().get('/accounts/login/', headers={'x-forwarded-proto': 'https'}); "
+    "print(plain.status_code, plain.get('Location')); "
+    "print(tls.status_code, tls.get('Strict-Transport-Security')); "
+    "print(tls.get('Referrer-Policy'), tls.get('Cross-Origin-Opener-Policy')); "
+    "print(tls.cookies['csrftoken']['secure'] or False)"
+)
+
+
+def _headers(tmp_path, **env) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS"}}
+    result = subprocess.run(
+        [sys.executable, "-c", _HEADERS],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "meihao.settings",
+            "SECRET_KEY": GOOD_KEY,
+            "MEIHAO_VAR_DIR": str(tmp_path),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_over_https_plain_http_is_redirected_and_browsers_are_told_to_stay(tmp_path):
+    plain, tls, policies, secure_cookie = _headers(tmp_path, HTTPS="true")
+    assert plain == "301 https://testserver/accounts/login/"
+    assert tls == "200 max-age=31536000; includeSubDomains"
+    assert policies == "same-origin same-origin"
+    assert secure_cookie == "True"
+
+
+def test_hsts_is_configurable(tmp_path):
+    _, tls, _, _ = _headers(
+        tmp_path, HTTPS="true", SECURE_HSTS_SECONDS="300", SECURE_HSTS_INCLUDE_SUBDOMAINS="false"
+    )
+    assert tls == "200 max-age=300"
+
+
+def test_without_https_no_redirect_and_no_hsts_but_the_same_policies(tmp_path):
+    plain, tls, policies, secure_cookie = _headers(tmp_path)
+    assert plain == "200 None"
+    assert tls == "200 None"
+    assert policies == "same-origin same-origin"
+    assert secure_cookie == "False"

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from meihao.cases.models import CaseRating
 from meihao.insights import indicators as ind
 from meihao.insights.grades import grade, grade_for, score
-from meihao.insights.indicators import Measure
+from meihao.insights.registry import Measure
 from meihao.insights.tests.conftest import MAY, local
 
 DISTRICT = "450403/"
@@ -65,6 +65,7 @@ def test_rate_with_nothing_to_count_has_no_value(month):
 
 
 def test_satisfaction_rate(month):
+
     p, cases, day = month.personas, month.cases, local(2024, 5, 10)
     CaseRating.objects.create(case=cases["c1"], rater=p.grid_worker_a, score=5, created_at=day)
     CaseRating.objects.create(case=cases["c2"], rater=p.grid_worker_a, score=2, created_at=day)
@@ -74,13 +75,6 @@ def test_satisfaction_rate(month):
     assert ind.grouped(
         "satisfaction_rate", by="street", place_path=DISTRICT, start=MAY[0], end=MAY[1]
     ) == {STREET_A: Measure(66.7, 2, 3)}
-
-
-def test_named_functions_match_compute(month):
-    assert ind.acceptance_rate(place_path=DISTRICT, start=MAY[0], end=MAY[1]) == value(
-        "acceptance_rate"
-    )
-    assert ind.closure_rate.__doc__
 
 
 def test_cases_narrows_the_records(month):
@@ -137,13 +131,6 @@ def test_grouping_is_one_query_per_indicator(month):
 def test_unknown_grouping_is_refused(month):
     with pytest.raises(ValueError):
         ind.grouped("reports_filed", by="planet", place_path=DISTRICT, start=MAY[0], end=MAY[1])
-
-
-def test_registry_lists_every_indicator_with_label_and_unit():
-    rows = ind.registry()
-    names = [r["name"] for r in rows]
-    assert "acceptance_rate" in names and "mean_time_to_close" in names
-    assert all(r["label"] and r["description"] and r["unit"] for r in rows)
 
 
 # -- grades ----------------------------------------------------------------------------------

@@ -172,3 +172,27 @@ def test_home_links_to_the_page_for_staff_only(client, month):
     assert URL in client.get(reverse("home")).content.decode()
     client.force_login(p.resident_a)
     assert URL not in client.get(reverse("home")).content.decode()
+
+
+def test_every_number_links_to_its_records(client, month):
+    import re
+
+    p = month.personas
+    response = get(client, p.street_chief_a)
+    html = response.content.decode()
+    stats = response.context["stats"]
+    period = "start=2024-05-01&amp;end=2024-05-31"
+    for card in stats.cards:
+        assert f'href="/insights/indicators/{card.name}/?place=450403001&amp;{period}"' in html
+    community = p.tree.community_a.code
+    assert f'href="/insights/indicators/acceptance_rate/?place={community}&amp;{period}"' in html
+    # The linked page shows the same number as the card.
+    link = re.search(r'href="(/insights/indicators/acceptance_rate/\?place=450403001[^"]*)"', html)
+    target = client.get(link.group(1).replace("&amp;", "&"))
+    cards = {card.name: card.measure for card in stats.cards}
+    assert target.context["reading"].measure == cards["acceptance_rate"]
+
+
+def test_department_rows_are_not_linked(client, month):
+    html = get(client, month.personas.department_staff).content.decode()
+    assert "data-records-link" not in html

@@ -1,13 +1,15 @@
-"""Volunteering indicators over a place subtree and a period of service dates."""
+"""Volunteering figures in the registry, over a place subtree and a period of service dates."""
 
 import datetime
 
 import pytest
 
 from meihao.activities.models import ServiceRecord
-from meihao.insights.volunteering import active_volunteers, service_hours, service_hours_by
+from meihao.insights.registry import REGISTRY, Span
 
-YEAR = (datetime.date(2026, 1, 1), datetime.date(2027, 1, 1))
+
+def year(path, first=datetime.date(2026, 1, 1), last=datetime.date(2026, 12, 31)):
+    return Span.of(path, first, last)
 
 
 @pytest.fixture
@@ -40,22 +42,34 @@ def records(personas):
     return tree
 
 
+def hours(span):
+    return REGISTRY["service_hours"].measure(span).value
+
+
 def test_hours_of_a_street_for_a_year_count_reversals_and_stay_in_the_period(records):
-    assert service_hours(records.street_a.path, *YEAR) == 2.5  # 120 + 30 minutes
-    assert service_hours(records.street_b.path, *YEAR) == 10.0
-    assert service_hours(records.district.path, *YEAR) == 12.5
-    assert service_hours(records.community_b.path, datetime.date(2025, 1, 1), YEAR[0]) == 10.0
+    assert hours(year(records.street_a.path)) == 2.5  # 120 + 30 minutes
+    assert hours(year(records.street_b.path)) == 10.0
+    assert hours(year(records.district.path)) == 12.5
+    last_year = year(
+        records.community_b.path, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    )
+    assert hours(last_year) == 10.0
 
 
-def test_hours_per_street_and_grid_in_one_query(records, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        streets = service_hours_by(records.district.path, *YEAR, level="street")
-    assert streets == {records.street_a.path: 2.5, records.street_b.path: 10.0}
-    grids = service_hours_by(records.street_a.path, *YEAR, level="grid")
-    assert grids == {records.grid_a1.path: 2.0, records.grid_a2.path: 0.5}
+def test_hours_are_the_sum_of_the_records_behind_them(records):
+    span = year(records.street_a.path)
+    listed = list(REGISTRY["service_hours"].records(span))
+    assert len(listed) == 4  # the reversed pair, 120 and 30 minutes
+    assert round(sum(r.minutes for r in listed) / 60, 1) == hours(span)
 
 
 def test_active_volunteers_ignore_fully_reversed_service(records):
-    assert active_volunteers(records.district.path, *YEAR) == 3
-    march = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))
-    assert active_volunteers(records.district.path, *march) == 0
+    indicator = REGISTRY["active_volunteers"]
+    span = year(records.district.path)
+    assert indicator.measure(span).value == 3
+    people = list(indicator.records(span))
+    assert len(people) == 3
+    assert [p.span_minutes for p in people] == [600, 120, 30]
+    march = year(records.district.path, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    assert indicator.measure(march).value == 0
+    assert list(indicator.records(march)) == []

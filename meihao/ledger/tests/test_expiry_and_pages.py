@@ -134,6 +134,9 @@ def test_my_points_page_shows_balances_and_this_months_statement(client, persona
         assert "本月没有收支" in october.content.decode()
         future = client.get(reverse("ledger:mine"), {"month": "2027-01"})
         assert future.context["month_start"] == datetime.date(2026, 11, 1)
+        for unreadable in ("²０２６-10", "0001-01", "9999-12", "2026-13", "9" * 5000):
+            response = client.get(reverse("ledger:mine"), {"month": unreadable})
+            assert response.context["month_start"] == datetime.date(2026, 11, 1), unreadable
 
 
 def test_my_points_page_without_an_account_explains_how_to_earn(client, personas):

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.idempotency import IdempotencyKeyReused
 from meihao.ledger.checks import ledger_mismatches
 from meihao.ledger.models import Account, Entry, Transfer, Unit
 from meihao.ledger.services import (
@@ -59,9 +60,9 @@ def test_replaying_a_key_changes_nothing_and_returns_the_first_transfer(points):
 
 def test_a_key_reused_for_another_transfer_is_refused(points):
     pay(points.issuer, points.a, 10, "t:1")
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(IdempotencyKeyReused) as refused:
         pay(points.issuer, points.a, 11, "t:1")
-    assert refused.value.code == "idempotency_key_reused"
+    assert refused.value.code == "idempotency_key_reused" and refused.value.status == 409
     assert balance(points.a) == 10
 
 
@@ -211,8 +212,7 @@ def test_any_sequence_of_transfers_keeps_the_ledger_sound(personas, moves):
             except InsufficientBalance:
                 assert expected[source] < amount
                 continue
-            except ValidationFailed as refused:
-                assert refused.code == "idempotency_key_reused"
+            except IdempotencyKeyReused:
                 assert done[key] != (source, target, amount, kind)
                 continue
             if key in done:  # a replay: nothing moved

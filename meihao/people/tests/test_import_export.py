@@ -4,9 +4,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from openpyxl import Workbook, load_workbook
 
 from meihao.core.models import AuditEvent
+from meihao.insights.models import ExportJob
 from meihao.people import excel
 from meihao.people.models import Person
 from meihao.people.tests.factories import PersonFactory, make_id_number
@@ -176,11 +178,25 @@ def test_import_by_a_grid_worker_is_404(client, personas):
 # Export -----------------------------------------------------------------------------------------
 
 
-def exported(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
-    assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def exported(client, q=""):
+    """Confirm the export, let the worker write it (Huey runs immediately in tests), fetch it."""
+    assert client.get("/people/export/", {"q": q} if q else {}).status_code == 200
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/people/export/", {"q": q})
+    assert response.status_code == 302
+    status = client.get(response["Location"]).content.decode()
+    assert 'data-state="done"' in status
+    job = ExportJob.objects.filter(kind=ExportJob.Kind.RESIDENTS).latest("pk")
+    download = client.get(f"/insights/exports/{job.pk}/download/")
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    content = b"".join(download.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
@@ -197,7 +213,7 @@ def test_export_is_the_scoped_filtered_list_with_personal_data_masked(client, pe
     PersonFactory(real_name="出口丙", home_place=tree.grid_b1, id_number=make_id_number(serial=33))
     client.force_login(personas.community_staff_a)
 
-    rows = exported(client.get("/people/export/", {"q": "出口"}))
+    rows = exported(client, "出口")
     assert rows[0][:6] == ["姓名", "性别", "出生日期", "身份证号", "手机号", "社区或网格编码"]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"出口甲", "出口乙"}  # 出口丙 lives in community B
@@ -215,7 +231,7 @@ def test_export_is_the_scoped_filtered_list_with_personal_data_masked(client, pe
     cells = " ".join(str(v) for row in rows for v in row if v)
     assert number not in cells and "13955556666" not in cells
 
-    everyone = exported(client.get("/people/export/"))
+    everyone = exported(client)
     assert {"出口甲", "出口乙"} <= {row[0] for row in everyone[1:]}
     assert "出口丙" not in {row[0] for row in everyone[1:]}
 
@@ -223,3 +239,15 @@ def test_export_is_the_scoped_filtered_list_with_personal_data_masked(client, pe
 def test_export_by_someone_without_the_list_is_404(client, personas):
     client.force_login(personas.resident_a)
     assert client.get("/people/export/").status_code == 404
+    assert client.post("/people/export/").status_code == 404
+    assert not ExportJob.objects.exists()
+
+
+def test_the_export_file_is_only_for_the_user_who_asked(client, personas):
+    PersonFactory(real_name="出口丁", home_place=personas.tree.grid_a1)
+    client.force_login(personas.community_staff_a)
+    exported(client)
+    job = ExportJob.objects.get()
+    client.force_login(personas.street_chief_a)  # sees the same people, did not ask
+    assert client.get(f"/insights/exports/{job.pk}/").status_code == 404
+    assert client.get(f"/insights/exports/{job.pk}/download/").status_code == 404

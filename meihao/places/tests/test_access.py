@@ -61,7 +61,7 @@ def test_persona_reads_in_scope_place(world, client, persona):
     response = client.get(f"/api/v1/places/{place.code}")
     assert response.status_code == 200
     assert response.json()["code"] == place.code
-    listed = client.get("/api/v1/places", {"parent": place.parent_code, "limit": 200}).json()
+    listed = client.get("/api/v1/places", {"parent": place.parent_code, "limit": 100}).json()
     assert place.code in {item["code"] for item in listed["items"]}
     assert _state() == before
 
@@ -81,9 +81,9 @@ def test_persona_gets_404_for_out_of_scope_place(world, client, persona, out_of_
     assert api.status_code == 404
     assert api.json()["code"] == "not_found"
     assert place.name not in api.content.decode()
-    listed = client.get("/api/v1/places", {"limit": 200}).json()
+    listed = client.get("/api/v1/places", {"limit": 100}).json()
     assert place.code not in {item["code"] for item in listed["items"]}
-    children = client.get("/api/v1/places", {"parent": place.code, "limit": 200}).json()
+    children = client.get("/api/v1/places", {"parent": place.code, "limit": 100}).json()
     assert children == {"items": [], "count": 0}
     if place.boundary:
         lat, lon = place.centroid_lat, place.centroid_lon
@@ -117,7 +117,7 @@ def test_every_persona_sees_exactly_its_subtree_and_ancestors(world, client):
     expected["district_admin"] = expected["department_staff"]
     for persona, names in expected.items():
         client.force_login(personas.all()[persona])
-        listed = client.get("/api/v1/places", {"limit": 200}).json()
+        listed = client.get("/api/v1/places", {"limit": 100}).json()
         codes = {item["code"] for item in listed["items"]}
         assert codes == {getattr(personas.tree, n).code for n in names}, persona
         assert listed["count"] == len(names)

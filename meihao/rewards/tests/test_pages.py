@@ -202,6 +202,20 @@ def test_a_confirm_without_its_key_is_refused(staff, personas, shop):
     assert not Redemption.objects.exists()
 
 
+@pytest.mark.parametrize("step", ["confirm", "redeem"])
+@pytest.mark.parametrize("item", ["²", str(2**63), "9" * 5000])
+def test_an_unreadable_item_is_refused_in_words(staff, personas, shop, step, item):
+    fund(personas, personas.volunteer_a.person, 40)
+    issued = pass_issue(actor=personas.volunteer_a)
+    response = staff.post(
+        f"/rewards/merchant/{step}/",
+        {"code": issued.short_code, "item": item, "idempotency_key": "k" * 32},
+    )
+    assert response.status_code == 400
+    assert 'id="counter-error"' in text(response)
+    assert not Redemption.objects.exists()
+
+
 def test_an_item_of_another_merchant_cannot_be_chosen(staff, personas, shop, other_shop):
     fund(personas, personas.volunteer_a.person, 40)
     issued = pass_issue(actor=personas.volunteer_a)

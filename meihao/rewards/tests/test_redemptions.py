@@ -4,6 +4,7 @@ a retried confirm, within the limit per person, refundable once."""
 import pytest
 
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.idempotency import IdempotencyKeyReused
 from meihao.core.models import AuditEvent
 from meihao.ledger.checks import ledger_mismatches
 from meihao.ledger.models import Account, Transfer, Unit
@@ -81,9 +82,9 @@ def test_a_retried_confirm_returns_the_same_redemption(personas, shop):
 def test_a_confirm_key_reused_for_another_item_is_refused(personas, shop):
     fund(personas, personas.volunteer_a.person, 100)
     redeem(personas, shop.syrup, key="confirm-same")
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(IdempotencyKeyReused) as refused:
         redeem(personas, shop.tea, key="confirm-same")
-    assert refused.value.code == "idempotency_key_reused"
+    assert refused.value.code == "idempotency_key_reused" and refused.value.status == 409
     assert Redemption.objects.count() == 1
     assert stock(shop.tea) == 2
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from meihao.core.inputs import month_up_to
 from meihao.core.pages import requires
 
 PAGE_SIZE = 20
@@ -11,14 +12,7 @@ PAGE_SIZE = 20
 
 def chosen_month(request) -> tuple[int, int]:
     """?month=YYYY-MM, default this month; anything unreadable or in the future is this month."""
-    today = timezone.localdate()
-    try:
-        chosen = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007 - a calendar month
-    except ValueError:
-        return today.year, today.month
-    if (chosen.year, chosen.month) > (today.year, today.month) or chosen.year < 2000:
-        return today.year, today.month
-    return chosen.year, chosen.month
+    return month_up_to(request.GET.get("month"), today=timezone.localdate())
 
 
 def month_links(year: int, month: int) -> dict:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.forms import RefundForm
@@ -96,7 +97,7 @@ def customer(request):
 
 
 def _offered_item(merchant, value):
-    item = merchant.items.filter(pk=value, is_active=True).first() if str(value).isdigit() else None
+    item = merchant.items.filter(pk=parse_id(value, default=0), is_active=True).first()
     if item is None:
         raise ValidationFailed(_("Choose one of the items."), field="item")
     return item

@@ -127,3 +127,16 @@ def test_funding_a_pool_out_of_scope_is_404(client, personas):
     response = post(client, "/pools/450403001001/fund", {"minutes": 10, "token": "api-fund-0003"})
     assert response.status_code == 404
     assert not Account.objects.filter(kind=Account.Kind.POOL, balance__gt=0).exists()
+
+
+def test_a_reused_idempotency_key_replays_the_same_request_and_refuses_another(client, personas):
+    client.force_login(personas.resident_a)
+    ask = {"category": "0101", "description": "想找人聊聊天", "idempotency_key": "ask-000001"}
+    first = post(client, "/requests", ask)
+    assert first.status_code == 201, first.content
+    again = post(client, "/requests", ask)
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+    other = post(client, "/requests", {**ask, "description": "需要人帮忙买菜"})
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert HelpRequest.objects.count() == 1

@@ -209,6 +209,10 @@ def test_asking_from_the_page_and_staff_on_behalf(client, personas, member, cate
     [
         ("resident_a", {"for": "me", "category": "", "description": "帮忙"}),
         ("resident_a", {"for": "me", "category": "999999", "description": "帮忙"}),
+        # '²'.isdigit() is True but int('²') raises; past 64 bits the database raises.
+        ("resident_a", {"for": "me", "category": "²", "description": "帮忙"}),
+        ("resident_a", {"for": "me", "category": str(2**63), "description": "帮忙"}),
+        ("resident_a", {"for": "me", "category": "9" * 5000, "description": "帮忙"}),
         ("resident_a", {"for": "me", "description": ""}),
         ("community_staff_a", {"for": "resident", "phone": "13800000008", "description": "帮忙"}),
         ("resident_a", {"for": "resident", "phone": "13800000008", "description": "帮忙"}),

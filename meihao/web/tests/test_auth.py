@@ -28,7 +28,7 @@ def test_login_accepts_a_phone_typed_with_spaces(client, personas):
 
 def test_wrong_password_gives_a_chinese_error(client, personas):
     response = client.post(reverse("login"), {"username": "13800000007", "password": "wrong"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # a refused form shown again
     assert "手机号或密码不正确" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

@@ -165,7 +165,13 @@ def test_staff_give_a_wish_to_a_named_member_from_the_page(client, personas, ord
 
 
 @pytest.mark.parametrize(
-    "data", [{"category": "", "description": "想要书"}, {"category": "x", "description": ""}]
+    "data",
+    [
+        {"category": "", "description": "想要书"},
+        {"category": "x", "description": ""},
+        {"category": "²", "description": "想要书"},
+        {"category": str(2**63), "description": "想要书"},
+    ],
 )
 def test_bad_orders_from_the_page_change_nothing(client, personas, categories, data):
     client.force_login(personas.resident_a)

@@ -10,7 +10,7 @@
   var markers = points.map(function (p) {
     var marker = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#c0392b", weight: 2, fillOpacity: 0.5 });
     var label = p.number + (p.label ? " · " + p.label : "");
-    marker.bindTooltip(label);
+    marker.bindTooltip(Meihao.text(label));
     if (p.url) marker.on("click", function () { window.location.href = p.url; });
     return marker;
   });

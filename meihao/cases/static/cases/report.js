@@ -50,7 +50,7 @@
   var previews = document.getElementById("photo-previews");
   var maxPhotos = parseInt(form.dataset.maxPhotos || "4", 10);
   photoInput.addEventListener("change", function () {
-    previews.innerHTML = "";
+    previews.replaceChildren();
     var files = Array.prototype.slice.call(photoInput.files || []);
     if (files.length > maxPhotos) showError(t("too-many"));
     files.slice(0, maxPhotos).forEach(function (file) {
@@ -73,7 +73,7 @@
     map = L.map("report-map", { zoomControl: true, attributionControl: false }).setView([centreLat, centreLon], 16);
     outlines = L.geoJSON(null, {
       style: function () { return { color: "#1f6fb2", weight: 2, fillOpacity: 0.08 }; },
-      onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); },
+      onEachFeature: function (feature, layer) { layer.bindTooltip(Meihao.text(feature.properties.name)); },
     }).addTo(map);
     marker = L.marker([centreLat, centreLon], { draggable: true, autoPan: true }).addTo(map);
     marker.on("dragend", function () {
@@ -153,6 +153,8 @@
   var clientError = document.getElementById("client-error");
   function showError(text) { show(clientError, text, "danger"); window.scrollTo(0, 0); }
   var submitButton = document.getElementById("submit-report");
+  // The button's own icon and text, put back after "sending…".
+  var submitLabel = Array.prototype.slice.call(submitButton.childNodes);
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -176,7 +178,7 @@
     send(report).then(function (result) {
       if (result.ok) { window.location.href = result.data.url; return; }
       submitButton.disabled = false;
-      submitButton.innerHTML = submitButton.dataset.label;
+      submitButton.replaceChildren.apply(submitButton, submitLabel);
       if (result.offline) {
         enqueue(report).then(function () {
           resetForm();
@@ -189,18 +191,17 @@
       }
     });
   });
-  submitButton.dataset.label = submitButton.innerHTML;
 
   function resetForm() {
     form.querySelector("input[name=idempotency_key]").value = "";
     form.querySelector("[name=description]").value = "";
     form.querySelector("[name=address]").value = "";
     photoInput.value = "";
-    previews.innerHTML = "";
+    previews.replaceChildren();
     var checked = form.querySelector("input[name=category]:checked");
     if (checked) checked.checked = false;
     chosen.textContent = "";
-    document.getElementById("nearby").innerHTML = "";
+    document.getElementById("nearby").replaceChildren();
   }
 
   // POST one report; resolves {ok, data} | {offline: true} | {message} (refused for good).
@@ -282,7 +283,7 @@
     return all().then(function (reports) {
       var section = document.getElementById("queued-reports");
       var list = document.getElementById("queued-list");
-      list.innerHTML = "";
+      list.replaceChildren();
       section.classList.toggle("d-none", reports.length === 0);
       reports.forEach(function (report) {
         var item = document.createElement("li");

@@ -19,7 +19,7 @@
     },
     onEachFeature: function (feature, polygon) {
       if (feature.properties.role !== "child") return;
-      polygon.bindTooltip(feature.properties.name, { sticky: true });
+      polygon.bindTooltip(Meihao.text(feature.properties.name), { sticky: true });
       polygon.on("click", function () { window.location.href = feature.properties.url; });
     },
   }).addTo(map);

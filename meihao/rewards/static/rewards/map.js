@@ -9,7 +9,7 @@
   var map = L.map(element, { attributionControl: false });
   var layer = L.featureGroup(markers.map(function (m) {
     var marker = L.circleMarker([m.lat, m.lon], { radius: 9, color: "#c0392b", weight: 2, fillOpacity: 0.6 });
-    marker.bindTooltip(m.label);
+    marker.bindTooltip(Meihao.text(m.label));
     marker.on("click", function () {
       var card = document.getElementById(m.anchor);
       if (card) card.scrollIntoView({ behavior: "smooth", block: "start" });

@@ -1,5 +1,5 @@
-// The time bank's pages: a pin to pick a place, a map of points, check-in and check-out forms
-// that send the phone's position, and confirmations. Maps have no tiles (no internet needed).
+// The time bank's pages: a pin to pick a place, a map of points, and check-in and check-out
+// forms that send the phone's position. Maps have no tiles (no internet needed).
 (function () {
   "use strict";
 
@@ -60,11 +60,11 @@
       layers.push(L.circle([lat, lon], { radius: parseFloat(element.dataset.radius), color: "#1f6fb2", weight: 1, fillOpacity: 0.06 }));
     }
     if (element.dataset.me) {
-      layers.push(L.circleMarker([lat, lon], { radius: 7, color: "#1f6fb2", fillOpacity: 0.9 }).bindTooltip(element.dataset.me));
+      layers.push(L.circleMarker([lat, lon], { radius: 7, color: "#1f6fb2", fillOpacity: 0.9 }).bindTooltip(Meihao.text(element.dataset.me)));
     }
     points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], { radius: 9, color: "#c0392b", weight: 2, fillOpacity: 0.5 });
-      if (p.label) marker.bindTooltip(p.label);
+      if (p.label) marker.bindTooltip(Meihao.text(p.label));
       if (p.url) marker.on("click", function () { window.location.href = p.url; });
       layers.push(marker);
     });
@@ -90,13 +90,6 @@
         function () { button.disabled = false; showError(form, form.dataset.noGeo); },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 }
       );
-    });
-  });
-
-  // Destructive or paying actions ask first.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
 })();

@@ -12,7 +12,7 @@
     var marker = L.circleMarker([p.lat, p.lon], {
       radius: 8, color: colours[p.kind] || "#6c757d", weight: 2, fillOpacity: 0.6,
     });
-    marker.bindTooltip(p.label + " · " + p.when);
+    marker.bindTooltip(Meihao.text(p.label + " · " + p.when));
     marker.on("click", function () { window.location.href = p.url; });
     return marker;
   })).addTo(map);

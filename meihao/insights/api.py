@@ -1,0 +1,106 @@
+"""/api/v1/indicators: the indicator registry, read by other systems (a city's data bureau, a
+wall screen) exactly as the pages read it. Parse, call a selector, serialise.
+
+- GET /indicators — the indicators the user's roles read: code, names in Chinese and English,
+  unit, definition and capability (an empty list for a resident).
+- GET /indicators/{code}?place=&start=&end= — the value for a place in the user's scope (by
+  default their widest) and a period of days (by default this month so far), with numerator,
+  denominator and the address of the page listing the records behind it. An indicator or place
+  outside the user's scope is 404; a bad date 400.
+"""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from ninja import Router, Schema
+
+from meihao.insights import selectors
+from meihao.insights.registry import Indicator
+
+router = Router()
+
+
+class IndicatorCapabilityOut(Schema):
+    code: str
+    name: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    name_en: str
+    unit: str
+    definition: str
+    capability: IndicatorCapabilityOut
+
+
+class IndicatorListOut(Schema):
+    items: list[IndicatorOut]
+    count: int
+
+
+class IndicatorValueOut(Schema):
+    code: str
+    unit: str
+    place: str
+    start: date
+    end: date
+    value: float | None
+    numerator: float
+    denominator: int | None
+    records_url: str
+
+
+class IndicatorErrorOut(Schema):
+    code: str
+    message: str
+
+
+def _names(indicator: Indicator) -> dict:
+    names = {}
+    for key, language in (("name_zh", "zh-hans"), ("name_en", "en")):
+        with translation.override(language):
+            names[key] = str(indicator.name)
+    return names
+
+
+@router.get("", response=IndicatorListOut, summary="The indicators the user may read")
+def indicator_list(request):
+    items = [
+        {
+            "code": i.code,
+            "name": str(i.name),
+            **_names(i),
+            "unit": str(i.unit),
+            "definition": str(i.definition),
+            "capability": {"code": i.capability.code, "name": str(i.capability.name)},
+        }
+        for i in selectors.readable_indicators(request.user)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.get(
+    "/{code}",
+    response={200: IndicatorValueOut, 400: IndicatorErrorOut, 404: IndicatorErrorOut},
+    summary="An indicator's value for a place and period",
+)
+def indicator_value(request, code: str, place: str = "", start: str = "", end: str = ""):
+    reading = selectors.read_indicator(request.user, code, place_code=place, start=start, end=end)
+    span = reading.span
+    query = urlencode({"place": reading.place.code, "start": span.first_day, "end": span.last_day})
+    page = reverse("insights:indicator", args=[reading.indicator.code])
+    return {
+        "code": reading.indicator.code,
+        "unit": str(reading.indicator.unit),
+        "place": reading.place.code,
+        "start": span.first_day,
+        "end": span.last_day,
+        "value": reading.measure.value,
+        "numerator": reading.measure.numerator,
+        "denominator": reading.measure.denominator,
+        "records_url": request.build_absolute_uri(f"{page}?{query}"),
+    }

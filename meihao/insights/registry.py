@@ -1,0 +1,178 @@
+"""The indicator registry: every figure the product shows, registered once with its records.
+
+An indicator is a named, documented function of the records, computable for any place subtree
+and period (a `Span`), that also says WHICH records it counted, so that every number links to
+the list behind it. Each app registers its figures in its own `indicators.py` (found by
+`autodiscover`, run from `InsightsConfig.ready`). `activities/indicators.py` is the example:
+
+    VOLUNTEERING = Capability("volunteering", _("Volunteering"), ORGANISERS)
+
+    def service_records(span):  # the records counted, as a queryset
+        return ServiceRecord.objects.filter(place_path__startswith=span.place_path, ...)
+
+    register(
+        Indicator(
+            code="service_records",
+            name=_("Service records"),
+            definition=_("Volunteer service records of service days in the period."),
+            unit=Unit.COUNT,
+            capability=VOLUNTEERING,
+            records=service_records,
+            columns=(Column(_("Volunteer"), lambda r: r.person.real_name), ...),
+            link=lambda r: reverse("activities:detail", args=[r.activity_id]),
+        )
+    )
+
+`value` defaults from the unit: a COUNT is the number of records; a PERCENT rate counts the
+records annotated `in_numerator` (True or False) over all of them. Anything else (a sum, a mean)
+passes its own `value`, answering a `Measure`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import pgettext_lazy
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", pgettext_lazy("unit", "count")
+    PERCENT = "%", pgettext_lazy("unit", "percent")
+    HOURS = "h", pgettext_lazy("unit", "hours")
+    MINUTES = "min", pgettext_lazy("unit", "minutes")
+    POINTS = "points", pgettext_lazy("unit", "points")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator's value with what it was computed from.
+
+    For a rate, `value` is a percentage (0–100) = 100 × numerator / denominator, or None when
+    the denominator is 0 (nothing to count is not 0 %). For a count, value = numerator and
+    denominator is None. For a mean, value = numerator / denominator (e.g. hours / cases).
+    """
+
+    value: float | None
+    numerator: float
+    denominator: int | None
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A part of the product whose figures are read by the same staff roles.
+
+    `roles` hold the place roles whose scope decides which places' figures a user may read.
+    """
+
+    code: str
+    name: Promise
+    roles: frozenset
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place subtree and a period: what an indicator is computed over."""
+
+    place_path: str
+    start: datetime  # inclusive
+    end: datetime  # exclusive
+    first_day: date
+    last_day: date  # inclusive
+
+    @classmethod
+    def of(cls, place_path: str, first_day: date, last_day: date) -> "Span":
+        """The days first_day … last_day (inclusive) in the local time zone."""
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(first_day, time.min, tzinfo=zone)
+        end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+        return cls(place_path, start, end, first_day, last_day)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the records list (and of its Excel export)."""
+
+    label: Promise
+    value: Callable[[object], object]
+
+
+def count_of(records: Callable[[Span], QuerySet]) -> Callable[[Span], Measure]:
+    def value(span: Span) -> Measure:
+        n = records(span).count()
+        return Measure(value=n, numerator=n, denominator=None)
+
+    return value
+
+
+def rate_of(records: Callable[[Span], QuerySet]) -> Callable[[Span], Measure]:
+    """Records annotated `in_numerator` / all the records, in one aggregate query."""
+
+    def value(span: Span) -> Measure:
+        row = records(span).aggregate(num=Count("pk", filter=Q(in_numerator=True)), den=Count("pk"))
+        return rate_measure(row["num"], row["den"])
+
+    return value
+
+
+def rate_measure(numerator, denominator) -> Measure:
+    if not denominator:
+        return Measure(value=None, numerator=numerator or 0, denominator=0)
+    return Measure(
+        value=round(100.0 * numerator / denominator, 1),
+        numerator=numerator,
+        denominator=denominator,
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: Promise  # English msgid, Chinese in the catalogue
+    definition: Promise
+    unit: Unit
+    capability: Capability
+    # (span) -> the records behind the value, ordered for the list and with what `columns` and
+    # `link` read already joined (the list's query count must not grow with its length). For a
+    # PERCENT rate: the denominator's records, each annotated `in_numerator`.
+    records: Callable[[Span], QuerySet]
+    columns: tuple[Column, ...]
+    link: Callable[[object], str] | None = None  # a record's detail page
+    value: Callable[[Span], Measure] | None = None
+    higher_is_better: bool = True
+
+    def measure(self, span: Span) -> Measure:
+        if self.value is not None:
+            return self.value(span)
+        if self.unit == Unit.COUNT:
+            return count_of(self.records)(span)
+        if self.unit == Unit.PERCENT:
+            return rate_of(self.records)(span)
+        raise TypeError(f"Indicator {self.code} needs a value function for unit {self.unit}.")
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == Unit.PERCENT
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    """Add an indicator; a code registered twice is a programming error."""
+    existing = REGISTRY.get(indicator.code)
+    if existing is not None and existing is not indicator:
+        raise ValueError(f"Indicator {indicator.code!r} is registered twice.")
+    if indicator.value is None and indicator.unit not in (Unit.COUNT, Unit.PERCENT):
+        raise ValueError(f"Indicator {indicator.code!r} needs a value function.")
+    REGISTRY[indicator.code] = indicator
+    return indicator
+
+
+def autodiscover() -> None:
+    """Import every installed app's `indicators` module, which registers its figures."""
+    autodiscover_modules("indicators")

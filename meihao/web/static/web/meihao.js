@@ -1,0 +1,53 @@
+// What every page shares; the base template loads it before the page's own scripts.
+//
+// The Content-Security-Policy allows no inline script and no on<event>= attribute, so the
+// templates declare behaviour with data attributes, handled here for the whole document
+// (including fragments htmx swaps in later):
+//   data-confirm="…"        on a form: asked on submit; on a button or link: asked on click.
+//                           Cancelling stops the action and every other handler of it.
+//   data-select-on-focus    on an input: its text is selected when it gets the focus.
+//   data-copy-from="id"     on a button: copies the value of the input with that id.
+//
+// Meihao.text(value) is the one way our scripts hand data to a library that would read a
+// string as HTML (Leaflet's tooltips and popups, an ECharts formatter): an element whose
+// text is the value, never markup.
+window.Meihao = (function () {
+  "use strict";
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value === null || value === undefined ? "" : String(value);
+    return span;
+  }
+
+  function refuse(event) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+
+  // Capture phase: the question comes before any handler of the form or button itself (htmx,
+  // a page script asking for the phone's position), and a "no" reaches none of them.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) refuse(event);
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var element = event.target.closest("[data-confirm]");
+    if (!element || element.tagName === "FORM") return;
+    if (!window.confirm(element.getAttribute("data-confirm"))) refuse(event);
+  }, true);
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-from]");
+    if (!button || !navigator.clipboard) return;
+    var source = document.getElementById(button.getAttribute("data-copy-from"));
+    if (source) navigator.clipboard.writeText(source.value).catch(function () {});
+  });
+
+  return { text: text };
+})();
