@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "meihao.core.middleware.DomainErrorMiddleware",
     # Last, as axes asks: turns a locked-out log-in into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]

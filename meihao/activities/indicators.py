@@ -9,11 +9,12 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meihao.activities.models import ORGANISERS, ServiceRecord
+from meihao.activities.models import ServiceRecord
+from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Measure, Span, Unit, register
 from meihao.people.models import Person
 
-VOLUNTEERING = Capability("volunteering", _("Volunteering"), ORGANISERS)
+VOLUNTEERING = Capability("volunteering", _("Volunteering"), OFFICIALS)
 
 
 def _in_span(span: Span, prefix: str = "") -> Q:

@@ -16,25 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
-from meihao.core.roles import Role
-from meihao.core.scoping import scope_q
-
-# Who organises activities inside their place scope (社区工作人员, 街道负责人, 区管理员).
-ORGANISERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import scope_q, visible_to
 
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published, cancelled and finished activities are public to everyone logged in
         (residents sign up anywhere); drafts only to the organisers whose scope covers them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        organised = scope_q(user, path_field="place_path", roles=ORGANISERS)
-        return self.filter(~Q(status=Activity.Status.DRAFT) | organised)
+        return visible_to(self, user, roles=OFFICIALS, public=~Q(status=Activity.Status.DRAFT))
 
     def organised_by(self, user):
         """The activities `user` may manage: those in a place their organiser roles cover."""
-        return self.filter(scope_q(user, path_field="place_path", roles=ORGANISERS))
+        return self.filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
 
 
 class Activity(TimeStampedModel):
@@ -265,11 +259,7 @@ class Attendance(models.Model):
 class ServiceRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A volunteer sees their own records; organisers those in their place scope."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(
-            Q(person__user=user) | scope_q(user, path_field="place_path", roles=ORGANISERS)
-        )
+        return visible_to(self, user, roles=OFFICIALS, own=Q(person__user=user))
 
 
 def _evidence_path(instance, filename):
@@ -282,6 +272,9 @@ class ServiceRecord(AppendOnlyModel):
     class Source(models.TextChoices):
         ATTENDANCE = "attendance", _("From check-in and check-out")
         STAFF_ENTRY = "staff_entry", _("Entered by staff with evidence")
+        # The confirmed claim of a service post (volunteers.PostClaim.service_record) is the
+        # evidence: staff confirmed the time served on the spot, so no photo is attached.
+        CONFIRMED_POST = "confirmed_post", _("Confirmed service post (dual registration)")
 
     person = models.ForeignKey(
         "people.Person",
@@ -355,7 +348,8 @@ class ServiceRecord(AppendOnlyModel):
             ),
             models.CheckConstraint(
                 condition=Q(source="attendance", attendance__isnull=False)
-                | Q(source="staff_entry", attendance__isnull=True) & ~Q(evidence=""),
+                | Q(source="staff_entry", attendance__isnull=True) & ~Q(evidence="")
+                | Q(source="confirmed_post", attendance__isnull=True),
                 name="servicerecord_source_backed",
             ),
             # An attendance earns one record (its reversal carries the same attendance).

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.activities.models import ORGANISERS, Activity, Attendance, ServiceRecord
-from meihao.cases.photos import encode_photo
+from meihao.activities.models import Activity, Attendance, ServiceRecord
 from meihao.core.audit import audit_change
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.core.images import encode_photo
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.ledger.models import Transfer
 from meihao.ledger.services import ledger_earn_for_service, ledger_reverse
@@ -122,22 +123,19 @@ def _check_entry(*, service_date, minutes, today) -> None:
         )
 
 
-def service_record_enter_by_staff(
+def _checked_entry(
     *,
     actor,
     person,
-    service_date: datetime.date,
+    service_date,
     place,
-    content: str,
-    minutes: int,
-    recording_organisation: str,
-    person_in_charge: str,
-    evidence,
-    activity: Activity | None = None,
-) -> ServiceRecord:
-    """Record service that attendance did not capture (no phone, a paper sign-in sheet). The
-    evidence (a photo of the sheet, say) is required; the record is kept apart from those
-    computed from check-in by its source."""
+    content,
+    minutes,
+    recording_organisation,
+    person_in_charge,
+    activity,
+) -> dict:
+    """The fields of a record entered by staff, each checked; raises ValidationFailed."""
     _check_entry(service_date=service_date, minutes=minutes, today=timezone.localdate())
     content = _required_text(
         content, field="content", max_length=200, message=_("Describe the service.")
@@ -154,12 +152,75 @@ def service_record_enter_by_staff(
         max_length=50,
         message=_("Name the person in charge."),
     )
-    if place is None or not covers(actor, place.path, ORGANISERS):
+    if place is None or not covers(actor, place.path, OFFICIALS):
         raise ValidationFailed(_("Choose a place inside your area."), field="place")
-    if activity is not None and not covers(actor, activity.place_path, ORGANISERS):
+    if activity is not None and not covers(actor, activity.place_path, OFFICIALS):
         raise ValidationFailed(_("Choose an activity of your area."), field="activity")
     if person is None:
         raise ValidationFailed(_("Choose the volunteer."), field="person")
+    return {
+        "person": person,
+        "activity": activity,
+        "service_date": service_date,
+        "place": place,
+        "place_path": place.path,
+        "content": content,
+        "minutes": minutes,
+        "recording_organisation": recording_organisation,
+        "person_in_charge": person_in_charge,
+    }
+
+
+def _record_entry(*, actor, fields: dict, source: str, photo: bytes | None) -> ServiceRecord:
+    """Write a checked staff entry, its points and its audit entry in one transaction."""
+    with transaction.atomic():
+        record = ServiceRecord(**fields, source=source, created_by=actor)
+        if photo is not None:
+            record.evidence.save(f"{uuid.uuid4().hex}.jpg", ContentFile(photo), save=False)
+        record.save()
+        activity = fields["activity"]
+        kind = activity.kind if activity else Activity.Kind.VOLUNTEER_SERVICE
+        _earn_points(actor=actor, record=record, activity_kind=kind)
+        audit_change(
+            actor=actor,
+            action="activity.service_record_enter",
+            target=record,
+            changes={
+                "minutes": [None, str(record.minutes)],
+                "person": [None, str(record.person.pk)],
+                "source": [None, source],
+            },
+        )
+    return record
+
+
+def service_record_enter_by_staff(
+    *,
+    actor,
+    person,
+    service_date: datetime.date,
+    place,
+    content: str,
+    minutes: int,
+    recording_organisation: str,
+    person_in_charge: str,
+    evidence,
+    activity: Activity | None = None,
+) -> ServiceRecord:
+    """Record service that attendance did not capture (no phone, a paper sign-in sheet). The
+    evidence (a photo of the sheet, say) is required; the record is kept apart from those
+    computed from check-in by its source."""
+    fields = _checked_entry(
+        actor=actor,
+        person=person,
+        service_date=service_date,
+        place=place,
+        content=content,
+        minutes=minutes,
+        recording_organisation=recording_organisation,
+        person_in_charge=person_in_charge,
+        activity=activity,
+    )
     if not evidence:
         raise ValidationFailed(
             _("Attach a photo of the evidence (a sign-in sheet, say)."),
@@ -172,31 +233,39 @@ def service_record_enter_by_staff(
         photo = encode_photo(evidence).full
     except ValidationFailed as error:
         raise ValidationFailed(error.message, code=error.code, field="evidence") from None
-    with transaction.atomic():
-        record = ServiceRecord(
-            person=person,
-            activity=activity,
-            service_date=service_date,
-            place=place,
-            place_path=place.path,
-            content=content,
-            minutes=minutes,
-            source=ServiceRecord.Source.STAFF_ENTRY,
-            recording_organisation=recording_organisation,
-            person_in_charge=person_in_charge,
-            created_by=actor,
-        )
-        record.evidence.save(f"{uuid.uuid4().hex}.jpg", ContentFile(photo), save=False)
-        record.save()
-        kind = activity.kind if activity else Activity.Kind.VOLUNTEER_SERVICE
-        _earn_points(actor=actor, record=record, activity_kind=kind)
-        audit_change(
-            actor=actor,
-            action="activity.service_record_enter",
-            target=record,
-            changes={"minutes": [None, str(minutes)], "person": [None, str(person.pk)]},
-        )
-    return record
+    return _record_entry(
+        actor=actor, fields=fields, source=ServiceRecord.Source.STAFF_ENTRY, photo=photo
+    )
+
+
+def service_record_for_confirmed_post(
+    *,
+    actor,
+    person,
+    service_date: datetime.date,
+    place,
+    content: str,
+    minutes: int,
+    recording_organisation: str,
+    person_in_charge: str,
+) -> ServiceRecord:
+    """The record of a dual-registration service post that staff confirmed as served
+    (volunteers.dual.post_claim_confirm, inside its transaction). The confirmed claim, which
+    points at this record, is the evidence; the record carries the source saying so."""
+    fields = _checked_entry(
+        actor=actor,
+        person=person,
+        service_date=service_date,
+        place=place,
+        content=content,
+        minutes=minutes,
+        recording_organisation=recording_organisation,
+        person_in_charge=person_in_charge,
+        activity=None,
+    )
+    return _record_entry(
+        actor=actor, fields=fields, source=ServiceRecord.Source.CONFIRMED_POST, photo=None
+    )
 
 
 def service_record_reverse(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord:
@@ -212,7 +281,7 @@ def service_record_reverse(*, actor, record: ServiceRecord, reason: str) -> Serv
             .filter(pk=record.pk)
             .first()
         )
-        if original is None or not covers(actor, original.place_path, ORGANISERS):
+        if original is None or not covers(actor, original.place_path, OFFICIALS):
             raise NotFound(_("No such service record."))
         if original.reverses_id is not None:
             raise IllegalTransition(_("A reversing record cannot itself be reversed."))

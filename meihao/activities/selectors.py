@@ -11,9 +11,10 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.utils import timezone
 
 from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, distance_m
-from meihao.activities.models import ORGANISERS, Activity, Attendance, ServiceRecord, SignUp
+from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.activities.services import may_organise
 from meihao.core.errors import NotFound
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import has_role, scope_q
 from meihao.people.models import Organisation, Person, Team
 from meihao.places.models import Level, Place, Venue
@@ -38,7 +39,7 @@ def service_minutes(person, *, since=None, until=None, place_path=None) -> int:
 
 
 def may_organise_any(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, ORGANISERS)
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, OFFICIALS)
 
 
 def person_of(user) -> Person | None:
@@ -303,7 +304,7 @@ def organised_signup_get(user, activity: Activity, pk) -> SignUp:
 def scoped_records(user):
     """Service records in the places the user organises, newest first."""
     return (
-        ServiceRecord.objects.filter(scope_q(user, path_field="place_path", roles=ORGANISERS))
+        ServiceRecord.objects.filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
         .select_related("person", "activity")
         .annotate(is_reversed=Exists(ServiceRecord.objects.filter(reverses=OuterRef("pk"))))
         .order_by("-service_date", "-id")
@@ -336,26 +337,26 @@ def organised_record_get(user, pk) -> ServiceRecord:
 def organiser_places(user):
     """Places the user may hold activities in: district, streets and communities in scope."""
     return Place.objects.filter(
-        scope_q(user, path_field="path", roles=ORGANISERS),
+        scope_q(user, path_field="path", roles=OFFICIALS),
         level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY],
     ).order_by("path")
 
 
 def organiser_teams(user):
-    return Team.objects.filter(scope_q(user, path_field="place_path", roles=ORGANISERS)).order_by(
+    return Team.objects.filter(scope_q(user, path_field="place_path", roles=OFFICIALS)).order_by(
         "place_path", "name"
     )
 
 
 def organiser_organisations(user):
     return Organisation.objects.filter(
-        scope_q(user, path_field="place_path", roles=ORGANISERS)
+        scope_q(user, path_field="place_path", roles=OFFICIALS)
     ).order_by("place_path", "name")
 
 
 def organiser_venues(user):
     """Registered venues (places.Venue) of the user's scope, to fill the form's venue from."""
-    return Venue.objects.filter(scope_q(user, path_field="place_path", roles=ORGANISERS)).order_by(
+    return Venue.objects.filter(scope_q(user, path_field="place_path", roles=OFFICIALS)).order_by(
         "place_path", "name"
     )[:200]
 

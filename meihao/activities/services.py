@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.activities.models import ORGANISERS, Activity, SignUp
+from meihao.activities.models import Activity, SignUp
 from meihao.activities.notifications import (
     activity_notify_cancelled,
     activity_notify_changed,
@@ -28,6 +28,7 @@ from meihao.activities.notifications import (
 )
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.places.geo import validate_point
 
@@ -62,7 +63,7 @@ NOTIFIED_CHANGES = frozenset({"starts_at", "ends_at", "venue", "address", "onlin
 
 
 def may_organise(user, activity: Activity) -> bool:
-    return covers(user, activity.place_path, ORGANISERS)
+    return covers(user, activity.place_path, OFFICIALS)
 
 
 def check_organiser(actor, activity: Activity) -> None:
@@ -146,15 +147,15 @@ def clean_roles(value) -> list[dict]:
 
 def _check_related(actor, fields: dict) -> None:
     place = fields["place"]
-    if place is None or not covers(actor, place.path, ORGANISERS):
+    if place is None or not covers(actor, place.path, OFFICIALS):
         raise ValidationFailed(
             _("Choose a place inside your area."), code="place_out_of_scope", field="place"
         )
     team = fields.get("organiser_team")
-    if team is not None and not covers(actor, team.place_path, ORGANISERS):
+    if team is not None and not covers(actor, team.place_path, OFFICIALS):
         raise ValidationFailed(_("Choose a team of your area."), field="organiser_team")
     organisation = fields.get("organiser")
-    if organisation is not None and not covers(actor, organisation.place_path, ORGANISERS):
+    if organisation is not None and not covers(actor, organisation.place_path, OFFICIALS):
         raise ValidationFailed(_("Choose an organisation of your area."), field="organiser")
 
 

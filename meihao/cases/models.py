@@ -16,8 +16,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
-from meihao.core.roles import Role
-from meihao.core.scoping import scope_q, scopes_of
+from meihao.core.roles import PLACE_WORKERS, Role
+from meihao.core.scoping import scope_q, scopes_of, visible_to
 from meihao.places.models import PATH_SEPARATOR
 
 
@@ -241,12 +241,6 @@ class Status(models.TextChoices):
     VOID = "void", _("Void")
 
 
-# Roles that see every case in the places they cover (department staff see by assignment).
-PLACE_CASE_ROLES = frozenset(
-    {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN}
-)
-
-
 CLAIMABLE_STATES = ("submitted", "accepted")
 
 
@@ -326,22 +320,19 @@ class CaseQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if user.is_superuser:
-            return self
-        query = scope_q(user, path_field="place_path", roles=PLACE_CASE_ROLES)
+        own = Q(assigned_user=user) | Q(submitted_by=user)
         organisations = [
             s.organisation_id
             for s in scopes_of(user)
             if s.role == Role.DEPARTMENT_STAFF and s.organisation_id
         ]
         if organisations:
-            query |= Q(assigned_organisation_id__in=organisations)
-        query |= Q(assigned_user=user) | Q(submitted_by=user)
+            own |= Q(assigned_organisation_id__in=organisations)
         person_id = own_person_id(user)
         if person_id is not None:
-            query |= Q(reporter_id=person_id)
-        query |= claim_pool_q(user)
-        return self.filter(query)
+            own |= Q(reporter_id=person_id)
+        own |= claim_pool_q(user)
+        return visible_to(self, user, roles=PLACE_WORKERS, own=own)
 
     def open(self):
         from meihao.cases.workflow import TERMINAL_STATES
@@ -660,7 +651,7 @@ def _photo_path(instance, filename):
 
 
 class CasePhoto(models.Model):
-    """A photo of a case, validated and re-encoded by cases.photos.
+    """A photo of a case, validated and re-encoded by core.images.
 
     `image` is the full copy (JPEG, long side <= 1600 px), with the camera's EXIF (time, GPS)
     kept as evidence for the people who may see the case; `public_image` and `thumbnail` have

@@ -1,4 +1,4 @@
-"""Who learns of what happens to a case (PRODUCT.md capability 17: what the WeChat groups did).
+"""Who learns of what happens to a case: what the WeChat groups did (docs/product.md).
 
 Called by the services inside their transaction, so a message exists exactly when the change
 does; notify delivers after commit. Each message names its event in the idempotency key, so an
@@ -15,12 +15,10 @@ import heapq
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
 from meihao.places.models import PATH_SEPARATOR
-
-DISPATCHERS = (Role.STREET_CHIEF, Role.COMMUNITY_STAFF)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -90,7 +88,7 @@ def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
     case = Case.objects.select_related("category").filter(pk=case_id).first()
     if case is None:
         return
-    recipients = [u for u in users_covering(case.place_path, DISPATCHERS) if u.pk != actor_id]
+    recipients = [u for u in users_covering(case.place_path, OFFICIALS) if u.pk != actor_id]
     _send(
         case,
         kind="case_new_in_area",
@@ -194,7 +192,7 @@ def case_notify_transition(case, action: str, actor) -> None:
         _send(
             case,
             kind="case_returned",
-            recipients=users_covering(case.place_path, DISPATCHERS),
+            recipients=users_covering(case.place_path, OFFICIALS),
             subject=_("Case {{ number }} was returned"),
             body=_(
                 "The department returned case {{ number }} as misrouted. Please dispatch it again."
@@ -224,7 +222,7 @@ def case_notify_overdue(sweep_id: str, crossed) -> None:
     if not by_place:
         return
     holders = RoleAssignment.objects.filter(
-        role__in=[Role.STREET_CHIEF, Role.DISTRICT_ADMIN],
+        role__in=SUPERVISORS,
         place__isnull=False,
         user__is_active=True,
     ).select_related("user", "place")

@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,17 +34,15 @@ from meihao.cases.publication import (
     publicly_visible_q,
 )
 from meihao.cases.workflow import (
-    DISPATCHER_ROLES,
     HANDLING_RUNNING,
     OPEN_STATES,
     RESPONSE_RUNNING,
-    VERIFIER_ROLES,
     WORKING,
 )
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
-from meihao.core.roles import Role
-from meihao.core.scoping import scope_paths, scope_q, scopes_of
+from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
+from meihao.core.scoping import in_subtree, scope_paths, scope_q, scopes_of
 from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
 
@@ -261,7 +258,7 @@ STAFF_LIST_RELATED = (
 
 def may_use_board(user) -> bool:
     """Street chiefs, community staff and district admins dispatch (and superusers)."""
-    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, DISPATCHER_ROLES))
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, OFFICIALS))
 
 
 def queue_organisation_ids(user) -> list[int]:
@@ -280,7 +277,7 @@ def may_use_queue(user) -> bool:
 
 
 def may_use_verify(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, VERIFIER_ROLES))
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, PLACE_WORKERS))
 
 
 def overdue_q(now: datetime | None = None) -> Q:
@@ -328,43 +325,17 @@ class BoardFilters:
         )
 
 
-def in_subtree(path: str, field: str = "place_path") -> Q:
-    """Rows whose `field` lies in the subtree at `path` (a place path, ending in the separator).
-
-    On SQLite, Django's startswith is a case-insensitive LIKE, which no index can answer; the
-    equivalent range `path <= field < path with its last character incremented` (binary
-    collation) lets SQLite use the (status, place_path) index for one grid among a million
-    cases. PostgreSQL answers the LIKE from its varchar_pattern_ops index already, and its
-    collation need not order '/' before the digits, so it gets the LIKE alone.
-    """
-    query = Q(**{f"{field}__startswith": path})
-    if connection.vendor == "sqlite" and path:
-        upper = path[:-1] + chr(ord(path[-1]) + 1)
-        query &= Q(**{f"{field}__gte": path, f"{field}__lt": upper})
-    return query
-
-
-def _dispatcher_scope(user) -> Q:
-    """scope_q(user, roles=DISPATCHER_ROLES) on place_path, each subtree as `in_subtree`."""
-    if not getattr(user, "is_authenticated", False) or user.is_superuser:
-        return scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES)
-    query = Q(pk__in=[])
-    for path in scope_paths(user, DISPATCHER_ROLES):
-        query |= in_subtree(path)
-    return query
-
-
 def _staff_list(queryset, user):
     return queryset.select_related(*STAFF_LIST_RELATED)
 
 
 def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
     """The dispatch board: cases in the places the user dispatches for, filtered and sorted."""
-    # Every dispatcher role sees all cases in its places (PLACE_CASE_ROLES), so the dispatcher
+    # Every dispatcher role sees all cases in its places (PLACE_WORKERS), so the dispatcher
     # scope already lies inside `visible_to`: filtering by it alone gives the same rows, and
     # without visible_to's OR (assignment, submitter, follower subquery) the database can use
     # the (status, deadline) and (status, place_path) indexes. (A test pins the role sets.)
-    cases = Case.objects.filter(_dispatcher_scope(user))
+    cases = Case.objects.filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
     if filters.status == "":
         cases = cases.filter(status__in=BOARD_INCOMING)
     elif filters.status == "open":
@@ -394,13 +365,9 @@ def board_filter_choices(user) -> dict:
     """The grids and classes the board's filters offer: two queries."""
     from meihao.places.models import Level, Place
 
-    paths = scope_paths(user, DISPATCHER_ROLES)
-    grids = Place.objects.filter(level=Level.GRID).order_by("path")
-    if not getattr(user, "is_superuser", False):
-        query = Q(pk__in=[])
-        for path in paths:
-            query |= Q(path__startswith=path)
-        grids = grids.filter(query)
+    grids = Place.objects.filter(
+        scope_q(user, path_field="path", roles=OFFICIALS), level=Level.GRID
+    ).order_by("path")
     classes = list(
         CaseCategory.objects.filter(is_active=True, case_type__is_active=True)
         .select_related("case_type")
@@ -519,7 +486,7 @@ def _verifier_scope(user) -> Q:
     requester_confirms = Q(
         case_type_id__in=CaseType.objects.filter(confirmed_by_requester=True).values("pk")
     )
-    return scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES) | (
+    return scope_q(user, path_field="place_path", roles=OFFICIALS) | (
         scope_q(user, path_field="place_path", roles=(Role.GRID_WORKER,)) & ~requester_confirms
     )
 
@@ -551,8 +518,7 @@ def last_events(cases, action: str) -> dict[int, object]:
 def staff_counts(user) -> dict[str, int]:
     """{board, queue, verify, overdue}: what waits for the user, in one aggregated query."""
     board = (
-        scope_q(user, path_field="place_path", roles=DISPATCHER_ROLES)
-        & Q(status__in=BOARD_INCOMING)
+        scope_q(user, path_field="place_path", roles=OFFICIALS) & Q(status__in=BOARD_INCOMING)
         if may_use_board(user)
         else Q(pk__in=[])
     )

@@ -119,10 +119,8 @@ def _may_submit(case_type: CaseType, actor) -> bool:
 
 
 def _locate(lat, lon):
-    try:
-        from meihao.places import geo
-    except ImportError:  # pragma: no cover - places ships geo.locate
-        return None
+    from meihao.places import geo
+
     return geo.locate(lat, lon)
 
 
@@ -240,7 +238,7 @@ def case_submit(
             _("An anonymous report needs a name or a phone number for call-backs."),
             field="reporter_phone",
         )
-    from meihao.cases.photos import encode_photos
+    from meihao.core.images import encode_photos
 
     encoded = encode_photos(photos)
 
@@ -1019,7 +1017,8 @@ def case_report_back_with_photos(
 ) -> Case:
     """反馈 with photos of the fix: the photos are checked before anything changes, then the
     report-back and its photos (linked to its timeline event) commit together."""
-    from meihao.cases.photos import PhotoStage, case_photos_attach, encode_photos
+    from meihao.cases.photos import PhotoStage, case_photos_attach
+    from meihao.core.images import encode_photos
 
     authorise(case, actor, "report_back")
     encoded = encode_photos(files)

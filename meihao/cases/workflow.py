@@ -27,20 +27,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import (
-    CLAIMABLE_STATES,
-    PLACE_CASE_ROLES,
-    Status,
-    claim_rules,
-    own_person_id,
-)
+from meihao.cases.models import CLAIMABLE_STATES, Status, claim_rules, own_person_id
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, PLACE_WORKERS, SUPERVISORS, Role
 from meihao.core.scoping import covers, scopes_of
-
-DISPATCHER_ROLES = frozenset({Role.STREET_CHIEF, Role.COMMUNITY_STAFF, Role.DISTRICT_ADMIN})
-VERIFIER_ROLES = DISPATCHER_ROLES | {Role.GRID_WORKER}
-SUPERVISOR_ROLES = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 
 DISPATCHER, HANDLER, VERIFIER, SUPERVISOR = "dispatcher", "handler", "verifier", "supervisor"
 CLAIMER = "claimer"
@@ -190,7 +180,7 @@ def can_view(case, user) -> bool:
     if user.is_superuser:
         return True
     return (
-        covers(user, case.place_path, PLACE_CASE_ROLES)
+        covers(user, case.place_path, PLACE_WORKERS)
         or _in_claim_pool(case, user)
         or _is_handler(case, user)
         or is_requester(case, user)
@@ -210,8 +200,8 @@ def holds(case, user, who: str) -> bool:
     if who == HANDLER:
         return _is_handler(case, user)
     if who == VERIFIER and case.case_type.confirmed_by_requester:
-        return is_requester(case, user) or covers(user, case.place_path, DISPATCHER_ROLES)
-    roles = {DISPATCHER: DISPATCHER_ROLES, VERIFIER: VERIFIER_ROLES, SUPERVISOR: SUPERVISOR_ROLES}
+        return is_requester(case, user) or covers(user, case.place_path, OFFICIALS)
+    roles = {DISPATCHER: OFFICIALS, VERIFIER: PLACE_WORKERS, SUPERVISOR: SUPERVISORS}
     return covers(user, case.place_path, roles[who])
 
 

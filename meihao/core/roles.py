@@ -23,11 +23,19 @@ class Role(models.TextChoices):
 # organisation's own place (a district department covers the district).
 ORGANISATION_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.MERCHANT_STAFF, Role.CARE_PROVIDER})
 
-# Roles that work with residents' records inside their place scope (网格员, 社区, 街道, 区).
-PEOPLE_VIEWERS = frozenset(
-    {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN}
-)
-# Of those, who may edit residents, import them and see an ID number unmasked (audited).
-PEOPLE_EDITORS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+# The groups below are the product's vocabulary: an app names what a group may do in its own
+# words (organise, dispatch, review, manage) but uses these sets, so "who runs a place" is
+# decided here once.
+
+# The officials of the place tree (社区工作人员, 街道负责人, 区管理员): inside the subtree they
+# cover they edit residents, organise activities, dispatch cases, review wishes and look after
+# volunteers, time banks and partner merchants.
+OFFICIALS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+# The officials above the community: they supervise (extensions, parking, voiding, escalations)
+# and set up street-level bodies.
+SUPERVISORS = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
+# The officials and the grid workers (网格员): everyone who works a place on the ground; they see
+# its residents and every case in it, and verify what was done.
+PLACE_WORKERS = OFFICIALS | {Role.GRID_WORKER}
 # Who may edit the place tree itself (boundaries, buildings, venues).
 PLACE_EDITORS = frozenset({Role.DISTRICT_ADMIN})

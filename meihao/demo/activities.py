@@ -122,7 +122,7 @@ class ActivityHistory:
         if not plans:
             return
         ids = self._activities(plans)
-        paper = [p for p in plans if self._on_paper(p)]
+        paper = self._paper(plans)
         on_paper = {id(p) for p in paper}
         signing_up = SigningUp(
             pools=self.pools, persona=self.persona, demo=self.plan.communities[0], now=self.now
@@ -141,13 +141,16 @@ class ActivityHistory:
         self.points.settle()
 
     # -- activities ----------------------------------------------------------------------------
-    def _on_paper(self, plan: ActivityPlan) -> bool:
-        return (
-            plan.state == "finished"
-            and plan.kind in SERVICE_KINDS
-            and not plan.persona_patrol
-            and plan.rng.random() < PAPER_SHARE
-        )
+    def _paper(self, plans: list[ActivityPlan]) -> list[ActivityPlan]:
+        """The activities signed in on paper: a share of the finished service activities, and at
+        least one whenever there is one, so that even a small demo shows staff entries."""
+        eligible = [
+            p
+            for p in plans
+            if p.state == "finished" and p.kind in SERVICE_KINDS and not p.persona_patrol
+        ]
+        chosen = [p for p in eligible if p.rng.random() < PAPER_SHARE]
+        return chosen or eligible[:1]
 
     def _derived(self, plan: ActivityPlan) -> tuple:
         """(organiser, created at, finished at) of the activity, each from its own seed."""

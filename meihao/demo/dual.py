@@ -1,9 +1,9 @@
 """The demo's dual registration (双报到) this year: units and their in-service party members
 registered with communities, the communities' service posts (岗位), and the members' claims —
 open, cancelled and confirmed. A confirmed claim has what `volunteers.dual.post_claim_confirm`
-writes: the claim's minutes, who confirmed it and when, a staff-entered volunteer service
-record evidenced by the community's confirmation register (see demo.evidence), and the
-record's points through the ledger (`service-record:<id>`).
+writes: the claim's minutes, who confirmed it and when, a volunteer service record whose
+source is the confirmed post (the claim is its evidence), and the record's points through the
+ledger (`service-record:<id>`).
 
 Written in bulk. Idempotent: registrations by their unique (who, community, year), posts by
 (community, year, title), claims by (post, person); records, files and points only for claims
@@ -20,7 +20,6 @@ from django.utils import timezone
 from meihao.activities.models import Activity, ServiceRecord
 from meihao.core.roles import Role
 from meihao.demo import data
-from meihao.demo.evidence import evidence_file
 from meihao.demo.plan import Plan
 from meihao.demo.points import Points, TransferRow, service_memo
 from meihao.demo.residents import Resident, Residents
@@ -75,7 +74,6 @@ class DualRegistration:
                 level=Level.COMMUNITY, code__startswith=plan.district.code
             )
         }
-        self.evidence: dict[str, str] = {}
         self.units = list(
             Organisation.objects.filter(
                 is_demo=True, kind__in=[Organisation.Kind.UNIT, Organisation.Kind.DEPARTMENT]
@@ -351,7 +349,7 @@ class DualRegistration:
 
     def _records(self, claims) -> dict[tuple[int, int], tuple]:
         """The service records of the claims confirmed: {(post, person): (record id,
-        completed at, minutes, note, confirmed by)}, with their evidence and points."""
+        completed at, minutes, note, confirmed by)}, with their points."""
         confirmed = [c for c in claims if c[3] == "completed"]
         planned = {}
         rows = []
@@ -360,7 +358,6 @@ class DualRegistration:
             minutes = max(30, post.expected_minutes + rng.choice([-30, 0, 0, 0, 30, 60]))
             note = rng.choice(CONFIRM_NOTES)
             staff = self._staff(post.community.code, rng)
-            evidence = self._evidence(post.community)
             planned[(resident.person_id, post.title)] = (
                 post,
                 resident,
@@ -377,8 +374,7 @@ class DualRegistration:
                     post.community_path,
                     post.title,
                     minutes,
-                    ServiceRecord.Source.STAFF_ENTRY,
-                    evidence,
+                    ServiceRecord.Source.CONFIRMED_POST,
                     post.community.name,
                     staff.name[:50],
                     staff.user_id,
@@ -398,7 +394,6 @@ class DualRegistration:
                 "content",
                 "minutes",
                 "source",
-                "evidence",
                 "recording_organisation",
                 "person_in_charge",
                 "created_by_id",
@@ -442,18 +437,6 @@ class DualRegistration:
                 )
         self.points.write(transfers)
         return found
-
-    def _evidence(self, community: Place) -> str:
-        if community.code not in self.evidence:
-            self.evidence[community.code] = evidence_file(
-                f"post-confirmations-{community.code}.jpg",
-                [
-                    f"{community.name}双报到服务岗位确认登记表（扫描件）",
-                    f"{self.year}年度",
-                    "在职党员到岗服务时长经社区工作人员现场确认",
-                ],
-            )
-        return self.evidence[community.code]
 
     def _recount(self, posts):
         live = ~Q(claims__status=PostClaim.Status.CANCELLED) & Q(claims__isnull=False)

@@ -17,7 +17,7 @@ import segno
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from meihao.cases.photos import encode_photo
+from meihao.core.images import encode_photo
 
 FOLDER = "service-evidence/demo"
 

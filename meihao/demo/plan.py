@@ -17,11 +17,11 @@ VOLUNTEER_TEAM_NAMES = ["红棉", "阳光", "邻里"]
 def history_scale(scale: float) -> float:
     """How much history the loader writes at a scale: as much as the scale up to 1, then no more.
 
-    The history follows the district, which is the same at every scale (5 streets, 30
-    communities, 300 grids): its cases (the real district files about 1,860 a year, PRODUCT.md),
-    patrols, activities, help requests and wishes. Only the people grow with the scale beyond 1
-    (residents, volunteers and what each of them does: redemptions). Below 1 the history shrinks
-    with the scale, for quick seeds in tests. The command's flags ask for more history.
+    The history follows the district, which is the same at every scale (5 streets, 30 communities,
+    300 grids): its cases (the real district files about 1,860 a year, docs/product.md), patrols,
+    activities, help requests and wishes. Only the people grow with the scale beyond 1 (residents,
+    volunteers and what each of them does: redemptions). Below 1 the history shrinks with the scale,
+    for quick seeds in tests. The command's flags ask for more history.
     """
     return min(scale, 1.0)
 

@@ -3,7 +3,7 @@
 Every indicator is computable for any place subtree (a path prefix, "450403/450403001/") and
 any period [start, end), and returns a `Measure`: the value plus the numerator and denominator
 it was computed from (a rate with an empty denominator has no value, not 0 %). Each one works
-for every case type at once (ARCHITECTURE.md, abstraction 3).
+for every case type at once (docs/architecture.md, abstraction 3).
 
 Definitions (the period is applied to the field named in brackets):
 
@@ -58,7 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Case, CaseEvent, Status
-from meihao.core.roles import PEOPLE_VIEWERS, Role
+from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.insights.registry import (
     Capability,
     Column,
@@ -76,7 +76,7 @@ RATE, COUNT, HOURS = Unit.PERCENT, Unit.COUNT, Unit.HOURS
 
 # The place roles that work with cases read their figures (department staff read their
 # department's on the statistics page, which is not a place scope).
-CASES = Capability("cases", _("Cases"), PEOPLE_VIEWERS)
+CASES = Capability("cases", _("Cases"), PLACE_WORKERS)
 
 
 @dataclass(frozen=True)

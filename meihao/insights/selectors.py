@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from meihao.cases.models import Case
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_date
-from meihao.core.roles import PEOPLE_VIEWERS, Role
+from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import has_role, scope_paths, scopes_of
 from meihao.insights import grades
 from meihao.insights import indicators as ind
@@ -28,7 +28,7 @@ from meihao.insights.registry import REGISTRY, Indicator, Measure, Span
 from meihao.places.models import Level, Place
 
 # Who sees the page (and its link on the home page); department staff see their department.
-CASE_STATISTICS_ROLES = PEOPLE_VIEWERS | {Role.DEPARTMENT_STAFF}
+CASE_STATISTICS_ROLES = PLACE_WORKERS | {Role.DEPARTMENT_STAFF}
 CASE_STATISTICS_LABEL = gettext_lazy("Case statistics")
 
 GROUP_LABELS = {
@@ -60,7 +60,7 @@ def viewer_for(user) -> Viewer:
         raise NotFound(_("No such page."))
     if user.is_superuser:
         return Viewer(place_paths=[], organisation_ids=[], superuser=True)
-    paths = scope_paths(user, PEOPLE_VIEWERS)
+    paths = scope_paths(user, PLACE_WORKERS)
     organisations = sorted(
         {
             s.organisation_id

@@ -21,15 +21,12 @@ def cases(request):
     period, error = period_for(
         params.get("period", ""), start=params.get("start", ""), end=params.get("end", "")
     )
-    try:
-        stats = case_statistics(
-            request.user,
-            place_code=params.get("place", ""),
-            period=period,
-            group_by=params.get("by", ""),
-        )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    stats = case_statistics(
+        request.user,
+        place_code=params.get("place", ""),
+        period=period,
+        group_by=params.get("by", ""),
+    )
     return render(
         request,
         "insights/cases.html",

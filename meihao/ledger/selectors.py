@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import scope_q, scopes_of
 from meihao.ledger.models import Account, Entry, Unit
-from meihao.people.models import Person
 
 # Staff who may read the accounts of the people and organisations in their places.
-LEDGER_READERS = (Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN)
 
 
 def accounts_visible_to(user) -> QuerySet[Account]:
@@ -24,7 +22,7 @@ def accounts_visible_to(user) -> QuerySet[Account]:
         return Account.objects.all()
     own = Account.objects.filter(person__user=user)
     organisations = [s.organisation_id for s in scopes_of(user) if s.organisation_id]
-    staff = scope_q(user, path_field="place_path", roles=LEDGER_READERS)
+    staff = scope_q(user, path_field="place_path", roles=OFFICIALS)
     return (
         Account.objects.filter(pk__in=own.values("pk"))
         | Account.objects.filter(staff)
@@ -36,10 +34,6 @@ def own_accounts(user) -> dict[str, Account | None]:
     """The user's points and time-bank accounts (None where never opened)."""
     found = {a.unit: a for a in Account.objects.filter(person__user=user, kind=Account.Kind.PERSON)}
     return {unit: found.get(unit) for unit in Unit.values}
-
-
-def own_person_of(user) -> Person | None:
-    return Person.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Grid-worker patrols (网格巡查): a session with its GPS track, and the derived daily minutes.
 
-A grid worker patrols one hour a day (PRODUCT.md). The phone records a point about every 30 s and
-may be offline for a while, so every write is idempotent: a session is identified by the phone's
+A grid worker patrols one hour a day (docs/product.md). The phone records a point about every 30 s
+and may be offline for a while, so every write is idempotent: a session is identified by the phone's
 `client_id`, and a point by (session, the phone's time of the fix).
 """
 
@@ -12,23 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import Role
-from meihao.core.scoping import scope_q
+from meihao.core.roles import OFFICIALS, Role
+from meihao.core.scoping import visible_to
 
 # Who oversees patrols in their subtree (the duty view). A grid worker sees only their own.
-PATROL_OVERSEERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 PATROLLERS = frozenset({Role.GRID_WORKER})
 
 
 class PatrolSessionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Overseers see the patrols walked in their subtrees; everyone sees their own."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        overseen = scope_q(user, path_field="place_path", roles=PATROL_OVERSEERS)
-        return self.filter(overseen | Q(worker=user))
+        return visible_to(self, user, roles=OFFICIALS, own=Q(worker=user))
 
     def active(self):
         return self.filter(status=PatrolSession.Status.ACTIVE)

@@ -14,14 +14,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meihao.core.errors import NotFound
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import has_role, scope_paths, scope_q
 from meihao.patrols.days import DUTY_TZ, local_day
-from meihao.patrols.models import PATROL_OVERSEERS, PATROLLERS, PatrolDay, PatrolSession
+from meihao.patrols.models import PATROLLERS, PatrolDay, PatrolSession
 from meihao.people.models import RoleAssignment
 from meihao.places.models import Level, Place
 
-DUTY_SECONDS = 60 * 60  # one hour of patrol a day (PRODUCT.md: 1 h/day)
+DUTY_SECONDS = 60 * 60  # one hour of patrol a day (docs/product.md: an hour a day)
 MINE_DAYS = 14
 
 
@@ -42,7 +42,7 @@ def patrol_abilities(user) -> dict[str, bool]:
     return {
         "patrol": patroller,
         "mine": patroller,
-        "duty": user.is_superuser or patroller or has_role(user, PATROL_OVERSEERS),
+        "duty": user.is_superuser or patroller or has_role(user, OFFICIALS),
     }
 
 
@@ -118,7 +118,7 @@ def _visible_worker_assignments(user):
     assignments = RoleAssignment.objects.filter(role=Role.GRID_WORKER, place__isnull=False)
     if user.is_superuser:
         return assignments
-    overseen = scope_q(user, path_field="place__path", roles=PATROL_OVERSEERS)
+    overseen = scope_q(user, path_field="place__path", roles=OFFICIALS)
     return assignments.filter(overseen | Q(user=user))
 
 
@@ -246,7 +246,7 @@ def duty_board(
 
     # Names of the streets and communities the user looks at: inside a subtree they hold any
     # patrol role on, or above one (a grid worker's own community and street).
-    roles = PATROL_OVERSEERS | PATROLLERS
+    roles = OFFICIALS | PATROLLERS
     above = {code for path in scope_paths(user, roles) for code in _codes(path)}
     places = Place.objects.filter(level__in=[Level.STREET, Level.COMMUNITY]).filter(
         scope_q(user, path_field="path", roles=roles) | Q(code__in=above)

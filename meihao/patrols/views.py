@@ -10,9 +10,9 @@ import json
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.core.pages import requires
 from meihao.patrols import selectors, services
 from meihao.patrols.models import PatrolSession
 
@@ -30,18 +31,7 @@ PAGE_SIZE = 25
 
 def _requires(ability: str):
     """A page for one patrol ability: anyone without it gets the same 404 as a wrong address."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not selectors.patrol_abilities(request.user)[ability]:
-                raise Http404()
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return requires(lambda user: selectors.patrol_abilities(user)[ability])
 
 
 def _error(error: DomainError, status: int) -> JsonResponse:

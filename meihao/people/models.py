@@ -10,8 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from meihao.core import pii
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import ORGANISATION_ROLES, PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
-from meihao.core.scoping import covers, scope_q
+from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES, PLACE_WORKERS, Role
+from meihao.core.scoping import covers, visible_to
 from meihao.places.models import PlacedQuerySet
 
 mobile_validator = RegexValidator(
@@ -80,13 +80,9 @@ class Gender(models.TextChoices):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see the residents of their subtrees; everyone sees their own record."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            # Not `scope_q(...) | own`: an empty Q() OR-ed with a filter is just the filter.
-            return self.all()
-        own = models.Q(user=user)
-        return self.filter(scope_q(user, path_field="home_place_path", roles=PEOPLE_VIEWERS) | own)
+        return visible_to(
+            self, user, path_field="home_place_path", roles=PLACE_WORKERS, own=models.Q(user=user)
+        )
 
 
 class Person(TimeStampedModel):
@@ -174,8 +170,8 @@ class Person(TimeStampedModel):
         """
         own = self.user_id is not None and self.user_id == getattr(user, "pk", None)
         path = self.home_place_path
-        viewer = bool(path) and covers(user, path, PEOPLE_VIEWERS)
-        editor = bool(path) and covers(user, path, PEOPLE_EDITORS)
+        viewer = bool(path) and covers(user, path, PLACE_WORKERS)
+        editor = bool(path) and covers(user, path, OFFICIALS)
         if getattr(user, "is_superuser", False):
             viewer = editor = True
         return {

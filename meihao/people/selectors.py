@@ -7,7 +7,7 @@ from django.db.models.functions import Right
 
 from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
-from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS
+from meihao.core.roles import OFFICIALS, PLACE_WORKERS
 from meihao.core.scoping import has_role
 from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
 
@@ -19,11 +19,11 @@ _PHONE_TAIL = re.compile(r"^\d{4}$")
 def people_abilities(user) -> dict[str, bool]:
     """What the user may do with the resident list as a whole (menu, buttons, pages)."""
     superuser = getattr(user, "is_superuser", False)
-    viewer = superuser or has_role(user, PEOPLE_VIEWERS)
+    viewer = superuser or has_role(user, PLACE_WORKERS)
     return {
         "list": viewer,
         "export": viewer,
-        "import": superuser or has_role(user, PEOPLE_EDITORS),
+        "import": superuser or has_role(user, OFFICIALS),
     }
 
 
@@ -71,15 +71,11 @@ def person_get(user, pk) -> Person:
 
 
 def own_person(user) -> Person | None:
-    """The user's own person record, if any."""
+    """The user's own person record (with home place and building), if any: the one way every
+    app finds the resident behind a log-in."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Person.objects.filter(user=user)
-        .select_related("home_place")
-        .prefetch_related("tags")
-        .first()
-    )
+    return Person.objects.filter(user=user).select_related("home_place", "building").first()
 
 
 def role_assignments_of(user) -> QuerySet[RoleAssignment]:

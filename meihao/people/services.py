@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from meihao.core import pii
 from meihao.core.audit import audit_change, audit_changes, audit_pii_read
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.roles import ORGANISATION_ROLES, PEOPLE_EDITORS, Role
+from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES, Role
 from meihao.core.scoping import covers, forget_scopes
 from meihao.people.auth import token_hash
 from meihao.people.identity import id_number_fields
@@ -66,7 +66,7 @@ TOKEN_PREFIX = "mh_"  # noqa: S105 - a marker, not a secret
 
 
 def _require_place_editor(actor, path: str) -> None:
-    if not covers(actor, path, PEOPLE_EDITORS):
+    if not covers(actor, path, OFFICIALS):
         raise PermissionDenied(_("You may not manage people in this place."))
 
 
@@ -354,7 +354,7 @@ def person_import(*, actor, rows: list[ImportRow]) -> list[Person]:
             row_errors["home_place"] = _("No community or grid has the code %(code)s.") % {
                 "code": code
             }
-        elif home_place is not None and not covers(actor, home_place.path, PEOPLE_EDITORS):
+        elif home_place is not None and not covers(actor, home_place.path, OFFICIALS):
             row_errors["home_place"] = _("You may not manage people in this place.")
         number = cleaned["id_number"]
         if number and "id_number" not in row_errors:
@@ -519,7 +519,7 @@ def organisation_create(
     if kind not in Organisation.Kind.values:
         raise ValidationFailed(_("Unknown kind of organisation."), field="kind")
     # Government departments are set up by the district; the rest by whoever manages the place.
-    roles = {Role.DISTRICT_ADMIN} if kind == Organisation.Kind.DEPARTMENT else PEOPLE_EDITORS
+    roles = {Role.DISTRICT_ADMIN} if kind == Organisation.Kind.DEPARTMENT else OFFICIALS
     if not covers(actor, place.path, roles):
         raise PermissionDenied(_("You may not register organisations for this place."))
     name = (name or "").strip()
@@ -608,20 +608,40 @@ def team_member_add(
     _require_place_editor(actor, team.place_path)
     if not person.abilities(actor)["view"]:
         raise NotFound()
+    return team_membership_write(
+        actor=actor, team=team, person=person, position=position, duty=duty.strip()
+    )
+
+
+def team_membership_write(
+    *, actor, team: Team, person: Person, position: str, duty: str
+) -> TeamMember:
+    """The one way a person is added to a team, for the services that decided they may be (the
+    place editors here, volunteers joining or managed in `volunteers.teams`). Inside the
+    caller's transaction; a second membership, even racing, is refused."""
     if position not in TeamMember.Position.values:
         raise ValidationFailed(_("Unknown position."), field="position")
-    if TeamMember.objects.filter(team=team, person=person).exists():
-        raise ValidationFailed(
-            _("This person is already in the team."), code="duplicate_member", field="person"
-        )
-    membership = TeamMember.objects.create(
-        team=team, person=person, position=position, duty=duty.strip()
+    duplicate = ValidationFailed(
+        _("This person is already in the team."), code="duplicate_member", field="person"
     )
+    if TeamMember.objects.filter(team=team, person=person).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            membership = TeamMember.objects.create(
+                team=team, person=person, position=position, duty=duty
+            )
+    except IntegrityError as exc:  # joined twice at once
+        raise duplicate from exc
     audit_change(
         actor=actor,
         action="team_member_add",
         target=team,
-        changes={"person": [None, str(person.pk)], "position": [None, position]},
+        changes={
+            "person": [None, str(person.pk)],
+            "position": [None, position],
+            "duty": [None, duty],
+        },
     )
     return membership
 

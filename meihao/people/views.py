@@ -1,17 +1,18 @@
 """Resident pages: parse, call a selector or service, render. One view serves page and fragment."""
 
-from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import ValidationFailed
+from meihao.core.pages import requires, scoped_object
 from meihao.insights.models import ExportJob
 from meihao.insights.services import export_request
 from meihao.people import excel, selectors, services
@@ -23,18 +24,7 @@ PAGE_SIZE = 25
 
 def _requires(ability: str):
     """Pages for a list-wide ability: anyone without it gets the same 404 as a wrong address."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not selectors.people_abilities(request.user)[ability]:
-                raise Http404()
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return requires(lambda user: selectors.people_abilities(user)[ability])
 
 
 @_requires("list")
@@ -45,6 +35,7 @@ def person_list(request):
     context = {
         "page": page,
         "q": q,
+        "query": f"{urlencode({'q': q})}&" if q else "",
         "abilities": selectors.people_abilities(request.user),
     }
     if request.htmx and request.htmx.target == "people-results":
@@ -63,12 +54,8 @@ def person_export(request):
     return render(request, "people/export.html", {"q": q, "count": count})
 
 
-@login_required
-def person_detail(request, person_id: int):
-    try:
-        person = selectors.person_get(request.user, person_id)
-    except NotFound:
-        raise Http404() from None
+@scoped_object(selectors.person_get, kwarg="person_id")
+def person_detail(request, person):
     roles = list(person.user.role_assignments.all()) if person.user_id else []
     return render(
         request,
@@ -84,16 +71,14 @@ def person_detail(request, person_id: int):
 
 @never_cache
 @require_POST
-@login_required
-def reveal_id_number(request, person_id: int):
-    try:
-        person = selectors.person_get(request.user, person_id)
-        number = services.person_reveal_id_number(actor=request.user, person=person)
-    except NotFound:
-        raise Http404() from None
-    except PermissionDenied:
-        # Seen but not allowed: the button is not offered, so this is a hand-made request.
-        raise Http404() from None
+# Seen but not allowed is a 404: the button is not offered, so that is a hand-made request.
+@scoped_object(
+    selectors.person_get,
+    kwarg="person_id",
+    ability=lambda user, person: person.abilities(user)["reveal_id_number"],
+)
+def reveal_id_number(request, person):
+    number = services.person_reveal_id_number(actor=request.user, person=person)
     return render(request, "people/_id_number.html", {"person": person, "number": number})
 
 

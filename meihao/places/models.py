@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import PEOPLE_VIEWERS, PLACE_EDITORS, Role
-from meihao.core.scoping import ScopedQuerySet, covers, scope_paths, scope_q
+from meihao.core.roles import PLACE_EDITORS, PLACE_WORKERS, Role
+from meihao.core.scoping import ScopedQuerySet, covers, scope_paths, visible_to
 
 
 class Level(models.TextChoices):
@@ -30,15 +30,25 @@ def path_for(code: str, parent: "Place | None") -> str:
     return (parent.path if parent else "") + code + PATH_SEPARATOR
 
 
+def community_of(place: "Place | None") -> "Place | None":
+    """The community a place lies in: itself, or a grid's parent; None above community level
+    (a street or the district is in no one community)."""
+    if place is None:
+        return None
+    if place.level == Level.COMMUNITY:
+        return place
+    if place.level == Level.GRID:
+        return place.parent
+    return None
+
+
 class PlaceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's subtrees, plus the ancestors of each so that breadcrumbs can be shown."""
-        if getattr(user, "is_superuser", False):
-            return self
         ancestor_codes = {
             code for path in scope_paths(user, tuple(Role)) for code in path.split("/") if code
         }
-        return self.filter(scope_q(user, path_field="path") | models.Q(code__in=ancestor_codes))
+        return visible_to(self, user, path_field="path", own=models.Q(code__in=ancestor_codes))
 
     def within(self, place: "Place"):
         return self.filter(path__startswith=place.path)
@@ -115,7 +125,7 @@ class Place(TimeStampedModel):
         return {
             "view": view,
             "edit": view and covers(user, self.path, PLACE_EDITORS),
-            "view_people": view and covers(user, self.path, PEOPLE_VIEWERS),
+            "view_people": view and covers(user, self.path, PLACE_WORKERS),
         }
 
 

@@ -1,14 +1,14 @@
 """Place pages: the browser (where the user's places start) and one page per place."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from meihao.core.errors import NotFound
 from meihao.places import selectors
 
 CHILDREN_PER_PAGE = 50
@@ -28,10 +28,7 @@ def browser(request):
 @require_GET
 @login_required
 def detail(request, code: str):
-    try:
-        place = selectors.place_get(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    place = selectors.place_get(user=request.user, code=code)
     return _place_page(request, place)
 
 
@@ -46,6 +43,7 @@ def _place_page(request, place):
         "place": place,
         "abilities": place.abilities(user),
         "q": q,
+        "query": f"{urlencode({'q': q})}&" if q else "",
         "children": children,
         "rows": rows,
         "children_url": reverse("places:detail", args=[place.code]),

@@ -21,6 +21,7 @@ from ninja import Status as HttpStatus
 from meihao.core import throttle
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.schemas import Id, PageQuery
+from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors, services
 
 router = Router()
@@ -107,7 +108,7 @@ class RedemptionOut(Schema):
 def item_list(request, params: Query[ItemQuery]):
     balance = None
     if params.affordable:
-        person = selectors.person_of(request.user)
+        person = own_person(request.user)
         balance = selectors.points_balance(person) if person else 0
     items = selectors.catalogue_items(merchant=params.merchant, affordable_for=balance)
     return {

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.pii import mask_name_to_greet
+from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Measure, Span, Unit, register
-from meihao.rewards.models import MERCHANT_MANAGERS, Redemption
+from meihao.rewards.models import Redemption
 
-REWARDS = Capability("rewards", _("Rewards"), frozenset(MERCHANT_MANAGERS))
+REWARDS = Capability("rewards", _("Rewards"), OFFICIALS)
 
 
 def redemptions(span: Span):

@@ -13,14 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meihao.core.models import TimeStampedModel
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import ScopedQuerySet
-
-# Staff who look after the partner merchants and their items in their places (社区, 街道, 区).
-MERCHANT_MANAGERS = ("community_staff", "street_chief", "district_admin")
 
 
 class PartnerMerchantQuerySet(ScopedQuerySet, models.QuerySet):
-    scope_roles = MERCHANT_MANAGERS
+    scope_roles = OFFICIALS
 
 
 class PartnerMerchant(TimeStampedModel):

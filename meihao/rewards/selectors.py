@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from meihao.core.errors import NotFound
 from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, scope_q, scopes_of
 from meihao.ledger.models import Account, Unit
 from meihao.ledger.selectors import accounts_visible_to, month_bounds
 from meihao.people.models import Organisation, Person
+from meihao.people.selectors import own_person
 from meihao.rewards.models import (
-    MERCHANT_MANAGERS,
     PartnerMerchant,
     Redemption,
     RedemptionPass,
@@ -47,7 +47,7 @@ def merchant_abilities(user, merchant: PartnerMerchant) -> dict[str, bool]:
     and restock; both read its statement.
     """
     superuser = getattr(user, "is_superuser", False)
-    manager = superuser or covers(user, merchant.place_path, MERCHANT_MANAGERS)
+    manager = superuser or covers(user, merchant.place_path, OFFICIALS)
     staff = superuser or merchant.organisation_id in staff_organisation_ids(user)
     return {
         "view": manager or staff,
@@ -61,9 +61,7 @@ def merchant_abilities(user, merchant: PartnerMerchant) -> dict[str, bool]:
 
 
 def may_manage_merchants(user) -> bool:
-    return getattr(user, "is_superuser", False) or any(
-        s.role in MERCHANT_MANAGERS for s in scopes_of(user)
-    )
+    return getattr(user, "is_superuser", False) or any(s.role in OFFICIALS for s in scopes_of(user))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +75,7 @@ def merchants_visible_to(user) -> QuerySet[PartnerMerchant]:
     if user.is_superuser:
         return PartnerMerchant.objects.all()
     organisations = staff_organisation_ids(user)
-    query = scope_q(user, path_field="place_path", roles=MERCHANT_MANAGERS)
+    query = scope_q(user, path_field="place_path", roles=OFFICIALS)
     if organisations:
         query |= Q(organisation_id__in=organisations)
     return PartnerMerchant.objects.filter(query)
@@ -138,7 +136,7 @@ def merchant_candidates(user) -> QuerySet[Organisation]:
     """Merchant organisations in the user's places that are not partners yet."""
     return (
         Organisation.objects.filter(
-            scope_q(user, path_field="place_path", roles=MERCHANT_MANAGERS),
+            scope_q(user, path_field="place_path", roles=OFFICIALS),
             kind=Organisation.Kind.MERCHANT,
             partner__isnull=True,
         )
@@ -206,12 +204,6 @@ def catalogue_items(*, merchant: int | None = None, affordable_for: int | None =
 # People, balances and passes
 
 
-def person_of(user) -> Person | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Person.objects.filter(user=user).first()
-
-
 def points_account(person: Person) -> Account | None:
     """The person's points account, None before their first points (reading opens none)."""
     return Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS).first()
@@ -245,7 +237,7 @@ def live_pass(person: Person, now) -> RedemptionPass | None:
 
 
 def own_pass_get(user, pk) -> RedemptionPass:
-    person = person_of(user)
+    person = own_person(user)
     found = (
         RedemptionPass.objects.filter(person=person, pk=parse_id(pk, default=0)).first()
         if person

@@ -31,6 +31,7 @@ from meihao.ledger.services import (
     ledger_transfer,
 )
 from meihao.people.models import Organisation
+from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors
 from meihao.rewards.models import PartnerMerchant, Redemption, RedemptionPass, RewardItem
 
@@ -246,7 +247,7 @@ def reward_item_restock(*, actor, item: RewardItem, change: int) -> RewardItem:
 def pass_issue(*, actor) -> RedemptionPass:
     """A new one-time pass for the actor, valid for two minutes. Earlier passes stay valid
     until they expire (a customer may hold a code at two counters at once)."""
-    person = selectors.person_of(actor)
+    person = own_person(actor)
     if person is None:
         raise NotFound(_("Your log-in has no resident record: ask your community to add one."))
     now = timezone.now()

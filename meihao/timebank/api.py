@@ -25,6 +25,7 @@ from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
 from meihao.people.models import Person
+from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
 from meihao.timebank import selectors, services
 from meihao.timebank.visits import visits
@@ -272,7 +273,7 @@ def _detail(request, number):
 
 
 def _requester(request, payload: RequestIn) -> Person:
-    own = Person.objects.filter(user=request.user).select_related("home_place").first()
+    own = own_person(request.user)
     if payload.withdrawal and payload.relative is not None:
         member = selectors.own_member(request.user)
         link = member and member.family_links.filter(relative_id=payload.relative).first()

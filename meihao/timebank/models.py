@@ -12,24 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import Role
-from meihao.core.scoping import scope_q
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import visible_to
 
 TIMEBANK_CODE = "TIMEBANK"
-# Who looks after the time bank of a community: its staff, the street and the district.
-TIMEBANK_MANAGERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 
 
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Managers see the members of their communities; a member their own record."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            scope_q(user, path_field="community_path", roles=TIMEBANK_MANAGERS)
-            | Q(person__user=user)
+        return visible_to(
+            self, user, path_field="community_path", roles=OFFICIALS, own=Q(person__user=user)
         )
 
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent
 from meihao.core.errors import NotFound
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import scope_paths, scope_q
 from meihao.ledger.models import Account, Unit
 from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
-from meihao.timebank.models import TIMEBANK_CODE, TIMEBANK_MANAGERS, TimeBankMember
+from meihao.timebank.models import TIMEBANK_CODE, TimeBankMember
 from meihao.timebank.nearby import METRES_PER_DEGREE, circle_metres
 
 POOL_STATES = ("submitted", "accepted")
@@ -56,7 +57,7 @@ def minutes_balance(user) -> int:
 
 def may_manage(user) -> bool:
     """Whether the user looks after some community's time bank (members, pool)."""
-    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, TIMEBANK_MANAGERS))
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, OFFICIALS))
 
 
 def requests_visible_to(user):
@@ -136,9 +137,7 @@ def members_in_scope(user, q: str = ""):
         "balance"
     )[:1]
     members = (
-        TimeBankMember.objects.filter(
-            scope_q(user, path_field="community_path", roles=TIMEBANK_MANAGERS)
-        )
+        TimeBankMember.objects.filter(scope_q(user, path_field="community_path", roles=OFFICIALS))
         .select_related("person", "community")
         .prefetch_related("skills")
         .annotate(minutes=Subquery(balance))
@@ -157,7 +156,7 @@ def managed_communities(user):
     ).values("balance")[:1]
     return (
         Place.objects.filter(level=Level.COMMUNITY)
-        .filter(scope_q(user, path_field="path", roles=TIMEBANK_MANAGERS))
+        .filter(scope_q(user, path_field="path", roles=OFFICIALS))
         .annotate(pool_minutes=Subquery(balance))
         .order_by("path")
     )
@@ -172,7 +171,7 @@ def requester_for(user, phone: str):
         return None
     return (
         Person.objects.filter(phone=phone)
-        .filter(scope_q(user, path_field="home_place_path", roles=TIMEBANK_MANAGERS))
+        .filter(scope_q(user, path_field="home_place_path", roles=OFFICIALS))
         .select_related("home_place", "building")
         .first()
     )

@@ -22,6 +22,7 @@ from meihao.cases.models import Case, CaseCategory, CaseType
 from meihao.cases.services import case_record_event, case_submit
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.ledger.models import Account, Transfer, Unit
 from meihao.ledger.services import (
@@ -35,11 +36,11 @@ from meihao.ledger.services import (
 )
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
-from meihao.places.models import PATH_SEPARATOR, Level, Place
+from meihao.people.selectors import own_person
+from meihao.places.models import PATH_SEPARATOR, Level, Place, community_of
 from meihao.timebank import nearby
 from meihao.timebank.models import (
     TIMEBANK_CODE,
-    TIMEBANK_MANAGERS,
     FamilyLink,
     HelpRequest,
     TimeBankMember,
@@ -59,18 +60,6 @@ def timebank_type() -> CaseType:
     if case_type is None:
         raise ValidationFailed(_("The time bank takes no requests at the moment."))
     return case_type
-
-
-def community_of(place: Place | None) -> Place | None:
-    """The community a place lies in (itself, for a community); None above community level."""
-    if place is None:
-        return None
-    if place.level == Level.COMMUNITY:
-        return place
-    codes = [code for code in place.path.split(PATH_SEPARATOR) if code]
-    if len(codes) < 3:
-        return None
-    return Place.objects.filter(code=codes[2], level=Level.COMMUNITY).first()
 
 
 def home_point(person: Person) -> tuple[float, float] | None:
@@ -117,7 +106,7 @@ def _skills(categories) -> list[CaseCategory]:
 
 
 def _own_person(actor) -> Person:
-    person = Person.objects.filter(user=actor).select_related("home_place", "building").first()
+    person = own_person(actor)
     if person is None:
         raise PermissionDenied(_("Your log-in has no resident record; ask your community."))
     return person
@@ -306,7 +295,7 @@ def _may_ask_for(actor, requester: Person) -> bool:
     if requester.user_id is not None and requester.user_id == actor.pk:
         return True
     path = requester.home_place_path
-    return bool(path) and covers(actor, path, TIMEBANK_MANAGERS)
+    return bool(path) and covers(actor, path, OFFICIALS)
 
 
 def help_request_submit(
@@ -535,7 +524,7 @@ def pool_fund(*, actor, community: Place, minutes, token: str, memo: str = "") -
     """
     if community is None or community.level != Level.COMMUNITY:
         raise ValidationFailed(_("Choose a community."), field="community")
-    if not covers(actor, community.path, TIMEBANK_MANAGERS):
+    if not covers(actor, community.path, OFFICIALS):
         raise NotFound(_("No such community."))
     if not FUNDING_TOKEN.fullmatch(token or ""):
         raise ValidationFailed(_("The form has expired; open it again."), field="token")

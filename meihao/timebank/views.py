@@ -8,7 +8,6 @@ which pays the helper) and send back (`case_reopen`), with the phone's position 
 """
 
 import uuid
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,7 +25,9 @@ from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_id, parse_ids
-from meihao.places.models import Level, Place
+from meihao.core.pages import requires, scoped_object
+from meihao.people.selectors import own_person
+from meihao.places.models import Level, Place, community_of
 from meihao.timebank import selectors, services
 from meihao.timebank.models import FamilyLink
 from meihao.timebank.visits import visits
@@ -62,35 +63,9 @@ def _skills(post) -> list:
     return chosen
 
 
-def _own_person(user):
-    from meihao.people.models import Person
-
-    return Person.objects.filter(user=user).select_related("home_place", "building").first()
-
-
-def _members_only(view):
-    """A page for members of the time bank: anyone else gets a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        member = selectors.own_member(request.user)
-        if member is None:
-            raise Http404
-        return view(request, member, *args, **kwargs)
-
-    return wrapped
-
-
-def _managers_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.may_manage(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# A page for members of the time bank, about their own membership: anyone else gets a 404.
+_members_only = scoped_object(selectors.own_member, kwarg=None)
+_managers_only = requires(selectors.may_manage)
 
 
 @login_required
@@ -113,8 +88,8 @@ def home(request):
 def join(request):
     if selectors.own_member(request.user) is not None:
         return redirect("timebank:profile")
-    person = _own_person(request.user)
-    community = services.community_of(person.home_place) if person else None
+    person = own_person(request.user)
+    community = community_of(person.home_place) if person else None
     point = services.home_point(person) if person else None
     error = None
     if request.method == "POST":
@@ -214,7 +189,7 @@ def ask(request):
     user = request.user
     member = selectors.own_member(user)
     may_manage = selectors.may_manage(user)
-    own = _own_person(user)
+    own = own_person(user)
     error = None
     if request.method == "POST":
         try:
@@ -350,17 +325,9 @@ def mine(request):
     )
 
 
-def _request(request, number):
-    try:
-        return selectors.request_get(request.user, number)
-    except NotFound:
-        raise Http404 from None
-
-
-@login_required
 @require_GET
-def detail(request, number):
-    case = _request(request, number)
+@scoped_object(selectors.request_get, kwarg="number")
+def detail(request, case):
     decorate([case])
     events = list(case.events.all())
     for event in events:
@@ -404,7 +371,7 @@ DONE = {
 def act(request, number, step):
     if step not in ACTIONS:
         raise Http404
-    case = _request(request, number)
+    case = selectors.request_get(request.user, number)
     action, on_site = ACTIONS[step]
     kwargs = {}
     if on_site:
@@ -416,7 +383,7 @@ def act(request, number, step):
     try:
         case_services.ACTION_SERVICES[action](case=case, actor=request.user, **kwargs)
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -451,7 +418,7 @@ def pool(request):
                 memo=request.POST.get("memo", ""),
             )
         except NotFound:
-            raise Http404 from None
+            raise
         except DomainError as exc:
             error = exc
         else:

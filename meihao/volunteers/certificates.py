@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from meihao.activities.selectors import service_minutes
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     Certificate,
     CertificateCounter,
     VolunteerProfile,
@@ -90,7 +90,7 @@ def certificate_issue(
     """
     if not VolunteerProfile.objects.visible_to(actor).filter(pk=profile.pk).exists():
         raise NotFound()
-    if not covers(actor, profile.community_path, VOLUNTEER_MANAGERS):
+    if not covers(actor, profile.community_path, OFFICIALS):
         raise PermissionDenied(_("Certificates are issued by the volunteer's community."))
     profile = VolunteerProfile.objects.select_related("person", "community").get(pk=profile.pk)
     if not profile.is_active:
@@ -145,7 +145,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     """Revoke a certificate issued in error (作废): its page then says so to anyone checking."""
     if not Certificate.objects.visible_to(actor).filter(pk=certificate.pk).exists():
         raise NotFound()
-    if not covers(actor, certificate.community_path, VOLUNTEER_MANAGERS):
+    if not covers(actor, certificate.community_path, OFFICIALS):
         raise PermissionDenied(_("Certificates are revoked by the issuing community."))
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     reason = (reason or "").strip()

@@ -6,25 +6,20 @@ the confirmation becomes a volunteer service record (activities) that counts tow
 member's hours, stars and certificates.
 """
 
-import io
-
-import segno
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.activities.records import display_name, service_record_enter_by_staff
+from meihao.activities.records import display_name, service_record_for_confirmed_post
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers
 from meihao.people import services as people_services
 from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment
 from meihao.places.models import Level, Place
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     MemberRegistration,
     PostClaim,
     ServicePost,
@@ -44,7 +39,7 @@ MINUTES_MAX = 24 * 60
 
 
 def _require_manager(actor, community: Place) -> None:
-    if not covers(actor, community.path, VOLUNTEER_MANAGERS):
+    if not covers(actor, community.path, OFFICIALS):
         raise PermissionDenied(_("You may not manage dual registration in this community."))
 
 
@@ -362,43 +357,15 @@ def post_claim_cancel(*, actor, claim: PostClaim) -> PostClaim:
     return claim
 
 
-def _evidence_image(claim: PostClaim, note: str, actor) -> ContentFile:
-    """A staff entry needs a photo as evidence; a confirmation has none, so the evidence is the
-    confirmation itself, written into a QR code image (readable by any phone, Chinese
-    included): post, party member, time served, who confirmed it and when, and the note."""
-    facts = {
-        "title": claim.post.title,
-        "post": claim.post_id,
-        "claim": claim.pk,
-        "name": claim.person.real_name,
-        "minutes": claim.minutes,
-        "confirmer": display_name(actor),
-        "at": f"{timezone.localtime(claim.completed_at):%Y-%m-%d %H:%M}",
-        "note": note,
-    }
-    text = "\n".join(
-        [
-            _("Dual registration service post confirmation"),
-            _("Post: %(title)s (#%(post)s), claim #%(claim)s") % facts,
-            _("Party member: %(name)s") % facts,
-            _("Minutes served: %(minutes)s") % facts,
-            _("Confirmed by %(confirmer)s at %(at)s") % facts,
-            _("Note: %(note)s") % facts,
-        ]
-    )
-    image = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(image, kind="png", scale=4, border=4)
-    return ContentFile(image.getvalue(), name=f"post-claim-{claim.pk}.png")
-
-
 @transaction.atomic
 def post_claim_confirm(
     *, actor, claim: PostClaim, minutes: int, note: str = "", service_date=None
 ) -> PostClaim:
     """Staff confirm a claimed post was served (确认完成), with the time served.
 
-    Writes the member's volunteer service record through activities, evidenced by this
-    confirmation, so the hours count wherever service hours count.
+    Writes the member's volunteer service record through activities (source dual
+    registration: this confirmation is its evidence), so the hours count wherever service
+    hours count.
     """
     if not PostClaim.objects.visible_to(actor).filter(pk=claim.pk).exists():
         raise NotFound()
@@ -418,7 +385,7 @@ def post_claim_confirm(
     claim.note = note
     claim.confirmed_by = actor
     claim.completed_at = now
-    claim.service_record = service_record_enter_by_staff(
+    claim.service_record = service_record_for_confirmed_post(
         actor=actor,
         person=claim.person,
         service_date=service_date,
@@ -427,7 +394,6 @@ def post_claim_confirm(
         minutes=minutes,
         recording_organisation=claim.post.community.name,
         person_in_charge=display_name(actor)[:50],
-        evidence=_evidence_image(claim, note, actor),
     )
     claim.save(
         update_fields=[

@@ -9,12 +9,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meihao.core.errors import NotFound
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import scope_paths, scope_q
 from meihao.people.models import Organisation, Person
 from meihao.places.models import Level, Place
 from meihao.volunteers.dual import REGISTERING_KINDS
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     MemberRegistration,
     PostClaim,
     ServicePost,
@@ -43,7 +43,7 @@ def clean_year(value) -> int:
 def managed_communities(user) -> QuerySet[Place]:
     return (
         Place.objects.filter(
-            scope_q(user, path_field="path", roles=VOLUNTEER_MANAGERS), level=Level.COMMUNITY
+            scope_q(user, path_field="path", roles=OFFICIALS), level=Level.COMMUNITY
         )
         .only("id", "code", "name", "path")
         .order_by("path")
@@ -55,11 +55,10 @@ def registering_units(user) -> QuerySet[Organisation]:
     or above them (a district department registers with many communities)."""
     units = Organisation.objects.filter(kind__in=REGISTERING_KINDS)
     if not getattr(user, "is_superuser", False):
-        paths = scope_paths(user, VOLUNTEER_MANAGERS)
+        paths = scope_paths(user, OFFICIALS)
         above = {code for path in paths for code in path.split("/") if code}
         units = units.filter(
-            scope_q(user, path_field="place_path", roles=VOLUNTEER_MANAGERS)
-            | Q(place__code__in=above)
+            scope_q(user, path_field="place_path", roles=OFFICIALS) | Q(place__code__in=above)
         )
     return units.only("id", "name", "kind").order_by("kind", "name")
 

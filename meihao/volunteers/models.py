@@ -13,11 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import TimeStampedModel
-from meihao.core.roles import PEOPLE_EDITORS
-from meihao.core.scoping import ScopedQuerySet, scope_q
-
-# Who manages volunteers, teams, dual registration and certificates inside their subtree.
-VOLUNTEER_MANAGERS = PEOPLE_EDITORS
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import ScopedQuerySet, visible_to
 
 
 class ServiceArea(models.TextChoices):
@@ -45,13 +42,8 @@ class RedArmbandDuty(models.TextChoices):
 class VolunteerProfileQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Managers see the volunteers registered in their subtrees; everyone their own."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
-            | Q(person__user=user)
+        return visible_to(
+            self, user, path_field="community_path", roles=OFFICIALS, own=Q(person__user=user)
         )
 
 
@@ -184,7 +176,7 @@ class CommunityRecordQuerySet(ScopedQuerySet, models.QuerySet):
     """Dual-registration records: visible to the managers of their community."""
 
     scope_path_field = "community_path"
-    scope_roles = VOLUNTEER_MANAGERS
+    scope_roles = OFFICIALS
 
 
 class UnitRegistration(TimeStampedModel):
@@ -448,13 +440,8 @@ class CertificateCounter(models.Model):
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Managers see the certificates their subtrees issued; a volunteer their own."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
-            | Q(person__user=user)
+        return visible_to(
+            self, user, path_field="community_path", roles=OFFICIALS, own=Q(person__user=user)
         )
 
 

@@ -23,13 +23,13 @@ from meihao.activities.models import ServiceRecord
 from meihao.activities.selectors import service_minutes
 from meihao.core.errors import NotFound
 from meihao.core.pii import mask_name_to_greet as mask_name
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, has_role, scope_paths, scope_q
 from meihao.people.models import Organisation, Person, Team, TeamMember
+from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
 from meihao.volunteers import stars
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     AllianceUnit,
     Certificate,
     MemberRegistration,
@@ -51,7 +51,7 @@ from meihao.volunteers.tiers import (
 
 
 def is_manager(user) -> bool:
-    return getattr(user, "is_superuser", False) or has_role(user, VOLUNTEER_MANAGERS)
+    return getattr(user, "is_superuser", False) or has_role(user, OFFICIALS)
 
 
 def volunteer_abilities(user) -> dict[str, bool]:
@@ -106,12 +106,6 @@ def standing_for_minutes(minutes: int) -> Standing:
 
 def standing_of(person: Person) -> Standing:
     return standing_for_minutes(service_minutes(person))
-
-
-def own_person(user) -> Person | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Person.objects.filter(user=user).select_related("home_place").first()
 
 
 def own_profile(user) -> VolunteerProfile | None:
@@ -172,9 +166,7 @@ def _minutes_subquery():
 def roster(user, *, q: str = "", status: str = "", community: str = "") -> QuerySet:
     """The volunteers registered in the manager's subtrees, with their credited minutes."""
     profiles = (
-        VolunteerProfile.objects.filter(
-            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
-        )
+        VolunteerProfile.objects.filter(scope_q(user, path_field="community_path", roles=OFFICIALS))
         .select_related("person", "community")
         .annotate(minutes=_minutes_subquery())
         .order_by("community_path", "person__real_name", "id")
@@ -193,7 +185,7 @@ def roster(user, *, q: str = "", status: str = "", community: str = "") -> Query
 
 def roster_communities(user) -> QuerySet[Place]:
     return Place.objects.filter(
-        scope_q(user, path_field="path", roles=VOLUNTEER_MANAGERS), level=Level.COMMUNITY
+        scope_q(user, path_field="path", roles=OFFICIALS), level=Level.COMMUNITY
     ).only("id", "code", "name")
 
 
@@ -202,7 +194,7 @@ def profile_get(user, pk) -> VolunteerProfile:
     try:
         return (
             VolunteerProfile.objects.filter(
-                scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
+                scope_q(user, path_field="community_path", roles=OFFICIALS)
             )
             .select_related("person", "community")
             .annotate(minutes=_minutes_subquery())
@@ -252,7 +244,7 @@ def team_get(user, pk) -> Team:
 
 
 def may_manage_team(user, team: Team) -> bool:
-    return covers(user, team.place_path, VOLUNTEER_MANAGERS)
+    return covers(user, team.place_path, OFFICIALS)
 
 
 def team_abilities(user, team: Team, *, membership: TeamMember | None, profile) -> dict:
@@ -340,7 +332,7 @@ def managed_volunteers(user, team: Team) -> QuerySet[VolunteerProfile]:
     """Active volunteers the manager may add to the team: registered in their subtrees."""
     return (
         VolunteerProfile.objects.filter(
-            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS),
+            scope_q(user, path_field="community_path", roles=OFFICIALS),
             status=VolunteerProfile.Status.ACTIVE,
         )
         .exclude(person__team_memberships__team=team)
@@ -371,11 +363,10 @@ def alliance_parents(user) -> QuerySet[Team]:
     their subtrees and above them (a community's staff set up teams under their street's)."""
     alliances = Team.objects.filter(DISTRICT_Q | STREET_Q)
     if not getattr(user, "is_superuser", False):
-        paths = scope_paths(user, VOLUNTEER_MANAGERS)
+        paths = scope_paths(user, OFFICIALS)
         above = {code for path in paths for code in path.split("/") if code}
         alliances = alliances.filter(
-            scope_q(user, path_field="place_path", roles=VOLUNTEER_MANAGERS)
-            | Q(place__code__in=above)
+            scope_q(user, path_field="place_path", roles=OFFICIALS) | Q(place__code__in=above)
         )
     return alliances.select_related("place").annotate(tier=TIER_EXPRESSION).order_by("place_path")
 
@@ -383,7 +374,7 @@ def alliance_parents(user) -> QuerySet[Team]:
 def team_places(user) -> QuerySet[Place]:
     """Districts, streets and communities the manager covers: where a new tier or team sits."""
     return (
-        Place.objects.filter(scope_q(user, path_field="path", roles=VOLUNTEER_MANAGERS))
+        Place.objects.filter(scope_q(user, path_field="path", roles=OFFICIALS))
         .exclude(level=Level.GRID)
         .only("id", "code", "name", "level", "path")
         .order_by("path")
@@ -397,9 +388,7 @@ def team_places(user) -> QuerySet[Place]:
 def certificate_list(user) -> QuerySet[Certificate]:
     """Certificates issued in the manager's subtrees, newest first."""
     return (
-        Certificate.objects.filter(
-            scope_q(user, path_field="community_path", roles=VOLUNTEER_MANAGERS)
-        )
+        Certificate.objects.filter(scope_q(user, path_field="community_path", roles=OFFICIALS))
         .select_related("person")
         .order_by("-issued_at", "-id")
     )

@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 from meihao.core import idcard
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, forget_scopes
 from meihao.people.identity import id_number_fields
 from meihao.people.models import Person, PersonTag, RoleAssignment
 from meihao.people.validation import clean_phone
-from meihao.places.models import Level, Place
+from meihao.places.models import Level, Place, community_of
 from meihao.volunteers import consent
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     ServiceArea,
     VolunteerProfile,
 )
@@ -56,19 +55,8 @@ def lock_own_person(actor) -> Person:
 
 
 def _require_manager(actor, path: str) -> None:
-    if not covers(actor, path, VOLUNTEER_MANAGERS):
+    if not covers(actor, path, OFFICIALS):
         raise PermissionDenied(_("You may not manage volunteers here."))
-
-
-def _community_of(place: Place | None) -> Place | None:
-    """The community a home place belongs to: itself, or a grid's parent."""
-    if place is None:
-        return None
-    if place.level == Level.COMMUNITY:
-        return place
-    if place.level == Level.GRID:
-        return place.parent
-    return None
 
 
 def _grant_volunteer_role(*, actor, user, community: Place) -> None:
@@ -207,7 +195,7 @@ def volunteer_register(
             code="consent_required",
             field="consent",
         )
-    community = community or _community_of(person.home_place)
+    community = community or community_of(person.home_place)
     if community is None:
         raise ValidationFailed(_("Choose the community you volunteer in."), field="community")
     if community.level != Level.COMMUNITY:

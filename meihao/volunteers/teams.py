@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.roles import Role
+from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.core.scoping import covers
 from meihao.people import services as people_services
 from meihao.people.models import Organisation, Person, Team, TeamMember
 from meihao.places.models import Level, Place
 from meihao.volunteers.models import (
-    VOLUNTEER_MANAGERS,
     AllianceUnit,
     RedArmbandDuty,
     TeamPairing,
@@ -33,8 +32,8 @@ DUTY_MAX = 32
 # Who may set up each tier in the place it is based in.
 TIER_CREATORS = {
     Tier.DISTRICT: frozenset({Role.DISTRICT_ADMIN}),
-    Tier.STREET: frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN}),
-    Tier.TEAM: VOLUNTEER_MANAGERS,
+    Tier.STREET: SUPERVISORS,
+    Tier.TEAM: OFFICIALS,
 }
 
 
@@ -165,26 +164,9 @@ def _add_member(*, actor, team: Team, person: Person, position: str, duty: str) 
         raise ValidationFailed(_("Unknown position."), field="position")
     duty = clean_duty(team, duty)
     _active_profile(person)
-    if TeamMember.objects.filter(team=team, person=person).exists():
-        raise ValidationFailed(
-            _("This person is already in the team."), code="duplicate_member", field="person"
-        )
-    try:
-        with transaction.atomic():
-            membership = TeamMember.objects.create(
-                team=team, person=person, position=position, duty=duty
-            )
-    except IntegrityError as exc:  # joined twice at once
-        raise ValidationFailed(
-            _("This person is already in the team."), code="duplicate_member", field="person"
-        ) from exc
-    _membership_audit(
-        actor=actor,
-        action="team_member_add",
-        membership=membership,
-        changes={"position": [None, position], "duty": [None, duty]},
+    return people_services.team_membership_write(
+        actor=actor, team=team, person=person, position=position, duty=duty
     )
-    return membership
 
 
 @transaction.atomic
@@ -216,7 +198,7 @@ def team_leave(*, actor, team: Team) -> None:
 def _require_team_manager(actor, team: Team) -> Team:
     if team.kind not in ALLIANCE_KINDS:
         raise NotFound()
-    if not covers(actor, team.place_path, VOLUNTEER_MANAGERS):
+    if not covers(actor, team.place_path, OFFICIALS):
         raise PermissionDenied(_("You may not manage this team."))
     return Team.objects.select_related("parent", "parent__parent").get(pk=team.pk)
 

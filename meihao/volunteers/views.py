@@ -5,12 +5,11 @@ action changes nothing: forms come back with the message on the field (status 40
 actions redirect with the message.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.throttle import rate_limited
 from meihao.people.models import Team
+from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
 from meihao.volunteers import certificates, consent, selectors, services, teams
 from meihao.volunteers.forms import (
@@ -44,22 +45,11 @@ PAGE_SIZE = 25
 
 
 def requires(ability: str):
-    """A page for one app-wide ability: anyone without it gets the same 404 as a wrong address."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not selectors.volunteer_abilities(request.user)[ability]:
-                raise Http404()
-            try:
-                return view(request, *args, **kwargs)
-            except (NotFound, PermissionDenied):
-                raise Http404() from None
-
-        return wrapped
-
-    return decorator
+    """A page for one app-wide ability: anyone without it, and any refusal, gets the same 404
+    as a wrong address."""
+    return pages.requires(
+        lambda user: selectors.volunteer_abilities(user)[ability], refusal_is_404=True
+    )
 
 
 def page_of(request, items):
@@ -77,7 +67,7 @@ def done_or_error(request, action, success: str, to: str):
     try:
         action()
     except (NotFound, PermissionDenied):
-        raise Http404() from None
+        raise
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -112,7 +102,7 @@ def register(request):
     if selectors.own_profile(request.user) is not None:
         messages.info(request, _("You are already registered as a volunteer."))
         return redirect("volunteers:home")
-    person = selectors.own_person(request.user)
+    person = own_person(request.user)
     form = RegisterForm(
         request.POST or None,
         communities=selectors.registration_communities(person),
@@ -570,8 +560,5 @@ def certificate_revoke(request, certificate_id: int):
 def certificate_verify(request, token: str):
     """Public (no log-in): whether the certificate is valid, and nothing personal beyond a
     masked name."""
-    try:
-        shown = selectors.certificate_verify(token)
-    except NotFound:
-        raise Http404() from None
+    shown = selectors.certificate_verify(token)
     return render(request, "volunteers/certificate_verify.html", {"certificate": shown})

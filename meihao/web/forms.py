@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.inputs import CheckedForm
@@ -50,3 +50,7 @@ def login_username(request, credentials=None) -> str:
     "13800000001" are one account to lock, not two."""
     source = credentials if credentials is not None else request.POST
     return phone_digits(str(source.get("username") or ""))
+
+
+class CheckedPasswordChangeForm(CheckedForm, PasswordChangeForm):
+    """Django's password change with the kit's input checks and refusal status."""

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.roles import PEOPLE_EDITORS, PEOPLE_VIEWERS, Role
+from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import Scope, scopes_of
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
-from meihao.patrols.models import PATROL_OVERSEERS, PATROLLERS
+from meihao.patrols.models import PATROLLERS
 
 ROLE_ICONS = {
     Role.RESIDENT: "house-heart",
@@ -42,7 +42,7 @@ ROLE_TITLES = {
     Role.CARE_PROVIDER: _("Care provider"),
 }
 
-# What each role does here, in the words of the product brief.
+# What each role does here (docs/product.md, "The people who use it").
 ROLE_DUTIES = {
     Role.RESIDENT: _(
         "Report problems, order micro-wishes, apply for certificates, book care and join "
@@ -89,12 +89,8 @@ class Card:
     links: list[Link] = field(default_factory=list)
 
 
-def _link(label, url_name: str, icon: str, count: int | None = None) -> Link | None:
-    # Pages of apps that are not installed yet are simply not offered.
-    try:
-        return Link(label=label, url=reverse(url_name), icon=icon, count=count)
-    except NoReverseMatch:
-        return None
+def _link(label, url_name: str, icon: str, count: int | None = None) -> Link:
+    return Link(label=label, url=reverse(url_name), icon=icon, count=count)
 
 
 # The case engine's work lists per role, with the key of their count in staff_counts.
@@ -166,18 +162,18 @@ def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
         _link(label, url_name, icon) for label, url_name, icon in VOLUNTEERING_LINKS.get(role, ())
     ]
     candidates.append(_link(_("Browse places"), "places:browser", "map"))
-    if role in PEOPLE_VIEWERS:
+    if role in PLACE_WORKERS:
         candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
-    if role in PEOPLE_EDITORS:
+    if role in OFFICIALS:
         candidates.append(_link(_("Import residents"), "people:import", "file-earmark-arrow-up"))
     if role in CASE_STATISTICS_ROLES:
         candidates.append(_link(CASE_STATISTICS_LABEL, "insights:cases", "bar-chart-line"))
     if role in PATROLLERS:
         candidates.append(_link(_("Patrol"), "patrols:current", "person-walking"))
         candidates.append(_link(_("My patrols"), "patrols:mine", "calendar-check"))
-    if role in PATROL_OVERSEERS:
+    if role in OFFICIALS:
         candidates.append(_link(_("Patrol duty"), "patrols:duty", "clipboard-check"))
-    return [link for link in candidates if link]
+    return candidates
 
 
 def _scope_names(scopes: tuple[Scope, ...]) -> tuple[dict, dict]:
@@ -231,4 +227,4 @@ def account_links(user) -> list[Link]:
     ]
     if user.is_staff:
         links.append(_link(_("Configuration"), "admin:index", "gear"))
-    return [link for link in links if link]
+    return links

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Status
+from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
-from meihao.wishes.models import WISH_REVIEWERS, Wish
+from meihao.wishes.models import Wish
 
-WISHES = Capability("wishes", _("Micro-wishes"), WISH_REVIEWERS)
+WISHES = Capability("wishes", _("Micro-wishes"), OFFICIALS)
 
 
 def published_wishes(span: Span):

@@ -18,7 +18,6 @@ from meihao.core.roles import Role
 
 WISH_CODE = "WISH"
 # The community party committee: community staff, and the street and district above them.
-WISH_REVIEWERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 WISH_CLAIMERS = frozenset({Role.PARTY_MEMBER})
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent, CasePhoto, Status
 from meihao.core.errors import NotFound
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import scope_paths, scope_q
-from meihao.wishes.models import WISH_CLAIMERS, WISH_CODE, WISH_REVIEWERS, WishClaim
+from meihao.wishes.models import WISH_CLAIMERS, WISH_CODE, WishClaim
 
 WALL_STATES = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
 LIST_RELATED = ("case_type", "category", "place", "assigned_user", "wish")
@@ -28,7 +29,7 @@ def wish_categories():
 
 
 def may_review(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, WISH_REVIEWERS))
+    return bool(getattr(user, "is_superuser", False)) or bool(scope_paths(user, OFFICIALS))
 
 
 def may_claim(user) -> bool:
@@ -89,7 +90,7 @@ def review_queue(user, state: str = "submitted"):
     states = REVIEW_STATES.get(state, REVIEW_STATES["submitted"])
     return (
         Case.objects.filter(case_type__code=WISH_CODE, status__in=states)
-        .filter(scope_q(user, path_field="place_path", roles=WISH_REVIEWERS))
+        .filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
         .select_related(*LIST_RELATED, "reporter")
         .order_by("created_at", "id")
     )

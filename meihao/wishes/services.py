@@ -29,7 +29,8 @@ from meihao.core.scoping import covers
 from meihao.ledger.services import ledger_earn_for_case
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Organisation, Person
-from meihao.places.models import PATH_SEPARATOR, Level, Place
+from meihao.people.selectors import own_person
+from meihao.places.models import Place, community_of
 from meihao.wishes.models import WISH_CLAIMERS, WISH_CODE, Wish, WishClaim
 
 JOINABLE_STATES = (Status.DISPATCHED, Status.IN_PROGRESS)
@@ -42,24 +43,11 @@ def wish_type() -> CaseType:
     return case_type
 
 
-def _community_of(place: Place) -> Place | None:
-    if place.level == Level.COMMUNITY:
-        return place
-    codes = [code for code in place.path.split(PATH_SEPARATOR) if code]
-    if len(codes) < 3:
-        return None
-    return Place.objects.filter(code=codes[2], level=Level.COMMUNITY).first()
-
-
 def _wish_of(case: Case) -> Wish:
     wish = Wish.objects.filter(case=case).select_related("community").first()
     if wish is None:
         raise NotFound(_("No such micro-wish."))
     return wish
-
-
-def _person_of(user) -> Person | None:
-    return Person.objects.filter(user=user).first()
 
 
 def claimable_units(user, community: Place) -> list[Organisation]:
@@ -89,7 +77,7 @@ def _check_unit(user, wish: Wish, unit: Organisation | None) -> Organisation | N
 
 
 def _add_claim(wish: Wish, user, *, unit=None, lead: bool) -> WishClaim:
-    person = None if unit is not None else _person_of(user)
+    person = None if unit is not None else own_person(user)
     if unit is None and person is None:
         raise ValidationFailed(_("Your log-in has no resident record; ask your community."))
     try:
@@ -118,9 +106,9 @@ def wish_order(
     """A resident orders a wish (点单). It goes to their community's party committee for review."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in to make a wish."))
-    person = Person.objects.filter(user=actor).select_related("home_place", "building").first()
+    person = own_person(actor)
     home = person.home_place if person else None
-    community = _community_of(home) if home else None
+    community = community_of(home)
     if community is None:
         raise ValidationFailed(
             _("Your home community is not recorded; ask your community to add it."),

@@ -6,7 +6,6 @@ wrapped by wishes.services where a wish needs more than the case (publication, c
 """
 
 import uuid
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_id
+from meihao.core.pages import requires, scoped_object
 from meihao.people.models import Organisation
 from meihao.wishes import selectors, services
 from meihao.wishes.models import WISH_CODE
@@ -54,20 +54,6 @@ def _page(request, rows, param="page"):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
     decorate(page.object_list)
     return page
-
-
-def _only_if(may):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not may(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @login_required
@@ -129,7 +115,7 @@ def mine(request):
     return render(request, "wishes/list.html", _list_context(request, "mine", selectors.my_wishes))
 
 
-@_only_if(selectors.may_claim)
+@requires(selectors.may_claim)
 @require_GET
 def wall(request):
     return render(request, "wishes/list.html", _list_context(request, "wall", selectors.wall))
@@ -169,7 +155,7 @@ def _list_context(request, name, rows) -> dict:
     }
 
 
-@_only_if(selectors.may_review)
+@requires(selectors.may_review)
 @require_GET
 def review(request):
     state = request.GET.get("state", "submitted")
@@ -186,17 +172,9 @@ def review(request):
     )
 
 
-def _wish(request, number):
-    try:
-        return selectors.wish_get(request.user, number)
-    except NotFound:
-        raise Http404 from None
-
-
-@login_required
 @require_GET
-def detail(request, number):
-    case = _wish(request, number)
+@scoped_object(selectors.wish_get, kwarg="number")
+def detail(request, case):
     decorate([case])
     user = request.user
     events = list(case.events.all())
@@ -295,11 +273,11 @@ STEPS = {
 def act(request, number, step):
     if step not in STEPS:
         raise Http404
-    case = _wish(request, number)
+    case = selectors.wish_get(request.user, number)
     try:
         STEPS[step](request, case)
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -197,3 +197,24 @@ def test_service_minutes_by_period_and_place(personas):
     assert service_minutes(person, until=DAY - datetime.timedelta(days=1)) == 30
     assert service_minutes(person, place_path=personas.tree.street_a.path) == 90
     assert service_minutes(personas.resident_a.person) == 0
+
+
+def test_a_superuser_sees_every_record_and_a_volunteer_their_own_and_their_scope(personas):
+    from meihao.core.testing import make_user
+
+    by_staff = enter(personas)
+    in_b = enter(
+        personas,
+        actor=personas.district_admin,
+        person=personas.resident_b.person,
+        place=personas.tree.community_b,
+    )
+    root = make_user("13900000099", "超级管理员")
+    root.is_superuser = True
+    root.save()
+    assert set(ServiceRecord.objects.visible_to(root)) == {by_staff, in_b}
+    # Staff of community A: their scope; the volunteer: their own record only.
+    assert set(ServiceRecord.objects.visible_to(personas.community_staff_a)) == {by_staff}
+    assert set(ServiceRecord.objects.visible_to(personas.volunteer_a)) == {by_staff}
+    assert set(ServiceRecord.objects.visible_to(personas.resident_b)) == {in_b}
+    assert not ServiceRecord.objects.visible_to(personas.outsider).exists()

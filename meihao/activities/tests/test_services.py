@@ -45,6 +45,19 @@ def test_community_staff_creates_a_draft_in_their_community(personas):
     assert AuditEvent.objects.filter(action="activity.create", target_id=str(activity.pk)).exists()
 
 
+def test_a_draft_is_seen_by_its_organisers_and_a_superuser_only(personas):
+    from meihao.core.testing import make_user
+
+    draft = make_activity(personas, publish=False)
+    root = make_user("13900000099", "超级管理员")
+    root.is_superuser = True
+    root.save()
+    assert list(Activity.objects.visible_to(root)) == [draft]
+    assert list(Activity.objects.visible_to(personas.community_staff_a)) == [draft]
+    assert not Activity.objects.visible_to(personas.resident_a).exists()
+    assert not Activity.objects.visible_to(personas.grid_worker_a).exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

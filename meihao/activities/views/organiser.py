@@ -5,11 +5,8 @@ attendance with its Excel export, finishing and cancelling. Parse, call, render.
 Anyone else, and an organiser asking about an activity outside their scope, gets a 404.
 """
 
-from functools import wraps
-
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,39 +21,18 @@ from meihao.activities import attendance as checkins
 from meihao.activities import excel, qr, selectors, services
 from meihao.activities.forms import ActivityForm, ReasonForm
 from meihao.activities.models import Activity
-from meihao.core.errors import DomainError, NotFound
+from meihao.core.errors import DomainError
+from meihao.core.pages import requires, scoped_object
 
 PAGE_SIZE = 25
 # Service field names that the form spells differently.
 FORM_FIELD = {"min_attendance_share": "attendance_percent"}
 
 
-def organiser_page(view):
-    """Only for people who organise somewhere; everyone else gets a plain 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.may_organise_any(request.user):
-            raise Http404()
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def organised(view):
-    """An organiser page about one activity of the user's scope (404 for any other)."""
-
-    @wraps(view)
-    @organiser_page
-    def wrapped(request, pk, *args, **kwargs):
-        try:
-            activity = selectors.organised_activity_get(request.user, pk)
-        except NotFound:
-            raise Http404() from None
-        return view(request, activity, *args, **kwargs)
-
-    return wrapped
+# Only for people who organise somewhere; everyone else gets a plain 404.
+organiser_page = requires(selectors.may_organise_any)
+# An organiser page about one activity of the user's scope (404 for any other).
+organised = scoped_object(selectors.organised_activity_get, page_ability=selectors.may_organise_any)
 
 
 def add_domain_error(form, error: DomainError) -> None:
@@ -175,17 +151,10 @@ def signups(request, activity):
     )
 
 
-def _signup(request, activity, pk):
-    try:
-        return selectors.organised_signup_get(request.user, activity, pk)
-    except NotFound:
-        raise Http404() from None
-
-
 @organised
 @require_POST
 def signup_remove(request, activity, signup_pk):
-    signup = _signup(request, activity, signup_pk)
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
     return _back(
         request,
         activity,
@@ -219,7 +188,7 @@ def attendance(request, activity):
 @organised
 @require_POST
 def staff_checkin(request, activity, signup_pk):
-    signup = _signup(request, activity, signup_pk)
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
     return _back(
         request,
         activity,
@@ -232,7 +201,7 @@ def staff_checkin(request, activity, signup_pk):
 @organised
 @require_POST
 def staff_checkout(request, activity, signup_pk):
-    signup = _signup(request, activity, signup_pk)
+    signup = selectors.organised_signup_get(request.user, activity, signup_pk)
     attendance = selectors.attendance_of(signup)
     if attendance is None:
         raise Http404()

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
 from meihao.core.errors import DomainError, NotFound
+from meihao.core.pages import scoped_object
 from meihao.core.throttle import rate_limited
 from meihao.places.geo import validate_point
 
@@ -67,13 +67,6 @@ def activity_list(request):
     )
 
 
-def _activity(request, pk) -> Activity:
-    try:
-        return selectors.activity_get(request.user, pk)
-    except NotFound:
-        raise Http404() from None
-
-
 def _detail_context(request, activity: Activity) -> dict:
     signup = selectors.own_signup(request.user, activity)
     abilities = selectors.activity_abilities(request.user, activity, signup)
@@ -89,19 +82,18 @@ def _detail_context(request, activity: Activity) -> dict:
     }
 
 
-@login_required
-def activity_detail(request, pk):
-    activity = _activity(request, pk)
+@scoped_object(selectors.activity_get)
+def activity_detail(request, activity):
     return render(request, "activities/detail.html", _detail_context(request, activity))
 
 
 def _act(request, pk, action, success):
     """Run `action(activity)` for a form post on an activity's page; report and go back."""
-    activity = _activity(request, pk)
+    activity = selectors.activity_get(request.user, pk)
     try:
         result = action(activity)
     except NotFound:
-        raise Http404() from None
+        raise
     except DomainError as error:
         messages.error(request, error.message)
     else:

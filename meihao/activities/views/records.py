@@ -2,9 +2,8 @@
 reversing one, and the evidence photo (served only through here, after the visibility check)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from meihao.activities import records, selectors
 from meihao.activities.forms import ReasonForm, ServiceRecordForm
 from meihao.activities.views.organiser import add_domain_error, organiser_page
-from meihao.core.errors import DomainError, NotFound
+from meihao.core.errors import DomainError
+from meihao.core.pages import scoped_object
 
 PAGE_SIZE = 25
 
@@ -46,12 +46,8 @@ def record_new(request):
     return render(request, "activities/record_form.html", {"form": form})
 
 
-@organiser_page
-def record_reverse(request, pk):
-    try:
-        record = selectors.organised_record_get(request.user, pk)
-    except NotFound:
-        raise Http404() from None
+@scoped_object(selectors.organised_record_get, page_ability=selectors.may_organise_any)
+def record_reverse(request, record):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,12 +63,6 @@ def record_reverse(request, pk):
 
 
 @never_cache
-@login_required
-def evidence(request, pk):
-    try:
-        record = selectors.record_get(request.user, pk)
-    except NotFound:
-        raise Http404() from None
-    if not record.evidence:
-        raise Http404()
+@scoped_object(selectors.record_get, ability=lambda user, record: bool(record.evidence))
+def evidence(request, record):
     return FileResponse(record.evidence.open("rb"), content_type="image/jpeg")

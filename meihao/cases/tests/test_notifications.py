@@ -26,6 +26,8 @@ def test_new_case_reaches_the_dispatchers_of_its_place_only(
     assert FanOut.objects.get().status == FanOut.Status.DONE
     assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
     assert kinds_for(personas.community_staff_a) == ["case_new_in_area"]
+    # The district admin dispatches too (core.roles.OFFICIALS), so hears of every new case.
+    assert kinds_for(personas.district_admin) == ["case_new_in_area"]
     for outside in (personas.grid_worker_b, personas.resident_b, personas.department_staff):
         assert kinds_for(outside) == []
     message = Message.objects.get(recipient=personas.street_chief_a)

@@ -102,13 +102,12 @@ def test_api_create_unknown_type_with_a_class_names_the_type(client, personas, b
 
 
 def test_board_without_visible_to_shows_the_same_cases(personas, new_case):
-    from meihao.cases.models import PLACE_CASE_ROLES
     from meihao.cases.selectors import BoardFilters, board_cases
-    from meihao.cases.workflow import DISPATCHER_ROLES
+    from meihao.core.roles import OFFICIALS, PLACE_WORKERS
 
     # board_cases filters by the dispatcher scope alone because it lies inside visible_to:
     # the board it shows is the one it showed when it intersected both (board ⊆ visible).
-    assert DISPATCHER_ROLES <= PLACE_CASE_ROLES
+    assert OFFICIALS <= PLACE_WORKERS
     in_a = new_case()
     in_b = new_case(actor=personas.grid_worker_b, lat=23.40, lon=111.30)
     # Published, so chief A may follow it; following does not put it on their board.
@@ -136,7 +135,7 @@ def test_board_without_visible_to_shows_the_same_cases(personas, new_case):
 
 
 def test_in_subtree_keeps_exactly_the_subtree(personas, new_case):
-    from meihao.cases.selectors import in_subtree
+    from meihao.core.scoping import in_subtree
 
     tree = personas.tree
     a1 = new_case()

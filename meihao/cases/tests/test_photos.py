@@ -8,9 +8,10 @@ from django.utils import timezone
 from PIL import Image
 
 from meihao.cases.models import Case, CasePhoto, CaseType, PhotoStage
-from meihao.cases.photos import MAX_BYTES, case_photos_attach, encode_photo
+from meihao.cases.photos import case_photos_attach
 from meihao.cases.tests.reporter_helpers import exif_of, has_gps, jpeg_bytes, upload
 from meihao.core.errors import PermissionDenied, ValidationFailed
+from meihao.core.images import MAX_BYTES, encode_photo
 
 
 @pytest.fixture(autouse=True)

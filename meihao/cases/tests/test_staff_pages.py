@@ -444,7 +444,6 @@ def png_bytes() -> io.BytesIO:
 
 
 def test_queue_start_report_back_with_photo(client, personas, new_case, settings, tmp_path):
-    pytest.importorskip("meihao.cases.photos")
     settings.MEDIA_ROOT = tmp_path
     case = new_case()
     dispatched(case, personas)
@@ -466,7 +465,6 @@ def test_queue_start_report_back_with_photo(client, personas, new_case, settings
 def test_report_back_with_a_bad_photo_changes_nothing(
     client, personas, new_case, settings, tmp_path
 ):
-    pytest.importorskip("meihao.cases.photos")
     settings.MEDIA_ROOT = tmp_path
     case = new_case()
     dispatched(case, personas)

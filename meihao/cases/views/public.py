@@ -10,7 +10,6 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET
@@ -19,7 +18,6 @@ from meihao.cases import selectors
 from meihao.cases.models import Status
 from meihao.cases.publication import PUBLISHED_STATES, public_case
 from meihao.cases.views.reporter import CASE_NUMBER, badge, event_label
-from meihao.core.errors import NotFound
 
 PAGE_SIZE = 20
 STREET_CODE = re.compile(r"^\d{9}$")
@@ -77,6 +75,7 @@ def public_list(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    kept = query.urlencode()
     context = {
         "page": page,
         "cards": [
@@ -85,7 +84,7 @@ def public_list(request):
         "points": points,
         "filters": filters,
         "statuses": [(v, label) for v, label in Status.choices if v in PUBLISHED_STATES],
-        "query": query.urlencode(),
+        "query": f"{kept}&" if kept else "",
         **selectors.public_filter_choices(),
     }
     return render(request, "cases/public.html", context)
@@ -94,10 +93,7 @@ def public_list(request):
 @login_not_required
 @require_GET
 def public_detail(request, number):
-    try:
-        case = selectors.case_public_detail(number=number)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_public_detail(number=number)
     return render(request, "cases/public_detail.html", detail_context(public_case(case)))
 
 

@@ -207,10 +207,7 @@ def _submit(request, case_type) -> Case:
 @login_required
 @require_GET
 def report_done(request, number):
-    try:
-        case = selectors.case_detail(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_detail(user=request.user, number=number)
     decorate([case])
     return render(request, "cases/report_done.html", {"case": case})
 
@@ -285,7 +282,7 @@ def follow(request, number):
         case = selectors.case_for_follow(user=request.user, number=number)
         services.case_follow(case=case, actor=request.user)
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as exc:
         if request.htmx:
             return HttpResponse(
@@ -374,10 +371,7 @@ def _follower_detail(request, number):
 @login_required
 @require_POST
 def rate(request, number):
-    try:
-        case = selectors.case_detail(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_detail(user=request.user, number=number)
     try:
         services.case_rate(
             case=case,
@@ -386,7 +380,7 @@ def rate(request, number):
             comment=request.POST.get("comment", ""),
         )
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -162,7 +162,9 @@ def test_dual_registration_posts_count_their_live_claims(seeded):
     assert completed.exists()
     for claim in completed:
         assert claim.service_record.minutes == claim.minutes
-        assert claim.service_record.source == "staff_entry"
+        # The confirmed claim is the record's evidence: no photo stands in for it.
+        assert claim.service_record.source == "confirmed_post"
+        assert not claim.service_record.evidence
         assert claim.confirmed_by_id and claim.completed_at > claim.claimed_at
     assert PostClaim.objects.filter(status="claimed").exists()
     assert PostClaim.objects.filter(status="cancelled").exists()

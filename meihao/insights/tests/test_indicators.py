@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from meihao.cases.models import CaseRating
 from meihao.insights import indicators as ind
 from meihao.insights.grades import grade, grade_for, score
 from meihao.insights.registry import Measure
@@ -64,7 +65,6 @@ def test_rate_with_nothing_to_count_has_no_value(month):
 
 
 def test_satisfaction_rate(month):
-    from meihao.cases.models import CaseRating
 
     p, cases, day = month.personas, month.cases, local(2024, 5, 10)
     CaseRating.objects.create(case=cases["c1"], rater=p.grid_worker_a, score=5, created_at=day)

@@ -1,14 +1,11 @@
 """What the rewards pages share: the chosen month, and answering a domain error on a page."""
 
 import datetime
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.utils import timezone
 
-from meihao.core.errors import NotFound, PermissionDenied
 from meihao.core.inputs import month_up_to
+from meihao.core.pages import requires
 
 PAGE_SIZE = 20
 
@@ -32,15 +29,9 @@ def month_links(year: int, month: int) -> dict:
     }
 
 
-def page_view(view):
-    """A logged-in page on which anything the user may not see or do answers 404."""
+def _anyone(user) -> bool:
+    return True
 
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as error:
-            raise Http404(str(error.message)) from None
 
-    return wrapped
+# A logged-in page on which anything the user may not see or do answers 404.
+page_view = requires(_anyone, refusal_is_404=True)

@@ -10,12 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meihao.core.errors import NotFound
+from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
 
 
 def _person(request):
-    person = selectors.person_of(request.user)
+    person = own_person(request.user)
     if person is None:
         raise NotFound()
     return person
@@ -24,7 +25,7 @@ def _person(request):
 @page_view
 @require_GET
 def catalogue(request):
-    person = selectors.person_of(request.user)
+    person = own_person(request.user)
     balance = selectors.points_balance(person) if person else 0
     affordable = request.GET.get("affordable") == "1" and person is not None
     merchants = selectors.catalogue(affordable_for=balance if affordable else None)

@@ -1,0 +1,92 @@
+"""The pages' kit: who may open a page, and the one object a page is about.
+
+Every page that is for some users only, or about one object, is declared with these
+decorators, so "anyone else gets the same 404 as a wrong address" is decided here once.
+Domain errors a page does not handle itself are answered by `core.middleware`.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from meihao.core.errors import NotFound, PermissionDenied
+
+
+def requires(ability: Callable[..., bool], *, refusal_is_404: bool = False):
+    """A logged-in page for the users of whom `ability(user)` holds; anyone else gets a 404.
+
+    With `refusal_is_404`, a PermissionDenied from the services is the same 404 too: for pages
+    whose refusals all mean "not in your places" (a 403 would confirm the object exists).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not ability(request.user):
+                raise Http404()
+            if not refusal_is_404:
+                return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied:
+                raise Http404() from None
+
+        return wrapped
+
+    return decorator
+
+
+def _resolver(source) -> Callable:
+    """`source` as a function (user, key) → object: a model or queryset with `visible_to`
+    looked up by primary key, or a selector (user, key) that raises NotFound or returns None."""
+    if isinstance(source, type) and issubclass(source, Model):
+        source = source._default_manager.all()
+    if isinstance(source, QuerySet):
+        queryset = source
+
+        def resolve(user, key):
+            return queryset.visible_to(user).filter(pk=key).first()
+
+        return resolve
+    return source
+
+
+def scoped_object(
+    source,
+    *,
+    kwarg: str | None = "pk",
+    ability: Callable[..., bool] | None = None,
+    page_ability: Callable[..., bool] | None = None,
+):
+    """A logged-in page about one object, resolved from the URL's `kwarg` through the user's
+    scope and passed to the view in its place (`view(request, obj, **rest)`).
+
+    With `kwarg=None` the object is the user's own, found by `source(user)` (their member
+    record, their profile). Missing, out of scope, or failing `ability(user, obj)` all answer
+    the same 404;
+    `page_ability(user)` is checked first, before any query for the object.
+    """
+    resolve = _resolver(source)
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if page_ability is not None and not page_ability(user):
+                raise Http404()
+            try:
+                obj = resolve(user) if kwarg is None else resolve(user, kwargs.pop(kwarg))
+            except NotFound:
+                obj = None
+            if obj is None or (ability is not None and not ability(user, obj)):
+                raise Http404()
+            return view(request, obj, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
