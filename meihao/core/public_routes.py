@@ -33,6 +33,7 @@ PUBLIC = {
     "api:openapi-json": "the API's description (no data): for integrators and schema tests",
     "api:openapi-view": "the API's interactive documentation (no data)",
     "api:api-root": "Ninja's root: always 404, it only anchors the API's URLs",
+    "api:no_such_path": "the rest of the API's address space: a JSON 404, whoever asks",
 }
 
 AUTHENTICATES_ITSELF = {

@@ -45,7 +45,9 @@ class Route:
 
 
 def _path_view_of(callback) -> PathView | None:
-    """The Ninja path behind an API view (its operations carry their auth)."""
+    """The Ninja path behind an API view (its operations carry their auth), under the API's
+    own wrappers."""
+    callback = inspect.unwrap(callback)
     if not inspect.isfunction(callback):
         return None
     found = inspect.getclosurevars(callback).nonlocals.get("self")

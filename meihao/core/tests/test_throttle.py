@@ -135,7 +135,7 @@ def _log_in(client, password, phone="13800000007", **meta):
 
 def test_five_failures_lock_the_number_from_that_address(client, personas):
     for _ in range(4):
-        assert _log_in(client, "wrong").status_code == 200
+        assert _log_in(client, "wrong").status_code == 422  # the refused form, shown again
     assert _log_in(client, "wrong").status_code == 429
     # Even the right password is refused now, with the page in Chinese.
     response = _log_in(client, PASSWORD)
