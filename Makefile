@@ -58,12 +58,13 @@ e2e: venv assets messages  ## run the browser tests (Playwright driving Debian's
 bench: venv assets messages  ## run the benchmarks; each prints a ratio against its baseline
 	$(PY) -m bench
 
-lint: venv  ## ruff, Django's checks and missing migrations
+lint: venv  ## ruff, Django's checks, missing migrations and mypy on the kernel apps
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(MANAGE) check
 	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(PY) scripts/check_messages.py
+	SECRET_KEY=lint-only-secret-key-0123456789abcdefghijkl $(PY) -m mypy meihao/core meihao/places meihao/people meihao/cases meihao/ledger meihao/notify
 
 format: venv  ## apply ruff's formatting and safe fixes
 	.venv/bin/ruff check --fix .

@@ -158,8 +158,9 @@ def _with_timeline(request, case: Case) -> Case:
     timeline = case.timeline_written
     if timeline is None:
         timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
-    case.timeline = timeline
-    case.abilities_now = case.abilities(request.user)
+    # Attached for CaseDetailOut's resolvers; not fields of the model.
+    case.timeline = timeline  # type: ignore[attr-defined]
+    case.abilities_now = case.abilities(request.user)  # type: ignore[attr-defined]
     return case
 
 

@@ -13,6 +13,7 @@ data are refused. Open311 service definitions are generated from the same schema
 """
 
 import math
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,7 @@ def validate_data(schema, data) -> dict:
         )
     clean = {}
     for name, spec in properties.items():
-        value = data.get(name)
+        value: Any = data.get(name)
         if isinstance(value, str):
             value = value.strip()
         if value is None or value == "":

@@ -8,13 +8,14 @@ clocks (`cases.sla`) are the same for all of them.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.extensions import ClaimGroup
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
 from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import scope_q, scopes_of, visible_to
@@ -110,7 +111,7 @@ class CaseType(TimeStampedModel):
             check_submit_roles(self.submit_roles)
             check_submit_roles(self.claim_roles, field="claim_roles")
         except ValidationFailed as exc:
-            raise ValidationError({exc.field: exc.message}) from exc
+            raise ValidationError({exc.field or NON_FIELD_ERRORS: exc.message}) from exc
 
 
 class CaseCategory(models.Model):
@@ -264,7 +265,7 @@ class ClaimRule:
 
     roles: frozenset  # the user's roles among the type's claim roles
     states: tuple  # where the type's cases wait in the pool
-    group: object | None  # the type's claim group (cases.extensions), if its app registered one
+    group: ClaimGroup | None  # the type's claim group (cases.extensions), if its app registered one
 
 
 def claim_rules(user) -> dict[int, ClaimRule]:

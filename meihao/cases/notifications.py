@@ -229,6 +229,7 @@ def case_notify_overdue(sweep_id: str, crossed) -> None:
     # Per user, the (level, place path) pairs they hear about.
     scopes: dict[int, tuple] = {}
     for holder in holders:
+        assert holder.place is not None  # filtered above
         path = holder.place.path
         if holder.role == Role.STREET_CHIEF:
             # A street chief hears of cases whose street lies in their place: only a place at

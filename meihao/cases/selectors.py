@@ -10,6 +10,7 @@ template shows, so that a page costs the same number of queries whatever its len
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
@@ -207,7 +208,7 @@ def public_filter_choices() -> dict:
 
 def report_categories(*, case_type) -> list[dict]:
     """The minor classes of a type grouped by major class, for the report form's picker."""
-    majors = {}
+    majors: dict[int | None, dict] = {}
     for category in (
         CaseCategory.objects.filter(case_type=case_type, is_active=True, parent__isnull=False)
         .select_related("parent")
@@ -497,7 +498,7 @@ def verify_cases(user):
     return _staff_list(cases, user).order_by("reported_back_at", "id")
 
 
-def last_events(cases, action: str) -> dict[int, object]:
+def last_events(cases, action: str) -> dict[int, CaseEvent]:
     """{case id: its latest event of `action`} for a page of cases, in one query.
 
     The verification queue shows the handler's report-back note next to each case.
@@ -643,7 +644,7 @@ def action_arguments(action: str, raw) -> dict:
     """
     from meihao.people.models import Organisation, Team, User
 
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for field in ACTION_FIELDS[action]:
         value = raw.get(field)
         if field in ("note", "reason"):

@@ -11,6 +11,7 @@ The `case` passed in is updated in place (status, version, changed fields) and r
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -94,8 +95,10 @@ def next_case_number(case_type: CaseType, now: datetime | None = None) -> str:
 def _counter_upsert(_vendor: str) -> str:
     meta = CaseCounter._meta
     table = connection.ops.quote_name(meta.db_table)
+    # django-stubs types get_field as any field or relation, whose column may be None; these
+    # are concrete fields.
     case_type, day, last = (
-        connection.ops.quote_name(meta.get_field(name).column)
+        connection.ops.quote_name(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
         for name in ("case_type", "day", "last")
     )
     # Only quoted table and column names are interpolated; the values are parameters.
@@ -275,6 +278,8 @@ def case_submit(
             if encoded:
                 from meihao.cases.photos import case_photos_attach
 
+                assert case.timeline_written is not None  # _create_case records the filing
+
                 case_photos_attach(
                     case=case,
                     actor=actor,
@@ -285,7 +290,9 @@ def case_submit(
                 )
     except IntegrityError:
         # Two deliveries of the same offline report raced; the other one filed it.
-        existing = idempotency_key and _existing_for_key(idempotency_key, actor, fingerprint)
+        existing = (
+            _existing_for_key(idempotency_key, actor, fingerprint) if idempotency_key else None
+        )
         if not existing:
             raise
         return existing
@@ -779,6 +786,7 @@ def case_request_extension(*, case: Case, actor, until: datetime, reason: str) -
     reason = _text(reason, field="reason", required_message=_("Say why more time is needed."))
     if not isinstance(until, datetime) or timezone.is_naive(until):
         raise ValidationFailed(_("Give the new deadline as a date and time."), field="until")
+    assert case.resolve_by is not None  # authorised: the handling clock runs
     if until <= max(timezone.now(), case.resolve_by):
         raise ValidationFailed(
             _("The new deadline must be later than the current one."), field="until"
@@ -800,6 +808,8 @@ def case_approve_extension(*, case: Case, actor, note: str = "") -> Case:
     authorise(case, actor, "approve_extension")
     now = timezone.now()
     until = case.extension_until
+    # Authorised: an extension was requested while the handling clock ran.
+    assert until is not None and case.resolve_by is not None
     started = case.handling_started_at or now
     new = sla.extended_thresholds(started, until)
     changes = {
@@ -913,7 +923,7 @@ def case_record_event(*, case: Case, actor, action: str, note: str = "", data=No
     return event
 
 
-ACTION_SERVICES = {
+ACTION_SERVICES: dict[str, Callable[..., Case]] = {
     "accept": case_accept,
     "dispatch": case_dispatch,
     "claim": case_claim,
@@ -1037,4 +1047,7 @@ def case_report_back_with_photos(
 
 # What the staff pages and the case API may call by name: every workflow action, plus the
 # board's one-click accept-and-dispatch.
-STAFF_ACTION_SERVICES = {**ACTION_SERVICES, "accept_dispatch": case_accept_and_dispatch}
+STAFF_ACTION_SERVICES: dict[str, Callable[..., Case]] = {
+    **ACTION_SERVICES,
+    "accept_dispatch": case_accept_and_dispatch,
+}

@@ -78,7 +78,8 @@ class WorkCalendar:
         holidays = Holiday.objects.all()
         if since is not None:
             holidays = holidays.filter(date__gte=since - timedelta(days=1))
-        off, make_up = set(), set()
+        off: set[date] = set()
+        make_up: set[date] = set()
         for day, is_workday in holidays.values_list("date", "is_workday"):
             (make_up if is_workday else off).add(day)
         tz = ZoneInfo(getattr(settings, "MEIHAO_WORK_TIMEZONE", "Asia/Shanghai"))
@@ -282,8 +283,10 @@ def _insert_escalations(cases, *, clock: str, level: int, now: datetime, sweep_i
     select, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
     meta = Escalation._meta
+    # django-stubs types get_field as any field or relation, whose column may be None; these
+    # are concrete fields.
     columns = ", ".join(
-        quote(meta.get_field(name).column)
+        quote(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
         for name in ("case", "clock", "level", "created_at", "sweep_id")
     )
     # The SELECT always has a WHERE clause (the running statuses), which SQLite needs to parse

@@ -24,6 +24,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ from meihao.cases.models import CLAIMABLE_STATES, Status, claim_rules, own_perso
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, SUPERVISORS, Role
 from meihao.core.scoping import covers, scopes_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DISPATCHER, HANDLER, VERIFIER, SUPERVISOR = "dispatcher", "handler", "verifier", "supervisor"
 CLAIMER = "claimer"
@@ -51,7 +55,7 @@ class Transition:
     sources: frozenset
     target: str | None  # None: the status stays (extension steps)
     who: str
-    label: object
+    label: "StrOrPromise"
 
 
 TRANSITIONS: dict[str, Transition] = {

@@ -162,12 +162,14 @@ class ErrorDeclaringSchema(OpenAPISchema):
 class ProductApi(NinjaAPI):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.add_exception_handler(DomainError, self._domain_error)
+        # django-ninja types a handler as taking the exception or its class (ExcHandler); it
+        # passes the instance, which is what the typed handlers below take.
+        self.add_exception_handler(DomainError, self._domain_error)  # type: ignore[arg-type]
         self.add_exception_handler(Http404, self._not_found)
         self.add_exception_handler(AuthenticationError, self._unauthenticated)
-        self.add_exception_handler(ValidationError, self._invalid_input)
-        self.add_exception_handler(HttpError, self._http_error)
-        self.add_exception_handler(RateLimited, self._rate_limited)
+        self.add_exception_handler(ValidationError, self._invalid_input)  # type: ignore[arg-type]
+        self.add_exception_handler(HttpError, self._http_error)  # type: ignore[arg-type]
+        self.add_exception_handler(RateLimited, self._rate_limited)  # type: ignore[arg-type]
         for unreadable in (MultiPartParserError, BadRequest, SuspiciousOperation):
             self.add_exception_handler(unreadable, self._unreadable)
         self.add_exception_handler(RequestDataTooBig, self._too_big)

@@ -14,6 +14,7 @@ import json
 import re
 from contextvars import ContextVar
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -159,7 +160,14 @@ def note_form_refused() -> None:
     _form_refused.set(True)
 
 
-class CheckedForm:
+if TYPE_CHECKING:
+    # What the mixin relies on from the form it is mixed into.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class CheckedForm(_FormBase):
     """Mixed into every form of the pages (before forms.Form / forms.ModelForm): text fields
     refuse control characters, integers stay within 64 bits, dates within MIN_YEAR…MAX_YEAR,
     and a refusal makes the page that shows the form again answer 422."""

@@ -7,6 +7,7 @@ Domain errors a page does not handle itself are answered by `core.middleware`.
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Protocol, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
@@ -40,13 +41,17 @@ def requires(ability: Callable[..., bool], *, refusal_is_404: bool = False):
     return decorator
 
 
+class _VisibleTo(Protocol):
+    def visible_to(self, user) -> QuerySet: ...
+
+
 def _resolver(source) -> Callable:
     """`source` as a function (user, key) → object: a model or queryset with `visible_to`
     looked up by primary key, or a selector (user, key) that raises NotFound or returns None."""
     if isinstance(source, type) and issubclass(source, Model):
         source = source._default_manager.all()
     if isinstance(source, QuerySet):
-        queryset = source
+        queryset = cast(_VisibleTo, source)
 
         def resolve(user, key):
             return queryset.visible_to(user).filter(pk=key).first()

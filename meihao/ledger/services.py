@@ -154,6 +154,7 @@ def _credit(account: Account, amount: int) -> None:
     if account.cap is not None:
         accounts = accounts.filter(balance__lte=account.cap - amount)
     if accounts.update(balance=F("balance") + amount) != 1:
+        assert account.cap is not None  # only the cap refuses a credit to an existing account
         raise CapReached(
             _("The account would exceed its cap of %(hours)s hours.")
             % {"hours": account.cap // 60 if account.unit == Unit.MINUTES else account.cap}

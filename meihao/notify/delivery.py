@@ -14,6 +14,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -106,8 +107,12 @@ def wecom_markdown(message) -> str:
 
 def send_wecom(delivery: Delivery) -> None:
     message = delivery.message
-    channel = TeamChannel.objects.filter(team_id=message.team_id, is_active=True).first()
-    if message.team_id is None or channel is None or not channel.wecom_webhook_url:
+    channel = (
+        None
+        if message.team_id is None
+        else TeamChannel.objects.filter(team_id=message.team_id, is_active=True).first()
+    )
+    if channel is None or not channel.wecom_webhook_url:
         raise PermanentFailure("the team has no active WeCom group robot webhook")
     url = channel.wecom_webhook_url
     if urlsplit(url).scheme not in ("https", "http"):
@@ -156,7 +161,7 @@ def send_email(delivery: Delivery) -> None:
     email.send(fail_silently=False)
 
 
-SENDERS = {
+SENDERS: dict[str, Callable[[Delivery], None]] = {
     Channel.WECOM: send_wecom,
     Channel.EMAIL: send_email,
     Channel.INBOX: lambda delivery: None,  # the inbox reads the Message row itself

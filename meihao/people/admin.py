@@ -1,6 +1,8 @@
 """Back-office screens. Writes that matter (people, roles, new organisations and teams) go
 through people.services so that they are validated, scoped and audited like everywhere else."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -15,6 +17,7 @@ from meihao.people.models import (
     ApiToken,
     Organisation,
     Person,
+    PersonQuerySet,
     PersonTag,
     RoleAssignment,
     Team,
@@ -104,7 +107,8 @@ class PersonAdminForm(forms.ModelForm):
             self.fields["tags"].initial = list(self.instance.tags.values_list("tag", flat=True))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         id_number = data.get("id_number") or ""
         if self.instance.pk and not id_number:
             id_number = self.instance.id_number_plain()  # re-checked against a new birth date
@@ -136,7 +140,7 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ("id_number_masked",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return cast(PersonQuerySet, super().get_queryset(request)).visible_to(request.user)
 
     @admin.display(description=_("mobile number"))
     def phone_masked(self, obj):
@@ -178,15 +182,18 @@ class RoleAssignmentForm(forms.ModelForm):
         model = RoleAssignment
         fields = ("user", "role", "place", "organisation")
 
+    actor: User  # who assigns: set by RoleAssignmentAdmin.get_form
+
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
             services.check_role_assign(
                 actor=self.actor,
-                user=data.get("user"),
-                role=data.get("role"),
+                user=data["user"],
+                role=data["role"],
                 place=data.get("place"),
                 organisation=data.get("organisation"),
             )
@@ -210,8 +217,9 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        assert issubclass(form, RoleAssignmentForm)  # the admin subclasses `form`
         form.actor = request.user
         return form
 

@@ -19,7 +19,7 @@ mobile_validator = RegexValidator(
 )
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, phone, password=None, **extra):

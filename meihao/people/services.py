@@ -10,6 +10,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +36,9 @@ from meihao.people.models import (
 )
 from meihao.people.validation import FIELD_LABELS, clean_person
 from meihao.places.models import Place
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UNSET = object()
 
@@ -79,7 +83,7 @@ def _require_person_ability(actor, person: Person, ability: str) -> None:
         raise PermissionDenied()
 
 
-def _raise_first(errors: dict[str, str]) -> None:
+def _raise_first(errors: "dict[str, StrOrPromise]") -> None:
     if errors:
         field, message = next(iter(errors.items()))
         raise ValidationFailed(message, field=field)
@@ -176,6 +180,7 @@ def do_person_create(
             DUPLICATE_ID_MESSAGE, code="duplicate_id_number", field="id_number"
         ) from exc
     PersonTag.objects.bulk_create(PersonTag(person=person, tag=tag) for tag in cleaned["tags"])
+    assert person.home_place is not None  # clean_person refuses a person without one
     audit_change(
         actor=actor,
         action="person_create",
@@ -245,6 +250,7 @@ def person_update(
     changes = audit_changes(person, new_values)
     for field, value in new_values.items():
         setattr(person, field, value)
+    assert person.home_place is not None  # clean_person refuses a person without one
     person.home_place_path = person.home_place.path
 
     if not keep_number:
@@ -374,8 +380,8 @@ def person_import(*, actor, rows: list[ImportRow]) -> list[Person]:
         Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", flat=True)
     )
     for number_hash in taken:
-        row = seen_numbers[hashes[number_hash]]
-        errors.append(RowError(row, "id_number", str(DUPLICATE_ID_MESSAGE)))
+        row_number = seen_numbers[hashes[number_hash]]
+        errors.append(RowError(row_number, "id_number", str(DUPLICATE_ID_MESSAGE)))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, _field_order(e.field))))
 
@@ -405,6 +411,7 @@ def person_import(*, actor, rows: list[ImportRow]) -> list[Person]:
         for tag in c["tags"]
     )
     for person in people:
+        assert person.home_place is not None  # clean_person refuses a person without one
         audit_change(
             actor=actor,
             action="person_import",
@@ -486,9 +493,11 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    path = (
-        assignment.organisation.place_path if assignment.organisation_id else assignment.place.path
-    )
+    if assignment.organisation is not None:
+        path = assignment.organisation.place_path
+    else:
+        assert assignment.place is not None  # a role is held in an organisation or at a place
+        path = assignment.place.path
     _require_role_grantor(actor, role=assignment.role, path=path)
     audit_change(
         actor=actor,
@@ -658,7 +667,8 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("Name the token after the app that will use it."), field="name")
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    # django-stubs types get_field as any field or relation; "name" is a CharField with a length.
+    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
         raise ValidationFailed(_("The name is too long."), field="name")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

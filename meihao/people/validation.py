@@ -7,6 +7,7 @@ field, so that an import can report each bad cell and a form each bad input at o
 import datetime
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from meihao.core import idcard
 from meihao.people.models import Gender, PersonTag, mobile_validator
 from meihao.places.models import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HOME_LEVELS = frozenset({Level.COMMUNITY, Level.GRID})
 NAME_MAX = 50
@@ -60,13 +64,13 @@ def clean_person(
     home_place=None,
     address: str = "",
     tags=(),
-) -> tuple[dict, dict[str, str]]:
+) -> "tuple[dict, dict[str, StrOrPromise]]":
     """Return (cleaned values, {field: message}). Derives birth date and gender from the number.
 
     The ID number rules are GB 11643 (format, real birth date, check digit); when a birth date
     or gender is also given it must agree with the number.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, StrOrPromise] = {}
     cleaned: dict = {}
 
     name = (real_name or "").strip()

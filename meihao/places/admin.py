@@ -2,10 +2,12 @@
 gets the same validation (code rules, GeoJSON) and the same audit trail as every other caller."""
 
 import json
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.audit import audit_change
@@ -26,7 +28,8 @@ class PlaceAdminForm(forms.ModelForm):
         widgets = {"boundary": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None and not self.errors:
             try:
                 services.validate_place_code(
@@ -110,7 +113,7 @@ class PlacedAdmin(admin.ModelAdmin):
     search_fields = ["name", "address", "place__name", "place__code"]
     autocomplete_fields = ["place"]
     readonly_fields = ["place_path"]
-    create_service = None
+    create_service: Callable[..., Model]
 
     def save_model(self, request, obj, form, change):
         if not change:

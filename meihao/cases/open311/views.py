@@ -357,13 +357,10 @@ def _search_requests(request, fmt):
         raise Open311Error(400, _("status must be open or closed."))
     start, end = _when(params, "start_date"), _when(params, "end_date", end_of_day=True)
     window = timedelta(days=selectors.DEFAULT_WINDOW_DAYS)
-    if start is None and end is None:
-        end = timezone.now()
+    if end is None:
+        end = timezone.now() if start is None else start + window
+    if start is None:
         start = end - window
-    elif start is None:
-        start = end - window
-    elif end is None:
-        end = start + window
     if end < start:
         raise Open311Error(400, _("end_date is before start_date."))
     if end - start > window:

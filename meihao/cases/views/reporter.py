@@ -6,6 +6,8 @@ page, the form's script and the offline queue ask for JSON. Either way it is one
 `case_submit`, and a re-sent report (same idempotency key) returns the case filed first.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
@@ -29,6 +31,9 @@ from meihao.core.errors import DomainError, NotFound, PermissionDenied, Validati
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import Role
 from meihao.core.scoping import has_role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 20
 DEFAULT_TYPE = "GRID"
@@ -88,7 +93,7 @@ def decorate(cases) -> None:
         case.badge = badge(case)
 
 
-def event_label(event) -> str:
+def event_label(event) -> "StrOrPromise":
     if event.action in TRANSITIONS:
         return TRANSITIONS[event.action].label
     return EVENT_LABELS.get(event.action, event.action)
@@ -102,7 +107,7 @@ def _grid_type():
     return classes.active_type(DEFAULT_TYPE)
 
 
-def _default_centre(user) -> tuple[float, float] | None:
+def _default_centre(user) -> tuple[float | None, float | None] | None:
     person = getattr(user, "person", None)
     place = getattr(person, "home_place", None) if person else None
     if place is not None and place.centroid_lat is not None:
@@ -336,7 +341,7 @@ def detail(request, number):
     decorate([case])
     events = list(case.events.all())
     for event in events:
-        event.label = event_label(event)
+        event.label = event_label(event)  # type: ignore[attr-defined]  # for the template
     ratings = list(case.ratings.all())
     may_rate = (
         case.status == Status.CLOSED

@@ -6,6 +6,8 @@ the table body from the same scoped query; an action answers an htmx request wit
 updated row (or the row with the error), any other request with a redirect.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -51,7 +53,7 @@ def _board_extras(user, cases) -> dict:
     }
 
 
-def _rows(user, cases, list_name: str) -> list[dict]:
+def _rows(user, cases, list_name: str) -> dict[str, Any]:
     """One dict per row: the case, its abilities, and the row's list-specific extras."""
     extras = {}
     if list_name == "board":
