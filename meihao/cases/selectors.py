@@ -617,8 +617,12 @@ def _missing(field: str):
     raise ValidationFailed(_("Choose one of the options offered."), field=field)
 
 
-def default_channel(user) -> str:
-    """How a case filed by `user` without a channel came in: from their role."""
+def filing_channel(user, requested: str = "") -> str:
+    """How a case filed by `user` came in: the channel the client names (the API, for a report
+    taken by phone or passed on), else from the filer's roles. The report page and the API both
+    ask here, so a police officer's report is a police-group case whichever way it is filed."""
+    if requested:
+        return requested
     roles = {s.role for s in scopes_of(user)}
     if Role.GRID_WORKER in roles:
         return Case.Channel.GRID_PATROL
