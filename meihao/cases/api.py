@@ -199,7 +199,7 @@ def case_create(request, payload: CaseIn):
             raise ValidationFailed(
                 _("Choose one of this case type's minor classes."), field="category"
             )
-    channel = payload.channel or selectors.default_channel(request.user)
+    channel = selectors.filing_channel(request.user, payload.channel)
     case = services.case_submit(
         actor=request.user,
         case_type=case_type,

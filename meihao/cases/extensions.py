@@ -16,12 +16,16 @@ case type may need beyond its data are handed to it here, by type code:
   pays the helper, micro-wishes credit their claimants' points). `cases.services.
   case_verify_close` calls them inside its transaction, after the case has closed: if they raise,
   nothing is written and the case stays reported back.
+- **a detail page**: where a link to one of the type's cases leads (a notice about a help
+  request opens its time-bank page, one about a wish its wish page); `detail_url(case)` answers
+  for any case, the engine's own case page for the types that register none.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ClaimGroup:
 _claim_groups: dict[str, ClaimGroup] = {}
 _close_effects: dict[str, Callable] = {}
 _app_filed: set[str] = set()
+_detail_urls: dict[str, Callable] = {}
 
 
 def register_claim_group(type_code: str, group: ClaimGroup) -> None:
@@ -58,3 +63,13 @@ def claim_groups() -> dict[str, ClaimGroup]:
 
 def close_effects(type_code: str) -> Callable | None:
     return _close_effects.get(type_code)
+
+
+def register_detail_url(type_code: str, url_of: Callable) -> None:
+    """`url_of(case)` is the site path of the page showing a case of `type_code`."""
+    _detail_urls[type_code] = url_of
+
+
+def detail_url(case) -> str:
+    url_of = _detail_urls.get(case.case_type.code)
+    return url_of(case) if url_of else reverse("cases:detail", args=[case.number])

@@ -15,6 +15,7 @@ import heapq
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.extensions import detail_url
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
@@ -40,7 +41,7 @@ def users_covering(path: str, roles) -> list:
 
 
 def _link(case) -> str:
-    return f"/cases/{case.number}/"
+    return detail_url(case)
 
 
 def _followers(case) -> list:

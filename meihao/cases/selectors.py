@@ -397,70 +397,6 @@ def department_choices():
     return organisations, teams
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    organisation: object
-    team: object | None
-
-
-def suggest_assignees(cases, organisations=None, teams=None) -> dict[int, Suggestion]:
-    """{case id: the suggested department and its team serving the case's place}.
-
-    The same rule as cases.routing.suggest_organisation (the department named by the minor
-    class, the one closest to the case wins) applied to a whole page with the departments and
-    teams loaded once: the board's query count does not grow with its length. The team is the
-    department's team whose home place contains the case, the closest first (a street's 城管队).
-    """
-    if organisations is None or teams is None:
-        organisations, teams = department_choices()
-    by_short_name: dict[str, list] = {}
-    for organisation in organisations:
-        if organisation.short_name:
-            by_short_name.setdefault(organisation.short_name, []).append(organisation)
-    teams_of: dict[int, list] = {}
-    for team in teams:
-        teams_of.setdefault(team.organisation_id, []).append(team)
-    result = {}
-    for case in cases:
-        category = case.category
-        if category is None or not category.department:
-            continue
-        serving = [
-            o
-            for o in by_short_name.get(category.department, ())
-            if case.place_path.startswith(o.place_path)
-        ]
-        if not serving:
-            continue
-        organisation = max(serving, key=lambda o: (len(o.place_path), -o.pk))
-        local_teams = [
-            t for t in teams_of.get(organisation.pk, ()) if case.place_path.startswith(t.place_path)
-        ]
-        team = max(local_teams, key=lambda t: (len(t.place_path), -t.pk)) if local_teams else None
-        result[case.pk] = Suggestion(organisation=organisation, team=team)
-    return result
-
-
-def suggest_assignee(case) -> Suggestion | None:
-    """`suggest_assignees` for one case (two queries)."""
-    from meihao.people.models import Organisation, Team
-
-    category = case.category
-    if category is None or not category.department:
-        return None
-    organisations = list(
-        Organisation.objects.filter(
-            kind=Organisation.Kind.DEPARTMENT, short_name=category.department
-        )
-    )
-    teams = list(
-        Team.objects.filter(
-            kind=Team.Kind.DEPARTMENT, organisation__in=[o.pk for o in organisations]
-        )
-    )
-    return suggest_assignees([case], organisations, teams).get(case.pk)
-
-
 def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
     """The department's queue: cases assigned to the user's organisations, earliest due first.
 
@@ -682,8 +618,12 @@ def _missing(field: str):
     raise ValidationFailed(_("Choose one of the options offered."), field=field)
 
 
-def default_channel(user) -> str:
-    """How a case filed by `user` without a channel came in: from their role."""
+def filing_channel(user, requested: str = "") -> str:
+    """How a case filed by `user` came in: the channel the client names (the API, for a report
+    taken by phone or passed on), else from the filer's roles. The report page and the API both
+    ask here, so a police officer's report is a police-group case whichever way it is filed."""
+    if requested:
+        return requested
     roles = {s.role for s in scopes_of(user)}
     if Role.GRID_WORKER in roles:
         return Case.Channel.GRID_PATROL

@@ -34,7 +34,7 @@ from meihao.cases.models import (
     Status,
 )
 from meihao.cases.notifications import case_notify_submitted, case_notify_transition
-from meihao.cases.routing import suggest_organisation
+from meihao.cases.routing import suggest_assignee
 from meihao.cases.workflow import TRANSITIONS, authorise
 from meihao.core.audit import audit_change
 from meihao.core.errors import (
@@ -362,16 +362,21 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
     )
     case_notify_submitted(case, actor)
     if case_type.dispatch_mode == CaseType.DispatchMode.AUTO:
-        organisation = suggest_organisation(case)
-        if organisation is not None:
-            _dispatch_values = _dispatch_changes(case, organisation, None, None, now)
+        suggestion = suggest_assignee(case)
+        if suggestion is not None:
+            organisation, team = suggestion.organisation, suggestion.team
+            _dispatch_values = _dispatch_changes(case, organisation, team, None, now)
             _apply(
                 case,
                 None,
                 "dispatch",
                 changes=_dispatch_values,
                 note=_("Routed automatically by class and place."),
-                data={"organisation": organisation.pk, "auto": True},
+                data={
+                    "organisation": organisation.pk,
+                    "team": team.pk if team else None,
+                    "auto": True,
+                },
                 now=now,
             )
     return case
@@ -972,12 +977,10 @@ def case_accept_and_dispatch(
     """立案并派遣 in one step: accept a submitted case, then dispatch it.
 
     Without an assignee, the case goes to the suggested department and its team serving the
-    place (cases.selectors.suggest_assignee). Two timeline events, one transaction: if the
+    place (cases.routing.suggest_assignee). Two timeline events, one transaction: if the
     dispatch fails, the acceptance is rolled back too.
     """
     if organisation is None and team is None and user is None:
-        from meihao.cases.selectors import suggest_assignee
-
         suggestion = suggest_assignee(case)
         if suggestion is None:
             # Authorise first: a case the actor may not touch is 404/403, not "no suggestion".

@@ -9,7 +9,7 @@
   on behalf), "idempotency_key"} → 201.
 - GET  /timebank/requests/{number} — one request with its visits and my abilities.
 - POST /timebank/requests/{number}/{step} — claim, check-in / check-out ({"lat", "lon",
-  "note"}), confirm, send-back ({"reason"}): the case engine's actions.
+  "note"}), confirm, send-back ({"reason"}): the steps of `timebank.steps`, as on the page.
 - GET  /timebank/members?q=&limit=&offset= — staff: the members of their communities.
 - POST /timebank/pools/{community code}/fund — staff: {"minutes", "token", "memo"}.
 """
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
-from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
@@ -28,6 +27,7 @@ from meihao.people.models import Person
 from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
 from meihao.timebank import selectors, services
+from meihao.timebank.steps import STEPS
 from meihao.timebank.visits import visits
 
 router = Router()
@@ -317,29 +317,12 @@ def detail(request, number: str):
     return _detail(request, number)
 
 
-STEPS = {
-    "claim": "claim",
-    "check-in": "start",
-    "check-out": "report_back",
-    "confirm": "verify_close",
-    "send-back": "reopen",
-}
-
-
 @router.post("/requests/{number}/{step}", response=RequestDetailOut, summary="Take a step")
 def step(request, number: str, step: str, payload: HelpStepIn):
-    if step not in STEPS:
+    if STEPS.get(step) is None:
         raise NotFound(_("No such action."))
     case = selectors.request_get(request.user, number)
-    action = STEPS[step]
-    kwargs = {}
-    if action in ("start", "report_back"):
-        kwargs.update(lat=payload.lat, lon=payload.lon)
-    if action == "report_back":
-        kwargs["note"] = payload.note or _("Help given.")
-    if action == "reopen":
-        kwargs["reason"] = payload.reason
-    case_services.ACTION_SERVICES[action](case=case, actor=request.user, **kwargs)
+    STEPS.take(step, case=case, actor=request.user, inputs=payload.dict())
     return _detail(request, number)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meihao.cases.extensions import ClaimGroup
+from meihao.cases.extensions import ClaimGroup, detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType
 from meihao.cases.services import case_record_event, case_submit
 from meihao.core.audit import audit_change
@@ -401,7 +401,7 @@ def _tell_nearest(case: Case, help_request: HelpRequest, category) -> None:
             "A neighbour within your service circle asks for help ({{ category }}): "
             "{{ description }}. Take it on if you can."
         ),
-        link=f"/timebank/requests/{case.number}/",
+        link=detail_url(case),
         target=case,
         idempotency_key=f"timebank:{case.pk}:nearby",
         context={"category": str(category), "description": case.description[:80]},

@@ -14,7 +14,7 @@ urlpatterns = [
     path("nearby/", views.nearby, name="nearby"),
     path("mine/", views.mine, name="mine"),
     re_path(rf"^requests/{CASE_NUMBER}/$", views.detail, name="request"),
-    re_path(rf"^requests/{CASE_NUMBER}/(?P<step>[a-z_]+)/$", views.act, name="act"),
+    re_path(rf"^requests/{CASE_NUMBER}/(?P<step>[a-z-]+)/$", views.act, name="act"),
     path("staff/members/", views.members, name="members"),
     path("staff/pool/", views.pool, name="pool"),
 ]

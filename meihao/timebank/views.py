@@ -2,9 +2,8 @@
 requests near me (list and map), one request with its actions, my help, and for staff the
 members and the community pools.
 
-Parse, call a selector or service, render. The request page's actions are the case engine's:
-claim, check in (`case_start`), check out (`case_report_back`), confirm (`case_verify_close`,
-which pays the helper) and send back (`case_reopen`), with the phone's position where on site.
+Parse, call a selector or service, render. The request page's actions are the steps of
+`timebank.steps` (the case engine's actions), with the phone's position where on site.
 """
 
 import uuid
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
@@ -30,6 +28,7 @@ from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place, community_of
 from meihao.timebank import selectors, services
 from meihao.timebank.models import FamilyLink
+from meihao.timebank.steps import STEPS
 from meihao.timebank.visits import visits
 
 PAGE_SIZE = 20
@@ -342,6 +341,7 @@ def detail(request, case):
             "events": events,
             "visits": visits(events),
             "abilities": case.abilities(user),
+            "steps": STEPS.by_action,
             # The requester's number for the helper who took it on, and for staff.
             "show_phone": case.assigned_user_id == user.pk or selectors.may_manage(user),
             "map_points": [{"lat": case.lat, "lon": case.lon, "label": case.number, "url": ""}],
@@ -349,45 +349,22 @@ def detail(request, case):
     )
 
 
-# The request page's buttons: the engine action each one takes, and what it needs.
-ACTIONS = {
-    "claim": ("claim", False),
-    "check_in": ("start", True),
-    "check_out": ("report_back", True),
-    "confirm": ("verify_close", False),
-    "send_back": ("reopen", False),
-}
-DONE = {
-    "claim": gettext_lazy("You have taken this request on. Check in when you arrive."),
-    "check_in": gettext_lazy("Checked in. Check out when you leave."),
-    "check_out": gettext_lazy("Checked out. The requester is asked to confirm."),
-    "confirm": gettext_lazy("Confirmed. Thank you; the helper's minutes are paid."),
-    "send_back": gettext_lazy("Sent back to the helper."),
-}
-
-
 @login_required
 @require_POST
 def act(request, number, step):
-    if step not in ACTIONS:
+    if STEPS.get(step) is None:
         raise Http404
     case = selectors.request_get(request.user, number)
-    action, on_site = ACTIONS[step]
-    kwargs = {}
-    if on_site:
-        kwargs["lat"], kwargs["lon"] = _point(request.POST)
-    if action == "report_back":
-        kwargs["note"] = request.POST.get("note") or _("Help given.")
-    if action == "reopen":
-        kwargs["reason"] = request.POST.get("reason", "")
+    lat, lon = _point(request.POST)
+    inputs = {**request.POST.dict(), "lat": lat, "lon": lon}
     try:
-        case_services.ACTION_SERVICES[action](case=case, actor=request.user, **kwargs)
+        STEPS.take(step, case=case, actor=request.user, inputs=inputs)
     except NotFound:
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, DONE[step])
+        messages.success(request, STEPS.get(step).done)
     return redirect("timebank:request", number=number)
 
 

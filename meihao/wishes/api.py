@@ -7,7 +7,7 @@
 - GET  /wishes/{number} — one wish, its claimants and my abilities.
 - POST /wishes/{number}/{step} — publish, dispatch ({"target": a value from the wish's
   "targets"}), reject ({"reason"}), claim / join ({"unit": an id, optional}), confirm,
-  send-back ({"reason"}).
+  send-back ({"reason"}): the steps of `wishes.steps`, as on the page.
 - POST /wishes/{number}/fulfil — multipart: "note" and one to four "photos".
 """
 
@@ -18,13 +18,12 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
-from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
-from meihao.people.models import Organisation
 from meihao.wishes import selectors, services
 from meihao.wishes.models import WISH_CODE
+from meihao.wishes.steps import STEPS
 
 router = Router()
 
@@ -191,46 +190,6 @@ def detail(request, number: str):
     return _detail(request, number)
 
 
-def _unit(payload: WishStepIn):
-    if payload.unit is None:
-        return None
-    unit = Organisation.objects.filter(pk=payload.unit).first()
-    if unit is None:
-        raise ValidationFailed(_("Choose one of your units."), field="unit")
-    return unit
-
-
-def _dispatch(request, case, payload: WishStepIn):
-    targets = selectors.dispatch_targets(case)
-    target = next((t for t in targets if t["value"] == payload.target), {})
-    return services.wish_dispatch(
-        case=case, actor=request.user, member=target.get("user"), unit=target.get("unit")
-    )
-
-
-STEPS = {
-    "publish": lambda request, case, p: services.wish_publish(
-        case=case, actor=request.user, note=p.note
-    ),
-    "dispatch": _dispatch,
-    "reject": lambda request, case, p: case_services.case_reject(
-        case=case, actor=request.user, reason=p.reason
-    ),
-    "claim": lambda request, case, p: services.wish_claim(
-        case=case, actor=request.user, unit=_unit(p)
-    ),
-    "join": lambda request, case, p: services.wish_join(
-        case=case, actor=request.user, unit=_unit(p)
-    ),
-    "confirm": lambda request, case, p: case_services.case_verify_close(
-        case=case, actor=request.user, note=p.note
-    ),
-    "send-back": lambda request, case, p: case_services.case_reopen(
-        case=case, actor=request.user, reason=p.reason
-    ),
-}
-
-
 @router.post("/{number}/fulfil", response=WishDetailOut, summary="Report a wish fulfilled")
 def fulfil(
     request,
@@ -239,14 +198,14 @@ def fulfil(
     photos: File[list[UploadedFile]] = None,
 ):
     case = selectors.wish_get(request.user, number)
-    services.wish_fulfil(case=case, actor=request.user, note=note, photos=photos or [])
+    STEPS.take("fulfil", case=case, actor=request.user, inputs={"note": note, "photos": photos})
     return _detail(request, number)
 
 
 @router.post("/{number}/{step}", response=WishDetailOut, summary="Take a step")
 def step(request, number: str, step: str, payload: WishStepIn):
-    if step not in STEPS:
+    if STEPS.get(step) is None:
         raise NotFound(_("No such action."))
     case = selectors.wish_get(request.user, number)
-    STEPS[step](request, case, payload)
+    STEPS.take(step, case=case, actor=request.user, inputs=payload.dict())
     return _detail(request, number)

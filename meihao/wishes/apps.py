@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,10 +10,14 @@ class WishesConfig(AppConfig):
 
     def ready(self):
         # What the WISH case type needs from the engine (cases.extensions): ordered only here
-        # (a wish needs its Wish record), its claimants' points credited when confirmed.
+        # (a wish needs its Wish record), its claimants' points credited when confirmed, shown
+        # on the wish page.
         from meihao.cases import extensions
         from meihao.wishes.models import WISH_CODE
         from meihao.wishes.services import wish_settle
 
         extensions.register_app_filed(WISH_CODE)
         extensions.register_close_effects(WISH_CODE, wish_settle)
+        extensions.register_detail_url(
+            WISH_CODE, lambda case: reverse("wishes:detail", args=[case.number])
+        )

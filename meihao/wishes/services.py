@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
+from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType, Status
 from meihao.cases.notifications import users_covering
 from meihao.cases.workflow import authorise
@@ -155,7 +156,7 @@ def wish_publish(*, actor, case: Case, note: str = "") -> Case:
         kind="wish_published",
         subject=gettext_lazy("A new micro-wish in your community"),
         body=gettext_lazy("{{ category }}: {{ description }}. Claim it if you can help."),
-        link=f"/wishes/{case.number}/",
+        link=detail_url(case),
         target=case,
         idempotency_key=f"wish:{case.pk}:published",
         context={"category": str(case.category), "description": case.description[:80]},
@@ -305,7 +306,7 @@ def wishes_escalate_unclaimed(now=None) -> list[int]:
                     "Nobody has claimed the wish {{ number }} ({{ category }}) for {{ days }} "
                     "days. Please find someone to fulfil it, or dispatch it."
                 ),
-                link=f"/wishes/{case.number}/",
+                link=detail_url(case),
                 target=case,
                 idempotency_key=f"wish:{case.pk}:unclaimed",
                 context={"number": case.number, "category": str(case.category), "days": days},

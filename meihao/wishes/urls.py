@@ -12,5 +12,5 @@ urlpatterns = [
     path("claims/", views.claims, name="claims"),
     path("review/", views.review, name="review"),
     re_path(rf"^{CASE_NUMBER}/$", views.detail, name="detail"),
-    re_path(rf"^{CASE_NUMBER}/(?P<step>[a-z_]+)/$", views.act, name="act"),
+    re_path(rf"^{CASE_NUMBER}/(?P<step>[a-z-]+)/$", views.act, name="act"),
 ]

@@ -1,8 +1,8 @@
 """The micro-wishes' pages (phone first): order a wish, my wishes, the wish wall for party
 members, my claims, the party committee's review queue, and one wish with its actions.
 
-Parse, call a selector or service, render. The wish page's steps are the engine's actions
-wrapped by wishes.services where a wish needs more than the case (publication, claimants).
+Parse, call a selector or service, render. The wish page's steps are those of
+`wishes.steps`, which the API takes too.
 """
 
 import uuid
@@ -17,15 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases import services as case_services
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
-from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.errors import DomainError, NotFound
 from meihao.core.inputs import parse_id
 from meihao.core.pages import requires, scoped_object
-from meihao.people.models import Organisation
 from meihao.wishes import selectors, services
 from meihao.wishes.models import WISH_CODE
+from meihao.wishes.steps import STEPS
 
 PAGE_SIZE = 20
 STEP_LABELS = {
@@ -37,16 +36,6 @@ STEP_LABELS = {
     "reopen": gettext_lazy("sent back"),
     "points_credited": gettext_lazy("points credited"),
     "unclaimed_escalated": gettext_lazy("escalated: unclaimed"),
-}
-DONE = {
-    "publish": gettext_lazy("Published to the party members of the community."),
-    "dispatch": gettext_lazy("Given to the party member."),
-    "reject": gettext_lazy("The wish is declined; the resident sees your reason."),
-    "claim": gettext_lazy("You have claimed this wish. Thank you!"),
-    "join": gettext_lazy("You have joined this wish."),
-    "fulfil": gettext_lazy("Reported as fulfilled. The resident is asked to confirm."),
-    "confirm": gettext_lazy("Confirmed. Thank you; the claimants earn their points."),
-    "send_back": gettext_lazy("Sent back to the party member."),
 }
 
 
@@ -208,6 +197,7 @@ def detail(request, case):
             "events": events,
             "photos": [p for p in case.photos.all() if p.stage == "report_back"],
             "abilities": abilities,
+            "steps": STEPS.by_action,
             "may_join": join_in_person or bool(join_units),
             "join_in_person": join_in_person,
             "join_units": join_units,
@@ -217,69 +207,19 @@ def detail(request, case):
     )
 
 
-def _unit(request):
-    value = request.POST.get("unit") or ""
-    if not value:
-        return None
-    unit = Organisation.objects.filter(pk=parse_id(value, default=0)).first()
-    if unit is None:
-        raise ValidationFailed(_("Choose one of your units."), field="unit")
-    return unit
-
-
-def _dispatch(request, case):
-    value = request.POST.get("target", "")
-    target = next((t for t in selectors.dispatch_targets(case) if t["value"] == value), {})
-    return services.wish_dispatch(
-        case=case,
-        actor=request.user,
-        member=target.get("user"),
-        unit=target.get("unit"),
-        note=request.POST.get("note", ""),
-    )
-
-
-STEPS = {
-    "publish": lambda request, case: services.wish_publish(
-        case=case, actor=request.user, note=request.POST.get("note", "")
-    ),
-    "dispatch": _dispatch,
-    "reject": lambda request, case: case_services.case_reject(
-        case=case, actor=request.user, reason=request.POST.get("reason", "")
-    ),
-    "claim": lambda request, case: services.wish_claim(
-        case=case, actor=request.user, unit=_unit(request)
-    ),
-    "join": lambda request, case: services.wish_join(
-        case=case, actor=request.user, unit=_unit(request)
-    ),
-    "fulfil": lambda request, case: services.wish_fulfil(
-        case=case,
-        actor=request.user,
-        note=request.POST.get("note", ""),
-        photos=request.FILES.getlist("photos"),
-    ),
-    "confirm": lambda request, case: case_services.case_verify_close(
-        case=case, actor=request.user, note=request.POST.get("note", "")
-    ),
-    "send_back": lambda request, case: case_services.case_reopen(
-        case=case, actor=request.user, reason=request.POST.get("reason", "")
-    ),
-}
-
-
 @login_required
 @require_POST
 def act(request, number, step):
-    if step not in STEPS:
+    if STEPS.get(step) is None:
         raise Http404
     case = selectors.wish_get(request.user, number)
+    inputs = {**request.POST.dict(), "photos": request.FILES.getlist("photos")}
     try:
-        STEPS[step](request, case)
+        STEPS.take(step, case=case, actor=request.user, inputs=inputs)
     except NotFound:
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, DONE[step])
+        messages.success(request, STEPS.get(step).done)
     return redirect("wishes:detail", number=number)

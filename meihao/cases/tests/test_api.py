@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meihao.cases import services
-from meihao.cases.models import Case, CaseEvent
+from meihao.cases.models import Case, CaseCategory, CaseEvent
 from meihao.core.models import AuditEvent
+from meihao.core.roles import Role
+from meihao.core.testing import make_user
 
 BASE = "/api/v1/cases"
 PERSONAS = (
@@ -104,6 +106,45 @@ def test_submit_returns_201_and_is_idempotent(client, personas, db):
     again = post(client, BASE, payload)
     assert again.json()["number"] == body["number"]
     assert Case.objects.count() == 1
+
+
+def test_a_police_officer_gets_one_channel_through_the_page_and_the_api(
+    client, personas, grid_type
+):
+    grid_type.submit_roles = [*grid_type.submit_roles, Role.POLICE_OFFICER]
+    grid_type.save()
+    officer = make_user(
+        "13700000031",
+        "社区民警",
+        home=personas.tree.grid_a1,
+        roles=[(Role.POLICE_OFFICER, personas.tree.community_a)],
+    )
+    client.force_login(officer)
+    through_api = post(
+        client,
+        BASE,
+        {
+            "type": "GRID",
+            "category": "0501",
+            "description": "学校门口有流动摊贩",
+            "lat": 23.41,
+            "lon": 111.205,
+        },
+    )
+    assert through_api.status_code == 201, through_api.content
+    category = CaseCategory.objects.get(case_type=grid_type, code="0501")
+    through_page = client.post(
+        "/cases/report/",
+        {
+            "category": category.pk,
+            "description": "学校门口有流动摊贩",
+            "lat": "23.41",
+            "lon": "111.205",
+        },
+    )
+    assert through_page.status_code == 302
+    channels = list(Case.objects.order_by("pk").values_list("channel", flat=True))
+    assert channels == [Case.Channel.POLICE_GROUP, Case.Channel.POLICE_GROUP]
 
 
 def test_a_reused_key_with_another_report_is_409(client, personas, db):

@@ -7,7 +7,7 @@ import time_machine
 from django.db import connection
 from django.utils import translation
 
-from meihao.cases import services
+from meihao.cases import routing, selectors, services
 from meihao.cases.models import Case, CaseEvent, CaseFollower, CaseType
 from meihao.cases.tests.conftest import local
 from meihao.core.errors import (
@@ -312,6 +312,19 @@ def test_auto_routed_type_is_dispatched_to_the_class_department(personas, new_ca
         ("submit", personas.grid_worker_a.pk),
         ("dispatch", None),
     ]
+
+
+def test_an_auto_routed_case_goes_where_the_board_would_suggest(
+    personas, new_case, grid_type, street_team
+):
+    grid_type.dispatch_mode = CaseType.DispatchMode.AUTO
+    grid_type.save()
+    case = new_case()
+    organisations, teams = selectors.department_choices()
+    board = routing.suggest_assignees([case], organisations, teams)[case.pk]
+    assert (board.organisation, board.team) == (personas.department, street_team)
+    assert (case.assigned_organisation, case.assigned_team) == (board.organisation, board.team)
+    assert case.events.get(action="dispatch").data["team"] == street_team.pk
 
 
 def test_closed_case_went_through_report_back_and_verification(personas, new_case):

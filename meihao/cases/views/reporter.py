@@ -29,8 +29,6 @@ from meihao.cases.publication import is_publicly_visible, public_case
 from meihao.cases.workflow import DISPATCHER, TRANSITIONS, can_view, holds
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
-from meihao.core.roles import Role
-from meihao.core.scoping import has_role
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -190,9 +188,6 @@ def _submit(request, case_type) -> Case:
             _("Set the location: allow the phone to find it, or move the pin."), field="location"
         )
     user = request.user
-    channel = (
-        Case.Channel.GRID_PATROL if has_role(user, [Role.GRID_WORKER]) else Case.Channel.RESIDENT
-    )
     return services.case_submit(
         actor=user,
         case_type=case_type,
@@ -201,7 +196,7 @@ def _submit(request, case_type) -> Case:
         lat=lat,
         lon=lon,
         address=post.get("address", ""),
-        channel=channel,
+        channel=selectors.filing_channel(user),
         reporter=getattr(user, "person", None),
         idempotency_key=post.get("idempotency_key") or None,
         reported_at=reported_at,

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meihao.cases import selectors, services
+from meihao.cases import routing, selectors, services
 from meihao.cases.models import Case, Status
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_int
@@ -44,7 +44,7 @@ def _board_extras(user, cases) -> dict:
     """What board rows show besides the case: suggestions, departments, return reasons."""
     organisations, teams = selectors.department_choices()
     return {
-        "suggestions": selectors.suggest_assignees(cases, organisations, teams),
+        "suggestions": routing.suggest_assignees(cases, organisations, teams),
         "organisations": organisations,
         "teams": teams,
         "returns": selectors.last_events(
@@ -263,7 +263,7 @@ def bulk_dispatch(request):
 def dispatch_form(request, case):
     """The dispatch / reassign form of one case (loaded into a row or the detail page)."""
     organisations, teams = selectors.department_choices()
-    suggestion = selectors.suggest_assignees([case], organisations, teams).get(case.pk)
+    suggestion = routing.suggest_assignees([case], organisations, teams).get(case.pk)
     list_name = request.GET.get("list", "")
     context = {
         "case": case,

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from shapely.geometry import Point, shape
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseRating, Status
-from meihao.cases.routing import suggest_organisation
+from meihao.cases.routing import suggest_assignee
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
 from meihao.demo.loader import row_counts
@@ -72,9 +72,9 @@ def test_routing_finds_a_department_for_every_class(db):
     classes = CaseCategory.objects.filter(parent__isnull=False).exclude(department="")
     assert classes.count() >= 40
     for category in classes:
-        organisation = suggest_organisation(Case(category=category, place_path=grid.path))
-        assert organisation is not None, category.name_zh
-        assert organisation.short_name == category.department
+        suggestion = suggest_assignee(Case(category=category, place_path=grid.path))
+        assert suggestion is not None, category.name_zh
+        assert suggestion.organisation.short_name == category.department
 
 
 def test_seeding_again_fixes_a_former_short_name(db):

@@ -1,6 +1,8 @@
 """The time bank's pages: the permission matrix (every page against every persona), the
 request page's actions end to end, and bad input answered in words with nothing changed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +11,7 @@ from meihao.cases.models import Case, CaseEvent
 from meihao.ledger.models import Account, Unit
 from meihao.timebank import services
 from meihao.timebank.models import FamilyLink, HelpRequest, TimeBankMember
+from meihao.timebank.steps import STEPS
 from meihao.timebank.tests.conftest import HOME, offset
 
 PERSONAS = (
@@ -246,12 +249,12 @@ def test_the_request_page_takes_a_request_from_claim_to_payment(
     page = client.get(reverse("timebank:request", args=[number])).content.decode()
     assert 'submit" data-action="claim"' in page
     act("claim")
-    page = act("check_in").content.decode()  # no position: refused, in words
+    page = act("check-in").content.decode()  # no position: refused, in words
     assert "alert-danger" in page
     assert not CaseEvent.objects.filter(case=request_case, action="start").exists()
-    act("check_in", lat=HOME[0], lon=HOME[1])
+    act("check-in", lat=HOME[0], lon=HOME[1])
     time_machine.shift(3600)
-    act("check_out", lat=HOME[0], lon=HOME[1], note="陪聊了一个小时")
+    act("check-out", lat=HOME[0], lon=HOME[1], note="陪聊了一个小时")
     assert (
         'submit" data-action="confirm"'
         not in client.get(reverse("timebank:request", args=[number])).content.decode()
@@ -259,7 +262,7 @@ def test_the_request_page_takes_a_request_from_claim_to_payment(
 
     client.force_login(personas.resident_a)
     page = client.get(reverse("timebank:request", args=[number])).content.decode()
-    assert 'submit" data-action="confirm"' in page and 'submit" data-action="send_back"' in page
+    assert 'submit" data-action="confirm"' in page and 'submit" data-action="send-back"' in page
     act("confirm")
     assert Case.objects.get(pk=request_case.pk).status == "closed"
     minutes = Account.objects.get(person=member.person, unit=Unit.MINUTES).balance
@@ -366,3 +369,34 @@ def test_list_queries_do_not_grow_with_the_list(client, personas, member, asked,
     for _ in range(10):
         add()
     assert count() == few
+
+
+# One step table (timebank.steps): the page posts each step under the name the API takes.
+def test_the_page_posts_each_step_under_the_name_the_api_takes(
+    client, personas, member, request_case
+):
+    number = request_case.number
+    client.force_login(personas.volunteer_a)
+    client.post(reverse("timebank:act", args=[number, "claim"]))
+    page_url = reverse("timebank:request", args=[number])
+    posted = re.findall(rf'action="{page_url}([^/"]+)/"', client.get(page_url).content.decode())
+    assert posted == ["check-in", "check-out"]
+
+    response = client.post(
+        f"/api/v1/timebank/requests/{number}/{posted[0]}",
+        {"lat": HOME[0], "lon": HOME[1]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert CaseEvent.objects.filter(case=request_case, action="start").exists()
+
+
+def test_one_spelling_of_each_step_on_the_page_and_in_the_api(client, personas, request_case):
+    assert [s.name for s in STEPS] == ["claim", "check-in", "check-out", "confirm", "send-back"]
+    client.force_login(personas.resident_a)
+    number = request_case.number
+    assert client.post(f"/timebank/requests/{number}/send_back/").status_code == 404
+    response = client.post(
+        f"/api/v1/timebank/requests/{number}/send_back", {}, content_type="application/json"
+    )
+    assert response.status_code == 404

@@ -295,7 +295,8 @@ def test_members_of_the_community_claim_others_do_not(personas, member_at, asked
     assert Case.objects.visible_to(member.person.user).filter(pk=case.pk).exists()
     claimed = case_services.case_claim(case=case, actor=member.person.user)
     assert claimed.assigned_user == member.person.user
-    assert Message.objects.filter(kind="case_claimed", recipient=personas.resident_a).exists()
+    told = Message.objects.get(kind="case_claimed", recipient=personas.resident_a)
+    assert told.link == f"/timebank/requests/{case.number}/"  # the time bank's page, not /cases/
 
 
 def test_an_elder_member_cannot_claim_their_own_request(personas, member_at, asked):

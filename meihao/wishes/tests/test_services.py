@@ -5,6 +5,7 @@ and the escalation of unclaimed wishes, exactly once."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from meihao.cases import services as case_services
@@ -157,6 +158,12 @@ def test_a_party_member_claims_and_leads(personas, published):
     assert (case.status, case.assigned_user) == ("dispatched", personas.party_member_a)
     assert WishClaim.objects.get().is_lead
     assert Message.objects.filter(kind="case_claimed", recipient=personas.resident_a).exists()
+
+
+def test_the_engines_notices_about_a_wish_link_to_the_wish_page(personas, published):
+    case = services.wish_claim(case=published(), actor=personas.party_member_a)
+    told = Message.objects.get(kind="case_claimed", recipient=personas.resident_a)
+    assert told.link == reverse("wishes:detail", args=[case.number]) == f"/wishes/{case.number}/"
 
 
 def test_claiming_for_an_unregistered_unit_claims_nothing(personas, published, unit):
