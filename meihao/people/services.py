@@ -351,6 +351,8 @@ def person_import(*, actor, rows: list[ImportRow]) -> list[Person]:
         values = dict(row.values)
         code = values.pop("home_place_code", "")
         home_place = places.get(code)
+        if home_place is not None and not sees_place(actor, home_place.path):
+            home_place = None  # a place out of the actor's sight reads like a missing one
         cleaned, row_errors = clean_person(home_place=home_place, **values)
         row_errors = {**row_errors, **row.errors}
         if code and home_place is None:
