@@ -254,6 +254,24 @@ def test_role_revoke(personas):
 # Organisations and teams -----------------------------------------------------------------------
 
 
+def test_organisations_and_teams_in_a_place_out_of_sight_are_not_found(personas):
+    """Street A's chief cannot see street B: setting anything up there answers like a missing
+    place, and nothing is created or logged."""
+    chief, tree = personas.street_chief_a, personas.tree
+    before = (Organisation.objects.count(), Team.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(NotFound):
+        services.organisation_create(
+            actor=chief, name="河东饼店", kind=Organisation.Kind.MERCHANT, place=tree.community_b
+        )
+    with pytest.raises(NotFound):
+        services.team_create(
+            actor=chief, name="河东巡逻队", kind=Team.Kind.RESPONSIBILITY, place=tree.grid_b1
+        )
+    assert (Organisation.objects.count(), Team.objects.count(), AuditEvent.objects.count()) == (
+        before
+    )
+
+
 def test_departments_are_created_by_the_district_only(personas):
     with pytest.raises(PermissionDenied):
         services.organisation_create(
