@@ -72,6 +72,17 @@ def covers(user, path: str, roles: Iterable[str]) -> bool:
     return any(path.startswith(p) for p in scope_paths(user, roles))
 
 
+def sees_place(user, path: str) -> bool:
+    """Whether the place at `path` is visible to `user`: inside one of their subtrees, or an
+    ancestor of one (breadcrumbs). Mirrors `PlaceQuerySet.visible_to` without a query; a place
+    the user cannot see answers 404, however the request reached it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        path.startswith(scope) or scope.startswith(path) for scope in scope_paths(user, tuple(Role))
+    )
+
+
 def in_subtree(path: str, field: str = "place_path") -> Q:
     """Rows whose `field` lies in the subtree at `path` (a place path, ending in the separator).
 

@@ -21,7 +21,7 @@ from meihao.core import pii
 from meihao.core.audit import audit_change, audit_changes, audit_pii_read
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES, Role
-from meihao.core.scoping import covers, forget_scopes
+from meihao.core.scoping import covers, forget_scopes, sees_place
 from meihao.people.auth import token_hash
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -70,6 +70,9 @@ TOKEN_PREFIX = "mh_"  # noqa: S105 - a marker, not a secret
 
 
 def _require_place_editor(actor, path: str) -> None:
+    """404 for a place the actor cannot see (like a missing one); 403 when seen but not theirs."""
+    if not sees_place(actor, path):
+        raise NotFound()
     if not covers(actor, path, OFFICIALS):
         raise PermissionDenied(_("You may not manage people in this place."))
 
@@ -354,6 +357,8 @@ def person_import(*, actor, rows: list[ImportRow]) -> list[Person]:
         values = dict(row.values)
         code = values.pop("home_place_code", "")
         home_place = places.get(code)
+        if home_place is not None and not sees_place(actor, home_place.path):
+            home_place = None  # a place out of the actor's sight reads like a missing one
         cleaned, row_errors = clean_person(home_place=home_place, **values)
         row_errors = {**row_errors, **row.errors}
         if code and home_place is None:
@@ -450,6 +455,8 @@ def _scope_path(*, role: str, place: Place | None, organisation: Organisation | 
 
 def _require_role_grantor(actor, *, role: str, path: str) -> None:
     grantors = [granter for granter, roles in GRANTABLE_ROLES.items() if role in roles]
+    if not sees_place(actor, path):
+        raise NotFound()
     if not covers(actor, path, grantors):
         raise PermissionDenied(_("You may not give this role for this place."))
 
@@ -529,6 +536,8 @@ def organisation_create(
         raise ValidationFailed(_("Unknown kind of organisation."), field="kind")
     # Government departments are set up by the district; the rest by whoever manages the place.
     roles = {Role.DISTRICT_ADMIN} if kind == Organisation.Kind.DEPARTMENT else OFFICIALS
+    if not sees_place(actor, place.path):
+        raise NotFound()
     if not covers(actor, place.path, roles):
         raise PermissionDenied(_("You may not register organisations for this place."))
     name = (name or "").strip()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import TimeStampedModel
 from meihao.core.roles import PLACE_EDITORS, PLACE_WORKERS, Role
-from meihao.core.scoping import ScopedQuerySet, covers, scope_paths, visible_to
+from meihao.core.scoping import ScopedQuerySet, covers, scope_paths, sees_place, visible_to
 
 
 class Level(models.TextChoices):
@@ -115,13 +115,7 @@ class Place(TimeStampedModel):
         """What `user` may do with this place, decided from the user's scopes alone (no query
         beyond loading them once per request). Mirrors `PlaceQuerySet.visible_to`: a place is
         viewable inside one of the user's subtrees or as an ancestor of one (breadcrumbs)."""
-        if getattr(user, "is_superuser", False):
-            view = True
-        else:
-            view = any(
-                self.path.startswith(path) or path.startswith(self.path)
-                for path in scope_paths(user, tuple(Role))
-            )
+        view = sees_place(user, self.path)
         return {
             "view": view,
             "edit": view and covers(user, self.path, PLACE_EDITORS),

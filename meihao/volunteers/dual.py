@@ -15,7 +15,7 @@ from meihao.activities.records import display_name, service_record_for_confirmed
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, Role
-from meihao.core.scoping import covers
+from meihao.core.scoping import covers, sees_place
 from meihao.people import services as people_services
 from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment
 from meihao.places.models import Level, Place
@@ -39,6 +39,8 @@ MINUTES_MAX = 24 * 60
 
 
 def _require_manager(actor, community: Place) -> None:
+    if not sees_place(actor, community.path):
+        raise NotFound()
     if not covers(actor, community.path, OFFICIALS):
         raise PermissionDenied(_("You may not manage dual registration in this community."))
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
-from meihao.core.scoping import covers
+from meihao.core.scoping import covers, sees_place
 from meihao.people import services as people_services
 from meihao.people.models import Organisation, Person, Team, TeamMember
 from meihao.places.models import Level, Place
@@ -91,6 +91,8 @@ def alliance_team_create(
     if parent is not None:
         parent = Team.objects.select_related("parent").get(pk=parent.pk)
     tier = _tier_for_new(kind=kind, place=place, parent=parent)
+    if not sees_place(actor, place.path):
+        raise NotFound()
     if not covers(actor, place.path, TIER_CREATORS[tier]):
         raise PermissionDenied(_("You may not set up this tier of the alliance here."))
     if (

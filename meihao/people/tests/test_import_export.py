@@ -122,7 +122,8 @@ def test_every_bad_cell_is_reported(client, personas):
         "第3行「手机号」",
         "第3行「社区或网格编码」：没有编码为 999999999999 的社区或网格。",
         "第3行「标签」：未知标签：宠物。",
-        "第4行「社区或网格编码」：您无权管理该区域的人员。",
+        # Community B is out of community A's sight: its grid reads like a missing code.
+        f"第4行「社区或网格编码」：没有编码为 {tree.grid_b1.code} 的社区或网格。",
         "第5行「身份证号」：与第4行的身份证号重复。",
     ]:
         assert expected in page

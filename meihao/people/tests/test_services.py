@@ -100,16 +100,30 @@ def test_duplicate_id_number_racing_past_the_check_is_refused_by_the_database(
     assert not Person.objects.filter(real_name="李四").exists()
 
 
-@pytest.mark.parametrize("actor", ["grid_worker_a", "resident_a", "outsider", "department_staff"])
-def test_people_outside_the_editors_may_not_register(personas, actor):
-    with pytest.raises(PermissionDenied):
+@pytest.mark.parametrize(
+    ("actor", "error"),
+    [
+        # Grid A1 is theirs to see (a resident's role covers their home): seen, refused.
+        ("grid_worker_a", PermissionDenied),
+        ("resident_a", PermissionDenied),
+        ("department_staff", PermissionDenied),  # the department serves the whole district
+        # A place the actor cannot see answers like a missing one.
+        ("outsider", NotFound),
+        ("grid_worker_b", NotFound),
+    ],
+)
+def test_people_outside_the_editors_may_not_register(personas, actor, error):
+    with pytest.raises(error):
         create(personas, actor=getattr(personas, actor))
     assert not Person.objects.filter(real_name="张三").exists()
 
 
 def test_community_staff_may_not_register_in_another_community(personas):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         create(personas, home_place=personas.tree.grid_b1)
+    with pytest.raises(PermissionDenied):  # their own street is visible, not theirs to manage
+        create(personas, home_place=personas.tree.street_a)
+    assert not Person.objects.filter(real_name="张三").exists()
 
 
 def test_update_moves_the_person_and_keeps_the_path_in_sync(personas):
@@ -175,7 +189,7 @@ def test_update_out_of_scope_is_not_found_and_by_a_viewer_is_denied(personas):
 
 def test_update_may_not_move_someone_out_of_the_editors_scope(personas):
     person = create(personas)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.person_update(
             actor=personas.community_staff_a, person=person, home_place=personas.tree.grid_b1
         )
@@ -206,10 +220,12 @@ def test_community_staff_may_name_grid_workers_in_their_community_only(personas)
     assert not covers(user, tree.grid_a2.path, {Role.GRID_WORKER})
     services.role_assign(actor=staff, user=user, role=Role.GRID_WORKER, place=tree.grid_a2)
     assert covers(user, tree.grid_a2.path, {Role.GRID_WORKER})  # the cached scopes were dropped
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # community B is out of their sight, like a missing place
         services.role_assign(actor=staff, user=user, role=Role.GRID_WORKER, place=tree.grid_b1)
     with pytest.raises(PermissionDenied):
         services.role_assign(actor=staff, user=user, role=Role.STREET_CHIEF, place=tree.grid_a2)
+    with pytest.raises(PermissionDenied):  # their street is visible (breadcrumbs), not theirs
+        services.role_assign(actor=staff, user=user, role=Role.GRID_WORKER, place=tree.street_a)
     assert AuditEvent.objects.filter(action="role_assign").count() == 1
 
 
@@ -226,14 +242,34 @@ def test_a_role_is_not_given_twice(personas):
 
 def test_role_revoke(personas):
     assignment = personas.grid_worker_b.role_assignments.get()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # a role in community B, out of community A's sight
         services.role_revoke(actor=personas.community_staff_a, assignment=assignment)
+    with pytest.raises(PermissionDenied):  # grid worker B sees grid B1 but gives no roles
+        services.role_revoke(actor=personas.grid_worker_b, assignment=assignment)
     services.role_revoke(actor=personas.district_admin, assignment=assignment)
     assert not personas.grid_worker_b.role_assignments.exists()
     assert AuditEvent.objects.filter(action="role_revoke").count() == 1
 
 
 # Organisations and teams -----------------------------------------------------------------------
+
+
+def test_organisations_and_teams_in_a_place_out_of_sight_are_not_found(personas):
+    """Street A's chief cannot see street B: setting anything up there answers like a missing
+    place, and nothing is created or logged."""
+    chief, tree = personas.street_chief_a, personas.tree
+    before = (Organisation.objects.count(), Team.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(NotFound):
+        services.organisation_create(
+            actor=chief, name="河东饼店", kind=Organisation.Kind.MERCHANT, place=tree.community_b
+        )
+    with pytest.raises(NotFound):
+        services.team_create(
+            actor=chief, name="河东巡逻队", kind=Team.Kind.RESPONSIBILITY, place=tree.grid_b1
+        )
+    assert (Organisation.objects.count(), Team.objects.count(), AuditEvent.objects.count()) == (
+        before
+    )
 
 
 def test_departments_are_created_by_the_district_only(personas):

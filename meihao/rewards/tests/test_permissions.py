@@ -65,6 +65,25 @@ PAGES = {
     "merchant_edit": ("get", "/rewards/manage/{merchant}/edit/", None, allowed(MANAGERS)),
     "item_new": ("get", "/rewards/manage/{merchant}/items/new/", None, allowed(MANAGERS)),
     "item_edit": ("get", "/rewards/manage/items/{item}/edit/", None, allowed(MANAGERS)),
+    # The edits posted: whoever may not manage the merchant gets the 404 and nothing changes.
+    "merchant_edit_post": (
+        "post",
+        "/rewards/manage/{merchant}/edit/",
+        "rename",
+        allowed(MANAGERS, ok=302),
+    ),
+    "item_new_post": (
+        "post",
+        "/rewards/manage/{merchant}/items/new/",
+        "rename",
+        allowed(MANAGERS, ok=400),  # a manager gets the form back: an item needs a price
+    ),
+    "item_edit_post": (
+        "post",
+        "/rewards/manage/items/{item}/edit/",
+        "rename",
+        allowed(MANAGERS, ok=400),  # a manager gets the form back: an item needs a price
+    ),
     "item_stock": (
         "post",
         "/rewards/manage/items/{item}/stock/",
@@ -108,15 +127,16 @@ def post_data(kind, world):
         },
         "reason": {"reason": "顾客退回"},
         "restock": {"change": "3"},
+        "rename": {"name": "改名", "address": "新地址"},
     }[kind]
 
 
 def snapshot():
     return (
         list(Redemption.objects.values_list("id", "status")),
-        list(RewardItem.objects.values_list("id", "stock")),
+        list(RewardItem.objects.values_list("id", "stock", "name", "updated_at")),
         list(Account.objects.values_list("id", "balance")),
-        PartnerMerchant.objects.count(),
+        list(PartnerMerchant.objects.values_list("id", "address", "updated_at")),
     )
 
 

@@ -91,7 +91,7 @@ def test_unit_registers_once_per_community_and_year(personas, units, year):
         ("merchant", ValidationFailed),
         ("street", ValidationFailed),
         ("far_year", ValidationFailed),
-        ("other_community", PermissionDenied),
+        ("other_community", NotFound),  # out of sight, like a missing community
         ("grid_worker", PermissionDenied),
     ],
 )

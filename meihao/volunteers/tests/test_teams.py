@@ -73,19 +73,21 @@ def test_one_district_alliance_and_one_per_street(personas, alliance):
 
 
 @pytest.mark.parametrize(
-    ("persona", "tier", "allowed"),
+    ("persona", "tier", "outcome"),  # True, or the refusal raised
     [
         ("district_admin", "street", True),
         ("street_chief_a", "street", True),
-        ("community_staff_a", "street", False),
+        ("community_staff_a", "street", PermissionDenied),
         ("community_staff_a", "team", True),
         ("street_chief_a", "team", True),
-        ("grid_worker_a", "team", False),
-        ("volunteer_a", "team", False),
-        ("outsider", "team", False),
+        ("grid_worker_a", "team", PermissionDenied),
+        ("volunteer_a", "team", PermissionDenied),
+        # Community A is out of their sight: it answers like a missing place.
+        ("grid_worker_b", "team", NotFound),
+        ("outsider", "team", NotFound),
     ],
 )
-def test_who_sets_up_which_tier(personas, persona, tier, allowed):
+def test_who_sets_up_which_tier(personas, persona, tier, outcome):
     admin, tree = personas.district_admin, personas.tree
     district = create(admin, "区联盟", Team.Kind.VOLUNTEER, tree.district)
     actor = getattr(personas, persona)
@@ -95,11 +97,11 @@ def test_who_sets_up_which_tier(personas, persona, tier, allowed):
         street = create(admin, "城东联盟", Team.Kind.VOLUNTEER, tree.street_a, district)
         args = ("骑楼队", Team.Kind.SERVICE_SQUAD, tree.community_a, street)
     before = Team.objects.count()
-    if allowed:
+    if outcome is True:
         team = create(actor, *args)
         assert tier_of(team) == tier
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(outcome):
             create(actor, *args)
         assert Team.objects.count() == before
 

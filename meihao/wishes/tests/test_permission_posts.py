@@ -1,0 +1,60 @@
+"""Every step of a wish, posted through the page and the API by every persona who cannot see
+the wish, answers 404 like a missing wish and changes nothing (the wish, its events, claims,
+points and the audit log). The step lists are the views' own, so a new step is covered too."""
+
+import pytest
+from django.urls import resolve, reverse
+
+from meihao.cases.models import Case, CaseEvent
+from meihao.core.models import AuditEvent
+from meihao.ledger.models import Account
+from meihao.wishes import api, views
+from meihao.wishes.models import WishClaim
+from meihao.wishes.tests.test_pages import PUBLISHED
+
+OUTSIDERS = [persona for persona, status in PUBLISHED.items() if status == 404]
+
+
+def snapshot(case):
+    case = Case.objects.get(pk=case.pk)
+    return (
+        (case.status, case.updated_at),
+        CaseEvent.objects.count(),
+        WishClaim.objects.count(),
+        list(Account.objects.order_by("pk").values_list("pk", "balance")),
+        AuditEvent.objects.count(),
+    )
+
+
+def _post(client, surface, number, step):
+    if surface == "page":
+        url = reverse("wishes:act", args=[number, step])
+        return client.post(url, {"note": "好", "reason": "不行"})
+    return client.post(
+        f"/api/v1/wishes/{number}/{step}",
+        {"note": "好", "reason": "不行"},
+        content_type="application/json",
+    )
+
+
+@pytest.mark.parametrize(
+    ("surface", "step"),
+    [("page", step) for step in views.STEPS] + [("api", step) for step in [*api.STEPS, "fulfil"]],
+)
+def test_steps_out_of_sight_answer_404_and_change_nothing(
+    client, personas, published, surface, step
+):
+    assert OUTSIDERS
+    case = published()
+    before = snapshot(case)
+    for name in OUTSIDERS:
+        client.force_login(getattr(personas, name))
+        response = _post(client, surface, case.number, step)
+        assert response.status_code == 404, (surface, step, name)
+        if surface == "api":
+            assert response.json()["code"] == "not_found"
+        assert snapshot(case) == before, (surface, step, name, "changed")
+    missing = case.number[:-4] + "9999"
+    assert _post(client, surface, missing, step).status_code == 404
+    # The 404s came from the step itself, not from an address no route serves.
+    assert resolve(_post(client, surface, case.number, step).request["PATH_INFO"])
