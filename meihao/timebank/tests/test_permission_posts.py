@@ -1,7 +1,7 @@
 """Every step of a help request, posted through the page and the API by every persona who
 cannot see the request, answers 404 like a missing request and changes nothing (the request,
 its events, time-bank members, points and the audit log). The step lists are the views' own,
-so a new step is covered too."""
+(the app's one step table), so a new step is covered too."""
 
 import pytest
 from django.urls import resolve, reverse
@@ -9,8 +9,9 @@ from django.urls import resolve, reverse
 from meihao.cases.models import Case, CaseEvent
 from meihao.core.models import AuditEvent
 from meihao.ledger.models import Account
-from meihao.timebank import api, services, views
+from meihao.timebank import services
 from meihao.timebank.models import HelpRequest, TimeBankMember
+from meihao.timebank.steps import STEPS
 from meihao.timebank.tests.test_pages import REQUEST
 
 OUTSIDERS = [persona for persona, status in REQUEST.items() if status == 404]
@@ -46,7 +47,7 @@ def _post(client, surface, number, step):
 
 @pytest.mark.parametrize(
     ("surface", "step"),
-    [("page", step) for step in views.ACTIONS] + [("api", step) for step in api.STEPS],
+    [(surface, step.name) for surface in ("page", "api") for step in STEPS],
 )
 def test_steps_out_of_sight_answer_404_and_change_nothing(
     client, personas, request_case, surface, step
