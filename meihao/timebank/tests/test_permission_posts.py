@@ -1,7 +1,7 @@
 """Every step of a help request, posted through the page and the API by every persona who
 cannot see the request, answers 404 like a missing request and changes nothing (the request,
-its events, time-bank members, points and the audit log). The step lists are the views' own,
-(the app's one step table), so a new step is covered too."""
+its events, time-bank members, points and the audit log). Steps come from the app's one step
+table, so a new step is covered too."""
 
 import pytest
 from django.urls import resolve, reverse
