@@ -12,6 +12,8 @@ partner merchant 骑楼糖水铺, `merchant`, in community A).
 
 from dataclasses import dataclass
 
+from django.urls import resolve
+
 from meihao.core.roles import Role
 from meihao.places.models import Level, Place, path_for
 
@@ -235,3 +237,20 @@ def build_personas() -> Personas:
             "13800000052", "糖水铺店员", home=None, roles=[(Role.MERCHANT_STAFF, merchant)]
         ),
     )
+
+
+def assert_step_out_of_sight(client, personas, outsiders, *, number, post, snapshot, api):
+    """A step of an app on the case engine, posted by each persona who cannot see case
+    `number` (`post(number)` through the page or the API), answers 404 like a missing case and
+    changes nothing (`snapshot()` before and after); the 404 comes from the step's own route."""
+    assert outsiders
+    before = snapshot()
+    for name in outsiders:
+        client.force_login(getattr(personas, name))
+        response = post(number)
+        assert response.status_code == 404, name
+        if api:
+            assert response.json()["code"] == "not_found"
+        assert snapshot() == before, (name, "changed")
+    assert post(number[:-4] + "9999").status_code == 404
+    assert resolve(post(number).request["PATH_INFO"])
