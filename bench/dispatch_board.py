@@ -18,6 +18,7 @@ import sys
 import time
 
 from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
+from meihao.cases.access import case_abilities
 
 DEFAULT_CASES = 1_000_000
 PAGE = 50
@@ -60,7 +61,7 @@ def worker(cases: int) -> dict:
         def orm(queryset=queryset, filters=filters):
             page = list(board_cases(chief, filters)[:PAGE])
             for case in page:
-                case.abilities(chief)
+                case_abilities(case, chief)
             return page
 
         sql, params = queryset[:PAGE].query.sql_with_params()
@@ -85,7 +86,7 @@ def worker(cases: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             page = list(board_cases(chief, views["incoming"])[:size])
             for case in page:
-                case.abilities(chief)
+                case_abilities(case, chief)
         counts[str(size)] = len(queries)
     result["queries"] = counts
     return result

@@ -30,7 +30,7 @@ def worker(cases: int) -> dict:
     from bench._seed import load_district, seed_cases
     from meihao.cases.models import Case, Escalation
     from meihao.cases.sla import sla_sweep
-    from meihao.cases.workflow import HANDLING_RUNNING
+    from meihao.cases.states import HANDLING_RUNNING
 
     load_district()
     seed_seconds = seed_cases(cases, open_only=True)

@@ -23,6 +23,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from meihao.cases import classes, selectors, services
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
@@ -160,7 +161,7 @@ def _with_timeline(request, case: Case) -> Case:
         timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
     # Attached for CaseDetailOut's resolvers; not fields of the model.
     case.timeline = timeline  # type: ignore[attr-defined]
-    case.abilities_now = case.abilities(request.user)  # type: ignore[attr-defined]
+    case.abilities_now = case_abilities(case, request.user)  # type: ignore[attr-defined]
     return case
 
 

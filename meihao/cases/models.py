@@ -1,8 +1,8 @@
 """The case engine's tables: case types and their class trees, cases, their timeline, SLA data.
 
 Every kind of request (grid reports, police tips, petitions, micro-wishes, care orders, egov
-applications, ...) is a `Case` of some `CaseType`; the workflow (`cases.workflow`) and the SLA
-clocks (`cases.sla`) are the same for all of them.
+applications, ...) is a `Case` of some `CaseType`; the state machine (`cases.states`), who may
+act (`cases.access`) and the SLA clocks (`cases.sla`) are the same for all of them.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import ClaimGroup
+from meihao.cases.extensions import ClaimGroup, claim_groups
+from meihao.cases.formschema import check_schema, check_submit_roles
+from meihao.cases.states import CLAIMABLE_STATES, TERMINAL_STATES, Status
+from meihao.core.errors import ValidationFailed
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
 from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import scope_q, scopes_of, visible_to
@@ -103,9 +106,6 @@ class CaseType(TimeStampedModel):
         return self.name_zh
 
     def clean(self):
-        from meihao.cases.formschema import check_schema, check_submit_roles
-        from meihao.core.errors import ValidationFailed
-
         try:
             check_schema(self.form_schema)
             check_submit_roles(self.submit_roles)
@@ -227,24 +227,6 @@ class CaseCounter(models.Model):
         return f"{self.case_type_id} {self.day} {self.last}"
 
 
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    DUPLICATE = "duplicate", _("Duplicate")
-    DISPATCHED = "dispatched", _("Dispatched")
-    IN_PROGRESS = "in_progress", _("In progress")
-    REPORTED_BACK = "reported_back", _("Reported back")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
-    RETURNED = "returned", _("Returned to dispatcher")
-    PARKED = "parked", _("Parked")
-    VOID = "void", _("Void")
-
-
-CLAIMABLE_STATES = ("submitted", "accepted")
-
-
 def own_person_id(user) -> int | None:
     """The id of the user's own person record, or None; kept on the user object for the request,
     so that "is this the person the case was filed for" costs no query per case."""
@@ -276,8 +258,6 @@ def claim_rules(user) -> dict[int, ClaimRule]:
     """
     cached = getattr(user, "_meihao_claim_rules", None)
     if cached is None:
-        from meihao.cases.extensions import claim_groups
-
         held = {s.role for s in scopes_of(user)}
         groups = claim_groups()
         cached = {}
@@ -336,8 +316,6 @@ class CaseQuerySet(models.QuerySet):
         return visible_to(self, user, roles=PLACE_WORKERS, own=own)
 
     def open(self):
-        from meihao.cases.workflow import TERMINAL_STATES
-
         return self.exclude(status__in=TERMINAL_STATES)
 
 
@@ -543,15 +521,6 @@ class Case(models.Model):
         """Path of the street the case lies in (district/street/), for escalation routing."""
         codes = [code for code in self.place_path.split(PATH_SEPARATOR) if code]
         return PATH_SEPARATOR.join(codes[:2]) + PATH_SEPARATOR if len(codes) >= 2 else ""
-
-    def abilities(self, user) -> dict[str, bool]:
-        """{action: may `user` do it now} for every workflow action, plus `view`.
-
-        Costs no query once the user's scopes are loaded.
-        """
-        from meihao.cases.workflow import abilities
-
-        return abilities(self, user)
 
 
 class CaseFollower(models.Model):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.extensions import detail_url
+from meihao.cases.models import Case, Escalation
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
@@ -84,7 +85,6 @@ def case_notify_submitted(case, actor) -> None:
 @fan_out_handler("cases.submitted", label=_("New case in the area"))
 def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
     """The dispatchers covering the new case's place, but not the one who filed it."""
-    from meihao.cases.models import Case
 
     case = Case.objects.select_related("category").filter(pk=case_id).first()
     if case is None:
@@ -214,7 +214,6 @@ def case_notify_overdue(sweep_id: str, crossed) -> None:
     scope (every street chief of one street) share one digest: one query for the role holders,
     then the outbox's own.
     """
-    from meihao.cases.models import Escalation
     from meihao.people.models import RoleAssignment
 
     by_place: dict[tuple[int, str], set[str]] = {}
@@ -269,8 +268,6 @@ def _depth(path: str) -> int:
 def _hears(pair: tuple[int, str], level: int, place_path: str) -> bool:
     """Whether the holder of (level, path) hears of a case at `place_path` escalated at `level`:
     the district admin of cases in their place, a street chief of cases whose street is in it."""
-    from meihao.cases.models import Escalation
-
     wanted, path = pair
     if wanted != level or not place_path.startswith(path):
         return False

@@ -12,15 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meihao.cases.access import holds
 from meihao.cases.models import Case, CasePhoto, PhotoStage
+from meihao.cases.states import HANDLER, VERIFIER
 from meihao.core.audit import audit_change
 from meihao.core.errors import PermissionDenied, ValidationFailed
 from meihao.core.images import encode_photos
 
 
 def _may_attach(case: Case, actor, stage: str) -> bool:
-    from meihao.cases.workflow import HANDLER, VERIFIER, holds
-
     if stage == PhotoStage.REPORT:
         return actor is not None and case.submitted_by_id == getattr(actor, "pk", None)
     if stage == PhotoStage.REPORT_BACK:

@@ -20,7 +20,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from meihao.cases.models import Case, CaseEvent, CasePhoto, CaseType, Status
-from meihao.cases.workflow import TERMINAL_STATES, TRANSITIONS
+from meihao.cases.states import TERMINAL_STATES, TRANSITIONS
 from meihao.core.pii import mask_name
 
 S = Status

@@ -34,12 +34,7 @@ from meihao.cases.publication import (
     publicly_visible,
     publicly_visible_q,
 )
-from meihao.cases.workflow import (
-    HANDLING_RUNNING,
-    OPEN_STATES,
-    RESPONSE_RUNNING,
-    WORKING,
-)
+from meihao.cases.states import HANDLING_RUNNING, OPEN_STATES, RESPONSE_RUNNING, WORKING
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from meihao.cases.models import Case, Escalation, Holiday, SlaState, SlaUnit
 from meihao.cases.notifications import case_notify_overdue
-from meihao.cases.workflow import HANDLING_RUNNING, RESPONSE_RUNNING
+from meihao.cases.states import HANDLING_RUNNING, RESPONSE_RUNNING
 
 WARN_AT = 0.8
 DUE_AT = 1.0

@@ -2,7 +2,7 @@
 its pages and its API so a step has one name everywhere.
 
 A step's `name` is its path segment in URLs and the API (hyphenated: `check-in`); `action` is
-the engine action it takes, which is also the key of `Case.abilities(user)` that says who may
+the engine action it takes, which is also the key of `cases.access.case_abilities` that says who may
 take it now; `done` is the page's message once taken. `perform(*, case, actor, inputs)` takes
 it with the request's inputs (a mapping: the page's form, the API's payload, the same keys).
 """

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from meihao.cases.access import case_abilities
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
@@ -268,7 +269,7 @@ def nearby(request, all: bool = False):  # noqa: A002 - the query parameter's na
 
 def _detail(request, number):
     case = selectors.request_get(request.user, number)
-    case.abilities_now = case.abilities(request.user)
+    case.abilities_now = case_abilities(case, request.user)
     return case
 
 

@@ -1,7 +1,7 @@
 """The time bank (时间银行, "左邻右里老友记"): members, their family links, and help requests.
 
 A help request is a case of type TIMEBANK (claim mode, the requester confirms, worked on site:
-see cases.workflow); `HelpRequest` holds what the case does not: whom the help is for, who
+see cases.access); `HelpRequest` holds what the case does not: whom the help is for, who
 pays, and what was paid. Minutes move through the ledger (person accounts capped at
 TIMEBANK_ACCOUNT_CAP_HOURS).
 """

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meihao.cases.access import case_abilities
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
@@ -340,7 +341,7 @@ def detail(request, case):
             "help_request": case.help_request,
             "events": events,
             "visits": visits(events),
-            "abilities": case.abilities(user),
+            "abilities": case_abilities(case, user),
             "steps": STEPS.by_action,
             # The requester's number for the helper who took it on, and for staff.
             "show_phone": case.assigned_user_id == user.pk or selectors.may_manage(user),

@@ -18,6 +18,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
+from meihao.cases.access import case_abilities
 from meihao.cases.models import CaseCategory, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
@@ -164,7 +165,7 @@ def review(request, params: Query[ReviewQuery]):
 
 def _detail(request, number: str):
     case = selectors.wish_get(request.user, number)
-    case.abilities_now = case.abilities(request.user)
+    case.abilities_now = case_abilities(case, request.user)
     targets = selectors.dispatch_targets(case) if case.abilities_now["dispatch"] else []
     case.targets_now = [{"value": t["value"], "label": t["label"]} for t in targets]
     return case

@@ -4,7 +4,7 @@ and units claim it — several together — the lead fulfils it with a photo, th
 and every claimant person earns the WISH points.
 
 A wish is a case of type WISH (claim mode, claimable once published, confirmed by the
-resident: cases.workflow). `Wish` holds what the case does not: its community, when it was
+resident: cases.access). `Wish` holds what the case does not: its community, when it was
 published and escalated; `WishClaim` one row per claimant.
 """
 

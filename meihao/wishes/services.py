@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
+from meihao.cases.access import authorise
 from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType, Status
 from meihao.cases.notifications import users_covering
-from meihao.cases.workflow import authorise
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import covers

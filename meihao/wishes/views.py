@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meihao.cases.access import case_abilities
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
 from meihao.core.errors import DomainError, NotFound
@@ -170,7 +171,7 @@ def detail(request, case):
     for event in events:
         event.label = STEP_LABELS.get(event.action) or event_label(event)
     claims = list(case.wish.claims.all())
-    abilities = case.abilities(user)
+    abilities = case_abilities(case, user)
     joinable = (
         case.status in services.JOINABLE_STATES
         and services.may_join(case, user)

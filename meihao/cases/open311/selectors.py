@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 
 from meihao.cases.models import Case, CaseCategory, CaseType
 from meihao.cases.publication import publicly_visible
-from meihao.cases.workflow import TERMINAL_STATES
+from meihao.cases.states import TERMINAL_STATES
 from meihao.places.models import Place
 
 # GeoReport v2: "at most 1,000 results"; "the range defaults to the most recent 90 days".

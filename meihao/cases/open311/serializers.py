@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from meihao.cases.models import Case, SlaUnit
 from meihao.cases.publication import PublicCase
-from meihao.cases.workflow import TERMINAL_STATES
+from meihao.cases.states import TERMINAL_STATES
 from meihao.core.inputs import xml_safe
 
 JSON_TYPE = "application/json; charset=utf-8"

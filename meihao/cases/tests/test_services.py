@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import translation
 
 from meihao.cases import routing, selectors, services
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent, CaseFollower, CaseType
 from meihao.cases.tests.conftest import local
 from meihao.core.errors import (
@@ -293,7 +294,7 @@ def test_reporter_of_a_merged_duplicate_follows_the_original(personas, new_case)
     assert CaseFollower.objects.filter(case=original, user=personas.resident_a).exists()
     # Following is not seeing in full: the follower reads the public representation.
     assert not Case.objects.visible_to(personas.resident_a).filter(pk=original.pk).exists()
-    assert not Case.objects.get(pk=original.pk).abilities(personas.resident_a)["view"]
+    assert not case_abilities(Case.objects.get(pk=original.pk), personas.resident_a)["view"]
 
 
 def test_case_cannot_duplicate_itself(personas, new_case):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from meihao.cases import services
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.core.models import AuditEvent
 
@@ -578,7 +579,9 @@ def render_actions(rf, personas, case, user):
     request = rf.get("/")
     request.user = user
     return render_to_string(
-        "cases/_actions.html", {"case": case, "abilities": case.abilities(user)}, request=request
+        "cases/_actions.html",
+        {"case": case, "abilities": case_abilities(case, user)},
+        request=request,
     )
 
 

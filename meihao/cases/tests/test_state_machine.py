@@ -2,7 +2,7 @@
 
 Whatever the sequence: the status is always a known state reached through the transition table,
 exactly one timeline event is appended per successful action and none per refused one, a refused
-action changes nothing, the services agree with `abilities`, a stale copy never wins, and every
+action changes nothing, the services agree with `case_abilities`, a stale copy never wins, and every
 closed case was reported back and then verified.
 """
 
@@ -15,15 +15,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.cases.services import ACTION_SERVICES, case_submit
-from meihao.cases.workflow import (
-    ACTIONS,
-    HANDLING_RUNNING,
-    TERMINAL_STATES,
-    TRANSITIONS,
-    WORKING,
-)
+from meihao.cases.states import ACTIONS, HANDLING_RUNNING, TERMINAL_STATES, TRANSITIONS, WORKING
 from meihao.core.errors import (
     ConcurrentChange,
     IllegalTransition,
@@ -97,7 +92,7 @@ class CaseWalk(RuleBasedStateMachine):
         pk = self.case_ids[index]
         actor = getattr(self.personas, name)
         case = Case.objects.get(pk=pk)
-        predicted = case.abilities(actor)[action]
+        predicted = case_abilities(case, actor)[action]
         before, events_before = row_of(pk), CaseEvent.objects.filter(case_id=pk).count()
         try:
             ACTION_SERVICES[action](case=case, actor=actor, **self._kwargs(action, case))
@@ -123,7 +118,7 @@ class CaseWalk(RuleBasedStateMachine):
         return [
             (name, action)
             for name in NAMES
-            for action, ok in case.abilities(getattr(self.personas, name)).items()
+            for action, ok in case_abilities(case, getattr(self.personas, name)).items()
             if ok and action != "view"
         ]
 

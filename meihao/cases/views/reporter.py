@@ -24,9 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.cases import classes, selectors, services
-from meihao.cases.models import Case, CaseFollower, CasePhoto, CaseRating, Status
+from meihao.cases.access import can_view, case_abilities, follows, holds, is_requester, may_submit
+from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.publication import is_publicly_visible, public_case
-from meihao.cases.workflow import DISPATCHER, TRANSITIONS, can_view, holds
+from meihao.cases.states import DISPATCHER, TRANSITIONS
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 
@@ -126,7 +127,7 @@ def _float(value):
 
 
 def _form_page(request, case_type, *, error=None, values=None, status=200):
-    may = case_type is not None and services.may_submit(case_type, request.user)
+    may = case_type is not None and may_submit(case_type, request.user)
     context = {
         "case_type": case_type,
         "may_submit": may,
@@ -340,7 +341,7 @@ def detail(request, number):
     ratings = list(case.ratings.all())
     may_rate = (
         case.status == Status.CLOSED
-        and services.is_reporter(case, request.user)
+        and is_requester(case, request.user)
         and not any(r.rater_id == request.user.pk for r in ratings)
     )
     context = {
@@ -350,7 +351,7 @@ def detail(request, number):
         "ratings": ratings,
         "may_rate": may_rate,
         "scores": CaseRating.Score.choices,
-        "abilities": case.abilities(request.user),
+        "abilities": case_abilities(case, request.user),
         "may_publish_photos": holds(case, request.user, DISPATCHER),
         "actions_template": _actions_template(),
     }
@@ -407,7 +408,7 @@ def photo(request, pk: int, variant: str):
     published = variant != "full" and photo.is_public
     if can_view(case, request.user):
         cache = "private, max-age=3600"
-    elif published and (is_publicly_visible(case) or _follows(case, request.user)):
+    elif published and (is_publicly_visible(case) or follows(case, request.user)):
         # Short: staff may stop showing it, and shared caches would keep it.
         cache = "max-age=300"
     else:
@@ -416,12 +417,6 @@ def photo(request, pk: int, variant: str):
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _follows(case, user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return CaseFollower.objects.filter(case=case, user=user).exists()
 
 
 @login_not_required

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meihao.cases import routing, selectors, services
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, Status
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_int
@@ -62,7 +63,7 @@ def _rows(user, cases, list_name: str) -> dict[str, Any]:
         extras = {"reports": selectors.last_events(cases, "report_back")}
     rows = []
     for case in cases:
-        row = {"case": case, "abilities": case.abilities(user)}
+        row = {"case": case, "abilities": case_abilities(case, user)}
         if list_name == "board":
             row["suggestion"] = extras["suggestions"].get(case.pk)
             row["return_event"] = extras["returns"].get(case.pk)
@@ -258,7 +259,7 @@ def bulk_dispatch(request):
 @scoped_object(
     selectors.staff_case_get,
     kwarg="number",
-    ability=lambda user, case: case.abilities(user)["dispatch"],
+    ability=lambda user, case: case_abilities(case, user)["dispatch"],
 )
 def dispatch_form(request, case):
     """The dispatch / reassign form of one case (loaded into a row or the detail page)."""
@@ -267,7 +268,7 @@ def dispatch_form(request, case):
     list_name = request.GET.get("list", "")
     context = {
         "case": case,
-        "abilities": case.abilities(request.user),
+        "abilities": case_abilities(case, request.user),
         "organisations": [o for o in organisations if case.place_path.startswith(o.place_path)],
         "teams": [t for t in teams if case.place_path.startswith(t.place_path)],
         "suggestion": suggestion,

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ObjectDoesNotExist
 
 from meihao.cases import services as case_services
+from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent, CaseType
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
@@ -303,7 +304,7 @@ def test_an_elder_member_cannot_claim_their_own_request(personas, member_at, ask
     elder = member_at(0, user=personas.resident_a)
     case = asked(actor=personas.community_staff_a)  # filed for them by staff
     user = elder.person.user
-    assert case.abilities(user)["claim"] is False
+    assert case_abilities(case, user)["claim"] is False
     with pytest.raises(PermissionDenied):
         case_services.case_claim(case=case, actor=user)
 

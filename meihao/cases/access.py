@@ -1,14 +1,7 @@
-"""The one state machine every case type runs through, and who may move a case along it.
+"""Who may do what to a case: see it in full, and take each action of the transition table.
 
-    submitted ─accept→ accepted ─dispatch→ dispatched ─start→ in_progress ─report_back→
-    reported_back ─verify_close→ closed
-                                           reported_back ─reopen→ reopened (back to the handler)
-    submitted ─reject→ rejected;  submitted/accepted ─merge→ duplicate
-    dispatched/in_progress ─return→ returned (misrouted: the dispatcher dispatches again)
-    open states ─park→ parked ─unpark→ accepted;  open states ─void→ void
-    request/approve/deny_extension keep the state and move (or not) the handling deadline.
-
-Each action names the group of people who may take it, relative to the case:
+Each action (cases.states.TRANSITIONS) names the group of people who may take it, relative to the
+case:
   dispatcher  street chief, community staff or district admin covering the case's place
   handler     department staff of the assigned organisation, or the assigned person
   verifier    the grid worker covering the place, or a dispatcher; for case types the
@@ -20,95 +13,24 @@ Each action names the group of people who may take it, relative to the case:
               the case goes to the pool (after acceptance, for `claim_after_acceptance` types)
               and whoever claims it handles it. Nobody claims a case they filed.
 Superusers may do everything. The services (cases.services) are the only callers that act;
-`abilities` answers the same questions for templates and the API without a query.
+`case_abilities` answers the same questions for templates and the API without a query.
 """
-
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import CLAIMABLE_STATES, Status, claim_rules, own_person_id
+from meihao.cases.models import CaseFollower, CaseType, claim_rules, own_person_id
+from meihao.cases.states import (
+    CLAIMER,
+    DISPATCHER,
+    HANDLER,
+    SUPERVISOR,
+    TRANSITIONS,
+    VERIFIER,
+    Status,
+)
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, SUPERVISORS, Role
-from meihao.core.scoping import covers, scopes_of
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-DISPATCHER, HANDLER, VERIFIER, SUPERVISOR = "dispatcher", "handler", "verifier", "supervisor"
-CLAIMER = "claimer"
-
-S = Status
-TERMINAL_STATES = frozenset({S.REJECTED, S.DUPLICATE, S.CLOSED, S.VOID})
-OPEN_STATES = frozenset(Status.values) - TERMINAL_STATES
-# Where the SLA clocks run (see cases.sla): response until first dispatch, handling until the
-# handler reports back. Parked cases stop both clocks.
-RESPONSE_RUNNING = frozenset({S.SUBMITTED, S.ACCEPTED})
-HANDLING_RUNNING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED})
-WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.REOPENED})
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: str | None  # None: the status stays (extension steps)
-    who: str
-    label: "StrOrPromise"
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, DISPATCHER, _("accept")),
-        Transition(
-            "dispatch",
-            # from submitted: accept and dispatch in one step; from dispatched: reassign.
-            frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED}),
-            S.DISPATCHED,
-            DISPATCHER,
-            _("dispatch"),
-        ),
-        Transition("claim", frozenset(CLAIMABLE_STATES), S.DISPATCHED, CLAIMER, _("claim")),
-        Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, DISPATCHER, _("reject")),
-        Transition(
-            "merge",
-            frozenset({S.SUBMITTED, S.ACCEPTED}),
-            S.DUPLICATE,
-            DISPATCHER,
-            _("merge as duplicate"),
-        ),
-        Transition(
-            "start", frozenset({S.DISPATCHED, S.REOPENED}), S.IN_PROGRESS, HANDLER, _("start")
-        ),
-        Transition("report_back", WORKING, S.REPORTED_BACK, HANDLER, _("report back")),
-        Transition(
-            "return",
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
-            S.RETURNED,
-            HANDLER,
-            _("return to the dispatcher"),
-        ),
-        Transition("request_extension", WORKING, None, HANDLER, _("request an extension")),
-        Transition("approve_extension", WORKING, None, SUPERVISOR, _("approve the extension")),
-        Transition("deny_extension", WORKING, None, SUPERVISOR, _("deny the extension")),
-        Transition(
-            "verify_close", frozenset({S.REPORTED_BACK}), S.CLOSED, VERIFIER, _("verify and close")
-        ),
-        Transition("reopen", frozenset({S.REPORTED_BACK}), S.REOPENED, VERIFIER, _("reopen")),
-        Transition(
-            "park",
-            frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
-            S.PARKED,
-            SUPERVISOR,
-            _("park"),
-        ),
-        Transition("unpark", frozenset({S.PARKED}), S.ACCEPTED, SUPERVISOR, _("resume")),
-        Transition("void", OPEN_STATES, S.VOID, SUPERVISOR, _("void")),
-    )
-}
-ACTIONS = tuple(TRANSITIONS)
+from meihao.core.scoping import covers, has_role, scopes_of
 
 
 def guard_message(case, action: str, user=None):
@@ -209,7 +131,7 @@ def holds(case, user, who: str) -> bool:
     return covers(user, case.place_path, roles[who])
 
 
-def abilities(case, user) -> dict[str, bool]:
+def case_abilities(case, user) -> dict[str, bool]:
     view = can_view(case, user)
     result = {"view": view}
     for action, transition in TRANSITIONS.items():
@@ -236,3 +158,20 @@ def authorise(case, user, action: str) -> None:
     message = guard_message(case, action, user)
     if message is not None:
         raise IllegalTransition(message)
+
+
+def may_submit(case_type: CaseType, user) -> bool:
+    """Whether `user` may file cases of `case_type`: its roles, or anyone when the public may."""
+    if case_type.public_may_submit:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or has_role(user, case_type.submit_roles)
+
+
+def follows(case, user) -> bool:
+    """Whether `user` follows the case (我也遇到, or filed a duplicate of it): they see its public
+    representation, not the staff view."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return CaseFollower.objects.filter(case=case, user=user).exists()

@@ -1,0 +1,78 @@
+"""The supervisor's actions: decide on extensions, park and resume, void."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meihao.cases import sla
+from meihao.cases.access import (
+    authorise,
+)
+from meihao.cases.models import (
+    Case,
+)
+from meihao.cases.services.step import apply_transition, clean_text
+
+
+@transaction.atomic
+def case_approve_extension(*, case: Case, actor, note: str = "") -> Case:
+    """延期批准: the handling deadline moves to the requested time."""
+    authorise(case, actor, "approve_extension")
+    now = timezone.now()
+    until = case.extension_until
+    # Authorised: an extension was requested while the handling clock ran.
+    assert until is not None and case.resolve_by is not None
+    started = case.handling_started_at or now
+    new = sla.extended_thresholds(started, until)
+    changes = {
+        "resolve_warn_at": new.warn_at,
+        "resolve_by": new.due_at,
+        "resolve_escalate_at": new.escalate_at,
+        "handling_sla": sla.colour(now, new.warn_at, new.due_at),
+        "extension_until": None,
+        "extension_reason": "",
+    }
+    data = {"from": case.resolve_by.isoformat(), "to": until.isoformat()}
+    return apply_transition(
+        case,
+        actor,
+        "approve_extension",
+        changes=changes,
+        note=clean_text(note, field="note"),
+        data=data,
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_deny_extension(*, case: Case, actor, reason: str) -> Case:
+    """The supervisor refuses the extension; the deadline stays."""
+    authorise(case, actor, "deny_extension")
+    reason = clean_text(
+        reason, field="reason", required_message=_("Give a reason for the refusal.")
+    )
+    changes = {"extension_until": None, "extension_reason": ""}
+    return apply_transition(case, actor, "deny_extension", changes=changes, note=reason)
+
+
+@transaction.atomic
+def case_park(*, case: Case, actor, reason: str) -> Case:
+    """挂账: the case cannot be solved for now (needs funds, planning); clocks stop."""
+    authorise(case, actor, "park")
+    reason = clean_text(reason, field="reason", required_message=_("Say why the case is parked."))
+    return apply_transition(case, actor, "park", note=reason)
+
+
+@transaction.atomic
+def case_unpark(*, case: Case, actor, note: str = "") -> Case:
+    """Take a parked case back up: it returns to accepted, ready to dispatch."""
+    authorise(case, actor, "unpark")
+    return apply_transition(case, actor, "unpark", note=clean_text(note, field="note"))
+
+
+@transaction.atomic
+def case_void(*, case: Case, actor, reason: str) -> Case:
+    """作废: withdraw a case filed in error."""
+    authorise(case, actor, "void")
+    reason = clean_text(reason, field="reason", required_message=_("Say why the case is void."))
+    return apply_transition(case, actor, "void", note=reason)
