@@ -18,7 +18,6 @@ import sys
 import time
 
 from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
-from meihao.cases.access import case_abilities
 
 DEFAULT_CASES = 1_000_000
 PAGE = 50
@@ -41,6 +40,7 @@ def worker(cases: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bench._seed import load_district, seed_cases
+    from meihao.cases.access import case_abilities
     from meihao.cases.selectors import BoardFilters, board_cases
     from meihao.people.models import User
 
