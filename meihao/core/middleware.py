@@ -5,6 +5,8 @@ the user sees, so views carry no `except DomainError` of their own (a form that 
 next to its field still catches it).
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
@@ -15,18 +17,37 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 
 
-def safe_return_url(request) -> str | None:
-    """Where the user came from (`next`, else the Referer), if it is on this site."""
-    for candidate in (
-        request.POST.get("next"),
-        request.GET.get("next"),
-        request.headers.get("Referer"),
-    ):
-        if candidate and url_has_allowed_host_and_scheme(
+def _on_this_site(request, candidate: str | None) -> str | None:
+    # Only a path: redirect() would take a bare word ("2") for a URL name and fail.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
+        )
+    ):
+        return candidate
     return None
+
+
+def safe_next(request) -> str | None:
+    """The `next` the form or link carries, if it is a path on this site."""
+    return _on_this_site(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def safe_return_url(request) -> str | None:
+    """Where the user came from (`next`, else the Referer), if it is a path on this site."""
+    referer = request.headers.get("Referer")
+    if referer:
+        # The Referer is a full URL; compare it as one, but go back by its path.
+        parts = urlsplit(referer)
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            referer = parts.path + (f"?{parts.query}" if parts.query else "")
+        else:
+            referer = None
+    return safe_next(request) or _on_this_site(request, referer)
 
 
 class DomainErrorMiddleware:

@@ -31,7 +31,7 @@ from meihao.cases.open311 import serializers as out
 from meihao.cases.open311.auth import client_for_request
 from meihao.cases.open311.services import open311_request_submit
 from meihao.cases.publication import public_case
-from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import DomainError, ValidationFailed
 from meihao.core.inputs import answers_bad_input, parse_date, parse_datetime
 from meihao.core.throttle import rate_limited
 
@@ -243,7 +243,8 @@ def _optional(params, name: str, *, max_length: int) -> str:
 
 
 def _domain_error(exc: DomainError, schema: dict) -> Open311Error:
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+    # GeoReport v2 knows 400, 403 and 404: a refused state change (409) is a bad request there.
+    status = exc.status if exc.status in (403, 404) else 400
     field = exc.field or ""
     if field in schema.get("properties", {}):
         parameter = f"attribute[{field}]"

@@ -124,6 +124,17 @@ def test_board_lists_incoming_cases_in_scope_with_countdowns(client, personas, n
     assert case.number in body and other.number in body
 
 
+def test_board_pager_keeps_the_filters(client, personas, new_case):
+    numbers = {new_case().number for _ in range(12)}
+    login(client, personas.street_chief_a)
+    first = client.get(reverse("cases:board") + "?size=10&view=incoming").content.decode()
+    assert 'href="?size=10&amp;view=incoming&amp;page=2"' in first
+    assert 'data-count="12"' in first
+    second = client.get(reverse("cases:board") + "?size=10&view=incoming&page=2")
+    shown = {n for n in numbers if n in second.content.decode()}
+    assert len(shown) == 2
+
+
 def test_board_offers_one_click_to_the_suggested_team(client, personas, new_case, street_team):
     case = new_case()
     login(client, personas.street_chief_a)
@@ -236,10 +247,15 @@ def test_reject_needs_a_reason(client, personas, new_case):
     before = snapshot(case)
     login(client, personas.street_chief_a)
     url = reverse("cases:case_action", args=[case.number, "reject"])
-    response = client.post(url, {"reason": " "}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert response.status_code == 302
+    back = reverse("cases:board") + "?view=incoming"
+    response = client.post(url, {"reason": " ", "next": back}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (response.status_code, response["Location"]) == (302, back)
     assert snapshot(case) == before
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    # Without a way back (no form sends that), the refusal is the error page, in Chinese.
+    response = client.post(url, {"reason": " "}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "理由" in response.content.decode()
+    assert snapshot(case) == before
     response = client.post(url, {"reason": "不属于受理范围"})
     assert Case.objects.get(pk=case.pk).status == Status.REJECTED
 

@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, Status
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_int
+from meihao.core.middleware import safe_next
 from meihao.core.pages import requires, scoped_object
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -139,16 +139,6 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path: redirect() would take a bare word ("2") for a URL name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 def _detail_url(case) -> str:
     return reverse("cases:detail", args=[case.number])
 
@@ -184,19 +174,15 @@ def case_action(request, number: str, action: str):
             service = services.case_report_back_with_photos
         service(case=case, actor=request.user, **kwargs)
     except DomainError as exc:
-        status = exc.status
+        # A board row answers in place, with the reason in the row; anything else is the
+        # product's one answer to a refusal (core.middleware).
         if request.htmx and list_name:
-            return _render_row(request, number, list_name, error=exc.message, status=status)
-        if isinstance(exc, NotFound):
-            raise Http404() from None
-        if isinstance(exc, PermissionDenied):
-            raise DjangoPermissionDenied(str(exc.message)) from None
-        messages.error(request, exc.message)
-        return redirect(_safe_next(request) or _detail_url(Case(number=number)))
+            return _render_row(request, number, list_name, error=exc.message, status=exc.status)
+        raise
     if request.htmx and list_name:
         return _render_row(request, number, list_name)
     messages.success(request, _("Case %(number)s: done — now “%(status)s”.") % _done(case))
-    return redirect(_safe_next(request) or _detail_url(case))
+    return redirect(safe_next(request) or _detail_url(case))
 
 
 @require_POST
@@ -273,7 +259,7 @@ def dispatch_form(request, case):
         "teams": [t for t in teams if case.place_path.startswith(t.place_path)],
         "suggestion": suggestion,
         "list_name": list_name if list_name in LISTS else "",
-        "next": _safe_next(request) or "",
+        "next": safe_next(request) or "",
     }
     template = "cases/board_dispatch_form.html"
     if request.htmx:

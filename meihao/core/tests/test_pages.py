@@ -93,9 +93,23 @@ def test_a_refused_form_post_goes_back_with_the_message(client, personas):
     client.force_login(personas.resident_a)
     response = client.post("/refuse/invalid/", HTTP_REFERER="http://testserver/people/me/")
     assert response.status_code == 302
-    assert response["Location"] == "http://testserver/people/me/"
+    assert response["Location"] == "/people/me/"
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["名字太长了"]
     # A Referer on another site is not followed: the error page instead.
     response = client.post("/refuse/invalid/", HTTP_REFERER="https://evil.example/")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("next_url", ["2", "people", "//evil.example/", "https://evil.example/x"])
+def test_a_next_that_is_not_a_path_here_is_not_followed(client, personas, next_url):
+    client.force_login(personas.resident_a)
+    response = client.post("/refuse/invalid/", {"next": next_url})
+    assert response.status_code == 400
+    assert "名字太长了" in response.content.decode()
+
+
+def test_a_refused_post_goes_back_to_the_next_it_carries(client, personas):
+    client.force_login(personas.resident_a)
+    response = client.post("/refuse/invalid/?x=1", {"next": "/people/me/?tab=2"})
+    assert (response.status_code, response["Location"]) == (302, "/people/me/?tab=2")

@@ -243,3 +243,17 @@ def test_every_registered_indicator_has_a_working_page_and_api(client, month, co
         assert reading.measure.denominator == listed
     api = client.get(f"/api/v1/indicators/{code}", MAY)
     assert api.status_code == 200 and api.json()["value"] == reading.measure.value
+
+
+def test_the_records_pager_keeps_the_place_and_period(client, personas, monkeypatch):
+    monkeypatch.setattr("meihao.insights.views.RECORDS_PAGE_SIZE", 2)
+    build_month(personas)
+    response = page(client, personas.district_admin, "reports_filed", place="450403", **MAY)
+    html = response.content.decode()
+    next_link = "?place=450403&amp;start=2024-05-01&amp;end=2024-05-31&amp;page=2"
+    assert f'href="{next_link}"' in html
+    second = page(client, personas.district_admin, "reports_filed", place="450403", page=2, **MAY)
+    assert second.context["page"].number == 2
+    assert {r["cells"][0] for r in second.context["rows"]}.isdisjoint(
+        {r["cells"][0] for r in response.context["rows"]}
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.errors import DomainError, ValidationFailed
 from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.throttle import rate_limited
@@ -40,7 +40,7 @@ def _counter_merchant(request, chosen):
 
 
 def _scan_page(request, merchant, merchants, *, error: DomainError | None = None, code=""):
-    status = 200 if error is None else (404 if isinstance(error, NotFound) else 400)
+    status = 200 if error is None else error.status
     return render(
         request,
         "rewards/counter.html",
