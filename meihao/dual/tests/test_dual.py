@@ -13,14 +13,15 @@ from meihao.activities.selectors import service_minutes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
-from meihao.people.models import Organisation, PersonTag, RoleAssignment
-from meihao.volunteers import dual, dual_selectors
-from meihao.volunteers.models import (
+from meihao.dual import selectors as dual_selectors
+from meihao.dual import services as dual
+from meihao.dual.models import (
     MemberRegistration,
     PostClaim,
     ServicePost,
     UnitRegistration,
 )
+from meihao.people.models import Organisation, PersonTag, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from meihao.core.errors import ValidationFailed
 from meihao.core.testing import make_user
+from meihao.dual import services as dual
+from meihao.dual.models import PostClaim, ServicePost
 from meihao.people.models import Organisation
-from meihao.volunteers import dual
-from meihao.volunteers.models import PostClaim, ServicePost
 
 
 @pytest.mark.django_db(transaction=True)
