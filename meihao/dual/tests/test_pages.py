@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
-from meihao.dual import services as dual
+from meihao.dual import services
 from meihao.dual.models import MemberRegistration, PostClaim, ServicePost, UnitRegistration
 from meihao.people.models import Organisation
 
@@ -49,14 +49,14 @@ def world(personas):
         name="城东小学", kind="unit", place=tree.street_a, place_path=tree.street_a.path
     )
     year = timezone.localdate().year
-    dual.member_register(
+    services.member_register(
         actor=personas.community_staff_a,
         person=personas.party_member_a.person,
         unit=unit,
         community=tree.community_a,
         year=year,
     )
-    post = dual.post_publish(
+    post = services.post_publish(
         actor=personas.community_staff_a,
         community=tree.community_a,
         year=year,
@@ -64,7 +64,7 @@ def world(personas):
         expected_minutes=90,
         slots=2,
     )
-    claim = dual.post_claim(actor=personas.party_member_a, post=post)
+    claim = services.post_claim(actor=personas.party_member_a, post=post)
     return {
         "personas": personas,
         "staff_b": staff_b,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from meihao.core.models import AuditEvent
 from meihao.core.testing import make_user
-from meihao.dual import services as dual
+from meihao.dual import services
 from meihao.dual.models import MemberRegistration, PostClaim, ServicePost, UnitRegistration
 from meihao.people.models import Organisation
 
@@ -35,10 +35,10 @@ def world(personas):
         place_path=tree.street_b.path,
     )
     member_b = make_user("13800000071", "党员丁", home=tree.grid_b1)
-    dual.member_register(
+    services.member_register(
         actor=admin, person=member_b.person, unit=unit, community=tree.community_b, year=year
     )
-    post = dual.post_publish(
+    post = services.post_publish(
         actor=admin,
         community=tree.community_b,
         year=year,
@@ -46,7 +46,7 @@ def world(personas):
         expected_minutes=120,
         slots=2,
     )
-    claim = dual.post_claim(actor=member_b, post=post)
+    claim = services.post_claim(actor=member_b, post=post)
     return {"post": post, "claim": claim}
 
 

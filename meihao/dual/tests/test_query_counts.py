@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meihao.core.testing import make_user
-from meihao.dual import services as dual
+from meihao.dual import services
 from meihao.people.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,14 @@ def grow(personas, n: int, start: int) -> None:
         unit = Organisation.objects.create(
             name=f"单位{i}", kind="unit", place=tree.street_a, place_path=tree.street_a.path
         )
-        dual.unit_register(actor=staff, organisation=unit, community=tree.community_a, year=year)
+        services.unit_register(
+            actor=staff, organisation=unit, community=tree.community_a, year=year
+        )
         user = make_user(f"1360000{i:04d}", f"党员{i}", home=tree.grid_a1)
-        dual.member_register(
+        services.member_register(
             actor=staff, person=user.person, unit=unit, community=tree.community_a, year=year
         )
-        post = dual.post_publish(
+        post = services.post_publish(
             actor=staff,
             community=tree.community_a,
             year=year,
@@ -40,9 +42,9 @@ def grow(personas, n: int, start: int) -> None:
             expected_minutes=60,
             slots=3,
         )
-        claim = dual.post_claim(actor=user, post=post)
-        dual.post_claim_confirm(actor=staff, claim=claim, minutes=30)
-        dual.post_claim(actor=personas.party_member_a, post=post)
+        claim = services.post_claim(actor=user, post=post)
+        services.post_claim_confirm(actor=staff, claim=claim, minutes=30)
+        services.post_claim(actor=personas.party_member_a, post=post)
 
 
 LISTS = [
@@ -61,7 +63,7 @@ def test_lists_do_not_grow_with_their_length(client, personas):
         place=personas.tree.street_a,
         place_path=personas.tree.street_a.path,
     )
-    dual.member_register(
+    services.member_register(
         actor=personas.community_staff_a,
         person=personas.party_member_a.person,
         unit=unit,
