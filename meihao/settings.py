@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "meihao.ledger",
     "meihao.activities",
     "meihao.volunteers",
+    "meihao.dual",
     "meihao.rewards",
     "meihao.timebank",
     "meihao.wishes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("ledger/", include("meihao.ledger.urls")),
     path("activities/", include("meihao.activities.urls")),
     path("volunteers/", include("meihao.volunteers.urls")),
+    path("volunteers/", include("meihao.dual.urls")),
     path("rewards/", include("meihao.rewards.urls")),
     path("timebank/", include("meihao.timebank.urls")),
     path("wishes/", include("meihao.wishes.urls")),

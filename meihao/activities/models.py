@@ -272,7 +272,7 @@ class ServiceRecord(AppendOnlyModel):
     class Source(models.TextChoices):
         ATTENDANCE = "attendance", _("From check-in and check-out")
         STAFF_ENTRY = "staff_entry", _("Entered by staff with evidence")
-        # The confirmed claim of a service post (volunteers.PostClaim.service_record) is the
+        # The confirmed claim of a service post (dual.PostClaim.service_record) is the
         # evidence: staff confirmed the time served on the spot, so no photo is attached.
         CONFIRMED_POST = "confirmed_post", _("Confirmed service post (dual registration)")
 

@@ -250,7 +250,7 @@ def service_record_for_confirmed_post(
     person_in_charge: str,
 ) -> ServiceRecord:
     """The record of a dual-registration service post that staff confirmed as served
-    (volunteers.dual.post_claim_confirm, inside its transaction). The confirmed claim, which
+    (dual.services.post_claim_confirm, inside its transaction). The confirmed claim, which
     points at this record, is the evidence; the record carries the source saying so."""
     fields = _checked_entry(
         actor=actor,

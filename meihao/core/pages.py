@@ -8,12 +8,18 @@ Domain errors a page does not handle itself are answered by `core.middleware`.
 from collections.abc import Callable
 from functools import wraps
 from typing import Protocol, cast
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
 
-from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.errors import DomainError, NotFound, PermissionDenied
+
+PAGE_SIZE = 25
 
 
 def requires(ability: Callable[..., bool], *, refusal_is_404: bool = False):
@@ -95,3 +101,28 @@ def scoped_object(
         return wrapped
 
     return decorator
+
+
+def page_of(request, items, per_page: int = PAGE_SIZE):
+    """The page of `items` the request asks for (`?page=`), for `web/pager.html`."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_string(**params) -> str:
+    """A list's filters for pager links, ending in & when there are any."""
+    kept = urlencode({key: value for key, value in params.items() if value})
+    return f"{kept}&" if kept else ""
+
+
+def done_or_error(request, action, success: str, to: str):
+    """Run a one-button action; its domain error becomes a message (a NotFound or
+    PermissionDenied is left to the page's decorators and the middleware). Then back to `to`."""
+    try:
+        action()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(to)

@@ -1,6 +1,6 @@
 """The demo's dual registration (双报到) this year: units and their in-service party members
 registered with communities, the communities' service posts (岗位), and the members' claims —
-open, cancelled and confirmed. A confirmed claim has what `volunteers.dual.post_claim_confirm`
+open, cancelled and confirmed. A confirmed claim has what `dual.services.post_claim_confirm`
 writes: the claim's minutes, who confirmed it and when, a volunteer service record whose
 source is the confirmed post (the claim is its evidence), and the record's points through the
 ledger (`service-record:<id>`).
@@ -24,15 +24,15 @@ from meihao.demo.plan import Plan
 from meihao.demo.points import Points, TransferRow, service_memo
 from meihao.demo.residents import Resident, Residents
 from meihao.demo.rows import RowWriter, batched, date_value, datetime_value, max_id
-from meihao.ledger.models import Transfer
-from meihao.people.models import Organisation
-from meihao.places.models import Level, Place
-from meihao.volunteers.models import (
+from meihao.dual.models import (
     MemberRegistration,
     PostClaim,
     ServicePost,
     UnitRegistration,
 )
+from meihao.ledger.models import Transfer
+from meihao.people.models import Organisation
+from meihao.places.models import Level, Place
 
 # (title, expected minutes, places)
 POSTS = [

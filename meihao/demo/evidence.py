@@ -1,7 +1,7 @@
 """Evidence files of the demo's staff-entered service records, kept tiny and few.
 
 A staff entry needs a photo as evidence (activities.records). The demo has no photos of paper
-sheets, so, like a dual-registration confirmation (volunteers.dual), the evidence is the
+sheets, so, like a dual-registration confirmation (dual.services), the evidence is the
 sheet's description written into a QR code, readable by any phone; it goes through the case
 photos' encoder like any upload, so it is a JPEG as the evidence page serves it.
 

@@ -21,6 +21,7 @@ from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.plan import Plan, build_plan
 from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
+from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.ledger.models import Transfer
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
@@ -36,7 +37,7 @@ from meihao.people.models import (
 from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
-from meihao.volunteers.models import MemberRegistration, PostClaim, VolunteerProfile
+from meihao.volunteers.models import VolunteerProfile
 from meihao.wishes.models import Wish
 
 DEFAULT_SEED = 450403

@@ -1,68 +1,16 @@
 """Forms of the volunteer pages: they parse what was typed; the services decide what is allowed.
 
-A domain error raised by a service is put back on the form field it names (`add_domain_error`).
+A domain error raised by a service is put back on the form field it names
+(`core.forms.add_domain_error`).
 """
-
-import decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.inputs import CheckedForm
+from meihao.core.forms import BootstrapForm, date_input
 from meihao.people.models import Team, TeamMember
 from meihao.volunteers.models import RedArmbandDuty, ServiceArea
 from meihao.volunteers.tiers import ALLIANCE_KINDS
-
-MAX_HOURS = decimal.Decimal(24)
-
-
-def date_input() -> forms.DateInput:
-    # A browser date picker sends and shows ISO dates, whatever the language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_domain_error(form: forms.Form, error) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
-
-
-def hours_to_minutes(hours: decimal.Decimal) -> int:
-    return int((hours * 60).to_integral_value(rounding=decimal.ROUND_HALF_UP))
-
-
-class BootstrapForm(CheckedForm, forms.Form):
-    """Bootstrap 5 classes on every widget, so templates render fields with one include."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def style_widgets(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-
-
-class HoursField(forms.DecimalField):
-    """Hours as people say them (1.5), stored as whole minutes."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            min_value=decimal.Decimal("0.1"),
-            max_value=MAX_HOURS,
-            max_digits=4,
-            decimal_places=1,
-            widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-            **kwargs,
-        )
 
 
 class RegisterForm(BootstrapForm):
@@ -198,59 +146,3 @@ class CertificateForm(BootstrapForm):
     )
     period_start = forms.DateField(label=_("First day"), required=False, widget=date_input())
     period_end = forms.DateField(label=_("Last day"), required=False, widget=date_input())
-
-
-class UnitRegistrationForm(BootstrapForm):
-    organisation = forms.ModelChoiceField(label=_("Unit"), queryset=None)
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
-
-    def __init__(self, *args, units, communities, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = units
-        self.fields["community"].queryset = communities
-        self.fields["year"].choices = [(year, year) for year in years]
-
-
-class MemberRegistrationForm(BootstrapForm):
-    phone = forms.CharField(
-        label=_("Party member's mobile number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-
-    def __init__(self, *args, units, communities, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["community"].queryset = communities
-        self.fields["year"].choices = [(year, year) for year in years]
-
-
-class PostForm(BootstrapForm):
-    title = forms.CharField(label=_("Title"), max_length=100)
-    details = forms.CharField(
-        label=_("Details"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    expected_hours = HoursField(label=_("Expected hours"))
-    slots = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=500)
-
-    def __init__(self, *args, communities, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
-        self.fields["year"].choices = [(year, year) for year in years]
-
-
-class ConfirmForm(BootstrapForm):
-    hours = HoursField(label=_("Hours served"))
-    service_date = forms.DateField(label=_("Service date"), widget=date_input())
-    note = forms.CharField(label=_("Confirmation note"), max_length=500, required=False)

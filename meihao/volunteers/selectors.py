@@ -1,6 +1,6 @@
 """Reads about volunteers, teams and certificates, scoped to the asking user.
 
-Dual registration's reads are in `volunteers.dual_selectors`.
+Dual registration's reads are in `dual.selectors`.
 """
 
 from dataclasses import dataclass
@@ -23,8 +23,9 @@ from meihao.activities.models import ServiceRecord
 from meihao.activities.selectors import service_minutes
 from meihao.core.errors import NotFound
 from meihao.core.pii import mask_name_to_greet as mask_name
-from meihao.core.roles import OFFICIALS, Role
+from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers, has_role, scope_paths, scope_q
+from meihao.dual.selectors import may_claim_posts
 from meihao.people.models import Organisation, Person, Team, TeamMember
 from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place
@@ -32,7 +33,6 @@ from meihao.volunteers import stars
 from meihao.volunteers.models import (
     AllianceUnit,
     Certificate,
-    MemberRegistration,
     RedArmbandDuty,
     TeamPairing,
     VolunteerProfile,
@@ -61,12 +61,8 @@ def volunteer_abilities(user) -> dict[str, bool]:
     return {
         "volunteer": authenticated,
         "manage": manager,
-        "dual_staff": manager,
-        "posts": authenticated
-        and (
-            has_role(user, {Role.PARTY_MEMBER})
-            or MemberRegistration.objects.filter(person__user=user).exists()
-        ),
+        # The volunteer's home links to the dual-registration posts a party member may claim.
+        "posts": may_claim_posts(user),
     }
 
 

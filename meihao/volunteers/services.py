@@ -1,8 +1,8 @@
 """Every write about volunteers: registration (实名注册) and suspension.
 
 Keyword-only functions, one transaction each, the actor explicit and the change audited.
-The alliance's teams are in `volunteers.teams`, dual registration (双报到) in
-`volunteers.dual`, certificates in `volunteers.certificates`.
+The alliance's teams are in `volunteers.teams`, certificates in `volunteers.certificates`;
+dual registration (双报到) is the `dual` app.
 """
 
 import datetime

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meihao.volunteers import dual_views, views
+from meihao.volunteers import views
 
 app_name = "volunteers"
 urlpatterns = [
@@ -46,19 +46,4 @@ urlpatterns = [
     ),
     # Public: anyone holding the QR code checks a certificate here, without logging in.
     path("certificates/<str:token>/", views.certificate_verify, name="verify"),
-    # Dual registration (双报到): the community's pages
-    path("dual/", dual_views.registrations, name="dual"),
-    path("dual/units/", dual_views.unit_register, name="dual_unit_register"),
-    path("dual/members/", dual_views.member_register, name="dual_member_register"),
-    path("dual/posts/", dual_views.posts, name="dual_posts"),
-    path("dual/posts/<int:post_id>/", dual_views.post_detail, name="dual_post"),
-    path("dual/posts/<int:post_id>/status/", dual_views.post_status, name="dual_post_status"),
-    path("dual/claims/<int:claim_id>/confirm/", dual_views.claim_confirm, name="claim_confirm"),
-    path("dual/claims/<int:claim_id>/release/", dual_views.claim_release, name="claim_release"),
-    path("dual/report/", dual_views.report, name="dual_report"),
-    # … and the party member's
-    path("posts/", dual_views.member_posts, name="posts"),
-    path("posts/<int:post_id>/claim/", dual_views.post_claim, name="post_claim"),
-    path("posts/mine/", dual_views.my_claims, name="my_claims"),
-    path("posts/mine/<int:claim_id>/cancel/", dual_views.claim_cancel, name="claim_cancel"),
 ]

@@ -5,12 +5,9 @@ action changes nothing: forms come back with the message on the field (status 40
 actions redirect with the message.
 """
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.core.forms import add_domain_error
+from meihao.core.pages import done_or_error, page_of, query_string
 from meihao.core.throttle import rate_limited
 from meihao.people.models import Team
 from meihao.people.selectors import own_person
@@ -34,14 +33,11 @@ from meihao.volunteers.forms import (
     RegisterForm,
     TeamCreateForm,
     UnitForm,
-    add_domain_error,
 )
 from meihao.volunteers.models import VolunteerProfile
 from meihao.volunteers.pdf import certificate_pdf
 from meihao.volunteers.phone_home import phone_home
 from meihao.volunteers.tiers import ALLIANCE_KINDS, Tier
-
-PAGE_SIZE = 25
 
 
 def requires(ability: str):
@@ -50,29 +46,6 @@ def requires(ability: str):
     return pages.requires(
         lambda user: selectors.volunteer_abilities(user)[ability], refusal_is_404=True
     )
-
-
-def page_of(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_string(**params) -> str:
-    """The list's filters for pager links, ending in & when there are any."""
-    kept = urlencode({key: value for key, value in params.items() if value})
-    return f"{kept}&" if kept else ""
-
-
-def done_or_error(request, action, success: str, to: str):
-    """Run a one-button action; its domain error becomes a message. Then back to `to`."""
-    try:
-        action()
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(to)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ VOLUNTEERING_LINKS = {
     ],
     Role.PARTY_MEMBER: [
         (_("Wish wall"), "wishes:wall", "stars"),
-        (_("Service posts"), "volunteers:posts", "flag"),
+        (_("Service posts"), "dual:member_posts", "flag"),
         (_("My volunteering"), "volunteers:home", "heart"),
     ],
     Role.MERCHANT_STAFF: [
@@ -128,7 +128,7 @@ VOLUNTEERING_LINKS = {
     Role.COMMUNITY_STAFF: [
         (_("Organise activities"), "activities:organise", "calendar-plus"),
         (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
-        (_("Dual registration"), "volunteers:dual", "building-check"),
+        (_("Dual registration"), "dual:registrations", "building-check"),
         (_("Wishes to review"), "wishes:review", "stars"),
         (_("Time-bank members"), "timebank:members", "hourglass-split"),
         (_("Partner merchants"), "rewards:manage", "shop"),

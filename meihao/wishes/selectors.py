@@ -14,6 +14,7 @@ from meihao.cases.models import Case, CaseCategory, CaseEvent, CasePhoto, Status
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import scope_paths, scope_q
+from meihao.dual.models import MemberRegistration, UnitRegistration
 from meihao.wishes.models import WISH_CLAIMERS, WISH_CODE, WishClaim
 
 WALL_STATES = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
@@ -123,7 +124,6 @@ def dispatch_targets(case: Case) -> list[dict]:
     """Whom the committee may give a wish to: the party members serving its community, in
     person, and those registered there this year for their unit (双报到)."""
     from meihao.cases.notifications import users_covering
-    from meihao.volunteers.models import MemberRegistration, UnitRegistration
 
     targets = [
         {"value": f"user:{u.pk}", "label": u.name, "user": u}

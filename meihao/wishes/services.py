@@ -27,6 +27,7 @@ from meihao.cases.notifications import users_covering
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import covers
+from meihao.dual.models import MemberRegistration, UnitRegistration
 from meihao.ledger.services import ledger_earn_for_case
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Organisation, Person
@@ -54,7 +55,6 @@ def _wish_of(case: Case) -> Wish:
 def claimable_units(user, community: Place) -> list[Organisation]:
     """The units the user may claim for in this community this year (双报到): units they are
     registered with as a party member there, which are themselves registered there."""
-    from meihao.volunteers.models import MemberRegistration, UnitRegistration
 
     year = timezone.localdate().year
     members = MemberRegistration.objects.filter(

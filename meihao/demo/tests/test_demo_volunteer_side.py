@@ -20,13 +20,14 @@ from meihao.demo.activity_plan import ACTIVITIES_PER_SCALE, Planner, activities_
 from meihao.demo.loader import row_counts
 from meihao.demo.plan import build_plan
 from meihao.demo.population import age_on
+from meihao.dual.models import PostClaim, ServicePost
 from meihao.ledger.models import Account, Entry, Transfer, Unit
 from meihao.ledger.services import points_for_service
 from meihao.people.models import PersonTag, RoleAssignment, TeamMember
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers import consent
-from meihao.volunteers.models import PostClaim, RedArmbandDuty, ServicePost, VolunteerProfile
+from meihao.volunteers.models import RedArmbandDuty, VolunteerProfile
 from meihao.wishes.models import WishClaim
 
 RESIDENTS = 400

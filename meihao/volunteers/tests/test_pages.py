@@ -1,26 +1,16 @@
 """Every page and endpoint of the app against every persona (permission matrix), and the
-pages' flows: registration, team management, dual registration, certificates, the report."""
-
-import csv
-import io
+pages' flows: registration, team management, certificates. Dual registration's are in `dual`."""
 
 import pytest
-from django.utils import timezone
-from openpyxl import load_workbook
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.people.models import Organisation, TeamMember
-from meihao.volunteers import dual
 from meihao.volunteers.certificates import certificate_issue
 from meihao.volunteers.models import (
     Certificate,
-    MemberRegistration,
-    PostClaim,
-    ServicePost,
     TeamPairing,
-    UnitRegistration,
     VolunteerProfile,
 )
 from meihao.volunteers.tests.helpers import credit, id_number, register
@@ -48,7 +38,7 @@ MANAGERS = MANAGERS_OF_A | {"community_staff_b"}
 
 @pytest.fixture
 def world(personas, alliance):
-    """A registered volunteer of A with hours and a certificate, a post with a claim."""
+    """A registered volunteer of A with hours and a certificate, and a unit of street A."""
     tree = personas.tree
     staff_b = make_user(
         "13800000070",
@@ -64,23 +54,6 @@ def world(personas, alliance):
     unit = Organisation.objects.create(
         name="城东小学", kind="unit", place=tree.street_a, place_path=tree.street_a.path
     )
-    year = timezone.localdate().year
-    dual.member_register(
-        actor=personas.community_staff_a,
-        person=personas.party_member_a.person,
-        unit=unit,
-        community=tree.community_a,
-        year=year,
-    )
-    post = dual.post_publish(
-        actor=personas.community_staff_a,
-        community=tree.community_a,
-        year=year,
-        title="敬老服务",
-        expected_minutes=90,
-        slots=2,
-    )
-    claim = dual.post_claim(actor=personas.party_member_a, post=post)
     return {
         "personas": personas,
         "alliance": alliance,
@@ -88,9 +61,6 @@ def world(personas, alliance):
         "profile": profile,
         "certificate": certificate,
         "unit": unit,
-        "year": year,
-        "post": post,
-        "claim": claim,
     }
 
 
@@ -121,14 +91,6 @@ PAGES = {
         "/volunteers/certificates/{certificate}/pdf/",
         only(MANAGERS_OF_A | {"volunteer_a"}),
     ),
-    "dual": ("/volunteers/dual/", only(MANAGERS)),
-    "dual_posts": ("/volunteers/dual/posts/", only(MANAGERS)),
-    "dual_post": ("/volunteers/dual/posts/{post}/", only(MANAGERS_OF_A)),
-    "dual_report": ("/volunteers/dual/report/", only(MANAGERS)),
-    "dual_report_csv": ("/volunteers/dual/report/?format=csv", only(MANAGERS)),
-    "dual_report_xlsx": ("/volunteers/dual/report/?format=xlsx", only(MANAGERS)),
-    "posts": ("/volunteers/posts/", only({"party_member_a"})),
-    "my_claims": ("/volunteers/posts/mine/", only({"party_member_a"})),
 }
 
 
@@ -137,8 +99,6 @@ def url_of(template, world):
         team=world["alliance"].team_a.pk,
         profile=world["profile"].pk,
         certificate=world["certificate"].pk,
-        post=world["post"].pk,
-        claim=world["claim"].pk,
     )
 
 
@@ -200,40 +160,6 @@ ENDPOINTS = {
         {"reason": "有误"},
         only(MANAGERS_OF_A, 302),
     ),
-    "unit_register": (
-        "/volunteers/dual/units/",
-        {"organisation": "{unit}", "community": "{community_a}", "year": "{year}"},
-        {**only(MANAGERS, 302), "community_staff_b": 400},
-    ),
-    "member_register": (
-        "/volunteers/dual/members/",
-        {"phone": "13800000007", "unit": "{unit}", "community": "{community_a}", "year": "{year}"},
-        {**only(MANAGERS, 302), "community_staff_b": 400},
-    ),
-    "post_publish": (
-        "/volunteers/dual/posts/",
-        {
-            "title": "巡河",
-            "community": "{community_a}",
-            "year": "{year}",
-            "expected_hours": "1.5",
-            "slots": "3",
-        },
-        {**only(MANAGERS, 302), "community_staff_b": 400},
-    ),
-    "post_status": (
-        "/volunteers/dual/posts/{post}/status/",
-        {"open": "0"},
-        only(MANAGERS_OF_A, 302),
-    ),
-    "claim_confirm": (
-        "/volunteers/dual/claims/{claim}/confirm/",
-        {"c{claim}-hours": "1.5", "c{claim}-service_date": "{today}"},
-        only(MANAGERS_OF_A, 302),
-    ),
-    "claim_release": ("/volunteers/dual/claims/{claim}/release/", {}, only(MANAGERS_OF_A, 302)),
-    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 302)),
-    "claim_cancel": ("/volunteers/posts/mine/{claim}/cancel/", {}, only({"party_member_a"}, 302)),
 }
 
 
@@ -243,12 +169,8 @@ def fill(value: str, world) -> str:
         team=world["alliance"].team_a.pk,
         profile=world["profile"].pk,
         certificate=world["certificate"].pk,
-        post=world["post"].pk,
-        claim=world["claim"].pk,
         unit=world["unit"].pk,
         community_a=tree.community_a.pk,
-        year=world["year"],
-        today=timezone.localdate().isoformat(),
     )
 
 
@@ -264,8 +186,7 @@ def test_endpoint_matrix(client, world, endpoint, name):
     assert response.status_code == expected[name], (endpoint, name)
     if expected[name] != 302:
         assert AuditEvent.objects.count() == before, (endpoint, name)
-    if endpoint != "post_publish":  # the others are POST only; that one is also the list
-        assert client.get(url).status_code in (404, 405)
+    assert client.get(url).status_code in (404, 405)
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
@@ -440,78 +361,3 @@ def test_roster_lists_hours_without_a_query_per_row(client, world, django_assert
         page = client.get("/volunteers/roster/").content.decode()
     assert page.count("data-profile=") == 6
     assert "2.0" in page
-
-
-def test_dual_flow_through_the_pages(client, world):
-    personas, post, claim = world["personas"], world["post"], world["claim"]
-    client.force_login(personas.community_staff_a)
-    page = client.get(f"/volunteers/dual/posts/{post.pk}/").content.decode()
-    assert f'data-claim="{claim.pk}"' in page
-    bad = client.post(
-        f"/volunteers/dual/claims/{claim.pk}/confirm/",
-        {f"c{claim.pk}-hours": "0", f"c{claim.pk}-service_date": timezone.localdate().isoformat()},
-    )
-    assert bad.status_code == 400
-    client.post(
-        f"/volunteers/dual/claims/{claim.pk}/confirm/",
-        {
-            f"c{claim.pk}-hours": "1.5",
-            f"c{claim.pk}-service_date": timezone.localdate().isoformat(),
-        },
-    )
-    claim.refresh_from_db()
-    assert claim.status == PostClaim.Status.COMPLETED and claim.minutes == 90
-    report = client.get("/volunteers/dual/report/").content.decode()
-    assert "党员甲" in report and "1.5" in report
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get("/volunteers/dual/report/?format=csv").content.decode("utf-8-sig")
-            )
-        )
-    )
-    assert rows[1][0] == "党员甲" and rows[1][-1] == "1.5"
-    book = load_workbook(io.BytesIO(client.get("/volunteers/dual/report/?format=xlsx").content))
-    assert list(book.worksheets[0].iter_rows(values_only=True))[1][0] == "党员甲"
-    assert list(book.worksheets[1].iter_rows(values_only=True))[1] == ("城东小学", 1, 1.5)
-
-
-def test_member_pages(client, world):
-    personas, post = world["personas"], world["post"]
-    client.force_login(personas.party_member_a)
-    page = client.get("/volunteers/posts/").content.decode()
-    assert f'data-post="{post.pk}"' in page
-    mine = client.get("/volunteers/posts/mine/").content.decode()
-    assert f'data-claim="{world["claim"].pk}"' in mine
-    client.post(f"/volunteers/posts/mine/{world['claim'].pk}/cancel/")
-    assert PostClaim.objects.get().status == PostClaim.Status.CANCELLED
-    client.post(f"/volunteers/posts/{post.pk}/claim/")
-    assert PostClaim.objects.filter(status=PostClaim.Status.CLAIMED).count() == 1
-
-
-def test_registration_pages(client, world):
-    personas = world["personas"]
-    client.force_login(personas.community_staff_a)
-    not_found = client.post(
-        "/volunteers/dual/members/",
-        {
-            "phone": "13911112222",
-            "unit": world["unit"].pk,
-            "community": personas.tree.community_a.pk,
-            "year": world["year"],
-        },
-    )
-    assert not_found.status_code == 400
-    assert MemberRegistration.objects.count() == 1
-    client.post(
-        "/volunteers/dual/units/",
-        {
-            "organisation": world["unit"].pk,
-            "community": personas.tree.community_a.pk,
-            "year": world["year"],
-        },
-    )
-    assert UnitRegistration.objects.count() == 1
-    page = client.get("/volunteers/dual/").content.decode()
-    assert "城东小学" in page and "党员甲" in page
-    assert ServicePost.objects.count() == 1

@@ -3,11 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from meihao.core.testing import make_user
-from meihao.people.models import Organisation, Team
-from meihao.volunteers import dual, teams
+from meihao.people.models import Team
+from meihao.volunteers import teams
 from meihao.volunteers.certificates import certificate_issue
 from meihao.volunteers.tests.helpers import credit, register
 
@@ -23,12 +22,8 @@ def queries(client, url) -> int:
 
 def grow(personas, alliance, n: int, start: int) -> None:
     """n more of everything the lists show: teams with members, volunteers with hours and
-    certificates, party members with posts and confirmed claims."""
+    certificates."""
     tree, staff = personas.tree, personas.community_staff_a
-    year = timezone.localdate().year
-    unit = Organisation.objects.get_or_create(
-        name="城东小学", kind="unit", place=tree.street_a, place_path=tree.street_a.path
-    )[0]
     for i in range(start, start + n):
         user = make_user(f"1360000{i:04d}", f"队员{i}", home=tree.grid_a1)
         profile = register(user, sequence=f"{i:03d}")
@@ -43,47 +38,16 @@ def grow(personas, alliance, n: int, start: int) -> None:
         )
         teams.team_join(actor=user, team=team, duty="security")
         teams.team_pairing_add(actor=staff, team=team, community=tree.community_a)
-        dual.member_register(
-            actor=staff, person=user.person, unit=unit, community=tree.community_a, year=year
-        )
-        post = dual.post_publish(
-            actor=staff,
-            community=tree.community_a,
-            year=year,
-            title=f"岗位{i}",
-            expected_minutes=60,
-            slots=3,
-        )
-        claim = dual.post_claim(actor=user, post=post)
-        dual.post_claim_confirm(actor=staff, claim=claim, minutes=30)
 
 
 LISTS = [
     ("community_staff_a", "/volunteers/teams/"),
     ("community_staff_a", "/volunteers/roster/"),
     ("community_staff_a", "/volunteers/certificates/"),
-    ("community_staff_a", "/volunteers/dual/"),
-    ("community_staff_a", "/volunteers/dual/posts/"),
-    ("community_staff_a", "/volunteers/dual/report/"),
-    ("party_member_a", "/volunteers/posts/"),
 ]
 
 
 def test_lists_do_not_grow_with_their_length(client, personas, alliance):
-    year = timezone.localdate().year
-    unit = Organisation.objects.create(
-        name="城东中学",
-        kind="unit",
-        place=personas.tree.street_a,
-        place_path=personas.tree.street_a.path,
-    )
-    dual.member_register(
-        actor=personas.community_staff_a,
-        person=personas.party_member_a.person,
-        unit=unit,
-        community=personas.tree.community_a,
-        year=year,
-    )
     grow(personas, alliance, 1, 0)
     before = {}
     for persona, url in LISTS:

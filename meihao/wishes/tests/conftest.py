@@ -69,8 +69,8 @@ def party_member_of_b(personas):
 @pytest.fixture
 def unit(personas, party_member_b):
     """市供电局, registered with community A this year, party member B registered through it."""
+    from meihao.dual.models import MemberRegistration, UnitRegistration
     from meihao.people.models import Organisation
-    from meihao.volunteers.models import MemberRegistration, UnitRegistration
 
     tree = personas.tree
     organisation = Organisation.objects.create(

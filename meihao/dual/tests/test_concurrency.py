@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from meihao.core.errors import ValidationFailed
 from meihao.core.testing import make_user
+from meihao.dual import services
+from meihao.dual.models import PostClaim, ServicePost
 from meihao.people.models import Organisation
-from meihao.volunteers import dual
-from meihao.volunteers.models import PostClaim, ServicePost
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,10 +23,10 @@ def test_eight_members_racing_for_three_places_three_win(personas):
     )
     members = [make_user(f"1370000000{n}", f"党员{n}", home=tree.grid_a1) for n in range(8)]
     for user in members:
-        dual.member_register(
+        services.member_register(
             actor=staff, person=user.person, unit=unit, community=tree.community_a, year=year
         )
-    post = dual.post_publish(
+    post = services.post_publish(
         actor=staff,
         community=tree.community_a,
         year=year,
@@ -40,7 +40,7 @@ def test_eight_members_racing_for_three_places_three_win(personas):
     def claim(user):
         try:
             barrier.wait()
-            dual.post_claim(actor=user, post=ServicePost.objects.get(pk=post.pk))
+            services.post_claim(actor=user, post=ServicePost.objects.get(pk=post.pk))
             won.append(user.pk)
         except ValidationFailed as error:
             full.append(error.code)

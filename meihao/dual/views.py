@@ -14,20 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
-from meihao.volunteers import dual
-from meihao.volunteers import dual_selectors as selectors
-from meihao.volunteers.forms import (
-    ConfirmForm,
-    MemberRegistrationForm,
-    PostForm,
-    UnitRegistrationForm,
-    add_domain_error,
-    hours_to_minutes,
-)
-from meihao.volunteers.models import ServicePost
-from meihao.volunteers.views import done_or_error, page_of, query_string, requires
+from meihao.core.forms import add_domain_error, hours_to_minutes
+from meihao.core.pages import done_or_error, page_of, query_string
+from meihao.dual import selectors, services
+from meihao.dual.forms import ConfirmForm, MemberRegistrationForm, PostForm, UnitRegistrationForm
+from meihao.dual.models import ServicePost
+
+# Anyone without the ability, and any refusal, gets the same 404 as a wrong address.
+staff_page = pages.requires(selectors.is_staff, refusal_is_404=True)
+member_page = pages.requires(selectors.may_claim_posts, refusal_is_404=True)
 
 
 def _filters(request) -> dict:
@@ -55,7 +53,7 @@ def _registrations_page(request, forms: dict, status=200):
     filters = _filters(request)
     return render(
         request,
-        "volunteers/dual_registrations.html",
+        "dual/registrations.html",
         {
             **forms,
             **filters,
@@ -69,20 +67,20 @@ def _registrations_page(request, forms: dict, status=200):
     )
 
 
-@requires("dual_staff")
+@staff_page
 def registrations(request):
     return _registrations_page(request, _registration_forms(request))
 
 
 @require_POST
-@requires("dual_staff")
+@staff_page
 def unit_register(request):
     forms = _registration_forms(request, data=request.POST, which="unit")
     form = forms["unit_form"]
     if form.is_valid():
         data = form.cleaned_data
         try:
-            dual.unit_register(
+            services.unit_register(
                 actor=request.user,
                 organisation=data["organisation"],
                 community=data["community"],
@@ -94,12 +92,12 @@ def unit_register(request):
             add_domain_error(form, error)
         else:
             messages.success(request, _("The unit is registered."))
-            return redirect("volunteers:dual")
+            return redirect("dual:registrations")
     return _registrations_page(request, forms, status=400)
 
 
 @require_POST
-@requires("dual_staff")
+@staff_page
 def member_register(request):
     forms = _registration_forms(request, data=request.POST, which="member")
     form = forms["member_form"]
@@ -112,7 +110,7 @@ def member_register(request):
             )
         else:
             try:
-                dual.member_register(
+                services.member_register(
                     actor=request.user,
                     person=person,
                     unit=data["unit"],
@@ -123,7 +121,7 @@ def member_register(request):
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": person.real_name})
-                return redirect("volunteers:dual")
+                return redirect("dual:registrations")
     return _registrations_page(request, forms, status=400)
 
 
@@ -136,7 +134,7 @@ def _posts_page(request, form, status=200):
     post_status = request.GET.get("status", "")
     return render(
         request,
-        "volunteers/dual_posts.html",
+        "dual/post_list.html",
         {
             **filters,
             "form": form,
@@ -162,13 +160,13 @@ def _post_form(request, data=None):
     )
 
 
-@requires("dual_staff")
+@staff_page
 def posts(request):
     form = _post_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            post = dual.post_publish(
+            post = services.post_publish(
                 actor=request.user,
                 community=data["community"],
                 year=data["year"],
@@ -181,7 +179,7 @@ def posts(request):
             add_domain_error(form, error)
         else:
             messages.success(request, _("“%(title)s” is published.") % {"title": post.title})
-            return redirect("volunteers:dual_post", post_id=post.pk)
+            return redirect("dual:post", post_id=post.pk)
     return _posts_page(request, form, status=400 if form.errors else 200)
 
 
@@ -200,36 +198,36 @@ def _post_page(request, post, *, forms=None, status=200):
         )
         for claim in claims
     ]
-    return render(request, "volunteers/dual_post.html", {"post": post, "rows": rows}, status=status)
+    return render(request, "dual/post.html", {"post": post, "rows": rows}, status=status)
 
 
-@requires("dual_staff")
+@staff_page
 def post_detail(request, post_id: int):
     return _post_page(request, selectors.staff_post_get(request.user, post_id))
 
 
 @require_POST
-@requires("dual_staff")
+@staff_page
 def post_status(request, post_id: int):
     post = selectors.staff_post_get(request.user, post_id)
     is_open = request.POST.get("open") == "1"
     return done_or_error(
         request,
-        lambda: dual.post_set_open(actor=request.user, post=post, is_open=is_open),
+        lambda: services.post_set_open(actor=request.user, post=post, is_open=is_open),
         _("The post is open for claims.") if is_open else _("The post is closed to new claims."),
-        reverse("volunteers:dual_post", args=[post.pk]),
+        reverse("dual:post", args=[post.pk]),
     )
 
 
 @require_POST
-@requires("dual_staff")
+@staff_page
 def claim_confirm(request, claim_id: int):
     claim = selectors.staff_claim_get(request.user, claim_id)
     form = ConfirmForm(request.POST, prefix=f"c{claim.pk}")
     if form.is_valid():
         data = form.cleaned_data
         try:
-            dual.post_claim_confirm(
+            services.post_claim_confirm(
                 actor=request.user,
                 claim=claim,
                 minutes=hours_to_minutes(data["hours"]),
@@ -244,20 +242,20 @@ def claim_confirm(request, claim_id: int):
             messages.success(
                 request, _("%(name)s's service is confirmed.") % {"name": claim.person.real_name}
             )
-            return redirect("volunteers:dual_post", post_id=claim.post_id)
+            return redirect("dual:post", post_id=claim.post_id)
     post = selectors.staff_post_get(request.user, claim.post_id)
     return _post_page(request, post, forms={claim.pk: form}, status=400)
 
 
 @require_POST
-@requires("dual_staff")
+@staff_page
 def claim_release(request, claim_id: int):
     claim = selectors.staff_claim_get(request.user, claim_id)
     return done_or_error(
         request,
-        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
+        lambda: services.post_claim_cancel(actor=request.user, claim=claim),
         _("The claim was released; the place is free again."),
-        reverse("volunteers:dual_post", args=[claim.post_id]),
+        reverse("dual:post", args=[claim.post_id]),
     )
 
 
@@ -310,7 +308,7 @@ def _xlsx(report) -> bytes:
     )
 
 
-@requires("dual_staff")
+@staff_page
 def report(request):
     filters = _filters(request)
     hours = selectors.hours_report(request.user, **filters)
@@ -327,7 +325,7 @@ def report(request):
         return response
     return render(
         request,
-        "volunteers/dual_report.html",
+        "dual/report.html",
         {
             **filters,
             "report": hours,
@@ -342,12 +340,12 @@ def report(request):
 # Party members
 
 
-@requires("posts")
+@member_page
 def member_posts(request):
     year = selectors.clean_year(request.GET.get("year"))
     return render(
         request,
-        "volunteers/posts.html",
+        "dual/member_posts.html",
         {
             "year": year,
             "years": selectors.year_choices(),
@@ -359,33 +357,33 @@ def member_posts(request):
 
 
 @require_POST
-@requires("posts")
+@member_page
 def post_claim(request, post_id: int):
     post = selectors.member_post_get(request.user, post_id)
     return done_or_error(
         request,
-        lambda: dual.post_claim(actor=request.user, post=post),
+        lambda: services.post_claim(actor=request.user, post=post),
         _("You claimed “%(title)s”.") % {"title": post.title},
-        reverse("volunteers:my_claims"),
+        reverse("dual:my_claims"),
     )
 
 
-@requires("posts")
+@member_page
 def my_claims(request):
     return render(
         request,
-        "volunteers/my_claims.html",
+        "dual/my_claims.html",
         {"page": page_of(request, selectors.my_claims(request.user)), "query": ""},
     )
 
 
 @require_POST
-@requires("posts")
+@member_page
 def claim_cancel(request, claim_id: int):
     claim = selectors.my_claim_get(request.user, claim_id)
     return done_or_error(
         request,
-        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
+        lambda: services.post_claim_cancel(actor=request.user, claim=claim),
         _("Your claim was cancelled."),
-        reverse("volunteers:my_claims"),
+        reverse("dual:my_claims"),
     )

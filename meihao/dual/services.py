@@ -16,15 +16,15 @@ from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, sees_place
-from meihao.people import services as people_services
-from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment
-from meihao.places.models import Level, Place
-from meihao.volunteers.models import (
+from meihao.dual.models import (
     MemberRegistration,
     PostClaim,
     ServicePost,
     UnitRegistration,
 )
+from meihao.people import services as people_services
+from meihao.people.models import Organisation, Person, PersonTag, RoleAssignment
+from meihao.places.models import Level, Place
 
 # Units that register with communities: enterprises and institutions (单位) and government
 # departments (机关).

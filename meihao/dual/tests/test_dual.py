@@ -13,14 +13,14 @@ from meihao.activities.selectors import service_minutes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
-from meihao.people.models import Organisation, PersonTag, RoleAssignment
-from meihao.volunteers import dual, dual_selectors
-from meihao.volunteers.models import (
+from meihao.dual import selectors, services
+from meihao.dual.models import (
     MemberRegistration,
     PostClaim,
     ServicePost,
     UnitRegistration,
 )
+from meihao.people.models import Organisation, PersonTag, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def members(personas, units, year):
     first = make_user("13800000061", "党员乙", home=tree.grid_a1)
     second = make_user("13800000062", "党员丙", home=tree.grid_a2)
     registrations = [
-        dual.member_register(
+        services.member_register(
             actor=staff, person=user.person, unit=unit, community=tree.community_a, year=year
         )
         for user, unit in ((first, power), (second, school))
@@ -68,20 +68,24 @@ def publish(personas, year, **overrides):
         "slots": 1,
     }
     fields.update(overrides)
-    return dual.post_publish(**fields)
+    return services.post_publish(**fields)
 
 
 def test_unit_registers_once_per_community_and_year(personas, units, year):
     staff, tree = personas.community_staff_a, personas.tree
     power, _school = units
-    registration = dual.unit_register(
+    registration = services.unit_register(
         actor=staff, organisation=power, community=tree.community_a, year=year, contact_name="王"
     )
     assert registration.community_path == tree.community_a.path
     with pytest.raises(ValidationFailed) as error:
-        dual.unit_register(actor=staff, organisation=power, community=tree.community_a, year=year)
+        services.unit_register(
+            actor=staff, organisation=power, community=tree.community_a, year=year
+        )
     assert error.value.code == "duplicate_registration"
-    dual.unit_register(actor=staff, organisation=power, community=tree.community_a, year=year - 1)
+    services.unit_register(
+        actor=staff, organisation=power, community=tree.community_a, year=year - 1
+    )
     assert UnitRegistration.objects.count() == 2
 
 
@@ -113,7 +117,7 @@ def test_unit_registration_refusals_change_nothing(personas, units, year, case, 
         }[case]
     )
     with pytest.raises(error):
-        dual.unit_register(**arguments)
+        services.unit_register(**arguments)
     assert not UnitRegistration.objects.exists()
 
 
@@ -125,7 +129,7 @@ def test_member_registration_gives_the_party_member_role(personas, members, year
     ).exists()
     assert PersonTag.objects.filter(person=first.person, tag=PersonTag.Tag.PARTY_MEMBER).exists()
     with pytest.raises(ValidationFailed) as error:
-        dual.member_register(
+        services.member_register(
             actor=personas.community_staff_a,
             person=first.person,
             unit=registrations[0].unit,
@@ -137,7 +141,7 @@ def test_member_registration_gives_the_party_member_role(personas, members, year
 
 def test_member_outside_the_staffs_residents_is_refused(personas, units, year):
     with pytest.raises(ValidationFailed) as error:
-        dual.member_register(
+        services.member_register(
             actor=personas.community_staff_a,
             person=personas.resident_b.person,
             unit=units[0],
@@ -170,10 +174,10 @@ def test_claims_respect_the_places(personas, members, year):
     first, second, _ = members
     post = publish(personas, year, slots=1)
     stale_copy = ServicePost.objects.get(pk=post.pk)  # loaded before anyone claimed
-    claim = dual.post_claim(actor=first, post=post)
+    claim = services.post_claim(actor=first, post=post)
     assert claim.status == PostClaim.Status.CLAIMED
     with pytest.raises(ValidationFailed) as error:
-        dual.post_claim(actor=second, post=stale_copy)
+        services.post_claim(actor=second, post=stale_copy)
     assert error.value.code == "post_full"
     post.refresh_from_db()
     assert post.claimed_count == 1
@@ -189,18 +193,18 @@ def test_the_database_refuses_more_claims_than_places(personas, year):
 def test_claiming_twice_closed_posts_and_strangers(personas, members, year):
     first, _second, _ = members
     post = publish(personas, year, slots=3)
-    dual.post_claim(actor=first, post=post)
+    services.post_claim(actor=first, post=post)
     with pytest.raises(ValidationFailed) as error:
-        dual.post_claim(actor=first, post=post)
+        services.post_claim(actor=first, post=post)
     assert error.value.code == "already_claimed"
-    dual.post_set_open(actor=personas.community_staff_a, post=post, is_open=False)
+    services.post_set_open(actor=personas.community_staff_a, post=post, is_open=False)
     post.refresh_from_db()
     with pytest.raises(ValidationFailed) as error:
-        dual.post_claim(actor=members[1], post=post)
+        services.post_claim(actor=members[1], post=post)
     assert error.value.code == "post_closed"
     # Registered with community A, but in a past year; and someone not registered at all.
     with pytest.raises(NotFound):
-        dual.post_claim(actor=personas.resident_a, post=post)
+        services.post_claim(actor=personas.resident_a, post=post)
     post.refresh_from_db()
     assert post.claimed_count == 1
 
@@ -208,32 +212,32 @@ def test_claiming_twice_closed_posts_and_strangers(personas, members, year):
 def test_registration_of_another_year_does_not_reach_this_years_posts(personas, members, year):
     post_last_year = publish(personas, year - 1)
     with pytest.raises(NotFound):
-        dual.post_claim(actor=members[0], post=post_last_year)
+        services.post_claim(actor=members[0], post=post_last_year)
 
 
 def test_cancelling_frees_the_place(personas, members, year):
     first, second, _ = members
     post = publish(personas, year, slots=1)
-    claim = dual.post_claim(actor=first, post=post)
-    dual.post_claim_cancel(actor=first, claim=claim)
+    claim = services.post_claim(actor=first, post=post)
+    services.post_claim_cancel(actor=first, claim=claim)
     claim.refresh_from_db()
     assert claim.status == PostClaim.Status.CANCELLED
     post.refresh_from_db()
     assert post.claimed_count == 0
-    dual.post_claim(actor=second, post=post)
+    services.post_claim(actor=second, post=post)
     # Claiming again after cancelling is allowed once a place is free.
     post.refresh_from_db()
     with pytest.raises(ValidationFailed):
-        dual.post_claim(actor=first, post=post)
+        services.post_claim(actor=first, post=post)
 
 
 def test_someone_else_cannot_cancel_a_claim(personas, members, year):
     first, second, _ = members
-    claim = dual.post_claim(actor=first, post=publish(personas, year))
+    claim = services.post_claim(actor=first, post=publish(personas, year))
     with pytest.raises(NotFound):
-        dual.post_claim_cancel(actor=second, claim=claim)
+        services.post_claim_cancel(actor=second, claim=claim)
     with pytest.raises(NotFound):
-        dual.post_claim_cancel(actor=personas.grid_worker_a, claim=claim)
+        services.post_claim_cancel(actor=personas.grid_worker_a, claim=claim)
     claim.refresh_from_db()
     assert claim.status == PostClaim.Status.CLAIMED
 
@@ -241,8 +245,8 @@ def test_someone_else_cannot_cancel_a_claim(personas, members, year):
 def test_confirmation_writes_a_service_record(personas, members, year):
     first, _second, _ = members
     post = publish(personas, year, slots=2)
-    claim = dual.post_claim(actor=first, post=post)
-    dual.post_claim_confirm(
+    claim = services.post_claim(actor=first, post=post)
+    services.post_claim_confirm(
         actor=personas.community_staff_a, claim=claim, minutes=150, note="清理了三条巷道"
     )
     claim.refresh_from_db()
@@ -258,16 +262,16 @@ def test_confirmation_writes_a_service_record(personas, members, year):
     assert not record.evidence
     assert service_minutes(first.person) == 150
     with pytest.raises(ValidationFailed):
-        dual.post_claim_confirm(actor=personas.community_staff_a, claim=claim, minutes=10)
+        services.post_claim_confirm(actor=personas.community_staff_a, claim=claim, minutes=10)
     with pytest.raises(ValidationFailed):
-        dual.post_claim_cancel(actor=first, claim=claim)
+        services.post_claim_cancel(actor=first, claim=claim)
 
 
 @pytest.mark.parametrize("minutes", [0, -5, 24 * 60 + 1, "x"])
 def test_confirmation_with_bad_minutes_changes_nothing(personas, members, year, minutes):
-    claim = dual.post_claim(actor=members[0], post=publish(personas, year))
+    claim = services.post_claim(actor=members[0], post=publish(personas, year))
     with pytest.raises(ValidationFailed) as error:
-        dual.post_claim_confirm(actor=personas.community_staff_a, claim=claim, minutes=minutes)
+        services.post_claim_confirm(actor=personas.community_staff_a, claim=claim, minutes=minutes)
     assert error.value.field == "minutes"
     claim.refresh_from_db()
     assert claim.status == PostClaim.Status.CLAIMED
@@ -275,9 +279,9 @@ def test_confirmation_with_bad_minutes_changes_nothing(personas, members, year, 
 
 
 def test_future_service_date_is_refused(personas, members, year):
-    claim = dual.post_claim(actor=members[0], post=publish(personas, year))
+    claim = services.post_claim(actor=members[0], post=publish(personas, year))
     with pytest.raises(ValidationFailed) as error:
-        dual.post_claim_confirm(
+        services.post_claim_confirm(
             actor=personas.community_staff_a,
             claim=claim,
             minutes=60,
@@ -290,13 +294,13 @@ def test_future_service_date_is_refused(personas, members, year):
 
 @pytest.mark.parametrize("persona", ["grid_worker_a", "street_chief_a", "resident_a"])
 def test_who_confirms(personas, members, year, persona):
-    claim = dual.post_claim(actor=members[0], post=publish(personas, year))
+    claim = services.post_claim(actor=members[0], post=publish(personas, year))
     actor = getattr(personas, persona)
     if persona == "street_chief_a":
-        dual.post_claim_confirm(actor=actor, claim=claim, minutes=60)
+        services.post_claim_confirm(actor=actor, claim=claim, minutes=60)
         return
     with pytest.raises(NotFound):
-        dual.post_claim_confirm(actor=actor, claim=claim, minutes=60)
+        services.post_claim_confirm(actor=actor, claim=claim, minutes=60)
     assert not ServiceRecord.objects.exists()
 
 
@@ -306,24 +310,24 @@ def test_hours_per_member_and_unit_for_a_year(personas, members, units, year):
     big = publish(personas, year, slots=5, title="敬老服务")
     small = publish(personas, year, slots=5, title="文明劝导")
     for actor, post, minutes in ((first, big, 120), (first, small, 45), (second, big, 90)):
-        claim = dual.post_claim(actor=actor, post=post)
-        dual.post_claim_confirm(actor=staff, claim=claim, minutes=minutes)
+        claim = services.post_claim(actor=actor, post=post)
+        services.post_claim_confirm(actor=staff, claim=claim, minutes=minutes)
     # A claim not yet confirmed counts nothing; a reversed record counts nothing.
-    dual.post_claim(actor=second, post=small)
+    services.post_claim(actor=second, post=small)
     reversed_claim = PostClaim.objects.get(person=second.person, post=big)
     service_record_reverse(actor=staff, record=reversed_claim.service_record, reason="重复录入")
     # Last year's post of the same member is another year.
-    dual.member_register(
+    services.member_register(
         actor=staff,
         person=first.person,
         unit=units[0],
         community=personas.tree.community_a,
         year=year - 1,
     )
-    old = dual.post_claim(actor=first, post=publish(personas, year - 1, slots=1))
-    dual.post_claim_confirm(actor=staff, claim=old, minutes=600)
+    old = services.post_claim(actor=first, post=publish(personas, year - 1, slots=1))
+    services.post_claim_confirm(actor=staff, claim=old, minutes=600)
 
-    report = dual_selectors.hours_report(staff, year=year)
+    report = selectors.hours_report(staff, year=year)
     by_member = {row["person__real_name"]: row for row in report.members}
     assert by_member["党员乙"]["minutes"] == 165
     assert by_member["党员乙"]["posts"] == 2
@@ -333,7 +337,7 @@ def test_hours_per_member_and_unit_for_a_year(personas, members, units, year):
     assert by_unit["城东小学"]["minutes"] == 0
     assert by_unit["城东小学"]["members"] == 1
     assert report.total_hours == 165 / 60
-    last_year = dual_selectors.hours_report(staff, year=year - 1)
+    last_year = selectors.hours_report(staff, year=year - 1)
     assert [row["minutes"] for row in last_year.members] == [600]
 
 
@@ -344,17 +348,17 @@ def test_report_is_scoped(personas, members, year):
         home=personas.tree.community_b,
         roles=[(Role.COMMUNITY_STAFF, personas.tree.community_b)],
     )
-    assert dual_selectors.hours_report(staff_b, year=year).members == []
-    assert len(dual_selectors.hours_report(personas.street_chief_a, year=year).members) == 2
-    assert dual_selectors.hours_report(personas.grid_worker_a, year=year).members == []
+    assert selectors.hours_report(staff_b, year=year).members == []
+    assert len(selectors.hours_report(personas.street_chief_a, year=year).members) == 2
+    assert selectors.hours_report(personas.grid_worker_a, year=year).members == []
 
 
 def test_member_sees_posts_of_their_community_only(personas, members, year):
     first, _second, _ = members
     mine = publish(personas, year, slots=2)
     closed = publish(personas, year, title="已关闭")
-    dual.post_set_open(actor=personas.community_staff_a, post=closed, is_open=False)
-    elsewhere = dual.post_publish(
+    services.post_set_open(actor=personas.community_staff_a, post=closed, is_open=False)
+    elsewhere = services.post_publish(
         actor=personas.district_admin,
         community=personas.tree.community_b,
         year=year,
@@ -362,13 +366,13 @@ def test_member_sees_posts_of_their_community_only(personas, members, year):
         expected_minutes=60,
         slots=1,
     )
-    shown = list(dual_selectors.member_posts(first, year=year))
+    shown = list(selectors.member_posts(first, year=year))
     assert [p.pk for p in shown] == [mine.pk]
     assert shown[0].my_claim_status is None
-    dual.post_claim(actor=first, post=mine)
-    dual.post_set_open(actor=personas.community_staff_a, post=mine, is_open=False)
+    services.post_claim(actor=first, post=mine)
+    services.post_set_open(actor=personas.community_staff_a, post=mine, is_open=False)
     # A closed post stays on the list of the member who claimed it.
-    shown = list(dual_selectors.member_posts(first, year=year))
+    shown = list(selectors.member_posts(first, year=year))
     assert [(p.pk, p.my_claim_status) for p in shown] == [(mine.pk, "claimed")]
     with pytest.raises(NotFound):
-        dual_selectors.member_post_get(first, elsewhere.pk)
+        selectors.member_post_get(first, elsewhere.pk)

@@ -9,17 +9,32 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meihao.core.errors import NotFound
-from meihao.core.roles import OFFICIALS
-from meihao.core.scoping import scope_paths, scope_q
-from meihao.people.models import Organisation, Person
-from meihao.places.models import Level, Place
-from meihao.volunteers.dual import REGISTERING_KINDS
-from meihao.volunteers.models import (
+from meihao.core.roles import OFFICIALS, Role
+from meihao.core.scoping import has_role, scope_paths, scope_q
+from meihao.dual.models import (
     MemberRegistration,
     PostClaim,
     ServicePost,
     UnitRegistration,
 )
+from meihao.dual.services import REGISTERING_KINDS
+from meihao.people.models import Organisation, Person
+from meihao.places.models import Level, Place
+
+
+def may_claim_posts(user) -> bool:
+    """Party members, and anyone registered with a community as one, browse and claim posts."""
+    return getattr(user, "is_authenticated", False) and (
+        has_role(user, {Role.PARTY_MEMBER})
+        or MemberRegistration.objects.filter(person__user=user).exists()
+    )
+
+
+def is_staff(user) -> bool:
+    """The communities' officials run registrations, posts and the hours report."""
+    return getattr(user, "is_authenticated", False) and (
+        getattr(user, "is_superuser", False) or has_role(user, OFFICIALS)
+    )
 
 
 def this_year() -> int:
