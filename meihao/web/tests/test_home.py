@@ -155,3 +155,12 @@ def test_every_page_offered_on_a_card_opens_for_its_holder(client, personas):
         for card in client.get("/").context["cards"]:
             for link in card.links:
                 assert client.get(link.url).status_code == 200, (user, link.url)
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_one(client, personas):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(personas.resident_a)
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" type="image/svg+xml" href="/static/web/favicon.svg">' in html
+    assert finders.find("web/favicon.svg")
