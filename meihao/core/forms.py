@@ -30,7 +30,9 @@ def hours_to_minutes(hours: decimal.Decimal) -> int:
 
 
 class BootstrapForm(CheckedForm, forms.Form):
-    """Bootstrap 5 classes on every widget, so templates render fields with one include."""
+    """Bootstrap 5 classes on every widget, so templates render fields with one include
+    (`core/_field.html`); a field with an error is marked invalid for the eye and the screen
+    reader."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +42,7 @@ class BootstrapForm(CheckedForm, forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
+                continue  # the template draws each choice as a Bootstrap check
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
@@ -48,6 +50,13 @@ class BootstrapForm(CheckedForm, forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = css
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields:
+            attrs = self.fields[field].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
 
 
 class HoursField(forms.DecimalField):

@@ -4,31 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from meihao.core.errors import ValidationFailed
-from meihao.core.inputs import CheckedForm
+from meihao.core.forms import BootstrapForm
 
 
-class ServiceErrorsMixin:
-    """Bootstrap classes on the widgets; a service's ValidationFailed shown on the field it
-    names (or on the whole form)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-
-    def add_service_error(self, error: ValidationFailed) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error.message))
-
-
-class PartnerMerchantForm(ServiceErrorsMixin, CheckedForm, forms.Form):
+class PartnerMerchantForm(BootstrapForm):
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -64,7 +43,7 @@ class NewPartnerMerchantForm(PartnerMerchantForm):
         self.fields["organisation"].queryset = candidates
 
 
-class RewardItemForm(ServiceErrorsMixin, CheckedForm, forms.Form):
+class RewardItemForm(BootstrapForm):
     name = forms.CharField(label=pgettext_lazy("reward item", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
@@ -83,7 +62,7 @@ class NewRewardItemForm(RewardItemForm):
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000, initial=0)
 
 
-class RestockForm(ServiceErrorsMixin, CheckedForm, forms.Form):
+class RestockForm(BootstrapForm):
     change = forms.IntegerField(
         label=_("Add (or take away with a minus sign)"),
         min_value=-1_000_000,
@@ -91,7 +70,7 @@ class RestockForm(ServiceErrorsMixin, CheckedForm, forms.Form):
     )
 
 
-class RefundForm(ServiceErrorsMixin, CheckedForm, forms.Form):
+class RefundForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason for the refund"),
         max_length=200,

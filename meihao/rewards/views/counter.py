@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core.errors import DomainError, ValidationFailed
+from meihao.core.forms import add_domain_error
 from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.throttle import rate_limited
@@ -196,7 +197,7 @@ def refund(request, number: str):
                 actor=request.user, redemption=found, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as error:
-            form.add_service_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.forms import add_domain_error
 from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import excel, selectors, services
 from meihao.rewards.forms import (
@@ -48,7 +49,7 @@ def merchant_new(request):
         try:
             merchant = services.partner_merchant_create(actor=request.user, **form.cleaned_data)
         except ValidationFailed as error:
-            form.add_service_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("%(name)s is now a partner merchant.") % {"name": merchant})
             return redirect("rewards:merchant", pk=merchant.pk)
@@ -77,7 +78,7 @@ def merchant_edit(request, pk: int):
                 actor=request.user, merchant=merchant, **form.cleaned_data
             )
         except ValidationFailed as error:
-            form.add_service_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("rewards:merchant", pk=merchant.pk)
@@ -117,7 +118,7 @@ def item_new(request, pk: int):
         try:
             services.reward_item_create(actor=request.user, merchant=merchant, **form.cleaned_data)
         except ValidationFailed as error:
-            form.add_service_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Item added."))
             return redirect("rewards:merchant", pk=merchant.pk)
@@ -144,7 +145,7 @@ def item_edit(request, pk: int):
         try:
             services.reward_item_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationFailed as error:
-            form.add_service_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("rewards:merchant", pk=item.merchant_id)
