@@ -12,7 +12,9 @@ partner merchant 骑楼糖水铺, `merchant`, in community A).
 
 from dataclasses import dataclass
 
+from django.contrib.messages import get_messages
 from django.urls import resolve
+from django.utils.html import escape
 
 from meihao.core.roles import Role
 from meihao.places.models import Level, Place, path_for
@@ -254,3 +256,18 @@ def assert_step_out_of_sight(client, personas, outsiders, *, number, post, snaps
         assert snapshot() == before, (name, "changed")
     assert post(number[:-4] + "9999").status_code == 404
     assert resolve(post(number).request["PATH_INFO"])
+
+
+def assert_refused_back(client, url, data=None, *, page, status, message):
+    """A page's form post that a service refuses, answered by core.middleware: without `next` or
+    Referer, the error page with the refusal's `status` saying `message`; posted from `page`
+    (the forms carry `next`), back there with `message` as the one message. The caller checks
+    that nothing changed."""
+    data = data or {}
+    alone = client.post(url, data)  # first: a message left over would show on the error page
+    assert alone.status_code == status, alone.status_code
+    assert escape(message) in alone.content.decode()
+    response = client.post(url, {**data, "next": page})
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == page
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]

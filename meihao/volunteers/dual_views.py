@@ -9,7 +9,6 @@ import io
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +26,7 @@ from meihao.volunteers.forms import (
     hours_to_minutes,
 )
 from meihao.volunteers.models import ServicePost
-from meihao.volunteers.views import done_or_error, page_of, query_string, requires
+from meihao.volunteers.views import page_of, query_string, requires
 
 
 def _filters(request) -> dict:
@@ -213,12 +212,12 @@ def post_detail(request, post_id: int):
 def post_status(request, post_id: int):
     post = selectors.staff_post_get(request.user, post_id)
     is_open = request.POST.get("open") == "1"
-    return done_or_error(
+    dual.post_set_open(actor=request.user, post=post, is_open=is_open)
+    messages.success(
         request,
-        lambda: dual.post_set_open(actor=request.user, post=post, is_open=is_open),
         _("The post is open for claims.") if is_open else _("The post is closed to new claims."),
-        reverse("volunteers:dual_post", args=[post.pk]),
     )
+    return redirect("volunteers:dual_post", post_id=post.pk)
 
 
 @require_POST
@@ -253,12 +252,9 @@ def claim_confirm(request, claim_id: int):
 @requires("dual_staff")
 def claim_release(request, claim_id: int):
     claim = selectors.staff_claim_get(request.user, claim_id)
-    return done_or_error(
-        request,
-        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
-        _("The claim was released; the place is free again."),
-        reverse("volunteers:dual_post", args=[claim.post_id]),
-    )
+    dual.post_claim_cancel(actor=request.user, claim=claim)
+    messages.success(request, _("The claim was released; the place is free again."))
+    return redirect("volunteers:dual_post", post_id=claim.post_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,12 +358,9 @@ def member_posts(request):
 @requires("posts")
 def post_claim(request, post_id: int):
     post = selectors.member_post_get(request.user, post_id)
-    return done_or_error(
-        request,
-        lambda: dual.post_claim(actor=request.user, post=post),
-        _("You claimed “%(title)s”.") % {"title": post.title},
-        reverse("volunteers:my_claims"),
-    )
+    dual.post_claim(actor=request.user, post=post)
+    messages.success(request, _("You claimed “%(title)s”.") % {"title": post.title})
+    return redirect("volunteers:my_claims")
 
 
 @requires("posts")
@@ -383,9 +376,6 @@ def my_claims(request):
 @requires("posts")
 def claim_cancel(request, claim_id: int):
     claim = selectors.my_claim_get(request.user, claim_id)
-    return done_or_error(
-        request,
-        lambda: dual.post_claim_cancel(actor=request.user, claim=claim),
-        _("Your claim was cancelled."),
-        reverse("volunteers:my_claims"),
-    )
+    dual.post_claim_cancel(actor=request.user, claim=claim)
+    messages.success(request, _("Your claim was cancelled."))
+    return redirect("volunteers:my_claims")

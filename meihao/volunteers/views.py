@@ -1,8 +1,9 @@
 """Volunteer, team and certificate pages: parse, call a selector or service, render. No logic.
 
 Anything the user may not see or do answers 404, the same as a wrong address. A refused or bad
-action changes nothing: forms come back with the message on the field (status 400), one-button
-actions redirect with the message.
+action changes nothing: forms come back with the message on the field (status 400); a refused
+one-button action is answered by core.middleware (the message, back on the page it was posted
+from).
 """
 
 from urllib.parse import urlencode
@@ -60,19 +61,6 @@ def query_string(**params) -> str:
     """The list's filters for pager links, ending in & when there are any."""
     kept = urlencode({key: value for key, value in params.items() if value})
     return f"{kept}&" if kept else ""
-
-
-def done_or_error(request, action, success: str, to: str):
-    """Run a one-button action; its domain error becomes a message. Then back to `to`."""
-    try:
-        action()
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(to)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,24 +241,18 @@ def team_join(request, team_id: int):
     team = selectors.team_get(request.user, team_id)
     form = JoinForm(request.POST, red_armband=team.kind == Team.Kind.RED_ARMBAND)
     duty = request.POST.get("duty", "") if form.is_valid() else ""
-    return done_or_error(
-        request,
-        lambda: teams.team_join(actor=request.user, team=team, duty=duty),
-        _("You joined “%(name)s”.") % {"name": team.name},
-        _team_url(team.pk),
-    )
+    teams.team_join(actor=request.user, team=team, duty=duty)
+    messages.success(request, _("You joined “%(name)s”.") % {"name": team.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
 @requires("volunteer")
 def team_leave(request, team_id: int):
     team = selectors.team_get(request.user, team_id)
-    return done_or_error(
-        request,
-        lambda: teams.team_leave(actor=request.user, team=team),
-        _("You left “%(name)s”.") % {"name": team.name},
-        _team_url(team.pk),
-    )
+    teams.team_leave(actor=request.user, team=team)
+    messages.success(request, _("You left “%(name)s”.") % {"name": team.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -286,18 +268,17 @@ def member_add(request, team_id: int):
         messages.error(request, _("Choose a volunteer, a position and a duty."))
         return redirect(_team_url(team.pk))
     data = form.cleaned_data
-    return done_or_error(
-        request,
-        lambda: teams.team_member_add(
-            actor=request.user,
-            team=team,
-            profile=data["volunteer"],
-            position=data["position"],
-            duty=data["duty"],
-        ),
-        _("%(name)s joined the team.") % {"name": data["volunteer"].person.real_name},
-        _team_url(team.pk),
+    teams.team_member_add(
+        actor=request.user,
+        team=team,
+        profile=data["volunteer"],
+        position=data["position"],
+        duty=data["duty"],
     )
+    messages.success(
+        request, _("%(name)s joined the team.") % {"name": data["volunteer"].person.real_name}
+    )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -311,17 +292,14 @@ def member_update(request, team_id: int, member_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose a position and a duty."))
         return redirect(_team_url(team.pk))
-    return done_or_error(
-        request,
-        lambda: teams.team_member_update(
-            actor=request.user,
-            membership=membership,
-            position=form.cleaned_data["position"],
-            duty=form.cleaned_data["duty"],
-        ),
-        _("The member's position and duty were saved."),
-        _team_url(team.pk),
+    teams.team_member_update(
+        actor=request.user,
+        membership=membership,
+        position=form.cleaned_data["position"],
+        duty=form.cleaned_data["duty"],
     )
+    messages.success(request, _("The member's position and duty were saved."))
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -329,12 +307,11 @@ def member_update(request, team_id: int, member_id: int):
 def member_remove(request, team_id: int, member_id: int):
     team = _managed_team(request, team_id)
     membership = selectors.membership_get(team, member_id)
-    return done_or_error(
-        request,
-        lambda: teams.team_member_remove(actor=request.user, membership=membership),
-        _("%(name)s was removed from the team.") % {"name": membership.person.real_name},
-        _team_url(team.pk),
+    teams.team_member_remove(actor=request.user, membership=membership)
+    messages.success(
+        request, _("%(name)s was removed from the team.") % {"name": membership.person.real_name}
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -346,12 +323,11 @@ def pairing_add(request, team_id: int):
         messages.error(request, _("Choose a community."))
         return redirect(_team_url(team.pk))
     community = form.cleaned_data["community"]
-    return done_or_error(
-        request,
-        lambda: teams.team_pairing_add(actor=request.user, team=team, community=community),
-        _("The team is now paired with %(community)s.") % {"community": community.name},
-        _team_url(team.pk),
+    teams.team_pairing_add(actor=request.user, team=team, community=community)
+    messages.success(
+        request, _("The team is now paired with %(community)s.") % {"community": community.name}
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -359,12 +335,12 @@ def pairing_add(request, team_id: int):
 def pairing_remove(request, team_id: int, pairing_id: int):
     team = _managed_team(request, team_id)
     pairing = selectors.pairing_get(team, pairing_id)
-    return done_or_error(
+    teams.team_pairing_remove(actor=request.user, pairing=pairing)
+    messages.success(
         request,
-        lambda: teams.team_pairing_remove(actor=request.user, pairing=pairing),
         _("The pairing with %(community)s was ended.") % {"community": pairing.community.name},
-        _team_url(team.pk),
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -376,12 +352,9 @@ def unit_add(request, team_id: int):
         messages.error(request, _("Choose a unit."))
         return redirect(_team_url(team.pk))
     organisation = form.cleaned_data["organisation"]
-    return done_or_error(
-        request,
-        lambda: teams.alliance_unit_add(actor=request.user, team=team, organisation=organisation),
-        _("%(unit)s is now a member unit.") % {"unit": organisation.name},
-        _team_url(team.pk),
-    )
+    teams.alliance_unit_add(actor=request.user, team=team, organisation=organisation)
+    messages.success(request, _("%(unit)s is now a member unit.") % {"unit": organisation.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -389,12 +362,11 @@ def unit_add(request, team_id: int):
 def unit_remove(request, team_id: int, unit_id: int):
     team = _managed_team(request, team_id)
     member = selectors.alliance_unit_get(team, unit_id)
-    return done_or_error(
-        request,
-        lambda: teams.alliance_unit_remove(actor=request.user, member=member),
-        _("%(unit)s is no longer a member unit.") % {"unit": member.organisation.name},
-        _team_url(team.pk),
+    teams.alliance_unit_remove(actor=request.user, member=member)
+    messages.success(
+        request, _("%(unit)s is no longer a member unit.") % {"unit": member.organisation.name}
     )
+    return redirect(_team_url(team.pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,12 +440,9 @@ def volunteer_suspend(request, profile_id: int):
 @requires("manage")
 def volunteer_reactivate(request, profile_id: int):
     profile = selectors.profile_get(request.user, profile_id)
-    return done_or_error(
-        request,
-        lambda: services.volunteer_reactivate(actor=request.user, profile=profile),
-        _("The volunteer is active again."),
-        reverse("volunteers:volunteer", args=[profile.pk]),
-    )
+    services.volunteer_reactivate(actor=request.user, profile=profile)
+    messages.success(request, _("The volunteer is active again."))
+    return redirect("volunteers:volunteer", profile_id=profile.pk)
 
 
 @require_POST
@@ -545,14 +514,11 @@ def certificate_revoke(request, certificate_id: int):
     certificate = selectors.certificate_get(request.user, certificate_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return done_or_error(
-        request,
-        lambda: certificates.certificate_revoke(
-            actor=request.user, certificate=certificate, reason=reason
-        ),
-        _("Certificate %(number)s was revoked.") % {"number": certificate.number},
-        reverse("volunteers:certificates"),
+    certificates.certificate_revoke(actor=request.user, certificate=certificate, reason=reason)
+    messages.success(
+        request, _("Certificate %(number)s was revoked.") % {"number": certificate.number}
     )
+    return redirect("volunteers:certificates")
 
 
 @login_not_required

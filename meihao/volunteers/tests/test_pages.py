@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import make_user
+from meihao.core.testing import assert_refused_back, make_user
 from meihao.people.models import Organisation, TeamMember
 from meihao.volunteers import dual
 from meihao.volunteers.certificates import certificate_issue
@@ -164,11 +164,12 @@ def test_verification_page_is_public_for_everyone(client, world):
         assert client.get(url).status_code == 200
 
 
-# Endpoints that change something: persona → status. 302 is done (or refused with a
-# message); 404 is "not yours", and changes nothing.
+# Endpoints that change something: persona → status. 302 is done; 400 is refused (the error
+# page saying why, as no `next` is posted); 404 is "not yours". Only 302 changes anything.
 ENDPOINTS = {
-    "team_join": ("/volunteers/teams/{team}/join/", {}, everyone(302)),
-    "team_leave": ("/volunteers/teams/{team}/leave/", {}, everyone(302)),
+    # Volunteer A, the one registered volunteer, is in no team yet.
+    "team_join": ("/volunteers/teams/{team}/join/", {}, {**everyone(400), "volunteer_a": 302}),
+    "team_leave": ("/volunteers/teams/{team}/leave/", {}, everyone(400)),
     "member_add": (
         "/volunteers/teams/{team}/members/",
         {"volunteer": "{profile}", "position": "member", "duty": ""},
@@ -189,7 +190,8 @@ ENDPOINTS = {
         {"reason": "暂停"},
         only(MANAGERS_OF_A, 302),
     ),
-    "reactivate": ("/volunteers/roster/{profile}/reactivate/", {}, only(MANAGERS_OF_A, 302)),
+    # Volunteer A is active: reactivating is refused.
+    "reactivate": ("/volunteers/roster/{profile}/reactivate/", {}, only(MANAGERS_OF_A, 400)),
     "issue": (
         "/volunteers/roster/{profile}/certificates/",
         {"content": "巡逻"},
@@ -232,7 +234,8 @@ ENDPOINTS = {
         only(MANAGERS_OF_A, 302),
     ),
     "claim_release": ("/volunteers/dual/claims/{claim}/release/", {}, only(MANAGERS_OF_A, 302)),
-    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 302)),
+    # Party member A has claimed the post already.
+    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 400)),
     "claim_cancel": ("/volunteers/posts/mine/{claim}/cancel/", {}, only({"party_member_a"}, 302)),
 }
 
@@ -367,10 +370,14 @@ def test_team_page_management_flow(client, world):
         {"community": world["personas"].tree.community_a.pk},
     )
     pairing = TeamPairing.objects.get(team=team)
-    duplicate = client.post(
-        f"/volunteers/teams/{team.pk}/pairings/", {"community": personas.tree.community_a.pk}
+    assert_refused_back(
+        client,
+        f"/volunteers/teams/{team.pk}/pairings/",
+        {"community": personas.tree.community_a.pk},
+        page=f"/volunteers/teams/{team.pk}/",
+        status=400,
+        message="该队伍已与此社区结对。",
     )
-    assert duplicate.status_code == 302
     assert TeamPairing.objects.filter(team=team).count() == 1
     client.post(f"/volunteers/teams/{team.pk}/pairings/{pairing.pk}/remove/")
     client.post(f"/volunteers/teams/{team.pk}/members/{membership.pk}/remove/")
@@ -515,3 +522,117 @@ def test_registration_pages(client, world):
     page = client.get("/volunteers/dual/").content.decode()
     assert "城东小学" in page and "党员甲" in page
     assert ServicePost.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused one-button actions: core.middleware says why, where the form was posted from
+
+
+def _state() -> tuple:
+    return (
+        AuditEvent.objects.count(),
+        list(TeamMember.objects.values_list("pk", "team_id", "duty")),
+        list(PostClaim.objects.values_list("pk", "status")),
+        list(VolunteerProfile.objects.values_list("pk", "status")),
+        list(Certificate.objects.values_list("pk", "revoked_at")),
+    )
+
+
+REFUSED_ACTIONS = {
+    # action: (persona, url, data, the page its form is on, message); all are 400
+    "team_join": (
+        "resident_a",
+        "/volunteers/teams/{team}/join/",
+        {},
+        "/volunteers/teams/{team}/",
+        "只有注册志愿者才能加入队伍。",
+    ),
+    "team_leave": (
+        "volunteer_a",
+        "/volunteers/teams/{team}/leave/",
+        {},
+        "/volunteers/teams/{team}/",
+        "您不在该队伍中。",
+    ),
+    "reactivate": (
+        "community_staff_a",
+        "/volunteers/roster/{profile}/reactivate/",
+        {},
+        "/volunteers/roster/{profile}/",
+        "该志愿者已是在册状态。",
+    ),
+    "revoke": (
+        "community_staff_a",
+        "/volunteers/certificates/{certificate}/revoke/",
+        {"reason": " "},
+        "/volunteers/certificates/?page=1",
+        "请填写作废原因。",
+    ),
+    "post_claim": (
+        "party_member_a",
+        "/volunteers/posts/{post}/claim/",
+        {},
+        "/volunteers/posts/",
+        "您已认领该岗位。",
+    ),
+    "claim_cancel": (
+        "party_member_a",
+        "/volunteers/posts/mine/{claim}/cancel/",
+        {},
+        "/volunteers/posts/mine/",
+        "只有尚未确认的认领才能取消。",
+    ),
+    "claim_release": (
+        "community_staff_a",
+        "/volunteers/dual/claims/{claim}/release/",
+        {},
+        "/volunteers/dual/posts/{post}/",
+        "只有尚未确认的认领才能取消。",
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(REFUSED_ACTIONS))
+def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(client, world, action):
+    """Neither swallowed (a success message, a change) nor a 500: the error page with its status
+    and message without `next`, the message back on the form's page with it."""
+    name, url, data, page, message = REFUSED_ACTIONS[action]
+    if action.startswith("claim_"):
+        dual.post_claim_cancel(actor=world["personas"].party_member_a, claim=world["claim"])
+    client.force_login(actor(world, name))
+    before = _state()
+    assert_refused_back(
+        client, fill(url, world), data, page=fill(page, world), status=400, message=message
+    )
+    assert _state() == before
+
+
+@pytest.mark.parametrize(
+    ("template", "page"),
+    [
+        ("volunteers/volunteer_detail.html", "/volunteers/roster/{profile}/"),
+        ("volunteers/dual_post.html", "/volunteers/dual/posts/{post}/"),
+    ],
+)
+def test_pages_a_refused_form_renders_send_the_other_forms_back_by_address(
+    client, world, template, page
+):
+    """A refused suspension or confirmation shows its page at the form's own address; the
+    page's one-button forms still name the page itself as the way back, not that address."""
+    client.force_login(world["personas"].community_staff_a)
+    claim = world["claim"].pk
+    refused = {
+        "volunteers/volunteer_detail.html": ("/volunteers/roster/{profile}/suspend/", {}),
+        "volunteers/dual_post.html": (
+            f"/volunteers/dual/claims/{claim}/confirm/",
+            {f"c{claim}-hours": "0", f"c{claim}-service_date": "{today}"},
+        ),
+    }[template]
+    response = client.post(
+        fill(refused[0], world), {key: fill(value, world) for key, value in refused[1].items()}
+    )
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][0] == template
+    body = response.content.decode()
+    assert f'name="next" value="{fill(page, world)}"' in body
+    assert f'name="next" value="{fill(refused[0], world)}"' not in body

@@ -222,7 +222,8 @@
       if (response.ok && type.indexOf("application/json") !== -1) {
         return response.json().then(function (data) { return { ok: true, data: data }; });
       }
-      if (response.status === 400 || response.status === 404 || (response.status === 403 && type.indexOf("application/json") !== -1)) {
+      // The server's refusal (JSON with its status: 400, 403, 404, 409): sending again will not help.
+      if (response.status >= 400 && response.status < 500 && type.indexOf("application/json") !== -1) {
         return response.json().then(function (data) { return { message: data.message || String(response.status) }; });
       }
       // Logged out, CSRF refused, server error: keep it and try again later.
