@@ -10,6 +10,7 @@ A1 who volunteers in community A), party_member_a (community A), merchant_staff 
 partner merchant 骑楼糖水铺, `merchant`, in community A).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
@@ -271,3 +272,16 @@ def assert_refused_back(client, url, data=None, *, page, status, message):
     assert response.status_code == 302, response.status_code
     assert response["Location"] == page
     assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
+
+
+def forms_not_coming_back(html: str, page: str) -> list[str]:
+    """The POST forms in a page's <main> (by their action, "" for one posting to the page
+    itself) that do not post `next` = `page`, so that a refusal would not come back to it."""
+    main = html[html.index("<main") : html.index("</main>")]
+    forms = re.findall(r'<form method="post"([^>]*)>(.*?)</form>', main, flags=re.S)
+    back = f'value="{escape(page)}"'
+    return [
+        (re.search(r'action="([^"]*)"', attributes) or [None, ""])[1]
+        for attributes, body in forms
+        if not any(back in field for field in re.findall(r'<input[^>]*name="next"[^>]*>', body))
+    ]

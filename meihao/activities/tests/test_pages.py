@@ -25,7 +25,7 @@ from meihao.activities.tests.helpers import (
     sign_up,
 )
 from meihao.core.models import AuditEvent
-from meihao.core.testing import assert_refused_back
+from meihao.core.testing import assert_refused_back, forms_not_coming_back
 
 pytestmark = pytest.mark.django_db
 
@@ -867,3 +867,25 @@ def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(
     with at(moment):
         assert_refused_back(client, url + step, data, page=page, status=status, message=message)
     assert _state() == before
+
+
+def test_the_one_button_forms_come_back_to_their_page(client, personas):
+    """Every POST form of the activity page, attendance, sign-ups and finish pages posts
+    `next`, so a refusal is said on the page the button was on."""
+    activity = make_activity(personas)
+    draft = make_activity(personas, publish=False)
+    sign_up(activity, personas.resident_a, personas.resident_b)
+    detail, draft_detail = f"/activities/{activity.pk}/", f"/activities/{draft.pk}/"
+    pages = [
+        (personas.resident_a, START, detail, 'action="/activities/'),  # check in, cancel
+        (personas.community_staff_a, WEEK_BEFORE, draft_detail, "/publish/"),
+        (personas.community_staff_a, START, f"{detail}attendance/", "/checkin/"),
+        (personas.community_staff_a, WEEK_BEFORE, f"{detail}signups/", "/cancel/"),
+        (personas.community_staff_a, START, f"{detail}finish/", 'id="finish-form"'),
+    ]
+    for user, moment, page, form in pages:
+        login(client, user)
+        with at(moment):
+            html = client.get(page).content.decode()
+        assert form in html, page
+        assert forms_not_coming_back(html, page) == [], page

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import assert_refused_back, make_user
+from meihao.core.testing import assert_refused_back, forms_not_coming_back, make_user
 from meihao.people.models import Organisation, TeamMember
 from meihao.volunteers import dual
 from meihao.volunteers.certificates import certificate_issue
@@ -244,6 +244,7 @@ def fill(value: str, world) -> str:
     tree = world["personas"].tree
     return value.format(
         team=world["alliance"].team_a.pk,
+        street=world["alliance"].street_a.pk,
         profile=world["profile"].pk,
         certificate=world["certificate"].pk,
         post=world["post"].pk,
@@ -539,7 +540,8 @@ def _state() -> tuple:
 
 
 REFUSED_ACTIONS = {
-    # action: (persona, url, data, the page its form is on, message); all are 400
+    # action: (persona, url, data, the page its form is on, message); all are 400. A duplicate
+    # pairing: test_team_page_management_flow.
     "team_join": (
         "resident_a",
         "/volunteers/teams/{team}/join/",
@@ -553,6 +555,13 @@ REFUSED_ACTIONS = {
         {},
         "/volunteers/teams/{team}/",
         "您不在该队伍中。",
+    ),
+    "member_add": (
+        "street_chief_a",
+        "/volunteers/teams/{street}/members/",
+        {"volunteer": "{profile}", "position": "member", "duty": ""},
+        "/volunteers/teams/{street}/",
+        "联盟由队伍组成：请加入其下属的一支队伍。",
     ),
     "reactivate": (
         "community_staff_a",
@@ -601,8 +610,9 @@ def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(clien
         dual.post_claim_cancel(actor=world["personas"].party_member_a, claim=world["claim"])
     client.force_login(actor(world, name))
     before = _state()
+    body = {key: fill(value, world) for key, value in data.items()}
     assert_refused_back(
-        client, fill(url, world), data, page=fill(page, world), status=400, message=message
+        client, fill(url, world), body, page=fill(page, world), status=400, message=message
     )
     assert _state() == before
 
@@ -636,3 +646,36 @@ def test_pages_a_refused_form_renders_send_the_other_forms_back_by_address(
     body = response.content.decode()
     assert f'name="next" value="{fill(page, world)}"' in body
     assert f'name="next" value="{fill(refused[0], world)}"' not in body
+
+
+def test_the_one_button_forms_come_back_to_their_page(client, world):
+    """Every POST form of the team, volunteer, certificate and post pages posts `next`, so a
+    refusal is said on the page the button was on. The forms that show their own errors (suspend,
+    issue, confirm) are the only ones that may not."""
+    personas, team = world["personas"], world["alliance"].red_armband_a
+    TeamMember.objects.create(team=team, person=world["profile"].person, duty="security")
+    dual.post_publish(  # a post party member A has not claimed yet
+        actor=personas.community_staff_a,
+        community=personas.tree.community_a,
+        year=world["year"],
+        title="河道巡查",
+        expected_minutes=60,
+        slots=1,
+    )
+    profile = world["profile"]
+    pages = [
+        (personas.community_staff_a, f"/volunteers/teams/{team.pk}/", {"/remove/", "/members/"}),
+        (personas.volunteer_a, f"/volunteers/teams/{team.pk}/", {"/leave/"}),
+        (personas.community_staff_a, f"/volunteers/roster/{profile.pk}/", {"/revoke/"}),
+        (personas.community_staff_a, "/volunteers/certificates/", {"/revoke/"}),
+        (personas.community_staff_a, f"/volunteers/dual/posts/{world['post'].pk}/", {"/release/"}),
+        (personas.party_member_a, "/volunteers/posts/", {"/claim/"}),
+        (personas.party_member_a, "/volunteers/posts/mine/", {"/cancel/"}),
+    ]
+    own_errors = ("/suspend/", "/certificates/", "/confirm/")
+    for user, page, shown in pages:
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        assert all(action in html for action in shown), page
+        missing = forms_not_coming_back(html, page)
+        assert [action for action in missing if not action.endswith(own_errors)] == [], page
