@@ -204,12 +204,16 @@ def service_record_enter_by_staff(
     minutes: int,
     recording_organisation: str,
     person_in_charge: str,
-    evidence,
+    evidence=None,
     activity: Activity | None = None,
+    source: str = ServiceRecord.Source.STAFF_ENTRY,
 ) -> ServiceRecord:
-    """Record service that attendance did not capture (no phone, a paper sign-in sheet). The
-    evidence (a photo of the sheet, say) is required; the record is kept apart from those
-    computed from check-in by its source."""
+    """Record service that attendance did not capture, kept apart from the records computed
+    from check-in by its source. Entered by hand (no phone, a paper sign-in sheet), the
+    evidence (a photo of the sheet, say) is required. With `source=CONFIRMED_POST`, the record of
+    a dual-registration service post that staff confirmed as served
+    (volunteers.dual.post_claim_confirm, inside its transaction): the confirmed claim, which
+    points at this record, is the evidence, and no photo is asked for."""
     fields = _checked_entry(
         actor=actor,
         person=person,
@@ -221,6 +225,11 @@ def service_record_enter_by_staff(
         person_in_charge=person_in_charge,
         activity=activity,
     )
+    photo = None if source == ServiceRecord.Source.CONFIRMED_POST else _evidence_photo(evidence)
+    return _record_entry(actor=actor, fields=fields, source=source, photo=photo)
+
+
+def _evidence_photo(evidence) -> bytes:
     if not evidence:
         raise ValidationFailed(
             _("Attach a photo of the evidence (a sign-in sheet, say)."),
@@ -230,42 +239,9 @@ def service_record_enter_by_staff(
     # The full copy keeps its EXIF: the photo's time and place are part of the evidence, and
     # only organisers in scope and the volunteer can open it.
     try:
-        photo = encode_photo(evidence).full
+        return encode_photo(evidence).full
     except ValidationFailed as error:
         raise ValidationFailed(error.message, code=error.code, field="evidence") from None
-    return _record_entry(
-        actor=actor, fields=fields, source=ServiceRecord.Source.STAFF_ENTRY, photo=photo
-    )
-
-
-def service_record_for_confirmed_post(
-    *,
-    actor,
-    person,
-    service_date: datetime.date,
-    place,
-    content: str,
-    minutes: int,
-    recording_organisation: str,
-    person_in_charge: str,
-) -> ServiceRecord:
-    """The record of a dual-registration service post that staff confirmed as served
-    (dual.services.post_claim_confirm, inside its transaction). The confirmed claim, which
-    points at this record, is the evidence; the record carries the source saying so."""
-    fields = _checked_entry(
-        actor=actor,
-        person=person,
-        service_date=service_date,
-        place=place,
-        content=content,
-        minutes=minutes,
-        recording_organisation=recording_organisation,
-        person_in_charge=person_in_charge,
-        activity=None,
-    )
-    return _record_entry(
-        actor=actor, fields=fields, source=ServiceRecord.Source.CONFIRMED_POST, photo=None
-    )
 
 
 def service_record_reverse(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord:

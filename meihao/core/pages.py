@@ -10,14 +10,12 @@ from functools import wraps
 from typing import Protocol, cast
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.shortcuts import redirect
 
-from meihao.core.errors import DomainError, NotFound, PermissionDenied
+from meihao.core.errors import NotFound, PermissionDenied
 
 PAGE_SIZE = 25
 
@@ -112,17 +110,3 @@ def query_string(**params) -> str:
     """A list's filters for pager links, ending in & when there are any."""
     kept = urlencode({key: value for key, value in params.items() if value})
     return f"{kept}&" if kept else ""
-
-
-def done_or_error(request, action, success: str, to: str):
-    """Run a one-button action; its domain error becomes a message (a NotFound or
-    PermissionDenied is left to the page's decorators and the middleware). Then back to `to`."""
-    try:
-        action()
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(to)

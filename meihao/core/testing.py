@@ -10,9 +10,12 @@ A1 who volunteers in community A), party_member_a (community A), merchant_staff 
 partner merchant 骑楼糖水铺, `merchant`, in community A).
 """
 
+import re
 from dataclasses import dataclass
 
+from django.contrib.messages import get_messages
 from django.urls import resolve
+from django.utils.html import escape
 
 from meihao.core.roles import Role
 from meihao.places.models import Level, Place, path_for
@@ -254,3 +257,31 @@ def assert_step_out_of_sight(client, personas, outsiders, *, number, post, snaps
         assert snapshot() == before, (name, "changed")
     assert post(number[:-4] + "9999").status_code == 404
     assert resolve(post(number).request["PATH_INFO"])
+
+
+def assert_refused_back(client, url, data=None, *, page, status, message):
+    """A page's form post that a service refuses, answered by core.middleware: without `next` or
+    Referer, the error page with the refusal's `status` saying `message`; posted from `page`
+    (the forms carry `next`), back there with `message` as the one message. The caller checks
+    that nothing changed."""
+    data = data or {}
+    alone = client.post(url, data)  # first: a message left over would show on the error page
+    assert alone.status_code == status, alone.status_code
+    assert escape(message) in alone.content.decode()
+    response = client.post(url, {**data, "next": page})
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == page
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
+
+
+def forms_not_coming_back(html: str, page: str) -> list[str]:
+    """The POST forms in a page's <main> (by their action, "" for one posting to the page
+    itself) that do not post `next` = `page`, so that a refusal would not come back to it."""
+    main = html[html.index("<main") : html.index("</main>")]
+    forms = re.findall(r'<form method="post"([^>]*)>(.*?)</form>', main, flags=re.S)
+    back = f'value="{escape(page)}"'
+    return [
+        (re.search(r'action="([^"]*)"', attributes) or [None, ""])[1]
+        for attributes, body in forms
+        if not any(back in field for field in re.findall(r'<input[^>]*name="next"[^>]*>', body))
+    ]

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.activities.records import display_name, service_record_for_confirmed_post
+from meihao.activities.models import ServiceRecord
+from meihao.activities.records import display_name, service_record_enter_by_staff
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, Role
@@ -387,7 +388,7 @@ def post_claim_confirm(
     claim.note = note
     claim.confirmed_by = actor
     claim.completed_at = now
-    claim.service_record = service_record_for_confirmed_post(
+    claim.service_record = service_record_enter_by_staff(
         actor=actor,
         person=claim.person,
         service_date=service_date,
@@ -396,6 +397,7 @@ def post_claim_confirm(
         minutes=minutes,
         recording_organisation=claim.post.community.name,
         person_in_charge=display_name(actor)[:50],
+        source=ServiceRecord.Source.CONFIRMED_POST,
     )
     claim.save(
         update_fields=[

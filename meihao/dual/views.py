@@ -9,7 +9,6 @@ import io
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
 from meihao.core.forms import add_domain_error, hours_to_minutes
-from meihao.core.pages import done_or_error, page_of, query_string
+from meihao.core.pages import page_of, query_string
 from meihao.dual import selectors, services
 from meihao.dual.forms import ConfirmForm, MemberRegistrationForm, PostForm, UnitRegistrationForm
 from meihao.dual.models import ServicePost
@@ -211,12 +210,12 @@ def post_detail(request, post_id: int):
 def post_status(request, post_id: int):
     post = selectors.staff_post_get(request.user, post_id)
     is_open = request.POST.get("open") == "1"
-    return done_or_error(
+    services.post_set_open(actor=request.user, post=post, is_open=is_open)
+    messages.success(
         request,
-        lambda: services.post_set_open(actor=request.user, post=post, is_open=is_open),
         _("The post is open for claims.") if is_open else _("The post is closed to new claims."),
-        reverse("dual:post", args=[post.pk]),
     )
+    return redirect("dual:post", post_id=post.pk)
 
 
 @require_POST
@@ -251,12 +250,9 @@ def claim_confirm(request, claim_id: int):
 @staff_page
 def claim_release(request, claim_id: int):
     claim = selectors.staff_claim_get(request.user, claim_id)
-    return done_or_error(
-        request,
-        lambda: services.post_claim_cancel(actor=request.user, claim=claim),
-        _("The claim was released; the place is free again."),
-        reverse("dual:post", args=[claim.post_id]),
-    )
+    services.post_claim_cancel(actor=request.user, claim=claim)
+    messages.success(request, _("The claim was released; the place is free again."))
+    return redirect("dual:post", post_id=claim.post_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,12 +356,9 @@ def member_posts(request):
 @member_page
 def post_claim(request, post_id: int):
     post = selectors.member_post_get(request.user, post_id)
-    return done_or_error(
-        request,
-        lambda: services.post_claim(actor=request.user, post=post),
-        _("You claimed “%(title)s”.") % {"title": post.title},
-        reverse("dual:my_claims"),
-    )
+    services.post_claim(actor=request.user, post=post)
+    messages.success(request, _("You claimed “%(title)s”.") % {"title": post.title})
+    return redirect("dual:my_claims")
 
 
 @member_page
@@ -381,9 +374,6 @@ def my_claims(request):
 @member_page
 def claim_cancel(request, claim_id: int):
     claim = selectors.my_claim_get(request.user, claim_id)
-    return done_or_error(
-        request,
-        lambda: services.post_claim_cancel(actor=request.user, claim=claim),
-        _("Your claim was cancelled."),
-        reverse("dual:my_claims"),
-    )
+    services.post_claim_cancel(actor=request.user, claim=claim)
+    messages.success(request, _("Your claim was cancelled."))
+    return redirect("dual:my_claims")

@@ -59,10 +59,9 @@ def _json_endpoint(view):
             return _error(DomainError(_("The request is not a JSON object."), code="bad_json"), 400)
         try:
             return view(request, payload, *args, **kwargs)
-        except (NotFound, PermissionDenied) as error:
-            return _error(error, 404)
-        except DomainError as error:
-            return _error(error, 400)
+        except DomainError as error:  # the phone's queue reads JSON, not the middleware's pages
+            # patrol.js keeps its queue on a 403 (an expired log-in): a refusal is the 404.
+            return _error(error, 404 if isinstance(error, PermissionDenied) else error.status)
 
     return wrapped
 

@@ -1,8 +1,9 @@
 """Volunteer, team and certificate pages: parse, call a selector or service, render. No logic.
 
 Anything the user may not see or do answers 404, the same as a wrong address. A refused or bad
-action changes nothing: forms come back with the message on the field (status 400), one-button
-actions redirect with the message.
+action changes nothing: forms come back with the message on the field (status 400); a refused
+one-button action is answered by core.middleware (the message, back on the page it was posted
+from).
 """
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.forms import add_domain_error
-from meihao.core.pages import done_or_error, page_of, query_string
+from meihao.core.pages import page_of, query_string
 from meihao.core.throttle import rate_limited
 from meihao.people.models import Team
 from meihao.people.selectors import own_person
@@ -226,24 +227,18 @@ def team_join(request, team_id: int):
     team = selectors.team_get(request.user, team_id)
     form = JoinForm(request.POST, red_armband=team.kind == Team.Kind.RED_ARMBAND)
     duty = request.POST.get("duty", "") if form.is_valid() else ""
-    return done_or_error(
-        request,
-        lambda: teams.team_join(actor=request.user, team=team, duty=duty),
-        _("You joined “%(name)s”.") % {"name": team.name},
-        _team_url(team.pk),
-    )
+    teams.team_join(actor=request.user, team=team, duty=duty)
+    messages.success(request, _("You joined “%(name)s”.") % {"name": team.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
 @requires("volunteer")
 def team_leave(request, team_id: int):
     team = selectors.team_get(request.user, team_id)
-    return done_or_error(
-        request,
-        lambda: teams.team_leave(actor=request.user, team=team),
-        _("You left “%(name)s”.") % {"name": team.name},
-        _team_url(team.pk),
-    )
+    teams.team_leave(actor=request.user, team=team)
+    messages.success(request, _("You left “%(name)s”.") % {"name": team.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -259,18 +254,17 @@ def member_add(request, team_id: int):
         messages.error(request, _("Choose a volunteer, a position and a duty."))
         return redirect(_team_url(team.pk))
     data = form.cleaned_data
-    return done_or_error(
-        request,
-        lambda: teams.team_member_add(
-            actor=request.user,
-            team=team,
-            profile=data["volunteer"],
-            position=data["position"],
-            duty=data["duty"],
-        ),
-        _("%(name)s joined the team.") % {"name": data["volunteer"].person.real_name},
-        _team_url(team.pk),
+    teams.team_member_add(
+        actor=request.user,
+        team=team,
+        profile=data["volunteer"],
+        position=data["position"],
+        duty=data["duty"],
     )
+    messages.success(
+        request, _("%(name)s joined the team.") % {"name": data["volunteer"].person.real_name}
+    )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -284,17 +278,14 @@ def member_update(request, team_id: int, member_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose a position and a duty."))
         return redirect(_team_url(team.pk))
-    return done_or_error(
-        request,
-        lambda: teams.team_member_update(
-            actor=request.user,
-            membership=membership,
-            position=form.cleaned_data["position"],
-            duty=form.cleaned_data["duty"],
-        ),
-        _("The member's position and duty were saved."),
-        _team_url(team.pk),
+    teams.team_member_update(
+        actor=request.user,
+        membership=membership,
+        position=form.cleaned_data["position"],
+        duty=form.cleaned_data["duty"],
     )
+    messages.success(request, _("The member's position and duty were saved."))
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -302,12 +293,11 @@ def member_update(request, team_id: int, member_id: int):
 def member_remove(request, team_id: int, member_id: int):
     team = _managed_team(request, team_id)
     membership = selectors.membership_get(team, member_id)
-    return done_or_error(
-        request,
-        lambda: teams.team_member_remove(actor=request.user, membership=membership),
-        _("%(name)s was removed from the team.") % {"name": membership.person.real_name},
-        _team_url(team.pk),
+    teams.team_member_remove(actor=request.user, membership=membership)
+    messages.success(
+        request, _("%(name)s was removed from the team.") % {"name": membership.person.real_name}
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -319,12 +309,11 @@ def pairing_add(request, team_id: int):
         messages.error(request, _("Choose a community."))
         return redirect(_team_url(team.pk))
     community = form.cleaned_data["community"]
-    return done_or_error(
-        request,
-        lambda: teams.team_pairing_add(actor=request.user, team=team, community=community),
-        _("The team is now paired with %(community)s.") % {"community": community.name},
-        _team_url(team.pk),
+    teams.team_pairing_add(actor=request.user, team=team, community=community)
+    messages.success(
+        request, _("The team is now paired with %(community)s.") % {"community": community.name}
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -332,12 +321,12 @@ def pairing_add(request, team_id: int):
 def pairing_remove(request, team_id: int, pairing_id: int):
     team = _managed_team(request, team_id)
     pairing = selectors.pairing_get(team, pairing_id)
-    return done_or_error(
+    teams.team_pairing_remove(actor=request.user, pairing=pairing)
+    messages.success(
         request,
-        lambda: teams.team_pairing_remove(actor=request.user, pairing=pairing),
         _("The pairing with %(community)s was ended.") % {"community": pairing.community.name},
-        _team_url(team.pk),
     )
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -349,12 +338,9 @@ def unit_add(request, team_id: int):
         messages.error(request, _("Choose a unit."))
         return redirect(_team_url(team.pk))
     organisation = form.cleaned_data["organisation"]
-    return done_or_error(
-        request,
-        lambda: teams.alliance_unit_add(actor=request.user, team=team, organisation=organisation),
-        _("%(unit)s is now a member unit.") % {"unit": organisation.name},
-        _team_url(team.pk),
-    )
+    teams.alliance_unit_add(actor=request.user, team=team, organisation=organisation)
+    messages.success(request, _("%(unit)s is now a member unit.") % {"unit": organisation.name})
+    return redirect(_team_url(team.pk))
 
 
 @require_POST
@@ -362,12 +348,11 @@ def unit_add(request, team_id: int):
 def unit_remove(request, team_id: int, unit_id: int):
     team = _managed_team(request, team_id)
     member = selectors.alliance_unit_get(team, unit_id)
-    return done_or_error(
-        request,
-        lambda: teams.alliance_unit_remove(actor=request.user, member=member),
-        _("%(unit)s is no longer a member unit.") % {"unit": member.organisation.name},
-        _team_url(team.pk),
+    teams.alliance_unit_remove(actor=request.user, member=member)
+    messages.success(
+        request, _("%(unit)s is no longer a member unit.") % {"unit": member.organisation.name}
     )
+    return redirect(_team_url(team.pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,12 +426,9 @@ def volunteer_suspend(request, profile_id: int):
 @requires("manage")
 def volunteer_reactivate(request, profile_id: int):
     profile = selectors.profile_get(request.user, profile_id)
-    return done_or_error(
-        request,
-        lambda: services.volunteer_reactivate(actor=request.user, profile=profile),
-        _("The volunteer is active again."),
-        reverse("volunteers:volunteer", args=[profile.pk]),
-    )
+    services.volunteer_reactivate(actor=request.user, profile=profile)
+    messages.success(request, _("The volunteer is active again."))
+    return redirect("volunteers:volunteer", profile_id=profile.pk)
 
 
 @require_POST
@@ -518,14 +500,11 @@ def certificate_revoke(request, certificate_id: int):
     certificate = selectors.certificate_get(request.user, certificate_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return done_or_error(
-        request,
-        lambda: certificates.certificate_revoke(
-            actor=request.user, certificate=certificate, reason=reason
-        ),
-        _("Certificate %(number)s was revoked.") % {"number": certificate.number},
-        reverse("volunteers:certificates"),
+    certificates.certificate_revoke(actor=request.user, certificate=certificate, reason=reason)
+    messages.success(
+        request, _("Certificate %(number)s was revoked.") % {"number": certificate.number}
     )
+    return redirect("volunteers:certificates")
 
 
 @login_not_required

@@ -24,6 +24,8 @@ from meihao.activities.tests.helpers import (
     minutes,
     sign_up,
 )
+from meihao.core.models import AuditEvent
+from meihao.core.testing import assert_refused_back, forms_not_coming_back
 
 pytestmark = pytest.mark.django_db
 
@@ -158,8 +160,14 @@ def test_a_bad_role_changes_nothing_and_says_why(client, personas):
     activity = make_activity(personas, roles_needed=[{"role": "治安员", "count": 1}])
     login(client, personas.resident_a)
     with at(WEEK_BEFORE):
-        response = client.post(f"/activities/{activity.pk}/signup/", {"role": "厨师"})
-    assert messages_of(response)
+        assert_refused_back(
+            client,
+            f"/activities/{activity.pk}/signup/",
+            {"role": "厨师"},
+            page=f"/activities/{activity.pk}/",
+            status=400,
+            message="请选择这个活动所需的岗位之一。",
+        )
     assert not SignUp.objects.exists()
 
 
@@ -209,7 +217,11 @@ def test_typed_code_checks_in_and_a_wrong_one_does_not(client, personas):
     with at(START):
         page = client.get(f"/activities/{activity.pk}/").content.decode()
         assert 'id="checkin"' in page
-        response = client.post(f"/activities/{activity.pk}/checkin/code/", {"code": "WRONG2"})
+        response = client.post(
+            f"/activities/{activity.pk}/checkin/code/",
+            {"code": "WRONG2", "next": f"/activities/{activity.pk}/"},
+        )
+        assert response["Location"] == f"/activities/{activity.pk}/"
         assert messages_of(response) and not Attendance.objects.exists()
         client.post(f"/activities/{activity.pk}/checkin/code/", {"code": qr.make_code(activity.pk)})
     assert Attendance.objects.count() == 1
@@ -222,8 +234,10 @@ def test_location_check_in_inside_and_outside(client, personas):
     far_lat = VENUE[0] + 1234 / (math.pi * 6_371_008.8 / 180)
     with at(START):
         response = client.post(
-            f"/activities/{activity.pk}/checkin/location/", {"lat": far_lat, "lon": VENUE[1]}
+            f"/activities/{activity.pk}/checkin/location/",
+            {"lat": far_lat, "lon": VENUE[1], "next": f"/activities/{activity.pk}/"},
         )
+        assert response["Location"] == f"/activities/{activity.pk}/"
         assert any("1234" in m for m in messages_of(response))
         assert not Attendance.objects.exists()
         client.post(
@@ -724,3 +738,154 @@ def test_the_form_offers_the_registered_venues_of_the_scope(client, personas):
     body = client.get("/activities/new/").content.decode()
     assert 'data-name="骑楼活动室"' in body and f'data-lat="{VENUE[0]}"' in body
     assert "河东广场" not in body
+
+
+# --- refusals of the one-button actions (answered by core.middleware) --------------------------
+
+
+def _state() -> tuple:
+    return (
+        list(Activity.objects.values_list("pk", "status")),
+        list(SignUp.objects.values_list("pk", "status")),
+        list(Attendance.objects.values_list("pk", "checked_out_at")),
+        ServiceRecord.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def _checked_in(personas):
+    """Resident A checked in at the start of an activity that community staff A then called off."""
+    from meihao.activities.attendance import checkin_by_code
+    from meihao.activities.services import activity_cancel
+
+    activity = make_activity(personas)
+    (signup,) = sign_up(activity, personas.resident_a)
+    with at(START):
+        checkin_by_code(
+            actor=personas.resident_a, activity=activity, code=qr.make_code(activity.pk)
+        )
+    with at(START + minutes(10)):
+        activity_cancel(actor=personas.community_staff_a, activity=activity, reason="暴雨")
+    return activity, signup
+
+
+def _publish_twice(personas):
+    activity = make_activity(personas)
+    page = f"/activities/{activity.pk}/"
+    return personas.community_staff_a, page, page, WEEK_BEFORE
+
+
+def _remove_who_checked_in(personas):
+    from meihao.activities.attendance import checkin_by_code
+
+    activity = make_activity(personas)
+    (signup,) = sign_up(activity, personas.resident_a)
+    with at(START):
+        checkin_by_code(
+            actor=personas.resident_a, activity=activity, code=qr.make_code(activity.pk)
+        )
+    page = f"/activities/{activity.pk}/signups/"
+    return personas.community_staff_a, f"{page}{signup.pk}/cancel/", page, START
+
+
+def _check_in_the_waiting_list(personas):
+    activity = make_activity(personas, capacity=1)
+    _, waiting = sign_up(activity, personas.resident_b, personas.resident_a)
+    page = f"/activities/{activity.pk}/attendance/"
+    return personas.community_staff_a, f"{page}{waiting.pk}/checkin/", page, START
+
+
+def _staff_check_out_when_called_off(personas):
+    activity, signup = _checked_in(personas)
+    page = f"/activities/{activity.pk}/attendance/"
+    return personas.community_staff_a, f"{page}{signup.pk}/checkout/", page, START + minutes(20)
+
+
+def _finish_before_start(personas):
+    activity = make_activity(personas)
+    page = f"/activities/{activity.pk}/finish/"
+    return personas.community_staff_a, page, page, WEEK_BEFORE
+
+
+def _cancel_after_start(personas):
+    activity = make_activity(personas)
+    sign_up(activity, personas.resident_a)
+    page = f"/activities/{activity.pk}/"
+    return personas.resident_a, f"{page}signup/cancel/", page, START
+
+
+def _check_out_when_called_off(personas):
+    activity, _signup = _checked_in(personas)
+    page = f"/activities/{activity.pk}/"
+    return personas.resident_a, f"{page}checkout/", page, START + minutes(20)
+
+
+def _check_in_signed_up(personas):
+    activity = make_activity(personas)
+    sign_up(activity, personas.resident_a)
+    page = f"/activities/{activity.pk}/"
+    return personas.resident_a, page, page, START
+
+
+FAR = {"lat": str(VENUE[0] + 0.0111), "lon": str(VENUE[1])}  # 1235 m north of the venue
+REFUSED_ACTIONS = {
+    # action: (setup → (user, where it posts to + the step, the page), data, status, message)
+    "publish": (_publish_twice, "publish/", {}, 409, "只有草稿才能发布。"),
+    "signup_remove": (_remove_who_checked_in, "", {}, 409, "此人已经签到。"),
+    "staff_checkin": (_check_in_the_waiting_list, "", {}, 409, "只有报名成功的人员才能签到。"),
+    "staff_checkout": (_staff_check_out_when_called_off, "", {}, 409, "这个活动已不再开放。"),
+    "finish": (_finish_before_start, "", {}, 409, "活动还没有开始；如不举办请取消活动。"),
+    "signup_cancel": (_cancel_after_start, "", {}, 409, "活动已经开始；如需离开请告知组织者。"),
+    "checkout": (_check_out_when_called_off, "", {}, 409, "这个活动已不再开放。"),
+    "checkin_code": (
+        _check_in_signed_up,
+        "checkin/code/",
+        {"code": "WRONG2"},
+        400,
+        "签到码错误或已过期。请输入屏幕上当前显示的签到码。",
+    ),
+    "checkin_location": (
+        _check_in_signed_up,
+        "checkin/location/",
+        FAR,
+        400,
+        "您距离活动地点 1235 米，需在 200 米内才能签到。请走近一些或扫描二维码。",
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(REFUSED_ACTIONS))
+def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(
+    client, personas, action
+):
+    """The refusal is neither swallowed (a success message, a change) nor a 500: its status and
+    message without `next`, the message back on the page with it."""
+    setup, step, data, status, message = REFUSED_ACTIONS[action]
+    user, url, page, moment = setup(personas)
+    login(client, user)
+    before = _state()
+    with at(moment):
+        assert_refused_back(client, url + step, data, page=page, status=status, message=message)
+    assert _state() == before
+
+
+def test_the_one_button_forms_come_back_to_their_page(client, personas):
+    """Every POST form of the activity page, attendance, sign-ups and finish pages posts
+    `next`, so a refusal is said on the page the button was on."""
+    activity = make_activity(personas)
+    draft = make_activity(personas, publish=False)
+    sign_up(activity, personas.resident_a, personas.resident_b)
+    detail, draft_detail = f"/activities/{activity.pk}/", f"/activities/{draft.pk}/"
+    pages = [
+        (personas.resident_a, START, detail, 'action="/activities/'),  # check in, cancel
+        (personas.community_staff_a, WEEK_BEFORE, draft_detail, "/publish/"),
+        (personas.community_staff_a, START, f"{detail}attendance/", "/checkin/"),
+        (personas.community_staff_a, WEEK_BEFORE, f"{detail}signups/", "/cancel/"),
+        (personas.community_staff_a, START, f"{detail}finish/", 'id="finish-form"'),
+    ]
+    for user, moment, page, form in pages:
+        login(client, user)
+        with at(moment):
+            html = client.get(page).content.decode()
+        assert form in html, page
+        assert forms_not_coming_back(html, page) == [], page

@@ -101,25 +101,12 @@ def edit(request, activity):
     return _form_page(request, form, activity)
 
 
-def _back(request, activity, action, success, to="activities:detail"):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(to, pk=activity.pk)
-
-
 @organised
 @require_POST
 def publish(request, activity):
-    return _back(
-        request,
-        activity,
-        lambda: services.activity_publish(actor=request.user, activity=activity),
-        _("Published: residents can now sign up."),
-    )
+    services.activity_publish(actor=request.user, activity=activity)
+    messages.success(request, _("Published: residents can now sign up."))
+    return redirect("activities:detail", pk=activity.pk)
 
 
 @organised
@@ -155,13 +142,11 @@ def signups(request, activity):
 @require_POST
 def signup_remove(request, activity, signup_pk):
     signup = selectors.organised_signup_get(request.user, activity, signup_pk)
-    return _back(
-        request,
-        activity,
-        lambda: services.signup_cancel(actor=request.user, signup=signup),
-        _("Sign-up of %(name)s cancelled.") % {"name": signup.person.real_name},
-        to="activities:signups",
+    services.signup_cancel(actor=request.user, signup=signup)
+    messages.success(
+        request, _("Sign-up of %(name)s cancelled.") % {"name": signup.person.real_name}
     )
+    return redirect("activities:signups", pk=activity.pk)
 
 
 @organised
@@ -189,13 +174,9 @@ def attendance(request, activity):
 @require_POST
 def staff_checkin(request, activity, signup_pk):
     signup = selectors.organised_signup_get(request.user, activity, signup_pk)
-    return _back(
-        request,
-        activity,
-        lambda: checkins.checkin_by_staff(actor=request.user, signup=signup),
-        _("%(name)s is checked in.") % {"name": signup.person.real_name},
-        to="activities:attendance",
-    )
+    checkins.checkin_by_staff(actor=request.user, signup=signup)
+    messages.success(request, _("%(name)s is checked in.") % {"name": signup.person.real_name})
+    return redirect("activities:attendance", pk=activity.pk)
 
 
 @organised
@@ -205,13 +186,9 @@ def staff_checkout(request, activity, signup_pk):
     attendance = selectors.attendance_of(signup)
     if attendance is None:
         raise Http404()
-    return _back(
-        request,
-        activity,
-        lambda: checkins.checkout(actor=request.user, attendance=attendance),
-        _("%(name)s is checked out.") % {"name": signup.person.real_name},
-        to="activities:attendance",
-    )
+    checkins.checkout(actor=request.user, attendance=attendance)
+    messages.success(request, _("%(name)s is checked out.") % {"name": signup.person.real_name})
+    return redirect("activities:attendance", pk=activity.pk)
 
 
 def _qr_context(request, activity) -> dict:
@@ -245,23 +222,15 @@ def qr_code(request, activity):
 @organised
 def finish(request, activity):
     if request.method == "POST":
-        try:
-            result = checkins.activity_finish(actor=request.user, activity=activity)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Finished: %(out)s checked out, %(absent)s absent, %(records)s service "
-                    "records written."
-                )
-                % {
-                    "out": result.checked_out,
-                    "absent": result.absent,
-                    "records": len(result.records),
-                },
+        result = checkins.activity_finish(actor=request.user, activity=activity)
+        messages.success(
+            request,
+            _(
+                "Finished: %(out)s checked out, %(absent)s absent, %(records)s service records "
+                "written."
             )
+            % {"out": result.checked_out, "absent": result.absent, "records": len(result.records)},
+        )
         return redirect("activities:attendance", pk=activity.pk)
     rows = selectors.attendance_rows(activity)
     return render(

@@ -1,8 +1,9 @@
 """Pages for everyone logged in: upcoming activities, one activity with its buttons, signing up,
 checking in and out, the camera scan page and "my activities". Parse, call, render.
 
-A form action answers with a redirect to the activity and a message saying what happened or
-why not; nothing is changed when it fails.
+A form action answers with a redirect to the activity and a message saying what happened; a
+refusal changes nothing and is answered by core.middleware (the message, back on the page the
+form was posted from).
 """
 
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
-from meihao.core.errors import DomainError, NotFound
+from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.pages import scoped_object
 from meihao.core.throttle import rate_limited
 from meihao.places.geo import validate_point
@@ -34,7 +35,7 @@ def _near(request) -> tuple[float, float] | None:
         return None
     try:
         return validate_point(lat, lon)
-    except DomainError as error:
+    except ValidationFailed as error:  # the list still shows, only not nearest first
         messages.error(request, error.message)
         return None
 
@@ -87,20 +88,6 @@ def activity_detail(request, activity):
     return render(request, "activities/detail.html", _detail_context(request, activity))
 
 
-def _act(request, pk, action, success):
-    """Run `action(activity)` for a form post on an activity's page; report and go back."""
-    activity = selectors.activity_get(request.user, pk)
-    try:
-        result = action(activity)
-    except NotFound:
-        raise
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect("activities:detail", pk=activity.pk)
-
-
 def _signed_up_message(signup) -> str:
     if signup.status == signup.Status.WAITLISTED:
         return _("The activity is full: you are on the waiting list and will be told of a place.")
@@ -110,25 +97,24 @@ def _signed_up_message(signup) -> str:
 @login_required
 @require_POST
 def signup(request, pk):
-    role = request.POST.get("role", "")
-    return _act(
-        request,
-        pk,
-        lambda activity: services.signup_create(actor=request.user, activity=activity, role=role),
-        _signed_up_message,
+    activity = selectors.activity_get(request.user, pk)
+    signup = services.signup_create(
+        actor=request.user, activity=activity, role=request.POST.get("role", "")
     )
+    messages.success(request, _signed_up_message(signup))
+    return redirect("activities:detail", pk=activity.pk)
 
 
 @login_required
 @require_POST
 def signup_cancel(request, pk):
-    def cancel(activity):
-        own = selectors.own_signup(request.user, activity)
-        if own is None:
-            raise NotFound()
-        return services.signup_cancel(actor=request.user, signup=own)
-
-    return _act(request, pk, cancel, _("Your sign-up is cancelled."))
+    activity = selectors.activity_get(request.user, pk)
+    own = selectors.own_signup(request.user, activity)
+    if own is None:
+        raise NotFound()
+    services.signup_cancel(actor=request.user, signup=own)
+    messages.success(request, _("Your sign-up is cancelled."))
+    return redirect("activities:detail", pk=activity.pk)
 
 
 def _checked_in_message(result) -> str:
@@ -145,47 +131,41 @@ def _checked_in_message(result) -> str:
 @require_POST
 @rate_limited("checkin_code")
 def checkin_code(request, pk):
-    code = request.POST.get("code", "")
-    return _act(
-        request,
-        pk,
-        lambda activity: checkins.checkin_by_code(actor=request.user, activity=activity, code=code),
-        _checked_in_message,
+    activity = selectors.activity_get(request.user, pk)
+    result = checkins.checkin_by_code(
+        actor=request.user, activity=activity, code=request.POST.get("code", "")
     )
+    messages.success(request, _checked_in_message(result))
+    return redirect("activities:detail", pk=activity.pk)
 
 
 @login_required
 @require_POST
 def checkin_location(request, pk):
-    lat, lon = request.POST.get("lat"), request.POST.get("lon")
-    return _act(
-        request,
-        pk,
-        lambda activity: checkins.checkin_by_geofence(
-            actor=request.user, activity=activity, lat=lat, lon=lon
-        ),
-        _checked_in_message,
+    activity = selectors.activity_get(request.user, pk)
+    result = checkins.checkin_by_geofence(
+        actor=request.user,
+        activity=activity,
+        lat=request.POST.get("lat"),
+        lon=request.POST.get("lon"),
     )
+    messages.success(request, _checked_in_message(result))
+    return redirect("activities:detail", pk=activity.pk)
 
 
 @login_required
 @require_POST
 def checkout(request, pk):
-    def leave(activity):
-        attendance = selectors.attendance_of(selectors.own_signup(request.user, activity))
-        if attendance is None:
-            raise NotFound()
-        return checkins.checkout(actor=request.user, attendance=attendance)
-
-    return _act(
+    activity = selectors.activity_get(request.user, pk)
+    attendance = selectors.attendance_of(selectors.own_signup(request.user, activity))
+    if attendance is None:
+        raise NotFound()
+    attendance = checkins.checkout(actor=request.user, attendance=attendance)
+    messages.success(
         request,
-        pk,
-        leave,
-        lambda attendance: (
-            _("Checked out: %(minutes)s minutes credited.")
-            % {"minutes": attendance.credited_minutes}
-        ),
+        _("Checked out: %(minutes)s minutes credited.") % {"minutes": attendance.credited_minutes},
     )
+    return redirect("activities:detail", pk=activity.pk)
 
 
 @never_cache
@@ -196,10 +176,9 @@ def checkin_token(request, token):
     valid for 30 s and only checks in the person who opens it."""
     try:
         result = checkins.checkin_by_qr(actor=request.user, token=token)
-    except DomainError as error:
-        status = 404 if isinstance(error, NotFound) else 400
+    except DomainError as error:  # opened from the camera, no page to go back to: "scan again"
         return render(
-            request, "activities/checkin_failed.html", {"error": error.message}, status=status
+            request, "activities/checkin_failed.html", {"error": error.message}, status=error.status
         )
     messages.success(request, _checked_in_message(result))
     return redirect("activities:detail", pk=result.attendance.signup.activity_id)

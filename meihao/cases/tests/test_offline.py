@@ -112,6 +112,22 @@ def test_same_key_from_another_user_is_refused(client, personas, vending):
     assert client.get("/cases/report/sent/", {"key": key}).json()["count"] == 0
 
 
+def test_a_key_sent_again_with_another_report_is_409_which_the_queue_drops(
+    client, personas, vending
+):
+    """The page answers the refusal with its own status, as the API does; the queue's script
+    drops any JSON 4xx answer (report.js) rather than sending it again for ever."""
+    key = "key-reused-000001"
+    client.force_login(personas.resident_a)
+    client.post("/cases/report/", _queued(vending, key), headers=JSON)
+    response = client.post(
+        "/cases/report/", _queued(vending, key, description="另一件事"), headers=JSON
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert Case.objects.count() == 1
+
+
 def test_malformed_key_is_refused(client, personas, vending):
     client.force_login(personas.resident_a)
     response = client.post("/cases/report/", _queued(vending, "bad key!"), headers=JSON)

@@ -12,6 +12,7 @@ from meihao.cases import selectors, services
 from meihao.cases.models import Case, CaseEvent, CaseFollower, CaseRating, CaseType, Status
 from meihao.cases.tests.reporter_helpers import close_case, upload
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.testing import assert_refused_back
 
 POINT = {"lat": "23.41", "lon": "111.205"}  # inside grid A1
 METRE_LAT = 1 / 111_320
@@ -251,6 +252,26 @@ def test_follow_of_finished_case_is_refused(new_case, personas):
         services.case_follow(case=case, actor=personas.resident_b)
 
 
+def test_following_a_finished_case_through_the_page_says_why_and_changes_nothing(
+    client, personas, new_case
+):
+    case = _published(new_case(), personas)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    client.force_login(personas.resident_b)
+    message = "该事件已办结；如问题再次出现，请重新上报。"
+    assert_refused_back(
+        client, f"/cases/{case.number}/follow/", page="/cases/report/", status=400, message=message
+    )
+    # From the nearby list (htmx): the alert fragment with the refusal's status.
+    response = client.post(f"/cases/{case.number}/follow/", headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        f'<div class="alert alert-danger" role="alert">{message}</div>'
+    )
+    assert not CaseFollower.objects.filter(user=personas.resident_b).exists()
+    assert not CaseEvent.objects.filter(case=case, action="follow").exists()
+
+
 def test_anonymous_cannot_follow(client, new_case):
     case = new_case()
     response = client.post(f"/cases/{case.number}/follow/")
@@ -360,6 +381,31 @@ def test_reporter_rates_a_closed_case_once(client, personas, new_case):
     assert CaseRating.objects.count() == 1
     with pytest.raises(ValidationFailed):
         services.case_rate(case=case, actor=personas.resident_a, score=2, comment="")
+
+
+@pytest.mark.parametrize(
+    ("closed", "score", "message"),
+    [(False, "5", "事件结案后才能评价。"), (True, "9", "请选择 1 至 5 级评价。")],
+)
+def test_a_refused_rating_through_the_page_says_why_and_changes_nothing(
+    client, personas, new_case, closed, score, message
+):
+    case = new_case(actor=personas.resident_a, channel="resident")
+    client.force_login(personas.resident_a)
+    if closed:
+        case = close_case(case, personas)
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        assert f'name="next" value="/cases/{case.number}/"' in page  # the rating form's way back
+    assert_refused_back(
+        client,
+        f"/cases/{case.number}/rate/",
+        {"score": score},
+        page=f"/cases/{case.number}/",
+        status=400,
+        message=message,
+    )
+    assert CaseRating.objects.count() == 0
+    assert not CaseEvent.objects.filter(case=case, action="rate").exists()
 
 
 def test_rating_an_open_case_is_refused(new_case, personas):

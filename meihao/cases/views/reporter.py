@@ -17,7 +17,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import path, re_path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,7 +27,7 @@ from meihao.cases.access import can_view, case_abilities, follows, holds, is_req
 from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.publication import is_publicly_visible, public_case
 from meihao.cases.states import DISPATCHER, TRANSITIONS
-from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 
 if TYPE_CHECKING:
@@ -150,14 +149,11 @@ def report(request):
     wants_json = _wants_json(request)
     try:
         case = _submit(request, case_type)
-    except DomainError as exc:
-        status = (
-            404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
-        )
-        if wants_json:
+    except DomainError as exc:  # the form comes back with what was typed, next to the field
+        if wants_json:  # the form's script and the offline queue read JSON
             payload = {"code": exc.code, "message": str(exc.message), "field": exc.field}
-            return JsonResponse(payload, status=status)
-        return _form_page(request, case_type, error=exc, values=request.POST, status=status)
+            return JsonResponse(payload, status=exc.status)
+        return _form_page(request, case_type, error=exc, values=request.POST, status=exc.status)
     done = reverse("cases:report_done", args=[case.number])
     if wants_json:
         return JsonResponse(
@@ -279,18 +275,8 @@ def report_nearby(request):
 @login_required
 @require_POST
 def follow(request, number):
-    try:
-        case = selectors.case_for_follow(user=request.user, number=number)
-        services.case_follow(case=case, actor=request.user)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        if request.htmx:
-            return HttpResponse(
-                format_html('<div class="alert alert-danger">{}</div>', exc.message), status=400
-            )
-        messages.error(request, exc.message)
-        return redirect("cases:report")
+    case = selectors.case_for_follow(user=request.user, number=number)
+    services.case_follow(case=case, actor=request.user)
     messages.success(
         request,
         _("You now follow case %(number)s; we will tell you when it is handled.")
@@ -373,19 +359,13 @@ def _follower_detail(request, number):
 @require_POST
 def rate(request, number):
     case = selectors.case_detail(user=request.user, number=number)
-    try:
-        services.case_rate(
-            case=case,
-            actor=request.user,
-            score=request.POST.get("score"),
-            comment=request.POST.get("comment", ""),
-        )
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you for your rating."))
+    services.case_rate(
+        case=case,
+        actor=request.user,
+        score=request.POST.get("score"),
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, _("Thank you for your rating."))
     return redirect("cases:detail", number=case.number)
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import make_user
+from meihao.core.testing import assert_refused_back, forms_not_coming_back, make_user
 from meihao.dual import services
 from meihao.dual.models import MemberRegistration, PostClaim, ServicePost, UnitRegistration
 from meihao.people.models import Organisation
@@ -158,7 +158,8 @@ ENDPOINTS = {
         only(MANAGERS_OF_A, 302),
     ),
     "claim_release": ("/volunteers/dual/claims/{claim}/release/", {}, only(MANAGERS_OF_A, 302)),
-    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 302)),
+    # Party member A has claimed the post already: refused, said on the error page (no `next`).
+    "post_claim": ("/volunteers/posts/{post}/claim/", {}, only({"party_member_a"}, 400)),
     "claim_cancel": ("/volunteers/posts/mine/{claim}/cancel/", {}, only({"party_member_a"}, 302)),
 }
 
@@ -266,3 +267,95 @@ def test_registration_pages(client, world):
     page = client.get("/volunteers/dual/").content.decode()
     assert "城东小学" in page and "党员甲" in page
     assert ServicePost.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused one-button actions: core.middleware says why, where the form was posted from
+
+
+def _state() -> tuple:
+    return (
+        AuditEvent.objects.count(),
+        list(PostClaim.objects.values_list("pk", "status")),
+        list(ServicePost.objects.values_list("pk", "claimed_count", "status")),
+    )
+
+
+REFUSED_ACTIONS = {
+    # action: (persona, url, the page its form is on, message); all are 400.
+    "post_claim": (
+        "party_member_a",
+        "/volunteers/posts/{post}/claim/",
+        "/volunteers/posts/",
+        "您已认领该岗位。",
+    ),
+    "claim_cancel": (
+        "party_member_a",
+        "/volunteers/posts/mine/{claim}/cancel/",
+        "/volunteers/posts/mine/",
+        "只有尚未确认的认领才能取消。",
+    ),
+    "claim_release": (
+        "community_staff_a",
+        "/volunteers/dual/claims/{claim}/release/",
+        "/volunteers/dual/posts/{post}/",
+        "只有尚未确认的认领才能取消。",
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(REFUSED_ACTIONS))
+def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(client, world, action):
+    """Neither swallowed (a success message, a change) nor a 500: the error page with its status
+    and message without `next`, the message back on the form's page with it."""
+    name, url, page, message = REFUSED_ACTIONS[action]
+    if action.startswith("claim_"):
+        services.post_claim_cancel(actor=world["personas"].party_member_a, claim=world["claim"])
+    client.force_login(actor(world, name))
+    before = _state()
+    assert_refused_back(
+        client, fill(url, world), {}, page=fill(page, world), status=400, message=message
+    )
+    assert _state() == before
+
+
+def test_a_refused_confirmation_sends_the_other_forms_back_by_the_pages_address(client, world):
+    """A refused confirmation shows the post's page at the form's own address; the page's
+    one-button forms still name the page itself as the way back, not that address."""
+    client.force_login(world["personas"].community_staff_a)
+    claim = world["claim"].pk
+    page = fill("/volunteers/dual/posts/{post}/", world)
+    confirm = f"/volunteers/dual/claims/{claim}/confirm/"
+    response = client.post(
+        confirm, {f"c{claim}-hours": "0", f"c{claim}-service_date": fill("{today}", world)}
+    )
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][0] == "dual/post.html"
+    body = response.content.decode()
+    assert f'name="next" value="{page}"' in body
+    assert f'name="next" value="{confirm}"' not in body
+
+
+def test_the_one_button_forms_come_back_to_their_page(client, world):
+    """Every one-button form of the post pages posts `next`, so a refusal is said on the page
+    the button was on; the confirmation shows its own errors."""
+    personas = world["personas"]
+    services.post_publish(  # a post party member A has not claimed yet
+        actor=personas.community_staff_a,
+        community=personas.tree.community_a,
+        year=world["year"],
+        title="河道巡查",
+        expected_minutes=60,
+        slots=1,
+    )
+    pages = [
+        (personas.community_staff_a, f"/volunteers/dual/posts/{world['post'].pk}/", {"/release/"}),
+        (personas.party_member_a, "/volunteers/posts/", {"/claim/"}),
+        (personas.party_member_a, "/volunteers/posts/mine/", {"/cancel/"}),
+    ]
+    for user, page, shown in pages:
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        assert all(action in html for action in shown), page
+        missing = forms_not_coming_back(html, page)
+        assert [action for action in missing if not action.endswith("/confirm/")] == [], page

@@ -8,10 +8,13 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy as _
 
+from meihao.core.errors import PermissionDenied
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
+from meihao.patrols import services
 from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
 from meihao.patrols.tests.helpers import local, track, walk
 
@@ -125,6 +128,23 @@ def test_endpoints_answer_json_errors(client, personas):
     assert unknown.status_code == 404
     assert client.get("/patrols/start/").status_code == 405
     assert PatrolSession.objects.count() == 0
+
+
+def test_a_refusal_is_json_with_404_never_the_403_the_phone_takes_for_a_lost_log_in(
+    client, personas, monkeypatch
+):
+    def refuse(**kwargs):
+        raise PermissionDenied(_("Only grid workers patrol."), code="not_a_grid_worker")
+
+    monkeypatch.setattr(services, "patrol_start", refuse)
+    client.force_login(personas.grid_worker_a)
+    response = post_json(client, "/patrols/start/", {"client_id": str(uuid.uuid4())})
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "not_a_grid_worker",
+        "message": "只有网格员可以巡查。",
+        "field": None,
+    }
 
 
 def test_expired_login_answers_401_so_the_phone_keeps_its_queue(client, personas):

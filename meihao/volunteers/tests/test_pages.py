@@ -5,7 +5,7 @@ import pytest
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import make_user
+from meihao.core.testing import assert_refused_back, forms_not_coming_back, make_user
 from meihao.people.models import Organisation, TeamMember
 from meihao.volunteers.certificates import certificate_issue
 from meihao.volunteers.models import (
@@ -124,11 +124,12 @@ def test_verification_page_is_public_for_everyone(client, world):
         assert client.get(url).status_code == 200
 
 
-# Endpoints that change something: persona → status. 302 is done (or refused with a
-# message); 404 is "not yours", and changes nothing.
+# Endpoints that change something: persona → status. 302 is done; 400 is refused (the error
+# page saying why, as no `next` is posted); 404 is "not yours". Only 302 changes anything.
 ENDPOINTS = {
-    "team_join": ("/volunteers/teams/{team}/join/", {}, everyone(302)),
-    "team_leave": ("/volunteers/teams/{team}/leave/", {}, everyone(302)),
+    # Volunteer A, the one registered volunteer, is in no team yet.
+    "team_join": ("/volunteers/teams/{team}/join/", {}, {**everyone(400), "volunteer_a": 302}),
+    "team_leave": ("/volunteers/teams/{team}/leave/", {}, everyone(400)),
     "member_add": (
         "/volunteers/teams/{team}/members/",
         {"volunteer": "{profile}", "position": "member", "duty": ""},
@@ -149,7 +150,8 @@ ENDPOINTS = {
         {"reason": "暂停"},
         only(MANAGERS_OF_A, 302),
     ),
-    "reactivate": ("/volunteers/roster/{profile}/reactivate/", {}, only(MANAGERS_OF_A, 302)),
+    # Volunteer A is active: reactivating is refused.
+    "reactivate": ("/volunteers/roster/{profile}/reactivate/", {}, only(MANAGERS_OF_A, 400)),
     "issue": (
         "/volunteers/roster/{profile}/certificates/",
         {"content": "巡逻"},
@@ -167,6 +169,7 @@ def fill(value: str, world) -> str:
     tree = world["personas"].tree
     return value.format(
         team=world["alliance"].team_a.pk,
+        street=world["alliance"].street_a.pk,
         profile=world["profile"].pk,
         certificate=world["certificate"].pk,
         unit=world["unit"].pk,
@@ -288,10 +291,14 @@ def test_team_page_management_flow(client, world):
         {"community": world["personas"].tree.community_a.pk},
     )
     pairing = TeamPairing.objects.get(team=team)
-    duplicate = client.post(
-        f"/volunteers/teams/{team.pk}/pairings/", {"community": personas.tree.community_a.pk}
+    assert_refused_back(
+        client,
+        f"/volunteers/teams/{team.pk}/pairings/",
+        {"community": personas.tree.community_a.pk},
+        page=f"/volunteers/teams/{team.pk}/",
+        status=400,
+        message="该队伍已与此社区结对。",
     )
-    assert duplicate.status_code == 302
     assert TeamPairing.objects.filter(team=team).count() == 1
     client.post(f"/volunteers/teams/{team.pk}/pairings/{pairing.pk}/remove/")
     client.post(f"/volunteers/teams/{team.pk}/members/{membership.pk}/remove/")
@@ -361,3 +368,106 @@ def test_roster_lists_hours_without_a_query_per_row(client, world, django_assert
         page = client.get("/volunteers/roster/").content.decode()
     assert page.count("data-profile=") == 6
     assert "2.0" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused one-button actions: core.middleware says why, where the form was posted from
+
+
+def _state() -> tuple:
+    return (
+        AuditEvent.objects.count(),
+        list(TeamMember.objects.values_list("pk", "team_id", "duty")),
+        list(VolunteerProfile.objects.values_list("pk", "status")),
+        list(Certificate.objects.values_list("pk", "revoked_at")),
+    )
+
+
+REFUSED_ACTIONS = {
+    # action: (persona, url, data, the page its form is on, message); all are 400. A duplicate
+    # pairing: test_team_page_management_flow.
+    "team_join": (
+        "resident_a",
+        "/volunteers/teams/{team}/join/",
+        {},
+        "/volunteers/teams/{team}/",
+        "只有注册志愿者才能加入队伍。",
+    ),
+    "team_leave": (
+        "volunteer_a",
+        "/volunteers/teams/{team}/leave/",
+        {},
+        "/volunteers/teams/{team}/",
+        "您不在该队伍中。",
+    ),
+    "member_add": (
+        "street_chief_a",
+        "/volunteers/teams/{street}/members/",
+        {"volunteer": "{profile}", "position": "member", "duty": ""},
+        "/volunteers/teams/{street}/",
+        "联盟由队伍组成：请加入其下属的一支队伍。",
+    ),
+    "reactivate": (
+        "community_staff_a",
+        "/volunteers/roster/{profile}/reactivate/",
+        {},
+        "/volunteers/roster/{profile}/",
+        "该志愿者已是在册状态。",
+    ),
+    "revoke": (
+        "community_staff_a",
+        "/volunteers/certificates/{certificate}/revoke/",
+        {"reason": " "},
+        "/volunteers/certificates/?page=1",
+        "请填写作废原因。",
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(REFUSED_ACTIONS))
+def test_a_refused_action_says_why_where_it_was_posted_and_changes_nothing(client, world, action):
+    """Neither swallowed (a success message, a change) nor a 500: the error page with its status
+    and message without `next`, the message back on the form's page with it."""
+    name, url, data, page, message = REFUSED_ACTIONS[action]
+    client.force_login(actor(world, name))
+    before = _state()
+    body = {key: fill(value, world) for key, value in data.items()}
+    assert_refused_back(
+        client, fill(url, world), body, page=fill(page, world), status=400, message=message
+    )
+    assert _state() == before
+
+
+def test_a_refused_suspension_sends_the_other_forms_back_by_the_pages_address(client, world):
+    """A refused suspension shows the volunteer's page at the form's own address; the page's
+    one-button forms still name the page itself as the way back, not that address."""
+    client.force_login(world["personas"].community_staff_a)
+    page = fill("/volunteers/roster/{profile}/", world)
+    response = client.post(page + "suspend/", {})
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][0] == "volunteers/volunteer_detail.html"
+    body = response.content.decode()
+    assert f'name="next" value="{page}"' in body
+    assert f'name="next" value="{page}suspend/"' not in body
+
+
+def test_the_one_button_forms_come_back_to_their_page(client, world):
+    """Every POST form of the team, volunteer and certificate pages posts `next`, so a refusal
+    is said on the page the button was on. The forms that show their own errors (suspend, issue)
+    are the only ones that may not."""
+    personas, team = world["personas"], world["alliance"].red_armband_a
+    TeamMember.objects.create(team=team, person=world["profile"].person, duty="security")
+    profile = world["profile"]
+    pages = [
+        (personas.community_staff_a, f"/volunteers/teams/{team.pk}/", {"/remove/", "/members/"}),
+        (personas.volunteer_a, f"/volunteers/teams/{team.pk}/", {"/leave/"}),
+        (personas.community_staff_a, f"/volunteers/roster/{profile.pk}/", {"/revoke/"}),
+        (personas.community_staff_a, "/volunteers/certificates/", {"/revoke/"}),
+    ]
+    own_errors = ("/suspend/", "/certificates/")
+    for user, page, shown in pages:
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        assert all(action in html for action in shown), page
+        missing = forms_not_coming_back(html, page)
+        assert [action for action in missing if not action.endswith(own_errors)] == [], page

@@ -148,6 +148,15 @@
     var url = form.dataset.nearbyUrl + "?category=" + category.value + "&lat=" + latInput.value + "&lon=" + lonInput.value;
     htmx.ajax("GET", url, { target: "#nearby", swap: "innerHTML" }).catch(function () {});
   }
+  // A refused "this is my problem too" answers core.middleware's alert fragment with the
+  // refusal's 400 or 409, which htmx would leave out: put it above the list.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (event.detail.target.id === "nearby" && (status === 400 || status === 409)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   // --- Submission: online straight to the server, else into the queue.
   var clientError = document.getElementById("client-error");
@@ -222,7 +231,8 @@
       if (response.ok && type.indexOf("application/json") !== -1) {
         return response.json().then(function (data) { return { ok: true, data: data }; });
       }
-      if (response.status === 400 || response.status === 404 || (response.status === 403 && type.indexOf("application/json") !== -1)) {
+      // The server's refusal (JSON with its status: 400, 403, 404, 409): sending again will not help.
+      if (response.status >= 400 && response.status < 500 && type.indexOf("application/json") !== -1) {
         return response.json().then(function (data) { return { message: data.message || String(response.status) }; });
       }
       // Logged out, CSRF refused, server error: keep it and try again later.
