@@ -1,4 +1,9 @@
-"""Run every benchmark: `python -m bench` (or `make bench`)."""
+"""Run every benchmark: `python -m bench` (or `make bench`).
+
+`python -m bench --smoke` runs each one at a toy size, on SQLite where it can choose, to show that
+the benchmarks still run against today's code (CI does this): a benchmark that cannot run raises;
+the figures and goals at that size mean nothing.
+"""
 
 import sys
 
@@ -23,14 +28,27 @@ BENCHMARKS = [
 ]
 
 
-def main() -> int:
+SMOKE_SIZES = {
+    seed_demo: {"scale": 0.05},
+    case_api: {"sqlite_only": True},
+    dispatch_board: {"cases": 2_000, "sqlite_only": True},
+    sla_sweep: {"cases": 2_000},
+    service_hours: {"records": 5_000, "sqlite_only": True},
+    redemptions: {"attempts": 60, "threads": 4, "rounds": 1},
+    helpers_nearby: {"members": 300, "sqlite_only": True},
+}
+
+
+def main(smoke: bool = False) -> int:
     failures = 0
     for benchmark in BENCHMARKS:
         print(f"== {benchmark.__name__.removeprefix('bench.')}", flush=True)
-        if not benchmark.run():
+        met = benchmark.run(**(SMOKE_SIZES[benchmark] if smoke else {}))
+        # At toy sizes the goals mean nothing; a benchmark that no longer runs raises.
+        if not met and not smoke:
             failures += 1
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(smoke="--smoke" in sys.argv[1:]))

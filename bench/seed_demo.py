@@ -44,12 +44,12 @@ def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def measure_seed(var_dir: Path) -> tuple[float, int]:
+def measure_seed(var_dir: Path, scale: float) -> tuple[float, int]:
     """Seconds for seed_demo (migrations excluded) and the number of rows it added."""
     env = _environment(var_dir)
     _manage(env, "migrate", "--no-input", "-v", "0")
     started = time.perf_counter()
-    result = _manage(env, "seed_demo", "--scale", str(SCALE))
+    result = _manage(env, "seed_demo", "--scale", str(scale))
     elapsed = time.perf_counter() - started
     rows = int(re.search(r"(\d+) rows added", result.stdout).group(1))
     return elapsed, rows
@@ -88,14 +88,14 @@ def measure_baseline(var_dir: Path, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def run() -> bool:
+def run(scale: float = SCALE) -> bool:
     with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
         var_dir = Path(scratch)
-        seed_seconds, rows = measure_seed(var_dir)
+        seed_seconds, rows = measure_seed(var_dir, scale)
         baseline_seconds = measure_baseline(var_dir, rows)
     ratio = seed_seconds / baseline_seconds
     under = seed_seconds < LIMIT_SECONDS
-    print(f"seed_demo --scale {SCALE:g}: {rows:,} rows in {seed_seconds:.1f} s")
+    print(f"seed_demo --scale {scale:g}: {rows:,} rows in {seed_seconds:.1f} s")
     print(f"baseline (raw sqlite3 executemany, {rows:,} plain rows): {baseline_seconds:.2f} s")
     print(f"ratio seed_demo / baseline: {ratio:.1f}×")
     print(
