@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from meihao.activities import selectors
 from meihao.activities.models import Activity
-from meihao.core.inputs import CheckedForm
+from meihao.core.forms import BootstrapForm
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 _ROLE_LINE = re.compile(r"^(?P<role>.+?)[\s:：×xX*]+(?P<count>\d+)$")
@@ -24,24 +24,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 def roles_to_text(roles: list[dict]) -> str:
     return "\n".join(f"{entry['role']} {entry['count']}" for entry in roles)
-
-
-class BootstrapForm(CheckedForm, forms.Form):
-    """Bootstrap classes on every widget, so templates render fields with one include."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in [field] if field else []:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs['class']} is-invalid"
 
 
 class ActivityForm(BootstrapForm):

@@ -19,6 +19,7 @@ from meihao.activities.models import Activity, Attendance, ServiceRecord
 from meihao.core.audit import audit_change
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.images import encode_photo
+from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.ledger.models import Transfer
@@ -90,19 +91,6 @@ def record_from_attendance(*, actor, attendance: Attendance, activity: Activity)
     return record
 
 
-def _required_text(value, *, field: str, max_length: int, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(message, code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("At most %(limit)s characters.") % {"limit": max_length},
-            code="max_length",
-            field=field,
-        )
-    return value
-
-
 def _check_entry(*, service_date, minutes, today) -> None:
     if not isinstance(service_date, datetime.date) or isinstance(service_date, datetime.datetime):
         raise ValidationFailed(_("Enter the date of the service."), field="service_date")
@@ -137,20 +125,20 @@ def _checked_entry(
 ) -> dict:
     """The fields of a record entered by staff, each checked; raises ValidationFailed."""
     _check_entry(service_date=service_date, minutes=minutes, today=timezone.localdate())
-    content = _required_text(
-        content, field="content", max_length=200, message=_("Describe the service.")
+    content = clean_text(
+        content, field="content", max_length=200, required=_("Describe the service.")
     )
-    recording_organisation = _required_text(
+    recording_organisation = clean_text(
         recording_organisation,
         field="recording_organisation",
         max_length=100,
-        message=_("Name the organisation recording the service."),
+        required=_("Name the organisation recording the service."),
     )
-    person_in_charge = _required_text(
+    person_in_charge = clean_text(
         person_in_charge,
         field="person_in_charge",
         max_length=50,
-        message=_("Name the person in charge."),
+        required=_("Name the person in charge."),
     )
     if place is None or not covers(actor, place.path, OFFICIALS):
         raise ValidationFailed(_("Choose a place inside your area."), field="place")
@@ -247,8 +235,8 @@ def _evidence_photo(evidence) -> bytes:
 def service_record_reverse(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord:
     """Cancel a record by a record of the opposite minutes (the original stays), and take back
     its points. Fails, changing nothing, when the volunteer has already spent those points."""
-    reason = _required_text(
-        reason, field="reason", max_length=200, message=_("Say why the record is reversed.")
+    reason = clean_text(
+        reason, field="reason", max_length=200, required=_("Say why the record is reversed.")
     )
     with transaction.atomic():
         original = (

@@ -28,6 +28,7 @@ from meihao.activities.notifications import (
 )
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
 from meihao.places.geo import validate_point
@@ -91,19 +92,6 @@ def person_of(user):
 
 
 # --- validating an activity -------------------------------------------------------------------
-
-
-def _text(value, *, field: str, max_length: int, required=None) -> str:
-    value = (value or "").strip()
-    if required is not None and not value:
-        raise ValidationFailed(required, code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("At most %(limit)s characters.") % {"limit": max_length},
-            code="max_length",
-            field=field,
-        )
-    return value
 
 
 def _whole_number(value, *, field: str, low: int, high: int) -> int:
@@ -201,13 +189,13 @@ def _clean(actor, raw: dict, *, current: Activity | None, now) -> dict:
         fields.setdefault(name, None)
     if fields["kind"] not in Activity.Kind.values:
         raise ValidationFailed(_("Choose a kind of activity."), field="kind")
-    fields["title"] = _text(
+    fields["title"] = clean_text(
         fields["title"], field="title", max_length=120, required=_("Give the activity a title.")
     )
-    fields["description"] = _text(fields["description"], field="description", max_length=5000)
-    fields["venue"] = _text(fields["venue"], field="venue", max_length=120)
-    fields["address"] = _text(fields["address"], field="address", max_length=200)
-    fields["online_url"] = _text(fields["online_url"], field="online_url", max_length=200)
+    fields["description"] = clean_text(fields["description"], field="description", max_length=5000)
+    fields["venue"] = clean_text(fields["venue"], field="venue", max_length=120)
+    fields["address"] = clean_text(fields["address"], field="address", max_length=200)
+    fields["online_url"] = clean_text(fields["online_url"], field="online_url", max_length=200)
     _check_related(actor, fields)
     _check_where(fields)
     times_changed = current is None or any(
@@ -417,7 +405,7 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
 
 def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
     """Call the activity off, telling everyone signed up why."""
-    reason = _text(
+    reason = clean_text(
         reason, field="reason", max_length=200, required=_("Say why the activity is cancelled.")
     )
     with transaction.atomic():

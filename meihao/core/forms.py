@@ -6,6 +6,7 @@ Forms parse what was typed; the services decide what is allowed. Templates rende
 """
 
 import decimal
+from collections.abc import Mapping
 
 from django import forms
 
@@ -20,9 +21,13 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
+def add_domain_error(
+    form: forms.Form, error: DomainError, renamed: Mapping[str, str] | None = None
+) -> None:
+    """A service's refusal on the form field it names (`renamed`: the service's name of a field
+    → the form's, where they differ), else on the whole form."""
+    field = (renamed or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
 
 
 def hours_to_minutes(hours: decimal.Decimal) -> int:

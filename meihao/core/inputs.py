@@ -24,6 +24,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from meihao.core.errors import ValidationFailed
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 # At most 19 digits: every 64-bit integer, and never a string long enough to make int() slow.
@@ -123,6 +125,21 @@ def parse_datetime(value, *, default=None):
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def clean_text(value, *, field: str, max_length: int = 2000, required=None) -> str:
+    """A service's free-text input, stripped and at most `max_length` long; `required` is the
+    message to refuse an empty one with (None: it may be empty)."""
+    value = (value or "").strip()
+    if required is not None and not value:
+        raise ValidationFailed(required, code="required", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(
+            gettext_lazy("At most %(limit)s characters.") % {"limit": max_length},
+            code="max_length",
+            field=field,
+        )
+    return value
 
 
 def has_control_characters(text: str) -> bool:

@@ -116,6 +116,22 @@ def build_tree() -> Tree:
     return Tree(district, street_a, street_b, community_a, community_b, grid_a1, grid_a2, grid_b1)
 
 
+# The personas of the case engine's tests: places' staff, a department, residents, an outsider …
+CASE_PERSONAS = (
+    "grid_worker_a",
+    "grid_worker_b",
+    "community_staff_a",
+    "street_chief_a",
+    "department_staff",
+    "district_admin",
+    "resident_a",
+    "resident_b",
+    "outsider",
+)
+# … and, with the volunteer side's, every persona of `Personas`.
+PERSONA_NAMES = (*CASE_PERSONAS, "volunteer_a", "party_member_a", "merchant_staff")
+
+
 @dataclass
 class Personas:
     tree: Tree
@@ -135,23 +151,7 @@ class Personas:
     merchant: object
 
     def all(self) -> dict:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "grid_worker_a",
-                "grid_worker_b",
-                "community_staff_a",
-                "street_chief_a",
-                "department_staff",
-                "district_admin",
-                "resident_a",
-                "resident_b",
-                "outsider",
-                "volunteer_a",
-                "party_member_a",
-                "merchant_staff",
-            )
-        }
+        return {name: getattr(self, name) for name in PERSONA_NAMES}
 
 
 def make_user(phone: str, name: str, *, home=None, roles=()):

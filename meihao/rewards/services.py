@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.idempotency import IdempotencyKeyReused
+from meihao.core.inputs import clean_text
 from meihao.ledger.models import Transfer, Unit
 from meihao.ledger.services import (
     InsufficientBalance,
@@ -52,15 +53,6 @@ def _ability(user, merchant: PartnerMerchant, ability: str) -> None:
 # Merchants
 
 
-def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)s characters.") % {"n": max_length}, field=field)
-    return value
-
-
 def _clean_coordinates(lat, lon) -> tuple[float | None, float | None]:
     if lat is None and lon is None:
         return None, None
@@ -74,9 +66,9 @@ def _clean_coordinates(lat, lon) -> tuple[float | None, float | None]:
 def _merchant_fields(**fields) -> dict:
     lat, lon = _clean_coordinates(fields.get("lat"), fields.get("lon"))
     return {
-        "description": _clean_text(fields.get("description"), field="description", max_length=2000),
-        "address": _clean_text(fields.get("address"), field="address", max_length=200),
-        "opening_hours": _clean_text(
+        "description": clean_text(fields.get("description"), field="description", max_length=2000),
+        "address": clean_text(fields.get("address"), field="address", max_length=200),
+        "opening_hours": clean_text(
             fields.get("opening_hours"), field="opening_hours", max_length=200
         ),
         "lat": lat,
@@ -143,8 +135,10 @@ def _whole(value, *, field: str, minimum: int, maximum: int) -> int:
 
 def _item_fields(*, name, description, points_cost, limit_per_person, is_active) -> dict:
     return {
-        "name": _clean_text(name, field="name", max_length=100, required=True),
-        "description": _clean_text(description, field="description", max_length=500),
+        "name": clean_text(
+            name, field="name", max_length=100, required=_("This field is required.")
+        ),
+        "description": clean_text(description, field="description", max_length=500),
         "points_cost": _whole(points_cost, field="points_cost", minimum=1, maximum=MAX_POINTS_COST),
         "limit_per_person": None
         if limit_per_person is None
@@ -397,7 +391,7 @@ def redemption_refund(*, actor, redemption: Redemption, reason: str) -> Redempti
     """Give the points back and the item back to stock, once. The ledger keeps both transfers
     (the redemption and its refund, which reverses it)."""
     _ability(actor, redemption.merchant, "refund")
-    reason = _clean_text(reason, field="reason", max_length=200)
+    reason = clean_text(reason, field="reason", max_length=200)
     if not reason:
         raise ValidationFailed(_("Give a reason for the refund."), field="reason")
     with transaction.atomic():

@@ -15,24 +15,12 @@ from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.activities.records import service_record_enter_by_staff
 from meihao.activities.tests.helpers import START, at, make_activity, minutes, sign_up
 from meihao.core.models import AuditEvent
+from meihao.core.testing import PERSONA_NAMES
 
 pytestmark = pytest.mark.django_db
 
 NOW = START + minutes(10)  # check-in open, the activity started: every page has something
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-)
+PERSONAS = PERSONA_NAMES
 ORGANISERS_A = frozenset({"community_staff_a", "street_chief_a", "district_admin"})
 ORGANISERS_B = frozenset({"district_admin"})
 EVERYONE = frozenset(PERSONAS)

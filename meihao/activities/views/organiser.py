@@ -22,6 +22,7 @@ from meihao.activities import excel, qr, selectors, services
 from meihao.activities.forms import ActivityForm, ReasonForm
 from meihao.activities.models import Activity
 from meihao.core.errors import DomainError
+from meihao.core.forms import add_domain_error
 from meihao.core.pages import requires, scoped_object
 
 PAGE_SIZE = 25
@@ -33,11 +34,6 @@ FORM_FIELD = {"min_attendance_share": "attendance_percent"}
 organiser_page = requires(selectors.may_organise_any)
 # An organiser page about one activity of the user's scope (404 for any other).
 organised = scoped_object(selectors.organised_activity_get, page_ability=selectors.may_organise_any)
-
-
-def add_domain_error(form, error: DomainError) -> None:
-    field = FORM_FIELD.get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
 
 
 @organiser_page
@@ -74,7 +70,7 @@ def create(request):
         try:
             activity = services.activity_create(actor=request.user, **form.activity_fields())
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, FORM_FIELD)
         else:
             messages.success(request, _("Draft saved. Publish it to open sign-ups."))
             return redirect("activities:detail", pk=activity.pk)
@@ -94,7 +90,7 @@ def edit(request, activity):
                 actor=request.user, activity=activity, **form.activity_fields()
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, FORM_FIELD)
         else:
             messages.success(request, _("Saved."))
             return redirect("activities:detail", pk=activity.pk)
@@ -118,7 +114,7 @@ def cancel(request, activity):
                 actor=request.user, activity=activity, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, FORM_FIELD)
         else:
             messages.success(request, _("The activity is cancelled; those signed up are told."))
             return redirect("activities:detail", pk=activity.pk)

@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 
 from meihao.activities import records, selectors
 from meihao.activities.forms import ReasonForm, ServiceRecordForm
-from meihao.activities.views.organiser import add_domain_error, organiser_page
+from meihao.activities.views.organiser import organiser_page
 from meihao.core.errors import DomainError
+from meihao.core.forms import add_domain_error
 from meihao.core.pages import scoped_object
 
 PAGE_SIZE = 25

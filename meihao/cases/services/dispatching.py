@@ -89,9 +89,7 @@ def case_claim(*, case: Case, actor, note: str = "") -> Case:
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """不予受理: refuse the case, with a reason the reporter will see."""
     authorise(case, actor, "reject")
-    reason = clean_text(
-        reason, field="reason", required_message=_("Give a reason for rejecting it.")
-    )
+    reason = clean_text(reason, field="reason", required=_("Give a reason for rejecting it."))
     now = timezone.now()
     return apply_transition(
         case, actor, "reject", changes=stop_response_clock(case, now), note=reason, now=now

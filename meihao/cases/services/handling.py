@@ -15,11 +15,12 @@ from meihao.cases.models import (
     PhotoStage,
 )
 from meihao.cases.photos import case_photos_attach
-from meihao.cases.services.step import apply_transition, clean_text
+from meihao.cases.services.step import apply_transition
 from meihao.core.errors import (
     ValidationFailed,
 )
 from meihao.core.images import encode_photos
+from meihao.core.inputs import clean_text
 from meihao.places.geo import haversine_m, validate_point
 
 
@@ -64,7 +65,7 @@ def case_report_back(*, case: Case, actor, note: str, lat=None, lon=None) -> Cas
     """反馈: the handler reports what was done; the handling clock stops. For on-site case
     types this is the check-out, with the handler's position as for `case_start`."""
     authorise(case, actor, "report_back")
-    note = clean_text(note, field="note", required_message=_("Say what was done."))
+    note = clean_text(note, field="note", required=_("Say what was done."))
     data = _on_site(case, lat, lon)
     now = timezone.now()
     changes = {
@@ -102,7 +103,7 @@ def case_report_back_with_photos(
 def case_return(*, case: Case, actor, reason: str) -> Case:
     """回退: the handler returns a misrouted case to the dispatcher."""
     authorise(case, actor, "return")
-    reason = clean_text(reason, field="reason", required_message=_("Say why the case is returned."))
+    reason = clean_text(reason, field="reason", required=_("Say why the case is returned."))
     changes = {"assigned_organisation": None, "assigned_team": None, "assigned_user": None}
     return apply_transition(case, actor, "return", changes=changes, note=reason)
 
@@ -111,7 +112,7 @@ def case_return(*, case: Case, actor, reason: str) -> Case:
 def case_request_extension(*, case: Case, actor, until: datetime, reason: str) -> Case:
     """延期申请: ask the supervisor to move the handling deadline to `until`."""
     authorise(case, actor, "request_extension")
-    reason = clean_text(reason, field="reason", required_message=_("Say why more time is needed."))
+    reason = clean_text(reason, field="reason", required=_("Say why more time is needed."))
     if not isinstance(until, datetime) or timezone.is_naive(until):
         raise ValidationFailed(_("Give the new deadline as a date and time."), field="until")
     assert case.resolve_by is not None  # authorised: the handling clock runs

@@ -17,7 +17,7 @@ from meihao.cases.models import (
     Status,
 )
 from meihao.cases.publication import is_publicly_visible
-from meihao.cases.services.step import acting_user, clean_text
+from meihao.cases.services.step import acting_user
 from meihao.cases.states import TERMINAL_STATES
 from meihao.core.audit import audit_change
 from meihao.core.errors import (
@@ -25,6 +25,7 @@ from meihao.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from meihao.core.inputs import clean_text
 
 
 def case_follow(*, case: Case, actor) -> Case:

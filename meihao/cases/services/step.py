@@ -5,7 +5,6 @@ import re
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from meihao.cases import sla
 from meihao.cases.models import (
@@ -17,21 +16,8 @@ from meihao.cases.states import TRANSITIONS
 from meihao.core.audit import audit_change
 from meihao.core.errors import (
     ConcurrentChange,
-    ValidationFailed,
 )
-
-
-def clean_text(value, *, field: str, required_message=None, max_length: int = 2000) -> str:
-    value = (value or "").strip()
-    if required_message is not None and not value:
-        raise ValidationFailed(required_message, code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("At most %(limit)s characters.") % {"limit": max_length},
-            code="max_length",
-            field=field,
-        )
-    return value
+from meihao.core.inputs import clean_text
 
 
 def acting_user(actor):

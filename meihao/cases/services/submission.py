@@ -26,7 +26,7 @@ from meihao.cases.notifications import case_notify_submitted
 from meihao.cases.photos import case_photos_attach
 from meihao.cases.routing import suggest_assignee
 from meihao.cases.services.numbering import next_case_number
-from meihao.cases.services.step import acting_user, apply_transition, clean_text, dispatch_changes
+from meihao.cases.services.step import acting_user, apply_transition, dispatch_changes
 from meihao.core.audit import audit_change
 from meihao.core.errors import (
     PermissionDenied,
@@ -34,6 +34,7 @@ from meihao.core.errors import (
 )
 from meihao.core.idempotency import check_same_request, request_fingerprint
 from meihao.core.images import encode_photos
+from meihao.core.inputs import clean_text
 from meihao.patrols.selectors import patrol_id_running_at
 from meihao.places import geo
 from meihao.places.geo import validate_point
@@ -125,7 +126,7 @@ def case_submit(
     description = clean_text(
         description,
         field="description",
-        required_message=_("Describe the problem."),
+        required=_("Describe the problem."),
         max_length=2000,
     )
     if category is None and case_type.categories.exists():

@@ -11,7 +11,8 @@ from meihao.cases.access import (
 from meihao.cases.models import (
     Case,
 )
-from meihao.cases.services.step import apply_transition, clean_text
+from meihao.cases.services.step import apply_transition
+from meihao.core.inputs import clean_text
 
 
 @transaction.atomic
@@ -48,9 +49,7 @@ def case_approve_extension(*, case: Case, actor, note: str = "") -> Case:
 def case_deny_extension(*, case: Case, actor, reason: str) -> Case:
     """The supervisor refuses the extension; the deadline stays."""
     authorise(case, actor, "deny_extension")
-    reason = clean_text(
-        reason, field="reason", required_message=_("Give a reason for the refusal.")
-    )
+    reason = clean_text(reason, field="reason", required=_("Give a reason for the refusal."))
     changes = {"extension_until": None, "extension_reason": ""}
     return apply_transition(case, actor, "deny_extension", changes=changes, note=reason)
 
@@ -59,7 +58,7 @@ def case_deny_extension(*, case: Case, actor, reason: str) -> Case:
 def case_park(*, case: Case, actor, reason: str) -> Case:
     """挂账: the case cannot be solved for now (needs funds, planning); clocks stop."""
     authorise(case, actor, "park")
-    reason = clean_text(reason, field="reason", required_message=_("Say why the case is parked."))
+    reason = clean_text(reason, field="reason", required=_("Say why the case is parked."))
     return apply_transition(case, actor, "park", note=reason)
 
 
@@ -74,5 +73,5 @@ def case_unpark(*, case: Case, actor, note: str = "") -> Case:
 def case_void(*, case: Case, actor, reason: str) -> Case:
     """作废: withdraw a case filed in error."""
     authorise(case, actor, "void")
-    reason = clean_text(reason, field="reason", required_message=_("Say why the case is void."))
+    reason = clean_text(reason, field="reason", required=_("Say why the case is void."))
     return apply_transition(case, actor, "void", note=reason)

@@ -11,10 +11,11 @@ from meihao.cases.extensions import close_effects
 from meihao.cases.models import (
     Case,
 )
-from meihao.cases.services.step import apply_transition, clean_text
+from meihao.cases.services.step import apply_transition
 from meihao.core.errors import (
     DomainError,
 )
+from meihao.core.inputs import clean_text
 
 
 @transaction.atomic
@@ -47,5 +48,5 @@ def case_verify_close(*, case: Case, actor, note: str = "") -> Case:
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
     """返工: the fix is not good enough; back to the handler, same deadline."""
     authorise(case, actor, "reopen")
-    reason = clean_text(reason, field="reason", required_message=_("Say what is still wrong."))
+    reason = clean_text(reason, field="reason", required=_("Say what is still wrong."))
     return apply_transition(case, actor, "reopen", note=reason)

@@ -8,20 +8,10 @@ from meihao.cases import services
 from meihao.cases.models import Case, CaseCategory, CaseEvent
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import make_user
+from meihao.core.testing import CASE_PERSONAS, make_user
 
 BASE = "/api/v1/cases"
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-)
+PERSONAS = CASE_PERSONAS
 
 
 def snapshot(case) -> tuple:

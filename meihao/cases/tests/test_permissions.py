@@ -14,21 +14,12 @@ from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent
 from meihao.core.errors import NotFound, PermissionDenied
 from meihao.core.models import AuditEvent
+from meihao.core.testing import CASE_PERSONAS
 
 OK = "ok"
 NF = NotFound
 PD = PermissionDenied
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-)
+PERSONAS = CASE_PERSONAS
 
 
 def row(gw_a, gw_b, cs_a, chief, dept, admin, res_a=NF, res_b=NF, outsider=NF):

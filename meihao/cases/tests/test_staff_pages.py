@@ -17,18 +17,9 @@ from meihao.cases import services
 from meihao.cases.access import case_abilities
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.core.models import AuditEvent
+from meihao.core.testing import CASE_PERSONAS
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-)
+PERSONAS = CASE_PERSONAS
 
 
 def login(client, user):

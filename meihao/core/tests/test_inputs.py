@@ -117,3 +117,21 @@ def test_checked_form_refuses_in_chinese(field, value):
 def test_checked_form_accepts_good_input():
     form = Sample({"name": "小明\r\n", "count": "3", "day": "2026-06-10"})
     assert form.is_valid(), form.errors
+
+
+def test_clean_text_strips_checks_length_and_what_is_required():
+    from meihao.core.errors import ValidationFailed
+    from meihao.core.inputs import clean_text
+
+    assert clean_text("  巡河  ", field="title", max_length=5) == "巡河"
+    assert clean_text(None, field="note") == ""
+    with pytest.raises(ValidationFailed) as too_long:
+        clean_text("一二三四五六", field="title", max_length=5)
+    assert (too_long.value.field, too_long.value.code) == ("title", "max_length")
+    with pytest.raises(ValidationFailed) as empty:
+        clean_text("   ", field="reason", required="请填写原因。")
+    assert (empty.value.message, empty.value.field, empty.value.code) == (
+        "请填写原因。",
+        "reason",
+        "required",
+    )

@@ -9,28 +9,14 @@ from openpyxl import load_workbook
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import assert_refused_back, forms_not_coming_back, make_user
+from meihao.core.testing import PERSONA_NAMES, assert_refused_back, forms_not_coming_back, make_user
 from meihao.dual import services
 from meihao.dual.models import MemberRegistration, PostClaim, ServicePost, UnitRegistration
 from meihao.people.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-    "community_staff_b",
-)
+PERSONAS = (*PERSONA_NAMES, "community_staff_b")
 MANAGERS_OF_A = {"community_staff_a", "street_chief_a", "district_admin"}
 MANAGERS = MANAGERS_OF_A | {"community_staff_b"}
 

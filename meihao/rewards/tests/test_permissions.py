@@ -5,25 +5,13 @@ import json
 
 import pytest
 
+from meihao.core.testing import PERSONA_NAMES
 from meihao.ledger.models import Account
 from meihao.rewards.models import PartnerMerchant, Redemption, RewardItem
 from meihao.rewards.services import pass_issue, redemption_redeem
 from meihao.rewards.tests.conftest import fund
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-)
+PERSONAS = PERSONA_NAMES
 MANAGERS = {"community_staff_a", "street_chief_a", "district_admin"}
 STAFF = {"merchant_staff"}
 CUSTOMER = {"volunteer_a"}  # the person who redeemed, and the pass's holder

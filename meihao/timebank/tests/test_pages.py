@@ -8,26 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meihao.cases.models import Case, CaseEvent
+from meihao.core.testing import PERSONA_NAMES
 from meihao.ledger.models import Account, Unit
 from meihao.timebank import services
 from meihao.timebank.models import FamilyLink, HelpRequest, TimeBankMember
 from meihao.timebank.steps import STEPS
 from meihao.timebank.tests.conftest import HOME, offset
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-)
+PERSONAS = PERSONA_NAMES
 EVERYONE = dict.fromkeys(PERSONAS, 200)
 MANAGERS = {
     p: 200 if p in ("community_staff_a", "street_chief_a", "district_admin") else 404

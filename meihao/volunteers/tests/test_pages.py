@@ -5,7 +5,7 @@ import pytest
 
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
-from meihao.core.testing import assert_refused_back, forms_not_coming_back, make_user
+from meihao.core.testing import PERSONA_NAMES, assert_refused_back, forms_not_coming_back, make_user
 from meihao.people.models import Organisation, TeamMember
 from meihao.volunteers.certificates import certificate_issue
 from meihao.volunteers.models import (
@@ -17,21 +17,7 @@ from meihao.volunteers.tests.helpers import credit, id_number, register
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-    "community_staff_b",
-)
+PERSONAS = (*PERSONA_NAMES, "community_staff_b")
 MANAGERS_OF_A = {"community_staff_a", "street_chief_a", "district_admin"}
 MANAGERS = MANAGERS_OF_A | {"community_staff_b"}
 

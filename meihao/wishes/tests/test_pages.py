@@ -5,24 +5,12 @@ import pytest
 from django.urls import reverse
 
 from meihao.cases.models import Case
+from meihao.core.testing import PERSONA_NAMES
 from meihao.ledger.models import Account, Unit
 from meihao.wishes import services
 from meihao.wishes.models import WishClaim
 
-PERSONAS = (
-    "grid_worker_a",
-    "grid_worker_b",
-    "community_staff_a",
-    "street_chief_a",
-    "department_staff",
-    "district_admin",
-    "resident_a",
-    "resident_b",
-    "outsider",
-    "volunteer_a",
-    "party_member_a",
-    "merchant_staff",
-)
+PERSONAS = PERSONA_NAMES
 STAFF = ("community_staff_a", "street_chief_a", "district_admin")
 
 
