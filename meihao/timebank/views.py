@@ -155,18 +155,14 @@ def profile(request, member):
 @_members_only
 @require_POST
 def family_add(request, member):
-    try:
-        services.family_link_add(
-            actor=request.user,
-            member=member,
-            phone=request.POST.get("phone", ""),
-            real_name=request.POST.get("real_name", ""),
-            relation=request.POST.get("relation", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Family member registered."))
+    services.family_link_add(
+        actor=request.user,
+        member=member,
+        phone=request.POST.get("phone", ""),
+        real_name=request.POST.get("real_name", ""),
+        relation=request.POST.get("relation", ""),
+    )
+    messages.success(request, _("Family member registered."))
     return redirect("timebank:profile")
 
 
@@ -358,14 +354,8 @@ def act(request, number, step):
     case = selectors.request_get(request.user, number)
     lat, lon = _point(request.POST)
     inputs = {**request.POST.dict(), "lat": lat, "lon": lon}
-    try:
-        STEPS.take(step, case=case, actor=request.user, inputs=inputs)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, STEPS.get(step).done)
+    STEPS.take(step, case=case, actor=request.user, inputs=inputs)
+    messages.success(request, STEPS.get(step).done)
     return redirect("timebank:request", number=number)
 
 

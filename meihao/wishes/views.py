@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meihao.cases.access import case_abilities
 from meihao.cases.models import CaseCategory
 from meihao.cases.views.reporter import decorate, event_label
-from meihao.core.errors import DomainError, NotFound
+from meihao.core.errors import DomainError
 from meihao.core.inputs import parse_id
 from meihao.core.pages import requires, scoped_object
 from meihao.wishes import selectors, services
@@ -215,12 +215,6 @@ def act(request, number, step):
         raise Http404
     case = selectors.wish_get(request.user, number)
     inputs = {**request.POST.dict(), "photos": request.FILES.getlist("photos")}
-    try:
-        STEPS.take(step, case=case, actor=request.user, inputs=inputs)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, STEPS.get(step).done)
+    STEPS.take(step, case=case, actor=request.user, inputs=inputs)
+    messages.success(request, STEPS.get(step).done)
     return redirect("wishes:detail", number=number)
