@@ -18,7 +18,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import CaseFollower, CaseType, claim_rules, own_person_id
+from meihao.cases.models import CaseFollower, CaseType, claim_rules
 from meihao.cases.states import (
     CLAIMER,
     DISPATCHER,
@@ -31,6 +31,7 @@ from meihao.cases.states import (
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, SUPERVISORS, Role
 from meihao.core.scoping import covers, has_role, scopes_of
+from meihao.people.selectors import own_person_id
 
 
 def guard_message(case, action: str, user=None):

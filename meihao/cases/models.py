@@ -22,6 +22,7 @@ from meihao.core.errors import ValidationFailed
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
 from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import scope_q, scopes_of, visible_to
+from meihao.people.selectors import own_person_id
 from meihao.places.models import PATH_SEPARATOR
 
 
@@ -225,20 +226,6 @@ class CaseCounter(models.Model):
 
     def __str__(self):
         return f"{self.case_type_id} {self.day} {self.last}"
-
-
-def own_person_id(user) -> int | None:
-    """The id of the user's own person record, or None; kept on the user object for the request,
-    so that "is this the person the case was filed for" costs no query per case."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_meihao_person_id", False)
-    if cached is False:
-        from meihao.people.models import Person
-
-        cached = Person.objects.filter(user=user).values_list("pk", flat=True).first()
-        user._meihao_person_id = cached
-    return cached
 
 
 @dataclass(frozen=True)

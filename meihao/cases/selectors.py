@@ -25,7 +25,6 @@ from meihao.cases.models import (
     CaseRating,
     CaseType,
     Status,
-    own_person_id,
 )
 from meihao.cases.publication import (
     PUBLIC_RELATED,
@@ -39,6 +38,7 @@ from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import in_subtree, scope_paths, scope_q, scopes_of
+from meihao.people.selectors import own_person_id
 from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
 

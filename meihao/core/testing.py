@@ -280,8 +280,9 @@ def forms_not_coming_back(html: str, page: str) -> list[str]:
     main = html[html.index("<main") : html.index("</main>")]
     forms = re.findall(r'<form method="post"([^>]*)>(.*?)</form>', main, flags=re.S)
     back = f'value="{escape(page)}"'
+    actions = [re.search(r'action="([^"]*)"', attributes) for attributes, _body in forms]
     return [
-        (re.search(r'action="([^"]*)"', attributes) or [None, ""])[1]
-        for attributes, body in forms
+        action[1] if action else ""
+        for action, (_attributes, body) in zip(actions, forms, strict=True)
         if not any(back in field for field in re.findall(r'<input[^>]*name="next"[^>]*>', body))
     ]

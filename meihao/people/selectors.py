@@ -78,6 +78,18 @@ def own_person(user) -> Person | None:
     return Person.objects.filter(user=user).select_related("home_place", "building").first()
 
 
+def own_person_id(user) -> int | None:
+    """The id of the user's own person record, or None; kept on the user object for the request,
+    so that "is this the person a case was filed for" costs no query per case."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_meihao_person_id", False)
+    if cached is False:
+        cached = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        user._meihao_person_id = cached
+    return cached
+
+
 def role_assignments_of(user) -> QuerySet[RoleAssignment]:
     return user.role_assignments.select_related("place", "organisation", "organisation__place")
 
