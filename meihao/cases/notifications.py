@@ -10,9 +10,11 @@ dispatcher from the community up to the district), so the filing transaction rec
 `cases.submitted` event and the worker writes its messages moments later (notify.fanout).
 """
 
-import heapq
-
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.extensions import detail_url
@@ -41,8 +43,40 @@ def users_covering(path: str, roles) -> list:
     )
 
 
+# How much of the description a message quotes: enough to tell two cases of a class apart.
+EXCERPT_CHARS = 20
+
+
 def _link(case) -> str:
+    """The case's own page: the type's page (a help request's, a wish's) or the case page,
+    which shows each reader their part (actions to staff in scope, the report to its reporter,
+    the public view to a follower)."""
     return detail_url(case)
+
+
+def _about(case) -> dict:
+    """What a reader needs to recognise the case, in their words: its class by name (not by
+    code), its place, the first words of its description. The class name and the summary are
+    lazy, so notify renders them in each recipient's language."""
+    category = case.category
+    place = case.place.name
+    excerpt = Truncator(" ".join(case.description.split())).chars(EXCERPT_CHARS)
+
+    def category_name() -> str:
+        return category.display_name if category else ""
+
+    def summary() -> str:
+        return gettext("{category} at {place}: “{excerpt}”").format(
+            category=category_name(), place=place, excerpt=excerpt
+        )
+
+    return {
+        "case": case,
+        "number": case.number,
+        "category": lazy(category_name, str)(),
+        "place": place,
+        "about": lazy(summary, str)(),
+    }
 
 
 def _followers(case) -> list:
@@ -63,12 +97,7 @@ def _send(
         link=_link(case),
         target=case,
         idempotency_key=f"case:{case.pk}:{event_key}",
-        context={
-            "case": case,
-            "number": case.number,
-            "category": str(case.category or ""),
-            **(extra or {}),
-        },
+        context={**_about(case), **(extra or {})},
     )
 
 
@@ -86,7 +115,7 @@ def case_notify_submitted(case, actor) -> None:
 def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
     """The dispatchers covering the new case's place, but not the one who filed it."""
 
-    case = Case.objects.select_related("category").filter(pk=case_id).first()
+    case = Case.objects.select_related("category", "place").filter(pk=case_id).first()
     if case is None:
         return
     recipients = [u for u in users_covering(case.place_path, OFFICIALS) if u.pk != actor_id]
@@ -94,45 +123,46 @@ def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
         case,
         kind="case_new_in_area",
         recipients=recipients,
-        subject=_("New case {{ number }}"),
-        body=_("A new case was reported in your area: {{ category }} — {{ case.description }}"),
+        subject=_("New case: {{ category }} at {{ place }}"),
+        body=_("A new case was reported in your area (case {{ number }}): {{ about }}"),
         event_key="submitted",
         occurred_at=case.created_at,
     )
 
 
-def _department_staff(organisation) -> list:
-    return list(
-        get_user_model()
-        .objects.filter(
+def _handlers(organisation_id, team_id, user_id) -> list:
+    """Who handles a case: a team's members (also those who are the department's staff), or
+    without a team all the department's staff; and the assigned person. Each once."""
+    users = get_user_model().objects
+    if team_id:
+        handlers = team_members(team_id)
+    elif organisation_id:
+        handlers = users.filter(
             is_active=True,
             role_assignments__role=Role.DEPARTMENT_STAFF,
-            role_assignments__organisation=organisation,
-        )
-        .distinct()
-    )
+            role_assignments__organisation=organisation_id,
+        ).distinct()
+    else:
+        handlers = users.none()
+    if user_id:
+        handlers = handlers | users.filter(pk=user_id, is_active=True).distinct()
+    return list(handlers)
 
 
 def case_notify_transition(case, action: str, actor) -> None:
     """The follow-up messages of one state change (see the table in docs/architecture.md)."""
     key = f"{action}:v{case.version}"
     if action == "dispatch":
-        # Dispatched to a team: its members (once each, also those who are the department's
-        # staff) and its group channel; to a department without a team: all its staff.
-        if case.assigned_team_id:
-            recipients = list(team_members(case.assigned_team))
-        elif case.assigned_organisation_id:
-            recipients = _department_staff(case.assigned_organisation)
-        else:
-            recipients = []
-        if case.assigned_user_id:
-            recipients.append(case.assigned_user)
+        # By a dispatcher on the board or routed automatically at submission (actor None):
+        # the handlers, and a team's group channel.
         _send(
             case,
             kind="case_dispatched",
-            recipients=recipients,
-            subject=_("Case {{ number }} dispatched to you"),
-            body=_("Please handle case {{ number }} ({{ category }}) before its deadline."),
+            recipients=_handlers(
+                case.assigned_organisation_id, case.assigned_team_id, case.assigned_user_id
+            ),
+            subject=_("Dispatched to you: {{ category }} at {{ place }}"),
+            body=_("Please handle case {{ number }} before its deadline: {{ about }}"),
             event_key=key,
             actor=actor,
         )
@@ -140,12 +170,12 @@ def case_notify_transition(case, action: str, actor) -> None:
             notify_team(
                 team=case.assigned_team,
                 kind="case_dispatched",
-                subject=_("Case {{ number }} dispatched to your team"),
-                body=_("Please handle case {{ number }} ({{ category }}) before its deadline."),
+                subject=_("Dispatched to your team: {{ category }} at {{ place }}"),
+                body=_("Please handle case {{ number }} before its deadline: {{ about }}"),
                 link=_link(case),
                 target=case,
                 idempotency_key=f"case:{case.pk}:{key}:team",
-                context={"case": case, "number": case.number, "category": str(case.category or "")},
+                context=_about(case),
                 inbox_members=False,
             )
     elif action == "claim":
@@ -153,8 +183,8 @@ def case_notify_transition(case, action: str, actor) -> None:
             case,
             kind="case_claimed",
             recipients=_followers(case),
-            subject=_("Case {{ number }} was taken on"),
-            body=_("{{ handler }} has taken on your request {{ number }} ({{ category }})."),
+            subject=_("Taken on: {{ category }} at {{ place }}"),
+            body=_("{{ handler }} has taken on your request {{ number }}: {{ about }}"),
             event_key=key,
             actor=actor,
             extra={"handler": str(case.assigned_user or "")},
@@ -164,8 +194,11 @@ def case_notify_transition(case, action: str, actor) -> None:
             case,
             kind="case_awaiting_confirmation",
             recipients=_followers(case),
-            subject=_("Please confirm case {{ number }}"),
-            body=_("The helper reported your request {{ number }} as done. Please confirm it."),
+            subject=_("Please confirm: {{ category }} at {{ place }}"),
+            body=_(
+                "The helper reported your request {{ number }} as done. Please confirm it: "
+                "{{ about }}"
+            ),
             event_key=key,
             actor=actor,
         )
@@ -174,8 +207,11 @@ def case_notify_transition(case, action: str, actor) -> None:
             case,
             kind="case_awaiting_verification",
             recipients=users_covering(case.place_path, (Role.GRID_WORKER,)),
-            subject=_("Case {{ number }} awaits your check"),
-            body=_("The handler reported case {{ number }} as dealt with. Please verify it."),
+            subject=_("Please check: {{ category }} at {{ place }}"),
+            body=_(
+                "The handler reported case {{ number }} as dealt with. Please verify it: "
+                "{{ about }}"
+            ),
             event_key=key,
             actor=actor,
         )
@@ -184,8 +220,11 @@ def case_notify_transition(case, action: str, actor) -> None:
             case,
             kind="case_closed",
             recipients=_followers(case),
-            subject=_("Case {{ number }} is closed"),
-            body=_("Your case {{ number }} has been handled and closed. Please rate the service."),
+            subject=_("Closed: {{ category }} at {{ place }}"),
+            body=_(
+                "Your case {{ number }} has been handled and closed. Please rate the service: "
+                "{{ about }}"
+            ),
             event_key=key,
             actor=actor,
         )
@@ -194,33 +233,71 @@ def case_notify_transition(case, action: str, actor) -> None:
             case,
             kind="case_returned",
             recipients=users_covering(case.place_path, OFFICIALS),
-            subject=_("Case {{ number }} was returned"),
+            subject=_("Returned: {{ category }} at {{ place }}"),
             body=_(
-                "The department returned case {{ number }} as misrouted. Please dispatch it again."
+                "The department returned case {{ number }} as misrouted. Please dispatch it "
+                "again: {{ about }}"
             ),
             event_key=key,
             actor=actor,
         )
 
 
+# How many cases an overdue digest describes; the rest are counted, and on the linked page.
+DIGEST_LINES = 30
+
+
 def case_notify_overdue(sweep_id: str, crossed) -> None:
-    """Overdue: the street chief at 100% of a limit, the district at 200%.
+    """Overdue: the street chief at 100% of a limit, the district at 200%; and the people
+    handling a case (its team's members, or its department's staff, and its assignee) when it
+    first passes a limit (100%).
 
     One digest per person per sweep rather than one message per case: a sweep after a holiday
     can cross thousands of thresholds at once, and neither the outbox nor a reader wants that.
-    `crossed` lists the sweep's escalations as (level, case number, case place path). They are
-    grouped by (level, place) first — a few hundred grids, not 100,000 cases — so matching them
-    to the people who hear of them costs (people's scopes) × (grids), and people sharing a
-    scope (every street chief of one street) share one digest: one query for the role holders,
-    then the outbox's own.
+    `crossed` lists the sweep's escalations as (level, case id, case number, case place path).
+    They are grouped by (level, place) first — a few hundred grids, not 100,000 cases — so
+    matching them to the people who hear of them costs (people's scopes) × (grids), and people
+    sharing a scope (every street chief of one street) share one digest: one query for the role
+    holders, then the outbox's own.
     """
+    if not crossed:
+        return
+    _tell_supervisors_of_overdue(sweep_id, crossed)
+    _tell_handlers_of_overdue(
+        sweep_id, {case_id for level, case_id, *_ in crossed if level == Escalation.Level.STREET}
+    )
+
+
+def _digest(*, sweep_id: str, audience: str, recipients, case_ids, link: str) -> None:
+    """One overdue digest for `recipients`: the count, and the first cases by number, each in
+    the reader's words."""
+    cases = (
+        Case.objects.filter(pk__in=case_ids)
+        .select_related("category", "place")
+        .order_by("number")[:DIGEST_LINES]
+    )
+    abouts = [_about(case) for case in cases]
+
+    def lines() -> str:
+        return "\n".join(f"- {about['about']} ({about['number']})" for about in abouts)
+
+    notify_enqueue(
+        recipients=recipients,
+        kind="case_overdue",
+        subject=_("{{ count }} case(s) overdue"),
+        body=_("These cases have passed a time limit:\n{{ lines }}"),
+        link=link,
+        idempotency_key=f"overdue:{sweep_id}{audience}",
+        context={"count": len(case_ids), "lines": lazy(lines, str)()},
+    )
+
+
+def _tell_supervisors_of_overdue(sweep_id: str, crossed) -> None:
     from meihao.people.models import RoleAssignment
 
-    by_place: dict[tuple[int, str], set[str]] = {}
-    for level, number, place_path in crossed:
-        by_place.setdefault((level, place_path), set()).add(number)
-    if not by_place:
-        return
+    by_place: dict[tuple[int, str], set[int]] = {}
+    for level, case_id, _number, place_path in crossed:
+        by_place.setdefault((level, place_path), set()).add(case_id)
     holders = RoleAssignment.objects.filter(
         role__in=SUPERVISORS,
         place__isnull=False,
@@ -244,20 +321,43 @@ def case_notify_overdue(sweep_id: str, crossed) -> None:
     for user, pairs in scopes.values():
         sharing.setdefault(frozenset(pairs), []).append(user)
     for pairs, users in sharing.items():
-        numbers: set[str] = set()
+        case_ids: set[int] = set()
         for (level, place_path), group in by_place.items():
             if any(_hears(pair, level, place_path) for pair in pairs):
-                numbers |= group
-        if not numbers:
-            continue
-        notify_enqueue(
+                case_ids |= group
+        if case_ids:
+            _digest(
+                sweep_id=sweep_id,
+                audience="",
+                recipients=users,
+                case_ids=case_ids,
+                link=reverse("cases:board") + "?overdue=1",
+            )
+
+
+def _tell_handlers_of_overdue(sweep_id: str, case_ids: set[int]) -> None:
+    """The handlers of each assigned case, one digest per person; people handling the same
+    cases (one team) share it."""
+    assignments = Case.objects.filter(
+        pk__in=case_ids, assigned_organisation__isnull=False
+    ).values_list("pk", "assigned_organisation_id", "assigned_team_id", "assigned_user_id")
+    by_assignment: dict[tuple, set[int]] = {}
+    for case_id, *assignment in assignments:
+        by_assignment.setdefault(tuple(assignment), set()).add(case_id)
+    cases_of: dict[int, tuple] = {}
+    for assignment, ids in by_assignment.items():
+        for user in _handlers(*assignment):
+            cases_of.setdefault(user.pk, (user, set()))[1].update(ids)
+    sharing: dict[frozenset, list] = {}
+    for user, ids in cases_of.values():
+        sharing.setdefault(frozenset(ids), []).append(user)
+    for ids, users in sharing.items():
+        _digest(
+            sweep_id=sweep_id,
+            audience=":handling",
             recipients=users,
-            kind="case_overdue",
-            subject=_("{{ count }} case(s) overdue"),
-            body=_("These cases have passed a time limit: {{ numbers }}"),
-            link="/cases/board/?overdue=1",
-            idempotency_key=f"overdue:{sweep_id}",
-            context={"count": len(numbers), "numbers": "、".join(heapq.nsmallest(30, numbers))},
+            case_ids=ids,
+            link=reverse("cases:queue") + "?overdue=1",
         )
 
 

@@ -243,7 +243,7 @@ def _recorded(sweep_id: str, now: datetime) -> tuple[list[Escalation], list[tupl
     escalations, crossed = [], []
     for pk, case_id, clock, level, number, place_path in rows:
         escalations.append(_loaded(db, pk, case_id, clock, level, now, sweep_id))
-        crossed.append((level, number, place_path))
+        crossed.append((level, case_id, number, place_path))
     return escalations, crossed
 
 

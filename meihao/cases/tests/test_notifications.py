@@ -129,3 +129,192 @@ def test_overdue_sends_one_digest_per_street_chief_and_never_twice(personas, new
         Message.objects.filter(kind="case_overdue", recipient=personas.district_admin).count() == 1
     )
     assert digests.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Every message says which problem it is about in the reader's words, and links to its page.
+
+GRID_A1 = "骑楼社区第1网格"
+
+
+def _says_which_problem(message, case, excerpt="流动摊贩在学校门口摆卖") -> None:
+    """The class by its name and never by its code, the place, the description's first words."""
+    assert "乱摆卖" in message.subject and GRID_A1 in message.subject, message.subject
+    assert "乱摆卖" in message.body and GRID_A1 in message.body, message.body
+    assert excerpt in message.body
+    assert "0501" not in message.subject + message.body
+    assert message.link == f"/cases/{case.number}/"
+
+
+def test_each_message_of_the_loop_names_class_place_and_description(
+    personas, new_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case(actor=personas.resident_a)
+    new = Message.objects.get(recipient=personas.street_chief_a, kind="case_new_in_area")
+    _says_which_problem(new, case)
+    assert new.subject == f"新案件：乱摆卖（{GRID_A1}）"
+
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    dispatched = Message.objects.get(recipient=personas.department_staff, kind="case_dispatched")
+    _says_which_problem(dispatched, case)
+    assert dispatched.body == (
+        f"请在时限内处置案件 {case.number}：乱摆卖（{GRID_A1}）：“流动摊贩在学校门口摆卖”"
+    )
+
+    services.case_return(case=case, actor=personas.department_staff, reason="不归我们管")
+    _says_which_problem(
+        Message.objects.get(recipient=personas.street_chief_a, kind="case_returned"), case
+    )
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    services.case_report_back(case=case, actor=personas.department_staff, note="已清理")
+    _says_which_problem(
+        Message.objects.get(recipient=personas.grid_worker_a, kind="case_awaiting_verification"),
+        case,
+    )
+    services.case_verify_close(case=case, actor=personas.grid_worker_a)
+    closed = Message.objects.get(recipient=personas.resident_a, kind="case_closed")
+    _says_which_problem(closed, case)
+
+
+def test_a_long_description_is_quoted_by_its_first_words(personas, new_case):
+    long = "流动摊贩每天傍晚在实验小学门口摆卖烧烤和饮料，油烟很大，学生放学时堵住了人行道"
+    case = new_case(description=long)
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    body = Message.objects.get(recipient=personas.department_staff).body
+    quote = body.rsplit("“", 1)[1].removesuffix("”")
+    words = quote.rstrip(".…")  # the ellipsis is the reader's language's
+    assert len(quote) <= 20 and len(words) >= 15 and long.startswith(words)
+
+
+def test_a_message_in_english_names_the_class_in_english(personas, new_case, vending):
+    from meihao.notify.models import Preference
+
+    vending.name_en = "Street vending"
+    vending.save()
+    Preference.objects.create(user=personas.department_staff, language="en")
+    case = new_case()
+    services.case_dispatch(
+        case=case, actor=personas.street_chief_a, organisation=personas.department
+    )
+    message = Message.objects.get(recipient=personas.department_staff)
+    assert message.subject == f"Dispatched to you: Street vending at {GRID_A1}"
+    assert "乱摆卖" not in message.body and "Street vending" in message.body
+
+
+# ---------------------------------------------------------------------------------------------
+# Department staff learn of a case dispatched to them, however it was dispatched, exactly once.
+
+
+def _second_staff(personas):
+    """A second member of the department's staff."""
+    from meihao.core.roles import Role
+    from meihao.core.testing import make_user
+    from meihao.people.models import RoleAssignment
+
+    user = make_user("13800000099", "城管乙")
+    RoleAssignment.objects.create(
+        user=user, role=Role.DEPARTMENT_STAFF, organisation=personas.department
+    )
+    return user
+
+
+def test_an_auto_routed_case_tells_each_staff_member_of_the_department_once(
+    personas, new_case, grid_type, django_capture_on_commit_callbacks
+):
+    second = _second_staff(personas)
+    grid_type.dispatch_mode = grid_type.DispatchMode.AUTO
+    grid_type.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case()
+    assert case.assigned_organisation == personas.department and case.assigned_team is None
+    for staff in (personas.department_staff, second):
+        message = Message.objects.get(recipient=staff)
+        assert message.kind == "case_dispatched"
+        _says_which_problem(message, case)
+    # The dispatchers still hear of the new case; nobody hears of the routing twice.
+    assert kinds_for(personas.street_chief_a) == ["case_new_in_area"]
+
+
+def test_an_auto_routed_case_for_a_team_tells_its_members_once_and_not_the_rest(
+    personas, new_case, grid_type, street_team, django_capture_on_commit_callbacks
+):
+    from meihao.people.models import TeamMember
+
+    second = _second_staff(personas)
+    TeamMember.objects.create(team=street_team, person=personas.department_staff.person)
+    grid_type.dispatch_mode = grid_type.DispatchMode.AUTO
+    grid_type.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case()
+    assert case.assigned_team == street_team
+    assert kinds_for(personas.department_staff) == ["case_dispatched"]
+    assert kinds_for(second) == []
+
+
+def test_dispatching_on_the_board_tells_the_team_members_once_per_case(
+    client, personas, new_case, street_team
+):
+    from django.urls import reverse
+
+    from meihao.people.models import TeamMember
+
+    second = _second_staff(personas)
+    TeamMember.objects.create(team=street_team, person=personas.department_staff.person)
+    cases = [new_case(description=f"摊贩{i}占道") for i in range(2)]
+    client.force_login(personas.street_chief_a)
+    response = client.post(reverse("cases:bulk_dispatch"), {"cases": [c.number for c in cases]})
+    assert response.status_code == 302
+    messages = Message.objects.filter(recipient=personas.department_staff).order_by("link")
+    assert [m.kind for m in messages] == ["case_dispatched", "case_dispatched"]
+    assert sorted(m.link for m in messages) == sorted(f"/cases/{c.number}/" for c in cases)
+    assert {m.body.rsplit("“", 1)[1] for m in messages} == {"摊贩0占道”", "摊贩1占道”"}
+    assert kinds_for(second) == []
+    assert kinds_for(personas.street_chief_a) == []
+
+
+def test_overdue_tells_the_people_handling_each_case_once(personas, new_case, street_team):
+    from meihao.core.testing import make_user
+    from meihao.people.models import TeamMember
+
+    second = _second_staff(personas)
+    member = make_user("13800000098", "城管队员")
+    TeamMember.objects.create(team=street_team, person=member.person)
+    with time_machine.travel(local(2024, 5, 20, 9, 0), tick=False):
+        to_department = new_case(description="学校门口有流动摊贩")
+        services.case_dispatch(
+            case=to_department, actor=personas.street_chief_a, organisation=personas.department
+        )
+        to_team = new_case(description="菜市场外占道经营")
+        services.case_dispatch(
+            case=to_team,
+            actor=personas.street_chief_a,
+            organisation=personas.department,
+            team=street_team,
+        )
+    for user in (personas.department_staff, second, member):
+        Message.objects.filter(recipient=user).delete()  # the dispatch notices
+
+    sla_sweep(local(2024, 5, 20, 11, 30))  # 乱摆卖: due 11:00
+    for staff in (personas.department_staff, second):
+        digest = Message.objects.get(recipient=staff)
+        assert digest.kind == "case_overdue"
+        assert digest.link == "/cases/queue/?overdue=1"
+        assert digest.subject.startswith("1")
+        assert to_department.number in digest.body and "学校门口有流动摊贩" in digest.body
+        assert to_team.number not in digest.body
+        assert f"乱摆卖（{GRID_A1}）" in digest.body and "0501" not in digest.body
+    digest = Message.objects.get(recipient=member)
+    assert to_team.number in digest.body and "菜市场外占道经营" in digest.body
+    assert to_department.number not in digest.body
+    # Told once: neither the next sweep nor the district's threshold tells them again.
+    sla_sweep(local(2024, 5, 20, 11, 35))
+    sla_sweep(local(2024, 5, 20, 16, 0))
+    for user in (personas.department_staff, second, member):
+        assert kinds_for(user) == ["case_overdue"]

@@ -86,8 +86,11 @@ def test_overdue_digest_counts_every_case_and_lists_thirty(personas, new_case):
     digest = Message.objects.get(recipient=personas.street_chief_a, kind="case_overdue")
     assert digest.subject.startswith("32")
     numbers = sorted(c.number for c in cases)
-    assert "、".join(numbers[:30]) in digest.body
+    assert all(number in digest.body for number in numbers[:30])
     assert numbers[30] not in digest.body
+    # Each line says which problem, in the reader's words: class name (no code), place, words.
+    assert digest.body.count("乱摆卖") == 30
+    assert "0501" not in digest.body
 
 
 def test_overdue_digest_reaches_every_chief_of_the_street_and_no_one_else(personas, new_case):
@@ -100,7 +103,8 @@ def test_overdue_digest_reaches_every_chief_of_the_street_and_no_one_else(person
     )
     _dispatched(personas, new_case, 2)
     sla_sweep(local(*MONDAY, 11, 0))
-    overdue = Message.objects.filter(kind="case_overdue")
+    # The supervisors' digest links to the board; the department's (told too) to its queue.
+    overdue = Message.objects.filter(kind="case_overdue", link="/cases/board/?overdue=1")
     assert sorted(overdue.values_list("recipient_id", flat=True)) == sorted(
         [personas.street_chief_a.pk, second_chief.pk, district_chief.pk]
     )
@@ -109,9 +113,9 @@ def test_overdue_digest_reaches_every_chief_of_the_street_and_no_one_else(person
     # Level 2 goes to the district admin only, once.
     sla_sweep(local(*MONDAY, 16, 0))
     assert list(
-        Message.objects.filter(kind="case_overdue")
-        .exclude(recipient__in=[personas.street_chief_a, second_chief, district_chief])
-        .values_list("recipient_id", flat=True)
+        overdue.exclude(
+            recipient__in=[personas.street_chief_a, second_chief, district_chief]
+        ).values_list("recipient_id", flat=True)
     ) == [personas.district_admin.pk]
 
 
