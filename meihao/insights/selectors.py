@@ -159,6 +159,7 @@ class Row:
     measures: dict
     score: float | None = None
     grade: str | None = None
+    too_few: bool = False  # too few cases for a grade (grades.min_cases)
     cells: list = field(default_factory=list)  # (Measure or None, unit, name) in column order
     # The query of the row's place and the period for the indicator pages ("" for a row that
     # is not a place: the registry reads places).
@@ -172,6 +173,7 @@ class Statistics:
     cards: list[Card]
     score: float | None
     grade: str | None
+    too_few: bool
     group_by: str
     groupings: list[tuple[str, str]]
     columns: list[dict]
@@ -224,8 +226,14 @@ def _row_names(by: str, keys: list) -> dict:
 
 
 def _charts(place_path: str, period: Period, cases) -> dict:
-    qs = (cases if cases is not None else Case.objects.all()).filter(
-        place_path__startswith=place_path, created_at__gte=period.start, created_at__lt=period.end
+    qs = (
+        (cases if cases is not None else Case.objects)
+        .grid_management()
+        .filter(
+            place_path__startswith=place_path,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
     )
     per_day = dict(
         qs.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
@@ -305,7 +313,7 @@ def case_statistics(
                 measures[name],
             )
         )
-    score, letter = grades.grade(measures)
+    overall = grades.grade(measures)
 
     allowed = groupings_for(viewer, place)
     by = group_by if group_by in allowed else allowed[0]
@@ -322,7 +330,8 @@ def case_statistics(
         if by in ind.PATH_LENGTH:
             row.records_query = records_query(key.rstrip("/").rsplit("/", 1)[-1], period)
         if by != "grid_worker":
-            row.score, row.grade = grades.grade(row_measures)
+            graded = grades.grade(row_measures)
+            row.score, row.grade, row.too_few = graded.score, graded.letter, graded.too_few
         rows.append(row)
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
     if by == "grid_worker":
@@ -339,8 +348,9 @@ def case_statistics(
         place=place,
         period=period,
         cards=cards,
-        score=score,
-        grade=letter,
+        score=overall.score,
+        grade=overall.letter,
+        too_few=overall.too_few,
         group_by=by,
         groupings=[(key, str(GROUP_LABELS[key])) for key in allowed],
         columns=columns,

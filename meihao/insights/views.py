@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import NotFound, ValidationFailed
-from meihao.insights import selectors, services
+from meihao.insights import grades, selectors, services
 from meihao.insights.models import ExportJob
 from meihao.insights.selectors import PERIODS, case_statistics, period_for
 
@@ -35,6 +35,7 @@ def cases(request):
             "error": error,
             "periods": [(key, str(label)) for key, label in PERIODS.items()],
             "charts": stats.charts,
+            "min_cases": grades.min_cases(),
         },
     )
 
