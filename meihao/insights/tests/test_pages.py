@@ -135,7 +135,7 @@ def test_bad_custom_period_is_explained_and_falls_back(client, month):
     response = get(client, month.personas.district_admin, start="2024-05-31", end="2024-05-01")
     assert response.status_code == 200
     assert response.context["error"]
-    assert response.context["stats"].period.key == "this_month"
+    assert response.context["stats"].period.key == "last_30_days"
 
 
 def test_periods():
