@@ -194,6 +194,9 @@ if TIMEBANK_PAYER not in ("requester", "pool", "requester_then_pool"):
     )
 # Micro-wishes published but not claimed for this many days are escalated (once).
 WISH_UNCLAIMED_DAYS = envint("WISH_UNCLAIMED_DAYS", 7)
+# A place or department with fewer grid-management cases filed in the period gets no A–E grade
+# on the statistics page, but "too few cases" (a handful of cases says little about the work).
+GRID_GRADE_MIN_CASES = envint("GRID_GRADE_MIN_CASES", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: it switches the job queue and the cache from embedded to shared.

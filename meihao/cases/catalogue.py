@@ -29,6 +29,8 @@ GRID_TYPE = {
     "form_schema": {},
     "dispatch_mode": "assign",
     "visibility": "public",
+    # On the dispatch board and in the case statistics (the engine's other types are not).
+    "grid_management": True,
     # 街长团队 24 小时内响应（立案并派遣）。
     "response_limit": 24,
     "response_unit": "hours",
@@ -149,7 +151,8 @@ def catalogue_rows(path: Path = CSV_PATH) -> list[dict]:
 
 def load_grid_catalogue(CaseType, CaseCategory, *, update: bool = False) -> dict:  # noqa: N803
     """Create (or with `update`, refresh) the GRID type and its classes. Returns counts."""
-    fields = {k: v for k, v in GRID_TYPE.items() if k != "code"}
+    # The historical model of an early migration lacks the younger columns (grid_management).
+    fields = {k: v for k, v in GRID_TYPE.items() if k != "code" and _has_field(CaseType, k)}
     case_type = CaseType.objects.filter(code=GRID_TYPE["code"]).first()
     if case_type is None:
         case_type = CaseType.objects.create(code=GRID_TYPE["code"], **fields)

@@ -39,6 +39,12 @@ class SlaState(models.TextChoices):
     RED = "red", _("Overdue")
 
 
+class CaseTypeQuerySet(models.QuerySet):
+    def grid_management(self):
+        """The types of grid management: what the board, the queues and the statistics count."""
+        return self.filter(grid_management=True)
+
+
 class CaseType(TimeStampedModel):
     """What kind of request a case is: who may file it, its form, routing, SLA. Data, not code."""
 
@@ -90,7 +96,13 @@ class CaseType(TimeStampedModel):
     handling_unit = models.CharField(
         _("handling limit unit"), max_length=12, choices=SlaUnit.choices, default=SlaUnit.WORK_DAYS
     )
+    # Grid management (网格化管理): its cases go on the dispatch board, the department queue and
+    # verification, and into the case statistics and grid grades. The engine's other types
+    # (micro-wishes, time-bank help) keep their own queues and stay out of both.
+    grid_management = models.BooleanField(_("grid management"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CaseTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -278,6 +290,12 @@ def claim_pool_q(user) -> Q:
     return query
 
 
+def grid_management_q(prefix: str = "") -> Q:
+    """Cases of a grid-management type (CaseType.grid_management): what the board, the queues
+    and the statistics count. `prefix` ("case__") filters records related to a case."""
+    return Q(**{f"{prefix}case_type__grid_management": True})
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases in the user's places, assigned to their organisation or to them, in their claim
@@ -304,6 +322,9 @@ class CaseQuerySet(models.QuerySet):
 
     def open(self):
         return self.exclude(status__in=TERMINAL_STATES)
+
+    def grid_management(self):
+        return self.filter(grid_management_q())
 
 
 class Case(models.Model):

@@ -331,7 +331,10 @@ def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
     # scope already lies inside `visible_to`: filtering by it alone gives the same rows, and
     # without visible_to's OR (assignment, submitter, follower subquery) the database can use
     # the (status, deadline) and (status, place_path) indexes. (A test pins the role sets.)
-    cases = Case.objects.filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
+    # Grid management only: micro-wishes and help requests have their own queues.
+    cases = Case.objects.grid_management().filter(
+        scope_q(user, path_field="place_path", roles=OFFICIALS)
+    )
     if filters.status == "":
         cases = cases.filter(status__in=BOARD_INCOMING)
     elif filters.status == "open":
@@ -366,6 +369,7 @@ def board_filter_choices(user) -> dict:
     ).order_by("path")
     classes = list(
         CaseCategory.objects.filter(is_active=True, case_type__is_active=True)
+        .filter(case_type__in=CaseType.objects.grid_management())
         .select_related("case_type")
         .order_by("case_type__code", "code")
     )
@@ -398,7 +402,7 @@ def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
     `status` "" means the cases to work on (dispatched, in progress, reopened); "reported_back"
     those waiting for verification.
     """
-    cases = Case.objects.visible_to(user)
+    cases = Case.objects.visible_to(user).grid_management()
     if not getattr(user, "is_superuser", False):
         cases = cases.filter(assigned_organisation_id__in=queue_organisation_ids(user))
     else:
@@ -425,7 +429,11 @@ def _verifier_scope(user) -> Q:
 
 def verify_cases(user):
     """The verification queue (核查): reported-back cases in the places the user verifies."""
-    cases = Case.objects.visible_to(user).filter(_verifier_scope(user), status=Status.REPORTED_BACK)
+    cases = (
+        Case.objects.visible_to(user)
+        .grid_management()
+        .filter(_verifier_scope(user), status=Status.REPORTED_BACK)
+    )
     return _staff_list(cases, user).order_by("reported_back_at", "id")
 
 
@@ -466,11 +474,15 @@ def staff_counts(user) -> dict[str, int]:
         else Q(pk__in=[])
     )
     mine = board | queue | verify
-    counts = Case.objects.filter(mine).aggregate(
-        board=Count("pk", filter=board),
-        queue=Count("pk", filter=queue),
-        verify=Count("pk", filter=verify),
-        overdue=Count("pk", filter=(board | queue) & overdue_q()),
+    counts = (
+        Case.objects.grid_management()
+        .filter(mine)
+        .aggregate(
+            board=Count("pk", filter=board),
+            queue=Count("pk", filter=queue),
+            verify=Count("pk", filter=verify),
+            overdue=Count("pk", filter=(board | queue) & overdue_q()),
+        )
     )
     return {key: value or 0 for key, value in counts.items()}
 

@@ -4,7 +4,7 @@ wall screen) exactly as the pages read it. Parse, call a selector, serialise.
 - GET /indicators — the indicators the user's roles read: code, names in Chinese and English,
   unit, definition and capability (an empty list for a resident).
 - GET /indicators/{code}?place=&start=&end= — the value for a place in the user's scope (by
-  default their widest) and a period of days (by default this month so far), with numerator,
+  default their widest) and a period of days (by default the 30 days ending today), with numerator,
   denominator and the address of the page listing the records behind it. An indicator or place
   outside the user's scope is 404; a bad date 400.
 """

@@ -8,7 +8,13 @@ that had no report-backs is not marked down for it. No indicator with a value �
 Grade: the first letter whose threshold the score reaches, else E. Defaults: A ≥ 90, B ≥ 80,
 C ≥ 70, D ≥ 60. Settings: MEIHAO_GRADE_WEIGHTS ({indicator name: weight}) and
 MEIHAO_GRADE_THRESHOLDS ((("A", 90), ("B", 80), ...), highest first).
+
+The measures are of grid-management cases only (insights.indicators). A place or department with
+fewer than GRID_GRADE_MIN_CASES (default 5) cases filed in the period (`reports_filed`) has
+neither score nor grade but `too_few`: "Too few cases" (样本不足) on the page.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -61,7 +67,21 @@ def grade_for(value: float | None) -> str | None:
     return LOWEST
 
 
-def grade(measures: dict[str, Measure]) -> tuple[float | None, str | None]:
-    """(score, grade letter) of one place, department or person."""
+def min_cases() -> int:
+    return settings.GRID_GRADE_MIN_CASES
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float | None
+    letter: str | None
+    too_few: bool = False  # fewer cases filed than min_cases(): no score, no letter
+
+
+def grade(measures: dict[str, Measure]) -> Grade:
+    """The score and letter of one place or department, or `too_few`."""
+    filed = measures.get("reports_filed")
+    if filed is None or (filed.value or 0) < min_cases():
+        return Grade(None, None, too_few=True)
     value = score(measures)
-    return value, grade_for(value)
+    return Grade(value, grade_for(value))

@@ -2,8 +2,9 @@
 
 Every indicator is computable for any place subtree (a path prefix, "450403/450403001/") and
 any period [start, end), and returns a `Measure`: the value plus the numerator and denominator
-it was computed from (a rate with an empty denominator has no value, not 0 %). Each one works
-for every case type at once (docs/architecture.md, abstraction 3).
+it was computed from (a rate with an empty denominator has no value, not 0 %). Each one counts
+the cases of every grid-management type (`CaseType.grid_management`) at once; micro-wishes and
+time-bank help requests are not grid work and stay out (docs/architecture.md, abstraction 3).
 
 Definitions (the period is applied to the field named in brackets):
 
@@ -57,7 +58,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.models import Case, CaseEvent, Status
+from meihao.cases.models import Case, CaseEvent, Status, grid_management_q
 from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.insights.registry import (
     Capability,
@@ -284,12 +285,14 @@ def _queryset(indicator: CaseIndicator, *, place_path: str, start, end, cases: Q
     qs = model.objects.all()
     if cases is not None:
         qs = qs.filter(case__in=cases.values("pk")) if prefix else cases
+    # Grid-management cases only: micro-wishes and help requests are not grid work.
     qs = qs.filter(
+        grid_management_q(prefix),
         **{
             f"{prefix}place_path__startswith": place_path,
             f"{indicator.period_field}__gte": start,
             f"{indicator.period_field}__lt": end,
-        }
+        },
     )
     return qs.filter(indicator.base)
 

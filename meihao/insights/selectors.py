@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meihao.cases.models import Case
+from meihao.cases.models import Case, CaseType
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_date
 from meihao.core.roles import PLACE_WORKERS, Role
@@ -103,12 +103,15 @@ class Period:
 
 
 PERIODS = {
+    "last_30_days": gettext_lazy("Last 30 days"),
     "this_month": gettext_lazy("This month"),
     "last_month": gettext_lazy("Last month"),
     "this_year": gettext_lazy("This year"),
     "custom": gettext_lazy("Custom"),
 }
 MAX_CUSTOM_DAYS = 3 * 366
+# The default period of the statistics pages: a rolling window ending today.
+DEFAULT_DAYS = 30
 
 
 def _midnight(day: date) -> datetime:
@@ -116,7 +119,8 @@ def _midnight(day: date) -> datetime:
 
 
 def period_for(key: str, *, start: str = "", end: str = "", today: date | None = None):
-    """(Period, error message or None). A bad custom period falls back to this month."""
+    """(Period, error message or None). By default, and for a bad custom period, the last 30
+    days ending today."""
     today = today or timezone.localdate()
     error = None
     first = last = None
@@ -130,17 +134,106 @@ def period_for(key: str, *, start: str = "", end: str = "", today: date | None =
             elif (last - first).days > MAX_CUSTOM_DAYS:
                 error = _("The period may be at most three years long.")
         if error:
-            key = "this_month"
-    if key == "last_month":
+            key = "last_30_days"
+    if key == "this_month":
+        first, last = today.replace(day=1), today
+    elif key == "last_month":
         last = today.replace(day=1) - timedelta(days=1)
         first = last.replace(day=1)
     elif key == "this_year":
         first, last = today.replace(month=1, day=1), today
     elif key != "custom":
-        key = "this_month"
-        first, last = today.replace(day=1), today
+        key = "last_30_days"
+        first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
     end_day = last + timedelta(days=1)
     return Period(key, _midnight(first), _midnight(end_day), first, last), error
+
+
+@dataclass
+class CaseFilters:
+    """The case type (a grid-management type) and channel the statistics are narrowed to, with
+    the choices the page offers."""
+
+    case_type: CaseType | None = None
+    channel: str = ""
+    case_types: list[CaseType] = field(default_factory=list)
+    channels: list[tuple[str, str]] = field(default_factory=list)
+
+    def narrow(self, cases):
+        """`cases` (None: every case) narrowed by the filters, or `cases` as it was."""
+        if self.case_type is None and not self.channel:
+            return cases
+        narrowed = cases if cases is not None else Case.objects.all()
+        if self.case_type is not None:
+            narrowed = narrowed.filter(case_type=self.case_type)
+        if self.channel:
+            narrowed = narrowed.filter(channel=self.channel)
+        return narrowed
+
+    @property
+    def query(self) -> str:
+        """The filters as "&type=…&channel=…" for the page's own links ("" when unset)."""
+        items = {"type": self.case_type.code if self.case_type else "", "channel": self.channel}
+        kept = {key: value for key, value in items.items() if value}
+        return "&" + urlencode(kept) if kept else ""
+
+
+def case_filters(params) -> CaseFilters:
+    """The filters from the query string. An unknown case type (or one that is not grid
+    management) or channel is refused: ValidationFailed, a 400 in words."""
+    types = list(CaseType.objects.grid_management().order_by("code"))
+    code = (params.get("type") or "").strip()
+    case_type = None
+    if code:
+        case_type = next((t for t in types if t.code == code), None)
+        if case_type is None:
+            raise ValidationFailed(_("There is no such case type."), field="type")
+    channel = (params.get("channel") or "").strip()
+    if channel and channel not in Case.Channel.values:
+        raise ValidationFailed(_("There is no such channel."), field="channel")
+    return CaseFilters(case_type, channel, types, list(Case.Channel.choices))
+
+
+def duration_text(hours: float) -> str:
+    """Hours as people read them: "5.2 小时" under a day, "3 天 4 小时" from a day on."""
+    if round(hours, 1) < 24:
+        return _("%(hours)s h") % {"hours": f"{hours:.1f}"}
+    days, rest = divmod(round(hours), 24)
+    if not rest:
+        return _("%(days)d d") % {"days": days}
+    return _("%(days)d d %(hours)d h") % {"days": days, "hours": rest}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+
+
+@dataclass
+class Shown:
+    """A measure as the page shows it: the value in words, and for a rate or a mean what it was
+    computed from ("numerator / denominator", or the number of cases a mean is over)."""
+
+    measure: Measure | None
+    unit: str
+    name: str
+
+    @property
+    def text(self) -> str:
+        if self.measure is None or self.measure.value is None:
+            return "–"
+        if self.unit == ind.HOURS:
+            return duration_text(self.measure.value)
+        if self.unit == ind.RATE:
+            return f"{_number(self.measure.value)}%"
+        return _number(self.measure.value)
+
+    @property
+    def basis(self) -> str:
+        if self.measure is None or self.measure.denominator is None:
+            return ""
+        if self.unit == ind.HOURS:
+            return _("over %(count)d cases") % {"count": self.measure.denominator}
+        return f"{_number(self.measure.numerator)} / {self.measure.denominator}"
 
 
 @dataclass
@@ -151,6 +244,10 @@ class Card:
     unit: str
     measure: ind.Measure
 
+    @property
+    def shown(self) -> Shown:
+        return Shown(self.measure, self.unit, self.name)
+
 
 @dataclass
 class Row:
@@ -159,7 +256,8 @@ class Row:
     measures: dict
     score: float | None = None
     grade: str | None = None
-    cells: list = field(default_factory=list)  # (Measure or None, unit, name) in column order
+    too_few: bool = False  # too few cases for a grade (grades.min_cases)
+    cells: list[Shown] = field(default_factory=list)  # in column order
     # The query of the row's place and the period for the indicator pages ("" for a row that
     # is not a place: the registry reads places).
     records_query: str = ""
@@ -172,6 +270,7 @@ class Statistics:
     cards: list[Card]
     score: float | None
     grade: str | None
+    too_few: bool
     group_by: str
     groupings: list[tuple[str, str]]
     columns: list[dict]
@@ -224,8 +323,14 @@ def _row_names(by: str, keys: list) -> dict:
 
 
 def _charts(place_path: str, period: Period, cases) -> dict:
-    qs = (cases if cases is not None else Case.objects.all()).filter(
-        place_path__startswith=place_path, created_at__gte=period.start, created_at__lt=period.end
+    qs = (
+        (cases if cases is not None else Case.objects)
+        .grid_management()
+        .filter(
+            place_path__startswith=place_path,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
     )
     per_day = dict(
         qs.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
@@ -252,29 +357,41 @@ def _charts(place_path: str, period: Period, cases) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+    # An empty chart says why it is empty instead of drawing empty axes.
+    none_filed = _("No cases in this period.") if not per_day else ""
     return {
         "per_day": {
             "labels": [f"{d:%m-%d}" for d in days],
             "values": [per_day.get(d, 0) for d in days],
             "title": _("Cases per day"),
+            "empty": none_filed,
         },
         "by_class": {
             "labels": [name or _("No class") for name, _n in by_class],
             "values": [n for _name, n in by_class],
             "title": _("Cases by class"),
+            "empty": none_filed,
         },
         "by_department": {
             "labels": [short or name for short, name, _n in by_department],
             "values": [n for _s, _name, n in by_department],
             "title": _("Cases by department"),
+            "empty": none_filed
+            or ("" if by_department else _("No case went to a department in this period.")),
         },
     }
 
 
 def case_statistics(
-    user, *, place_code: str = "", period: Period, group_by: str = ""
+    user,
+    *,
+    place_code: str = "",
+    period: Period,
+    group_by: str = "",
+    filters: CaseFilters | None = None,
 ) -> Statistics:
-    """Cards, a graded table and chart data for one place (or department) and period."""
+    """Cards, a graded table and chart data for one place (or department) and period, of the
+    cases of a type and channel if `filters` say so."""
     viewer = viewer_for(user)
     choices = place_choices(viewer)
     place = None
@@ -289,6 +406,8 @@ def case_statistics(
         raise NotFound(_("No such place."))
     place_path = place.path if place is not None else ""
     cases = _cases_for(viewer)
+    if filters is not None:
+        cases = filters.narrow(cases)
     span = {"place_path": place_path, "start": period.start, "end": period.end, "cases": cases}
 
     cards = []
@@ -305,7 +424,7 @@ def case_statistics(
                 measures[name],
             )
         )
-    score, letter = grades.grade(measures)
+    overall = grades.grade(measures)
 
     allowed = groupings_for(viewer, place)
     by = group_by if group_by in allowed else allowed[0]
@@ -318,11 +437,12 @@ def case_statistics(
     rows = []
     for key, row_measures in table.items():
         row = Row(key=key, name=labels.get(key, str(key)), measures=row_measures)
-        row.cells = [(row_measures.get(n), ind.INDICATORS[n].unit, n) for n in names]
+        row.cells = [Shown(row_measures.get(n), ind.INDICATORS[n].unit, n) for n in names]
         if by in ind.PATH_LENGTH:
             row.records_query = records_query(key.rstrip("/").rsplit("/", 1)[-1], period)
         if by != "grid_worker":
-            row.score, row.grade = grades.grade(row_measures)
+            graded = grades.grade(row_measures)
+            row.score, row.grade, row.too_few = graded.score, graded.letter, graded.too_few
         rows.append(row)
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
     if by == "grid_worker":
@@ -332,6 +452,7 @@ def case_statistics(
             "name": name,
             "label": str(ind.INDICATORS[name].label),
             "unit": ind.INDICATORS[name].unit,
+            "description": str(ind.INDICATORS[name].description),
         }
         for name in names
     ]
@@ -339,8 +460,9 @@ def case_statistics(
         place=place,
         period=period,
         cards=cards,
-        score=score,
-        grade=letter,
+        score=overall.score,
+        grade=overall.letter,
+        too_few=overall.too_few,
         group_by=by,
         groupings=[(key, str(GROUP_LABELS[key])) for key in allowed],
         columns=columns,
@@ -402,14 +524,20 @@ def _day(text: str, field: str) -> date:
 
 
 def period_days(start: str = "", end: str = "", *, today: date | None = None) -> tuple[date, date]:
-    """(first day, last day) of a period given as ISO dates; by default this month so far.
+    """(first day, last day) of a period given as ISO dates; by default the 30 days ending
+    today (or ending on `end`).
 
     A bad date, an end before the start or a period longer than three years is refused
     (ValidationFailed, a 400), never silently replaced.
     """
     today = today or timezone.localdate()
-    first = _day(start.strip(), "start") if start and start.strip() else today.replace(day=1)
-    last = _day(end.strip(), "end") if end and end.strip() else max(today, first)
+    given_end = _day(end.strip(), "end") if end and end.strip() else None
+    window_end = given_end or today
+    if start and start.strip():
+        first = _day(start.strip(), "start")
+    else:
+        first = window_end - timedelta(days=DEFAULT_DAYS - 1)
+    last = given_end or max(today, first)
     if last < first:
         raise ValidationFailed(_("The period must end on or after its start."), field="end")
     if (last - first).days > MAX_CUSTOM_DAYS:

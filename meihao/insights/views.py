@@ -7,9 +7,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import NotFound, ValidationFailed
-from meihao.insights import selectors, services
+from meihao.insights import grades, selectors, services
 from meihao.insights.models import ExportJob
-from meihao.insights.selectors import PERIODS, case_statistics, period_for
+from meihao.insights.selectors import PERIODS, case_filters, case_statistics, period_for
 
 RECORDS_PAGE_SIZE = 25
 
@@ -21,11 +21,14 @@ def cases(request):
     period, error = period_for(
         params.get("period", ""), start=params.get("start", ""), end=params.get("end", "")
     )
+    # An unknown type or channel is a ValidationFailed: the middleware's 400 page in words.
+    filters = case_filters(params)
     stats = case_statistics(
         request.user,
         place_code=params.get("place", ""),
         period=period,
         group_by=params.get("by", ""),
+        filters=filters,
     )
     return render(
         request,
@@ -35,6 +38,8 @@ def cases(request):
             "error": error,
             "periods": [(key, str(label)) for key, label in PERIODS.items()],
             "charts": stats.charts,
+            "filters": filters,
+            "min_cases": grades.min_cases(),
         },
     )
 
@@ -99,6 +104,7 @@ def indicator_detail(request, code: str):
             "rows": selectors.record_rows(indicator, page.object_list),
             "query": _period_query(reading),
             "trend": selectors.trend(reading),
+            "shown": selectors.Shown(reading.measure, indicator.unit, indicator.code),
         },
     )
 

@@ -61,14 +61,14 @@ def test_value_definition_trend_and_records_of_a_place_and_period(client, month)
     assert 'id="indicator-trend-data"' in html and "insights/indicator.js" in html
 
 
-def test_the_period_defaults_to_this_month(client, month):
+def test_the_period_defaults_to_the_last_30_days(client, month):
     with time_machine.travel(local(2024, 5, 20, 12, 0), tick=False):
         reading = page(client, month.personas.district_admin, "reports_filed").context["reading"]
     assert (reading.span.first_day.isoformat(), reading.span.last_day.isoformat()) == (
-        "2024-05-01",
+        "2024-04-21",
         "2024-05-20",
     )
-    assert reading.measure.value == 5  # c6 was filed on the 21st
+    assert reading.measure.value == 6  # c0 on 30 April is in; c6 was filed on the 21st
 
 
 @pytest.mark.parametrize(

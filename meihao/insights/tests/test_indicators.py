@@ -162,12 +162,31 @@ def test_score_is_weighted_and_skips_missing_values(settings):
     assert score(measures) == 80.0
     measures["reopen_rate"] = Measure(None, 0, 0)
     assert score(measures) == 80.0
-    assert grade({"closure_rate": Measure(None, 0, 0)}) == (None, None)
+    graded = grade({"reports_filed": Measure(5, 5, None), "closure_rate": Measure(None, 0, 0)})
+    assert (graded.score, graded.letter, graded.too_few) == (None, None, False)
+
+
+@pytest.mark.parametrize(("filed", "too_few"), [(0, True), (4, True), (5, False), (12, False)])
+def test_too_few_cases_get_no_grade(filed, too_few):
+    measures = {"reports_filed": Measure(filed, filed, None), "closure_rate": Measure(95.0, 19, 20)}
+    graded = grade(measures)
+    assert graded.too_few is too_few
+    assert graded.letter == (None if too_few else "A")
+    assert graded.score == (None if too_few else 95.0)
+
+
+def test_the_minimum_is_a_setting(settings):
+    settings.GRID_GRADE_MIN_CASES = 2
+    measures = {"reports_filed": Measure(2, 2, None), "closure_rate": Measure(50.0, 1, 2)}
+    assert grade(measures).letter == "E"
+    settings.GRID_GRADE_MIN_CASES = 3
+    assert grade(measures).too_few is True
 
 
 def test_default_weights_grade_the_month(month):
     measures = {name: value(name) for name in ind.CARD_INDICATORS}
-    result, letter = grade(measures)
+    graded = grade(measures)
+    result, letter = graded.score, graded.letter
     # 20×80 + 25×50 + 20×66.7 + 15×33.3 + 10×(100−50), satisfaction has no ratings: / 90
     expected = round((20 * 80 + 25 * 50 + 20 * 66.7 + 15 * 33.3 + 10 * 50) / 90, 1)
     assert result == expected

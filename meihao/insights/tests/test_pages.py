@@ -6,6 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meihao.cases.models import Case, CaseType
+from meihao.cases.services import case_submit
+from meihao.core.roles import Role
 from meihao.insights.selectors import period_for
 from meihao.insights.tests.conftest import local
 
@@ -76,7 +79,8 @@ def test_street_chief_sees_the_street_with_cards_table_and_charts(client, month)
     assert "insights/cases.js" in html
 
 
-def test_district_admin_groups_by_street_department_and_grid_worker(client, month):
+def test_district_admin_groups_by_street_department_and_grid_worker(client, month, settings):
+    settings.GRID_GRADE_MIN_CASES = 1
     p = month.personas
     stats = get(client, p.district_admin).context["stats"]
     assert stats.place == p.tree.district
@@ -87,6 +91,35 @@ def test_district_admin_groups_by_street_department_and_grid_worker(client, mont
     workers = get(client, p.district_admin, by="grid_worker").context["stats"]
     assert {row.name for row in workers.rows} == {"网格员甲", "网格员乙"}
     assert [c["name"] for c in workers.columns] == ["reports_filed", "valid_report_rate"]
+
+
+def test_too_few_cases_show_instead_of_a_grade(client, month):
+    stats = get(client, month.personas.district_admin, by="department").context["stats"]
+    assert [(row.grade, row.too_few) for row in stats.rows] == [(None, True)]
+    html = get(client, month.personas.district_admin, by="department").content.decode()
+    assert "Too few cases" in html or "样本不足" in html
+
+
+def test_other_case_types_are_not_counted(client, month):
+    help_type = CaseType.objects.create(
+        code="HELPTEST",
+        number_prefix="HT",
+        name_zh="互助测试",
+        submit_roles=[Role.RESIDENT],
+        dispatch_mode=CaseType.DispatchMode.CLAIM,
+    )
+    with time_machine.travel(local(2024, 5, 10, 9, 0), tick=False):
+        case_submit(
+            actor=month.personas.resident_a,
+            case_type=help_type,
+            description="想请人陪同就医",
+            place=month.personas.tree.grid_a1,
+            channel=Case.Channel.RESIDENT,
+        )
+    response = get(client, month.personas.street_chief_a)
+    cards = {card.name: card.measure for card in response.context["stats"].cards}
+    assert cards["reports_filed"].value == 5
+    assert sum(response.context["charts"]["per_day"]["values"]) == 5
 
 
 def test_department_staff_see_only_their_departments_row(client, month):
@@ -102,7 +135,7 @@ def test_bad_custom_period_is_explained_and_falls_back(client, month):
     response = get(client, month.personas.district_admin, start="2024-05-31", end="2024-05-01")
     assert response.status_code == 200
     assert response.context["error"]
-    assert response.context["stats"].period.key == "this_month"
+    assert response.context["stats"].period.key == "last_30_days"
 
 
 def test_periods():
