@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
-from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, distance_m
+from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, SERVICE_KINDS, distance_m
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.activities.services import may_organise
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import has_role, scope_q
+from meihao.ledger.services import points_for_service
 from meihao.people.models import Organisation, Person, Team
 from meihao.places.models import Level, Place, Venue
 
@@ -215,6 +216,30 @@ def recent_organised_activities(user):
         Activity.objects.organised_by(user)
         .filter(starts_at__lte=now, starts_at__gte=now - datetime.timedelta(days=366))
         .order_by("-starts_at", "-id")
+    )
+
+
+@dataclass
+class Earnings:
+    """What serving the whole planned time earns: the service record's minutes and the points
+    the activity kind's rule gives for them. `in_role_only`: at kinds other than service and
+    patrols only those in one of the roles needed serve."""
+
+    minutes: int
+    points: int
+    in_role_only: bool
+
+    @property
+    def hours(self) -> str:
+        return f"{self.minutes / 60:.1f}"
+
+
+def earnings(activity: Activity) -> Earnings:
+    minutes = int((activity.ends_at - activity.starts_at).total_seconds() // 60)
+    return Earnings(
+        minutes=minutes,
+        points=points_for_service(activity.kind, minutes),
+        in_role_only=activity.kind not in SERVICE_KINDS,
     )
 
 

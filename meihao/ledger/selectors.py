@@ -30,6 +30,24 @@ def accounts_visible_to(user) -> QuerySet[Account]:
     )
 
 
+def balances(person) -> dict[str, int]:
+    """The person's balance in each unit (0 where no account is open; reading opens none).
+    The one read of "how many points / minutes this person has" that every page shows."""
+    accounts = Account.objects.filter(person=person, kind=Account.Kind.PERSON)
+    found = dict(accounts.values_list("unit", "balance"))
+    return {unit: found.get(unit, 0) for unit in Unit.values}
+
+
+def points_balance(person) -> int:
+    """The person's points, read now (0 before their first points)."""
+    return (
+        Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS)
+        .values_list("balance", flat=True)
+        .first()
+        or 0
+    )
+
+
 def own_accounts(user) -> dict[str, Account | None]:
     """The user's points and time-bank accounts (None where never opened)."""
     found = {a.unit: a for a in Account.objects.filter(person__user=user, kind=Account.Kind.PERSON)}

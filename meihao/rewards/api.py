@@ -21,6 +21,7 @@ from ninja import Status as HttpStatus
 from meihao.core import throttle
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.schemas import Id, PageQuery
+from meihao.ledger.selectors import points_balance
 from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors, services
 
@@ -109,7 +110,7 @@ def item_list(request, params: Query[ItemQuery]):
     balance = None
     if params.affordable:
         person = own_person(request.user)
-        balance = selectors.points_balance(person) if person else 0
+        balance = points_balance(person) if person else 0
     items = selectors.catalogue_items(merchant=params.merchant, affordable_for=balance)
     return {
         "items": list(items[params.offset : params.offset + params.limit]),
@@ -128,7 +129,7 @@ def pass_create(request):
             "short_code": issued.short_code,
             "issued_at": issued.issued_at,
             "expires_at": issued.expires_at,
-            "balance": selectors.points_balance(issued.person),
+            "balance": points_balance(issued.person),
         },
     )
 

@@ -17,7 +17,7 @@ from meihao.core.pii import mask_name_to_greet
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, scope_q, scopes_of
 from meihao.ledger.models import Account, Unit
-from meihao.ledger.selectors import accounts_visible_to, month_bounds
+from meihao.ledger.selectors import accounts_visible_to, month_bounds, points_balance
 from meihao.people.models import Organisation, Person
 from meihao.people.selectors import own_person
 from meihao.rewards.models import (
@@ -207,16 +207,6 @@ def catalogue_items(*, merchant: int | None = None, affordable_for: int | None =
 def points_account(person: Person) -> Account | None:
     """The person's points account, None before their first points (reading opens none)."""
     return Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS).first()
-
-
-def points_balance(person: Person) -> int:
-    """The person's points (0 before their account is opened; reading never opens one)."""
-    balance = (
-        Account.objects.filter(person=person, kind=Account.Kind.PERSON, unit=Unit.POINTS)
-        .values_list("balance", flat=True)
-        .first()
-    )
-    return balance or 0
 
 
 def points_account_code(person: Person) -> str | None:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from meihao.activities import selectors as activity_selectors
 from meihao.activities.models import SignUp
 from meihao.ledger.models import Unit
-from meihao.ledger.selectors import own_accounts
+from meihao.ledger.selectors import balances
+from meihao.people.selectors import own_person
 
 MAP_ACTIVITIES = 40
 MAP_REQUESTS = 20
@@ -84,7 +85,8 @@ def _wish_points(user) -> list[dict]:
 
 
 def phone_home(user) -> PhoneHome:
-    accounts = own_accounts(user)
+    person = own_person(user)
+    held = balances(person) if person else dict.fromkeys(Unit.values, 0)
     upcoming = list(
         activity_selectors.my_signups(user)
         .filter(activity__ends_at__gt=timezone.now())
@@ -92,8 +94,8 @@ def phone_home(user) -> PhoneHome:
         .order_by("activity__starts_at", "id")[:UPCOMING]
     )
     return PhoneHome(
-        points=accounts[Unit.POINTS].balance if accounts[Unit.POINTS] else 0,
-        minutes=accounts[Unit.MINUTES].balance if accounts[Unit.MINUTES] else 0,
+        points=held[Unit.POINTS],
+        minutes=held[Unit.MINUTES],
         upcoming=upcoming,
         map_points=_activity_points(user) + _time_bank_points(user) + _wish_points(user),
     )

@@ -77,6 +77,7 @@ def _detail_context(request, activity: Activity) -> dict:
         "attendance": selectors.attendance_of(signup),
         "abilities": abilities,
         "places": selectors.places_taken(activity),
+        "earnings": selectors.earnings(activity),
         "roles": selectors.role_places(activity),
         "general_places": selectors.general_places(activity),
         "has_person": selectors.person_of(request.user) is not None,

@@ -95,6 +95,26 @@ def test_the_open_pass_page_learns_of_the_redemption(client, personas, shop):
     assert "双皮奶" in used and 'id="pass-status-balance">30<' in used
 
 
+def test_after_a_redemption_the_open_pass_page_shows_one_balance(client, personas, shop):
+    """The page's "My points" was drawn before the redemption; the status that reports the
+    redemption replaces it (out of band) with the same read as its own "Points left"."""
+    fund(personas, personas.volunteer_a.person, 40)
+    client.force_login(personas.volunteer_a)
+    client.post("/rewards/pass/")
+    issued = RedemptionPass.objects.get()
+    assert 'id="pass-balance">40<' in text(client.get("/rewards/pass/"))
+    redemption_redeem(
+        actor=personas.merchant_staff,
+        code=issued.short_code,
+        item=shop.syrup,
+        idempotency_key="page-0002",
+    )
+    used = text(client.get(f"/rewards/pass/{issued.pk}/status/"))
+    top = re.search(r'<span[^>]*id="pass-balance" hx-swap-oob="true">([^<]*)<', used)
+    below = re.search(r'id="pass-status-balance">([^<]*)<', used)
+    assert top.group(1) == below.group(1) == "30" == str(balance(personas.volunteer_a.person))
+
+
 # --- The counter ------------------------------------------------------------------------------
 
 

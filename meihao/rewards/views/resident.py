@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meihao.core.errors import NotFound
+from meihao.ledger.selectors import points_balance
 from meihao.people.selectors import own_person
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
@@ -26,7 +27,7 @@ def _person(request):
 @require_GET
 def catalogue(request):
     person = own_person(request.user)
-    balance = selectors.points_balance(person) if person else 0
+    balance = points_balance(person) if person else 0
     affordable = request.GET.get("affordable") == "1" and person is not None
     merchants = selectors.catalogue(affordable_for=balance if affordable else None)
     page = Paginator(merchants, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,7 +77,7 @@ def pass_page(request):
         request,
         "rewards/pass.html",
         {
-            "balance": selectors.points_balance(person),
+            "balance": points_balance(person),
             "pass": live,
             "qr": _qr_svg(passes.token_for(live)) if live else "",
             "seconds_left": int((live.expires_at - now).total_seconds()) if live else 0,
@@ -99,7 +100,7 @@ def pass_status(request, pk: int):
             "pass": redemption_pass,
             "live": redemption_pass.is_live(),
             "redemption": redemption,
-            "balance": selectors.points_balance(redemption_pass.person) if redemption else None,
+            "balance": points_balance(redemption_pass.person) if redemption else None,
             "status_url": reverse("rewards:pass_status", args=[redemption_pass.pk]),
         },
     )
@@ -119,7 +120,7 @@ def mine(request):
         {
             "page": page,
             "spent": spent,
-            "balance": selectors.points_balance(person),
+            "balance": points_balance(person),
             **month_links(year, month),
         },
     )
