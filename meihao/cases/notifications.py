@@ -342,15 +342,15 @@ def _tell_handlers_of_overdue(sweep_id: str, case_ids: set[int]) -> None:
         pk__in=case_ids, assigned_organisation__isnull=False
     ).values_list("pk", "assigned_organisation_id", "assigned_team_id", "assigned_user_id")
     by_assignment: dict[tuple, set[int]] = {}
-    for case_id, *assignment in assignments:
-        by_assignment.setdefault(tuple(assignment), set()).add(case_id)
+    for case_id, *assigned_to in assignments:
+        by_assignment.setdefault(tuple(assigned_to), set()).add(case_id)
     cases_of: dict[int, tuple] = {}
-    for assignment, ids in by_assignment.items():
+    for assignment, assigned_ids in by_assignment.items():
         for user in _handlers(*assignment):
-            cases_of.setdefault(user.pk, (user, set()))[1].update(ids)
+            cases_of.setdefault(user.pk, (user, set()))[1].update(assigned_ids)
     sharing: dict[frozenset, list] = {}
-    for user, ids in cases_of.values():
-        sharing.setdefault(frozenset(ids), []).append(user)
+    for user, handled_ids in cases_of.values():
+        sharing.setdefault(frozenset(handled_ids), []).append(user)
     for ids, users in sharing.items():
         _digest(
             sweep_id=sweep_id,
