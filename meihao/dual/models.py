@@ -22,7 +22,25 @@ class CommunityRecordQuerySet(ScopedQuerySet, models.QuerySet):
     scope_roles = OFFICIALS
 
 
-class UnitRegistration(TimeStampedModel):
+class YearRegistration(TimeStampedModel):
+    """What a unit's and a party member's registration with a community for a year share."""
+
+    community_path = models.CharField(max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CommunityRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class UnitRegistration(YearRegistration):
     """A unit registers with a community for a year (单位到社区报到)."""
 
     organisation = models.ForeignKey(
@@ -37,18 +55,8 @@ class UnitRegistration(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="unit_registrations",
     )
-    community_path = models.CharField(max_length=80, editable=False)
-    year = models.PositiveSmallIntegerField(_("year"))
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    objects = CommunityRecordQuerySet.as_manager()
 
     class Meta:
         db_table = "volunteers_unitregistration"
@@ -72,7 +80,7 @@ class UnitRegistration(TimeStampedModel):
         return f"{self.organisation} @ {self.community} {self.year}"
 
 
-class MemberRegistration(TimeStampedModel):
+class MemberRegistration(YearRegistration):
     """An in-service party member registers with the community they live in (党员到社区报到)."""
 
     person = models.ForeignKey(
@@ -93,16 +101,6 @@ class MemberRegistration(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="member_registrations",
     )
-    community_path = models.CharField(max_length=80, editable=False)
-    year = models.PositiveSmallIntegerField(_("year"))
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    objects = CommunityRecordQuerySet.as_manager()
 
     class Meta:
         db_table = "volunteers_memberregistration"
