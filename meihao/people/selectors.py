@@ -10,6 +10,7 @@ from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS
 from meihao.core.scoping import has_role
 from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
+from meihao.places.models import Place, ancestor_paths
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _MOBILE = re.compile(r"^1\d{10}$")
@@ -76,6 +77,30 @@ def own_person(user) -> Person | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Person.objects.filter(user=user).select_related("home_place", "building").first()
+
+
+def home_point(person: Person | None) -> tuple[float, float] | None:
+    """Where the person lives as (lat, lon): their building's position, else the centroid of
+    their home place or of its nearest ancestor that has one; None without a home place."""
+    if person is None:
+        return None
+    building = person.building if person.building_id else None
+    if building is not None and building.lat is not None and building.lon is not None:
+        return building.lat, building.lon
+    if not person.home_place_path:
+        return None
+    centroids = {
+        path: (lat, lon)
+        for path, lat, lon in Place.objects.filter(
+            path__in=ancestor_paths(person.home_place_path),
+            centroid_lat__isnull=False,
+            centroid_lon__isnull=False,
+        ).values_list("path", "centroid_lat", "centroid_lon")
+    }
+    for path in reversed(ancestor_paths(person.home_place_path)):
+        if path in centroids:
+            return centroids[path]
+    return None
 
 
 def own_person_id(user) -> int | None:

@@ -30,6 +30,32 @@ def path_for(code: str, parent: "Place | None") -> str:
     return (parent.path if parent else "") + code + PATH_SEPARATOR
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the root down to `path` itself: "a/b/" → ["a/", "a/b/"]."""
+    codes = [code for code in path.split(PATH_SEPARATOR) if code]
+    return [PATH_SEPARATOR.join(codes[: n + 1]) + PATH_SEPARATOR for n in range(len(codes))]
+
+
+def community_path(path: str) -> str:
+    """The path of the community `path` lies in (itself, or a grid's community), "" above
+    community level. Codes are the level's length (CODE_LENGTH), so the path says it alone."""
+    codes = [code for code in path.split(PATH_SEPARATOR) if code]
+    for n, code in enumerate(codes):
+        if len(code) == CODE_LENGTH[Level.COMMUNITY]:
+            return PATH_SEPARATOR.join(codes[: n + 1]) + PATH_SEPARATOR
+    return ""
+
+
+def shared_depth(path: str, other: str) -> int:
+    """How many levels two places' paths share from the root (0: different districts)."""
+    depth = 0
+    for mine, theirs in zip(path.split(PATH_SEPARATOR), other.split(PATH_SEPARATOR), strict=False):
+        if not mine or mine != theirs:
+            break
+        depth += 1
+    return depth
+
+
 def community_of(place: "Place | None") -> "Place | None":
     """The community a place lies in: itself, or a grid's parent; None above community level
     (a street or the district is in no one community)."""

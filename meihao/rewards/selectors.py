@@ -20,6 +20,8 @@ from meihao.ledger.models import Account, Unit
 from meihao.ledger.selectors import accounts_visible_to, month_bounds, points_balance
 from meihao.people.models import Organisation, Person
 from meihao.people.selectors import own_person
+from meihao.places.geo import haversine_m
+from meihao.places.models import Place, shared_depth
 from meihao.rewards.models import (
     PartnerMerchant,
     Redemption,
@@ -171,22 +173,105 @@ def staff_merchants(user) -> list[PartnerMerchant]:
     )
 
 
-def catalogue(*, affordable_for: int | None = None) -> QuerySet[PartnerMerchant]:
-    """The active partner merchants with their active, in-stock items (cheapest first); with
-    `affordable_for`, only items costing at most that many points and merchants offering one."""
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A merchant's place in the catalogue's order, before its page is loaded."""
+
+    pk: int
+    name: str
+    shared_depth: int
+    distance_m: int | None
+
+    def sort_key(self):
+        if self.distance_m is not None:
+            return (0, self.distance_m, 0, self.name, self.pk)
+        return (1, 0, -self.shared_depth, self.name, self.pk)
+
+
+def _offers(affordable_for: int | None) -> QuerySet[RewardItem]:
+    """The items the catalogue shows: active, in stock, and within `affordable_for` points."""
     items = RewardItem.objects.filter(is_active=True, stock__gt=0)
     if affordable_for is not None:
         items = items.filter(points_cost__lte=affordable_for)
+    return items
+
+
+def _catalogue_merchants(*, affordable_for: int | None, search: str):
+    items = _offers(affordable_for)
     merchants = PartnerMerchant.objects.filter(is_active=True)
     if affordable_for is not None:
         merchants = merchants.filter(pk__in=items.values("merchant_id"))
-    return (
-        merchants.select_related("organisation")
-        .prefetch_related(
-            Prefetch("items", queryset=items.order_by("points_cost", "id"), to_attr="offers")
+    if search:
+        merchants = merchants.filter(
+            Q(organisation__name__icontains=search)
+            | Q(organisation__short_name__icontains=search)
+            | Q(address__icontains=search)
+            | Q(description__icontains=search)
+            | Q(
+                pk__in=items.filter(
+                    Q(name__icontains=search) | Q(description__icontains=search)
+                ).values("merchant_id")
+            )
         )
-        .order_by("organisation__name", "id")
+    return merchants
+
+
+def catalogue_order(
+    *,
+    affordable_for: int | None = None,
+    search: str = "",
+    home_path: str = "",
+    home: tuple[float, float] | None = None,
+) -> list[CatalogueEntry]:
+    """The active partner merchants matching `search` (their name, address, description or an
+    item's name), nearest to the resident's home first.
+
+    A merchant's position is its own coordinates, else the centroid of its place; the distance
+    is measured from `home` (`people.selectors.home_point`). Merchants whose distance cannot be
+    told follow, those sharing more of the home's place path (same community, then street)
+    first; then by name. With `affordable_for`, only merchants offering an item at most that
+    many points. One query for the merchants, one for the places' centroids."""
+    merchants = _catalogue_merchants(affordable_for=affordable_for, search=search)
+    rows = list(merchants.values_list("pk", "organisation__name", "place_path", "lat", "lon"))
+    centroids = {}
+    if home is not None:
+        centroids = {
+            path: (lat, lon)
+            for path, lat, lon in Place.objects.filter(
+                path__in={row[2] for row in rows if row[3] is None or row[4] is None},
+                centroid_lat__isnull=False,
+                centroid_lon__isnull=False,
+            ).values_list("path", "centroid_lat", "centroid_lon")
+        }
+    entries = []
+    for pk, name, path, lat, lon in rows:
+        point = (lat, lon) if lat is not None and lon is not None else centroids.get(path)
+        distance = round(haversine_m(*home, *point)) if home and point else None
+        entries.append(CatalogueEntry(pk, name, shared_depth(home_path, path), distance))
+    return sorted(entries, key=CatalogueEntry.sort_key)
+
+
+def catalogue_page(
+    entries: list[CatalogueEntry], *, affordable_for: int | None = None
+) -> list[PartnerMerchant]:
+    """The merchants of one page of `catalogue_order`, in that order, each with its distance
+    and its active, in-stock items (cheapest first) as `offers`."""
+    items = _offers(affordable_for).order_by("points_cost", "id")
+    loaded = (
+        PartnerMerchant.objects.select_related("organisation")
+        .prefetch_related(Prefetch("items", queryset=items, to_attr="offers"))
+        .in_bulk([entry.pk for entry in entries])
     )
+    merchants = []
+    for entry in entries:
+        merchant = loaded.get(entry.pk)
+        if merchant is not None:
+            merchant.distance_m = entry.distance_m
+            merchant.distance_km = (
+                round(entry.distance_m / 1000, 1) if entry.distance_m is not None else None
+            )
+            merchants.append(merchant)
+    return merchants
 
 
 def catalogue_items(*, merchant: int | None = None, affordable_for: int | None = None):

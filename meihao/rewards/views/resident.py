@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meihao.core.errors import NotFound
+from meihao.core.pages import query_string
 from meihao.ledger.selectors import points_balance
-from meihao.people.selectors import own_person
+from meihao.people.selectors import home_point, own_person
 from meihao.rewards import passes, selectors, services
 from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
 
@@ -23,14 +24,25 @@ def _person(request):
     return person
 
 
+SEARCH_MAX = 50
+
+
 @page_view
 @require_GET
 def catalogue(request):
     person = own_person(request.user)
     balance = points_balance(person) if person else 0
     affordable = request.GET.get("affordable") == "1" and person is not None
-    merchants = selectors.catalogue(affordable_for=balance if affordable else None)
-    page = Paginator(merchants, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    affordable_for = balance if affordable else None
+    entries = selectors.catalogue_order(
+        affordable_for=affordable_for,
+        search=q,
+        home_path=person.home_place_path if person else "",
+        home=home_point(person),
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.catalogue_page(page.object_list, affordable_for=affordable_for)
     markers = [
         {
             "lat": m.lat,
@@ -41,17 +53,18 @@ def catalogue(request):
         for m in page
         if m.lat is not None and m.lon is not None
     ]
-    return render(
-        request,
-        "rewards/catalogue.html",
-        {
-            "person": person,
-            "balance": balance,
-            "affordable": affordable,
-            "page": page,
-            "markers": markers,
-        },
-    )
+    context = {
+        "person": person,
+        "balance": balance,
+        "affordable": affordable,
+        "q": q,
+        "page": page,
+        "markers": markers,
+        "query": query_string(affordable="1" if affordable else "", q=q),
+    }
+    if request.htmx and request.htmx.target == "catalogue-results":
+        return render(request, "rewards/_catalogue_results.html", context)
+    return render(request, "rewards/catalogue.html", context)
 
 
 def _qr_svg(token: str) -> str:

@@ -1,20 +1,34 @@
-// The partner merchants on a map: a dot per merchant, no tiles (works without internet).
+// The partner merchants on a map: a dot per merchant, no tiles (works without internet). Drawn
+// again when a search or the pager replaces the list (#catalogue-results) in place.
 (function () {
   "use strict";
   var element = document.getElementById("catalogue-map");
-  var data = document.getElementById("catalogue-markers");
-  if (!element || !data || !window.L) return;
-  var markers = JSON.parse(data.textContent);
-  if (!markers.length) { element.classList.add("d-none"); return; }
-  var map = L.map(element, { attributionControl: false });
-  var layer = L.featureGroup(markers.map(function (m) {
-    var marker = L.circleMarker([m.lat, m.lon], { radius: 9, color: "#c0392b", weight: 2, fillOpacity: 0.6 });
-    marker.bindTooltip(Meihao.text(m.label));
-    marker.on("click", function () {
-      var card = document.getElementById(m.anchor);
-      if (card) card.scrollIntoView({ behavior: "smooth", block: "start" });
-    });
-    return marker;
-  })).addTo(map);
-  map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
+  if (!element || !window.L) return;
+  var map = null;
+  var layer = null;
+
+  function draw() {
+    var data = document.getElementById("catalogue-markers");
+    var markers = data ? JSON.parse(data.textContent) : [];
+    if (layer) { layer.remove(); layer = null; }
+    element.classList.toggle("d-none", !markers.length);
+    if (!markers.length) return;
+    if (!map) map = L.map(element, { attributionControl: false });
+    map.invalidateSize();
+    layer = L.featureGroup(markers.map(function (m) {
+      var marker = L.circleMarker([m.lat, m.lon], { radius: 9, color: "#c0392b", weight: 2, fillOpacity: 0.6 });
+      marker.bindTooltip(Meihao.text(m.label));
+      marker.on("click", function () {
+        var card = document.getElementById(m.anchor);
+        if (card) card.scrollIntoView({ behavior: "smooth", block: "start" });
+      });
+      return marker;
+    })).addTo(map);
+    map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
+  }
+
+  draw();
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "catalogue-results") draw();
+  });
 })();
