@@ -101,9 +101,10 @@ def scoped_object(
     return decorator
 
 
-def page_of(request, items, per_page: int = PAGE_SIZE):
-    """The page of `items` the request asks for (`?page=`), for `web/pager.html`."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request, items, per_page: int = PAGE_SIZE, param: str = "page"):
+    """The page of `items` the request asks for (`?page=`, or `param` where a page shows two
+    lists), for `web/pager.html`."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 def query_string(**params) -> str:

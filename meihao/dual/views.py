@@ -260,6 +260,7 @@ def claim_release(request, claim_id: int):
 
 
 REPORT_FORMATS = ("csv", "xlsx")
+UNITS_PAGE = "units_page"
 
 
 def _report_rows(report) -> tuple[list, list]:
@@ -319,12 +320,25 @@ def report(request):
         name = f"dual-registration-hours-{filters['year']}.{export}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    # The page shows both lists a page at a time (each pager keeps the other's page); the
+    # exports above carry every row.
+    units = page_of(request, hours.units, param=UNITS_PAGE)
+    members = page_of(request, hours.members)
     return render(
         request,
         "dual/report.html",
         {
             **filters,
             "report": hours,
+            "units": units,
+            "members": members,
+            "units_param": UNITS_PAGE,
+            "units_query": query_string(
+                **filters, page=members.number if members.number > 1 else 0
+            ),
+            "members_query": query_string(
+                **filters, **{UNITS_PAGE: units.number if units.number > 1 else 0}
+            ),
             "years": selectors.year_choices(),
             "communities": selectors.managed_communities(request.user),
             "query": query_string(**filters),

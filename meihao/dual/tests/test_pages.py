@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -345,3 +346,34 @@ def test_the_one_button_forms_come_back_to_their_page(client, world):
         assert all(action in html for action in shown), page
         missing = forms_not_coming_back(html, page)
         assert [action for action in missing if not action.endswith("/confirm/")] == [], page
+
+
+def test_the_hours_report_is_paged_and_the_excel_export_has_every_row(client, world):
+    personas, unit, year = world["personas"], world["unit"], world["year"]
+    for n in range(30):
+        member = make_user(f"139000001{n:02d}", f"党员{n:02d}", home=personas.tree.grid_a1)
+        services.member_register(
+            actor=personas.community_staff_a,
+            person=member.person,
+            unit=unit,
+            community=personas.tree.community_a,
+            year=year,
+        )
+    client.force_login(personas.community_staff_a)
+
+    def names(html: str) -> list[str]:
+        table = html.split('id="report-members"', 1)[1].split("</table>", 1)[0]
+        return re.findall(r'data-registration="\d+"><td>([^<]+)<', table)
+
+    first = client.get("/volunteers/dual/report/", {"year": year}).content.decode()
+    second = client.get("/volunteers/dual/report/", {"year": year, "page": 2}).content.decode()
+    assert len(names(first)) == 25 and len(names(second)) == 6
+    assert f"year={year}&amp;page=2" in first and "第 1 页，共 2 页" in first
+    book = load_workbook(
+        io.BytesIO(client.get("/volunteers/dual/report/", {"year": year, "format": "xlsx"}).content)
+    )
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("党员", "单位", "社区", "完成岗位数", "时长（小时）")
+    assert [row[0] for row in rows[1:]] == names(first) + names(second)
+    assert len(rows) == 1 + 31 and {row[1] for row in rows[1:]} == {"城东小学"}
+    assert all(row[2] == "骑楼社区" and row[4] == 0 for row in rows[1:])
