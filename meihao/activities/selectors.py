@@ -7,7 +7,19 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, SERVICE_KINDS, distance_m
@@ -166,19 +178,36 @@ def _with_counts(activities):
     )
 
 
-def upcoming_activities(user, *, kind: str = "", near: tuple[float, float] | None = None):
-    """Published activities not yet over, soonest first; with the phone's location, those
-    within NEARBY_M first. Distance is measured on a local flat projection (cos of the latitude
-    applied to longitude), which at a few kilometres is within metres of the haversine and
-    needs no trigonometry in the database."""
+def upcoming_activities(
+    user,
+    *,
+    kind: str = "",
+    near: tuple[float, float] | None = None,
+    community_path: str = "",
+):
+    """Published activities not yet over: those of the user's own community (`community_path`)
+    first, each group soonest first; with the phone's location, those within NEARBY_M before
+    all others (the user asked for what is near). Distance is measured on a local flat
+    projection (cos of the latitude applied to longitude), which at a few kilometres is within
+    metres of the haversine and needs no trigonometry in the database."""
     activities = Activity.objects.visible_to(user).filter(
         status=Activity.Status.PUBLISHED, ends_at__gt=timezone.now()
     )
     if kind:
         activities = activities.filter(kind=kind)
     activities = _with_counts(activities.select_related("place"))
+    order = ["starts_at", "id"]
+    if community_path:
+        activities = activities.annotate(
+            in_my_community=Case(
+                When(place_path__startswith=community_path, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        order.insert(0, "-in_my_community")
     if near is None:
-        return activities.order_by("starts_at", "id")
+        return activities.order_by(*order)
     lat, lon = near
     squeeze = math.cos(math.radians(lat))
     d_lat = F("lat") - Value(lat)
@@ -192,7 +221,7 @@ def upcoming_activities(user, *, kind: str = "", near: tuple[float, float] | Non
             output_field=IntegerField(),
         )
     )
-    return activities.order_by("far", "starts_at", "id")
+    return activities.order_by("far", *order)
 
 
 def distance_to(activity: Activity, near: tuple[float, float] | None) -> int | None:

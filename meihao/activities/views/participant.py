@@ -25,6 +25,7 @@ from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.pages import scoped_object
 from meihao.core.throttle import rate_limited
 from meihao.places.geo import validate_point
+from meihao.places.models import community_path
 
 PAGE_SIZE = 20
 
@@ -46,7 +47,13 @@ def activity_list(request):
     if kind not in Activity.Kind.values:
         kind = ""
     near = _near(request)
-    activities = selectors.upcoming_activities(request.user, kind=kind, near=near)
+    person = selectors.person_of(request.user)
+    activities = selectors.upcoming_activities(
+        request.user,
+        kind=kind,
+        near=near,
+        community_path=community_path(person.home_place_path) if person else "",
+    )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     for activity in page:
         activity.distance_m = selectors.distance_to(activity, near)
