@@ -455,6 +455,21 @@ def last_events(cases, action: str) -> dict[int, CaseEvent]:
     return latest
 
 
+def stage_photos(cases, stages) -> dict[int, dict[str, list[CasePhoto]]]:
+    """{case id: {stage: its photos, oldest first}} for a page of cases, in one query.
+
+    The verification queue shows the report's photos next to the handler's report-back ones,
+    the before and after of the fix."""
+    ids = [case.pk for case in cases]
+    found: dict[int, dict[str, list[CasePhoto]]] = {pk: {s: [] for s in stages} for pk in ids}
+    if ids:
+        for photo in CasePhoto.objects.filter(case_id__in=ids, stage__in=stages).order_by(
+            "created_at", "id"
+        ):
+            found[photo.case_id][photo.stage].append(photo)
+    return found
+
+
 def staff_counts(user) -> dict[str, int]:
     """{board, queue, verify, overdue}: what waits for the user, in one aggregated query."""
     board = (

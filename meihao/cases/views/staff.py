@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from meihao.cases import routing, selectors, services
 from meihao.cases.access import case_abilities
-from meihao.cases.models import Case, Status
+from meihao.cases.models import Case, PhotoStage, Status
 from meihao.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import parse_int
 from meihao.core.middleware import safe_next
@@ -60,7 +60,10 @@ def _rows(user, cases, list_name: str) -> dict[str, Any]:
     if list_name == "board":
         extras = _board_extras(user, cases)
     elif list_name == "verify":
-        extras = {"reports": selectors.last_events(cases, "report_back")}
+        extras = {
+            "reports": selectors.last_events(cases, "report_back"),
+            "photos": selectors.stage_photos(cases, (PhotoStage.REPORT, PhotoStage.REPORT_BACK)),
+        }
     rows = []
     for case in cases:
         row = {"case": case, "abilities": case_abilities(case, user)}
@@ -69,6 +72,9 @@ def _rows(user, cases, list_name: str) -> dict[str, Any]:
             row["return_event"] = extras["returns"].get(case.pk)
         elif list_name == "verify":
             row["report"] = extras["reports"].get(case.pk)
+            photos = extras["photos"][case.pk]
+            row["before"] = photos[PhotoStage.REPORT]
+            row["after"] = photos[PhotoStage.REPORT_BACK]
         rows.append(row)
     context = {"rows": rows}
     if list_name == "board":
