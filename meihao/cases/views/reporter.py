@@ -320,6 +320,10 @@ def detail(request, number):
         case = selectors.case_detail(user=request.user, number=number)
     except NotFound:
         return _follower_detail(request, number)
+    return _detail_page(request, case)
+
+
+def _detail_page(request, case, *, rating_error=None, rating_form=None, status=200):
     decorate([case])
     events = list(case.events.all())
     for event in events:
@@ -336,12 +340,16 @@ def detail(request, number):
         "photos": list(case.photos.all()),
         "ratings": ratings,
         "may_rate": may_rate,
-        "scores": CaseRating.Score.choices,
+        # One star (very dissatisfied) to five (very satisfied), in reading order.
+        "scores": sorted(CaseRating.Score.choices),
+        "star_range": range(1, len(CaseRating.Score.choices) + 1),
+        "rating_error": rating_error,
+        "rating_form": rating_form or {},
         "abilities": case_abilities(case, request.user),
         "may_publish_photos": holds(case, request.user, DISPATCHER),
         "actions_template": _actions_template(),
     }
-    return render(request, "cases/my_detail.html", context)
+    return render(request, "cases/my_detail.html", context, status=status)
 
 
 def _follower_detail(request, number):
@@ -358,13 +366,18 @@ def _follower_detail(request, number):
 @login_required
 @require_POST
 def rate(request, number):
+    """The reporter's stars (1–5) and optional comment; a refusal shows the form again with the
+    reason next to the stars (400) and the comment kept."""
     case = selectors.case_detail(user=request.user, number=number)
-    services.case_rate(
-        case=case,
-        actor=request.user,
-        score=request.POST.get("score"),
-        comment=request.POST.get("comment", ""),
-    )
+    form = {"score": request.POST.get("score", ""), "comment": request.POST.get("comment", "")}
+    try:
+        services.case_rate(
+            case=case, actor=request.user, score=form["score"], comment=form["comment"]
+        )
+    except ValidationFailed as error:
+        return _detail_page(
+            request, case, rating_error=error.message, rating_form=form, status=error.status
+        )
     messages.success(request, _("Thank you for your rating."))
     return redirect("cases:detail", number=case.number)
 
