@@ -146,6 +146,30 @@ def checkin_by_code(*, actor, activity: Activity, code: str) -> CheckIn:
     )
 
 
+def checkin_by_typed_code(*, actor, code: str) -> CheckIn:
+    """Check in with the short code on the organiser's screen, typed where no activity is
+    chosen (the scanner page when the camera is refused): the code says which of the
+    activities open for check-in now it belongs to."""
+    now = timezone.now()
+    open_now = (
+        Activity.objects.visible_to(actor)
+        .filter(
+            status=Activity.Status.PUBLISHED,
+            starts_at__lte=now + CHECKIN_OPENS_BEFORE,
+            ends_at__gt=now,
+        )
+        .order_by("starts_at", "id")
+        .values_list("pk", flat=True)
+    )
+    activity_id = qr.activity_of_code(code, open_now, now=now)
+    return _participant_check_in(
+        actor=actor,
+        activity=_visible_activity(actor, activity_id),
+        method=Attendance.CheckInMethod.QR,
+        now=now,
+    )
+
+
 def checkin_by_geofence(*, actor, activity: Activity, lat, lon) -> CheckIn:
     """Check in from the phone's location: within the activity's radius of the venue."""
     now = timezone.now()

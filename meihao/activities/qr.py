@@ -112,19 +112,37 @@ def normalise_code(typed: str) -> str:
     return "".join(str(typed or "").split()).upper()
 
 
-def check_code(typed: str, activity_id: int, *, now: datetime.datetime | None = None) -> None:
-    """ValidationFailed unless `typed` is this activity's code of the current or previous
-    window. An expired code and a wrong one cannot be told apart (and need not be)."""
-    code = normalise_code(typed)
+def _required(code: str) -> None:
     if not code:
         raise ValidationFailed(
             _("Type the code shown next to the QR code."), code="code_required", field="code"
         )
-    for window in _accepted_windows(now or timezone.now()):
-        if constant_time_compare(code, _code_for(activity_id, window)):
-            return
-    raise ValidationFailed(
+
+
+def _wrong_code() -> ValidationFailed:
+    return ValidationFailed(
         _("This code is wrong or has expired. Type the code now on the screen."),
         code="invalid_code",
         field="code",
     )
+
+
+def check_code(typed: str, activity_id: int, *, now: datetime.datetime | None = None) -> None:
+    """ValidationFailed unless `typed` is this activity's code of the current or previous
+    window. An expired code and a wrong one cannot be told apart (and need not be)."""
+    if activity_of_code(typed, [activity_id], now=now) != activity_id:
+        raise _wrong_code()
+
+
+def activity_of_code(typed: str, activity_ids, *, now: datetime.datetime | None = None) -> int:
+    """Which of `activity_ids` the typed code is the current (or previous window's) code of,
+    for a code typed where no activity is chosen (the scanner without a camera). Two activities
+    open at once share a code with odds of one in 31⁶ per window; the first one wins."""
+    code = normalise_code(typed)
+    _required(code)
+    windows = _accepted_windows(now or timezone.now())
+    for activity_id in activity_ids:
+        for window in windows:
+            if constant_time_compare(code, _code_for(activity_id, window)):
+                return activity_id
+    raise _wrong_code()

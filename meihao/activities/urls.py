@@ -11,6 +11,7 @@ urlpatterns = [
     path("", participant.activity_list, name="list"),
     path("mine/", participant.mine, name="mine"),
     path("scan/", participant.scan, name="scan"),
+    path("scan/code/", participant.scan_code, name="scan_code"),
     path("checkin/<str:token>/", participant.checkin_token, name="checkin"),
     path("<int:pk>/", participant.activity_detail, name="detail"),
     path("<int:pk>/signup/", participant.signup, name="signup"),

@@ -21,13 +21,15 @@ from django.views.decorators.http import require_POST
 from meihao.activities import attendance as checkins
 from meihao.activities import selectors, services
 from meihao.activities.models import Activity
-from meihao.core.errors import DomainError, NotFound, ValidationFailed
+from meihao.core.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
 from meihao.core.pages import scoped_object
 from meihao.core.throttle import rate_limited
 from meihao.places.geo import validate_point
 from meihao.places.models import community_path
 
 PAGE_SIZE = 20
+# The code input's length on the pages (a code is 6 characters; spaces typed in are dropped).
+CODE_INPUT_MAX = 12
 
 
 def _near(request) -> tuple[float, float] | None:
@@ -192,14 +194,38 @@ def checkin_token(request, token):
     return redirect("activities:detail", pk=result.attendance.signup.activity_id)
 
 
-@login_required
-def scan(request):
+def _scan_page(request, *, error: str = "", code: str = "", status: int = 200):
     return render(
         request,
         "activities/scan.html",
-        # The scanner follows only our own check-in addresses, never any URL a code holds.
-        {"checkin_path": reverse("activities:checkin", args=["TOKEN"]).replace("TOKEN/", "")},
+        {
+            # The scanner follows only our own check-in addresses, never any URL a code holds.
+            "checkin_path": reverse("activities:checkin", args=["TOKEN"]).replace("TOKEN/", ""),
+            "error": error,
+            "code": code,
+        },
+        status=status,
     )
+
+
+@login_required
+def scan(request):
+    return _scan_page(request)
+
+
+@login_required
+@require_POST
+@rate_limited("checkin_code")
+def scan_code(request):
+    """The code on the organiser's screen typed on the scanner page (no camera, or it was
+    refused): a refusal shows the page again with the reason under the code (4xx)."""
+    code = request.POST.get("code", "")[:CODE_INPUT_MAX]
+    try:
+        result = checkins.checkin_by_typed_code(actor=request.user, code=code)
+    except (ValidationFailed, IllegalTransition) as error:
+        return _scan_page(request, error=error.message, code=code, status=error.status)
+    messages.success(request, _checked_in_message(result))
+    return redirect("activities:detail", pk=result.attendance.signup.activity_id)
 
 
 @login_required

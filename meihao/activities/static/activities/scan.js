@@ -1,16 +1,41 @@
 // The participant's scanner: the camera through getUserMedia, each frame drawn on a canvas and
 // read by jsQR. It follows only our own check-in addresses (same origin, the check-in path).
+// Without a camera, or when it is refused, the form for the code typed off the screen shows
+// instead (it is in the page for those without JavaScript; hidden while the camera works).
 (function () {
   "use strict";
   var box = document.getElementById("scanner");
   var video = document.getElementById("scanner-video");
   var canvas = document.getElementById("scanner-canvas");
   var status = document.getElementById("scanner-status");
+  var codeForm = document.getElementById("scan-code-form");
+  var codeInput = document.getElementById("scan-code");
+  var typeInstead = document.getElementById("scan-type-instead");
   var context = canvas.getContext("2d", { willReadFrequently: true });
 
   function say(text) {
     status.textContent = text;
   }
+
+  function offerTyping(focus) {
+    video.classList.add("d-none");
+    typeInstead.hidden = true;
+    codeForm.hidden = false;
+    if (focus) codeInput.focus();
+  }
+
+  typeInstead.addEventListener("click", function () {
+    if (video.srcObject) video.srcObject.getTracks().forEach(function (track) { track.stop(); });
+    say("");
+    offerTyping(true);
+  });
+  if (codeForm.hasAttribute("data-show")) {
+    // Back from a refused code: the reason is under the code; the camera stays off.
+    offerTyping(false);
+    say("");
+    return;
+  }
+  codeForm.hidden = true;
 
   function ours(text) {
     try {
@@ -46,6 +71,7 @@
 
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     say(box.dataset.noCamera);
+    offerTyping(true);
     return;
   }
   navigator.mediaDevices
@@ -56,9 +82,11 @@
     })
     .then(function () {
       say("");
+      typeInstead.hidden = false;
       window.requestAnimationFrame(frame);
     })
     .catch(function () {
       say(box.dataset.denied);
+      offerTyping(true);
     });
 })();
