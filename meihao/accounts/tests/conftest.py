@@ -22,4 +22,4 @@ def last_code(path, phone: str) -> str:
 
     sent = [text for text in texts(path) if text["phone"] == phone]
     assert sent, f"no text was sent to {phone}"
-    return re.search(r"\b([0-9]{6})\b", sent[-1]["text"])[1]
+    return re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", sent[-1]["text"])[1]
