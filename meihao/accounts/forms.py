@@ -54,16 +54,22 @@ class CodeForm(BootstrapForm):
     def __init__(self, *args, sending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sending = sending
+        self._waiting = [name for name, field in self.fields.items() if field.required]
         if sending:
-            for name, field in self.fields.items():
+            # A new code is on its way: what was typed in the other fields is not read.
+            self.data = self.data.copy()
+            for name in self._waiting:
                 if name != "phone":
-                    field.required = False
-                    field.validators = []
+                    self.fields[name].required = False
+                    self.data[name] = ""
 
     def clean(self):
         data = super().clean()
         if self.sending:
-            # Only the number is read when sending; what else was typed waits for the submit.
+            # Only the number is read when sending; what else was typed waits for the submit,
+            # and the form shown again marks those fields required as before.
+            for name in self._waiting:
+                self.fields[name].required = True
             return {"phone": data.get("phone")} if "phone" in data else {}
         return data
 

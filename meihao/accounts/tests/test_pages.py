@@ -142,3 +142,14 @@ def test_log_out_asks_first_then_says_so(client, personas):
     assert response.redirect_chain[-1][0] == reverse("accounts:logged_out")
     assert "您已退出登录" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_sending_reads_only_the_number(client, db, sms_file):
+    response = client.post(
+        reverse("accounts:register"),
+        {"action": "send", "phone": PHONE, "code": "abc", "password1": "1", "password2": "2"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert len(texts(sms_file)) == 1
+    assert "（选填）" not in content and "(选填)" not in content
