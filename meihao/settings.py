@@ -253,6 +253,8 @@ SMS_BACKEND = env("SMS_BACKEND") or (
     if SMS_HTTP_URL
     else "meihao.accounts.sms.ConsoleSmsBackend"
 )
+if SMS_BACKEND == "meihao.accounts.sms.HttpSmsBackend" and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_BACKEND is the HTTP gateway adapter: set SMS_HTTP_URL.")
 SMS_FILE_PATH = Path(env("SMS_FILE_PATH") or VAR_DIR / "sms.jsonl")
 # A code is valid this many minutes, and dies after this many wrong tries.
 SMS_CODE_TTL_MINUTES = envint("SMS_CODE_TTL_MINUTES", 5)
