@@ -50,6 +50,11 @@ def server():
         "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.sqlite3'}",
         "SECRET_KEY": "e2e-only-secret-key-0123456789abcdefghijklmnop",
         "DEBUG": "true",
+        # Texted codes go to a file the tests read (accounts.sms.FileSmsBackend).
+        "SMS_BACKEND": "meihao.accounts.sms.FileSmsBackend",
+        "SMS_FILE_PATH": str(var_dir / "sms.jsonl"),
+        # A test registers and then logs in by code within the minute one number may get.
+        "RATE_LIMITS": "sms_phone_resend=10/m",
     }
     env.pop("REDIS_URL", None)
     _manage(env, "migrate", "--no-input", "-v", "0")

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "meihao.core",
     "meihao.places",
     "meihao.people",
+    "meihao.accounts",
     "meihao.web",
     "meihao.cases",
     "meihao.patrols",
@@ -239,6 +240,25 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# SMS (accounts.sms): the one-time codes of self-registration, code log-in and password reset.
+# SMS_BACKEND is a dotted class path, like EMAIL_BACKEND: the HTTP gateway adapter when
+# SMS_HTTP_URL is set, else the log; the demo and the browser tests write a file instead.
+SMS_HTTP_URL = env("SMS_HTTP_URL") or ""
+SMS_HTTP_KEY = env("SMS_HTTP_KEY") or ""
+SMS_HTTP_TIMEOUT = envint("SMS_HTTP_TIMEOUT", 10)
+if SMS_HTTP_URL and not SMS_HTTP_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SMS_HTTP_URL={SMS_HTTP_URL!r} must start with http(s)://.")
+SMS_BACKEND = env("SMS_BACKEND") or (
+    "meihao.accounts.sms.HttpSmsBackend"
+    if SMS_HTTP_URL
+    else "meihao.accounts.sms.ConsoleSmsBackend"
+)
+if SMS_BACKEND == "meihao.accounts.sms.HttpSmsBackend" and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_BACKEND is the HTTP gateway adapter: set SMS_HTTP_URL.")
+SMS_FILE_PATH = Path(env("SMS_FILE_PATH") or VAR_DIR / "sms.jsonl")
+# A code is valid this many minutes, and dies after this many wrong tries.
+SMS_CODE_TTL_MINUTES = envint("SMS_CODE_TTL_MINUTES", 5)
+SMS_CODE_MAX_ATTEMPTS = envint("SMS_CODE_MAX_ATTEMPTS", 5)
 # The public address of this installation, for absolute links in WeCom messages and email.
 NOTIFY_BASE_URL = (env("NOTIFY_BASE_URL") or "").rstrip("/")
 if NOTIFY_BASE_URL and not NOTIFY_BASE_URL.startswith(("http://", "https://")):
@@ -313,6 +333,10 @@ DEFAULT_RATE_LIMITS = {
     "certificate_check": "30/10m",  # each address on the certificate verification page
     "checkin_code": "10/10m",  # each user typing an activity's check-in code
     "pass_code": "60/10m",  # each merchant user looking up customers' pass codes
+    "sms_phone": "5/h",  # SMS codes sent to each mobile number
+    "sms_phone_resend": "1/m",  # … and at most one a minute
+    "sms_ip": "20/h",  # SMS codes requested from each client address
+    "sms_verify": "30/10m",  # SMS codes tried from each client address (guessing)
 }
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", authenticating_itself(api.urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("meihao.web.urls")),
+    path("accounts/", include("meihao.accounts.urls")),
     path("places/", include("meihao.places.urls")),
     path("people/", include("meihao.people.urls")),
     path("patrols/", include("meihao.patrols.urls")),

@@ -12,6 +12,7 @@ remember it; `CheckedForm` gives every page form the same checks and its refusal
 
 import json
 import re
+import unicodedata
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -296,3 +297,9 @@ def _json_has_control_characters(value) -> bool:
     if isinstance(value, list):
         return any(_json_has_control_characters(v) for v in value)
     return False
+
+
+def phone_digits(typed: str) -> str:
+    """The digits of a typed phone number: phones are often pasted with spaces or dashes
+    ("138 0000 0001"), and a Chinese input method may type full-width digits (１３８)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", typed) if "0" <= ch <= "9")

@@ -15,6 +15,10 @@ from django.contrib.auth.decorators import login_not_required
 PUBLIC = {
     "login": "the log-in page",
     "admin:login": "the admin site's own log-in form (locked out by axes like the main one)",
+    "accounts:register": "a resident's self-registration with an SMS code",
+    "accounts:login_code": "log-in with an SMS code, the other way to log in",
+    "accounts:password_reset": "password reset with an SMS code: for who cannot log in",
+    "accounts:logged_out": "the page saying you are logged out, shown after the session ended",
     "set_language": "the language switch, offered on the log-in page",
     "healthz": "load balancers' probe: an anonymous caller learns only ok or not ok",
     "cases:public": "the public list and map of reviewed cases (审核后公开)",

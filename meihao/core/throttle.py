@@ -2,9 +2,10 @@
 
 `settings.RATE_LIMITS` names each limit as (attempts, seconds). A page view takes the decorator
 `rate_limited(name)`; code that is not a view (an API operation, for a limit narrower than the
-API's own) calls `check(name, request)`, which raises `RateLimited`. Exceeding a limit answers 429
-with `Retry-After` and the view does not run, so nothing changes. The cache is shared between
-processes only with Redis (REDIS_URL); the embedded cache counts per process.
+API's own) calls `check(name, request)`, which raises `RateLimited`; a limit on something other
+than the caller (the mobile number a code is sent to) calls `hit(name, subject)`. Exceeding a
+limit answers 429 with `Retry-After` and the view does not run, so nothing changes. The cache is
+shared between processes only with Redis (REDIS_URL); the embedded cache counts per process.
 """
 
 import math
@@ -62,10 +63,16 @@ def check(name: str, request, *, by: str = "user") -> None:
 
     `by="user"` counts per logged-in user (per address for anonymous callers); `by="ip"` per
     client address."""
+    hit(name, _caller(request, by))
+
+
+def hit(name: str, subject: str) -> None:
+    """Count one attempt against limit `name` for `subject` ("ip:…", "phone:…"); raise
+    `RateLimited` beyond it."""
     attempts, seconds = settings.RATE_LIMITS[name]
     now = time.time()
     window = int(now // seconds)
-    key = f"throttle:{name}:{_caller(request, by)}:{window}"
+    key = f"throttle:{name}:{subject}:{window}"
     cache.add(key, 0, timeout=seconds + 1)
     try:
         count = cache.incr(key)

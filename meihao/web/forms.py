@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.inputs import CheckedForm
+from meihao.core.inputs import CheckedForm, phone_digits
 
 
 class PhoneLoginForm(CheckedForm, AuthenticationForm):
@@ -38,11 +38,6 @@ class PhoneLoginForm(CheckedForm, AuthenticationForm):
 
     def clean_username(self):
         return phone_digits(self.cleaned_data["username"])
-
-
-def phone_digits(typed: str) -> str:
-    # Phones are often pasted with spaces or dashes ("138 0000 0001").
-    return "".join(ch for ch in typed if ch.isdigit())
 
 
 def login_username(request, credentials=None) -> str:

@@ -192,8 +192,32 @@ def _scope_names(scopes: tuple[Scope, ...]) -> tuple[dict, dict]:
     return places, orgs
 
 
+# A resident who registered themselves holds the resident role on no place yet: their card
+# offers what works on their own records alone.
+SELF_REGISTERED_DUTY = _(
+    "Report problems and follow your reports. Your community office links your account to your "
+    "home; then activities, micro-wishes and points open too."
+)
+
+
+def _self_registered_card() -> Card:
+    return Card(
+        role=Role.RESIDENT,
+        role_label=ROLE_TITLES[Role.RESIDENT],
+        scope_name="",
+        duty=SELF_REGISTERED_DUTY,
+        icon=ROLE_ICONS[Role.RESIDENT],
+        links=[
+            _link(_("Report a problem"), "cases:report", "camera"),
+            _link(_("My reports"), "cases:mine", "card-checklist"),
+        ],
+    )
+
+
 def work_cards(user) -> list[Card]:
-    """One card per role assignment, in the order of core.roles.Role, then by scope."""
+    """One card per role assignment, in the order of core.roles.Role, then by scope; a
+    self-registered resident without a role gets the resident card for their own records."""
+    from meihao.accounts.selectors import is_self_registered
     from meihao.cases.selectors import staff_counts
 
     scopes = scopes_of(user)
@@ -217,6 +241,8 @@ def work_cards(user) -> list[Card]:
                 links=_links_for(scope.role, case_counts),
             )
         )
+    if not cards and is_self_registered(user):
+        cards.append(_self_registered_card())
     return cards
 
 

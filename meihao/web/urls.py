@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from meihao.accounts.views import logout_confirm
 from meihao.web import views
 from meihao.web.forms import CheckedPasswordChangeForm, PhoneLoginForm
 
@@ -14,7 +15,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", logout_confirm, name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(

@@ -61,6 +61,11 @@ def test_redis_url_switches_the_job_queue(tmp_path):
         ({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "http://x"}, "REDIS_URL"),
         ({"SECRET_KEY": GOOD_KEY, "HUEY_WORKERS": "two"}, "HUEY_WORKERS='two' is not an integer"),
         ({"SECRET_KEY": GOOD_KEY, "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE"),
+        ({"SECRET_KEY": GOOD_KEY, "SMS_HTTP_URL": "sms.example.cn"}, "SMS_HTTP_URL"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "SMS_BACKEND": "meihao.accounts.sms.HttpSmsBackend"},
+            "set SMS_HTTP_URL",
+        ),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
     ],
 )

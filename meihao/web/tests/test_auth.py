@@ -33,10 +33,11 @@ def test_wrong_password_gives_a_chinese_error(client, personas):
     assert "_auth_user_id" not in client.session
 
 
-def test_logout_is_post_only(client, personas):
+def test_logout_ends_the_session_only_on_the_confirmation(client, personas):
     client.force_login(personas.resident_a)
-    assert client.get(reverse("logout")).status_code == 405
-    response = client.post(reverse("logout"))
+    assert client.get(reverse("logout")).status_code == 200
+    assert "_auth_user_id" in client.session
+    response = client.post(reverse("logout"), {"confirm": "yes"})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 

@@ -1,0 +1,73 @@
+"""A resident gets in on a phone: registers with a texted code (read from the file backend),
+lands on the resident home, opens the report page, logs out through the confirmation, and logs
+back in with a code."""
+
+import json
+import random
+import re
+
+from e2e.conftest import PHONE, horizontal_overflow, shot
+
+
+def _last_code(server, phone: str) -> str:
+    lines = (server["var"] / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if json.loads(line)["phone"] == phone]
+    assert texts, f"no code was texted to {phone}"
+    return re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", texts[-1])[1]
+
+
+def test_a_resident_registers_by_sms_code_reports_and_logs_out(server, new_page):
+    phone = f"199{random.randrange(10**8):08d}"  # noqa: S311 - a test number, not a secret
+    password = "Meihao-e2e-resident-7"  # noqa: S105
+    page = new_page(PHONE)
+    page.goto(server["url"] + "/accounts/login/")
+    assert page.locator("[data-tab=password].active").count() == 1
+    assert "验证码登录" in page.content()
+    shot(page, "accounts-login-phone")
+
+    page.click("[data-link=register]")
+    page.wait_for_url("**/accounts/register/")
+    page.fill("input[name=phone]", phone)
+    page.click("[data-send-code]")
+    page.wait_for_selector("[data-code-sent]")
+    assert f"{phone[:3]}****{phone[-4:]}" in page.locator("[data-code-sent]").inner_text()
+    page.fill("input[name=code]", _last_code(server, phone))
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
+    shot(page, "accounts-register-phone")
+    page.click("form.card [type=submit]:not([data-send-code])")
+
+    page.wait_for_url(server["url"] + "/")
+    card = page.locator("[data-role=resident]")
+    assert card.count() == 1
+    assert "欢迎" in page.content()
+    assert horizontal_overflow(page) <= 0, "phone viewport scrolls sideways"
+    shot(page, "accounts-resident-home-phone")
+
+    card.locator("a[href='/cases/report/']").click()
+    page.wait_for_url("**/cases/report/")
+    assert page.locator("form").count() >= 1
+    shot(page, "accounts-resident-report-phone")
+
+    page.click(".navbar-toggler")
+    page.click(".navbar .dropdown-toggle")
+    page.click(".navbar .dropdown-menu button:has-text('退出登录')")
+    page.wait_for_selector("[data-confirm-logout]")
+    assert "确定要退出登录吗" in page.content()
+    shot(page, "accounts-logout-confirm-phone")
+    page.click("[data-confirm-logout]")
+    page.wait_for_url("**/accounts/logged-out/")
+    assert "您已退出登录" in page.content()
+    shot(page, "accounts-logged-out-phone")
+
+    page.goto(server["url"] + "/")  # logged out for real: the log-in page
+    page.wait_for_url("**/accounts/login/**")
+    page.click("[data-tab=code]")
+    page.fill("input[name=phone]", phone)
+    page.click("[data-send-code]")
+    page.wait_for_selector("[data-code-sent]")
+    page.fill("input[name=code]", _last_code(server, phone))
+    shot(page, "accounts-login-code-phone")
+    page.click("form.card [type=submit]:not([data-send-code])")
+    page.wait_for_url(server["url"] + "/")
+    assert page.locator("[data-role=resident]").count() == 1
