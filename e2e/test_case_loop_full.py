@@ -64,6 +64,15 @@ def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_pa
     log_in(worker, server, "grid_worker")
     worker.goto(server["url"] + "/cases/verify/?size=100")
     worker.wait_for_selector(row)
+    # The report's photo and the report-back's, side by side.
+    assert worker.locator(f'{row} [data-photos="before"] img').count() == 1
+    assert worker.locator(f'{row} [data-photos="after"] img').count() == 1
+    assert worker.locator(f"{row} [data-photos] img").evaluate_all(
+        "images => images.every(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert horizontal_overflow(worker) <= 0
+    worker.locator(row).screenshot(path=str(tmp_path / "verify-row.png"))
+    shot(worker, "loop-4a-grid-worker-before-after")
     worker.click(f'{row} [data-action="verify_close"]')
     worker.wait_for_selector(f'{row}[data-status="closed"]')
     shot(worker, "loop-4-grid-worker-closed")
@@ -71,10 +80,23 @@ def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_pa
     # 5. The resident sees it closed and rates the service.
     page.goto(server["url"] + f"/cases/{number}/")
     page.wait_for_selector("#rate-form")
-    page.locator("#rate-form input[name=score][value='5']").check()
+    # Five stars: the keyboard reaches them as one radio group, the arrows choose.
+    page.focus("#score-1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#score-3").is_checked()
+    page.click("#rate-form label[for=score-4]")  # a tap on the fourth star
+    assert page.locator("#score-4").is_checked()
+    lit = page.locator("#rate-stars .star-label").evaluate_all(
+        "labels => labels.map(l => getComputedStyle(l).color)"
+    )
+    assert len(set(lit[:4])) == 1 and lit[4] != lit[0], lit  # stars 1–4 lit, the fifth not
     page.fill("#rate-form textarea[name=comment]", "处理很及时，谢谢！")
+    page.mouse.move(0, 0)
+    shot(page, "loop-5a-resident-rating-stars")
     page.click("#rate-form [type=submit]")
     page.wait_for_selector("#rating:has-text('处理很及时')")
+    assert page.locator("#rating [data-rating='4'] .bi-star-fill").count() == 4
     assert page.locator("#rate-form").count() == 0, "one rating per case"
     assert horizontal_overflow(page) <= 0
     shot(page, "loop-5-resident-rated")

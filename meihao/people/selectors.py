@@ -85,17 +85,17 @@ def home_point(person: Person | None) -> tuple[float, float] | None:
     if person is None:
         return None
     building = person.building if person.building_id else None
-    if building is not None and building.lat is not None and building.lon is not None:
-        return building.lat, building.lon
+    lat, lon = (building.lat, building.lon) if building is not None else (None, None)
+    if lat is not None and lon is not None:
+        return lat, lon
     if not person.home_place_path:
         return None
     centroids = {
         path: (lat, lon)
         for path, lat, lon in Place.objects.filter(
-            path__in=ancestor_paths(person.home_place_path),
-            centroid_lat__isnull=False,
-            centroid_lon__isnull=False,
+            path__in=ancestor_paths(person.home_place_path)
         ).values_list("path", "centroid_lat", "centroid_lon")
+        if lat is not None and lon is not None
     }
     for path in reversed(ancestor_paths(person.home_place_path)):
         if path in centroids:

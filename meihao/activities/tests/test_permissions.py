@@ -117,6 +117,13 @@ def test_every_page_needs_login(client, world, page):
     assert response["Location"].startswith("/accounts/login/")
 
 
+def test_the_typed_code_of_the_scanner_needs_login(client, world):
+    response = client.post("/activities/scan/code/", {"code": "ABCDEF"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Attendance.objects.exists()
+
+
 def test_the_checkin_address_needs_login(client, world):
     response = client.get("/activities/checkin/1-2:abc/")
     assert response.status_code == 302

@@ -16,7 +16,7 @@ def small_limit(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checkin_code": (LIMIT, 600)}
 
 
-@pytest.mark.parametrize("where", ["page", "api"])
+@pytest.mark.parametrize("where", ["page", "scanner", "api"])
 def test_typing_codes_beyond_the_limit_answers_429_and_checks_nobody_in(client, personas, where):
     activity = make_activity(personas)
     sign_up(activity, personas.resident_a)
@@ -25,6 +25,8 @@ def test_typing_codes_beyond_the_limit_answers_429_and_checks_nobody_in(client, 
     def attempt(code):
         if where == "page":
             return client.post(f"/activities/{activity.pk}/checkin/code/", {"code": code})
+        if where == "scanner":  # the scanner page's form, for a browser without a camera
+            return client.post("/activities/scan/code/", {"code": code})
         return client.post(
             f"/api/v1/activities/{activity.pk}/checkin",
             {"code": code},

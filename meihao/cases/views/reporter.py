@@ -327,7 +327,7 @@ def _detail_page(request, case, *, rating_error=None, rating_form=None, status=2
     decorate([case])
     events = list(case.events.all())
     for event in events:
-        event.label = event_label(event)  # type: ignore[attr-defined]  # for the template
+        event.label = event_label(event)  # for the template
     ratings = list(case.ratings.all())
     may_rate = (
         case.status == Status.CLOSED
