@@ -114,6 +114,22 @@ def can_view(case, user) -> bool:
     )
 
 
+def sees_as_citizen(case, user) -> bool:
+    """Whether `user` reads the case in its type's words for citizens (cases.vocabulary), with
+    offices rather than names on its timeline: everyone but the staff working it (the place's
+    officials and grid workers, the assigned department's staff, superusers). A requester, a
+    follower, a party member or time-bank member who claimed it are citizens."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    if user.is_superuser:
+        return False
+    org = case.assigned_organisation_id
+    department = org is not None and any(
+        s.role == Role.DEPARTMENT_STAFF and s.organisation_id == org for s in scopes_of(user)
+    )
+    return not (department or covers(user, case.place_path, PLACE_WORKERS))
+
+
 def holds(case, user, who: str) -> bool:
     """Whether `user` is the case's dispatcher / handler / verifier / supervisor."""
     if not getattr(user, "is_authenticated", False):
