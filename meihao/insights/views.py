@@ -109,9 +109,11 @@ def indicator_export(request, code: str):
         "place": request.POST.get("place", ""),
         "start": request.POST.get("start", ""),
         "end": request.POST.get("end", ""),
-        "type": request.POST.get("type", ""),
-        "channel": request.POST.get("channel", ""),
     }
+    # The case filters only when set: the same export asked for twice is one job.
+    for key in ("type", "channel"):
+        if request.POST.get(key):
+            params[key] = request.POST[key]
     try:
         job = services.export_request(
             actor=request.user, kind=ExportJob.Kind.INDICATOR_RECORDS, params=params
