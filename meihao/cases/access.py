@@ -18,6 +18,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import CaseFollower, CaseType, claim_rules
 from meihao.cases.states import (
     CLAIMER,
@@ -38,8 +39,13 @@ def guard_message(case, action: str, user=None):
     """Why `action` cannot be taken on `case` in its state, or None when it can."""
     transition = TRANSITIONS[action]
     if case.status not in transition.sources:
+        # A citizen (a party member claiming a wish already claimed) reads the state in the
+        # type's words (cases.vocabulary).
+        status = Status(case.status).label
+        if user is not None and sees_as_citizen(case, user):
+            status = vocabulary_of(case.case_type).status_label(case.status)
         return _("This case is “%(status)s”; you cannot %(action)s it now.") % {
-            "status": Status(case.status).label,
+            "status": status,
             "action": transition.label,
         }
     if action == "claim" and user is not None:

@@ -79,3 +79,19 @@ def test_the_resident_is_told_in_the_wishs_words(personas, published, photo):
     assert told[1].subject.startswith("请确认您的心愿")
     for message in told:
         assert_no_engine_words(message.subject + message.body)
+
+
+def test_a_refusal_names_the_state_in_the_wishs_words(personas, published):
+    from django.utils import translation
+
+    from meihao.cases.access import guard_message
+
+    case = published()
+    member = personas.party_member_a
+    services.wish_claim(case=case, actor=member)
+    with translation.override("zh-hans"):
+        told = str(guard_message(case, "claim", member))
+        staff = str(guard_message(case, "claim", personas.community_staff_a))
+    assert "已认领" in told
+    assert_no_engine_words(told)
+    assert "已派遣" in staff
