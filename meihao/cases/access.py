@@ -18,6 +18,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import CaseFollower, CaseType, claim_rules
 from meihao.cases.states import (
     CLAIMER,
@@ -38,8 +39,13 @@ def guard_message(case, action: str, user=None):
     """Why `action` cannot be taken on `case` in its state, or None when it can."""
     transition = TRANSITIONS[action]
     if case.status not in transition.sources:
+        # A citizen (a party member claiming a wish already claimed) reads the state in the
+        # type's words (cases.vocabulary).
+        status = Status(case.status).label
+        if user is not None and sees_as_citizen(case, user):
+            status = vocabulary_of(case.case_type).status_label(case.status)
         return _("This case is “%(status)s”; you cannot %(action)s it now.") % {
-            "status": Status(case.status).label,
+            "status": status,
             "action": transition.label,
         }
     if action == "claim" and user is not None:
@@ -112,6 +118,22 @@ def can_view(case, user) -> bool:
         or _is_handler(case, user)
         or is_requester(case, user)
     )
+
+
+def sees_as_citizen(case, user) -> bool:
+    """Whether `user` reads the case in its type's words for citizens (cases.vocabulary), with
+    offices rather than names on its timeline: everyone but the staff working it (the place's
+    officials and grid workers, the assigned department's staff, superusers). A requester, a
+    follower, a party member or time-bank member who claimed it are citizens."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    if user.is_superuser:
+        return False
+    org = case.assigned_organisation_id
+    department = org is not None and any(
+        s.role == Role.DEPARTMENT_STAFF and s.organisation_id == org for s in scopes_of(user)
+    )
+    return not (department or covers(user, case.place_path, PLACE_WORKERS))
 
 
 def holds(case, user, who: str) -> bool:

@@ -19,6 +19,8 @@ case type may need beyond its data are handed to it here, by type code:
 - **a detail page**: where a link to one of the type's cases leads (a notice about a help
   request opens its time-bank page, one about a wish its wish page); `detail_url(case)` answers
   for any case, the engine's own case page for the types that register none.
+- **a vocabulary**: the type's words for citizens (cases.vocabulary): a wish is 已发布, not
+  已立案; `vocabulary_of(case_type)` answers for any type, `REPORT` for those registering none.
 """
 
 from collections.abc import Callable
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
+
+from meihao.cases.vocabulary import REPORT, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ _claim_groups: dict[str, ClaimGroup] = {}
 _close_effects: dict[str, Callable] = {}
 _app_filed: set[str] = set()
 _detail_urls: dict[str, Callable] = {}
+_vocabularies: dict[str, Vocabulary] = {}
 
 
 def register_claim_group(type_code: str, group: ClaimGroup) -> None:
@@ -73,3 +78,13 @@ def register_detail_url(type_code: str, url_of: Callable) -> None:
 def detail_url(case) -> str:
     url_of = _detail_urls.get(case.case_type.code)
     return url_of(case) if url_of else reverse("cases:detail", args=[case.number])
+
+
+def register_vocabulary(type_code: str, vocabulary: Vocabulary) -> None:
+    _vocabularies[type_code] = vocabulary
+
+
+def vocabulary_of(case_type) -> Vocabulary:
+    """The citizens' words for cases of `case_type` (a CaseType or its code)."""
+    code = getattr(case_type, "code", case_type)
+    return _vocabularies.get(code, REPORT)

@@ -17,8 +17,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import detail_url
+from meihao.cases.extensions import detail_url, vocabulary_of
 from meihao.cases.models import Case, Escalation
+from meihao.cases.vocabulary import Message
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
@@ -41,6 +42,19 @@ def users_covering(path: str, roles) -> list:
         )
         .distinct()
     )
+
+
+# What the staff handling a case are told when it is dispatched to them.
+DISPATCHED_TO_HANDLERS = Message(
+    _("Dispatched to you: {{ category }} at {{ place }}"),
+    _("Please handle case {{ number }} before its deadline: {{ about }}"),
+)
+# What the requester and followers of a case are told after an action (cases.vocabulary).
+FOLLOWER_KINDS = {
+    "claim": "case_claimed",
+    "report_back": "case_awaiting_confirmation",
+    "verify_close": "case_closed",
+}
 
 
 # How much of the description a message quotes: enough to tell two cases of a class apart.
@@ -149,20 +163,39 @@ def _handlers(organisation_id, team_id, user_id) -> list:
     return list(handlers)
 
 
+def _tell_followers(case, action: str, message, *, key: str, actor) -> None:
+    _send(
+        case,
+        kind=FOLLOWER_KINDS[action],
+        recipients=_followers(case),
+        subject=message.subject,
+        body=message.body,
+        event_key=key,
+        actor=actor,
+        extra={"handler": str(case.assigned_user or "")} if action == "claim" else None,
+    )
+
+
 def case_notify_transition(case, action: str, actor) -> None:
     """The follow-up messages of one state change (see the table in docs/architecture.md)."""
     key = f"{action}:v{case.version}"
+    # What citizens (requesters, followers, claimers) are told is in their case type's words
+    # (cases.vocabulary); staff read the engine's.
+    words = vocabulary_of(case.case_type)
     if action == "dispatch":
         # By a dispatcher on the board or routed automatically at submission (actor None):
-        # the handlers, and a team's group channel.
+        # the handlers, and a team's group channel. A type whose cases go to citizens (a wish
+        # given to a party member) tells them in its own words.
+        handlers = _handlers(
+            case.assigned_organisation_id, case.assigned_team_id, case.assigned_user_id
+        )
+        told = words.message("dispatch") or DISPATCHED_TO_HANDLERS
         _send(
             case,
             kind="case_dispatched",
-            recipients=_handlers(
-                case.assigned_organisation_id, case.assigned_team_id, case.assigned_user_id
-            ),
-            subject=_("Dispatched to you: {{ category }} at {{ place }}"),
-            body=_("Please handle case {{ number }} before its deadline: {{ about }}"),
+            recipients=handlers,
+            subject=told.subject,
+            body=told.body,
             event_key=key,
             actor=actor,
         )
@@ -178,30 +211,10 @@ def case_notify_transition(case, action: str, actor) -> None:
                 context=_about(case),
                 inbox_members=False,
             )
-    elif action == "claim":
-        _send(
-            case,
-            kind="case_claimed",
-            recipients=_followers(case),
-            subject=_("Taken on: {{ category }} at {{ place }}"),
-            body=_("{{ handler }} has taken on your request {{ number }}: {{ about }}"),
-            event_key=key,
-            actor=actor,
-            extra={"handler": str(case.assigned_user or "")},
-        )
-    elif action == "report_back" and case.case_type.confirmed_by_requester:
-        _send(
-            case,
-            kind="case_awaiting_confirmation",
-            recipients=_followers(case),
-            subject=_("Please confirm: {{ category }} at {{ place }}"),
-            body=_(
-                "The helper reported your request {{ number }} as done. Please confirm it: "
-                "{{ about }}"
-            ),
-            event_key=key,
-            actor=actor,
-        )
+    elif action in ("claim", "verify_close") or (
+        action == "report_back" and case.case_type.confirmed_by_requester
+    ):
+        _tell_followers(case, action, words.message(action), key=key, actor=actor)
     elif action == "report_back":
         _send(
             case,
@@ -210,19 +223,6 @@ def case_notify_transition(case, action: str, actor) -> None:
             subject=_("Please check: {{ category }} at {{ place }}"),
             body=_(
                 "The handler reported case {{ number }} as dealt with. Please verify it: "
-                "{{ about }}"
-            ),
-            event_key=key,
-            actor=actor,
-        )
-    elif action == "verify_close":
-        _send(
-            case,
-            kind="case_closed",
-            recipients=_followers(case),
-            subject=_("Closed: {{ category }} at {{ place }}"),
-            body=_(
-                "Your case {{ number }} has been handled and closed. Please rate the service: "
                 "{{ about }}"
             ),
             event_key=key,

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import Case, CaseEvent, CasePhoto, CaseType, Status
 from meihao.cases.states import TERMINAL_STATES, TRANSITIONS
 from meihao.core.pii import mask_name
@@ -126,20 +127,27 @@ class PublicPhoto:
 
 @dataclass(frozen=True)
 class PublicStep:
-    """One status step of the timeline: when, which action, from which state to which."""
+    """One status step of the timeline: when, which action, from which state to which, in the
+    citizens' words of the case's type (cases.vocabulary)."""
 
     created_at: datetime
     action: str
     from_status: str
     to_status: str
+    case_type_code: str
+
+    @property
+    def label(self) -> str:
+        return vocabulary_of(self.case_type_code).event_label(self.action)
 
     @property
     def from_label(self) -> str:
-        return str(Status(self.from_status).label) if self.from_status else ""
+        words = vocabulary_of(self.case_type_code)
+        return words.status_label(self.from_status) if self.from_status else ""
 
     @property
     def to_label(self) -> str:
-        return str(Status(self.to_status).label)
+        return vocabulary_of(self.case_type_code).status_label(self.to_status)
 
 
 @dataclass(frozen=True)
@@ -161,10 +169,12 @@ class PublicCase:
     agency: str
     photos: tuple[PublicPhoto, ...]
     steps: tuple[PublicStep, ...]
+    case_type_code: str
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        """The state in the citizens' words of the case's type, never the engine's."""
+        return vocabulary_of(self.case_type_code).status_label(self.status)
 
     @property
     def is_finished(self) -> bool:
@@ -207,8 +217,9 @@ def public_case(case: Case) -> PublicCase:
         agency=organisation.name if organisation is not None else "",
         photos=tuple(_photo(p) for p in photos),
         steps=tuple(
-            PublicStep(e.created_at, e.action, e.from_status, e.to_status)
+            PublicStep(e.created_at, e.action, e.from_status, e.to_status, case.case_type.code)
             for e in steps
             if e.action == "submit" or e.from_status != e.to_status
         ),
+        case_type_code=case.case_type.code,
     )

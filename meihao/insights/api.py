@@ -3,18 +3,19 @@ wall screen) exactly as the pages read it. Parse, call a selector, serialise.
 
 - GET /indicators — the indicators the user's roles read: code, names in Chinese and English,
   unit, definition and capability (an empty list for a resident).
-- GET /indicators/{code}?place=&start=&end= — the value for a place in the user's scope (by
-  default their widest) and a period of days (by default the 30 days ending today), with numerator,
-  denominator and the address of the page listing the records behind it. An indicator or place
-  outside the user's scope is 404; a bad date 400.
+- GET /indicators/{code}?place=&start=&end=&type=&channel= — the value for a place in the
+  user's scope (by default their widest) and a period of days (by default the 30 days ending
+  today), for an indicator about cases of one grid-management case type and one channel (by
+  default all), with numerator, denominator and the address of the page listing the records
+  behind it. An indicator or place outside the user's scope is 404; a bad date, an unknown
+  type or channel, or a filter on an indicator not about cases 400.
 """
 
 from datetime import date
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import urlencode
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from meihao.insights import selectors
 from meihao.insights.registry import Indicator
@@ -46,6 +47,8 @@ class IndicatorValueOut(Schema):
     code: str
     unit: str
     place: str
+    case_type: str  # "" for all (indicators about cases only)
+    channel: str
     start: date
     end: date
     value: float | None
@@ -83,19 +86,36 @@ def indicator_list(request):
     response=IndicatorValueOut,
     summary="An indicator's value for a place and period",
 )
-def indicator_value(request, code: str, place: str = "", start: str = "", end: str = ""):
-    reading = selectors.read_indicator(request.user, code, place_code=place, start=start, end=end)
+def indicator_value(
+    request,
+    code: str,
+    place: str = "",
+    start: str = "",
+    end: str = "",
+    case_type: str = Query("", alias="type"),
+    channel: str = "",
+):
+    reading = selectors.read_indicator(
+        request.user,
+        code,
+        place_code=place,
+        start=start,
+        end=end,
+        case_type=case_type,
+        channel=channel,
+    )
     span = reading.span
-    query = urlencode({"place": reading.place.code, "start": span.first_day, "end": span.last_day})
     page = reverse("insights:indicator", args=[reading.indicator.code])
     return {
         "code": reading.indicator.code,
         "unit": str(reading.indicator.unit),
         "place": reading.place.code,
+        "case_type": span.case_type,
+        "channel": span.channel,
         "start": span.first_day,
         "end": span.last_day,
         "value": reading.measure.value,
         "numerator": reading.measure.numerator,
         "denominator": reading.measure.denominator,
-        "records_url": request.build_absolute_uri(f"{page}?{query}"),
+        "records_url": request.build_absolute_uri(f"{page}?{reading.query}"),
     }

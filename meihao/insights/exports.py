@@ -35,6 +35,8 @@ def _indicator_records(owner, params: dict) -> Prepared:
         place_code=params.get("place", ""),
         start=params.get("start", ""),
         end=params.get("end", ""),
+        case_type=params.get("type", ""),
+        channel=params.get("channel", ""),
     )
     indicator, span = reading.indicator, reading.span
     records = indicator.records(span)
@@ -42,7 +44,8 @@ def _indicator_records(owner, params: dict) -> Prepared:
         row["cells"] for row in selectors.record_rows(indicator, records.iterator(chunk_size=CHUNK))
     )
     sheet = Sheet(str(indicator.name), rows, header=selectors.record_headers(indicator))
-    name = f"{indicator.code}-{reading.place.code}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
+    parts = [indicator.code, reading.place.code, span.case_type, span.channel]
+    name = "-".join([p for p in parts if p] + [f"{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"])
     return Prepared([sheet], records.count(), f"{name}.xlsx")
 
 

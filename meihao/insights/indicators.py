@@ -396,7 +396,11 @@ def records(name: str, span: Span) -> QuerySet:
     satisfaction rate), a rate's annotated `in_numerator`, the mean's with their `hours`."""
     indicator = INDICATORS[name]
     qs = _queryset(
-        indicator, place_path=span.place_path, start=span.start, end=span.end, cases=None
+        indicator,
+        place_path=span.place_path,
+        start=span.start,
+        end=span.end,
+        cases=narrowed_cases(span),
     )
     if name == "valid_report_rate":
         qs = qs.filter(GRID_WORKER_SUBMITTED)
@@ -445,11 +449,29 @@ def _case_link(record) -> str:
     return reverse("cases:detail", kwargs={"number": case.number})
 
 
+def narrowed_cases(span: Span) -> QuerySet | None:
+    """The cases of the span's case type and channel, or None when it names neither."""
+    if not span.case_type and not span.channel:
+        return None
+    cases = Case.objects.all()
+    if span.case_type:
+        cases = cases.filter(case_type__code=span.case_type)
+    if span.channel:
+        cases = cases.filter(channel=span.channel)
+    return cases
+
+
 def _register_in_registry(name: str) -> None:
     indicator = INDICATORS[name]
 
     def value(span: Span) -> Measure:
-        return compute(name, place_path=span.place_path, start=span.start, end=span.end)
+        return compute(
+            name,
+            place_path=span.place_path,
+            start=span.start,
+            end=span.end,
+            cases=narrowed_cases(span),
+        )
 
     register(
         Indicator(
@@ -463,6 +485,7 @@ def _register_in_registry(name: str) -> None:
             link=_case_link,
             value=value,
             higher_is_better=indicator.higher_is_better,
+            about_cases=True,
         )
     )
 

@@ -76,21 +76,27 @@ class Capability:
 
 @dataclass(frozen=True)
 class Span:
-    """A place subtree and a period: what an indicator is computed over."""
+    """A place subtree and a period: what an indicator is computed over; for an indicator
+    about cases (`Indicator.about_cases`), also the case type and channel its cases are narrowed
+    to ("" for all; checked by insights.selectors.case_filters before a span is made)."""
 
     place_path: str
     start: datetime  # inclusive
     end: datetime  # exclusive
     first_day: date
     last_day: date  # inclusive
+    case_type: str = ""  # a CaseType code
+    channel: str = ""  # a Case.Channel value
 
     @classmethod
-    def of(cls, place_path: str, first_day: date, last_day: date) -> "Span":
+    def of(
+        cls, place_path: str, first_day: date, last_day: date, *, case_type="", channel=""
+    ) -> "Span":
         """The days first_day … last_day (inclusive) in the local time zone."""
         zone = timezone.get_current_timezone()
         start = datetime.combine(first_day, time.min, tzinfo=zone)
         end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
-        return cls(place_path, start, end, first_day, last_day)
+        return cls(place_path, start, end, first_day, last_day, case_type, channel)
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,9 @@ class Indicator:
     link: Callable[[object], str] | None = None  # a record's detail page
     value: Callable[[Span], Measure] | None = None
     higher_is_better: bool = True
+    # Counts cases (or their ratings): `records` and `value` read the span's case type and
+    # channel, and the pages, the API and the export offer those filters.
+    about_cases: bool = False
 
     def measure(self, span: Span) -> Measure:
         if self.value is not None:

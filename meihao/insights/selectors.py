@@ -554,13 +554,50 @@ class Reading:
     places: list[Place]
     span: Span
     measure: Measure
+    filters: CaseFilters | None = None  # for an indicator about cases: its type and channel
+
+    @property
+    def query(self) -> str:
+        """The place, period and filters as the indicator page's query string."""
+        items = {
+            "place": self.place.code,
+            "start": self.span.first_day.isoformat(),
+            "end": self.span.last_day.isoformat(),
+            "type": self.span.case_type,
+            "channel": self.span.channel,
+        }
+        return urlencode({key: value for key, value in items.items() if value})
+
+
+def indicator_filters(indicator: Indicator, params) -> CaseFilters | None:
+    """The case type and channel filters of an indicator about cases (`case_filters`: an
+    unknown value is a 400 in words); for any other indicator, None, and a filter given
+    anyway is refused rather than silently ignored."""
+    if indicator.about_cases:
+        return case_filters(params)
+    for key in ("type", "channel"):
+        if (params.get(key) or "").strip():
+            raise ValidationFailed(
+                _("This figure is not about cases: it has no case type or channel filter."),
+                field=key,
+            )
+    return None
 
 
 def read_indicator(
-    user, code: str, *, place_code: str = "", start: str = "", end: str = ""
+    user,
+    code: str,
+    *,
+    place_code: str = "",
+    start: str = "",
+    end: str = "",
+    case_type: str = "",
+    channel: str = "",
 ) -> Reading:
-    """The value of indicator `code` for a place in the user's scope (by default their widest)
-    and a period (by default this month). Out of scope or unknown: NotFound."""
+    """The value of indicator `code` for a place in the user's scope (by default their widest),
+    a period (by default the 30 days ending today) and, for an indicator about cases, a case
+    type and channel (by default all). Out of scope or unknown: NotFound; a bad date, type or
+    channel: ValidationFailed."""
     indicator = readable_indicator(user, code)
     places = place_choices(_viewer_of(user, indicator))
     if place_code:
@@ -570,13 +607,22 @@ def read_indicator(
     if place is None:
         raise NotFound(_("No such place."))
     first, last = period_days(start, end)
-    span = Span.of(place.path, first, last)
-    return Reading(indicator, place, places, span, indicator.measure(span))
+    filters = indicator_filters(indicator, {"type": case_type, "channel": channel})
+    narrowed = {}
+    if filters is not None:
+        narrowed = {
+            "case_type": filters.case_type.code if filters.case_type else "",
+            "channel": filters.channel,
+        }
+    span = Span.of(place.path, first, last, **narrowed)
+    return Reading(indicator, place, places, span, indicator.measure(span), filters)
 
 
 def trend(reading: Reading) -> dict:
     """The indicator month by month over the 12 months up to the period's last day."""
     month = reading.span.last_day.replace(day=1)
+    # Each month of the same place, case type and channel.
+    kept = {"case_type": reading.span.case_type, "channel": reading.span.channel}
     months = []
     for _i in range(TREND_MONTHS):
         months.append(month)
@@ -585,7 +631,8 @@ def trend(reading: Reading) -> dict:
     values = []
     for first in months:
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        values.append(reading.indicator.measure(Span.of(reading.place.path, first, last)).value)
+        span = Span.of(reading.place.path, first, last, **kept)
+        values.append(reading.indicator.measure(span).value)
     return {
         "labels": [f"{m:%Y-%m}" for m in months],
         "values": values,

@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import NotFound, ValidationFailed
@@ -56,18 +55,8 @@ def indicator_list(request):
     return render(request, "insights/indicator_list.html", {"groups": list(groups.items())})
 
 
-def _period_query(reading) -> str:
-    return urlencode(
-        {
-            "place": reading.place.code,
-            "start": reading.span.first_day.isoformat(),
-            "end": reading.span.last_day.isoformat(),
-        }
-    )
-
-
 def _bad_period(request, code: str, exc: ValidationFailed):
-    """The indicator's page with the refusal in words, answering 400."""
+    """The indicator's page with the refusal (a date, case type or channel) in words, 400."""
     indicator = selectors.readable_indicator(request.user, code)
     context = {"indicator": indicator, "error": exc.message}
     return render(request, "insights/indicator_error.html", context, status=400)
@@ -84,6 +73,8 @@ def indicator_detail(request, code: str):
             place_code=params.get("place", ""),
             start=params.get("start", ""),
             end=params.get("end", ""),
+            case_type=params.get("type", ""),
+            channel=params.get("channel", ""),
         )
     except NotFound as exc:
         raise Http404(str(exc)) from exc
@@ -102,7 +93,7 @@ def indicator_detail(request, code: str):
             "page": page,
             "headers": selectors.record_headers(indicator),
             "rows": selectors.record_rows(indicator, page.object_list),
-            "query": _period_query(reading),
+            "query": reading.query,
             "trend": selectors.trend(reading),
             "shown": selectors.Shown(reading.measure, indicator.unit, indicator.code),
         },
@@ -119,6 +110,10 @@ def indicator_export(request, code: str):
         "start": request.POST.get("start", ""),
         "end": request.POST.get("end", ""),
     }
+    # The case filters only when set: the same export asked for twice is one job.
+    for key in ("type", "channel"):
+        if request.POST.get(key):
+            params[key] = request.POST[key]
     try:
         job = services.export_request(
             actor=request.user, kind=ExportJob.Kind.INDICATOR_RECORDS, params=params

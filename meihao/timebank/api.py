@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from meihao.cases.access import case_abilities
-from meihao.cases.models import CaseCategory, Status
+from meihao.cases.models import CaseCategory
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
 from meihao.people.models import Person
@@ -30,6 +30,7 @@ from meihao.places.models import Level, Place
 from meihao.timebank import selectors, services
 from meihao.timebank.steps import STEPS
 from meihao.timebank.visits import visits
+from meihao.timebank.vocabulary import HELP_REQUEST_WORDS
 
 router = Router()
 
@@ -90,7 +91,8 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_status_label(case) -> str:
-        return str(Status(case.status).label)
+        # The app's API is the citizens' (its pages' twin): their words, not the engine's.
+        return HELP_REQUEST_WORDS.status_label(case.status)
 
     @staticmethod
     def resolve_kind(case) -> str:

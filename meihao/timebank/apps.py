@@ -15,10 +15,12 @@ class TimebankConfig(AppConfig):
         from meihao.cases import extensions
         from meihao.timebank.models import TIMEBANK_CODE
         from meihao.timebank.services import help_request_settle, member_claim_group
+        from meihao.timebank.vocabulary import HELP_REQUEST_WORDS
 
         extensions.register_app_filed(TIMEBANK_CODE)
         extensions.register_claim_group(TIMEBANK_CODE, member_claim_group)
         extensions.register_close_effects(TIMEBANK_CODE, help_request_settle)
+        extensions.register_vocabulary(TIMEBANK_CODE, HELP_REQUEST_WORDS)
         extensions.register_detail_url(
             TIMEBANK_CODE, lambda case: reverse("timebank:request", args=[case.number])
         )

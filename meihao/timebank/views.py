@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases.access import case_abilities
+from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.models import CaseCategory
-from meihao.cases.views.reporter import decorate, event_label
+from meihao.cases.timeline import timeline
+from meihao.cases.views.reporter import decorate
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_id, parse_ids
 from meihao.core.pages import requires, scoped_object
@@ -33,7 +34,7 @@ from meihao.timebank.steps import STEPS
 from meihao.timebank.visits import visits
 
 PAGE_SIZE = 20
-# Timeline words of the time bank for the engine's steps.
+# The staff's timeline words for a help request's steps (citizens read timebank.vocabulary).
 STEP_LABELS = {
     "start": gettext_lazy("checked in"),
     "report_back": gettext_lazy("checked out"),
@@ -325,9 +326,7 @@ def mine(request):
 @scoped_object(selectors.request_get, kwarg="number")
 def detail(request, case):
     decorate([case])
-    events = list(case.events.all())
-    for event in events:
-        event.label = STEP_LABELS.get(event.action) or event_label(event)
+    events = timeline(case, case.events.all(), viewer=request.user, staff_labels=STEP_LABELS)
     user = request.user
     return render(
         request,
@@ -335,6 +334,7 @@ def detail(request, case):
         {
             "case": case,
             "help_request": case.help_request,
+            "citizen": sees_as_citizen(case, user),
             "events": events,
             "visits": visits(events),
             "abilities": case_abilities(case, user),

@@ -19,12 +19,13 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
 from meihao.cases.access import case_abilities
-from meihao.cases.models import CaseCategory, Status
+from meihao.cases.models import CaseCategory
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
 from meihao.wishes import selectors, services
 from meihao.wishes.models import WISH_CODE
 from meihao.wishes.steps import STEPS
+from meihao.wishes.vocabulary import WISH_WORDS
 
 router = Router()
 
@@ -69,7 +70,8 @@ class WishOut(Schema):
 
     @staticmethod
     def resolve_status_label(case) -> str:
-        return str(Status(case.status).label)
+        # The app's API is the citizens' (its pages' twin): their words, not the engine's.
+        return WISH_WORDS.status_label(case.status)
 
     @staticmethod
     def resolve_community(case) -> str:

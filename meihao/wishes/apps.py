@@ -15,9 +15,11 @@ class WishesConfig(AppConfig):
         from meihao.cases import extensions
         from meihao.wishes.models import WISH_CODE
         from meihao.wishes.services import wish_settle
+        from meihao.wishes.vocabulary import WISH_WORDS
 
         extensions.register_app_filed(WISH_CODE)
         extensions.register_close_effects(WISH_CODE, wish_settle)
+        extensions.register_vocabulary(WISH_CODE, WISH_WORDS)
         extensions.register_detail_url(
             WISH_CODE, lambda case: reverse("wishes:detail", args=[case.number])
         )

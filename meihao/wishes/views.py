@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases.access import case_abilities
+from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.models import CaseCategory
-from meihao.cases.views.reporter import decorate, event_label
+from meihao.cases.timeline import timeline
+from meihao.cases.views.reporter import decorate
 from meihao.core.errors import DomainError
 from meihao.core.inputs import parse_id
 from meihao.core.pages import requires, scoped_object
@@ -28,6 +29,7 @@ from meihao.wishes.models import WISH_CODE
 from meihao.wishes.steps import STEPS
 
 PAGE_SIZE = 20
+# The staff's timeline words for the wish's steps (citizens read wishes.vocabulary).
 STEP_LABELS = {
     "accept": gettext_lazy("published"),
     "claim": gettext_lazy("claimed"),
@@ -167,9 +169,7 @@ def review(request):
 def detail(request, case):
     decorate([case])
     user = request.user
-    events = list(case.events.all())
-    for event in events:
-        event.label = STEP_LABELS.get(event.action) or event_label(event)
+    events = timeline(case, case.events.all(), viewer=request.user, staff_labels=STEP_LABELS)
     claims = list(case.wish.claims.all())
     abilities = case_abilities(case, user)
     joinable = (
@@ -195,6 +195,7 @@ def detail(request, case):
             "case": case,
             "wish": case.wish,
             "claims": claims,
+            "citizen": sees_as_citizen(case, user),
             "events": events,
             "photos": [p for p in case.photos.all() if p.stage == "report_back"],
             "abilities": abilities,

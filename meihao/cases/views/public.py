@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from meihao.cases import selectors
 from meihao.cases.models import Status
 from meihao.cases.publication import PUBLISHED_STATES, public_case
-from meihao.cases.views.reporter import CASE_NUMBER, badge, event_label
+from meihao.cases.views.reporter import CASE_NUMBER, badge
+from meihao.cases.vocabulary import REPORT
 
 PAGE_SIZE = 20
 STREET_CODE = re.compile(r"^\d{9}$")
@@ -47,7 +48,7 @@ def detail_context(public) -> dict:
     return {
         "case": public,
         "badge": badge(public),
-        "steps": [(step, event_label(step)) for step in public.steps],
+        "steps": [(step, step.label) for step in public.steps],
         "points": [point] if point else [],
     }
 
@@ -83,7 +84,8 @@ def public_list(request):
         ],
         "points": points,
         "filters": filters,
-        "statuses": [(v, label) for v, label in Status.choices if v in PUBLISHED_STATES],
+        # The public page lists reported problems: their states in the reporters' words.
+        "statuses": [(v, REPORT.status_label(v)) for v in Status.values if v in PUBLISHED_STATES],
         "query": f"{kept}&" if kept else "",
         **selectors.public_filter_choices(),
     }

@@ -6,8 +6,6 @@ page, the form's script and the offline queue ask for JSON. Either way it is one
 `case_submit`, and a re-sent report (same idempotency key) returns the case filed first.
 """
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
@@ -18,20 +16,26 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.cases import classes, selectors, services
-from meihao.cases.access import can_view, case_abilities, follows, holds, is_requester, may_submit
+from meihao.cases.access import (
+    can_view,
+    case_abilities,
+    follows,
+    holds,
+    is_requester,
+    may_submit,
+    sees_as_citizen,
+)
+from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.publication import is_publicly_visible, public_case
-from meihao.cases.states import DISPATCHER, TRANSITIONS
+from meihao.cases.states import DISPATCHER
+from meihao.cases.timeline import timeline
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 20
 DEFAULT_TYPE = "GRID"
@@ -52,13 +56,6 @@ STATUS_BADGE = {
     Status.REJECTED: "text-bg-danger",
     Status.DUPLICATE: "text-bg-dark",
     Status.VOID: "text-bg-dark",
-}
-EVENT_LABELS = {
-    "submit": gettext_lazy("reported"),
-    "follow": gettext_lazy("this is my problem too"),
-    "rate": gettext_lazy("rated"),
-    "photo_published": gettext_lazy("photo shown to the public"),
-    "photo_withdrawn": gettext_lazy("photo no longer shown to the public"),
 }
 # Static files the service worker keeps for the report page to open without signal.
 OFFLINE_ASSETS = (
@@ -86,15 +83,11 @@ def badge(case) -> str:
 
 
 def decorate(cases) -> None:
-    """Attach the status badge class to each case for the templates (no query)."""
+    """Attach the status badge class and the state in the citizens' words of the case's type
+    (cases.vocabulary) to each case for the templates (no query: the type is loaded)."""
     for case in cases:
         case.badge = badge(case)
-
-
-def event_label(event) -> "StrOrPromise":
-    if event.action in TRANSITIONS:
-        return TRANSITIONS[event.action].label
-    return EVENT_LABELS.get(event.action, event.action)
+        case.citizen_status = vocabulary_of(case.case_type).status_label(case.status)
 
 
 def _wants_json(request) -> bool:
@@ -325,9 +318,7 @@ def detail(request, number):
 
 def _detail_page(request, case, *, rating_error=None, rating_form=None, status=200):
     decorate([case])
-    events = list(case.events.all())
-    for event in events:
-        event.label = event_label(event)  # for the template
+    events = timeline(case, case.events.all(), viewer=request.user)
     ratings = list(case.ratings.all())
     may_rate = (
         case.status == Status.CLOSED
@@ -336,6 +327,7 @@ def _detail_page(request, case, *, rating_error=None, rating_form=None, status=2
     )
     context = {
         "case": case,
+        "citizen": sees_as_citizen(case, request.user),
         "events": events,
         "photos": list(case.photos.all()),
         "ratings": ratings,

@@ -134,3 +134,84 @@ def test_the_indicator_page_reads_durations_too(client, month):
     body = html.content.decode()
     assert 'id="indicator-value">1 天 2 小时<' in body
     assert "共 2 件" in body
+
+
+# --- The same filters on the indicator pages, the indicator API and the Excel export
+
+
+def _api(client, user, code, **params):
+    client.force_login(user)
+    return client.get(f"/api/v1/indicators/{code}", {**MAY_DAYS, **params})
+
+
+MAY_DAYS = {"start": "2024-05-01", "end": "2024-05-31"}
+
+
+def test_the_indicator_api_counts_one_channel_or_type(client, month):
+    chief = month.personas.street_chief_a
+    everything = _api(client, chief, "reports_filed").json()
+    hotline = _api(client, chief, "reports_filed", channel="hotline").json()
+    grid = _api(client, chief, "reports_filed", type="GRID").json()
+    # The month's grid-management cases are all of the GRID type: only the channel narrows.
+    assert (everything["value"], hotline["value"], grid["value"]) == (5, 1, 5)
+    assert (hotline["channel"], grid["case_type"]) == ("hotline", "GRID")
+    assert "channel=hotline" in hotline["records_url"]
+    # Nothing else moves: the place and period are those asked for.
+    for body in (hotline, grid):
+        assert (body["place"], body["start"], body["end"]) == (
+            everything["place"],
+            "2024-05-01",
+            "2024-05-31",
+        )
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"type": "NOPE"}, "没有这种案件类型"),
+        ({"type": "WISH"}, "没有这种案件类型"),
+        ({"channel": "carrier_pigeon"}, "没有这种来源渠道"),
+    ],
+)
+def test_a_bad_filter_on_the_indicator_api_is_400_in_chinese(client, month, params, words):
+    response = _api(client, month.personas.street_chief_a, "reports_filed", **params)
+    assert response.status_code == 400
+    assert words in response.json()["message"]
+
+
+def test_an_indicator_not_about_cases_refuses_the_filters(client, month):
+    response = _api(client, month.personas.district_admin, "service_hours", channel="hotline")
+    assert response.status_code == 400
+    assert "不是关于案件的指标" in response.json()["message"]
+    assert _api(client, month.personas.district_admin, "service_hours").status_code == 200
+
+
+def test_the_indicator_page_lists_the_filtered_records(client, month):
+    client.force_login(month.personas.street_chief_a)
+    url = reverse("insights:indicator", args=["reports_filed"])
+    response = client.get(url, {**MAY_DAYS, "channel": "hotline"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1
+    html = response.content.decode()
+    assert 'value="hotline" selected' in html
+    assert 'name="channel" value="hotline"' in html  # the export asks for the same records
+    assert client.get(url, MAY_DAYS).context["page"].paginator.count == 5
+    bad = client.get(url, {**MAY_DAYS, "type": "NOPE"})
+    assert bad.status_code == 400 and "没有这种案件类型" in bad.content.decode()
+
+
+def test_the_export_takes_the_filters_and_refuses_bad_ones(client, month):
+    from django.test import TestCase
+
+    from meihao.insights.models import ExportJob
+
+    client.force_login(month.personas.street_chief_a)
+    url = "/insights/indicators/reports_filed/export/"
+    bad = client.post(url, {**MAY_DAYS, "channel": "carrier_pigeon"})
+    assert bad.status_code == 400 and "没有这种来源渠道" in bad.content.decode()
+    assert not ExportJob.objects.exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(url, {**MAY_DAYS, "channel": "hotline"})
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows_total) == (ExportJob.Status.DONE, 1)
+    assert "hotline" in job.filename

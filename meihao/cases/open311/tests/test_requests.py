@@ -236,7 +236,7 @@ def test_round_trip_post_then_get_request(client, fmt, api_key, personas):
         assert list(request) == REQUEST_FIELDS
     assert request["service_request_id"] == number
     assert request["status"] == "open"
-    assert request["status_notes"] == "已派遣"
+    assert request["status_notes"] == "已转交办理"  # the reporters' words, not 派遣
     assert request["service_code"] == "0501"
     assert request["service_name"] == "乱摆卖"
     assert request["agency_responsible"] == "万秀区城市管理局"
