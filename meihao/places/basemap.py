@@ -40,11 +40,11 @@ SHOWN_FROM = {
     "building": 17,
 }
 NAMED_AT = {
-    Level.DISTRICT: range(0, 13),
-    Level.STREET: range(12, 16),
+    Level.DISTRICT: range(0, 11),
+    Level.STREET: range(11, 14),
     Level.COMMUNITY: range(14, 18),
     Level.GRID: range(17, MAX_ZOOM + 1),
-    "venue": range(16, MAX_ZOOM + 1),
+    "venue": range(18, MAX_ZOOM + 1),
     "building": range(18, MAX_ZOOM + 1),
 }
 LEVEL_ORDER = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)

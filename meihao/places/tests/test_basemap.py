@@ -64,8 +64,9 @@ def test_names_are_written_only_at_zooms_where_they_fit(client, tree):
             if "label_at" in f["properties"]
         }
 
-    assert labelled(11) == {"district"}
-    assert labelled(14) == {"street", "community"}
+    assert labelled(10) == {"district"}
+    assert labelled(12) == {"street"}
+    assert labelled(14) == {"community"}
     assert labelled(17) == {"community", "grid"}
     assert labelled(18) == {"grid"}
 
@@ -106,6 +107,7 @@ def test_buildings_and_venues_appear_close_in_with_their_names_and_no_counts(cli
     at_16 = _by_kind(_get(client, bbox=COMMUNITY_A, zoom=16))
     assert "building" not in at_16
     assert _names(at_16["venue"]) == {"骑楼社区服务中心"}
+    assert "label_at" not in at_16["venue"][0]["properties"]  # a dot; its name from zoom 18
     response = _get(client, bbox=COMMUNITY_A, zoom=18, HTTP_ACCEPT_LANGUAGE="zh-hans")
     kinds = _by_kind(response)
     (building,) = kinds["building"]  # the one without coordinates is not on the map

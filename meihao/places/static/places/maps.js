@@ -116,7 +116,10 @@ window.MeihaoMap = (function () {
     L.geoJSON(collection, {
       pane: "meihao-base",
       interactive: false,
-      style: function (feature) { return OUTLINE_STYLES[feature.properties.kind] || OUTLINE_STYLES.grid; },
+      style: function (feature) {
+        var kind = feature.properties.kind;
+        return OUTLINE_STYLES[kind] || POINT_STYLES[kind] || OUTLINE_STYLES.grid;
+      },
       pointToLayer: function (feature, latlng) {
         var style = POINT_STYLES[feature.properties.kind] || POINT_STYLES.building;
         return L.circleMarker(latlng, L.extend({ pane: "meihao-base", interactive: false }, style));
