@@ -50,9 +50,11 @@ def test_resident_places_the_pin_by_tapping_the_self_drawn_map_and_reports(serve
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda m: errors.append(m.text)
-        if m.type == "error" and "Content Security Policy" in m.text
-        else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
     )
     log_in(page, server, "resident")
     page.goto(server["url"] + "/cases/report/")

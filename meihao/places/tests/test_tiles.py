@@ -130,3 +130,25 @@ def test_the_tile_setting_reaches_the_maps_escaped(db):
     assert "</script><b>" not in rendered
     assert _map_config(rendered)["tiles"]["attribution"] == "</script><b>x</b>"
     assert _map_config(rendered)["tiles"]["url"] == "https://tiles.example/{z}/{x}/{y}.png?a=1&b=2"
+
+
+def test_every_map_is_made_by_the_shared_script():
+    """No page makes its own Leaflet map or tile layer: each gets the base map and the tile
+    setting from places/maps.js, and each page that loads a map script loads {% map_scripts %}."""
+    meihao = ROOT / "meihao"
+    scripts = [p for p in meihao.glob("*/static/**/*.js") if "vendor" not in p.parts]
+    makers = {
+        p.relative_to(meihao).as_posix()
+        for p in scripts
+        if "L.map(" in p.read_text(encoding="utf-8")
+        or "L.tileLayer(" in p.read_text(encoding="utf-8")
+    }
+    assert makers == {"places/static/places/maps.js"}
+    users = {p.name for p in scripts if "MeihaoMap." in p.read_text(encoding="utf-8")}
+    assert {"report.js", "public_map.js", "map.js", "home_map.js", "timebank.js"} <= users
+    for template in meihao.glob("*/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        if template.name != "_map_scripts.html" or template.parent.name != "places":
+            assert "vendor/leaflet/leaflet.js" not in text, template
+        if any(f"/{name}'" in text for name in users - {"maps.js"}):
+            assert "map_scripts" in text, template
