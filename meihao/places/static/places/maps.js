@@ -79,7 +79,8 @@ window.MeihaoMap = (function () {
       Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
       Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90),
     ].map(round).join(",");
-    var zoom = Math.max(0, Math.min(22, Math.round(map.getZoom())));
+    // A fractional zoom (zoomSnap) asks for the zoom below: names are only sent where they fit.
+    var zoom = Math.max(0, Math.min(22, Math.floor(map.getZoom())));
     return config.baseMapUrl + "?bbox=" + encodeURIComponent(bbox) + "&zoom=" + zoom;
   };
 
@@ -129,7 +130,24 @@ window.MeihaoMap = (function () {
         if (p.label_at) labels.addLayer(labelMarker(p.label_at, p.name, p.kind, "meihao-labels"));
       },
     }).addTo(this.outlines);
+    this.declutter();
     this.map.getContainer().dataset.baseMapFeatures = String(collection.features.length);
+  };
+
+  // Hide a name that would overlap one already written: the server sends the coarse levels
+  // first, so a community's name wins over its grids', a grid's over a building's.
+  BaseMap.prototype.declutter = function () {
+    var kept = [];
+    this.labels.eachLayer(function (marker) {
+      var text = marker.getElement() && marker.getElement().firstChild;
+      if (!text) return;
+      var box = text.getBoundingClientRect();
+      var overlaps = kept.some(function (other) {
+        return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+      });
+      text.style.visibility = overlaps ? "hidden" : "";
+      if (!overlaps) kept.push(box);
+    });
   };
 
   // options: center [lat, lon] and zoom, or neither (the page fits its own layers);
