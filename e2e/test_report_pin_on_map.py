@@ -68,8 +68,8 @@ def test_resident_places_the_pin_by_tapping_the_self_drawn_map_and_reports(serve
     page.wait_for_selector(f"{LABELS}-community > span")
     assert page.locator("#report-map .leaflet-tile").count() == 0
     assert page.locator("#report-map .leaflet-meihao-base-pane path").count() >= 10
-    grid_names = [t.strip() for t in page.locator(f"{LABELS}-grid").all_inner_texts()]
-    community_names = [t.strip() for t in page.locator(f"{LABELS}-community").all_inner_texts()]
+    grid_names = [t.strip() for t in page.locator(f"{LABELS}-grid").all_text_contents()]
+    community_names = [t.strip() for t in page.locator(f"{LABELS}-community").all_text_contents()]
     assert all(re.fullmatch(r".+社区第\d+网格", name) for name in grid_names), grid_names
     assert all(name.endswith("社区") for name in community_names), community_names
     assert page.locator(f"{LABELS} *:not(span)").count() == 0  # names are text, not markup
@@ -79,7 +79,7 @@ def test_resident_places_the_pin_by_tapping_the_self_drawn_map_and_reports(serve
     # Zoomed out, the streets and their names (and the communities' outlines).
     _zoom(page, "out", 4)
     page.wait_for_selector(f"{LABELS}-street > span")
-    street_names = [t.strip() for t in page.locator(f"{LABELS}-street").all_inner_texts()]
+    street_names = [t.strip() for t in page.locator(f"{LABELS}-street").all_text_contents()]
     assert street_names and all(name.endswith("街道") for name in street_names), street_names
     shot(page, "pin-02-streets")
     _zoom(page, "in", 4)

@@ -332,7 +332,7 @@ def test_the_report_form_shows_script_in_nearby_cases_and_grid_names_as_text(
     assert ALERT in page.inner_text("#nearby-cases")
     # The grids' names on the self-drawn base map are written as text.
     page.wait_for_selector("#report-map .meihao-map-label-grid > span")
-    labels = page.locator("#report-map .meihao-map-label-grid").all_inner_texts()
+    labels = page.locator("#report-map .meihao-map-label-grid").all_text_contents()
     assert labels and all(text.strip().startswith(IMG) for text in labels), labels
     assert page.locator(".meihao-map-label img, .meihao-map-label script").count() == 0
     shot(page, "xss-report-nearby")

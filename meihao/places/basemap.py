@@ -77,7 +77,7 @@ def _fingerprint() -> tuple:
 
 def _build() -> _OutlineIndex:
     outlines = []
-    rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    rank: dict[str, int] = {level: i for i, level in enumerate(LEVEL_ORDER)}
     places = Place.objects.filter(boundary__isnull=False).only("code", "name", "level", "boundary")
     for place in sorted(places, key=lambda p: (rank.get(p.level, len(rank)), p.code)):
         try:
@@ -106,14 +106,18 @@ def _outline_feature(outline: _Outline, zoom: int, tolerance: float) -> dict:
     simplified = shapely.set_precision(
         outline.geometry.simplify(tolerance, preserve_topology=True), PRECISION_DEGREES
     )
-    properties = {"kind": outline.level, "code": outline.code, "name": outline.name}
+    properties: dict[str, object] = {
+        "kind": outline.level,
+        "code": outline.code,
+        "name": outline.name,
+    }
     if zoom in NAMED_AT[outline.level]:
         properties["label_at"] = [_rounded(outline.label_at[0]), _rounded(outline.label_at[1])]
     return {"type": "Feature", "geometry": geo.to_geojson(simplified), "properties": properties}
 
 
 def _point_feature(kind: str, record, zoom: int, **extra) -> dict:
-    properties = {"kind": kind, "name": record.name, **extra}
+    properties: dict[str, object] = {"kind": kind, "name": record.name, **extra}
     if zoom in NAMED_AT[kind]:
         properties["label_at"] = [_rounded(record.lon), _rounded(record.lat)]
     return {
