@@ -70,7 +70,7 @@ def test_resident_reports_with_a_photo_then_sees_it_in_my_cases(server, phone, p
     context, page, grid_name = phone
     page.goto(server["url"] + "/cases/report/")
     page.wait_for_selector(f"#grid-name:has-text('{grid_name}')")
-    page.wait_for_selector(".leaflet-interactive")  # the grid outlines are drawn
+    page.wait_for_selector(".meihao-map-label-grid > span")  # the base map's grids, named
     assert horizontal_overflow(page) == 0
     shot(page, "reporter-01-form")
 

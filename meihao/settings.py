@@ -379,6 +379,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Maps (places.tiles, places.basemap): every map draws the district's own streets, communities,
+# grids, buildings and venues, so it works with no tile server. PLACES_TILE_URL adds a tile
+# service underneath (Leaflet's template: {z}/{x}/{y}, {s} for a subdomain), e.g. 天地图
+# https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec
+# &STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY with
+# PLACES_TILE_SUBDOMAINS=01234567; PLACES_TILE_CRS=gcj02 for a service drawn in GCJ-02.
+try:
+    from meihao.places.tiles import TileSettingError, tile_service
+
+    PLACES_TILES = tile_service(
+        env("PLACES_TILE_URL") or "",
+        attribution=env("PLACES_TILE_ATTRIBUTION") or "",
+        subdomains=env("PLACES_TILE_SUBDOMAINS") or "",
+        crs=env("PLACES_TILE_CRS") or "",
+        max_zoom=envint("PLACES_TILE_MAX_ZOOM", 18),
+    )
+except TileSettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+
 # Content-Security-Policy (django-csp): scripts only from our own static files, so that text
 # that slips into a page unescaped cannot run. Templates carry no inline <script> and no
 # on<event>= attribute (web/tests/test_csp.py walks them); behaviour is declared with data
@@ -392,7 +411,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, UNSAFE_INLINE],
         # data: for Bootstrap's icons inside form controls and the close button (SVG in its
         # CSS); blob: for the report form's previews of the photos just taken.
-        "img-src": [SELF, "data:", "blob:"],
+        # And the tile service's hosts, when one is configured (PLACES_TILES below).
+        "img-src": [SELF, "data:", "blob:", *PLACES_TILES.origins],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

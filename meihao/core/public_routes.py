@@ -27,6 +27,9 @@ PUBLIC = {
     "photo, everyone else a 404",
     "cases:manifest": "the reporting app's web manifest: browsers fetch it without cookies",
     "cases:service_worker": "the reporting app's service worker: static file names and strings",
+    "places:base_map": "the self-drawn base map under every map (the public case map too): "
+    "names and outlines of streets, communities and grids, positions of venues and buildings, "
+    "as a paper map shows them; no people, no counts",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

@@ -115,3 +115,60 @@ def grid_locate(*, user, lat, lon) -> Place:
     if place is None:
         raise NotFound()
     return place
+
+
+# ---------------------------------------------------------------------------------------------
+# The maps: the self-drawn base map and the search that moves a map's pin. Both read what a
+# paper map of the district shows (names, addresses, outlines and positions; no people, no
+# counts), so they are not scoped: a resident reports anywhere in the district.
+
+SEARCH_RESULTS = 10
+SEARCH_MAX_LENGTH = 50
+
+
+def map_search(*, q: str) -> list[dict]:
+    """Places, venues and buildings whose name (or address) holds every word of `q`, with a
+    position: places first, coarse to fine, then venues, then buildings; at most SEARCH_RESULTS.
+    """
+    words = q.split()
+    found: list[dict] = []
+
+    def matching(queryset, fields):
+        for word in words:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    places = matching(
+        Place.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False), ["name"]
+    ).only("code", "name", "level", "centroid_lat", "centroid_lon")
+    for place in places.order_by("path")[:SEARCH_RESULTS]:
+        found.append(
+            {
+                "kind": place.level,
+                "name": place.name,
+                "detail": place.get_level_display(),
+                "lat": place.centroid_lat,
+                "lon": place.centroid_lon,
+            }
+        )
+    for model, kind in ((Venue, "venue"), (Building, "building")):
+        room = SEARCH_RESULTS - len(found)
+        if room <= 0:
+            break
+        records = matching(
+            model.objects.filter(lat__isnull=False, lon__isnull=False), ["name", "address"]
+        ).select_related("place")
+        for record in records.order_by("name", "pk")[:room]:
+            found.append(
+                {
+                    "kind": kind,
+                    "name": record.name,
+                    "detail": record.address or record.place.name,
+                    "lat": record.lat,
+                    "lon": record.lon,
+                }
+            )
+    return found[:SEARCH_RESULTS]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import ValidationFailed
-from meihao.places import geo
+from meihao.places import basemap, geo
 from meihao.places.models import CODE_LENGTH, PARENT_LEVEL, Building, Level, Place, Venue, path_for
 
 NAME_MAX_LENGTH = 100
@@ -108,8 +108,14 @@ def place_create(*, actor, code: str, name: str, level: str, parent: Place | Non
             changes={"code": code, "name": name, "level": level, "path": place.path},
         )
         if boundary is not None:
-            transaction.on_commit(geo.boundaries_changed)
+            transaction.on_commit(_outlines_changed)
     return place
+
+
+def _outlines_changed() -> None:
+    """Rebuild, in every process, the grid index and the base map's outlines."""
+    geo.boundaries_changed()
+    basemap.OUTLINES.changed()
 
 
 def place_rename(*, actor, place: Place, name: str) -> Place:
@@ -120,6 +126,7 @@ def place_rename(*, actor, place: Place, name: str) -> Place:
             place.name = name
             place.save(update_fields=["name", "updated_at"])
             audit_change(actor=actor, action="place.rename", target=place, changes=changes)
+            transaction.on_commit(basemap.OUTLINES.changed)  # the base map writes the name
     return place
 
 
@@ -137,7 +144,7 @@ def place_update_boundary(*, actor, place: Place, boundary) -> Place:
             setattr(place, field, value)
         place.save(update_fields=[*fields, "updated_at"])
         audit_change(actor=actor, action="place.update_boundary", target=place, changes=changes)
-        transaction.on_commit(geo.boundaries_changed)
+        transaction.on_commit(_outlines_changed)
     return place
 
 

@@ -70,6 +70,9 @@ OFFLINE_ASSETS = (
     "vendor/leaflet/images/marker-icon.png",
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
+    "places/maps.css",
+    "places/gcj02.js",
+    "places/maps.js",
     "web/meihao.css",
     "web/meihao.js",
     "cases/report.css",
@@ -412,7 +415,11 @@ def service_worker(request):
     response = render(
         request,
         "cases/report_sw.js",
-        {"assets": assets, "report_url": reverse("cases:report")},
+        {
+            "assets": assets,
+            "report_url": reverse("cases:report"),
+            "base_map_url": reverse("places:base_map"),
+        },
         content_type="application/javascript",
     )
     response["Service-Worker-Allowed"] = "/cases/"

@@ -1,4 +1,5 @@
-// The report form: photos with previews, location with a draggable pin, class search, nearby
+// The report form: photos with previews, location with a draggable pin (tap the map, use the
+// phone's position, or search a building or address), class search, nearby
 // open cases, and the offline queue (IndexedDB) that sends saved reports when the signal
 // returns. A saved report keeps its idempotency key, original time and location; the server
 // files one case per key, so sending it twice is harmless and it is removed from the phone
@@ -69,11 +70,12 @@
   var centreLat = parseFloat(latInput.value || form.dataset.centreLat || "23.47");
   var centreLon = parseFloat(lonInput.value || form.dataset.centreLon || "111.3");
   var map = null, marker = null, outlines = null;
-  if (window.L) {
-    map = L.map("report-map", { zoomControl: true, attributionControl: false }).setView([centreLat, centreLon], 16);
+  if (window.MeihaoMap) {
+    // The shared map: the district's own streets, communities, grids and buildings, with names.
+    map = MeihaoMap.create(document.getElementById("report-map"), { center: [centreLat, centreLon], zoom: 17 });
     outlines = L.geoJSON(null, {
-      style: function () { return { color: "#1f6fb2", weight: 2, fillOpacity: 0.08 }; },
-      onEachFeature: function (feature, layer) { layer.bindTooltip(Meihao.text(feature.properties.name)); },
+      style: function () { return { color: "#c0392b", weight: 3, fillOpacity: 0.06 }; },
+      interactive: false,
     }).addTo(map);
     marker = L.marker([centreLat, centreLon], { draggable: true, autoPan: true }).addTo(map);
     marker.on("dragend", function () {
@@ -81,6 +83,13 @@
       setPoint(p.lat, p.lng, false);
     });
     map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, false); });
+    // Or a building, venue, address or place of the district, searched by name.
+    var searchInput = document.getElementById("place-search");
+    if (searchInput) {
+      MeihaoMap.searchBox(searchInput, document.getElementById("place-search-results"), function (lat, lon) {
+        setPoint(lat, lon, true);
+      }, { none: t("search-none"), error: t("search-error") });
+    }
   }
   function setPoint(lat, lon, recentre) {
     latInput.value = lat.toFixed(6);
@@ -98,8 +107,11 @@
         gridName.textContent = data.grid ? t("grid", { name: data.grid.name }) : (data.message || t("no-grid"));
         gridName.classList.toggle("text-danger", !data.grid);
         if (outlines && data.outlines) {
+          // The base map draws every grid; this one outlines the grid the pin is in.
           outlines.clearLayers();
-          outlines.addData(data.outlines);
+          data.outlines.features.forEach(function (feature) {
+            if (data.grid && feature.properties.code === data.grid.code) outlines.addData(feature);
+          });
         }
       })
       .catch(function () { gridName.textContent = t("offline-grid"); });

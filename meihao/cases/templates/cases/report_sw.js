@@ -1,8 +1,11 @@
 {% load static %}{% get_static_prefix as static_prefix %}// Meihao report form service worker (served by cases:service_worker, scope /cases/).
 // The report page: network first, the last copy when offline. Static files: cache first.
+// The base map's views (places:base_map): network first, the last copy of that view when
+// offline, so the map the reporter already looked at is still drawn without signal.
 // POSTs are never touched: the page's own queue (IndexedDB) keeps reports made offline.
-const CACHE = "meihao-report-v2";
+const CACHE = "meihao-report-v3";
 const REPORT_URL = "{{ report_url|escapejs }}";
+const BASE_MAP_URL = "{{ base_map_url|escapejs }}";
 const STATIC_PREFIX = "{{ static_prefix|escapejs }}";
 const ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
@@ -44,6 +47,20 @@ self.addEventListener("fetch", (event) => {
           return response;
         })
         .catch(() => caches.match(REPORT_URL).then((cached) => cached || Response.error()))
+    );
+    return;
+  }
+  if (url.pathname === BASE_MAP_URL) {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request).then((cached) => cached || Response.error()))
     );
     return;
   }

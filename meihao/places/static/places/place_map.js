@@ -1,16 +1,12 @@
-// Draw a place's outline and its children's polygons on a Leaflet map. No base tiles unless
-// the page names a tile URL (settings.PLACES_TILE_URL): the map must work offline.
+// A place's outline and its children's polygons over the shared map (places/maps.js: the
+// self-drawn base map, and the tile service if one is configured).
 (function () {
   "use strict";
   var element = document.getElementById("place-map");
   var data = document.getElementById("place-geojson");
-  if (!element || !data || !window.L) return;
+  if (!element || !data || !window.MeihaoMap) return;
   var collection = JSON.parse(data.textContent);
-  var tileUrl = element.dataset.tileUrl;
-  var map = L.map(element, { zoomSnap: 0.25, attributionControl: Boolean(tileUrl) });
-  if (tileUrl) {
-    L.tileLayer(tileUrl, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
-  }
+  var map = MeihaoMap.create(element, { zoomSnap: 0.25 });
   var layer = L.geoJSON(collection, {
     style: function (feature) {
       return feature.properties.role === "self"

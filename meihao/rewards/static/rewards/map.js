@@ -1,9 +1,9 @@
-// The partner merchants on a map: a dot per merchant, no tiles (works without internet). Drawn
+// The partner merchants on a map: a dot per merchant over the shared map (places/maps.js). Drawn
 // again when a search or the pager replaces the list (#catalogue-results) in place.
 (function () {
   "use strict";
   var element = document.getElementById("catalogue-map");
-  if (!element || !window.L) return;
+  if (!element || !window.MeihaoMap) return;
   var map = null;
   var layer = null;
 
@@ -13,7 +13,7 @@
     if (layer) { layer.remove(); layer = null; }
     element.classList.toggle("d-none", !markers.length);
     if (!markers.length) return;
-    if (!map) map = L.map(element, { attributionControl: false });
+    if (!map) map = MeihaoMap.create(element);
     map.invalidateSize();
     layer = L.featureGroup(markers.map(function (m) {
       var marker = L.circleMarker([m.lat, m.lon], { radius: 9, color: "#c0392b", weight: 2, fillOpacity: 0.6 });

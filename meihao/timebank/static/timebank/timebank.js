@@ -1,5 +1,5 @@
 // The time bank's pages: a pin to pick a place, a map of points, and check-in and check-out
-// forms that send the phone's position. Maps have no tiles (no internet needed).
+// forms that send the phone's position. Maps are the shared ones (places/maps.js).
 (function () {
   "use strict";
 
@@ -29,8 +29,8 @@
       if (marker) marker.setLatLng([newLat, newLon]);
       if (map && recentre) map.setView([newLat, newLon], Math.max(map.getZoom(), 16));
     }
-    if (window.L) {
-      map = L.map(element, { attributionControl: false }).setView([lat, lon], 16);
+    if (window.MeihaoMap) {
+      map = MeihaoMap.create(element, { center: [lat, lon], zoom: 16 });
       marker = L.marker([lat, lon], { draggable: true, autoPan: true }).addTo(map);
       marker.on("dragend", function () { var p = marker.getLatLng(); set(p.lat, p.lng, false); });
       map.on("click", function (e) { set(e.latlng.lat, e.latlng.lng, false); });
@@ -50,11 +50,11 @@
 
   // A map of points (requests), around a centre (me, or the request) with an optional circle.
   document.querySelectorAll("[data-points-map]").forEach(function (element) {
-    if (!window.L) return;
+    if (!window.MeihaoMap) return;
     var data = document.getElementById("timebank-points");
     var points = data ? JSON.parse(data.textContent) : [];
     var lat = parseFloat(element.dataset.centreLat), lon = parseFloat(element.dataset.centreLon);
-    var map = L.map(element, { attributionControl: false }).setView([lat, lon], 15);
+    var map = MeihaoMap.create(element, { center: [lat, lon], zoom: 15 });
     var layers = [];
     if (element.dataset.radius) {
       layers.push(L.circle([lat, lon], { radius: parseFloat(element.dataset.radius), color: "#1f6fb2", weight: 1, fillOpacity: 0.06 }));

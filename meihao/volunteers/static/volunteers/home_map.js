@@ -1,13 +1,13 @@
 // The phone home's map: activities (blue), time-bank requests (red) and micro-wishes (green)
-// as dots, no tiles (works without internet); the phone's position, if it shares it, as a ring.
+// as dots over the shared map (places/maps.js); the phone's position, if it shares it, as a ring.
 (function () {
   "use strict";
   var element = document.getElementById("home-map");
   var data = document.getElementById("home-points");
-  if (!element || !data || !window.L) return;
+  if (!element || !data || !window.MeihaoMap) return;
   var points = JSON.parse(data.textContent);
   var colours = { activity: "#0d6efd", help: "#dc3545", wish: "#198754" };
-  var map = L.map(element, { attributionControl: false });
+  var map = MeihaoMap.create(element);
   var group = L.featureGroup(points.map(function (p) {
     var marker = L.circleMarker([p.lat, p.lon], {
       radius: 8, color: colours[p.kind] || "#6c757d", weight: 2, fillOpacity: 0.6,
