@@ -180,7 +180,7 @@ class TeamChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "language", "email", "email_enabled")
+    list_display = ("user", "language", "email")
     list_select_related = ("user",)
     search_fields = ("=user__phone", "user__name", "email")
     autocomplete_fields = ("user",)

@@ -153,7 +153,9 @@ def test_each_message_of_the_loop_names_class_place_and_description(
         case = new_case(actor=personas.resident_a)
     new = Message.objects.get(recipient=personas.street_chief_a, kind="case_new_in_area")
     _says_which_problem(new, case)
-    assert new.subject == f"新案件：乱摆卖（{GRID_A1}）"
+    assert new.subject.startswith(f"新案件 {case.number}：乱摆卖（{GRID_A1}）：“流动摊贩"), (
+        new.subject
+    )
 
     services.case_dispatch(
         case=case, actor=personas.street_chief_a, organisation=personas.department
