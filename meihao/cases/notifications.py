@@ -25,7 +25,6 @@ from meihao.notify.kinds import NotifyBy, register_kind
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
 from meihao.places.models import PATH_SEPARATOR
 
-
 # Everyone who works on cases, as against a resident who reported or follows one.
 CASE_STAFF = frozenset(Role) - {Role.RESIDENT}
 
