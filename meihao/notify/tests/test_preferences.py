@@ -144,7 +144,7 @@ def test_a_digest_in_the_inbox_lists_its_events_as_links(client, personas, setti
     content = client.get("/inbox/").content.decode()
     assert "2 条街坊新闻" in content
     assert content.count('class="btn btn-link btn-sm p-0 text-start text-break"') == 2
-    first = Message.objects.get(idempotency_key="news:1:u%d" % personas.resident_a.pk)
+    first = Message.objects.get(idempotency_key=f"news:1:u{personas.resident_a.pk}")
     response = client.post(f"/inbox/{first.pk}/open/")
     assert response["Location"] == "/news/1/"
     # Opening one of its events reads the digest.
