@@ -270,7 +270,7 @@ def notify_enqueue(
     # Rendered once per language, unless the text names its recipient.
     personal = _names_the_recipient(subject, body)
     texts: dict = {}
-    batch = []
+    batch: list[tuple[Message, list[Delivery]]] = []
     for pk, user in users.items():
         preference = preferences.get(pk)
         language = (preference.language if preference else "") or settings.LANGUAGE_CODE
