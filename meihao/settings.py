@@ -264,6 +264,10 @@ NOTIFY_BASE_URL = (env("NOTIFY_BASE_URL") or "").rstrip("/")
 if NOTIFY_BASE_URL and not NOTIFY_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"NOTIFY_BASE_URL={NOTIFY_BASE_URL!r} must start with http(s)://.")
 
+# How long the events of a digested kind (the dispatchers' new cases) gather before one message
+# lists them (notify.digests).
+NOTIFY_DIGEST_MINUTES = envint("NOTIFY_DIGEST_MINUTES", 15)
+
 AUTH_USER_MODEL = "people.User"
 # Axes first: it refuses a locked-out log-in before the password is checked.
 AUTHENTICATION_BACKENDS = [

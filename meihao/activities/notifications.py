@@ -7,7 +7,12 @@ names its event in the idempotency key, so a retried action never notifies twice
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
+
+register_kind("activity_cancelled", label=_("An activity I signed up for is cancelled"))
+register_kind("activity_changed", label=_("An activity I signed up for changes time or place"))
+register_kind("activity_promoted", label=_("I get a place from the waiting list"))
 
 
 def _send(activity, *, kind, recipients, subject, body, event_key, extra=None):

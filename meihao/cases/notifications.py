@@ -22,8 +22,37 @@ from meihao.cases.models import Case, Escalation
 from meihao.cases.vocabulary import Message
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
+from meihao.notify.kinds import NotifyBy, register_kind
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
 from meihao.places.models import PATH_SEPARATOR
+
+# Everyone who works on cases, as against a resident who reported or follows one.
+CASE_STAFF = frozenset(Role) - {Role.RESIDENT}
+
+register_kind(
+    "case_new_in_area",
+    label=_("New cases in my area (a digest every few minutes)"),
+    audience=OFFICIALS,
+    digest_subject=_("{{ count }} new case(s) in your area"),
+    digest_link=lambda: reverse("cases:board") + "?sort=-created_at",
+)
+register_kind("case_dispatched", label=_("A case is dispatched to me"), audience=CASE_STAFF)
+register_kind("case_claimed", label=_("My case is taken on"))
+register_kind("case_awaiting_confirmation", label=_("My request is done: please confirm"))
+register_kind(
+    "case_awaiting_verification",
+    label=_("A case to check on the ground"),
+    audience={Role.GRID_WORKER},
+)
+register_kind("case_closed", label=_("My case is closed"))
+register_kind("case_returned", label=_("A case is returned as misrouted"), audience=OFFICIALS)
+register_kind(
+    "case_overdue",
+    label=_("Cases past their time limit"),
+    audience=CASE_STAFF,
+    # The supervisors are rarely at a desk: their group robot, when they have one.
+    by_role={Role.STREET_CHIEF: NotifyBy.WECOM, Role.DISTRICT_ADMIN: NotifyBy.WECOM},
+)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -127,7 +156,8 @@ def case_notify_submitted(case, actor) -> None:
 
 @fan_out_handler("cases.submitted", label=_("New case in the area"))
 def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
-    """The dispatchers covering the new case's place, but not the one who filed it."""
+    """The dispatchers covering the new case's place, but not the one who filed it: one line
+    of their next digest each (a busy street files hundreds of cases a day)."""
 
     case = Case.objects.select_related("category", "place").filter(pk=case_id).first()
     if case is None:
@@ -137,7 +167,7 @@ def tell_dispatchers_of_new_case(*, case_id: int, actor_id: int | None) -> None:
         case,
         kind="case_new_in_area",
         recipients=recipients,
-        subject=_("New case: {{ category }} at {{ place }}"),
+        subject=_("New case {{ number }}: {{ about }}"),
         body=_("A new case was reported in your area (case {{ number }}): {{ about }}"),
         event_key="submitted",
         occurred_at=case.created_at,

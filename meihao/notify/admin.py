@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from meihao.core.audit import audit_change
 from meihao.notify import fanout, services
-from meihao.notify.models import Delivery, FanOut, Message, Preference, TeamChannel
+from meihao.notify.models import ChannelChoice, Delivery, FanOut, Message, Preference, TeamChannel
 
 
 class ReadOnlyMixin:
@@ -180,7 +180,19 @@ class TeamChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "language", "email", "email_enabled")
+    list_display = ("user", "language", "email")
     list_select_related = ("user",)
     search_fields = ("=user__phone", "user__name", "email")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ChannelChoice)
+class ChannelChoiceAdmin(admin.ModelAdmin):
+    """What people chose on their preferences page, for an operator answering "why did I not
+    hear of it?"; each person changes their own there."""
+
+    list_display = ("user", "kind", "channel")
+    list_select_related = ("user",)
+    list_filter = ("channel", "kind")
+    search_fields = ("=user__phone", "user__name")
     autocomplete_fields = ("user",)

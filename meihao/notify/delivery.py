@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from meihao.notify import leases
-from meihao.notify.models import Channel, Delivery, TeamChannel
+from meihao.notify.models import Channel, Delivery, Preference, TeamChannel
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +105,23 @@ def wecom_markdown(message) -> str:
     return head + body + tail
 
 
+def wecom_webhook_url(message) -> str:
+    """The group robot a message goes to: its team's, or its recipient's own (their notify
+    preference). Looked up when sending: the URL carries a secret key."""
+    if message.team_id is not None:
+        channel = TeamChannel.objects.filter(team_id=message.team_id, is_active=True).first()
+        if channel is None or not channel.wecom_webhook_url:
+            raise PermanentFailure("the team has no active WeCom group robot webhook")
+        return channel.wecom_webhook_url
+    preference = Preference.objects.filter(user_id=message.recipient_id).first()
+    if preference is None or not preference.wecom_webhook_url:
+        raise PermanentFailure("the recipient has no WeCom group robot webhook")
+    return preference.wecom_webhook_url
+
+
 def send_wecom(delivery: Delivery) -> None:
     message = delivery.message
-    channel = (
-        None
-        if message.team_id is None
-        else TeamChannel.objects.filter(team_id=message.team_id, is_active=True).first()
-    )
-    if channel is None or not channel.wecom_webhook_url:
-        raise PermanentFailure("the team has no active WeCom group robot webhook")
-    url = channel.wecom_webhook_url
+    url = wecom_webhook_url(message)
     if urlsplit(url).scheme not in ("https", "http"):
         raise PermanentFailure("the webhook URL is not http(s)")
     payload = {"msgtype": "markdown", "markdown": {"content": wecom_markdown(message)}}

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from meihao.notify.kinds import NotifyBy
+
 
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -22,6 +24,10 @@ class MessageQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def in_inbox(self):
+        """Messages in their own right: not the events waiting for (or listed in) a digest."""
+        return self.filter(digest_key="")
 
 
 class Message(models.Model):
@@ -56,6 +62,19 @@ class Message(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # An event of a digested kind (notify.kinds) waits for its person's digest instead of being
+    # sent: `digest_key` groups one person's events of one kind in one window, `deliver_after`
+    # is the window's end, and `digest` the message that listed it once sent.
+    digest_key = models.CharField(_("digest key"), max_length=255, blank=True)
+    deliver_after = models.DateTimeField(_("deliver after"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digest_entries",
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -75,13 +94,21 @@ class Message(models.Model):
         indexes = [
             # The inbox, newest first.
             models.Index(
-                fields=["recipient", "-created_at", "-id"], name="notify_message_inbox_idx"
+                fields=["recipient", "-created_at", "-id"],
+                condition=models.Q(digest_key=""),
+                name="notify_message_inbox_idx",
             ),
             # The bell: a count over unread rows only.
             models.Index(
                 fields=["recipient"],
-                condition=models.Q(read_at__isnull=True),
+                condition=models.Q(read_at__isnull=True, digest_key=""),
                 name="notify_message_unread_idx",
+            ),
+            # The digest sweep: events waiting for their window to end.
+            models.Index(
+                fields=["deliver_after"],
+                condition=models.Q(digest__isnull=True) & ~models.Q(digest_key=""),
+                name="notify_message_waiting_idx",
             ),
             models.Index(fields=["target_type", "target_id"], name="notify_message_target_idx"),
             models.Index(fields=["kind", "created_at"], name="notify_message_kind_idx"),
@@ -209,7 +236,8 @@ class TeamChannel(models.Model):
 
 
 class Preference(models.Model):
-    """How one user wants to be notified: language and an email address (both optional)."""
+    """Where one user can be reached besides the inbox, and in which language (all optional).
+    Which kinds go where is their `ChannelChoice`s."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -221,7 +249,18 @@ class Preference(models.Model):
         _("language"), max_length=16, choices=settings.LANGUAGES, blank=True
     )
     email = models.EmailField(_("email address"), blank=True)
-    email_enabled = models.BooleanField(_("send email"), default=True)
+    # A WeCom group robot of the person's own (a group with just them and the robot): the
+    # group robot is what WeCom lets an installation post to without a corporate app.
+    wecom_webhook_url = models.CharField(
+        _("WeCom group robot webhook URL"),
+        max_length=500,
+        blank=True,
+        validators=[wecom_url_validator],
+        help_text=_(
+            "In the WeCom group: Add group robot → copy its webhook address "
+            "(https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("notification preference")
@@ -229,6 +268,34 @@ class Preference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class ChannelChoice(models.Model):
+    """The channel one user chose for one kind of message (notify.kinds), or off. Only choices
+    that differ from the kind's default for their roles are stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notify_channel_choices",
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    channel = models.CharField(
+        pgettext_lazy("delivery", "channel"),
+        max_length=16,
+        choices=NotifyBy.choices,
+    )
+
+    class Meta:
+        verbose_name = _("channel choice")
+        verbose_name_plural = _("channel choices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notify_channel_choice_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {self.channel}"
 
 
 class FanOut(LeasedWork):

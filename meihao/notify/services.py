@@ -9,15 +9,30 @@ rolls back sends nothing, and a change that commits is delivered at least once.
 import functools
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.template import Context, Engine, Template
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from meihao.core.audit import audit_change
+from meihao.core.audit import audit_change, audit_changes
+from meihao.core.errors import DomainError
 from meihao.notify import leases
-from meihao.notify.models import Channel, Delivery, FanOut, Message, Preference, TeamChannel
+from meihao.notify.kinds import KINDS, MessageKind, NotifyBy, kind_of
+from meihao.notify.models import (
+    Channel,
+    ChannelChoice,
+    Delivery,
+    FanOut,
+    Message,
+    Preference,
+    TeamChannel,
+    wecom_url_validator,
+)
 
 # Keys go into email headers and WeCom text verbatim: printable ASCII without spaces.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:/@#=+-]{1,200}$")
@@ -140,6 +155,75 @@ def _save_new(messages_and_deliveries: list[tuple[Message, list[Delivery]]]) -> 
     return created
 
 
+def digest_minutes() -> int:
+    """How long a digested kind's events wait to go out together (NOTIFY_DIGEST_MINUTES)."""
+    return max(int(getattr(settings, "NOTIFY_DIGEST_MINUTES", 15)), 1)
+
+
+def digest_window(moment) -> tuple[datetime, datetime]:
+    """The window `moment` falls in: windows of NOTIFY_DIGEST_MINUTES counted from the epoch,
+    so everyone's windows end together (10:00, 10:15 … for 15 minutes)."""
+    length = digest_minutes() * 60
+    start = int(moment.timestamp()) // length * length
+    return (
+        datetime.fromtimestamp(start, tz=UTC),
+        datetime.fromtimestamp(start + length, tz=UTC),
+    )
+
+
+def roles_of(user_ids) -> dict[int, set[str]]:
+    from meihao.people.models import RoleAssignment
+
+    roles: dict[int, set[str]] = {}
+    for user_id, role in RoleAssignment.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    return roles
+
+
+def chosen_channels(user_ids, kind: MessageKind) -> dict[int, str]:
+    """Each user's channel for `kind`: their own choice, else the kind's default for their
+    roles. Two queries whatever the number of users (one when the kind has no role defaults)."""
+    user_ids = list(user_ids)
+    chosen = dict(
+        ChannelChoice.objects.filter(user_id__in=user_ids, kind=kind.code).values_list(
+            "user_id", "channel"
+        )
+    )
+    undecided = [pk for pk in user_ids if pk not in chosen]
+    roles = roles_of(undecided) if kind.by_role and undecided else {}
+    return {pk: chosen.get(pk) or kind.default_for(roles.get(pk, ())) for pk in user_ids}
+
+
+def deliveries_for(channel: str, preference, now) -> tuple[list[Delivery], datetime | None]:
+    """The deliveries of a message sent by `channel`, and its read mark. WeCom and email need
+    the person's address (their notify preference); without one the inbox is the fallback. A
+    message sent by WeCom or email is kept in the inbox as already read: the person can find
+    it again, and the bell does not call them about what they were told elsewhere."""
+    if channel == NotifyBy.EMAIL and preference and preference.email:
+        return [
+            Delivery(
+                channel=Channel.EMAIL,
+                address=preference.email,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        ], now
+    if channel == NotifyBy.WECOM and preference and preference.wecom_webhook_url:
+        return [Delivery(channel=Channel.WECOM, next_attempt_at=now, created_at=now)], now
+    # The inbox reads Message rows: delivered the moment the transaction commits.
+    return [
+        Delivery(
+            channel=Channel.INBOX,
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    ], None
+
+
 def notify_enqueue(
     *,
     recipients: Iterable,
@@ -150,7 +234,6 @@ def notify_enqueue(
     target=None,
     idempotency_key: str,
     context: dict | None = None,
-    email: bool = True,
     occurred_at=None,
 ) -> list[Message]:
     """Write one message per recipient to the outbox, in the caller's transaction.
@@ -162,9 +245,11 @@ def notify_enqueue(
     `link` is a site path (/cases/42/) or an absolute URL. `target` is a model instance or a
     (type, id) pair. `idempotency_key` names the event (case:42:dispatched:3); each recipient's
     message gets it plus ":u<user id>", and an event already in the outbox is skipped.
-    Every message goes to the inbox; also by email when the recipient has an address in their
-    notify preference (and `email` is true). `occurred_at` dates the messages when they are
-    written after the event (by a fan-out in the worker); by default, now.
+    Each recipient is told by the channel they chose for `kind` (notify.kinds), or its default
+    for their roles: the inbox, WeCom or email (the inbox when they have no such address), or
+    not at all when they turned the kind off. A digested kind's message waits for the
+    recipient's digest instead (`notify.digests`). `occurred_at` dates the messages when they
+    are written after the event (by a fan-out in the worker); by default, now.
     Returns the messages created by this call.
     """
     _require_transaction()
@@ -172,14 +257,20 @@ def notify_enqueue(
     users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", True)}
     if not users:
         return []
+    message_kind = kind_of(kind)
+    channels = chosen_channels(users, message_kind)
+    users = {pk: user for pk, user in users.items() if channels[pk] != NotifyBy.OFF}
+    if not users:
+        return []
     keys = {pk: f"{idempotency_key}:u{pk}" for pk in users}
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
     target_type, target_id = _target(target)
     now = timezone.now()
+    window_start, window_end = digest_window(now)
     # Rendered once per language, unless the text names its recipient.
     personal = _names_the_recipient(subject, body)
     texts: dict = {}
-    batch = []
+    batch: list[tuple[Message, list[Delivery]]] = []
     for pk, user in users.items():
         preference = preferences.get(pk)
         language = (preference.language if preference else "") or settings.LANGUAGE_CODE
@@ -203,25 +294,14 @@ def notify_enqueue(
             idempotency_key=keys[pk],
             created_at=occurred_at or now,
         )
-        # The inbox reads Message rows: delivered the moment the transaction commits.
-        deliveries = [
-            Delivery(
-                channel=Channel.INBOX,
-                status=Delivery.Status.SENT,
-                sent_at=now,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        ]
-        if email and preference and preference.email and preference.email_enabled:
-            deliveries.append(
-                Delivery(
-                    channel=Channel.EMAIL,
-                    address=preference.email,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+        if message_kind.digested:
+            # Windows by the time the event is written, not when it happened: an event a late
+            # worker writes joins the open window instead of one whose digest already went.
+            message.digest_key = f"{kind}:u{pk}:{window_start:%Y%m%dT%H%M}"
+            message.deliver_after = window_end
+            batch.append((message, []))
+            continue
+        deliveries, message.read_at = deliveries_for(channels[pk], preference, now)
         batch.append((message, deliveries))
     return _save_new(batch)
 
@@ -333,13 +413,16 @@ def inbox_mark_read(*, user, message_id: int) -> Message:
     message = Message.objects.visible_to(user).get(pk=message_id)
     if message.read_at is None:
         message.read_at = timezone.now()
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+        # Opening one event of a digest reads the digest.
+        Message.objects.filter(
+            models.Q(pk=message.pk) | models.Q(pk=message.digest_id), read_at__isnull=True
+        ).update(read_at=message.read_at)
     return message
 
 
 def inbox_mark_all_read(*, user) -> int:
     """Mark every unread message of the user read; returns how many were unread."""
-    return Message.objects.visible_to(user).unread().update(read_at=timezone.now())
+    return Message.objects.visible_to(user).in_inbox().unread().update(read_at=timezone.now())
 
 
 def _run_again_now(model, rows, *, retryable, action: str, actor, related=()) -> list[int]:
@@ -396,3 +479,56 @@ def fan_out_retry_now(*, events: Iterable[FanOut], actor) -> int:
 
         transaction.on_commit(fan_out, robust=True)
     return len(ids)
+
+
+@transaction.atomic
+def notify_preferences_save(
+    *, user, channels: dict[str, str], email: str, wecom_webhook_url: str
+) -> None:
+    """Save where `user` wants each kind of message (`channels`: kind code → inbox, wecom,
+    email or off) and their addresses. Only choices that differ from the kind's default for
+    their roles are stored, so a default changed later reaches everyone who never chose.
+    A kind they may not receive, or an unknown channel, is refused."""
+    roles = roles_of([user.pk]).get(user.pk, set())
+    for code, channel in channels.items():
+        kind = KINDS.get(code)
+        if kind is None or not kind.concerns(roles):
+            raise DomainError(_("There is no such kind of message."))
+        if channel not in NotifyBy.values:
+            raise DomainError(_("Choose one of the channels offered."), field=code)
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError:
+        raise DomainError(_("Enter a valid email address."), field="email") from None
+    try:
+        if wecom_webhook_url:
+            wecom_url_validator(wecom_webhook_url)
+    except ValidationError:
+        raise DomainError(
+            _("Enter the group robot's webhook address, starting with https://."),
+            field="wecom_webhook_url",
+        ) from None
+    preference, _created = Preference.objects.get_or_create(user=user)
+    changes = audit_changes(preference, {"email": email, "wecom_webhook_url": wecom_webhook_url})
+    if changes:
+        preference.email = email
+        preference.wecom_webhook_url = wecom_webhook_url
+        preference.save(update_fields=["email", "wecom_webhook_url"])
+    stored = dict(ChannelChoice.objects.filter(user=user).values_list("kind", "channel"))
+    for code, channel in channels.items():
+        default = KINDS[code].default_for(roles)
+        before = stored.get(code, default)
+        if before != channel:
+            changes[code] = [before, channel]
+        if channel == default:
+            ChannelChoice.objects.filter(user=user, kind=code).delete()
+        else:
+            ChannelChoice.objects.update_or_create(
+                user=user, kind=code, defaults={"channel": channel}
+            )
+    if changes:
+        # The webhook URL carries a secret key: the audit says that it changed, not what to.
+        if "wecom_webhook_url" in changes:
+            changes["wecom_webhook_url"] = ["…", "…"]
+        audit_change(actor=user, action="notify_preferences", target=preference, changes=changes)

@@ -5,13 +5,14 @@ runs every minute and sends whatever is due: retries whose back-off has passed, 
 queued task was lost, and claims whose worker died (lease expired). Both are idempotent:
 a delivery is only sent by the worker holding its lease. `notify.fan_out` (queued when a
 transaction that recorded an event commits) and `notify.fan_out_due` do the same for events
-whose messages the worker writes.
+whose messages the worker writes. `notify.send_digests` sends, every minute, the digests whose
+window has ended (`notify.digests`).
 """
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from meihao.notify import delivery, fanout
+from meihao.notify import delivery, digests, fanout
 
 
 @db_task(name="notify.deliver")
@@ -32,3 +33,8 @@ def fan_out() -> dict[str, int]:
 @db_periodic_task(crontab(minute="*"), name="notify.fan_out_due")
 def fan_out_due() -> dict[str, int]:
     return fanout.fan_out_due()
+
+
+@db_periodic_task(crontab(minute="*"), name="notify.send_digests")
+def send_digests() -> int:
+    return digests.send_due_digests()

@@ -1,14 +1,19 @@
 """The inbox pages: parse, call a selector or service, render. One view, page or fragment."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from meihao.core.errors import DomainError
+from meihao.core.forms import add_domain_error
 from meihao.notify import selectors, services
-from meihao.notify.models import Message
+from meihao.notify.forms import FIELD_PREFIX, PreferencesForm
+from meihao.notify.models import Message, Preference
 
 PAGE_SIZE = 20
 
@@ -62,3 +67,33 @@ def mark_all_read(request):
     if request.htmx:
         return _results(request)
     return redirect("notify:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """Where each kind of message goes: inbox, WeCom, email or off; and the addresses."""
+    rows = selectors.channel_choices(request.user)
+    preference = Preference.objects.filter(user=request.user).first()
+    initial = {
+        "email": preference.email if preference else "",
+        "wecom_webhook_url": preference.wecom_webhook_url if preference else "",
+    }
+    if request.method == "GET":
+        form = PreferencesForm(rows=rows, initial=initial)
+        return render(request, "notify/preferences.html", {"form": form})
+    form = PreferencesForm(request.POST, rows=rows, initial=initial)
+    if form.is_valid():
+        try:
+            services.notify_preferences_save(
+                user=request.user,
+                channels=form.channels(),
+                email=form.cleaned_data["email"],
+                wecom_webhook_url=form.cleaned_data["wecom_webhook_url"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error, {code: FIELD_PREFIX + code for code in form.channels()})
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notify:preferences")
+    return render(request, "notify/preferences.html", {"form": form}, status=400)

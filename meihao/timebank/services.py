@@ -34,6 +34,7 @@ from meihao.ledger.services import (
     ledger_transfer,
     pool_account,
 )
+from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
 from meihao.people.selectors import own_person
@@ -46,6 +47,8 @@ from meihao.timebank.models import (
     TimeBankMember,
 )
 from meihao.timebank.visits import minutes_on_site
+
+register_kind("timebank_help_nearby", label=gettext_lazy("A neighbour near me asks for help"))
 
 # How many of the nearest eligible members hear of a new request.
 NOTIFY_NEAREST = 10

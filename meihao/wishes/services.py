@@ -29,11 +29,23 @@ from meihao.core.roles import Role
 from meihao.core.scoping import covers
 from meihao.dual.models import MemberRegistration, UnitRegistration
 from meihao.ledger.services import ledger_earn_for_case
+from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Organisation, Person
 from meihao.people.selectors import own_person
 from meihao.places.models import Place, community_of
 from meihao.wishes.models import WISH_CLAIMERS, WISH_CODE, Wish, WishClaim
+
+register_kind(
+    "wish_published",
+    label=gettext_lazy("A new micro-wish in my community"),
+    audience=WISH_CLAIMERS,
+)
+register_kind(
+    "wish_unclaimed",
+    label=gettext_lazy("A micro-wish nobody has claimed"),
+    audience={Role.COMMUNITY_STAFF, Role.STREET_CHIEF},
+)
 
 JOINABLE_STATES = (Status.DISPATCHED, Status.IN_PROGRESS)
 

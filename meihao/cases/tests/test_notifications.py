@@ -153,7 +153,9 @@ def test_each_message_of_the_loop_names_class_place_and_description(
         case = new_case(actor=personas.resident_a)
     new = Message.objects.get(recipient=personas.street_chief_a, kind="case_new_in_area")
     _says_which_problem(new, case)
-    assert new.subject == f"新案件：乱摆卖（{GRID_A1}）"
+    assert new.subject.startswith(f"新案件 {case.number}：乱摆卖（{GRID_A1}）：“流动摊贩"), (
+        new.subject
+    )
 
     services.case_dispatch(
         case=case, actor=personas.street_chief_a, organisation=personas.department
@@ -318,3 +320,32 @@ def test_overdue_tells_the_people_handling_each_case_once(personas, new_case, st
     sla_sweep(local(2024, 5, 20, 16, 0))
     for user in (personas.department_staff, second, member):
         assert kinds_for(user) == ["case_overdue"]
+
+
+def test_dispatchers_get_one_digest_of_the_new_cases_in_their_own_scope(personas, new_case):
+    from meihao.notify.digests import send_due_digests
+    from meihao.notify.selectors import inbox_list
+
+    with time_machine.travel(local(2024, 5, 20, 9, 1), tick=False), transaction.atomic():
+        in_a = [new_case(), new_case(description="井盖缺失，行人易摔倒")]
+    with time_machine.travel(local(2024, 5, 20, 9, 3), tick=False), transaction.atomic():
+        in_b = new_case(
+            actor=personas.grid_worker_b, place=personas.tree.grid_b1, lat=23.405, lon=111.305
+        )
+    with time_machine.travel(local(2024, 5, 20, 9, 4), tick=False):
+        fan_out_due()
+        assert send_due_digests() == 0  # the window is still open
+    with time_machine.travel(local(2024, 5, 20, 9, 15), tick=False):
+        send_due_digests()
+
+    (digest,) = inbox_list(personas.street_chief_a)
+    assert digest.subject == "辖区有 2 件新案件"
+    assert digest.link == "/cases/board/?sort=-created_at"
+    listed = [entry.link for entry in digest.digest_entries.all()]
+    assert listed == [f"/cases/{case.number}/" for case in in_a]
+    # Street A's chief never hears of street B's case; the district admin hears of all three.
+    assert in_b.number not in digest.body
+    assert "井盖缺失" in digest.body and "流动摊贩" in digest.body
+    (of_district,) = inbox_list(personas.district_admin)
+    assert of_district.subject == "辖区有 3 件新案件"
+    assert in_b.number in of_district.body

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from meihao.core.models import AuditEvent
-from meihao.notify.models import Delivery, FanOut, Message, TeamChannel
+from meihao.notify.models import ChannelChoice, Delivery, FanOut, Message, TeamChannel
 from meihao.notify.services import notify_enqueue, notify_team
 
 
@@ -157,3 +157,9 @@ def test_a_given_up_fan_out_is_listed_and_run_again(
         kind="case_new_in_area", recipient=personas.street_chief_a
     ).exists()
     assert AuditEvent.objects.filter(action="notify_fan_out_retry").count() == 1
+
+
+def test_the_back_office_lists_the_choices(admin_client, personas):
+    ChannelChoice.objects.create(user=personas.resident_a, kind="case_closed", channel="off")
+    listing = admin_client.get("/admin/notify/channelchoice/").content.decode()
+    assert "case_closed" in listing and "不接收" in listing

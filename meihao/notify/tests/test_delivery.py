@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from meihao.notify import delivery as sending
 from meihao.notify import tasks
-from meihao.notify.models import Channel, Delivery, Message, Preference, TeamChannel
+from meihao.notify.models import (
+    Channel,
+    ChannelChoice,
+    Delivery,
+    Message,
+    Preference,
+    TeamChannel,
+)
 from meihao.notify.services import delivery_retry_now, notify_enqueue, notify_team
 
 START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
@@ -224,6 +231,7 @@ def test_email_carries_a_message_id_derived_from_the_key(personas, committed, se
     settings.DEFAULT_FROM_EMAIL = "meihao@wanxiu.gov.cn"
     settings.NOTIFY_BASE_URL = "https://meihao.example.cn/"
     Preference.objects.create(user=personas.resident_a, email="a@example.com")
+    ChannelChoice.objects.create(user=personas.resident_a, kind="case_closed", channel="email")
     with committed():
         (message,) = notify_enqueue(
             recipients=[personas.resident_a],
@@ -253,6 +261,7 @@ def test_message_id_is_stable_per_key_and_differs_between_keys():
 def test_email_failure_is_retried(personas, settings):
     settings.EMAIL_BACKEND = "meihao.notify.tests.test_delivery.BrokenBackend"
     Preference.objects.create(user=personas.resident_a, email="a@example.com")
+    ChannelChoice.objects.create(user=personas.resident_a, kind="case_closed", channel="email")
     with transaction.atomic():
         notify_enqueue(
             recipients=[personas.resident_a],

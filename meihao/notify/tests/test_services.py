@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from meihao.notify.models import Channel, Delivery, Message, Preference
+from meihao.notify.models import Channel, ChannelChoice, Delivery, Message, Preference
 from meihao.notify.services import inbox_mark_all_read, inbox_mark_read, notify_enqueue, notify_team
 
 SUBJECT = gettext_lazy("Test message from Meihao")
@@ -97,10 +97,11 @@ def test_an_event_for_many_recipients_costs_the_same_queries_as_for_two(
         personas.street_chief_a,
         personas.district_admin,
     ]
-    # Preferences, then the messages in one INSERT inside one savepoint, then the deliveries.
-    with transaction.atomic(), django_assert_num_queries(5):
+    # Channel choices, preferences, then the messages in one INSERT inside one savepoint, then
+    # the deliveries.
+    with transaction.atomic(), django_assert_num_queries(6):
         assert len(enqueue(few, key="case:1:dispatched:1")) == 2
-    with transaction.atomic(), django_assert_num_queries(5):
+    with transaction.atomic(), django_assert_num_queries(6):
         assert len(enqueue(many, key="case:2:dispatched:1")) == 7
     assert Delivery.objects.filter(message__idempotency_key__startswith="case:2:").count() == 7
 
@@ -180,9 +181,11 @@ def test_bad_kind_is_refused(personas):
         enqueue([personas.resident_a], kind="Case Dispatched")
 
 
-def test_email_delivery_only_with_an_enabled_address(personas, committed):
+def test_email_only_for_whoever_chose_it_for_the_kind(personas, committed):
     Preference.objects.create(user=personas.resident_a, email="a@example.com")
-    Preference.objects.create(user=personas.resident_b, email="b@example.com", email_enabled=False)
+    # An address alone does not send email: resident_b left the kind on the inbox.
+    Preference.objects.create(user=personas.resident_b, email="b@example.com")
+    ChannelChoice.objects.create(user=personas.resident_a, kind="case_dispatched", channel="email")
     with committed():
         enqueue([personas.resident_a, personas.resident_b, personas.outsider])
     emails = Delivery.objects.filter(channel=Channel.EMAIL)
@@ -190,6 +193,13 @@ def test_email_delivery_only_with_an_enabled_address(personas, committed):
         (personas.resident_a, "a@example.com", Delivery.Status.SENT)
     ]
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
+    # Told by email, not called by the bell; kept in the inbox, read.
+    emailed = Message.objects.get(recipient=personas.resident_a)
+    assert emailed.read_at is not None
+    assert not emailed.deliveries.filter(channel=Channel.INBOX).exists()
+    inboxed = Message.objects.get(recipient=personas.resident_b)
+    assert inboxed.read_at is None
+    assert [d.channel for d in inboxed.deliveries.all()] == [Channel.INBOX]
 
 
 def test_notify_team_writes_group_message_and_members_inbox(personas, team_channel, committed):
