@@ -69,7 +69,7 @@ def test_a_resident_in_large_text_mode_gets_a_few_big_tiles(server, new_page):
     page.wait_for_load_state("networkidle")
     tiles = page.locator("[data-tiles] a.tile")
     labels = [text.strip() for text in tiles.all_inner_texts()]
-    assert {"上报问题", "时间银行", "微心愿", "我的积分"} <= set(labels), labels
+    assert {"我要上报", "时间银行", "微心愿", "我的积分"} <= set(labels), labels
     assert len(labels) <= 8, labels
     # The role cards are gone: the tiles are the home page.
     assert page.locator("[data-role]").count() == 0
