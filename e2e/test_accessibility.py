@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e.conftest import PHONE, ROOT, shot
+from e2e.conftest import ARTIFACTS, PHONE, ROOT, shot
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = {"serious", "critical"}
@@ -137,7 +137,8 @@ def test_every_page_of_the_role_has_no_serious_accessibility_violation(server, b
         shot(page, f"axe-last-page-{role}-phone")
     finally:
         context.close()
-    print(f"\naxe checked {len(found)} pages for {role}: {' '.join(sorted(found))}")
+    # What the crawl covered, for the record (e2e/artifacts/axe-pages-<role>.txt).
+    (ARTIFACTS / f"axe-pages-{role}.txt").write_text("\n".join(sorted(found)) + "\n")
     # The menu and the home page lead somewhere: the crawl saw more than the home page.
     assert len(found) > 3, found
     report = [
