@@ -39,3 +39,9 @@ SUPERVISORS = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 PLACE_WORKERS = OFFICIALS | {Role.GRID_WORKER}
 # Who may edit the place tree itself (boundaries, buildings, venues).
 PLACE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
+# Who reports problems as part of the role (上报): residents and volunteers about where they live,
+# grid workers on patrol, community police from their beat.
+REPORTERS = frozenset({Role.RESIDENT, Role.GRID_WORKER, Role.VOLUNTEER, Role.POLICE_OFFICER})
+# The roles of people who live in the community rather than work for it: their home page is
+# their community's services, not a work list.
+COMMUNITY_MEMBERS = frozenset({Role.RESIDENT, Role.VOLUNTEER, Role.PARTY_MEMBER})

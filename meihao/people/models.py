@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(
         pgettext_lazy("user account", "joined"), default=timezone.now
     )
+    # 长辈模式: larger text and targets on every page, stored on the account so that it follows
+    # the person to another phone. Empty until the person chooses (elders are offered it then).
+    large_text = models.BooleanField(_("large text"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -1,5 +1,6 @@
 """Reads about people, always through `Person.objects.visible_to(user)`."""
 
+import datetime
 import re
 
 from django.db.models import Prefetch, QuerySet
@@ -121,3 +122,18 @@ def role_assignments_of(user) -> QuerySet[RoleAssignment]:
 
 def api_tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+# Who is offered 长辈模式 (large-text mode) on first log-in: the national definition of an elder.
+ELDER_AGE = 60
+
+
+def large_text_offer_due(user, today: datetime.date) -> bool:
+    """An elder who has not yet chosen between large and normal text: offer the switch once."""
+    if user.large_text is not None:
+        return False
+    try:
+        sixtieth_birthday_before = today.replace(year=today.year - ELDER_AGE)
+    except ValueError:  # 29 February: born on or before 28 February 60 years ago.
+        sixtieth_birthday_before = today.replace(year=today.year - ELDER_AGE, day=28)
+    return Person.objects.filter(user=user, birth_date__lte=sixtieth_birthday_before).exists()

@@ -698,3 +698,10 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_change(actor=actor, action="api_token_revoke", target=token)
     return token
+
+
+@transaction.atomic
+def user_set_large_text(*, user, large_text: bool) -> None:
+    """Switch 长辈模式 on or off for the person's account (every page, every phone)."""
+    user.large_text = large_text
+    user.save(update_fields=["large_text"])

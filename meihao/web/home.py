@@ -1,14 +1,22 @@
-"""The "我的工作" page: for each role the user holds, where it applies and what it can do now."""
+"""The home page: for each role the user holds, where it applies and what it can do now (我的工作
+for who works for the community, 首页 for who lives in it); in large-text mode a resident's few
+services as big tiles."""
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
+from meihao.core.roles import Role
 from meihao.core.scoping import Scope, scopes_of
-from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
-from meihao.patrols.models import PATROLLERS
+from meihao.web.menu import (
+    CONFIGURATION,
+    SCREENS,
+    Entry,
+    Screen,
+    entry,
+    roles_of,
+    screens_of_role,
+)
 
 ROLE_ICONS = {
     Role.RESIDENT: "house-heart",
@@ -70,15 +78,6 @@ ROLE_DUTIES = {
 }
 
 
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    icon: str
-    # Items waiting behind the link (the case work lists), shown as a badge.
-    count: int | None = None
-
-
 @dataclass
 class Card:
     role: str
@@ -86,94 +85,7 @@ class Card:
     scope_name: str
     duty: str
     icon: str
-    links: list[Link] = field(default_factory=list)
-
-
-def _link(label, url_name: str, icon: str, count: int | None = None) -> Link:
-    return Link(label=label, url=reverse(url_name), icon=icon, count=count)
-
-
-# The case engine's work lists per role, with the key of their count in staff_counts.
-CASE_WORK_LINKS = {
-    Role.STREET_CHIEF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.COMMUNITY_STAFF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.DISTRICT_ADMIN: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue")],
-    Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify")],
-}
-# The volunteer side per role (activities, volunteering, the time bank, points and rewards).
-VOLUNTEERING_LINKS = {
-    Role.RESIDENT: [
-        (_("Activities"), "activities:list", "calendar-event"),
-        (_("Time bank"), "timebank:home", "hourglass-split"),
-        (_("Micro-wishes"), "wishes:home", "stars"),
-        (_("My points"), "ledger:mine", "coin"),
-        (_("Points rewards"), "rewards:catalogue", "gift"),
-    ],
-    Role.VOLUNTEER: [
-        (_("My volunteering"), "volunteers:home", "heart"),
-        (_("Activities"), "activities:list", "calendar-event"),
-        (_("Scan to check in"), "activities:scan", "qr-code-scan"),
-        (_("Redemption code"), "rewards:pass", "upc-scan"),
-    ],
-    Role.PARTY_MEMBER: [
-        (_("Wish wall"), "wishes:wall", "stars"),
-        (_("Service posts"), "dual:member_posts", "flag"),
-        (_("My volunteering"), "volunteers:home", "heart"),
-    ],
-    Role.MERCHANT_STAFF: [
-        (_("Redemption counter"), "rewards:counter", "upc-scan"),
-        (_("Partner merchants"), "rewards:manage", "shop"),
-    ],
-    Role.COMMUNITY_STAFF: [
-        (_("Organise activities"), "activities:organise", "calendar-plus"),
-        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
-        (_("Dual registration"), "dual:registrations", "building-check"),
-        (_("Wishes to review"), "wishes:review", "stars"),
-        (_("Time-bank members"), "timebank:members", "hourglass-split"),
-        (_("Partner merchants"), "rewards:manage", "shop"),
-    ],
-    Role.STREET_CHIEF: [
-        (_("Organise activities"), "activities:organise", "calendar-plus"),
-        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
-        (_("Partner merchants"), "rewards:manage", "shop"),
-    ],
-    Role.DISTRICT_ADMIN: [
-        (_("Organise activities"), "activities:organise", "calendar-plus"),
-        (_("Volunteer roster"), "volunteers:roster", "person-hearts"),
-        (_("Teams of the alliance"), "volunteers:teams", "people"),
-        (_("Partner merchants"), "rewards:manage", "shop"),
-    ],
-}
-# Who reports problems as part of the role: the first thing their card offers.
-REPORTERS = frozenset({Role.GRID_WORKER, Role.RESIDENT, Role.VOLUNTEER, Role.POLICE_OFFICER})
-
-
-def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
-    candidates = []
-    if role in REPORTERS:
-        candidates.append(_link(_("Report a problem"), "cases:report", "camera"))
-        candidates.append(_link(_("My reports"), "cases:mine", "card-checklist"))
-    candidates += [
-        _link(label, url_name, icon, (case_counts or {}).get(key))
-        for label, url_name, icon, key in CASE_WORK_LINKS.get(role, ())
-    ]
-    candidates += [
-        _link(label, url_name, icon) for label, url_name, icon in VOLUNTEERING_LINKS.get(role, ())
-    ]
-    candidates.append(_link(_("Browse places"), "places:browser", "map"))
-    if role in PLACE_WORKERS:
-        candidates.append(_link(_("Residents"), "people:list", "person-lines-fill"))
-    if role in OFFICIALS:
-        candidates.append(_link(_("Import residents"), "people:import", "file-earmark-arrow-up"))
-    if role in CASE_STATISTICS_ROLES:
-        candidates.append(_link(CASE_STATISTICS_LABEL, "insights:cases", "bar-chart-line"))
-    if role in PATROLLERS:
-        candidates.append(_link(_("Patrol"), "patrols:current", "person-walking"))
-        candidates.append(_link(_("My patrols"), "patrols:mine", "calendar-check"))
-    if role in OFFICIALS:
-        candidates.append(_link(_("Patrol duty"), "patrols:duty", "clipboard-check"))
-    return candidates
+    links: list[Entry] = field(default_factory=list)
 
 
 def _scope_names(scopes: tuple[Scope, ...]) -> tuple[dict, dict]:
@@ -223,7 +135,8 @@ def work_cards(user) -> list[Card]:
     scopes = scopes_of(user)
     places, orgs = _scope_names(scopes)
     # What waits on the case work lists: one aggregated query, only for roles that have them.
-    case_counts = staff_counts(user) if any(s.role in CASE_WORK_LINKS for s in scopes) else {}
+    counted = any(screen.count_key for s in scopes for screen in screens_of_role(s.role))
+    case_counts = staff_counts(user) if counted else {}
     order = {role: index for index, role in enumerate(Role.values)}
     cards = []
     for scope in sorted(scopes, key=lambda s: (order.get(s.role, 99), s.place_path)):
@@ -238,7 +151,7 @@ def work_cards(user) -> list[Card]:
                 scope_name=scope_name,
                 duty=ROLE_DUTIES.get(scope.role, ""),
                 icon=ROLE_ICONS.get(scope.role, "person-badge"),
-                links=_links_for(scope.role, case_counts),
+                links=[entry(screen, case_counts) for screen in screens_of_role(scope.role)],
             )
         )
     if not cards and is_self_registered(user):
@@ -246,11 +159,20 @@ def work_cards(user) -> list[Card]:
     return cards
 
 
-def account_links(user) -> list[Link]:
-    links = [
-        _link(_("My profile"), "people:profile", "person-vcard"),
-        _link(_("Change password"), "password_change", "key"),
-    ]
+ACCOUNT_SCREENS = (
+    Screen(_("My profile"), "people:profile", "person-vcard", frozenset()),
+    Screen(_("Change password"), "password_change", "key", frozenset()),
+)
+
+
+def account_links(user) -> list[Entry]:
+    links = [entry(screen) for screen in ACCOUNT_SCREENS]
     if user.is_staff:
-        links.append(_link(_("Configuration"), "admin:index", "gear"))
+        links.append(entry(CONFIGURATION))
     return links
+
+
+def essential_entries(user) -> list[Entry]:
+    """The large-text home (长辈模式): the few things a resident does, as big tiles."""
+    roles = roles_of(user)
+    return [entry(s) for s in SCREENS if s.essential and s.roles & roles]

@@ -7,6 +7,7 @@ from meihao.web.forms import CheckedPasswordChangeForm, PhoneLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/large-text/", views.large_text, name="large_text"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -63,7 +63,7 @@ def test_inbox_lists_only_own_messages_newest_first(client, personas):
     assert subjects == ["新案件 002", "新案件 001", "新案件 000"]
     content = response.content.decode()
     assert "新案件 010" not in content
-    assert "消息中心" in content
+    assert "<title>消息 · " in content
     # The body is escaped when shown.
     assert "<script>x</script>" not in content
     assert "&lt;script&gt;" in content
@@ -188,7 +188,7 @@ def test_header_bell_shows_the_unread_count_on_every_page(client, personas):
     content = client.get("/").content.decode()
     assert 'id="inbox-bell"' in content
     assert 'data-unread="3"' in content
-    assert "消息中心，3 条未读" in content
+    assert "消息，3 条未读" in content
     Message.objects.filter(recipient=personas.resident_a).first().delete()
     assert 'data-unread="2"' in client.get("/").content.decode()
 

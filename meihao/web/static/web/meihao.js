@@ -7,6 +7,8 @@
 //                           Cancelling stops the action and every other handler of it.
 //   data-select-on-focus    on an input: its text is selected when it gets the focus.
 //   data-copy-from="id"     on a button: copies the value of the input with that id.
+// A wide table's scrolling box (.table-responsive) that does scroll takes the keyboard focus,
+// so that it can be scrolled without a mouse (WCAG 2.1.1).
 //
 // Meihao.text(value) is the one way our scripts hand data to a library that would read a
 // string as HTML (Leaflet's tooltips and popups, an ECharts formatter): an element whose
@@ -48,6 +50,16 @@ window.Meihao = (function () {
     var source = document.getElementById(button.getAttribute("data-copy-from"));
     if (source) navigator.clipboard.writeText(source.value).catch(function () {});
   });
+
+  function focusScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+  focusScrollingTables();
+  window.addEventListener("resize", focusScrollingTables);
+  document.addEventListener("htmx:afterSettle", focusScrollingTables);
 
   return { text: text };
 })();

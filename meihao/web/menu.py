@@ -1,0 +1,175 @@
+"""The screens each role uses, decided here once: the menu, the home page's cards and the
+large-text home all read this list, so a screen has one name everywhere.
+
+A screen's label is the same msgid as the page's own title, so the menu, the page heading and
+the home card say the same words (待核查 is 待核查 in all three)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from meihao.core.roles import (
+    COMMUNITY_MEMBERS,
+    OFFICIALS,
+    PLACE_WORKERS,
+    REPORTERS,
+    Role,
+)
+from meihao.core.scoping import scopes_of
+from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
+from meihao.patrols.models import PATROLLERS
+
+EVERY_ROLE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Screen:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset
+    # The key in cases.selectors.staff_counts of what waits behind the screen (a badge).
+    count_key: str | None = None
+    # One of the few things a resident does: kept on the large-text (长辈模式) home page.
+    essential: bool = False
+
+
+# In menu order: the day's work first, then the community's services, then places and people.
+SCREENS: tuple[Screen, ...] = (
+    Screen(_("Patrol"), "patrols:current", "person-walking", PATROLLERS),
+    Screen(_("Report a problem"), "cases:report", "camera", REPORTERS, essential=True),
+    Screen(_("My cases"), "cases:mine", "card-checklist", REPORTERS, essential=True),
+    Screen(_("Dispatch board"), "cases:board", "signpost-split", OFFICIALS, count_key="board"),
+    Screen(
+        _("Department queue"),
+        "cases:queue",
+        "inboxes",
+        frozenset({Role.DEPARTMENT_STAFF}),
+        count_key="queue",
+    ),
+    Screen(
+        _("Verification queue"), "cases:verify", "patch-check", PLACE_WORKERS, count_key="verify"
+    ),
+    Screen(_("My patrols"), "patrols:mine", "calendar-check", PATROLLERS),
+    Screen(_("Patrol duty"), "patrols:duty", "clipboard-check", OFFICIALS),
+    Screen(CASE_STATISTICS_LABEL, "insights:cases", "bar-chart-line", CASE_STATISTICS_ROLES),
+    Screen(
+        _("My volunteering"),
+        "volunteers:home",
+        "heart",
+        frozenset({Role.VOLUNTEER, Role.PARTY_MEMBER}),
+    ),
+    Screen(_("Activities"), "activities:list", "calendar-event", EVERY_ROLE, essential=True),
+    Screen(_("Scan to check in"), "activities:scan", "qr-code-scan", frozenset({Role.VOLUNTEER})),
+    Screen(_("Organise activities"), "activities:organise", "calendar-plus", OFFICIALS),
+    Screen(
+        _("Time bank"),
+        "timebank:home",
+        "hourglass-split",
+        frozenset({Role.RESIDENT}),
+        essential=True,
+    ),
+    Screen(_("Micro-wishes"), "wishes:home", "stars", frozenset({Role.RESIDENT}), essential=True),
+    Screen(_("Wish wall"), "wishes:wall", "stars", frozenset({Role.PARTY_MEMBER})),
+    Screen(_("Service posts"), "dual:member_posts", "flag", frozenset({Role.PARTY_MEMBER})),
+    Screen(
+        _("My points"),
+        "ledger:mine",
+        "coin",
+        frozenset({Role.RESIDENT, Role.VOLUNTEER}),
+        essential=True,
+    ),
+    Screen(
+        _("Points supermarket"),
+        "rewards:catalogue",
+        "gift",
+        frozenset({Role.RESIDENT, Role.VOLUNTEER}),
+    ),
+    Screen(
+        _("My redemption code"),
+        "rewards:pass",
+        "upc-scan",
+        frozenset({Role.RESIDENT, Role.VOLUNTEER}),
+    ),
+    Screen(
+        pgettext_lazy("merchant counter", "Redeem points"),
+        "rewards:counter",
+        "upc-scan",
+        frozenset({Role.MERCHANT_STAFF}),
+    ),
+    Screen(_("Review wishes"), "wishes:review", "stars", frozenset({Role.COMMUNITY_STAFF})),
+    Screen(
+        _("Dual registration"),
+        "dual:registrations",
+        "building-check",
+        frozenset({Role.COMMUNITY_STAFF}),
+    ),
+    Screen(
+        _("Time-bank members"),
+        "timebank:members",
+        "hourglass-split",
+        frozenset({Role.COMMUNITY_STAFF}),
+    ),
+    Screen(_("Volunteer roster"), "volunteers:roster", "person-hearts", OFFICIALS),
+    Screen(
+        _("Teams of the alliance"), "volunteers:teams", "people", frozenset({Role.DISTRICT_ADMIN})
+    ),
+    Screen(_("Partner merchants"), "rewards:manage", "shop", OFFICIALS | {Role.MERCHANT_STAFF}),
+    Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
+    Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),
+    Screen(_("Import residents"), "people:import", "file-earmark-arrow-up", OFFICIALS),
+)
+# The inbox (消息) is on everyone's menu; the header's bell leads there too.
+INBOX = Screen(_("Inbox"), "notify:inbox", "bell", EVERY_ROLE)
+# The back office, for the accounts allowed into Django's admin.
+CONFIGURATION = Screen(_("Configuration"), "admin:index", "gear", frozenset())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A screen as offered to one user: its name, where it is, and what waits there."""
+
+    label: str | Promise
+    url: str
+    icon: str
+    count: int | None = None
+
+
+def entry(screen: Screen, counts: dict | None = None) -> Entry:
+    count = (counts or {}).get(screen.count_key) if screen.count_key else None
+    return Entry(screen.label, reverse(screen.url_name), screen.icon, count)
+
+
+def screens_of_role(role: str) -> list[Screen]:
+    return [screen for screen in SCREENS if role in screen.roles]
+
+
+def roles_of(user) -> set[str]:
+    """The roles the menu is built for: a superuser is offered every screen."""
+    if getattr(user, "is_superuser", False):
+        return set(Role.values)
+    return {scope.role for scope in scopes_of(user)}
+
+
+def works_here(user) -> bool:
+    """Whether the user works for the community (home: 我的工作) or lives in it (home: 首页)."""
+    return bool(roles_of(user) - COMMUNITY_MEMBERS)
+
+
+def home_label(user) -> str | Promise:
+    return _("My work") if works_here(user) else _("Home")
+
+
+def menu(user) -> list[Entry]:
+    """Home, every screen of every role the user holds (once, in SCREENS order), the inbox, and
+    the back office for staff accounts."""
+    roles = roles_of(user)
+    entries = [Entry(home_label(user), reverse("home"), "house")]
+    entries += [entry(screen) for screen in SCREENS if screen.roles & roles]
+    entries.append(entry(INBOX))
+    if user.is_staff:
+        entries.append(entry(CONFIGURATION))
+    return entries
