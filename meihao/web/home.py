@@ -89,17 +89,33 @@ class Card:
     links: list[Link] = field(default_factory=list)
 
 
-def _link(label, url_name: str, icon: str, count: int | None = None) -> Link:
-    return Link(label=label, url=reverse(url_name), icon=icon, count=count)
+def _link(label, url_name: str, icon: str, count: int | None = None, query: str = "") -> Link:
+    url = reverse(url_name) + (f"?{query}" if query else "")
+    return Link(label=label, url=url, icon=icon, count=count)
 
 
-# The case engine's work lists per role, with the key of their count in staff_counts.
+# What needs a dispatcher, each a link to the board's list of it with its count (the key in
+# cases.selectors.staff_counts): the first screen, what waits to be dispatched, every overdue
+# case of their places, and those urged (督办) and still overdue.
+DISPATCHER_LINKS = [
+    (_("Dispatch board"), "cases:board", "signpost-split", None, ""),
+    (_("To dispatch"), "cases:board", "inbox", "board", "status=incoming"),
+    (_("Overdue"), "cases:board", "alarm", "street_overdue", "status=open&overdue=1"),
+    (
+        _("Urged, still overdue"),
+        "cases:board",
+        "megaphone",
+        "urged_overdue",
+        "status=open&overdue=1&urged=1",
+    ),
+]
+# The case engine's work lists per role: (label, url name, icon, count key, query).
 CASE_WORK_LINKS = {
-    Role.STREET_CHIEF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.COMMUNITY_STAFF: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.DISTRICT_ADMIN: [(_("Dispatch board"), "cases:board", "signpost-split", "board")],
-    Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue")],
-    Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify")],
+    Role.STREET_CHIEF: DISPATCHER_LINKS,
+    Role.COMMUNITY_STAFF: DISPATCHER_LINKS,
+    Role.DISTRICT_ADMIN: DISPATCHER_LINKS,
+    Role.DEPARTMENT_STAFF: [(_("Case queue"), "cases:queue", "inboxes", "queue", "")],
+    Role.GRID_WORKER: [(_("Cases to verify"), "cases:verify", "patch-check", "verify", "")],
 }
 # The volunteer side per role (activities, volunteering, the time bank, points and rewards).
 VOLUNTEERING_LINKS = {
@@ -155,8 +171,8 @@ def _links_for(role: str, case_counts: dict | None = None) -> list[Link]:
         candidates.append(_link(_("Report a problem"), "cases:report", "camera"))
         candidates.append(_link(_("My reports"), "cases:mine", "card-checklist"))
     candidates += [
-        _link(label, url_name, icon, (case_counts or {}).get(key))
-        for label, url_name, icon, key in CASE_WORK_LINKS.get(role, ())
+        _link(label, url_name, icon, (case_counts or {}).get(key) if key else None, query)
+        for label, url_name, icon, key, query in CASE_WORK_LINKS.get(role, ())
     ]
     candidates += [
         _link(label, url_name, icon) for label, url_name, icon in VOLUNTEERING_LINKS.get(role, ())
