@@ -8,6 +8,7 @@ the figures and goals at that size mean nothing.
 import sys
 
 from bench import (
+    board_first_screen,
     case_api,
     dispatch_board,
     helpers_nearby,
@@ -21,6 +22,7 @@ BENCHMARKS = [
     seed_demo,
     case_api,
     dispatch_board,
+    board_first_screen,
     sla_sweep,
     service_hours,
     redemptions,
@@ -32,6 +34,7 @@ SMOKE_SIZES = {
     seed_demo: {"scale": 0.05},
     case_api: {"sqlite_only": True},
     dispatch_board: {"cases": 2_000, "sqlite_only": True},
+    board_first_screen: {"cases": 2_000, "sqlite_only": True},
     sla_sweep: {"cases": 2_000},
     service_hours: {"records": 5_000, "sqlite_only": True},
     redemptions: {"attempts": 60, "threads": 4, "rounds": 1},

@@ -59,6 +59,10 @@ def guard_message(case, action: str, user=None):
             return _("This case has no handling deadline to extend.")
     if action in ("approve_extension", "deny_extension") and case.extension_until is None:
         return _("No extension has been requested for this case.")
+    if action == "mark_urgent" and case.urgent:
+        return _("This case is already marked urgent.")
+    if action == "unmark_urgent" and not case.urgent:
+        return _("This case is not marked urgent.")
     return None
 
 

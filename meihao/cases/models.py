@@ -451,6 +451,12 @@ class Case(models.Model):
     # A pending extension request (延期申请): the deadline asked for and why.
     extension_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
     extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
+    # The street's push (督办, cases.services.supervision): how often the case was urged, when
+    # last (each urge is also a timeline event), and the urgent mark (加急) that sorts it first
+    # on the board, the department queue and the verification list.
+    urge_count = models.PositiveIntegerField(_("times urged"), default=0)
+    last_urged_at = models.DateTimeField(_("last urged at"), null=True, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     # When the reporter saw the problem: the phone's own time for a report queued offline and
@@ -496,6 +502,21 @@ class Case(models.Model):
             # The board filters by status and sorts by deadline.
             models.Index(fields=["status", "respond_by"], name="case_status_respond_by_idx"),
             models.Index(fields=["status", "resolve_by"], name="case_status_resolve_by_idx"),
+            # The board's first screen: the handling clock's amber threshold, per state.
+            models.Index(fields=["status", "resolve_warn_at"], name="case_status_resolve_warn_idx"),
+            # The work lists' urgent and urged filters: few rows each, found by place.
+            models.Index(
+                fields=["place_path"],
+                name="case_urgent_path_idx",
+                condition=Q(urgent=True),
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["place_path"],
+                name="case_urged_path_idx",
+                condition=Q(urge_count__gt=0),
+                opclasses=["varchar_pattern_ops"],
+            ),
             # Nearby-duplicate search: a bounding box on lat/lon before the exact distance.
             models.Index(fields=["lat", "lon"], name="case_lat_lon_idx"),
         ]

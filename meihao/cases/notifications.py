@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.extensions import detail_url, vocabulary_of
 from meihao.cases.models import Case, Escalation
+from meihao.cases.states import WORKING, Status
 from meihao.cases.vocabulary import Message
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.notify.fanout import fan_out_handler
@@ -46,6 +47,7 @@ register_kind(
 )
 register_kind("case_closed", label=_("My case is closed"))
 register_kind("case_returned", label=_("A case is returned as misrouted"), audience=OFFICIALS)
+register_kind("case_urged", label=_("A case I hold is urged (督办)"), audience=CASE_STAFF)
 register_kind(
     "case_overdue",
     label=_("Cases past their time limit"),
@@ -206,8 +208,42 @@ def _tell_followers(case, action: str, message, *, key: str, actor) -> None:
     )
 
 
-def case_notify_transition(case, action: str, actor) -> None:
-    """The follow-up messages of one state change (see the table in docs/architecture.md)."""
+def _team_leaders(team_id) -> list:
+    """The active users who lead the team (TeamMember position leader)."""
+    from meihao.people.models import TeamMember
+
+    if not team_id:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            person__team_memberships__team=team_id,
+            person__team_memberships__position=TeamMember.Position.LEADER,
+        )
+        .distinct()
+    )
+
+
+def _holders(case) -> list:
+    """Who holds the case now, and so is urged (督办): the assigned person and their team's
+    leader, or the team, or the department's staff while it is being handled; the verifiers
+    once reported back; the dispatchers of its place before it is dispatched."""
+    if case.status in WORKING:
+        if case.assigned_user_id:
+            people = [case.assigned_user, *_team_leaders(case.assigned_team_id)]
+            return list({user.pk: user for user in people if user.is_active}.values())
+        return _handlers(case.assigned_organisation_id, case.assigned_team_id, None)
+    if case.status == Status.REPORTED_BACK:
+        if case.case_type.confirmed_by_requester:
+            return _followers(case)
+        return users_covering(case.place_path, (Role.GRID_WORKER,))
+    return users_covering(case.place_path, OFFICIALS)
+
+
+def case_notify_transition(case, action: str, actor, note: str = "") -> None:
+    """The follow-up messages of one step (see the table in docs/architecture.md); `note` is
+    the step's note, which an urge passes on."""
     key = f"{action}:v{case.version}"
     # What citizens (requesters, followers, claimers) are told is in their case type's words
     # (cases.vocabulary); staff read the engine's.
@@ -257,6 +293,24 @@ def case_notify_transition(case, action: str, actor) -> None:
             ),
             event_key=key,
             actor=actor,
+        )
+    elif action == "urge":
+        _send(
+            case,
+            kind="case_urged",
+            recipients=_holders(case),
+            subject=_("Urged: {{ category }} at {{ place }}"),
+            body=_(
+                "{{ urger }} urges you to act on case {{ number }} now (urged {{ count }} "
+                "time(s)): {{ about }}{% if note %}\n{{ note }}{% endif %}"
+            ),
+            event_key=key,
+            actor=actor,
+            extra={
+                "urger": getattr(actor, "name", "") or str(actor or ""),
+                "count": case.urge_count,
+                "note": note,
+            },
         )
     elif action == "return":
         _send(

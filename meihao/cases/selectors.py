@@ -24,6 +24,7 @@ from meihao.cases.models import (
     CasePhoto,
     CaseRating,
     CaseType,
+    PhotoStage,
     Status,
 )
 from meihao.cases.publication import (
@@ -237,11 +238,23 @@ BOARD_INCOMING = (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED)
 # The department's queue: what the department must work on, then what waits for verification.
 QUEUE_STATES = (*sorted(WORKING), Status.REPORTED_BACK)
 # Sort keys offered by the lists; each is backed by an index (respond_by, resolve_by, created_at).
+# Urgent cases (加急) come first on every work list, whatever the sort.
+URGENT_FIRST = F("urgent").desc()
 BOARD_SORTS = {
-    "respond_by": (F("respond_by").asc(nulls_last=True), "id"),
-    "resolve_by": (F("resolve_by").asc(nulls_last=True), "id"),
-    "-created_at": ("-created_at", "-id"),
+    "respond_by": (URGENT_FIRST, F("respond_by").asc(nulls_last=True), "id"),
+    "resolve_by": (URGENT_FIRST, F("resolve_by").asc(nulls_last=True), "id"),
+    "-created_at": (URGENT_FIRST, "-created_at", "-id"),
 }
+# The board's first screen also shows the cases out of the dispatcher's hands — at a department
+# or awaiting verification — whose handling deadline is near (amber, 80 %) or past (red): the ones
+# the street chief may have to push (督办). The first few, most urgent first; the rest one click
+# away (`status=late`).
+LATE_STATES = QUEUE_STATES
+LATE_SECTION_SIZE = 10
+LATE_ORDER = (URGENT_FIRST, F("resolve_by").asc(nulls_last=True), "id")
+# The board's views besides one status: the first screen (""), what waits to be dispatched, the
+# late section in full, every open case, the extension requests.
+BOARD_VIEWS = ("incoming", "late", "open", "extension")
 STAFF_LIST_RELATED = (
     "case_type",
     "category__parent",
@@ -288,35 +301,61 @@ def overdue_q(now: datetime | None = None) -> Q:
     )
 
 
+def street_overdue_q(now: datetime | None = None) -> Q:
+    """`overdue_q`, and a case awaiting verification past its handling deadline: it is not done
+    for the resident until verified, so the street counts it late at verification too."""
+    now = now or timezone.now()
+    return overdue_q(now) | Q(status=Status.REPORTED_BACK, resolve_by__lt=now)
+
+
+def late_q(now: datetime | None = None) -> Q:
+    """At a department or awaiting verification, the handling deadline near (amber) or past."""
+    now = now or timezone.now()
+    return Q(status__in=LATE_STATES, resolve_warn_at__lte=now)
+
+
 @dataclass(frozen=True)
 class BoardFilters:
     """The board's filters, already checked (unknown values are dropped by `from_params`)."""
 
-    status: str = ""  # "" = incoming (BOARD_INCOMING), "open", "extension" or one Status value
+    status: str = ""  # "" = the first screen, one of BOARD_VIEWS, or one Status value
     grid: str = ""  # a place code in the user's scope: the cases in its subtree
     major: int | None = None  # a major class id
     minor: int | None = None  # a minor class id
     overdue: bool = False
+    urgent: bool = False  # marked urgent (加急)
+    urged: bool = False  # urged at least once (督办)
     sort: str = "respond_by"
+
+    @property
+    def first_screen(self) -> bool:
+        """The default view: the late section above what waits to be dispatched."""
+        return self.status == ""
 
     @classmethod
     def from_params(cls, params) -> "BoardFilters":
         def integer(name):
             return parse_id(params.get(name))
 
+        def ticked(name):
+            return (params.get(name) or "") in ("1", "on", "true")
+
         status = (params.get("status") or "").strip()
-        if status not in ("open", "extension", *Status.values):
+        if status not in (*BOARD_VIEWS, *Status.values):
             status = ""
         sort = (params.get("sort") or "").strip()
         if sort not in BOARD_SORTS:
-            sort = "resolve_by" if status in ("extension", *HANDLING_RUNNING) else "respond_by"
+            handling = ("extension", "late", *HANDLING_RUNNING, Status.REPORTED_BACK)
+            sort = "resolve_by" if status in handling else "respond_by"
         grid = (params.get("grid") or "").strip()
         return cls(
             status=status,
             grid=grid if grid.isascii() and grid.isdigit() and len(grid) <= 20 else "",
             major=integer("major"),
             minor=integer("minor"),
-            overdue=(params.get("overdue") or "") in ("1", "on", "true"),
+            overdue=ticked("overdue"),
+            urgent=ticked("urgent"),
+            urged=ticked("urged"),
             sort=sort,
         )
 
@@ -325,28 +364,30 @@ def _staff_list(queryset, user):
     return queryset.select_related(*STAFF_LIST_RELATED)
 
 
-def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
-    """The dispatch board: cases in the places the user dispatches for, filtered and sorted."""
+def report_thumbnail():
+    """The report's photos of each case, as `report_photos` (the board's cards show the first):
+    one query per list."""
+    return Prefetch(
+        "photos",
+        queryset=CasePhoto.objects.filter(stage=PhotoStage.REPORT).order_by("created_at", "id"),
+        to_attr="report_photos",
+    )
+
+
+def _dispatcher_cases(user):
     # Every dispatcher role sees all cases in its places (PLACE_WORKERS), so the dispatcher
     # scope already lies inside `visible_to`: filtering by it alone gives the same rows, and
     # without visible_to's OR (assignment, submitter, follower subquery) the database can use
     # the (status, deadline) and (status, place_path) indexes. (A test pins the role sets.)
     # Grid management only: micro-wishes and help requests have their own queues.
-    cases = Case.objects.grid_management().filter(
+    return Case.objects.grid_management().filter(
         scope_q(user, path_field="place_path", roles=OFFICIALS)
     )
-    if filters.status == "":
-        cases = cases.filter(status__in=BOARD_INCOMING)
-    elif filters.status == "open":
-        cases = cases.filter(status__in=OPEN_STATES)
-    elif filters.status == "extension":
-        # Extension requests (延期申请) awaiting the street chief's decision.
-        cases = cases.filter(status__in=WORKING, extension_until__isnull=False)
-    else:
-        cases = cases.filter(status=filters.status)
-    if filters.grid:
-        from meihao.places.models import Place
 
+
+def _narrowed(cases, filters: BoardFilters, now: datetime | None):
+    """The filters besides the status: grid, class, overdue, urgent, urged."""
+    if filters.grid:
         path = Place.objects.filter(code=filters.grid).values_list("path", flat=True).first()
         cases = cases.filter(in_subtree(path)) if path else cases.none()
     if filters.minor is not None:
@@ -356,14 +397,47 @@ def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
             category_id__in=CaseCategory.objects.filter(parent_id=filters.major).values("pk")
         )
     if filters.overdue:
-        cases = cases.filter(overdue_q(now))
-    return _staff_list(cases, user).order_by(*BOARD_SORTS[filters.sort])
+        cases = cases.filter(street_overdue_q(now))
+    if filters.urgent:
+        cases = cases.filter(urgent=True)
+    if filters.urged:
+        cases = cases.filter(urge_count__gt=0)
+    return cases
+
+
+def board_cases(user, filters: BoardFilters, *, now: datetime | None = None):
+    """The dispatch board: cases in the places the user dispatches for, filtered and sorted,
+    urgent ones first. The first screen's main list is what waits to be dispatched."""
+    cases = _dispatcher_cases(user)
+    if filters.status in ("", "incoming"):
+        cases = cases.filter(status__in=BOARD_INCOMING)
+    elif filters.status == "late":
+        return board_late_cases(user, filters, now=now)
+    elif filters.status == "open":
+        cases = cases.filter(status__in=OPEN_STATES)
+    elif filters.status == "extension":
+        # Extension requests (延期申请) awaiting the street chief's decision.
+        cases = cases.filter(status__in=WORKING, extension_until__isnull=False)
+    else:
+        cases = cases.filter(status=filters.status)
+    cases = _narrowed(cases, filters, now)
+    return (
+        _staff_list(cases, user)
+        .prefetch_related(report_thumbnail())
+        .order_by(*BOARD_SORTS[filters.sort])
+    )
+
+
+def board_late_cases(user, filters: BoardFilters, *, now: datetime | None = None):
+    """The first screen's late section: cases at a department or awaiting verification in the
+    user's places, amber or red, urgent ones first, then the earliest deadline (red before
+    amber: a past deadline is earlier than any to come)."""
+    cases = _narrowed(_dispatcher_cases(user).filter(late_q(now)), filters, now)
+    return _staff_list(cases, user).prefetch_related(report_thumbnail()).order_by(*LATE_ORDER)
 
 
 def board_filter_choices(user) -> dict:
     """The grids and classes the board's filters offer: two queries."""
-    from meihao.places.models import Level, Place
-
     grids = Place.objects.filter(
         scope_q(user, path_field="path", roles=OFFICIALS), level=Level.GRID
     ).order_by("path")
@@ -396,8 +470,9 @@ def department_choices():
     return organisations, teams
 
 
-def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
-    """The department's queue: cases assigned to the user's organisations, earliest due first.
+def queue_cases(user, *, status: str = "", overdue: bool = False, urgent: bool = False, now=None):
+    """The department's queue: cases assigned to the user's organisations, urgent ones first,
+    then the earliest due.
 
     `status` "" means the cases to work on (dispatched, in progress, reopened); "reported_back"
     those waiting for verification.
@@ -410,7 +485,11 @@ def queue_cases(user, *, status: str = "", overdue: bool = False, now=None):
     cases = cases.filter(status__in=[status] if status in QUEUE_STATES else sorted(WORKING))
     if overdue:
         cases = cases.filter(overdue_q(now))
-    return _staff_list(cases, user).order_by(F("resolve_by").asc(nulls_last=True), "id")
+    if urgent:
+        cases = cases.filter(urgent=True)
+    return _staff_list(cases, user).order_by(
+        URGENT_FIRST, F("resolve_by").asc(nulls_last=True), "id"
+    )
 
 
 def _verifier_scope(user) -> Q:
@@ -427,14 +506,17 @@ def _verifier_scope(user) -> Q:
     )
 
 
-def verify_cases(user):
-    """The verification queue (核查): reported-back cases in the places the user verifies."""
+def verify_cases(user, *, urgent: bool = False):
+    """The verification queue (核查): reported-back cases in the places the user verifies,
+    urgent ones first, then the longest waiting."""
     cases = (
         Case.objects.visible_to(user)
         .grid_management()
         .filter(_verifier_scope(user), status=Status.REPORTED_BACK)
     )
-    return _staff_list(cases, user).order_by("reported_back_at", "id")
+    if urgent:
+        cases = cases.filter(urgent=True)
+    return _staff_list(cases, user).order_by(URGENT_FIRST, "reported_back_at", "id")
 
 
 def last_events(cases, action: str) -> dict[int, CaseEvent]:
@@ -471,24 +553,26 @@ def stage_photos(cases, stages) -> dict[int, dict[str, list[CasePhoto]]]:
 
 
 def staff_counts(user) -> dict[str, int]:
-    """{board, queue, verify, overdue}: what waits for the user, in one aggregated query."""
-    board = (
-        scope_q(user, path_field="place_path", roles=OFFICIALS) & Q(status__in=BOARD_INCOMING)
-        if may_use_board(user)
-        else Q(pk__in=[])
-    )
+    """What waits for the user, in one aggregated query: {board, queue, verify, overdue} —
+    to dispatch, to handle, to verify, and overdue among the first two — and for dispatchers
+    {street_overdue, urged_overdue}: every overdue case of their places, anywhere in the
+    workflow (cases at verification included), and those of them urged and still overdue."""
+    now = timezone.now()
+    dispatcher = may_use_board(user)
+    places = scope_q(user, path_field="place_path", roles=OFFICIALS) if dispatcher else None
+    nothing = Q(pk__in=[])
+    board = places & Q(status__in=BOARD_INCOMING) if places is not None else nothing
+    street_overdue = places & street_overdue_q(now) if places is not None else nothing
     organisations = queue_organisation_ids(user)
     queue = (
         Q(assigned_organisation_id__in=organisations, status__in=WORKING)
         if organisations
-        else Q(pk__in=[])
+        else nothing
     )
     verify = (
-        _verifier_scope(user) & Q(status=Status.REPORTED_BACK)
-        if may_use_verify(user)
-        else Q(pk__in=[])
+        _verifier_scope(user) & Q(status=Status.REPORTED_BACK) if may_use_verify(user) else nothing
     )
-    mine = board | queue | verify
+    mine = board | queue | verify | street_overdue
     counts = (
         Case.objects.grid_management()
         .filter(mine)
@@ -496,7 +580,9 @@ def staff_counts(user) -> dict[str, int]:
             board=Count("pk", filter=board),
             queue=Count("pk", filter=queue),
             verify=Count("pk", filter=verify),
-            overdue=Count("pk", filter=(board | queue) & overdue_q()),
+            overdue=Count("pk", filter=(board | queue) & overdue_q(now)),
+            street_overdue=Count("pk", filter=street_overdue),
+            urged_overdue=Count("pk", filter=street_overdue & Q(urge_count__gt=0)),
         )
     )
     return {key: value or 0 for key, value in counts.items()}
@@ -512,8 +598,6 @@ def api_case_list(
     if category:
         cases = cases.filter(category__code=category)
     if place:
-        from meihao.places.models import Place
-
         path = Place.objects.filter(code=place).values_list("path", flat=True).first()
         cases = cases.filter(in_subtree(path)) if path else cases.none()
     if overdue:
@@ -560,6 +644,9 @@ ACTION_FIELDS = {
     "park": ("reason",),
     "unpark": ("note",),
     "void": ("reason",),
+    "urge": ("note",),
+    "mark_urgent": ("note",),
+    "unmark_urgent": ("note",),
 }
 # A deadline given as a bare date means the end of that day's working hours.
 END_OF_WORKING_DAY = (17, 30)

@@ -9,6 +9,7 @@ which group of people, relative to the case, takes it).
     dispatched/in_progress ─return→ returned (misrouted: the dispatcher dispatches again)
     open states ─park→ parked ─unpark→ accepted;  open states ─void→ void
     request/approve/deny_extension keep the state and move (or not) the handling deadline.
+    urge (督办), mark_urgent / unmark_urgent (加急) keep the state: the supervisor's push.
 
 This module sits below the models (they take `Status` from it) and imports none of them; who may
 take an action on a given case is `cases.access`, which sits above them.
@@ -53,6 +54,9 @@ OPEN_STATES = frozenset(Status.values) - TERMINAL_STATES
 RESPONSE_RUNNING = frozenset({S.SUBMITTED, S.ACCEPTED})
 HANDLING_RUNNING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED})
 WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.REOPENED})
+# Where a case waits for someone to act and a dispatcher may urge them (督办 / 催办): every open
+# state but parked, whose clocks stand still on purpose.
+URGEABLE = OPEN_STATES - {S.PARKED}
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,11 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("unpark", frozenset({S.PARKED}), S.ACCEPTED, SUPERVISOR, _("resume")),
         Transition("void", OPEN_STATES, S.VOID, SUPERVISOR, _("void")),
+        # The push (督办): a timeline event, a counter on the case, a message to whoever holds it.
+        Transition("urge", URGEABLE, None, DISPATCHER, _("urge")),
+        # 加急: the case sorts first on every work list until the mark is removed.
+        Transition("mark_urgent", OPEN_STATES, None, SUPERVISOR, _("mark as urgent")),
+        Transition("unmark_urgent", OPEN_STATES, None, SUPERVISOR, _("remove the urgent mark")),
     )
 }
 ACTIONS = tuple(TRANSITIONS)

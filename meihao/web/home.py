@@ -16,6 +16,7 @@ from meihao.web.menu import (
     entry,
     roles_of,
     screens_of_role,
+    work_lists_of_role,
 )
 
 ROLE_ICONS = {
@@ -112,6 +113,9 @@ SELF_REGISTERED_DUTY = _(
 )
 
 
+SELF_REGISTERED_SCREENS = ("cases:report", "cases:mine")
+
+
 def _self_registered_card() -> Card:
     return Card(
         role=Role.RESIDENT,
@@ -119,10 +123,7 @@ def _self_registered_card() -> Card:
         scope_name="",
         duty=SELF_REGISTERED_DUTY,
         icon=ROLE_ICONS[Role.RESIDENT],
-        links=[
-            _link(_("Report a problem"), "cases:report", "camera"),
-            _link(_("My reports"), "cases:mine", "card-checklist"),
-        ],
+        links=[entry(screen) for screen in SCREENS if screen.url_name in SELF_REGISTERED_SCREENS],
     )
 
 
@@ -135,7 +136,11 @@ def work_cards(user) -> list[Card]:
     scopes = scopes_of(user)
     places, orgs = _scope_names(scopes)
     # What waits on the case work lists: one aggregated query, only for roles that have them.
-    counted = any(screen.count_key for s in scopes for screen in screens_of_role(s.role))
+    counted = any(
+        screen.count_key
+        for s in scopes
+        for screen in (*screens_of_role(s.role), *work_lists_of_role(s.role))
+    )
     case_counts = staff_counts(user) if counted else {}
     order = {role: index for index, role in enumerate(Role.values)}
     cards = []
@@ -151,7 +156,10 @@ def work_cards(user) -> list[Card]:
                 scope_name=scope_name,
                 duty=ROLE_DUTIES.get(scope.role, ""),
                 icon=ROLE_ICONS.get(scope.role, "person-badge"),
-                links=[entry(screen, case_counts) for screen in screens_of_role(scope.role)],
+                links=[
+                    entry(screen, case_counts)
+                    for screen in (*screens_of_role(scope.role), *work_lists_of_role(scope.role))
+                ],
             )
         )
     if not cards and is_self_registered(user):

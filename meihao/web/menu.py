@@ -35,6 +35,8 @@ class Screen:
     count_key: str | None = None
     # One of the few things a resident does: kept on the large-text (长辈模式) home page.
     essential: bool = False
+    # A filtered list of the screen (the query string), offered on the home page only.
+    query: str = ""
 
 
 # In menu order: the day's work first, then the community's services, then places and people.
@@ -122,6 +124,28 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),
     Screen(_("Import residents"), "people:import", "file-earmark-arrow-up", OFFICIALS),
 )
+# What needs a dispatcher, on the home card only, each a link to the board filtered to it with
+# its count: what waits to be dispatched, every overdue case of their places, and those urged
+# (督办) and still overdue.
+WORK_LISTS: tuple[Screen, ...] = (
+    Screen(_("To dispatch"), "cases:board", "inbox", OFFICIALS, "board", query="status=incoming"),
+    Screen(
+        _("Overdue"),
+        "cases:board",
+        "alarm",
+        OFFICIALS,
+        "street_overdue",
+        query="status=open&overdue=1",
+    ),
+    Screen(
+        _("Urged, still overdue"),
+        "cases:board",
+        "megaphone",
+        OFFICIALS,
+        "urged_overdue",
+        query="status=open&overdue=1&urged=1",
+    ),
+)
 # The inbox (消息) is on everyone's menu; the header's bell leads there too.
 INBOX = Screen(_("Inbox"), "notify:inbox", "bell", EVERY_ROLE)
 # The back office, for the accounts allowed into Django's admin.
@@ -140,11 +164,16 @@ class Entry:
 
 def entry(screen: Screen, counts: dict | None = None) -> Entry:
     count = (counts or {}).get(screen.count_key) if screen.count_key else None
-    return Entry(screen.label, reverse(screen.url_name), screen.icon, count)
+    url = reverse(screen.url_name) + (f"?{screen.query}" if screen.query else "")
+    return Entry(screen.label, url, screen.icon, count)
 
 
 def screens_of_role(role: str) -> list[Screen]:
     return [screen for screen in SCREENS if role in screen.roles]
+
+
+def work_lists_of_role(role: str) -> list[Screen]:
+    return [screen for screen in WORK_LISTS if role in screen.roles]
 
 
 def roles_of(user) -> set[str]:

@@ -49,8 +49,11 @@ from meihao.cases.services.submission import (
 from meihao.cases.services.supervision import (
     case_approve_extension,
     case_deny_extension,
+    case_mark_urgent,
     case_park,
+    case_unmark_urgent,
     case_unpark,
+    case_urge,
     case_void,
 )
 from meihao.cases.services.verification import case_reopen, case_verify_close
@@ -72,6 +75,9 @@ ACTION_SERVICES: dict[str, Callable[..., Case]] = {
     "park": case_park,
     "unpark": case_unpark,
     "void": case_void,
+    "urge": case_urge,
+    "mark_urgent": case_mark_urgent,
+    "unmark_urgent": case_unmark_urgent,
 }
 
 # What the staff pages and the case API may call by name: every workflow action, plus the
@@ -96,6 +102,7 @@ __all__ = [
     "case_deny_extension",
     "case_dispatch",
     "case_follow",
+    "case_mark_urgent",
     "case_merge_duplicate",
     "case_park",
     "case_photo_set_public",
@@ -109,7 +116,9 @@ __all__ = [
     "case_return",
     "case_start",
     "case_submit",
+    "case_unmark_urgent",
     "case_unpark",
+    "case_urge",
     "case_verify_close",
     "case_void",
     "clamp_reported_at",

@@ -58,7 +58,7 @@ def apply_transition(case, actor, action, *, changes=None, note="", data=None, n
         if case.timeline_written is not None:
             case.timeline_written.append(event)
         audit_change(actor=actor, action=f"case.{action}", target=case, changes=diff)
-        case_notify_transition(case, action, actor)
+        case_notify_transition(case, action, actor, note=note)
     return case
 
 

@@ -1,4 +1,5 @@
-"""The supervisor's actions: decide on extensions, park and resume, void."""
+"""The supervisor's actions: decide on extensions, park and resume, void; and the street's push
+on a late case: urge whoever holds it (督办 / 催办) and mark it urgent (加急)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,3 +76,41 @@ def case_void(*, case: Case, actor, reason: str) -> Case:
     authorise(case, actor, "void")
     reason = clean_text(reason, field="reason", required=_("Say why the case is void."))
     return apply_transition(case, actor, "void", note=reason)
+
+
+@transaction.atomic
+def case_urge(*, case: Case, actor, note: str = "") -> Case:
+    """督办 / 催办: a dispatcher covering the case pushes whoever holds it now — the handler and
+    their team leader, the verifiers, or the dispatchers of an undispatched case — with a
+    timeline event, one more on the case's counter and a message to each of them."""
+    authorise(case, actor, "urge")
+    now = timezone.now()
+    count = case.urge_count + 1
+    changes = {"urge_count": count, "last_urged_at": now}
+    return apply_transition(
+        case,
+        actor,
+        "urge",
+        changes=changes,
+        note=clean_text(note, field="note"),
+        data={"count": count},
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_mark_urgent(*, case: Case, actor, note: str = "") -> Case:
+    """加急: the case sorts first on the board, the department queue and the verification list."""
+    authorise(case, actor, "mark_urgent")
+    return apply_transition(
+        case, actor, "mark_urgent", changes={"urgent": True}, note=clean_text(note, field="note")
+    )
+
+
+@transaction.atomic
+def case_unmark_urgent(*, case: Case, actor, note: str = "") -> Case:
+    """Take the urgent mark off: the case sorts by its deadline again."""
+    authorise(case, actor, "unmark_urgent")
+    return apply_transition(
+        case, actor, "unmark_urgent", changes={"urgent": False}, note=clean_text(note, field="note")
+    )

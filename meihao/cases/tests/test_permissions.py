@@ -34,6 +34,7 @@ HANDLER = row(PD, NF, PD, PD, OK, PD)
 VERIFIER = row(OK, NF, OK, OK, PD, OK)
 SUPERVISOR_BEFORE_DISPATCH = row(PD, NF, PD, OK, NF, OK)
 SUPERVISOR = row(PD, NF, PD, OK, PD, OK)
+DISPATCHER_AFTER_DISPATCH = row(PD, NF, OK, OK, PD, OK)
 
 MATRIX = {
     # action: (state to set up, arguments, expected outcomes)
@@ -52,6 +53,9 @@ MATRIX = {
     "park": ("dispatched", {"reason": "需纳入改造计划"}, SUPERVISOR),
     "unpark": ("parked", {}, SUPERVISOR),
     "void": ("submitted", {"reason": "误报"}, SUPERVISOR_BEFORE_DISPATCH),
+    "urge": ("in_progress", {"note": "请今天处理"}, DISPATCHER_AFTER_DISPATCH),
+    "mark_urgent": ("dispatched", {}, SUPERVISOR),
+    "unmark_urgent": ("urgent", {}, SUPERVISOR),
 }
 
 
@@ -66,6 +70,8 @@ def bring_to(state, case, p):
         return case
     if state == "parked":
         return services.case_park(case=case, actor=chief, reason="挂账")
+    if state == "urgent":
+        return services.case_mark_urgent(case=case, actor=chief)
     services.case_start(case=case, actor=dept)
     if state == "in_progress":
         return case
@@ -125,9 +131,11 @@ def test_superuser_may_do_everything(personas, new_case):
 
     root = User.objects.create_superuser("13900000000", "x", name="root")
     case = new_case()
-    # Everything the state allows: for a submitted case, the dispatcher's actions and void.
+    # Everything the state allows: for a submitted case, the dispatcher's and supervisor's.
     allowed = {action for action, ok in case_abilities(case, root).items() if ok}
-    assert allowed == {"view", "accept", "dispatch", "reject", "merge", "void"}
+    assert allowed == {
+        "view", "accept", "dispatch", "reject", "merge", "void", "urge", "mark_urgent"
+    }  # fmt: skip
     services.case_dispatch(case=case, actor=root, organisation=personas.department)
     services.case_report_back(case=case, actor=root, note="ok")
     services.case_verify_close(case=case, actor=root)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -84,9 +85,20 @@ def _rows(user, cases, list_name: str) -> dict[str, Any]:
 
 @requires(selectors.may_use_board)
 def board(request):
+    """The dispatch board. Its first screen is everything that needs the dispatcher: the late
+    section (at a department or at verification, amber or red) above the incoming cases."""
     filters = selectors.BoardFilters.from_params(request.GET)
     cases = selectors.board_cases(request.user, filters)
     page, size = _paginate(request, cases)
+    late_cases, late_count = [], 0
+    if filters.first_screen:
+        late = selectors.board_late_cases(request.user, filters)
+        late_cases = list(late[: selectors.LATE_SECTION_SIZE])
+        late_count = len(late_cases)
+        if late_count == selectors.LATE_SECTION_SIZE:
+            late_count = late.count()
+    # One pass over both lists: the departments and suggestions are loaded once.
+    rows = _rows(request.user, late_cases + list(page.object_list), "board")
     context = {
         "page": page,
         "size": size,
@@ -94,12 +106,27 @@ def board(request):
         "filters": filters,
         "statuses": Status.choices,
         "query": _query_without_page(request),
-        **_rows(request.user, list(page.object_list), "board"),
+        **rows,
+        "rows": rows["rows"][len(late_cases) :],
     }
+    if filters.first_screen:
+        context["late"] = {
+            "rows": rows["rows"][: len(late_cases)],
+            "count": late_count,
+            "all_url": reverse("cases:board") + "?" + _query_with(request, status="late"),
+        }
     if request.htmx and request.htmx.target == "board-rows":
         return render(request, "cases/board_rows.html", context)
     context["choices"] = selectors.board_filter_choices(request.user)
     return render(request, "cases/board.html", context)
+
+
+def _query_with(request, **values) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
 
 
 @requires(selectors.may_use_queue)
@@ -107,7 +134,8 @@ def queue(request):
     status = request.GET.get("status", "")
     status = status if status == Status.REPORTED_BACK else ""
     overdue = request.GET.get("overdue") in ("1", "on", "true")
-    cases = selectors.queue_cases(request.user, status=status, overdue=overdue)
+    urgent = request.GET.get("urgent") in ("1", "on", "true")
+    cases = selectors.queue_cases(request.user, status=status, overdue=overdue, urgent=urgent)
     page, size = _paginate(request, cases)
     context = {
         "page": page,
@@ -115,6 +143,7 @@ def queue(request):
         "page_sizes": PAGE_SIZES,
         "status": status,
         "overdue": overdue,
+        "urgent": urgent,
         "query": _query_without_page(request),
         **_rows(request.user, list(page.object_list), "queue"),
     }
@@ -125,9 +154,11 @@ def queue(request):
 
 @requires(selectors.may_use_verify)
 def verify(request):
-    cases = selectors.verify_cases(request.user)
+    urgent = request.GET.get("urgent") in ("1", "on", "true")
+    cases = selectors.verify_cases(request.user, urgent=urgent)
     page, size = _paginate(request, cases)
     context = {
+        "urgent": urgent,
         "page": page,
         "size": size,
         "page_sizes": PAGE_SIZES,
@@ -157,6 +188,8 @@ def _render_row(request, case_number: str, list_name: str, *, error=None, status
         case = None
     context = {"error": error, "row": None, "list_name": list_name}
     if case is not None:
+        if list_name == "board":
+            prefetch_related_objects([case], selectors.report_thumbnail())
         extras = _rows(request.user, [case], list_name)
         context.update(row=extras.pop("rows")[0], **extras)
     context["just_changed"] = error is None
