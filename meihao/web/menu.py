@@ -44,7 +44,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Patrol"), "patrols:current", "person-walking", PATROLLERS),
     Screen(_("Report a problem"), "cases:report", "camera", REPORTERS, essential=True),
     Screen(_("My cases"), "cases:mine", "card-checklist", REPORTERS, essential=True),
-    Screen(_("Dispatch board"), "cases:board", "signpost-split", OFFICIALS, count_key="board"),
+    Screen(_("Dispatch board"), "cases:board", "signpost-split", OFFICIALS),
     Screen(
         _("Department queue"),
         "cases:queue",

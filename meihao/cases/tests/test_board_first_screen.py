@@ -282,8 +282,12 @@ def test_home_shows_the_chiefs_counts_each_linking_to_its_filtered_list(client, 
     client.force_login(personas.street_chief_a)
     home = client.get(reverse("home"))
     card = next(c for c in home.context["cards"] if c.role == "street_chief")
-    counts = {link.url: link.count for link in card.links if link.count is not None}
     board = reverse("cases:board")
+    counts = {
+        link.url: link.count
+        for link in card.links
+        if link.count is not None and link.url.startswith(board)
+    }
     assert counts == {
         f"{board}?status=incoming": 1,
         f"{board}?status=open&overdue=1": 2,
