@@ -22,7 +22,7 @@ from meihao.demo import photos
 from meihao.patrols.models import PatrolSession
 
 # What a district's board shows: a few cases late, by days.
-MAX_OVERDUE_SHARE = 0.15
+MAX_OVERDUE_SHARE = 0.2  # of about 20 open cases at the demo's 600: at most 4
 MAX_OVERDUE = datetime.timedelta(days=7)
 RECENT = datetime.timedelta(days=2)
 WAKING = range(7, 22)  # local hours 07:00–21:59
