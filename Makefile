@@ -44,7 +44,7 @@ var/secret_key:
 	@chmod 600 $@
 
 demo: venv assets messages var/secret_key  ## install, build the SQLite database, load the demo district and serve it
-	@DEBUG=true bash scripts/demo.sh $(PORT)
+	@DEBUG=false bash scripts/demo.sh $(PORT)
 
 test: venv assets messages  ## run the whole suite on SQLite
 	$(PY) -m pytest -n 2 -q

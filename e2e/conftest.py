@@ -1,5 +1,8 @@
 """Browser tests: a real server on a fresh SQLite database with the demo district, driven by
-Playwright through Debian's chromium (no browser download). Screenshots land in e2e/artifacts/."""
+Playwright through Debian's chromium (no browser download). Screenshots land in e2e/artifacts/.
+
+The server runs as `make demo` runs it, DEBUG off: the product's own error pages, static files
+collected with the manifest storage and served by WhiteNoise."""
 
 import json
 import os
@@ -49,7 +52,7 @@ def server():
         "MEIHAO_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.sqlite3'}",
         "SECRET_KEY": "e2e-only-secret-key-0123456789abcdefghijklmnop",
-        "DEBUG": "true",
+        "DEBUG": "false",
         # Texted codes go to a file the tests read (accounts.sms.FileSmsBackend).
         "SMS_BACKEND": "meihao.accounts.sms.FileSmsBackend",
         "SMS_FILE_PATH": str(var_dir / "sms.jsonl"),
@@ -59,8 +62,10 @@ def server():
         # and the base map's outlines notice at the next request, not 10 s later.
         "SNAPSHOT_RECHECK_SECONDS": "0",
     }
-    env.pop("REDIS_URL", None)
+    for name in ("REDIS_URL", "STATIC_MANIFEST", "STATIC_ROOT", "MEDIA_ROOT", "HTTPS"):
+        env.pop(name, None)
     _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "collectstatic", "--no-input", "-v", "0")
     _manage(env, "seed_demo", *os.environ.get("E2E_SEED_ARGS", "--scale 0.05").split())
     accounts = json.loads(_manage(env, "demo_accounts", "--json"))
     port = _free_port()

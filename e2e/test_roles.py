@@ -41,3 +41,23 @@ def test_wrong_password_is_refused_in_chinese(server, new_page):
     assert "/accounts/login/" in page.url
     assert "密码" in page.content()
     shot(page, "login-refused-phone")
+
+
+def test_an_unknown_page_is_the_products_chinese_404_with_its_styles(server, new_page):
+    # The server runs with DEBUG off: Django's yellow debug page would say "Page not found (404)"
+    # in English and list the URL patterns.
+    page = new_page(PHONE)
+    log_in(page, server, "resident")
+    response = page.goto(server["url"] + "/no-such-page/")
+    assert response.status == 404
+    assert page.title().startswith("页面不存在")
+    assert page.locator("h1").inner_text() == "页面不存在"
+    assert "URLconf" not in page.content()
+    # Static files come from WhiteNoise under their hashed names, so the page is styled.
+    stylesheet = page.locator("link[rel=stylesheet]").first.get_attribute("href")
+    assert stylesheet.startswith("/static/") and stylesheet.count(".") >= 2, stylesheet
+    css = page.request.get(server["url"] + stylesheet)
+    assert css.status == 200
+    assert "immutable" in css.headers.get("cache-control", "")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    shot(page, "not-found-phone")

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Build the embedded SQLite database, load the demo district, then run the worker and web server.
-# Run through `make demo` (which installs everything and sets SECRET_KEY_FILE and DEBUG).
+# Run through `make demo` (which installs everything and generates var/secret_key). The demo runs
+# as the product does in production, DEBUG off: its own 404 and 500 pages, static files collected
+# (hashed names, compressed) and served by WhiteNoise, plain HTTP on 127.0.0.1 (secure cookies
+# only with HTTPS=true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:-8000}
@@ -10,6 +13,7 @@ mkdir -p var
 $py manage.py migrate --no-input -v 0
 # Idempotent: a second `make demo` adds nothing and takes about a second.
 $py manage.py seed_demo --scale "${SCALE:-1}"
+# No network needed: the vendored front-end files are already under meihao/web/static/vendor.
 $py manage.py collectstatic --no-input -v 0
 
 $py manage.py run_huey --quiet > var/worker.log 2>&1 &

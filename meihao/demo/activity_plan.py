@@ -76,13 +76,27 @@ KINDS = [
         team="volunteer",
         fill=(0.7, 1.1),
     ),
+    # Patrols by shift: the day patrols start in the morning or afternoon, the night patrol in
+    # the evening (a "night patrol" at 08:30 is what a generator writes, not a community).
     KindSpec(
         K.PATROL_SHIFT,
-        18,
-        ("{c}红袖章治安巡逻", "{c}夜间平安巡逻", "{c}消防安全隐患巡查"),
+        12,
+        ("{c}红袖章治安巡逻", "{c}消防安全隐患巡查"),
         "佩戴红袖章，两人一组沿辖区主要街巷巡查，发现问题及时上报网格员。",
         (2,),
-        (8.5, 19),
+        (8.5, 15),
+        (6, 10),
+        venue="party",
+        team="red_armband",
+        fill=(0.7, 1.0),
+    ),
+    KindSpec(
+        K.PATROL_SHIFT,
+        6,
+        ("{c}夜间平安巡逻",),
+        "佩戴红袖章，两人一组沿辖区主要街巷巡查，发现问题及时上报网格员。",
+        (2,),
+        (19, 19.5),
         (6, 10),
         venue="party",
         team="red_armband",
@@ -189,7 +203,9 @@ KINDS = [
         fill=(0.4, 0.8),
     ),
 ]
-BY_KIND = {spec.kind: spec for spec in KINDS}
+BY_KIND: dict[str, KindSpec] = {}
+for _spec in KINDS:
+    BY_KIND.setdefault(_spec.kind, _spec)  # a kind's first spec: the day patrol, not the night one
 PATROL = BY_KIND[K.PATROL_SHIFT]
 
 

@@ -39,12 +39,17 @@ from meihao.cases.models import (
 from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
+from meihao.demo.photos import street_scene, upload
 from meihao.demo.plan import Plan, history_scale
 from meihao.people.models import Organisation, RoleAssignment, Team, TeamMember, User
 from meihao.places.models import Level, Place
 
 CASES_PER_SCALE = 600
 DAYS = 90
+# Reports filed this many days back come with the photo the reporter took (demo.photos): the
+# ones the board and the reporters' pages show; a photo costs about 20 ms to draw and encode.
+PHOTO_DAYS = 14
+PHOTO_CHANNELS = (Case.Channel.GRID_PATROL, Case.Channel.RESIDENT)
 KEY_PREFIX = "demo-"
 
 # The everyday cases of an old town weigh most; every other minor class gets weight 1.
@@ -92,7 +97,24 @@ REPORTER_SURNAMES = "陈李黄梁何林吴莫覃韦蒙周"
 PERSONA_RESIDENT_SHARE = 0.4
 REJECT_REASONS = ["经核实不属实", "不属于本街道职责范围", "已自行消除"]
 REPORT_NOTES = ["已到场处置，现场已恢复", "已责令当事人整改完毕", "已清理完毕"]
-STALLS = ("accept", "dispatch", "start", "report_back", "reopen", "return", "park")
+# The cases planned to be due soon and late now (CaseHistory._shape): filed at one of these
+# hours, accepted and dispatched within about an hour (less than the margin).
+SHAPE_HOURS = (9, 9.5, 10, 10.5, 14.5, 15, 15.5)
+SHAPE_MARGIN = timedelta(hours=2)
+SHAPE_DELAY = timedelta(minutes=65)  # filing minutes, accepting and dispatching at most
+LATE_BY, LATE_WITHIN = timedelta(days=2), timedelta(hours=40)  # late by 8 hours to 4 days
+# A handler whose case is past its warning now works on it up to the deadline this often.
+SLOW_HANDLERS = 0.6
+# Stalled cases: where a case's work stops short. Its clock still running (left waiting to be
+# dispatched, started, re-dispatched after a return, redone after a reopening), it becomes late,
+# so only recent cases stall that way: the board shows a few cases days late, not weeks. Parked
+# cases (挂账) stop the clock and may be weeks old; a report back awaits verification a few days.
+RUNNING_STALLS = ("accept", "dispatch", "start", "return", "reopen")
+# stall: (filed at most this many days ago, share of those cases)
+STALL_WINDOWS = {"running": (6, 0.02), "report_back": (4, 0.08), "park": (30, 0.02)}
+# A late response or report back happened only if it was over (this long after the filing or
+# the deadline) before now.
+LATE_STEP_OVER = timedelta(hours=40)
 
 
 def cases_for_scale(scale: float) -> int:
@@ -122,6 +144,9 @@ class CasePlan:
     fx: float
     fy: float
     rng: random.Random
+    # "due_soon": taken through quickly and handled up to its deadline (amber now); "late":
+    # taken through quickly, started and not reported back (overdue now). See CaseHistory._shape.
+    shape: str = ""
 
     @property
     def key(self) -> str:
@@ -273,8 +298,63 @@ class CaseHistory:
                     rng=random.Random(self.seed * 1000 + index),
                 )
             )
+        self._shape(result)
         result.sort(key=lambda p: (p.filed_at, p.index))
         return result
+
+    def _shape(self, plans: list[CasePlan]) -> None:
+        """Give the board its mix whatever the date: the last planned case is due soon (amber),
+        the one before it a day or two late. The rest of the history lands where its dice fall.
+
+        Due soon: a class with the longest limit in working days, filed on the working morning
+        or afternoon from which the limit's warning has passed and its deadline has not, as far
+        from both as can be. Late: the commonest class with a limit in hours, filed so that its
+        deadline passed about two days ago, and started but not reported back."""
+        by_weight = sorted(self.categories.values(), key=lambda c: -CLASS_WEIGHTS.get(c.name_zh, 1))
+        long = sorted(
+            (c for c in by_weight if c.time_unit == "work_days" and c.time_limit),
+            key=lambda c: -c.time_limit,
+        )
+        short = [c for c in by_weight if c.time_unit in ("hours", "work_hours") and c.time_limit]
+        if long and plans:
+            self._pin(
+                plans[-1],
+                long[0],
+                "due_soon",
+                lambda limits: min(self.now - limits.warn_at, limits.due_at - self.now),
+            )
+        if short and len(plans) > 1:
+            self._pin(
+                plans[-2],
+                short[0],
+                "late",
+                lambda limits: -abs(self.now - limits.due_at - LATE_BY),
+            )
+
+    def _pin(self, plan: CasePlan, category, shape: str, score: Callable) -> None:
+        """File `plan` as a `category` case at the working hour of the last weeks where
+        `score(its SLA thresholds)` is highest (and above its margin); left as planned if none."""
+        today = timezone.localtime(self.now).replace(hour=0, minute=0, second=0, microsecond=0)
+        limit, unit = category.time_limit, category.time_unit
+        span_days = limit * (1.5 if unit == "work_days" else 1 / 8)
+        best, margin = None, -LATE_WITHIN if shape == "late" else SHAPE_MARGIN
+        days = range(1, round(span_days * 1.3) + 10)
+        calendar = sla.WorkCalendar.load(timezone.localdate(self.now) - timedelta(days=days[-1]))
+        for days_back in days:
+            for hour in SHAPE_HOURS:
+                filed = today - timedelta(days=days_back) + timedelta(hours=hour)
+                # The clock starts at dispatch, within SHAPE_DELAY of the filing.
+                room = min(
+                    score(sla.thresholds(moment, limit, unit, calendar=calendar))
+                    for moment in (filed, filed + SHAPE_DELAY)
+                )
+                if room > margin:
+                    best, margin = filed, room
+        if best is not None:
+            plan.filed_at = best + timedelta(minutes=plan.rng.randrange(5))
+            plan.category_code = category.code
+            plan.channel = Case.Channel.GRID_PATROL
+            plan.shape = shape
 
     # -- running -----------------------------------------------------------------------------
     def run(self) -> tuple[int, int]:
@@ -324,6 +404,11 @@ class CaseHistory:
                 "reporter_phone": f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
             }
         description = category.example or category.name_zh
+        photos = []
+        recent = self.now - plan.filed_at <= timedelta(days=PHOTO_DAYS)
+        if actor is not None and plan.channel in PHOTO_CHANNELS and recent:
+            scene = street_scene(category.code, random.Random(f"{self.seed}:photo:{plan.key}"))
+            photos.append(upload(scene, f"{plan.key}.jpg"))
         case = self.at(
             plan.filed_at,
             s.case_submit,
@@ -337,6 +422,7 @@ class CaseHistory:
             address=f"梧州市万秀区{grid.road}{rng.randint(1, 199)}号附近",
             channel=plan.channel,
             idempotency_key=plan.key,
+            photos=photos,
             **reporter,
         )
         Case.objects.filter(pk=case.pk).update(is_demo=True)
@@ -354,9 +440,8 @@ class CaseHistory:
         verifier = grid_worker or chief
         if chief is None:
             return
-        recent_days = (self.now - plan.filed_at).days
-        stall = rng.choice(STALLS) if recent_days <= 30 and rng.random() < 0.15 else None
-        roll = rng.random()
+        stall = {"due_soon": None, "late": "start"}.get(plan.shape, self._stall(plan))
+        roll = 0.5 if plan.shape else rng.random()
         t = plan.filed_at
 
         def later(low_hours: float, high_hours: float) -> datetime:
@@ -387,8 +472,15 @@ class CaseHistory:
                 note="同一问题已有工单",
             )
             return
-        late_response = rng.random() < 0.08
-        accept_at = later(25, 40) if late_response else later(0.2, 6)
+        # Late steps are history: a step that would still be late now is taken in time (the
+        # board's late cases are the stalled ones and the one planned late).
+        late_response = (
+            rng.random() < 0.08 and not plan.shape and plan.filed_at + LATE_STEP_OVER < self.now
+        )
+        if plan.shape:
+            accept_at = later(0.1, 0.5)
+        else:
+            accept_at = later(25, 40) if late_response else later(0.2, 6)
         if not self.at(accept_at, s.case_accept, case=case, actor=chief):
             return
         if roll > 0.99:
@@ -399,7 +491,7 @@ class CaseHistory:
         organisation = self._department(category_short=case.category.department)
         team = self.actors.teams.get((organisation.pk, street_code))
         if not self.at(
-            later(0.1, 1.5),
+            later(0.1, 0.4) if plan.shape else later(0.1, 1.5),
             s.case_dispatch,
             case=case,
             actor=chief,
@@ -415,7 +507,8 @@ class CaseHistory:
                 later(2, 48), s.case_park, case=case, actor=chief, reason="需列入改造计划，暂时挂账"
             )
             return
-        if stall == "return" or rng.random() < 0.02:  # misrouted: returned and dispatched again
+        misrouted = rng.random() < 0.02 and not plan.shape  # returned and dispatched again
+        if stall == "return" or misrouted:
             if not self.at(
                 later(0.5, 3),
                 s.case_return,
@@ -439,7 +532,13 @@ class CaseHistory:
             return
         if stall == "start":
             return
-        self._report_back(case, handler, rng, late=rng.random() < 0.12, start=t)
+        slow = plan.shape == "due_soon" or (
+            case.resolve_warn_at is not None
+            and case.resolve_warn_at <= self.now < case.resolve_by
+            and rng.random() < SLOW_HANDLERS
+        )
+        late = rng.random() < 0.12 and not plan.shape
+        self._report_back(case, handler, rng, late=late, slow=slow, start=t)
         t = max(t, case.reported_back_at or t)
         if case.status != Status.REPORTED_BACK or stall == "report_back":
             return
@@ -468,12 +567,27 @@ class CaseHistory:
             later(0.3, 6), s.case_verify_close, case=case, actor=verifier, note="现场核查已整改"
         )
 
-    def _report_back(self, case, handler, rng, *, late: bool, start: datetime):
+    def _stall(self, plan: CasePlan) -> str | None:
+        """Where this case's work stops (None: it goes as far as the clock allows)."""
+        age_days = (self.now - plan.filed_at) / timedelta(days=1)
+        draw, running = plan.rng.random(), plan.rng.choice(RUNNING_STALLS)
+        floor = 0.0
+        for stall, (days, share) in STALL_WINDOWS.items():
+            if floor <= draw < floor + share and age_days <= days:
+                return running if stall == "running" else stall
+            floor += share
+        return None
+
+    def _report_back(self, case, handler, rng, *, late: bool, slow: bool, start: datetime):
         due = case.resolve_by or start + timedelta(hours=8)
-        if late:
+        if slow and due > self.now:  # still at it now, reporting back just in time
+            moment = self.now + (due - self.now) * rng.uniform(0.5, 0.95)
+        elif late and due + LATE_STEP_OVER < self.now:
             moment = due + timedelta(hours=rng.uniform(1, 36))
         else:
-            moment = start + (due - start) * rng.uniform(0.2, 0.9)
+            # Most handlers report back in the last days before the deadline, so the board
+            # shows cases past their warning (amber) as well as fresh ones.
+            moment = start + (due - start) * rng.triangular(0.2, 0.98, 0.85)
         moment = max(moment, start + timedelta(minutes=10))
         self.at(moment, s.case_report_back, case=case, actor=handler, note=rng.choice(REPORT_NOTES))
 

@@ -53,7 +53,9 @@ TWO_ROUNDS = 0.2  # the hour walked in two rounds
 
 
 def patrol_grids_for_scale(scale: float) -> int:
-    return round(PATROL_GRIDS_PER_SCALE * history_scale(scale))
+    """At least the demo grid worker's own grid walks, however small the seed: his patrol log
+    reaches up to today at any scale."""
+    return max(1, round(PATROL_GRIDS_PER_SCALE * history_scale(scale)))
 
 
 @dataclass(frozen=True)

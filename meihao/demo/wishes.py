@@ -16,7 +16,6 @@ Idempotent: wishes by their case's idempotency key (`wish-demo-<n>`, `wish-demo-
 """
 
 import datetime
-import io
 import random
 from dataclasses import dataclass
 
@@ -24,13 +23,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from meihao.cases import services as cases
 from meihao.cases.models import Case, CaseCategory
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
 from meihao.demo.dual import PARTY_MEMBER_UNIT
+from meihao.demo.photos import room_scene, upload
 from meihao.demo.plan import Plan, history_scale
 from meihao.demo.residents import Resident, Residents
 from meihao.people.models import Organisation, PersonTag, RoleAssignment, User
@@ -40,6 +39,7 @@ from meihao.wishes.models import WISH_CODE
 KEY_PREFIX = "wish-demo-"
 WISHES_PER_SCALE = 40
 DAYS = 120
+WAKING_HOURS = (8, 21)  # local hours in which residents order wishes and wishes are acted on
 # What residents wish for, by kind (category code), and what the lead reports.
 WISHES = {
     "0101": (
@@ -63,12 +63,14 @@ FATES = [
     ("rejected", 3),
 ]
 # The demo community's wish in each state, as (fate, days ago it was ordered).
+# Long enough that every step of the state is taken before now, each step's delay pushed into
+# waking hours (up to 14 hours more).
 DEMO_STATES = [
     ("ordered", 0.2),
-    ("published", 2),
+    ("published", 3),
     ("dispatched", 3),
-    ("claimed_joint", 4),
-    ("fulfilled", 6),
+    ("claimed_joint", 6),
+    ("fulfilled", 8),
     ("closed_joint", 12),
     ("rejected", 8),
     ("escalated", 10),
@@ -87,13 +89,36 @@ class WishPlan:
 
 
 def fulfilment_photo(rng: random.Random) -> SimpleUploadedFile:
-    """A small generated picture standing in for the photo of the fulfilled wish."""
-    image = Image.new("RGB", (160, 120), tuple(rng.randrange(150, 240) for _ in range(3)))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 30, 120, 90), fill=tuple(rng.randrange(40, 140) for _ in range(3)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=70)
-    return SimpleUploadedFile("wish.jpg", out.getvalue(), content_type="image/jpeg")
+    """The photo of the fulfilled wish: the gift in the resident's room (demo.photos)."""
+    return upload(room_scene(rng), "wish.jpg")
+
+
+def ordered_while_awake(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
+    """A moment in waking hours (WAKING_HOURS, local time) on the day of `moment`, never after
+    it: the day before if `moment` is too early in the morning. Seconds too, so that two wishes
+    are never stamped alike."""
+    local = timezone.localtime(moment)
+    first, last = WAKING_HOURS
+    awake = local.replace(
+        hour=rng.randrange(first, last),
+        minute=rng.randrange(60),
+        second=rng.randrange(60),
+        microsecond=0,
+    )
+    return awake if awake <= moment else awake - datetime.timedelta(days=1)
+
+
+def while_awake(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
+    """`moment`, or if it falls at night the next morning's first hours: staff review and party
+    members call on residents by day."""
+    local = timezone.localtime(moment)
+    first, last = WAKING_HOURS
+    if first <= local.hour < last:
+        return moment
+    morning = local.replace(hour=first, minute=0, second=0, microsecond=0)
+    if local.hour >= last:
+        morning += datetime.timedelta(days=1)
+    return morning + datetime.timedelta(seconds=rng.randrange(2 * 3600))
 
 
 class WishHistory:
@@ -169,11 +194,10 @@ class WishHistory:
         plans = []
         for index in range(self.count if served else 0):
             ordered = self.now - datetime.timedelta(days=rng.uniform(0.5, DAYS))
-            local = timezone.localtime(ordered)
             plans.append(
                 WishPlan(
                     key=f"{KEY_PREFIX}{index:05d}",
-                    ordered_at=local.replace(hour=rng.randint(8, 20), minute=rng.randrange(60)),
+                    ordered_at=ordered_while_awake(ordered, rng),
                     community=rng.choice(served),
                     fate=rng.choices(fates, weights)[0],
                     rng=random.Random(f"{self.seed}:wish:{index}"),
@@ -181,13 +205,17 @@ class WishHistory:
             )
         demo = self.plan.communities[0].code
         for fate, days in DEMO_STATES:
+            rng = random.Random(f"{self.seed}:wish:{fate}")
             plans.append(
                 WishPlan(
                     key=f"{KEY_PREFIX}{fate.replace('_', '-')}",
-                    ordered_at=self.now - datetime.timedelta(days=days),
+                    ordered_at=ordered_while_awake(
+                        self.now - datetime.timedelta(days=days),
+                        random.Random(f"{self.seed}:wish-time:{fate}"),
+                    ),
                     community=demo,
                     fate=fate,
-                    rng=random.Random(f"{self.seed}:wish:{fate}"),
+                    rng=rng,
                     demo=True,
                 )
             )
@@ -230,7 +258,7 @@ class WishHistory:
         if wish.fate == "ordered":
             return wish.ordered_at
         reviewer = self.user(staff[0].user_id)
-        t = wish.ordered_at + datetime.timedelta(hours=rng.uniform(2, 40))
+        t = while_awake(wish.ordered_at + datetime.timedelta(hours=rng.uniform(2, 40)), rng)
         if wish.fate == "rejected":
             self.at(t, cases.case_reject, case=case, actor=reviewer, reason=REJECT_REASON)
             return wish.ordered_at
@@ -244,11 +272,11 @@ class WishHistory:
             return t + datetime.timedelta(days=settings.WISH_UNCLAIMED_DAYS, hours=1)
         if wish.fate == "published":
             return wish.ordered_at
-        t += datetime.timedelta(hours=rng.uniform(1, 24 if wish.demo else 120))
+        t = while_awake(t + datetime.timedelta(hours=rng.uniform(1, 24 if wish.demo else 120)), rng)
         if not self.at(t, wishes.wish_claim, case=case, actor=self.user(lead)):
             return wish.ordered_at
         if joiner is not None:
-            t += datetime.timedelta(hours=rng.uniform(1, 24))
+            t = while_awake(t + datetime.timedelta(hours=rng.uniform(1, 24)), rng)
             unit = self.persona_unit if joiner is self.persona and wish.demo else None
             if unit is not None and timezone.localdate(t).year != self.now_local.year:
                 # Dual registration is per year: in the first days of January the joint wish
@@ -264,7 +292,7 @@ class WishHistory:
             self.at(t, wishes.wish_join, case=case, actor=self.user(joiner), unit=unit)
         if wish.fate in ("claimed", "claimed_joint"):
             return wish.ordered_at
-        t += datetime.timedelta(days=rng.uniform(0.5, 2 if wish.demo else 6))
+        t = while_awake(t + datetime.timedelta(days=rng.uniform(0.5, 2 if wish.demo else 6)), rng)
         if not self.at(
             t,
             wishes.wish_fulfil,
@@ -276,7 +304,7 @@ class WishHistory:
             return wish.ordered_at
         if wish.fate == "fulfilled":
             return wish.ordered_at
-        t += datetime.timedelta(hours=rng.uniform(2, 48))
+        t = while_awake(t + datetime.timedelta(hours=rng.uniform(2, 48)), rng)
         self.at(t, cases.case_verify_close, case=case, actor=self.user(wisher), note="感谢党员同志")
         return wish.ordered_at
 

@@ -204,6 +204,7 @@ def test_scale_sets_the_number_of_patrolled_grids():
     assert patrol_grids_for_scale(1) == 10
     assert patrol_grids_for_scale(0.5) == 5
     assert patrol_grids_for_scale(30) == 10
+    assert patrol_grids_for_scale(0.05) == 1  # the demo grid worker's own grid
 
 
 # -- idempotency --------------------------------------------------------------------------------
