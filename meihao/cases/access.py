@@ -41,7 +41,7 @@ def guard_message(case, action: str, user=None):
     if case.status not in transition.sources:
         # A citizen (a party member claiming a wish already claimed) reads the state in the
         # type's words (cases.vocabulary).
-        status = Status(case.status).label
+        status: str = str(Status(case.status).label)
         if user is not None and sees_as_citizen(case, user):
             status = vocabulary_of(case.case_type).status_label(case.status)
         return _("This case is “%(status)s”; you cannot %(action)s it now.") % {
