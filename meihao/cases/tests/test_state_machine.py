@@ -188,8 +188,10 @@ class CaseWalk(RuleBasedStateMachine):
             assert events[-1].to_status == case.status
             assert case.version == len(events)  # one event per change, no more, no less
             if case.status == Status.CLOSED:
-                assert events[-1].action == "verify_close"
-                assert events[-2].action == "report_back"
+                # urging the verifier (督办) may come between: it keeps the state.
+                moves = [e for e in events if e.to_status != e.from_status]
+                assert moves[-1].action == "verify_close"
+                assert moves[-2].action == "report_back"
                 assert case.closed_at is not None
             if case.status == Status.DUPLICATE:
                 assert case.duplicate_of_id in self.case_ids
