@@ -123,8 +123,10 @@ def browser():
 def new_page(browser):
     contexts = []
 
-    def make(viewport=PHONE, locale="zh-CN"):
-        context = browser.new_context(viewport=viewport, locale=locale, device_scale_factor=1)
+    def make(viewport=PHONE, locale="zh-CN", **options):
+        context = browser.new_context(
+            viewport=viewport, locale=locale, device_scale_factor=1, **options
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -102,6 +102,10 @@ def test_resident_places_the_pin_by_tapping_the_self_drawn_map_and_reports(serve
     expect(page.locator("input[name=lat]")).not_to_have_value(str(searched[0]))
     tapped = _pin(page)
     assert tapped != searched
+    # The pin is drawn (its image found under the static files' hashed names, DEBUG off).
+    page.wait_for_function(
+        "() => document.querySelector('#report-map img.leaflet-marker-icon').naturalWidth > 0"
+    )
     marker = page.locator("#report-map img.leaflet-marker-icon").bounding_box()
     tip = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"])
     assert abs(tip[0] - (box["x"] + box["width"] * 0.3)) <= 2

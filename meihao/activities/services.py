@@ -85,7 +85,7 @@ def person_of(user):
     person = getattr(user, "person", None) if getattr(user, "pk", None) else None
     if person is None:
         raise ValidationFailed(
-            _("Your account has no resident record yet. Ask your community to register you."),
+            _("Your account has no real-name details yet: enter them under My profile."),
             code="no_person",
         )
     return person

@@ -22,6 +22,7 @@ from meihao.cases.models import Case, Escalation
 from meihao.cases.states import WORKING, Status
 from meihao.cases.vocabulary import Message
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
+from meihao.core.scoping import users_covering
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.kinds import NotifyBy, register_kind
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
@@ -55,24 +56,6 @@ register_kind(
     # The supervisors are rarely at a desk: their group robot, when they have one.
     by_role={Role.STREET_CHIEF: NotifyBy.WECOM, Role.DISTRICT_ADMIN: NotifyBy.WECOM},
 )
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    codes = [code for code in path.split(PATH_SEPARATOR) if code]
-    return [PATH_SEPARATOR.join(codes[: i + 1]) + PATH_SEPARATOR for i in range(len(codes))]
-
-
-def users_covering(path: str, roles) -> list:
-    """Active users holding one of `roles` on `path` or on one of its ancestors."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            role_assignments__role__in=list(roles),
-            role_assignments__place__path__in=_ancestor_paths(path),
-        )
-        .distinct()
-    )
 
 
 # What the staff handling a case are told when it is dispatched to them.

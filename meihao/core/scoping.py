@@ -149,3 +149,25 @@ class ScopedQuerySet:
 
     def visible_to(self, user):
         return visible_to(self, user, path_field=self.scope_path_field, roles=self.scope_roles)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of `path` and of every place above it, the district first."""
+    codes = [code for code in path.split("/") if code]
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def users_covering(path: str, roles: Iterable[str]) -> list:
+    """Active users holding one of `roles` on `path` or on one of its ancestors: who is told
+    of what happens at a place."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role__in=list(roles),
+            role_assignments__place__path__in=ancestor_paths(path),
+        )
+        .distinct()
+    )

@@ -131,6 +131,9 @@ class Person(TimeStampedModel):
         related_name="residents",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # False for a record the resident entered themselves (实名登记) until the staff of the
+    # home community confirm they live there: anyone may claim any community.
+    home_confirmed = models.BooleanField(_("home community confirmed"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = PersonQuerySet.as_manager()
@@ -181,6 +184,7 @@ class Person(TimeStampedModel):
             "view": own or viewer,
             "edit": editor,
             "reveal_id_number": bool(self.id_number_encrypted) and (editor or own),
+            "confirm_home": editor and not self.home_confirmed,
             "export": viewer,
         }
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Right
 from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS
-from meihao.core.scoping import has_role
+from meihao.core.scoping import has_role, scope_q
 from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
 from meihao.places.models import Place, ancestor_paths
 
@@ -29,13 +29,16 @@ def people_abilities(user) -> dict[str, bool]:
     }
 
 
-def person_list(user, q: str = "") -> QuerySet[Person]:
-    """The people the user may see, optionally searched.
+def person_list(user, q: str = "", *, awaiting: bool = False) -> QuerySet[Person]:
+    """The people the user may see, optionally searched, or only those whose home community
+    waits for the staff's confirmation (`awaiting`: they entered their own details).
 
     `q` is an ID-card number (exact, through the keyed hash), a mobile number (exact) or its
     last four digits (尾号), or else part of a name.
     """
     people = Person.objects.visible_to(user).select_related("home_place").prefetch_related("tags")
+    if awaiting:
+        people = people.filter(home_confirmed=False)
     q = (q or "").strip()
     if not q:
         return people
@@ -47,6 +50,17 @@ def person_list(user, q: str = "") -> QuerySet[Person]:
         # Same expression as the functional index person_phone_tail_idx.
         return people.alias(phone_tail=Right("phone", 4)).filter(phone_tail=q)
     return people.filter(real_name__icontains=q)
+
+
+def people_counts(user) -> dict[str, int]:
+    """What waits for the staff on the resident list: residents who entered their own details
+    and whom only the staff of their community can confirm."""
+    if not (getattr(user, "is_superuser", False) or has_role(user, OFFICIALS)):
+        return {}
+    # Those the user may confirm (Person.abilities' `confirm_home`), counted by the database.
+    editable = scope_q(user, path_field="home_place_path", roles=OFFICIALS)
+    awaiting = Person.objects.filter(editable, home_confirmed=False).exclude(home_place_path="")
+    return {"residents_to_confirm": awaiting.count()}
 
 
 def person_get(user, pk) -> Person:

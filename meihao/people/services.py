@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,9 @@ from meihao.core import pii
 from meihao.core.audit import audit_change, audit_changes, audit_pii_read
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES, Role
-from meihao.core.scoping import covers, forget_scopes, sees_place
+from meihao.core.scoping import covers, forget_scopes, sees_place, users_covering
+from meihao.notify.kinds import register_kind
+from meihao.notify.services import notify_enqueue
 from meihao.people.auth import token_hash
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -35,7 +38,7 @@ from meihao.people.models import (
     User,
 )
 from meihao.people.validation import FIELD_LABELS, clean_person
-from meihao.places.models import Place
+from meihao.places.models import Level, Place
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -149,6 +152,7 @@ def do_person_create(
     address: str = "",
     tags: Iterable[str] = (),
     user: User | None = None,
+    home_confirmed: bool = True,
 ) -> Person:
     cleaned, errors = clean_person(
         real_name=real_name,
@@ -173,6 +177,7 @@ def do_person_create(
         home_place=cleaned["home_place"],
         home_place_path=cleaned["home_place"].path,
         address=cleaned["address"],
+        home_confirmed=home_confirmed,
         **stored_id,
     )
     try:
@@ -289,6 +294,116 @@ def person_update(
                 DUPLICATE_ID_MESSAGE, code="duplicate_id_number", field="id_number"
             ) from exc
         audit_change(actor=actor, action="person_update", target=person, changes=changes)
+    return person
+
+
+# ---------------------------------------------------------------------------------------------
+# A resident's own real-name details (实名登记)
+
+register_kind(
+    "resident_to_confirm",
+    label=gettext_lazy("A resident says they live in my community"),
+    audience=OFFICIALS,
+)
+register_kind("resident_confirmed", label=gettext_lazy("My community confirms I live there"))
+
+OWN_RECORD_EXISTS = gettext_lazy("You have already entered your real-name details.")
+ID_NUMBER_KNOWN = gettext_lazy(
+    "Your community has already registered this ID-card number. Ask them to link it to your log-in."
+)
+
+
+@transaction.atomic
+def person_declare_own(
+    *, actor, real_name: str, id_number: str, home_place: Place | None, address: str = ""
+) -> Person:
+    """A resident with a log-in but no record enters their own real-name details, when a
+    feature first needs them (signing up for an activity, say). The record is theirs at once;
+    the home community is only claimed until its staff confirm it (`person_confirm_home`)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    User.objects.select_for_update().get(pk=actor.pk)  # one declaration at a time per log-in
+    if Person.objects.filter(user=actor).exists():
+        raise ValidationFailed(OWN_RECORD_EXISTS, code="person_exists")
+    if not (id_number or "").strip():
+        raise ValidationFailed(
+            gettext_lazy("Enter your ID-card number."), code="required", field="id_number"
+        )
+    if home_place is None or home_place.level != Level.COMMUNITY:
+        raise ValidationFailed(
+            gettext_lazy("Choose the community you live in."), field="home_place"
+        )
+    try:
+        person = do_person_create(
+            actor=actor,
+            real_name=real_name,
+            home_place=home_place,
+            id_number=id_number,
+            phone=actor.phone,
+            address=address,
+            user=actor,
+            home_confirmed=False,
+        )
+    except ValidationFailed as exc:
+        if exc.code == "duplicate_id_number":
+            raise ValidationFailed(ID_NUMBER_KNOWN, code=exc.code, field="id_number") from exc
+        raise
+    if not actor.name:
+        actor.name = person.real_name
+        actor.save(update_fields=["name"])
+    notify_enqueue(
+        recipients=users_covering(home_place.path, OFFICIALS),
+        kind="resident_to_confirm",
+        subject=gettext_lazy("A resident to confirm: {{ name }}"),
+        body=gettext_lazy(
+            "{{ name }} says they live in {{ community }}. Please confirm it on their record."
+        ),
+        context={"name": person.real_name, "community": home_place.name},
+        link=reverse("people:detail", args=[person.pk]),
+        target=person,
+        idempotency_key=f"person:{person.pk}:declared",
+    )
+    return person
+
+
+@transaction.atomic
+def person_confirm_home(*, actor, person: Person) -> Person:
+    """The home community's staff confirm that a resident who entered their own details lives
+    there; their log-in becomes a resident of the community (the role)."""
+    person = Person.objects.select_for_update().select_related("home_place").get(pk=person.pk)
+    _require_person_ability(actor, person, "edit")
+    if person.home_confirmed:
+        raise ValidationFailed(
+            gettext_lazy("This resident's community is already confirmed."), code="confirmed"
+        )
+    person.home_confirmed = True
+    person.save(update_fields=["home_confirmed", "updated_at"])
+    audit_change(
+        actor=actor,
+        action="person_confirm_home",
+        target=person,
+        changes={"home_confirmed": [False, True]},
+    )
+    community, user = person.home_place, person.user
+    assert community is not None  # clean_person refuses a person without one
+    if user is not None:
+        # A resident of the community from now on: its activities, time bank, wishes, points.
+        held = RoleAssignment.objects.filter(user=user, role=Role.RESIDENT, place=community)
+        if not held.exists():
+            role_assign(actor=actor, user=user, role=Role.RESIDENT, place=community)
+        notify_enqueue(
+            recipients=[user],
+            kind="resident_confirmed",
+            subject=gettext_lazy("{{ community }} has confirmed you live there"),
+            body=gettext_lazy(
+                "Your community has confirmed your resident record. Its activities and "
+                "services are open to you."
+            ),
+            context={"community": community.name},
+            link=reverse("people:profile"),
+            target=person,
+            idempotency_key=f"person:{person.pk}:home_confirmed",
+        )
     return person
 
 

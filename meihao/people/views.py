@@ -7,16 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meihao.core.errors import ValidationFailed
+from meihao.core.errors import DomainError, ValidationFailed
+from meihao.core.forms import add_domain_error
+from meihao.core.middleware import safe_next
 from meihao.core.pages import requires, scoped_object
 from meihao.insights.models import ExportJob
 from meihao.insights.services import export_request
 from meihao.people import excel, selectors, services
-from meihao.people.forms import ApiTokenForm, ImportForm
+from meihao.people.forms import ApiTokenForm, ImportForm, OwnDetailsForm
 from meihao.people.models import ApiToken
 
 PAGE_SIZE = 25
@@ -30,12 +33,18 @@ def _requires(ability: str):
 @_requires("list")
 def person_list(request):
     q = request.GET.get("q", "").strip()[:50]
-    people = selectors.person_list(request.user, q)
+    awaiting = request.GET.get("awaiting") == "1"
+    people = selectors.person_list(request.user, q, awaiting=awaiting)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {
+        key: value for key, value in (("q", q), ("awaiting", "1" if awaiting else "")) if value
+    }
     context = {
         "page": page,
         "q": q,
-        "query": f"{urlencode({'q': q})}&" if q else "",
+        "awaiting": awaiting,
+        "awaiting_count": selectors.people_counts(request.user).get("residents_to_confirm", 0),
+        "query": f"{urlencode(filters)}&" if filters else "",
         "abilities": selectors.people_abilities(request.user),
     }
     if request.htmx and request.htmx.target == "people-results":
@@ -67,6 +76,27 @@ def person_detail(request, person):
             "roles": roles,
         },
     )
+
+
+@require_POST
+@scoped_object(
+    selectors.person_get,
+    kwarg="person_id",
+    ability=lambda user, person: person.abilities(user)["edit"],
+)
+def confirm_home(request, person):
+    """The community's staff confirm where a resident who registered themselves lives."""
+    try:
+        services.person_confirm_home(actor=request.user, person=person)
+    except ValidationFailed as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is confirmed as a resident of %(community)s.")
+            % {"name": person.real_name, "community": person.home_place.name},
+        )
+    return redirect(safe_next(request) or reverse("people:detail", args=[person.pk]))
 
 
 @never_cache
@@ -158,3 +188,38 @@ def token_revoke(request, token_id: int):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("people:profile")
+
+
+@never_cache
+@login_required
+def own_details(request):
+    """实名登记: a resident with a log-in but no record enters their details when a service
+    first needs them, then goes back to where they were (`next`)."""
+    back = safe_next(request)
+    if selectors.own_person(request.user) is not None:
+        messages.info(request, _("Your real-name details are already on record."))
+        return redirect(back or "people:profile")
+    form = OwnDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_declare_own(
+                actor=request.user,
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                home_place=data["community"],
+                address=data["address"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, renamed={"home_place": "community"})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your details are saved. %(community)s will confirm that you live there; "
+                    "until then it shows as waiting."
+                )
+                % {"community": data["community"].name},
+            )
+            return redirect(back or "people:profile")
+    return render(request, "people/own_details.html", {"form": form, "next": back or ""})

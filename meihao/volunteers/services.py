@@ -48,7 +48,7 @@ def lock_own_person(actor) -> Person:
     person = Person.objects.select_for_update().filter(user=actor).first()
     if person is None:
         raise ValidationFailed(
-            _("Your log-in has no resident record yet; ask your community to register you."),
+            _("Your account has no real-name details yet: enter them under My profile."),
             code="no_person",
         )
     return person

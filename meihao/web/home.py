@@ -114,16 +114,24 @@ SELF_REGISTERED_DUTY = _(
 
 
 SELF_REGISTERED_SCREENS = ("cases:report", "cases:mine")
+OWN_DETAILS = Screen(_("My real-name details"), "people:own_details", "person-vcard", frozenset())
 
 
-def _self_registered_card() -> Card:
+def _self_registered_card(user) -> Card:
+    """A resident who registered themselves: their own reports, and their real-name details
+    until they have entered them (then their community confirms them and gives the role)."""
+    from meihao.people.selectors import own_person
+
+    links = [entry(screen) for screen in SCREENS if screen.url_name in SELF_REGISTERED_SCREENS]
+    if own_person(user) is None:
+        links.append(entry(OWN_DETAILS))
     return Card(
         role=Role.RESIDENT,
         role_label=ROLE_TITLES[Role.RESIDENT],
         scope_name="",
         duty=SELF_REGISTERED_DUTY,
         icon=ROLE_ICONS[Role.RESIDENT],
-        links=[entry(screen) for screen in SCREENS if screen.url_name in SELF_REGISTERED_SCREENS],
+        links=links,
     )
 
 
@@ -132,6 +140,7 @@ def work_cards(user) -> list[Card]:
     self-registered resident without a role gets the resident card for their own records."""
     from meihao.accounts.selectors import is_self_registered
     from meihao.cases.selectors import staff_counts
+    from meihao.people.selectors import people_counts
 
     scopes = scopes_of(user)
     places, orgs = _scope_names(scopes)
@@ -141,7 +150,7 @@ def work_cards(user) -> list[Card]:
         for s in scopes
         for screen in (*screens_of_role(s.role), *work_lists_of_role(s.role))
     )
-    case_counts = staff_counts(user) if counted else {}
+    case_counts = {**staff_counts(user), **people_counts(user)} if counted else {}
     order = {role: index for index, role in enumerate(Role.values)}
     cards = []
     for scope in sorted(scopes, key=lambda s: (order.get(s.role, 99), s.place_path)):
@@ -163,7 +172,7 @@ def work_cards(user) -> list[Card]:
             )
         )
     if not cards and is_self_registered(user):
-        cards.append(_self_registered_card())
+        cards.append(_self_registered_card(user))
     return cards
 
 

@@ -126,7 +126,7 @@ SCREENS: tuple[Screen, ...] = (
 )
 # What needs a dispatcher, on the home card only, each a link to the board filtered to it with
 # its count: what waits to be dispatched, every overdue case of their places, and those urged
-# (督办) and still overdue.
+# (督办) and still overdue; and the residents who registered themselves, to confirm.
 WORK_LISTS: tuple[Screen, ...] = (
     Screen(_("To dispatch"), "cases:board", "inbox", OFFICIALS, "board", query="status=incoming"),
     Screen(
@@ -144,6 +144,14 @@ WORK_LISTS: tuple[Screen, ...] = (
         OFFICIALS,
         "urged_overdue",
         query="status=open&overdue=1&urged=1",
+    ),
+    Screen(
+        _("Residents to confirm"),
+        "people:list",
+        "person-check",
+        OFFICIALS,
+        "residents_to_confirm",
+        query="awaiting=1",
     ),
 )
 # The inbox (消息) is on everyone's menu; the header's bell leads there too.

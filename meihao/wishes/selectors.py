@@ -123,7 +123,7 @@ def wish_get(user, number: str) -> Case:
 def dispatch_targets(case: Case) -> list[dict]:
     """Whom the committee may give a wish to: the party members serving its community, in
     person, and those registered there this year for their unit (双报到)."""
-    from meihao.cases.notifications import users_covering
+    from meihao.core.scoping import users_covering
 
     targets = [
         {"value": f"user:{u.pk}", "label": u.name, "user": u}

@@ -23,10 +23,9 @@ from meihao.cases import services as case_services
 from meihao.cases.access import authorise
 from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType, Status
-from meihao.cases.notifications import users_covering
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
-from meihao.core.scoping import covers
+from meihao.core.scoping import covers, users_covering
 from meihao.dual.models import MemberRegistration, UnitRegistration
 from meihao.ledger.services import ledger_earn_for_case
 from meihao.notify.kinds import register_kind

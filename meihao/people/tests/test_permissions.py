@@ -143,22 +143,76 @@ def test_import_and_template_are_for_people_editors(client, personas):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("grid_worker_a", {"view": True, "edit": False, "reveal_id_number": False, "export": True}),
+        (
+            "grid_worker_a",
+            {
+                "view": True,
+                "edit": False,
+                "reveal_id_number": False,
+                "export": True,
+                "confirm_home": False,
+            },
+        ),
         (
             "grid_worker_b",
-            {"view": False, "edit": False, "reveal_id_number": False, "export": False},
+            {
+                "view": False,
+                "edit": False,
+                "reveal_id_number": False,
+                "export": False,
+                "confirm_home": False,
+            },
         ),
         (
             "community_staff_a",
-            {"view": True, "edit": True, "reveal_id_number": True, "export": True},
+            {
+                "view": True,
+                "edit": True,
+                "reveal_id_number": True,
+                "export": True,
+                "confirm_home": False,
+            },
         ),
-        ("street_chief_a", {"view": True, "edit": True, "reveal_id_number": True, "export": True}),
-        ("district_admin", {"view": True, "edit": True, "reveal_id_number": True, "export": True}),
+        (
+            "street_chief_a",
+            {
+                "view": True,
+                "edit": True,
+                "reveal_id_number": True,
+                "export": True,
+                "confirm_home": False,
+            },
+        ),
+        (
+            "district_admin",
+            {
+                "view": True,
+                "edit": True,
+                "reveal_id_number": True,
+                "export": True,
+                "confirm_home": False,
+            },
+        ),
         (
             "department_staff",
-            {"view": False, "edit": False, "reveal_id_number": False, "export": False},
+            {
+                "view": False,
+                "edit": False,
+                "reveal_id_number": False,
+                "export": False,
+                "confirm_home": False,
+            },
         ),
-        ("resident_a", {"view": False, "edit": False, "reveal_id_number": False, "export": False}),
+        (
+            "resident_a",
+            {
+                "view": False,
+                "edit": False,
+                "reveal_id_number": False,
+                "export": False,
+                "confirm_home": False,
+            },
+        ),
     ],
 )
 def test_abilities_of_a_person_in_grid_a1(personas, targets, persona, expected):
@@ -179,6 +233,7 @@ def test_own_record_abilities(personas):
         "edit": False,
         "reveal_id_number": True,
         "export": False,
+        "confirm_home": False,
     }
 
 

@@ -7,6 +7,7 @@
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 
 register = template.Library()
@@ -24,5 +25,12 @@ def map_scripts():
             "baseMapUrl": reverse("places:base_map"),
             "searchUrl": reverse("places:map_search"),
             "tiles": settings.PLACES_TILES.as_config(),
+            # Leaflet guesses its image folder from leaflet.css, which fails once the manifest
+            # storage has renamed the images (marker-icon.<hash>.png): hand it their names.
+            "markerIcon": {
+                "iconUrl": static("vendor/leaflet/images/marker-icon.png"),
+                "iconRetinaUrl": static("vendor/leaflet/images/marker-icon-2x.png"),
+                "shadowUrl": static("vendor/leaflet/images/marker-shadow.png"),
+            },
         }
     }

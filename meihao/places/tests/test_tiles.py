@@ -112,6 +112,11 @@ def test_every_map_gets_the_base_map_and_no_tiles_by_default(db):
         "baseMapUrl": "/places/map/base/",
         "searchUrl": "/places/map/search/",
         "tiles": None,
+        "markerIcon": {
+            "iconUrl": "/static/vendor/leaflet/images/marker-icon.png",
+            "iconRetinaUrl": "/static/vendor/leaflet/images/marker-icon-2x.png",
+            "shadowUrl": "/static/vendor/leaflet/images/marker-shadow.png",
+        },
     }
     scripts = [part.split('"')[1] for part in rendered.split("<script src=")[1:]]
     assert scripts == [

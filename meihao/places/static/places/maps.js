@@ -13,6 +13,11 @@ window.MeihaoMap = (function () {
   "use strict";
   var configElement = document.getElementById("meihao-map-config");
   var config = configElement ? JSON.parse(configElement.textContent) : {};
+  if (config.markerIcon) {
+    // Full URLs, so no folder is put in front of them (a string stops Leaflet's own guess).
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions(config.markerIcon);
+  }
   var DEFAULT_MAX_ZOOM = 19;
   var CACHED_VIEWS = 40;
 
