@@ -62,7 +62,8 @@ def demo_data_notes() -> dict[str, str]:
     notes[Role.COMMUNITY_STAFF] = (
         "activities to finish /activities/organise/, service records /activities/records/, "
         "volunteers /volunteers/roster/, wishes to review /wishes/review/, time-bank "
-        "members and pool /timebank/staff/members/"
+        "members and pool /timebank/staff/members/, residents who registered themselves "
+        "to confirm /people/?awaiting=1"
     )
     notes[Role.RESIDENT] = "my wishes /wishes/mine/, ask the time bank /timebank/ask/"
     return {str(role): text for role, text in notes.items()}

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.cases.models import Case, CaseRating
-from meihao.core import pii
+from meihao.core import idcard, pii
 from meihao.demo import data
-from meihao.demo.accounts import DEMO_PASSWORD
+from meihao.demo.accounts import DEMO_PASSWORD, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import Plan, build_plan
 from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
@@ -45,6 +45,8 @@ RESIDENTS_PER_SCALE = 10_000
 # Residents are written in groups of this many: bounded memory, one transaction per group.
 GROUP = 10 * CHUNK
 BATCH = 2000
+# Residents who registered on their phones and wait for their community to confirm them.
+NEWCOMERS = ("陆欣然", "潘子豪", "苏雨晴")
 
 COUNTED = {
     "places": Place,
@@ -123,6 +125,7 @@ class Loader:
         self._stage("staff", self.load_staff)
         self._stage("residents", self.load_residents)
         self._stage("open311 client", self.load_open311_client)
+        self._stage("newcomers", self.load_newcomers)
         if self.cases:
             self._stage("cases", self.load_cases)
             self._stage("ratings", self.load_ratings)
@@ -376,6 +379,34 @@ class Loader:
         return created, len(self.plan.teams) - created
 
     # -- cases: through the case services, as of the day each step happened --------------------
+    def load_newcomers(self) -> tuple[int, int]:
+        """Residents who registered themselves and entered their real-name details, waiting
+        for the first community's staff to confirm them (实名登记), through the services."""
+        from meihao.accounts.models import SelfRegistration
+        from meihao.people.services import person_declare_own
+
+        community = Place.objects.get(code=self.plan.communities[0].code)
+        created = existing = 0
+        for index, name in enumerate(NEWCOMERS):
+            phone = f"{RESERVED_PHONE_PREFIX}{20 + index:04d}"
+            if User.objects.filter(phone=phone).exists():
+                existing += 1
+                continue
+            first17 = f"45040319950615{900 + index:03d}"
+            with transaction.atomic():
+                user = User.objects.create_user(phone, DEMO_PASSWORD)
+                SelfRegistration.objects.create(user=user)
+                person = person_declare_own(
+                    actor=user,
+                    real_name=name,
+                    id_number=first17 + idcard.check_digit(first17),
+                    home_place=community,
+                    address=f"{community.name}{index + 3}栋{index + 1}0{index + 2}",
+                )
+                Person.objects.filter(pk=person.pk).update(is_demo=True)
+            created += 1
+        return created, existing
+
     def load_cases(self) -> tuple[int, int]:
         from meihao.demo.cases import CaseHistory
 

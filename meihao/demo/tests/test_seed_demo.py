@@ -89,7 +89,8 @@ def test_people_have_valid_id_numbers_phones_and_homes(seeded):
         assert idcard.gender_of(number) == person.gender
         assert person.id_number_masked == number[:6] + "********" + number[-4:]
         assert not person.phone or re.fullmatch(r"1[3-9]\d{9}", person.phone)
-        assert person.home_place.level == Level.GRID
+        # Those who registered themselves name their community (实名登记), the rest a grid.
+        assert person.home_place.level == (Level.GRID if person.home_confirmed else Level.COMMUNITY)
         assert person.home_place_path == person.home_place.path
         assert person.is_demo
         tags = {t.tag for t in person.tags.all()}
