@@ -13,6 +13,9 @@
   {"note", "reason", "organisation", "team", "user", "until", "original"} as the action needs
   → 200 with the case. An illegal transition or a lost race is 409; out of scope 404.
 
+A case carries its state twice: `status`, the engine's code, and `status_label`, the state in
+the reader's words (the office's for staff, the type's citizen word for a citizen).
+
 Errors are meihao.api's JSON {"code", "message"} in the user's language.
 """
 
@@ -23,7 +26,8 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from meihao.cases import classes, selectors, services
-from meihao.cases.access import case_abilities
+from meihao.cases.access import case_abilities, sees_as_citizen
+from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import Case, Status
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
@@ -46,8 +50,17 @@ class CaseOut(Schema):
     type: Named
     category: Named | None
     description: str
-    status: str
-    status_label: str
+    status: str = Field(
+        ..., description="The engine's state code (submitted, accepted, dispatched, …)"
+    )
+    status_label: str = Field(
+        ...,
+        description=(
+            "The state in words, in the user's language: the office's word (已上报, 已立案, "
+            "已派遣, …) for staff working the case, its type's word for citizens (已提交, "
+            "已受理, …; cases.vocabulary)"
+        ),
+    )
     priority: str
     channel: str
     place: Named
@@ -75,7 +88,10 @@ class CaseOut(Schema):
         return {"code": category.code, "name": category.display_name} if category else None
 
     @staticmethod
-    def resolve_status_label(case) -> str:
+    def resolve_status_label(case, context) -> str:
+        # As the case page shows it (cases.vocabulary): citizens never read the office's words.
+        if sees_as_citizen(case, context["request"].user):
+            return vocabulary_of(case.case_type).status_label(case.status)
         return str(Status(case.status).label)
 
     @staticmethod

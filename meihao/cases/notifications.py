@@ -33,7 +33,7 @@ CASE_STAFF = frozenset(Role) - {Role.RESIDENT}
 
 register_kind(
     "case_new_in_area",
-    label=_("New cases in my area (a digest every few minutes)"),
+    label=_("New cases in my area"),
     audience=OFFICIALS,
     digest_subject=_("{{ count }} new case(s) in your area"),
     digest_link=lambda: reverse("cases:board") + "?sort=-created_at",

@@ -8,6 +8,7 @@ template shows, so that a page costs the same number of queries whatever its len
 """
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -168,15 +169,16 @@ def followed_case(*, user, number: str) -> Case:
     return case
 
 
-def cases_public(*, street_code: str = "", status: str = "", category_code: str = ""):
-    """Published cases for the public page and map (cases.publication)."""
+def cases_public(*, street_code: str = "", statuses: Collection[str] = (), category_code: str = ""):
+    """Published cases for the public page and map (cases.publication), in any of `statuses`
+    when given (the states behind one of the reporters' words)."""
     rows = publicly_visible()
     if street_code:
         # A street's path is district/street/: the prefix match uses the path index.
         street = Place.objects.filter(code=street_code, level=Level.STREET).first()
         rows = rows.filter(place_path__startswith=street.path) if street else rows.none()
-    if status:
-        rows = rows.filter(status=status)
+    if statuses:
+        rows = rows.filter(status__in=sorted(statuses))
     if category_code:
         rows = rows.filter(category__code=category_code)
     return rows

@@ -16,7 +16,7 @@ state and every action of the engine (tests/test_vocabulary.py), so a type's voc
 says what differs and a word of the engine never falls through to a citizen.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,15 @@ class Message:
 
 
 @dataclass(frozen=True)
+class StatusGroup:
+    """The states a citizen reads as one word: a filter's choice (`value`, its first state)."""
+
+    value: str
+    label: str
+    states: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     statuses: Mapping[str, "StrOrPromise"]
     events: Mapping[str, "StrOrPromise"]
@@ -49,6 +58,17 @@ class Vocabulary:
     def status_label(self, status: str) -> str:
         label = self.statuses.get(status)
         return str(label if label is not None else REPORT.statuses[status])
+
+    def status_groups(self, states: Iterable[str]) -> list[StatusGroup]:
+        """One choice per word of `states` (in their order), standing for every state read so:
+        a reporter's 处理中 is both in progress and reopened, so a filter offers it once."""
+        groups: dict[str, list[str]] = {}
+        for state in states:
+            groups.setdefault(self.status_label(state), []).append(state)
+        return [
+            StatusGroup(value=members[0], label=label, states=frozenset(members))
+            for label, members in groups.items()
+        ]
 
     def event_label(self, action: str) -> str:
         label = self.events.get(action)

@@ -5,7 +5,8 @@ stripped from public copies. Every upload is opened and verified by Pillow (the 
 the browser's content type are ignored), decoded with a pixel limit against decompression
 bombs, rotated upright, and written again as three JPEGs:
 
-  full          long side <= 1600 px, EXIF kept (photo time and GPS are evidence for staff)
+  full          long side <= 1600 px, EXIF kept (photo time and GPS are evidence for staff;
+                an anonymous reporter's keeps only those)
   public        the same pixels, no EXIF: what a public page serves
   thumbnail     long side <= 320 px, no EXIF
 
@@ -29,6 +30,13 @@ ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 # 40 megapixels: any phone camera, far below what would exhaust the server's memory.
 MAX_PIXELS = 40_000_000
 EXIF_ORIENTATION = 0x0112
+# What an anonymous reporter's photo keeps as evidence: when (DateTime; DateTimeOriginal and its
+# offset in the Exif IFD) and where (the GPS IFD). Everything else — camera make, model and
+# serial number, owner and artist names, software, maker notes — could name the sender.
+EXIF_DATETIME = 0x0132
+EXIF_IFD = 0x8769
+GPS_IFD = 0x8825
+EVIDENCE_EXIF_TAGS = frozenset({0x9003, 0x9011})  # DateTimeOriginal, OffsetTimeOriginal
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,28 @@ def _jpeg(image: Image.Image, exif: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-def encode_photo(upload) -> EncodedPhoto:
-    """Check one uploaded file and return its three JPEG copies, or raise ValidationFailed."""
+def _evidence_only(exif: Image.Exif) -> Image.Exif:
+    """The photo's time and place, nothing that could say whose camera took it."""
+    kept = Image.Exif()
+    if EXIF_DATETIME in exif:
+        kept[EXIF_DATETIME] = exif[EXIF_DATETIME]
+    times = {
+        tag: value for tag, value in exif.get_ifd(EXIF_IFD).items() if tag in EVIDENCE_EXIF_TAGS
+    }
+    if times:
+        kept.get_ifd(EXIF_IFD).update(times)
+    gps = exif.get_ifd(GPS_IFD)
+    if gps:
+        kept.get_ifd(GPS_IFD).update(gps)
+    return kept
+
+
+def encode_photo(upload, *, anonymous: bool = False) -> EncodedPhoto:
+    """Check one uploaded file and return its three JPEG copies, or raise ValidationFailed.
+
+    `anonymous`: the photo of someone who reported without an account (a hotline caller); its
+    full copy keeps only the time and place (`EVIDENCE_EXIF_TAGS`, GPS), so nothing names them.
+    """
     name = getattr(upload, "name", "") or _("photo")
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
@@ -99,6 +127,8 @@ def encode_photo(upload) -> EncodedPhoto:
             exif = upright.getexif()
             # The pixels are now upright; an orientation tag left in would rotate them again.
             exif.pop(EXIF_ORIENTATION, None)
+            if anonymous:
+                exif = _evidence_only(exif)
             exif_bytes = exif.tobytes() if len(exif) else None
             full = _rgb(upright)
     except ValidationFailed:
@@ -117,8 +147,9 @@ def encode_photo(upload) -> EncodedPhoto:
     )
 
 
-def encode_photos(files) -> list[EncodedPhoto]:
-    """Check a whole upload (at most four files) before anything is stored."""
+def encode_photos(files, *, anonymous: bool = False) -> list[EncodedPhoto]:
+    """Check a whole upload (at most four files) before anything is stored (`anonymous`: see
+    `encode_photo`)."""
     files = [f for f in (files or []) if f]
     if len(files) > MAX_FILES:
         raise ValidationFailed(
@@ -126,4 +157,4 @@ def encode_photos(files) -> list[EncodedPhoto]:
             code="too_many_photos",
             field="photos",
         )
-    return [encode_photo(f) for f in files]
+    return [encode_photo(f, anonymous=anonymous) for f in files]

@@ -2,12 +2,27 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from meihao.core.forms import BootstrapForm
 from meihao.notify.kinds import NotifyBy
 from meihao.notify.models import wecom_url_validator
+from meihao.notify.services import digest_minutes
 
 FIELD_PREFIX = "kind_"
+
+
+def kind_label(kind) -> str:
+    """What the page calls a kind; a digested kind also says how often its digest comes
+    (NOTIFY_DIGEST_MINUTES), read when the page is drawn."""
+    if not kind.digested:
+        return str(kind.label)
+    minutes = digest_minutes()
+    return ngettext(
+        "%(kind)s (one digest every %(minutes)d minute)",
+        "%(kind)s (one digest every %(minutes)d minutes)",
+        minutes,
+    ) % {"kind": kind.label, "minutes": minutes}
 
 
 class PreferencesForm(BootstrapForm):
@@ -34,7 +49,7 @@ class PreferencesForm(BootstrapForm):
         for kind, current, default in rows:
             name = FIELD_PREFIX + kind.code
             self.fields[name] = forms.ChoiceField(
-                label=kind.label,
+                label=kind_label(kind),
                 choices=NotifyBy.choices,
                 initial=current.value,
                 widget=forms.RadioSelect,

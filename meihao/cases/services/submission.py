@@ -159,7 +159,9 @@ def case_submit(
             _("An anonymous report needs a name or a phone number for call-backs."),
             field="reporter_phone",
         )
-    encoded = encode_photos(photos)
+    # A report filed by nobody signed in (a hotline caller): its photos' full copies keep only
+    # their time and place (core.images), nothing that could name the caller.
+    encoded = encode_photos(photos, anonymous=acting_user(actor) is None)
 
     now = timezone.now()
     reported_at = clamp_reported_at(reported_at, now)
@@ -199,6 +201,7 @@ def case_submit(
                     stage=PhotoStage.REPORT,
                     event=case.timeline_written[0],
                     encoded=encoded,
+                    filing=True,
                 )
     except IntegrityError:
         # Two deliveries of the same offline report raced; the other one filed it.

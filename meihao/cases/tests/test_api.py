@@ -308,3 +308,42 @@ def test_list_query_count_does_not_depend_on_page_size(client, personas, new_cas
         r = client.get(BASE + "?limit=50")
     assert len(r.json()["items"]) == 50
     assert len(large) == len(small)
+
+
+def test_status_label_is_the_readers_word_and_documented(client, personas, new_case):
+    from meihao.api import api
+
+    case = services.case_accept(case=new_case(), actor=personas.street_chief_a)
+    client.force_login(personas.street_chief_a)
+    body = client.get(f"{BASE}/{case.number}").json()
+    assert (body["status"], body["status_label"]) == ("accepted", "已立案")
+    (item,) = client.get(BASE).json()["items"]
+    assert (item["status"], item["status_label"]) == ("accepted", "已立案")
+    acted = post(
+        client,
+        f"{BASE}/{case.number}/actions/dispatch",
+        {"organisation": personas.department.pk},
+    ).json()
+    assert (acted["status"], acted["status_label"]) == ("dispatched", "已派遣")
+    # A resident reads their own case in a citizen's words, never the office's.
+    client.force_login(personas.resident_a)
+    filed = post(
+        client,
+        BASE,
+        {
+            "type": "GRID",
+            "category": "0501",
+            "description": "门口摆摊",
+            "lat": 23.41,
+            "lon": 111.205,
+        },
+    ).json()
+    assert (filed["status"], filed["status_label"]) == ("submitted", "已提交")
+    services.case_accept(
+        case=Case.objects.get(number=filed["number"]), actor=personas.street_chief_a
+    )
+    mine = client.get(f"{BASE}/{filed['number']}").json()
+    assert (mine["status"], mine["status_label"]) == ("accepted", "已受理")
+    properties = api.get_openapi_schema()["components"]["schemas"]["CaseOut"]["properties"]
+    assert "state code" in properties["status"]["description"]
+    assert "office's word" in properties["status_label"]["description"]

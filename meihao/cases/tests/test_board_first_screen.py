@@ -7,6 +7,7 @@ filtering them; the home page's counts, each a link to its filtered list.
 The clock is pinned (a Monday morning); deadlines are set relative to it on the rows.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -267,6 +268,57 @@ def test_urgent_cases_sort_first_and_filter_the_verification_list(client, person
     assert numbers(verify.context["rows"]) == [urgent.number, waiting_longer.number]
     only = client.get(reverse("cases:verify") + "?urgent=1")
     assert numbers(only.context["rows"]) == [urgent.number]
+
+
+def pushed(case, personas) -> Case:
+    """Marked urgent (加急) and urged twice (督办) by the street chief."""
+    services.case_mark_urgent(case=case, actor=personas.street_chief_a)
+    services.case_urge(case=Case.objects.get(pk=case.pk), actor=personas.street_chief_a)
+    return services.case_urge(case=Case.objects.get(pk=case.pk), actor=personas.street_chief_a)
+
+
+def push_badges(html: str) -> tuple[bool, str | None]:
+    """(whether the 加急 badge is shown, the 督办 count shown) in a piece of a page."""
+    urgent = re.search(r"data-urgent-badge>加急<", html) is not None
+    urged = re.search(r'data-urge-count="(\d+)">已督办 (\d+) 次<', html)
+    if urged:
+        assert urged.group(1) == urged.group(2)
+    return urgent, urged.group(1) if urged else None
+
+
+def test_the_case_page_header_shows_the_urgent_mark_and_the_urge_count_to_staff(
+    client, personas, new_case
+):
+    plain = dispatched(new_case(), personas)
+    case = pushed(dispatched(new_case(), personas), personas)
+    for persona in (personas.street_chief_a, personas.department_staff, personas.grid_worker_a):
+        client.force_login(persona)
+        page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+        header = page.split('id="case-status"')[0]
+        assert push_badges(header) == (True, "2"), persona
+        page = client.get(reverse("cases:detail", args=[plain.number])).content.decode()
+        assert push_badges(page) == (False, None), persona
+
+
+def test_the_case_page_keeps_the_push_from_the_resident_who_reported_it(client, personas, new_case):
+    case = pushed(dispatched(new_case(actor=personas.resident_a), personas), personas)
+    client.force_login(personas.resident_a)
+    page = client.get(reverse("cases:detail", args=[case.number]))
+    assert page.context["citizen"]
+    assert push_badges(page.content.decode()) == (False, None)
+
+
+def test_the_verification_list_shows_the_urgent_mark_and_the_urge_count(client, personas, new_case):
+    plain = reported_back(new_case(), personas)
+    case = pushed(reported_back(new_case(), personas), personas)
+    client.force_login(personas.grid_worker_a)
+    html = client.get(reverse("cases:verify")).content.decode()
+    rows = {chunk.split('"', 1)[0]: chunk for chunk in html.split('data-case="')[1:]}
+    assert push_badges(rows[case.number]) == (True, "2")
+    assert push_badges(rows[plain.number]) == (False, None)
+    # The rows the filter swaps in (htmx) carry them too.
+    one = client.get(reverse("cases:verify") + "?urgent=1", HTTP_HX_REQUEST="true")
+    assert push_badges(one.content.decode()) == (True, "2")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from PIL import Image
 
 from meihao.cases.models import Case, CasePhoto, CaseType, PhotoStage
 from meihao.cases.photos import case_photos_attach
-from meihao.cases.tests.reporter_helpers import exif_of, has_gps, jpeg_bytes, upload
+from meihao.cases.tests.reporter_helpers import GPS_IFD, exif_of, has_gps, jpeg_bytes, upload
 from meihao.core.errors import PermissionDenied, ValidationFailed
 from meihao.core.images import MAX_BYTES, encode_photo
 
@@ -209,3 +209,123 @@ def test_photos_of_private_case_are_404_for_outsiders(client, new_case, grid_typ
     assert client.get(f"/cases/photos/{photo.pk}/public.jpg").status_code == 404
     client.force_login(personas.grid_worker_a)
     assert client.get(f"/cases/photos/{photo.pk}/public.jpg").status_code == 200
+
+
+# --- Anonymous reports (a 12345 hotline call): photos without naming the caller.
+
+
+def caller_photo(name="caller.jpg"):
+    """A phone photo whose EXIF says whose phone took it, as well as when and where."""
+    image = Image.new("RGB", (800, 600), "blue")
+    exif = Image.Exif()
+    exif[0x0132] = "2024:05:20 09:00:00"  # DateTime
+    exif[0x010F] = "Huawei"  # Make
+    exif[0x0110] = "Mate 60"  # Model
+    exif[0x013B] = "王小明"  # Artist
+    exif.get_ifd(0x8769).update(
+        {0x9003: "2024:05:20 08:59:00", 0xA430: "王小明", 0xA431: "SN-13912345678"}
+    )
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (23.0, 24.0, 36.0), 3: "E", 4: (111.0, 12.0, 18.0)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return upload(name=name, data=out.getvalue())
+
+
+def full_exif(photo) -> dict:
+    with photo.image.open("rb") as file, Image.open(file) as image:
+        exif = image.getexif()
+        return {
+            "main": dict(exif),
+            "exif": dict(exif.get_ifd(0x8769)),
+            "gps": dict(exif.get_ifd(GPS_IFD)),
+        }
+
+
+def assert_names_nobody(photo) -> None:
+    """The full copy keeps the time and place as evidence, nothing that names the caller."""
+    exif = full_exif(photo)
+    assert exif["main"] == {
+        0x0132: "2024:05:20 09:00:00",
+        0x8769: exif["main"][0x8769],
+        GPS_IFD: exif["main"][GPS_IFD],
+    }
+    assert exif["exif"] == {0x9003: "2024:05:20 08:59:00"}
+    assert exif["gps"][1] == "N" and exif["gps"][3] == "E"
+    with photo.image.open("rb") as file:
+        raw = file.read()
+    for word in (b"Huawei", "王小明".encode(), b"SN-13912345678"):
+        assert word not in raw
+
+
+@pytest.fixture
+def hotline_case(new_case):
+    """A hotline caller's report, passed on with a name and number and no account."""
+
+    def make(**overrides):
+        fields = {"actor": None, "channel": Case.Channel.HOTLINE, "reporter_phone": "13912345678"}
+        return new_case(**{**fields, **overrides})
+
+    return make
+
+
+def test_a_hotline_report_is_filed_with_its_photos_naming_nobody(hotline_case, media):
+    case = hotline_case(photos=[caller_photo(), caller_photo("b.jpg")])
+    photos = list(case.photos.order_by("id"))
+    assert [p.stage for p in photos] == [PhotoStage.REPORT] * 2
+    assert {p.event_id for p in photos} == {case.events.get(action="submit").pk}
+    assert case.submitted_by is None and {p.uploaded_by for p in photos} == {None}
+    for photo in photos:
+        assert_names_nobody(photo)
+
+
+def test_staff_dispatching_a_hotline_report_add_the_callers_photos_later(
+    hotline_case, personas, media
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    case = hotline_case()
+    refused = [
+        None,
+        AnonymousUser(),
+        personas.resident_a,  # lives in the grid, did not file it
+        personas.grid_worker_b,  # another grid
+        personas.department_staff,  # not dispatched to them; handlers add report-back photos
+    ]
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            case_photos_attach(case=case, actor=actor, files=[caller_photo()], stage="report")
+    assert CasePhoto.objects.count() == 0
+    for staff in (personas.community_staff_a, personas.street_chief_a, personas.district_admin):
+        (photo,) = case_photos_attach(
+            case=case, actor=staff, files=[caller_photo()], stage=PhotoStage.REPORT
+        )
+        assert photo.uploaded_by == staff  # who entered it, never the caller
+        assert_names_nobody(photo)
+    assert Case.objects.get(pk=case.pk).submitted_by is None
+
+
+def test_a_signed_in_reporters_report_takes_photos_from_them_only(new_case, personas, media):
+    case = new_case(actor=personas.resident_a, channel=Case.Channel.RESIDENT)
+    with pytest.raises(PermissionDenied):
+        case_photos_attach(
+            case=case, actor=personas.street_chief_a, files=[upload()], stage=PhotoStage.REPORT
+        )
+    (photo,) = case_photos_attach(
+        case=case, actor=personas.resident_a, files=[caller_photo()], stage=PhotoStage.REPORT
+    )
+    # Their own photo keeps its EXIF, as every signed-in report's does.
+    assert full_exif(photo)["main"][0x010F] == "Huawei"
+
+
+def test_the_handler_of_a_hotline_report_reports_back_with_photos(hotline_case, personas, media):
+    from meihao.cases import services
+
+    case = services.case_dispatch(
+        case=hotline_case(), actor=personas.street_chief_a, organisation=personas.department
+    )
+    case = services.case_start(case=case, actor=personas.department_staff)
+    case = services.case_report_back_with_photos(
+        case=case, actor=personas.department_staff, note="已清理", files=[upload()]
+    )
+    (photo,) = case.photos.all()
+    assert (photo.stage, photo.uploaded_by) == (PhotoStage.REPORT_BACK, personas.department_staff)

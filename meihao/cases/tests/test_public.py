@@ -1,6 +1,8 @@
 """The public page and map: no log-in, reviewed cases only, no names or phones, the grid's
 centroid for a place, EXIF-free photos staff chose. The rule itself: test_publication.py."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -126,6 +128,36 @@ def test_filters_by_street_status_and_class(client, new_case, grid_type, vending
     assert numbers(category=other.code) == {other_class.number}
     # Malformed filters are ignored rather than failing.
     assert client.get("/cases/public/", {"street": "x'--", "status": "nope"}).status_code == 200
+
+
+def test_the_status_filter_offers_each_reporters_word_once_for_every_state_behind_it(
+    client, published_case
+):
+    states = [Status.ACCEPTED, Status.RETURNED, Status.IN_PROGRESS, Status.REOPENED, Status.CLOSED]
+    cases = {state: published_case() for state in states}
+    for state, case in cases.items():
+        Case.objects.filter(pk=case.pk).update(status=state)
+
+    def shown(**params) -> tuple[set[str], list[tuple[str, str, bool]]]:
+        response = client.get("/cases/public/", params)
+        html = response.content.decode()
+        select = html.split('id="f-status"', 1)[1].split("</select>", 1)[0]
+        options = re.findall(r'<option value="(\w*)" ?(selected)?>([^<]*)</option>', select)
+        found = {state for state, case in cases.items() if case.number in html}
+        return found, [(value, label, bool(selected)) for value, selected, label in options]
+
+    _all, options = shown()
+    labels = [label for _value, label, _selected in options]
+    assert len(labels) == len(set(labels))
+    assert labels.count("已受理") == 1 and labels.count("处理中") == 1
+    value = {label: value for value, label, _selected in options}
+    assert shown(status=value["处理中"])[0] == {Status.IN_PROGRESS, Status.REOPENED}
+    assert shown(status=value["已受理"])[0] == {Status.ACCEPTED, Status.RETURNED}
+    assert shown(status=value["已办结"])[0] == {Status.CLOSED}
+    # A link naming any state of a word filters by the word, and the page shows it chosen.
+    found, options = shown(status=Status.REOPENED)
+    assert found == {Status.IN_PROGRESS, Status.REOPENED}
+    assert [label for _value, label, selected in options if selected] == ["处理中"]
 
 
 def test_public_page_paginates_and_query_count_does_not_grow(client, published_case):

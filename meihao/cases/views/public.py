@@ -59,12 +59,20 @@ def public_list(request):
     street = request.GET.get("street", "")
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
+    # The public page lists reported problems: their states in the reporters' words, one
+    # choice per word (several states read the same), filtering by every state behind it.
+    groups = REPORT.status_groups(v for v in Status.values if v in PUBLISHED_STATES)
+    chosen = next((group for group in groups if status in group.states), None)
     filters = {
         "street_code": street if STREET_CODE.match(street) else "",
-        "status": status if status in Status.values else "",
+        "status": chosen.value if chosen else "",
         "category_code": category if CATEGORY_CODE.match(category) else "",
     }
-    rows = selectors.cases_public(**filters)
+    rows = selectors.cases_public(
+        street_code=filters["street_code"],
+        statuses=chosen.states if chosen else (),
+        category_code=filters["category_code"],
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = [public_case(case) for case in page.object_list]
     points = [
@@ -84,8 +92,7 @@ def public_list(request):
         ],
         "points": points,
         "filters": filters,
-        # The public page lists reported problems: their states in the reporters' words.
-        "statuses": [(v, REPORT.status_label(v)) for v in Status.values if v in PUBLISHED_STATES],
+        "statuses": [(group.value, group.label) for group in groups],
         "query": f"{kept}&" if kept else "",
         **selectors.public_filter_choices(),
     }

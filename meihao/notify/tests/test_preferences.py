@@ -3,10 +3,14 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from meihao.core.audit import AuditEvent
 from meihao.notify.digests import send_due_digests
+from meihao.notify.forms import kind_label
+from meihao.notify.kinds import KINDS
 from meihao.notify.models import ChannelChoice, Message, Preference
 from meihao.notify.services import notify_enqueue
 
@@ -40,7 +44,7 @@ def test_each_person_sees_the_kinds_for_their_roles_with_their_defaults(client, 
     content = response.content.decode()
     assert response.status_code == 200
     assert "通知设置" in content
-    assert "辖区新案件（每隔几分钟汇总一次）" in content and "案件超时" in content
+    assert "辖区新案件（每 15 分钟汇总一条）" in content and "案件超时" in content
     for channel in ("消息中心", "企业微信", "电子邮件", "不接收"):
         assert channel in content
     form = response.context["form"]
@@ -54,6 +58,30 @@ def test_each_person_sees_the_kinds_for_their_roles_with_their_defaults(client, 
     assert "kind_case_closed" in resident_form.fields
     assert "kind_case_new_in_area" not in resident_form.fields
     assert "kind_case_overdue" not in resident_form.fields
+
+
+@pytest.mark.parametrize(
+    ("minutes", "chinese", "english"),
+    [
+        (
+            30,
+            "辖区新案件（每 30 分钟汇总一条）",
+            "New cases in my area (one digest every 30 minutes)",
+        ),
+        (1, "辖区新案件（每 1 分钟汇总一条）", "New cases in my area (one digest every 1 minute)"),
+    ],
+)
+def test_the_digested_kind_says_how_often_its_digest_comes(
+    client, personas, minutes, chinese, english
+):
+    client.force_login(personas.street_chief_a)
+    with override_settings(NOTIFY_DIGEST_MINUTES=minutes):
+        response = client.get(PAGE)
+        assert chinese in response.content.decode()
+        with translation.override("en"):
+            assert kind_label(KINDS["case_new_in_area"]) == english
+    # A kind sent one message per event says nothing of a digest.
+    assert response.context["form"]["kind_case_overdue"].label == "案件超时"
 
 
 def test_saving_stores_what_differs_from_the_defaults_and_confirms(client, personas):
