@@ -5,8 +5,10 @@ starts `python -m bench.<module> --worker ...` with DATABASE_URL pointing at a t
 file or a temporary PostgreSQL database, and reads the worker's JSON result from stdout.
 """
 
+import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +67,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def measure(function: Callable[[], object], runs: int) -> list[float]:
+    """The seconds each of `runs` calls of `function` took, after one call to warm up."""
+    function()  # warm
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def p50_p95(name: str, times: list[float]) -> dict:
+    """`{name}_p50` (the median) and `{name}_p95` of `times`, in seconds."""
+    return {f"{name}_p50": statistics.median(times), f"{name}_p95": percentile(times, 0.95)}
+
+
 @contextmanager
 def postgres_database():
     """A temporary PostgreSQL database (created, then dropped); yields its URL or None."""
@@ -109,5 +127,44 @@ def run_on_sqlite_and_postgresql(
             return report(run_worker(module, environment(var_dir, url), *args)) and ok
 
 
+def against_raw_sql(label: str, r: dict) -> str:
+    """`label`'s p50 and p95 against the raw SQL's and their ratios, from the `orm_p50`,
+    `orm_p95`, `raw_p50` and `raw_p95` of `r` (seconds), for a report line."""
+    return (
+        f"{label} p50 {r['orm_p50'] * 1000:.1f} ms, p95 {r['orm_p95'] * 1000:.1f} ms; "
+        f"raw SQL p50 {r['raw_p50'] * 1000:.1f} ms, p95 {r['raw_p95'] * 1000:.1f} ms; "
+        f"ratio p50 {r['orm_p50'] / r['raw_p50']:.2f}×, p95 {r['orm_p95'] / r['raw_p95']:.2f}×"
+    )
+
+
+def same_for_any_page_size(vendor: str, what: str, counts: dict) -> bool:
+    """Print the number of `what` sent for a page of 10 and of 100 rows (`counts["10"]`,
+    `counts["100"]`); True when they are the same."""
+    same = counts["10"] == counts["100"]
+    print(
+        f"[{vendor}] {what} of 10 / 100: {counts['10']} / {counts['100']}"
+        f" ({'independent of page size' if same else 'GROWS with the page'})"
+    )
+    return same
+
+
 def emit(result: dict) -> None:
     print(json.dumps(result), flush=True)
+
+
+def command_line(
+    worker: Callable[[int], dict], run: Callable[[int, bool], bool], *, size: str, default: int
+) -> None:
+    """The command line of a benchmark with one size that runs on SQLite and PostgreSQL:
+    `python -m bench.<module> [--<size> N] [--sqlite-only]` runs it and exits 1 when a goal is
+    not met; `--worker --<size> N` is the worker process the run starts."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--worker", action="store_true")
+    parser.add_argument(f"--{size}", type=int, default=default)
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    count = getattr(args, size.replace("-", "_"))
+    if args.worker:
+        emit(worker(count))
+    else:
+        sys.exit(0 if run(count, args.sqlite_only) else 1)

@@ -19,6 +19,7 @@ STATUS_MIX = [
 OPEN = {"submitted", "accepted", "dispatched", "in_progress", "reported_back", "reopened",
         "returned", "parked"}  # fmt: skip
 HANDLING = {"dispatched", "in_progress", "reopened", "returned"}
+STREET_CHIEF = "13900000004"  # the demo street chief's phone (城东街道)
 
 
 def seed_cases(count: int, *, open_only: bool = False, seed: int = 1) -> float:
@@ -128,3 +129,13 @@ def load_district():
     from django.core.management import call_command
 
     call_command("seed_demo", residents=0, cases=0, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def seed_board(cases: int):
+    """The demo district and `cases` cases for the dispatch board's benchmarks; returns the demo
+    street chief whose board is measured and the seconds the cases took to seed."""
+    from meihao.people.models import User
+
+    load_district()
+    seed_seconds = seed_cases(cases)
+    return User.objects.get(phone=STREET_CHIEF), seed_seconds

@@ -13,12 +13,15 @@ statements does not depend on the page size (10 vs 100 incoming rows).
     python -m bench.board_first_screen [--cases N] [--sqlite-only]
 """
 
-import argparse
-import statistics
-import sys
-import time
-
-from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
+from bench._django import (
+    against_raw_sql,
+    command_line,
+    measure,
+    p50_p95,
+    run_on_sqlite_and_postgresql,
+    same_for_any_page_size,
+    setup_django,
+)
 
 DEFAULT_CASES = 1_000_000
 PAGE = 50
@@ -26,21 +29,11 @@ RUNS = 40
 GOAL = 2.0  # the first screen within 2× the raw SQL of its statements
 
 
-def _measure(function, runs=RUNS) -> list[float]:
-    function()  # warm
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times
-
-
 def worker(cases: int) -> dict:
     setup_django()
     from django.db import connection
 
-    from bench._seed import load_district, seed_cases
+    from bench._seed import seed_board
     from meihao.cases.access import case_abilities
     from meihao.cases.selectors import (
         LATE_SECTION_SIZE,
@@ -48,11 +41,8 @@ def worker(cases: int) -> dict:
         board_cases,
         board_late_cases,
     )
-    from meihao.people.models import User
 
-    load_district()
-    seed_seconds = seed_cases(cases)
-    chief = User.objects.get(phone="13900000004")  # the demo street chief (城东街道)
+    chief, seed_seconds = seed_board(cases)  # the demo street chief (城东街道)
     filters = BoardFilters.from_params({})
 
     def first_screen(size=PAGE):
@@ -84,8 +74,8 @@ def worker(cases: int) -> dict:
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
-    orm_times = _measure(first_screen)
-    raw_times = _measure(raw)
+    orm_times = measure(first_screen, RUNS)
+    raw_times = measure(raw, RUNS)
     counts = {}
     for size in (10, 100):
         sent: list = []
@@ -101,10 +91,8 @@ def worker(cases: int) -> dict:
         "incoming_shown": len(page),
         "incoming_count": incoming_count,
         "statements": len(statements),
-        "orm_p50": statistics.median(orm_times),
-        "orm_p95": percentile(orm_times, 0.95),
-        "raw_p50": statistics.median(raw_times),
-        "raw_p95": percentile(raw_times, 0.95),
+        **p50_p95("orm", orm_times),
+        **p50_p95("raw", raw_times),
         "queries": counts,
     }
 
@@ -112,23 +100,14 @@ def worker(cases: int) -> dict:
 def report(result: dict) -> bool:
     vendor = result["vendor"]
     print(f"[{vendor}] {result['cases']:,} cases seeded in {result['seed_seconds']:.1f} s")
-    ratio50 = result["orm_p50"] / result["raw_p50"]
-    ratio95 = result["orm_p95"] / result["raw_p95"]
     print(
         f"[{vendor}] first screen (late {result['late_shown']} of {result['late_count']:,}, "
         f"incoming {result['incoming_shown']} of {result['incoming_count']:,}; "
         f"{result['statements']} statements): "
-        f"selectors p50 {result['orm_p50'] * 1000:.1f} ms, p95 {result['orm_p95'] * 1000:.1f} ms; "
-        f"raw SQL p50 {result['raw_p50'] * 1000:.1f} ms, p95 {result['raw_p95'] * 1000:.1f} ms; "
-        f"ratio p50 {ratio50:.2f}×, p95 {ratio95:.2f}× (goal ≤ {GOAL:.0f}×)"
+        f"{against_raw_sql('selectors', result)} (goal ≤ {GOAL:.0f}×)"
     )
-    counts = result["queries"]
-    same = counts["10"] == counts["100"]
-    print(
-        f"[{vendor}] statements for an incoming page of 10 / 100: {counts['10']} / {counts['100']}"
-        f" ({'independent of page size' if same else 'GROWS with the page'})"
-    )
-    return same and ratio50 <= GOAL
+    same = same_for_any_page_size(vendor, "statements for an incoming page", result["queries"])
+    return same and result["orm_p50"] / result["raw_p50"] <= GOAL
 
 
 def run(cases: int = DEFAULT_CASES, sqlite_only: bool = False) -> bool:
@@ -138,12 +117,4 @@ def run(cases: int = DEFAULT_CASES, sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
-    if args.worker:
-        emit(worker(args.cases))
-    else:
-        sys.exit(0 if run(args.cases, args.sqlite_only) else 1)
+    command_line(worker, run, size="cases", default=DEFAULT_CASES)

@@ -12,26 +12,19 @@ not depend on the page size (10 vs 100 rows, abilities included).
     python -m bench.dispatch_board [--cases N] [--sqlite-only]
 """
 
-import argparse
-import statistics
-import sys
-import time
-
-from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
+from bench._django import (
+    against_raw_sql,
+    command_line,
+    measure,
+    p50_p95,
+    run_on_sqlite_and_postgresql,
+    same_for_any_page_size,
+    setup_django,
+)
 
 DEFAULT_CASES = 1_000_000
 PAGE = 50
 RUNS = 40
-
-
-def _measure(function, runs=RUNS) -> list[float]:
-    function()  # warm
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def worker(cases: int) -> dict:
@@ -39,14 +32,11 @@ def worker(cases: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bench._seed import load_district, seed_cases
+    from bench._seed import seed_board
     from meihao.cases.access import case_abilities
     from meihao.cases.selectors import BoardFilters, board_cases
-    from meihao.people.models import User
 
-    load_district()
-    seed_seconds = seed_cases(cases)
-    chief = User.objects.get(phone="13900000004")  # the demo street chief (城东街道)
+    chief, seed_seconds = seed_board(cases)  # the demo street chief (城东街道)
     grid = "450403001001001"
     views = {
         "incoming": BoardFilters.from_params({}),
@@ -72,14 +62,12 @@ def worker(cases: int) -> dict:
                 return cursor.fetchall()
 
         rows = len(orm())
-        orm_times = _measure(orm)
-        raw_times = _measure(raw)
+        orm_times = measure(orm, RUNS)
+        raw_times = measure(raw, RUNS)
         result[name] = {
             "rows": rows,
-            "orm_p50": statistics.median(orm_times),
-            "orm_p95": percentile(orm_times, 0.95),
-            "raw_p50": statistics.median(raw_times),
-            "raw_p95": percentile(raw_times, 0.95),
+            **p50_p95("orm", orm_times),
+            **p50_p95("raw", raw_times),
         }
     counts = {}
     for size in (10, 100):
@@ -95,25 +83,10 @@ def worker(cases: int) -> dict:
 def report(result: dict) -> bool:
     vendor = result["vendor"]
     print(f"[{vendor}] {result['cases']:,} cases seeded in {result['seed_seconds']:.1f} s")
-    ok = True
     for name in ("incoming", "grid+overdue"):
         r = result[name]
-        ratio50 = r["orm_p50"] / r["raw_p50"]
-        ratio95 = r["orm_p95"] / r["raw_p95"]
-        print(
-            f"[{vendor}] board {name} ({r['rows']} rows): "
-            f"queryset p50 {r['orm_p50'] * 1000:.1f} ms, p95 {r['orm_p95'] * 1000:.1f} ms; "
-            f"raw SQL p50 {r['raw_p50'] * 1000:.1f} ms, p95 {r['raw_p95'] * 1000:.1f} ms; "
-            f"ratio p50 {ratio50:.2f}×, p95 {ratio95:.2f}×"
-        )
-    counts = result["queries"]
-    same = counts["10"] == counts["100"]
-    ok = ok and same
-    print(
-        f"[{vendor}] queries for a page of 10 / 100: {counts['10']} / {counts['100']}"
-        f" ({'independent of page size' if same else 'GROWS with the page'})"
-    )
-    return ok
+        print(f"[{vendor}] board {name} ({r['rows']} rows): {against_raw_sql('queryset', r)}")
+    return same_for_any_page_size(vendor, "queries for a page", result["queries"])
 
 
 def run(cases: int = DEFAULT_CASES, sqlite_only: bool = False) -> bool:
@@ -123,12 +96,4 @@ def run(cases: int = DEFAULT_CASES, sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
-    if args.worker:
-        emit(worker(args.cases))
-    else:
-        sys.exit(0 if run(args.cases, args.sqlite_only) else 1)
+    command_line(worker, run, size="cases", default=DEFAULT_CASES)

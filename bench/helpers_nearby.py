@@ -14,13 +14,11 @@ interleaved; ratio = brute force / real. SQLite, then PostgreSQL.
     python -m bench.helpers_nearby [--members N] [--sqlite-only]
 """
 
-import argparse
 import random
 import statistics
-import sys
 import time
 
-from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
+from bench._django import command_line, percentile, run_on_sqlite_and_postgresql, setup_django
 
 DEFAULT_MEMBERS = 60_000
 POINTS = 200
@@ -217,12 +215,4 @@ def run(members: int = DEFAULT_MEMBERS, sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
-    parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
-    if args.worker:
-        emit(worker(args.members))
-    else:
-        sys.exit(0 if run(args.members, args.sqlite_only) else 1)
+    command_line(worker, run, size="members", default=DEFAULT_MEMBERS)

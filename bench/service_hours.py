@@ -12,13 +12,11 @@ interleaved. Ratio = indicator / baseline, p50 and p95. SQLite, then PostgreSQL.
     python -m bench.service_hours [--records N] [--sqlite-only]
 """
 
-import argparse
 import datetime
 import random
-import sys
 import time
 
-from bench._django import emit, percentile, run_on_sqlite_and_postgresql, setup_django
+from bench._django import command_line, percentile, run_on_sqlite_and_postgresql, setup_django
 
 DEFAULT_RECORDS = 1_000_000
 RUNS = 30
@@ -184,12 +182,4 @@ def run(records: int = DEFAULT_RECORDS, sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
-    parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
-    if args.worker:
-        emit(worker(args.records))
-    else:
-        sys.exit(0 if run(args.records, args.sqlite_only) else 1)
+    command_line(worker, run, size="records", default=DEFAULT_RECORDS)

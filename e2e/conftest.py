@@ -4,6 +4,7 @@ Playwright through Debian's chromium (no browser download). Screenshots land in 
 The server runs as `make demo` runs it, DEBUG off: the product's own error pages, static files
 collected with the manifest storage and served by WhiteNoise."""
 
+import io
 import json
 import os
 import shutil
@@ -150,6 +151,47 @@ def log_in(page, server, role: str):
     page.click("form [type=submit]")
     page.wait_for_load_state("networkidle")
     return account
+
+
+def open_as(page, server, role: str, path: str, wait_for: str | None = None):
+    """Log `page` in as the demo `role`, go to `path` and, when given, wait for the selector
+    `wait_for`; returns the page."""
+    log_in(page, server, role)
+    page.goto(server["url"] + path)
+    if wait_for is not None:
+        page.wait_for_selector(wait_for)
+    return page
+
+
+def act_on_row(page, row: str, action: str, status: str) -> None:
+    """Click the `action` button of the case row `row` (a board, queue or verify list) and wait
+    until the row shows the case's new `status`."""
+    page.click(f'{row} [data-action="{action}"]')
+    page.wait_for_selector(f'{row}[data-status="{status}"]')
+
+
+def fill_report_back(page, row: str, note: str, tmp_path) -> None:
+    """Open the report-back form of the case row `row` and fill it with `note` and a photo."""
+    page.click(f'{row} summary[data-action="report_back"]')
+    page.fill(f"{row} textarea[name=note]", note)
+    page.set_input_files(f"{row} input[name=photos]", str(photo_file(tmp_path)))
+
+
+def run_shell(server, script: str) -> dict:
+    """Run `script` with `manage.py shell` on the test server's database; returns the JSON
+    object the script printed last."""
+    return json.loads(_manage(server["env"], "shell", "-c", script).strip().splitlines()[-1])
+
+
+def photo_file(tmp_path) -> Path:
+    """A 640×480 JPEG photo in `tmp_path`, for a form's file input."""
+    from PIL import Image
+
+    path = tmp_path / "fixed.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 140, 90)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
 
 
 def horizontal_overflow(page) -> int:

@@ -3,13 +3,9 @@ late section first — a road collapse 18 days overdue at the department — and
 counter appears on the card and the step on the case's timeline. On a desktop, the same screen
 as a table. Screenshots land in e2e/artifacts/ (board-chief-*)."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from e2e.conftest import DESKTOP, PHONE, ROOT, horizontal_overflow, log_in, shot
+from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, open_as, run_shell, shot
 
 LATE_CASE = """
 import io, json
@@ -57,24 +53,13 @@ print(json.dumps({"number": case.number}))
 
 @pytest.fixture(scope="module")
 def late_case(server):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", LATE_CASE],
-        cwd=ROOT,
-        env=server["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])["number"]
+    return run_shell(server, LATE_CASE)["number"]
 
 
 def test_chief_urges_a_late_case_from_the_board_on_a_phone(server, new_page, late_case):
     number = late_case
     card = f'[data-section="late"] #case-{number}'
-    page = new_page(PHONE)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/cases/board/")
-    page.wait_for_selector(card)
+    page = open_as(new_page(PHONE), server, "street_chief", "/cases/board/", card)
     # The late section comes before what waits to be dispatched, and holds the case.
     section = page.locator('section[data-section="late"]')
     assert section.locator(f"#case-{number}").count() == 1
@@ -104,10 +89,7 @@ def test_chief_urges_a_late_case_from_the_board_on_a_phone(server, new_page, lat
 
 
 def test_chief_board_on_a_desktop_is_a_table(server, new_page, late_case):
-    page = new_page(DESKTOP)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/cases/board/")
-    page.wait_for_selector(f"#case-{late_case}")
+    page = open_as(new_page(DESKTOP), server, "street_chief", "/cases/board/", f"#case-{late_case}")
     assert page.locator("section[data-section=late] thead").first.is_visible()
     # No column so narrow that its text stands one character per line.
     narrowest = page.evaluate(

@@ -4,8 +4,17 @@ with a photo → the grid worker verifies and closes → the resident rates the 
 
 import re
 
-from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, shot
-from e2e.test_case_loop_staff import photo_file
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    act_on_row,
+    fill_report_back,
+    horizontal_overflow,
+    log_in,
+    open_as,
+    photo_file,
+    shot,
+)
 
 
 def _grid_worker_grid_centre(server, browser):
@@ -39,31 +48,20 @@ def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_pa
     row = f"#case-{number}"
 
     # 2. The street chief accepts and dispatches it to the suggested 城管 team in one click.
-    chief = new_page(DESKTOP)
-    log_in(chief, server, "street_chief")
-    chief.goto(server["url"] + "/cases/board/?sort=-created_at")
-    chief.wait_for_selector(row)
-    chief.click(f'{row} [data-action="accept_dispatch"]')
-    chief.wait_for_selector(f'{row}[data-status="dispatched"]')
+    chief = open_as(
+        new_page(DESKTOP), server, "street_chief", "/cases/board/?sort=-created_at", row
+    )
+    act_on_row(chief, row, "accept_dispatch", "dispatched")
     shot(chief, "loop-2-chief-dispatched")
 
     # 3. 城管 reports back with a photo.
-    department = new_page(PHONE)
-    log_in(department, server, "department_staff")
-    department.goto(server["url"] + "/cases/queue/?size=100")
-    department.wait_for_selector(row)
-    department.click(f'{row} summary[data-action="report_back"]')
-    department.fill(f"{row} textarea[name=note]", "摊贩已劝离，地面已清扫")
-    department.set_input_files(f"{row} input[name=photos]", str(photo_file(tmp_path)))
-    department.click(f'{row} [data-action="report_back-submit"]')
-    department.wait_for_selector(f'{row}[data-status="reported_back"]')
+    department = open_as(new_page(PHONE), server, "department_staff", "/cases/queue/?size=100", row)
+    fill_report_back(department, row, "摊贩已劝离，地面已清扫", tmp_path)
+    act_on_row(department, row, "report_back-submit", "reported_back")
     shot(department, "loop-3-department-reported-back")
 
     # 4. The grid worker verifies on the spot and closes it.
-    worker = new_page(PHONE)
-    log_in(worker, server, "grid_worker")
-    worker.goto(server["url"] + "/cases/verify/?size=100")
-    worker.wait_for_selector(row)
+    worker = open_as(new_page(PHONE), server, "grid_worker", "/cases/verify/?size=100", row)
     # The report's photo and the report-back's, side by side.
     assert worker.locator(f'{row} [data-photos="before"] img').count() == 1
     assert worker.locator(f'{row} [data-photos="after"] img').count() == 1
@@ -73,8 +71,7 @@ def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_pa
     assert horizontal_overflow(worker) <= 0
     worker.locator(row).screenshot(path=str(tmp_path / "verify-row.png"))
     shot(worker, "loop-4a-grid-worker-before-after")
-    worker.click(f'{row} [data-action="verify_close"]')
-    worker.wait_for_selector(f'{row}[data-status="closed"]')
+    act_on_row(worker, row, "verify_close", "closed")
     shot(worker, "loop-4-grid-worker-closed")
 
     # 5. The resident sees it closed and rates the service.

@@ -2,15 +2,18 @@
 from the board (desktop), the 城管 department reports back with a photo (phone), the grid worker
 verifies and closes it (phone). Screenshots of each step land in e2e/artifacts/."""
 
-import io
-import json
-import subprocess
-import sys
-
 import pytest
-from PIL import Image
 
-from e2e.conftest import DESKTOP, PHONE, ROOT, horizontal_overflow, log_in, shot
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    act_on_row,
+    fill_report_back,
+    horizontal_overflow,
+    open_as,
+    run_shell,
+    shot,
+)
 
 FILE_CASE = """
 import json
@@ -40,23 +43,7 @@ print(json.dumps({"number": case.number}))
 
 @pytest.fixture(scope="module")
 def filed_case(server):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", FILE_CASE],
-        cwd=ROOT,
-        env=server["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])["number"]
-
-
-def photo_file(tmp_path):
-    path = tmp_path / "fixed.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (90, 140, 90)).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
+    return run_shell(server, FILE_CASE)["number"]
 
 
 def test_street_chief_dispatches_department_reports_back_grid_worker_closes(
@@ -66,56 +53,38 @@ def test_street_chief_dispatches_department_reports_back_grid_worker_closes(
     row = f"#case-{number}"
 
     # 1. The street chief, on a desktop: the newest report is on the board with a countdown.
-    page = new_page(DESKTOP)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/cases/board/?sort=-created_at")
-    page.wait_for_selector(row)
+    page = open_as(new_page(DESKTOP), server, "street_chief", "/cases/board/?sort=-created_at", row)
     countdown = page.locator(f"{row} .countdown")
     assert countdown.get_attribute("data-state") in ("green", "yellow", "red")
     first = countdown.inner_text()
     page.wait_for_timeout(1100)
     assert countdown.inner_text() != first, "the countdown ticks every second"
     shot(page, "staff-1-board")
-    page.click(f'{row} [data-action="accept_dispatch"]')
-    page.wait_for_selector(f'{row}[data-status="dispatched"]')
+    act_on_row(page, row, "accept_dispatch", "dispatched")
     assert "城管" in page.inner_text(row)
     shot(page, "staff-2-dispatched")
 
     # 2. The department (城管), on a phone: start, then report back with a photo.
-    page = new_page(PHONE)
-    log_in(page, server, "department_staff")
-    page.goto(server["url"] + "/cases/queue/?size=100")
-    page.wait_for_selector(row)
+    page = open_as(new_page(PHONE), server, "department_staff", "/cases/queue/?size=100", row)
     assert horizontal_overflow(page) <= 0
-    page.click(f'{row} [data-action="start"]')
-    page.wait_for_selector(f'{row}[data-status="in_progress"]')
-    page.click(f'{row} summary[data-action="report_back"]')
-    page.fill(f"{row} textarea[name=note]", "已劝离摊贩，现场清理完毕")
-    page.set_input_files(f"{row} input[name=photos]", str(photo_file(tmp_path)))
+    act_on_row(page, row, "start", "in_progress")
+    fill_report_back(page, row, "已劝离摊贩，现场清理完毕", tmp_path)
     page.locator(row).scroll_into_view_if_needed()
     shot(page, "staff-3-report-back-form")
-    page.click(f'{row} [data-action="report_back-submit"]')
-    page.wait_for_selector(f'{row}[data-status="reported_back"]')
+    act_on_row(page, row, "report_back-submit", "reported_back")
     shot(page, "staff-4-reported-back")
 
     # 3. The grid worker, on a phone: the report back is waiting for verification; close it.
-    page = new_page(PHONE)
-    log_in(page, server, "grid_worker")
-    page.goto(server["url"] + "/cases/verify/?size=100")
-    page.wait_for_selector(row)
+    page = open_as(new_page(PHONE), server, "grid_worker", "/cases/verify/?size=100", row)
     assert "已劝离摊贩" in page.inner_text(row)
     assert horizontal_overflow(page) <= 0
     shot(page, "staff-5-verify")
     page.fill(f"{row} input[name=note]", "现场核查，已无摊贩")
-    page.click(f'{row} [data-action="verify_close"]')
-    page.wait_for_selector(f'{row}[data-status="closed"]')
+    act_on_row(page, row, "verify_close", "closed")
     shot(page, "staff-6-closed")
 
 
 def test_board_on_a_phone_does_not_scroll_sideways(server, new_page):
-    page = new_page(PHONE)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/cases/board/")
-    page.wait_for_selector("#board-rows")
+    page = open_as(new_page(PHONE), server, "street_chief", "/cases/board/", "#board-rows")
     assert horizontal_overflow(page) <= 0
     shot(page, "staff-board-phone")

@@ -2,13 +2,18 @@
 board (desktop), the 城管 member logs in, sees it on the bell and in the inbox, and follows the
 message to the case, which is in their queue. Screenshots land in e2e/artifacts/."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from e2e.conftest import DESKTOP, PHONE, ROOT, horizontal_overflow, log_in, shot
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    act_on_row,
+    horizontal_overflow,
+    log_in,
+    open_as,
+    run_shell,
+    shot,
+)
 from e2e.test_case_loop_staff import FILE_CASE
 
 # The 城管 persona joins the department's teams covering the case (the suggestion the board
@@ -31,15 +36,7 @@ def filed_case(server):
         + f"STAFF_PHONE = {staff_phone!r}\n"
         + JOIN_TEAMS
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=server["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])["number"]
+    return run_shell(server, script)["number"]
 
 
 def test_department_member_reads_the_dispatch_message_and_opens_the_case(
@@ -49,12 +46,8 @@ def test_department_member_reads_the_dispatch_message_and_opens_the_case(
     row = f"#case-{number}"
 
     # The street chief dispatches the new report from the board, on a desktop.
-    page = new_page(DESKTOP)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/cases/board/?sort=-created_at")
-    page.wait_for_selector(row)
-    page.click(f'{row} [data-action="accept_dispatch"]')
-    page.wait_for_selector(f'{row}[data-status="dispatched"]')
+    page = open_as(new_page(DESKTOP), server, "street_chief", "/cases/board/?sort=-created_at", row)
+    act_on_row(page, row, "accept_dispatch", "dispatched")
     shot(page, "notice-1-dispatched-on-board")
 
     # The 城管 member logs in: the bell counts the unread message.
@@ -87,9 +80,7 @@ def test_department_member_reads_the_dispatch_message_and_opens_the_case(
 
 
 def test_notification_settings_from_the_inbox_on_a_phone(server, new_page):
-    page = new_page(PHONE)
-    log_in(page, server, "street_chief")
-    page.goto(server["url"] + "/inbox/")
+    page = open_as(new_page(PHONE), server, "street_chief", "/inbox/")
     page.click("#inbox-preferences")
     page.wait_for_selector("#preferences-form")
     assert horizontal_overflow(page) <= 0

@@ -48,6 +48,12 @@ CHECKS_OUT_SELF = 0.55
 REVERSALS = ["同一次服务重复签到，冲正多计时长", "签到人员登记错误，予以冲正"]
 DEPARTMENTS = {short: name for name, short in data.DEPARTMENTS}
 METRES_PER_DEGREE = 111_320
+# The columns of a service record's row (a reversal's adds what it reverses and why).
+RECORD_COLUMNS = [
+    "person_id", "activity_id", "service_date", "place_id", "place_path", "content", "minutes",
+    "source", "attendance_id", "evidence", "recording_organisation", "person_in_charge",
+    "created_by_id", "created_at",
+]  # fmt: skip
 
 
 class ActivityHistory:
@@ -460,25 +466,7 @@ class ActivityHistory:
         return records
 
     def _insert_records(self, rows):
-        RowWriter(
-            ServiceRecord,
-            [
-                "person_id",
-                "activity_id",
-                "service_date",
-                "place_id",
-                "place_path",
-                "content",
-                "minutes",
-                "source",
-                "attendance_id",
-                "evidence",
-                "recording_organisation",
-                "person_in_charge",
-                "created_by_id",
-                "created_at",
-            ],
-        ).insert(rows)
+        RowWriter(ServiceRecord, RECORD_COLUMNS).insert(rows)
 
     def _paper_records(self, plans: list[ActivityPlan], ids) -> list[dict]:
         """Activities signed in on a paper sheet: staff entered each volunteer's time from it,
@@ -623,27 +611,7 @@ class ActivityHistory:
                     reason,
                 )
             )
-        RowWriter(
-            ServiceRecord,
-            [
-                "person_id",
-                "activity_id",
-                "service_date",
-                "place_id",
-                "place_path",
-                "content",
-                "minutes",
-                "source",
-                "attendance_id",
-                "evidence",
-                "recording_organisation",
-                "person_in_charge",
-                "created_by_id",
-                "created_at",
-                "reverses_id",
-                "reason",
-            ],
-        ).insert(rows)
+        RowWriter(ServiceRecord, [*RECORD_COLUMNS, "reverses_id", "reason"]).insert(rows)
         originals_transfers = {
             t.pk: t
             for t in Transfer.objects.filter(pk__in=[transfers.get(c["id"]) for c in chosen])
