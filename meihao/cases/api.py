@@ -29,6 +29,7 @@ from meihao.cases import classes, selectors, services
 from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.extensions import vocabulary_of
 from meihao.cases.models import Case, Status
+from meihao.cases.timeline import timeline as label_timeline
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.schemas import Id, PageQuery
 
@@ -115,7 +116,8 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_actor(event) -> str | None:
-        return event.actor.name if event.actor_id else None
+        # Named for the reader (cases.timeline): staff read names, a citizen the office.
+        return event.who or None
 
 
 class CaseDetailOut(CaseOut):
@@ -176,7 +178,7 @@ def _with_timeline(request, case: Case) -> Case:
     if timeline is None:
         timeline = list(case.events.select_related("actor").order_by("created_at", "id"))
     # Attached for CaseDetailOut's resolvers; not fields of the model.
-    case.timeline = timeline  # type: ignore[attr-defined]
+    case.timeline = label_timeline(case, timeline, viewer=request.user)  # type: ignore[attr-defined]
     case.abilities_now = case_abilities(case, request.user)  # type: ignore[attr-defined]
     return case
 

@@ -347,3 +347,29 @@ def test_status_label_is_the_readers_word_and_documented(client, personas, new_c
     properties = api.get_openapi_schema()["components"]["schemas"]["CaseOut"]["properties"]
     assert "state code" in properties["status"]["description"]
     assert "office's word" in properties["status_label"]["description"]
+
+
+def test_the_timeline_names_people_for_the_reader(client, personas):
+    """Staff read who acted; a resident reading their own case reads offices, not names."""
+    client.force_login(personas.resident_a)
+    filed = post(
+        client,
+        BASE,
+        {
+            "type": "GRID",
+            "category": "0501",
+            "description": "门口摆摊",
+            "lat": 23.41,
+            "lon": 111.205,
+        },
+    ).json()
+    services.case_accept(
+        case=Case.objects.get(number=filed["number"]), actor=personas.street_chief_a
+    )
+    mine = client.get(f"{BASE}/{filed['number']}").json()["timeline"]
+    assert [e["action"] for e in mine] == ["submit", "accept"]
+    assert mine[0]["actor"] != personas.resident_a.name  # themselves: 您 / You
+    assert mine[1]["actor"] and personas.street_chief_a.name not in mine[1]["actor"]
+    client.force_login(personas.street_chief_a)
+    staff = client.get(f"{BASE}/{filed['number']}").json()["timeline"]
+    assert staff[1]["actor"] == personas.street_chief_a.name
