@@ -14,6 +14,7 @@
 """
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -22,7 +23,7 @@ from meihao.core import throttle
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.schemas import Id, PageQuery
 from meihao.ledger.selectors import points_balance
-from meihao.people.selectors import own_person
+from meihao.people.selectors import home_point, own_person
 from meihao.rewards import passes, selectors, services
 
 router = Router()
@@ -59,6 +60,16 @@ class ItemPage(Schema):
 class ItemQuery(PageQuery):
     merchant: Id | None = Field(None, description="Only this partner merchant's items")
     affordable: bool = Field(False, description="Only items the user's points cover")
+    q: str = Field(
+        "",
+        max_length=50,
+        description="Search: a merchant's name, address or description, or an item's name",
+    )
+    order: Literal["cost", "nearest"] = Field(
+        "cost",
+        description="cost: cheapest first; nearest: the merchants nearest the user's home "
+        "first (as the points supermarket page), each merchant's items cheapest first",
+    )
 
 
 class PassOut(Schema):
@@ -108,10 +119,24 @@ class RedemptionOut(Schema):
 @router.get("/items", response=ItemPage, summary="Reward items on offer")
 def item_list(request, params: Query[ItemQuery]):
     balance = None
+    person = own_person(request.user)
     if params.affordable:
-        person = own_person(request.user)
         balance = points_balance(person) if person else 0
-    items = selectors.catalogue_items(merchant=params.merchant, affordable_for=balance)
+    merchants_in_order = None
+    q = params.q.strip()
+    if q or params.order == "nearest":
+        merchants_in_order = [
+            entry.pk
+            for entry in selectors.catalogue_order(
+                affordable_for=balance,
+                search=q,
+                home_path=person.home_place_path if person else "",
+                home=home_point(person),
+            )
+        ]
+    items = selectors.catalogue_items(
+        merchant=params.merchant, affordable_for=balance, merchants_in_order=merchants_in_order
+    )
     return {
         "items": list(items[params.offset : params.offset + params.limit]),
         "count": items.count(),

@@ -8,7 +8,8 @@ catalogue. A merchant or redemption the user may not see answers 404.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import NotFound
@@ -274,7 +275,14 @@ def catalogue_page(
     return merchants
 
 
-def catalogue_items(*, merchant: int | None = None, affordable_for: int | None = None):
+def catalogue_items(
+    *,
+    merchant: int | None = None,
+    affordable_for: int | None = None,
+    merchants_in_order: list[int] | None = None,
+):
+    """The items on offer, cheapest first; with `merchants_in_order` (`catalogue_order`'s
+    merchants: nearest first, searched), only theirs, merchant by merchant in that order."""
     items = RewardItem.objects.filter(
         is_active=True, stock__gt=0, merchant__is_active=True
     ).select_related("merchant__organisation")
@@ -282,7 +290,19 @@ def catalogue_items(*, merchant: int | None = None, affordable_for: int | None =
         items = items.filter(merchant_id=merchant)
     if affordable_for is not None:
         items = items.filter(points_cost__lte=affordable_for)
-    return items.order_by("points_cost", "id")
+    if merchants_in_order is None:
+        return items.order_by("points_cost", "id")
+    if not merchants_in_order:
+        return items.none()
+    rank = DbCase(
+        *(When(merchant_id=pk, then=Value(i)) for i, pk in enumerate(merchants_in_order)),
+        default=Value(len(merchants_in_order)),
+    )
+    return (
+        items.filter(merchant_id__in=merchants_in_order)
+        .alias(merchant_rank=rank)
+        .order_by("merchant_rank", "points_cost", "id")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

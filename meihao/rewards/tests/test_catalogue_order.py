@@ -140,3 +140,20 @@ def test_the_selector_orders_without_loading_the_items(personas, street):
         street["grid"].pk,
         street["far"].pk,
     ]
+
+
+def _api_merchants(client, **params) -> list[str]:
+    response = client.get("/api/v1/rewards/items", params)
+    assert response.status_code == 200, response.content
+    names = [item["merchant"]["name"] for item in response.json()["items"]]
+    return list(dict.fromkeys(names))  # each merchant once, in the order of its first item
+
+
+def test_the_api_orders_and_searches_as_the_page(client, personas, street):
+    client.force_login(personas.volunteer_a)
+    assert _api_merchants(client, order="nearest") == _order(client)
+    assert _api_merchants(client, q="不知处") == ["骑楼不知处", "城南不知处"]
+    assert _api_merchants(client, q="没有这家") == []
+    # By default the cheapest first, as before; a bad order or an over-long search is a 4xx.
+    assert client.get("/api/v1/rewards/items", {"order": "dearest"}).status_code == 422
+    assert client.get("/api/v1/rewards/items", {"q": "字" * 51}).status_code == 422
