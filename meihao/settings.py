@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "meihao.rewards",
     "meihao.timebank",
     "meihao.wishes",
+    "meihao.bulletins",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("rewards/", include("meihao.rewards.urls")),
     path("timebank/", include("meihao.timebank.urls")),
     path("wishes/", include("meihao.wishes.urls")),
+    path("notices/", include("meihao.bulletins.urls")),
 ]
 # Uploaded files are never served from MEDIA_ROOT directly: case photos go through a view that
 # checks who may see them (private cases keep their photos private, in DEBUG too).

@@ -30,6 +30,8 @@ PUBLIC = {
     "places:base_map": "the self-drawn base map under every map (the public case map too): "
     "names and outlines of streets, communities and grids, positions of venues and buildings, "
     "as a paper map shows them; no people, no counts",
+    "bulletins:list": "the information column (信息公开): published notices, as on a notice board",
+    "bulletins:detail": "one published notice; drafts and scheduled ones answer 404",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

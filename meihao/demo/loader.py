@@ -6,6 +6,7 @@ Natural keys: places by code, buildings and venues by (place, name), organisatio
 ID-card number, tags / team members / covered places by their unique pairs.
 """
 
+import datetime
 import time
 from collections.abc import Callable
 from itertools import islice
@@ -45,6 +46,27 @@ RESIDENTS_PER_SCALE = 10_000
 # Residents are written in groups of this many: bounded memory, one transaction per group.
 GROUP = 10 * CHUNK
 BATCH = 2000
+# The information column: (author's phone, days ago — negative: scheduled, kind, title, text,
+# pinned). The district admin, the street chief and the community staff of the demo log-ins.
+NOTICES = (
+    ("13900000006", 3, "service", "2027年度城乡居民医保集中缴费开始",
+     "2027年度城乡居民基本医疗保险集中缴费期为即日起至12月31日。\n"
+     "可通过微信“粤税通”小程序、银行网点或社区服务站缴费。\n咨询电话：0774-12345。", True),
+    ("13900000006", 12, "announcement", "关于征集“美好社区”微实事项目的公告",
+     "各社区居民：为办好群众身边的小事实事，现面向全区征集微实事项目建议，"
+     "请于本月底前通过社区服务站或本平台“网络问政”提交。", False),
+    ("13900000004", 5, "notice", "冬季消防安全检查通知",
+     "街道将于本周对辖区沿街商铺、出租屋开展消防安全检查，请各经营户配合，"
+     "自查灭火器有效期和疏散通道。", False),
+    ("13900000003", 1, "notice", "本周六上午小区停水通知",
+     "因供水管网维修，本周六8:00至12:00社区内停水，请居民提前储水。\n"
+     "如有困难请联系网格员。", True),
+    ("13900000003", 8, "service", "社区长者饭堂开放预约",
+     "社区长者饭堂每日11:00—12:30供餐，60岁以上居民凭身份证预约，"
+     "行动不便的长者可申请送餐上门。", False),
+    ("13900000003", -1, "notice", "社区议事会召开通知",
+     "明日晚7点在社区党群服务中心召开居民议事会，议题：电动车充电棚建设。", False),
+)  # fmt: skip
 # Residents who registered on their phones and wait for their community to confirm them.
 NEWCOMERS = ("陆欣然", "潘子豪", "苏雨晴")
 
@@ -138,6 +160,7 @@ class Loader:
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
+        self._stage("notices", self.load_notices)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -487,6 +510,34 @@ class Loader:
         return WishHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.wishes
         ).run()
+
+    def load_notices(self) -> tuple[int, int]:
+        """The information column: what the district, the first street and the first community
+        published lately, through the services (one scheduled for tomorrow)."""
+        from django.utils import timezone
+
+        from meihao.bulletins.models import Notice
+        from meihao.bulletins.services import notice_save
+
+        created = existing = 0
+        now = timezone.now()
+        for phone, days_ago, kind, title, body, pinned in NOTICES:
+            if Notice.objects.filter(title=title).exists():
+                existing += 1
+                continue
+            author = User.objects.get(phone=phone)
+            place = author.role_assignments.exclude(place=None).first().place
+            notice_save(
+                actor=author,
+                place=place,
+                kind=kind,
+                title=title,
+                body=body,
+                pinned=pinned,
+                publish_at=now - datetime.timedelta(days=days_ago, hours=days_ago % 5 + 1),
+            )
+            created += 1
+        return created, existing
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

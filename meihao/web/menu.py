@@ -120,6 +120,8 @@ SCREENS: tuple[Screen, ...] = (
         _("Teams of the alliance"), "volunteers:teams", "people", frozenset({Role.DISTRICT_ADMIN})
     ),
     Screen(_("Partner merchants"), "rewards:manage", "shop", OFFICIALS | {Role.MERCHANT_STAFF}),
+    Screen(_("Notices"), "bulletins:list", "megaphone", EVERY_ROLE),
+    Screen(_("Publish notices"), "bulletins:manage", "megaphone-fill", OFFICIALS),
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),
     Screen(_("Import residents"), "people:import", "file-earmark-arrow-up", OFFICIALS),

@@ -6,6 +6,7 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meihao.bulletins.selectors import home_notices
 from meihao.core.errors import ValidationFailed
 from meihao.core.middleware import safe_next
 from meihao.people.selectors import large_text_offer_due
@@ -28,6 +29,7 @@ def home(request):
             # 长辈模式 simplifies a resident's home to a few big tiles; work lists stay whole.
             "tiles": essential_entries(user) if user.large_text and not works_here(user) else [],
             "offer_large_text": large_text_offer_due(user, timezone.localdate()),
+            "notices": home_notices(user),
         },
     )
 

@@ -142,6 +142,23 @@ def check_newcomers_wait_for_their_community():
     assert staff.notify_messages.filter(kind="resident_to_confirm").count() == 3
 
 
+def check_residents_read_notices():
+    from meihao.bulletins.models import Notice
+    from meihao.bulletins.selectors import home_notices
+    from meihao.people.models import User
+
+    assert Notice.objects.published().count() == 5  # and one scheduled for tomorrow
+    assert Notice.objects.exclude(pk__in=Notice.objects.published()).count() == 1
+    resident = User.objects.get(phone="13900000001")
+    titles = [notice.title for notice in home_notices(resident)]
+    # Pinned first (the community's then the district's, newest first), then the newest.
+    assert titles == [
+        "本周六上午小区停水通知",
+        "2027年度城乡居民医保集中缴费开始",
+        "冬季消防安全检查通知",
+    ]
+
+
 def test_the_demo_is_lived_in_on_any_day(seeded):
     # One seed, several checks: filing the cases through the services takes seconds.
     check_open_cases_are_mostly_on_time_some_amber_a_few_late()
@@ -149,6 +166,7 @@ def test_the_demo_is_lived_in_on_any_day(seeded):
     check_people_act_in_waking_hours()
     check_photos_are_pictures()
     check_newcomers_wait_for_their_community()
+    check_residents_read_notices()
 
 
 def test_scenes_differ_by_class_and_repeat_by_seed():
