@@ -370,7 +370,11 @@ def person_declare_own(
 def person_confirm_home(*, actor, person: Person) -> Person:
     """The home community's staff confirm that a resident who entered their own details lives
     there; their log-in becomes a resident of the community (the role)."""
-    person = Person.objects.select_for_update().select_related("home_place").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("home_place")
+        .get(pk=person.pk)
+    )
     _require_person_ability(actor, person, "edit")
     if person.home_confirmed:
         raise ValidationFailed(
