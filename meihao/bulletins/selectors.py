@@ -1,12 +1,12 @@
 """Reads about notices: what a resident and the public read, what staff manage."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from meihao.bulletins.models import Notice
 from meihao.bulletins.services import NOTICE_LEVELS
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS
-from meihao.core.scoping import has_role, scope_paths
+from meihao.core.scoping import has_role, scope_q
 from meihao.people.selectors import own_person
 from meihao.places.models import Place
 
@@ -62,28 +62,19 @@ def managed_notice_get(user, pk) -> Notice:
 
 def publishing_places(user) -> QuerySet[Place]:
     """Where the user may publish: the district, streets and communities in their offices."""
-    places = Place.objects.filter(level__in=NOTICE_LEVELS)
-    if not getattr(user, "is_superuser", False):
-        paths = scope_paths(user, OFFICIALS)
-        if not paths:
-            return places.none()
-        subtree = Q(pk__in=[])
-        for path in paths:
-            subtree |= Q(path__startswith=path)
-        places = places.filter(subtree)
-    return places.order_by("path")
+    offices = scope_q(user, path_field="path", roles=OFFICIALS)
+    return Place.objects.filter(offices, level__in=NOTICE_LEVELS).order_by("path")
 
 
 def pushable_teams(user):
     """The teams of the user's places with a WeCom group or mailbox to push notices to."""
     from meihao.people.models import Team
 
-    teams = Team.objects.filter(notify_channel__is_active=True).exclude(
-        notify_channel__wecom_webhook_url="", notify_channel__email=""
+    return (
+        Team.objects.filter(
+            scope_q(user, path_field="place_path", roles=OFFICIALS),
+            notify_channel__is_active=True,
+        )
+        .exclude(notify_channel__wecom_webhook_url="", notify_channel__email="")
+        .order_by("place_path", "name")
     )
-    if not getattr(user, "is_superuser", False):
-        subtree = Q(pk__in=[])
-        for path in scope_paths(user, OFFICIALS):
-            subtree |= Q(place_path__startswith=path)
-        teams = teams.filter(subtree)
-    return teams.order_by("place_path", "name")

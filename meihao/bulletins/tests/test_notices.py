@@ -249,3 +249,19 @@ def test_the_form_offers_the_staffs_own_places_and_edits_keep_the_date(client, p
     notice.refresh_from_db()
     assert (notice.title, notice.pinned) == ("停水通知（更正）", True)
     assert notice.publish_at == NOW - datetime.timedelta(hours=2)  # published: the date stays
+
+
+def test_the_public_column_searches_title_and_text_and_filters_by_place(client, personas):
+    publish(personas)
+    services.notice_save(
+        actor=personas.district_admin,
+        place=personas.tree.district,
+        kind="service",
+        title="医保缴费",
+        body="年底前缴纳",
+    )
+    titles = lambda **q: client.get(reverse("bulletins:list"), q).content.decode()  # noqa: E731
+    assert "停水通知" in titles(q="储水") or "停水通知" in titles(q="停水")
+    assert "停水通知" not in titles(q="缴纳") and "医保缴费" in titles(q="缴纳")
+    by_b = titles(place=personas.tree.community_b.code)
+    assert "医保缴费" in by_b and "停水通知" not in by_b  # the district's reaches B, A's not
