@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "meihao.timebank",
     "meihao.wishes",
     "meihao.bulletins",
+    "meihao.catalogue",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -433,6 +434,22 @@ try:
     )
 except ValueError as exc:
     raise ImproperlyConfigured("VOLUNTEER_STAR_HOURS must be whole hours, e.g. 100,300") from exc
+
+# The service catalogue (catalogue.services.community_may_issue), after 民发〔2020〕20号:
+# the certificates a residents' committee may never issue (Certificate codes; the twenty it
+# lists by default), and the certificates a community may issue, by item name, as the
+# district publishes its list (基层群众性自治组织出具证明事项清单), comma-separated.
+CATALOGUE_COMMUNITY_FORBIDDEN_CERTIFICATES = frozenset(
+    envlist(
+        "CATALOGUE_COMMUNITY_FORBIDDEN_CERTIFICATES",
+        ["kinship", "identity", "hukou_change", "dog", "no_criminal", "rehab", "missing",
+         "marital", "birth", "alive", "death", "illness", "disability", "childbirth",
+         "employment", "archive", "property", "inheritance", "business_address", "lost"],
+    )
+)  # fmt: skip
+CATALOGUE_COMMUNITY_CERTIFICATE_WHITELIST = frozenset(
+    envlist("CATALOGUE_COMMUNITY_CERTIFICATE_WHITELIST", ["志愿服务记录证明"])
+)
 
 LOGGING = {
     "version": 1,

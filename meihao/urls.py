@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from meihao.api import api
+from meihao.catalogue import views as catalogue_views
 from meihao.core.public_routes import authenticating_itself
 from meihao.web.views import set_language
 
@@ -26,6 +27,9 @@ urlpatterns = [
     path("timebank/", include("meihao.timebank.urls")),
     path("wishes/", include("meihao.wishes.urls")),
     path("notices/", include("meihao.bulletins.urls")),
+    path("services/", include("meihao.catalogue.urls")),
+    # The short link printed under a guide's QR code on the community centre's posters.
+    path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),
 ]
 # Uploaded files are never served from MEDIA_ROOT directly: case photos go through a view that
 # checks who may see them (private cases keep their photos private, in DEBUG too).

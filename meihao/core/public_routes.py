@@ -32,6 +32,11 @@ PUBLIC = {
     "as a paper map shows them; no people, no counts",
     "bulletins:list": "the information column (信息公开): published notices, as on a notice board",
     "bulletins:detail": "one published notice; drafts and scheduled ones answer 404",
+    "catalogue:list": "the service catalogue (办事指南): guides are public, as on the counter's "
+    "leaflets",
+    "catalogue:detail": "one published service guide; unpublished items answer 404",
+    "catalogue:poster": "a guide's printable poster with its QR code",
+    "service_short": "the short link of a poster's QR code, redirecting to the guide",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

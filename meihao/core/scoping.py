@@ -84,18 +84,24 @@ def sees_place(user, path: str) -> bool:
 
 
 def in_subtree(path: str, field: str = "place_path") -> Q:
-    """Rows whose `field` lies in the subtree at `path` (a place path, ending in the separator).
+    """Rows whose `field` lies in the subtree at `path` (a place path, ending in the separator)."""
+    return starts_with(field, path)
+
+
+def starts_with(field: str, prefix: str) -> Q:
+    """Rows whose `field` starts with `prefix`, as an index can answer it (a subtree's paths, a
+    catalogue's search keys).
 
     On SQLite, Django's startswith is a case-insensitive LIKE, which no index can answer; the
-    equivalent range `path <= field < path with its last character incremented` (binary
-    collation) lets SQLite use an index on the path column (one grid among a million cases).
+    equivalent range `prefix <= field < prefix with its last character incremented` (binary
+    collation) lets SQLite use an index on the column (one grid among a million cases).
     PostgreSQL answers the LIKE from its varchar_pattern_ops index already, and its collation
     need not order '/' before the digits, so it gets the LIKE alone.
     """
-    query = Q(**{f"{field}__startswith": path})
-    if connection.vendor == "sqlite" and path:
-        upper = path[:-1] + chr(ord(path[-1]) + 1)
-        query &= Q(**{f"{field}__gte": path, f"{field}__lt": upper})
+    query = Q(**{f"{field}__startswith": prefix})
+    if connection.vendor == "sqlite" and prefix:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        query &= Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
     return query
 
 

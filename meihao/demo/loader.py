@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.cases.models import Case, CaseRating
 from meihao.core import idcard, pii
+from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import DEMO_PASSWORD, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import Plan, build_plan
@@ -161,6 +162,7 @@ class Loader:
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
         self._stage("notices", self.load_notices)
+        self._stage("service catalogue", self.load_catalogue)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -538,6 +540,15 @@ class Loader:
             )
             created += 1
         return created, existing
+
+    def load_catalogue(self) -> tuple[int, int]:
+        from meihao.demo.accounts import PERSONAS
+        from meihao.demo.catalogue import load_catalogue
+
+        district = Place.objects.get(code=self.plan.district.code)
+        phone = next(p.phone for p in PERSONAS if p.role == Role.DISTRICT_ADMIN)
+        admin = User.objects.get(phone=phone)
+        return load_catalogue(district=district, admin=admin, seed=self.seed)
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

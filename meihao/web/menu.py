@@ -121,6 +121,13 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(_("Partner merchants"), "rewards:manage", "shop", OFFICIALS | {Role.MERCHANT_STAFF}),
     Screen(_("Notices"), "bulletins:list", "megaphone", EVERY_ROLE),
+    Screen(_("Government services"), "catalogue:list", "journal-text", EVERY_ROLE, essential=True),
+    Screen(
+        _("Edit the service catalogue"),
+        "catalogue:manage",
+        "journal-plus",
+        frozenset({Role.DISTRICT_ADMIN}),
+    ),
     Screen(_("Publish notices"), "bulletins:manage", "megaphone-fill", OFFICIALS),
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),

@@ -130,6 +130,23 @@ def test_organisations_teams_buildings_and_venues(seeded):
     assert Venue.objects.count() == 120
 
 
+def test_the_service_catalogue_has_137_items_of_seven_departments(seeded):
+    from meihao.catalogue.models import ServiceItem
+    from meihao.catalogue.selectors import browse
+
+    items = ServiceItem.objects.published()
+    assert items.count() == 137
+    assert items.values("department").distinct().count() == 7
+    assert items.filter(online=True).count() >= 40
+    assert not items.filter(level="community", certificate__in=["marital", "childbirth"]).exists()
+    named = {"居住证明", "最低生活保障申请", "就业失业登记证明", "婚育情况证明"}
+    assert set(items.filter(name__in=named, online=True).values_list("name", flat=True)) == named
+    district = Place.objects.get(level=Level.DISTRICT)
+    assert next(iter(browse(district, q="db"))).name == "最低生活保障申请"
+    # Every item has its first version, and its code starts with a valid credit code.
+    assert all(item.version == 1 and len(item.code) == 25 for item in items)
+
+
 def test_second_run_adds_nothing(seeded):
     before = row_counts()
     output = seed()

@@ -51,6 +51,11 @@ window.Meihao = (function () {
     if (source) navigator.clipboard.writeText(source.value).catch(function () {});
   });
 
+  // A print button (a guide, a poster): the browser's own print dialog.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   function focusScrollingTables() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
