@@ -67,7 +67,7 @@ class MaterialsField(forms.CharField):
 
 
 class ItemForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    name = forms.CharField(label=_("Item name"), max_length=NAME_MAX)
     aliases = forms.CharField(
         label=_("Common names"),
         max_length=ALIASES_MAX,

@@ -30,7 +30,7 @@ def online_items(span: Span):
 
 
 COLUMNS = (
-    Column(_("Name"), lambda item: item.name),
+    Column(_("Item name"), lambda item: item.name),
     Column(_("Competent department"), lambda item: item.department.name),
     Column(_("Item code"), lambda item: item.code),
 )
