@@ -39,6 +39,9 @@ KNOWN_DETAIL_PAGES = {
     "redemption": re.compile(r"^/rewards/redemptions/[A-Z0-9-]+/$"),
     "points statement": re.compile(r"^/ledger/accounts/[^/]+/$"),
     "indicator": re.compile(r"^/insights/indicators/[\w-]+/$"),
+    "service guide": re.compile(r"^/services/[0-9A-Z]{25}/$"),
+    "service item editor": re.compile(r"^/services/manage/\d+/$"),
+    "service item versions": re.compile(r"^/services/manage/\d+/versions/$"),
 }
 
 LINKS = """() => Array.from(document.querySelectorAll(
