@@ -10,6 +10,7 @@ import sys
 from bench import (
     board_first_screen,
     case_api,
+    catalogue_search,
     dispatch_board,
     helpers_nearby,
     redemptions,
@@ -27,6 +28,7 @@ BENCHMARKS = [
     service_hours,
     redemptions,
     helpers_nearby,
+    catalogue_search,
 ]
 
 
@@ -39,6 +41,7 @@ SMOKE_SIZES = {
     service_hours: {"records": 5_000, "sqlite_only": True},
     redemptions: {"attempts": 60, "threads": 4, "rounds": 1},
     helpers_nearby: {"members": 300, "sqlite_only": True},
+    catalogue_search: {"districts": 2, "sqlite_only": True},
 }
 
 

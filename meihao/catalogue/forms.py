@@ -17,6 +17,9 @@ from meihao.catalogue.services import MAX_DAYS, MAX_MATERIALS, MAX_VISITS
 from meihao.core.forms import BootstrapForm
 
 MATERIAL_SEPARATORS = ("|", "｜")
+PARTS = 5
+# The fifth part of a material's line: the guide offers a blank form for it.
+FORM_MARK = _("form")
 
 
 def _textarea(rows=4):
@@ -24,11 +27,13 @@ def _textarea(rows=4):
 
 
 def material_lines(materials) -> str:
-    """Materials as the editor shows them: one per line, name | form | note | held data."""
+    """Materials as the editor shows them: one per line, name | form | note | held data |
+    表格 when the guide offers a blank form."""
     lines = []
     for m in materials:
         held = HeldData(m.held).label if m.held else ""
-        lines.append(" | ".join([m.name, m.form, m.note, str(held)]).rstrip(" |"))
+        parts = [m.name, m.form, m.note, str(held), str(FORM_MARK) if m.has_form else ""]
+        lines.append(" | ".join(parts).rstrip(" |"))
     return "\n".join(lines)
 
 
@@ -47,19 +52,30 @@ class MaterialsField(forms.CharField):
             for separator in MATERIAL_SEPARATORS[1:]:
                 line = line.replace(separator, MATERIAL_SEPARATORS[0])
             parts = [part.strip() for part in line.split(MATERIAL_SEPARATORS[0])]
-            parts += [""] * (4 - len(parts))
-            if len(parts) > 4:
+            parts += [""] * (PARTS - len(parts))
+            if len(parts) > PARTS:
                 raise forms.ValidationError(
-                    _("Line %(number)s has more than four parts.") % {"number": number}
+                    _("Line %(number)s has more than five parts.") % {"number": number}
                 )
-            name, form, note, held = parts
+            name, form, note, held, blank = parts
+            if blank and blank not in (str(FORM_MARK), "form"):
+                raise forms.ValidationError(
+                    _("Line %(number)s: the fifth part is “%(mark)s” or nothing.")
+                    % {"number": number, "mark": FORM_MARK}
+                )
             if held and held not in held_by_label:
                 raise forms.ValidationError(
                     _("Line %(number)s: the platform holds only %(choices)s.")
                     % {"number": number, "choices": "、".join(str(c) for c in HeldData.labels)}
                 )
             specs.append(
-                MaterialSpec(name=name, form=form, note=note, held=held_by_label.get(held, ""))
+                MaterialSpec(
+                    name=name,
+                    form=form,
+                    note=note,
+                    held=held_by_label.get(held, ""),
+                    has_form=bool(blank),
+                )
             )
         if len(specs) > MAX_MATERIALS:
             raise forms.ValidationError(_("At most %(max)s materials.") % {"max": MAX_MATERIALS})
@@ -106,8 +122,8 @@ class ItemForm(BootstrapForm):
         widget=_textarea(6),
         help_text=_(
             "One per line: name | form and copies | note | what the platform holds (身份证, 户籍, "
-            "居住地址, 证件照), the last three optional. A material the platform holds can be "
-            "waived."
+            "居住地址, 证件照) | 表格 when the guide offers a blank form; all but the name "
+            "optional. A material the platform holds can be waived."
         ),
     )
     steps = forms.CharField(

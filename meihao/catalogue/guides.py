@@ -9,6 +9,7 @@ class MaterialSpec:
     form: str = ""
     note: str = ""
     held: str = ""
+    has_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def guide_of(item) -> Guide:
         if f.name not in {"materials", "life_events"}
     }
     materials = tuple(
-        MaterialSpec(name=m.name, form=m.form, note=m.note, held=m.held)
+        MaterialSpec(name=m.name, form=m.form, note=m.note, held=m.held, has_form=m.has_form)
         for m in item.materials.all()
     )
     events = tuple(sorted(e.event for e in item.life_events.all()))

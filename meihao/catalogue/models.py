@@ -208,6 +208,8 @@ class Material(models.Model):
     held = models.CharField(
         _("held by the platform"), max_length=12, choices=HeldData.choices, blank=True
     )
+    # The guide offers a blank form to print and fill in (catalogue.blank_forms).
+    has_form = models.BooleanField(_("blank form"), default=False)
 
     class Meta:
         ordering = ["item", "position", "id"]
@@ -261,10 +263,12 @@ class ServiceItemVersion(AppendOnlyModel):
 
 class SearchKey(models.Model):
     """One way to type an item: a suffix of its name or a common name, in characters, in pinyin
-    or in pinyin initials. A search is one indexed range scan over `key` (a prefix match on a
-    suffix is a substring match), so it stays fast on a city's catalogue."""
+    or in pinyin initials. A search is one indexed range scan over the district's keys (a prefix
+    match on a suffix is a substring match), so it stays fast on a city's catalogue."""
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="search_keys")
+    # The item's catalogue (district), so that a search scans its own district's keys only.
+    place_path = models.CharField(max_length=80)
     key = models.CharField(max_length=120)
     # The key is the start of the name or of a common name, not a suffix inside it.
     starts_term = models.BooleanField(default=False)
@@ -272,7 +276,11 @@ class SearchKey(models.Model):
     class Meta:
         # varchar_pattern_ops: PostgreSQL answers LIKE 'db%' from it whatever its collation.
         indexes = [
-            models.Index(fields=["key"], name="search_key_idx", opclasses=["varchar_pattern_ops"])
+            models.Index(
+                fields=["place_path", "key"],
+                name="search_key_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
         ]
         constraints = [models.UniqueConstraint(fields=["item", "key"], name="search_key_unique")]
 

@@ -54,9 +54,12 @@ def _home_community_id(user) -> int | None:
     return Place.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
-def matching_ids(query: str):
-    """The ids of items one of whose keys starts with the query: one index range scan."""
-    return SearchKey.objects.filter(starts_with("key", query)).values("item_id")
+def matching_ids(query: str, place_path: str):
+    """The ids of the district's items one of whose keys starts with the query: one range scan
+    of the (district, key) index."""
+    return SearchKey.objects.filter(starts_with("key", query), place_path=place_path).values(
+        "item_id"
+    )
 
 
 def browse(
@@ -75,7 +78,7 @@ def browse(
     # matching inside a word (创业担保贷款); then what the community uses most.
     closeness = Value(False, output_field=BooleanField())
     if key:
-        items = items.filter(pk__in=matching_ids(key))
+        items = items.filter(pk__in=matching_ids(key, place.path))
         closeness = Exists(
             SearchKey.objects.filter(starts_with("key", key), item=OuterRef("pk"), starts_term=True)
         )
@@ -160,12 +163,14 @@ def editable_places(user) -> QuerySet[Place]:
 
 def managed_items(user, *, q: str = "") -> QuerySet[ServiceItem]:
     """Every item of the catalogues the user keeps, unpublished ones too."""
-    items = ServiceItem.objects.filter(
-        scope_q(user, path_field="place_path", roles=EDITORS)
-    ).select_related("department")
+    mine = scope_q(user, path_field="place_path", roles=EDITORS)
+    items = ServiceItem.objects.filter(mine).select_related("department")
     key = query_key(q)
     if key:
-        items = items.filter(Q(pk__in=matching_ids(key)) | Q(code__startswith=q.strip()))
+        found = SearchKey.objects.filter(
+            starts_with("key", key), scope_q(user, path_field="place_path", roles=EDITORS)
+        ).values("item_id")
+        items = items.filter(Q(pk__in=found) | Q(code__startswith=q.strip()))
     return items.order_by("department__name", "name", "pk")
 
 

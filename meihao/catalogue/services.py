@@ -121,6 +121,7 @@ def _checked_materials(materials) -> tuple[MaterialSpec, ...]:
                 form=clean_text(material.form, field="materials", max_length=60),
                 note=clean_text(material.note, field="materials", max_length=200),
                 held=material.held,
+                has_form=bool(material.has_form),
             )
         )
     return tuple(checked)
@@ -220,7 +221,15 @@ def _next_serial(issuer_code: str, item_type: str) -> int:
 def _write_parts(item: ServiceItem, guide: Guide) -> None:
     item.materials.all().delete()
     Material.objects.bulk_create(
-        Material(item=item, position=n, name=m.name, form=m.form, note=m.note, held=m.held)
+        Material(
+            item=item,
+            position=n,
+            name=m.name,
+            form=m.form,
+            note=m.note,
+            held=m.held,
+            has_form=m.has_form,
+        )
         for n, m in enumerate(guide.materials)
     )
     item.life_events.all().delete()
@@ -228,7 +237,8 @@ def _write_parts(item: ServiceItem, guide: Guide) -> None:
     item.search_keys.all().delete()
     keys = keys_for([guide.name, *item.alias_list()])
     SearchKey.objects.bulk_create(
-        SearchKey(item=item, key=key, starts_term=starts) for key, starts in sorted(keys.items())
+        SearchKey(item=item, place_path=item.place_path, key=key, starts_term=starts)
+        for key, starts in sorted(keys.items())
     )
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("manage/<int:pk>/versions/", views.item_versions, name="versions"),
     path("<str:code>/", views.item_detail, name="detail"),
     path("<str:code>/poster/", views.item_poster, name="poster"),
+    path("<str:code>/forms/<int:material>/", views.blank_form, name="blank_form"),
 ]

@@ -4,12 +4,15 @@ and the district administrators' editor."""
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from meihao.catalogue import selectors, services
+from meihao.catalogue.blank_forms import blank_form_pdf
 from meihao.catalogue.forms import ItemForm, material_lines
 from meihao.catalogue.guides import guide_of
 from meihao.catalogue.models import LifeEvent
@@ -87,6 +90,22 @@ def item_poster(request, code):
         "catalogue/poster.html",
         {"item": item, "short_url": short_url, "qr": _qr_svg(short_url)},
     )
+
+
+@login_not_required
+def blank_form(request, code, material):
+    item = selectors.item_public_get(code)
+    form = next((m for m in item.materials.all() if m.pk == material and m.has_form), None)
+    if form is None:
+        raise NotFound()
+    guide_url = request.build_absolute_uri(reverse("service_short", args=[item.short]))
+    response = HttpResponse(
+        blank_form_pdf(item, form, guide_url=guide_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{form.name}.pdf"
+    )
+    return response
 
 
 @login_not_required

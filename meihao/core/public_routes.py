@@ -36,6 +36,8 @@ PUBLIC = {
     "leaflets",
     "catalogue:detail": "one published service guide; unpublished items answer 404",
     "catalogue:poster": "a guide's printable poster with its QR code",
+    "catalogue:blank_form": "a published guide's blank form to print (a PDF drawn from the "
+    "guide, no personal data)",
     "service_short": "the short link of a poster's QR code, redirecting to the guide",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",

@@ -67,7 +67,13 @@ def guide_from(entry: dict, department: Organisation, issuer: str) -> Guide:
         visits=entry["visits"],
         online=entry["online"],
         materials=tuple(
-            MaterialSpec(name=m["name"], form=m["form"], note=m["note"], held=m.get("held", ""))
+            MaterialSpec(
+                name=m["name"],
+                form=m["form"],
+                note=m["note"],
+                held=m.get("held", ""),
+                has_form=m.get("template", False),
+            )
             for m in entry["materials"]
         ),
         life_events=tuple(entry["life_events"]),

@@ -1,8 +1,6 @@
-"""The certificate as a PDF (志愿服务证明), drawn with ReportLab.
+"""The certificate as a PDF (志愿服务证明), drawn with ReportLab and the kit's `core.pdf`.
 
-Chinese text uses ReportLab's built-in CID font STSong-Light: PDF readers supply the glyphs, so
-no font file is needed on the server. The QR code (ReportLab's own widget) holds the absolute
-address of the public verification page.
+The QR code holds the absolute address of the public verification page.
 """
 
 import io
@@ -10,53 +8,19 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from meihao.core.pdf import chinese_font, qr_drawing, wrap
 from meihao.volunteers.models import Certificate
 
-FONT = "STSong-Light"
 QR_SIZE = 40 * mm
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break Chinese (or mixed) text into lines that fit `width`, character by character."""
-    lines, line = [], ""
-    for char in text:
-        if char == "\n" or pdfmetrics.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = "" if char == "\n" else char
-        else:
-            line += char
-    if line:
-        lines.append(line)
-    return lines
-
-
-def _qr(url: str) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0]
-    )
-    drawing.add(widget)
-    return drawing
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """One A4 page: title, number, the statement, hours, issuer and date, and the QR code."""
-    font = _font()
+    font = chinese_font()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
     width, height = A4
@@ -100,7 +64,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     size = 15
     page.setFont(font, size)
     y = height - 85 * mm
-    for line in _wrap(statement, font, size, width - 2 * margin):
+    for line in wrap(statement, font, size, width - 2 * margin):
         page.drawString(margin, y, line)
         y -= size * 1.8
 
@@ -108,7 +72,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     page.drawRightString(width - margin, 95 * mm, certificate.issuer_name)
     page.drawRightString(width - margin, 85 * mm, issued.isoformat())
 
-    renderPDF.draw(_qr(verify_url), page, margin, 30 * mm)
+    renderPDF.draw(qr_drawing(verify_url, QR_SIZE), page, margin, 30 * mm)
     page.setFont(font, 9)
     page.drawString(margin + QR_SIZE + 5 * mm, 50 * mm, _("Scan to verify this certificate:"))
     page.setFont(font, 7)

@@ -3,7 +3,9 @@ every edit, coded GB/T 39554-style; 民发〔2020〕20号 keeps listed certifica
 communities; everyone browses and searches (characters, pinyin, initials) the public guides,
 ranked by what their community uses; bad input and out-of-scope requests change nothing."""
 
+import codecs
 import dataclasses
+import re
 
 import pytest
 from django.db import connection
@@ -119,6 +121,7 @@ def test_every_change_is_a_new_version_and_the_old_guide_is_kept(personas):
         "form": "原件1份",
         "note": "",
         "held": "id_card",
+        "has_form": False,
     }
     # Saving the same guide again is no new version.
     assert save(personas, item=item, promised_days=15).version == 2
@@ -382,3 +385,65 @@ def test_indicators_count_the_catalogue_serving_a_place(personas):
 def test_a_guide_field_change_is_kept_as_a_dataclass_value(personas):
     item = save(personas)
     assert dataclasses.asdict(guide(personas))["name"] == item.name
+
+
+def test_a_material_with_a_blank_form_offers_it_as_a_printable_pdf(client, personas):
+    item = save(
+        personas,
+        materials=(
+            MaterialSpec(name="最低生活保障申请书", form="原件1份", has_form=True),
+            MaterialSpec(name="居民身份证", held="id_card"),
+        ),
+    )
+    with_form, without = item.materials.all()
+    page = client.get(reverse("catalogue:detail", args=[item.code])).content.decode()
+    url = reverse("catalogue:blank_form", args=[item.code, with_form.pk])
+    assert url in page
+    assert reverse("catalogue:blank_form", args=[item.code, without.pk]) not in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF") and pdf_title(pdf) == "最低生活保障申请书"
+    assert (
+        client.get(reverse("catalogue:blank_form", args=[item.code, without.pk])).status_code == 404
+    )
+    hidden = save(
+        personas, name="停办事项", aliases="", is_active=False, materials=item_materials(item)
+    )
+    assert (
+        client.get(
+            reverse("catalogue:blank_form", args=[hidden.code, hidden.materials.first().pk])
+        ).status_code
+        == 404
+    )
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The document's title as ReportLab writes it: UTF-16 with octal escapes."""
+    escaped = re.search(rb"/Title \((.*?)\) /", pdf).group(1)
+    return codecs.escape_decode(escaped)[0].decode("utf-16")
+
+
+def item_materials(item):
+    return tuple(
+        MaterialSpec(name=m.name, form=m.form, note=m.note, held=m.held, has_form=m.has_form)
+        for m in item.materials.all()
+    )
+
+
+def test_the_editor_marks_a_blank_form_with_a_fifth_part(client, personas):
+    client.force_login(personas.district_admin)
+    data = form_data(
+        personas, materials="申请书 | 原件1份 | | | 表格\n居民身份证 | 原件1份 | | 身份证"
+    )
+    assert client.post(reverse("catalogue:create"), data).status_code == 302
+    item = ServiceItem.objects.get()
+    assert [(m.name, m.has_form) for m in item.materials.all()] == [
+        ("申请书", True),
+        ("居民身份证", False),
+    ]
+    page = client.get(reverse("catalogue:edit", args=[item.pk])).content.decode()
+    assert "申请书 | 原件1份 |  |  | 表格" in page
+    bad = form_data(personas, name="另一事项", materials="申请书 | 原件 | | | 传真")
+    response = client.post(reverse("catalogue:create"), bad)
+    assert response.status_code == 422 and response.context["form"].errors["materials"]
