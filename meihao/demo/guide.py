@@ -8,6 +8,13 @@ from meihao.core.roles import Role
 from meihao.demo.accounts import PERSONAS
 
 
+def _catalogue_summary() -> str:
+    from meihao.catalogue.models import ServiceItem
+
+    items = ServiceItem.objects.published()
+    return f"{items.count()} services, {items.filter(online=True).count()} of them online"
+
+
 def demo_data_notes() -> dict[str, str]:
     """{role: a line saying what that demo log-in should look at}, for the roles with
     volunteer-side data."""
@@ -65,5 +72,12 @@ def demo_data_notes() -> dict[str, str]:
         "members and pool /timebank/staff/members/, residents who registered themselves "
         "to confirm /people/?awaiting=1"
     )
-    notes[Role.RESIDENT] = "my wishes /wishes/mine/, ask the time bank /timebank/ask/"
+    notes[Role.RESIDENT] = (
+        "my wishes /wishes/mine/, ask the time bank /timebank/ask/, government services "
+        f"/services/ (search 低保 by typing db) — {_catalogue_summary()}"
+    )
+    notes[Role.DISTRICT_ADMIN] = (
+        "the service catalogue /services/manage/ (edit a guide: each change is a new version; "
+        "try making 婚育情况证明 community-issued), the notices /notices/manage/"
+    )
     return {str(role): text for role, text in notes.items()}

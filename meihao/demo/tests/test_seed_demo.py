@@ -187,6 +187,10 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     assert accounts.pop("open311_api_key").startswith("mh_")
     notes = accounts.pop("demo_data")
     assert set(notes) <= set(Role.values) and Role.VOLUNTEER in notes
+    assert (
+        "137 services, " in notes[Role.RESIDENT]
+        and "/services/manage/" in notes[Role.DISTRICT_ADMIN]
+    )
     assert set(accounts) == set(Role.values)
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}
