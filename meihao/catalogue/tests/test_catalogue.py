@@ -447,3 +447,24 @@ def test_the_editor_marks_a_blank_form_with_a_fifth_part(client, personas):
     bad = form_data(personas, name="另一事项", materials="申请书 | 原件 | | | 传真")
     response = client.post(reverse("catalogue:create"), bad)
     assert response.status_code == 422 and response.context["form"].errors["materials"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "低" * 500},
+        {"q": "%_\\'\""},
+        {"department": "-1", "event": "<script>", "online": "yes", "page": "999999"},
+        {"department": "1e9", "page": "abc"},
+        {"q": "！？。，"},
+    ],
+)
+def test_odd_list_parameters_answer_a_list_never_an_error(client, personas, params):
+    save(personas)
+    response = client.get(reverse("catalogue:list"), params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_control_characters_in_a_search_are_refused(client, personas):
+    assert client.get(reverse("catalogue:list"), {"q": "db\x00"}).status_code == 400
