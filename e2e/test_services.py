@@ -23,6 +23,10 @@ def test_a_resident_finds_dibao_by_its_initials_and_reads_the_guide(server, new_
     assert page.locator("h1").inner_text() == "最低生活保障申请"
     for text in ("万秀区民政局", "申请条件", "社会救助暂行办法", "公示", "可免交"):
         assert text in guide.inner_text(), text
+    # The route, named for the resident's own street: taken in and reviewed there, decided by
+    # the district's civil affairs bureau.
+    route = page.locator("#guide-route").inner_text()
+    assert re.search(r"受理\s*\S+街道办事处", route) and route.rstrip().endswith("万秀区民政局")
     assert horizontal_overflow(page) <= 0
     shot(page, "services-guide-dibao-phone")
 

@@ -13,6 +13,7 @@ from meihao.catalogue.models import (
     ItemType,
     LifeEvent,
 )
+from meihao.catalogue.routes import DEFAULT_ROUTE, ROUTES
 from meihao.catalogue.services import MAX_DAYS, MAX_MATERIALS, MAX_VISITS
 from meihao.core.forms import BootstrapForm
 
@@ -101,6 +102,12 @@ class ItemForm(BootstrapForm):
     level = forms.ChoiceField(label=_("Level"), choices=ItemLevel.choices)
     community_assists = forms.BooleanField(
         label=_("The community assists with intake"), required=False
+    )
+    route = forms.ChoiceField(
+        label=_("Where applications go"),
+        choices=list(ROUTES.items()),
+        initial=DEFAULT_ROUTE,
+        help_text=_("From who takes it in to the body legally competent to decide."),
     )
     certificate = forms.ChoiceField(
         label=_("Certificate issued"),

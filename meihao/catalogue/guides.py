@@ -31,6 +31,7 @@ class Guide:
     complaint: str
     aliases: str = ""
     community_assists: bool = False
+    route: str = "department:decide"
     certificate: str = ""
     faq: str = ""
     visits: int = 1

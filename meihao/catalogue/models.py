@@ -129,6 +129,10 @@ class ServiceItem(TimeStampedModel):
     implementing_body = models.CharField(_("implementing body"), max_length=100)
     level = models.CharField(_("level"), max_length=12, choices=ItemLevel.choices)
     community_assists = models.BooleanField(_("the community assists with intake"), default=False)
+    # Who takes an application in, checks, reviews and decides, in order (catalogue.routes).
+    route = models.CharField(
+        _("where applications go"), max_length=100, default="department:decide"
+    )
     certificate = models.CharField(
         _("certificate issued"), max_length=20, choices=Certificate.choices, blank=True
     )

@@ -24,6 +24,7 @@ from meihao.catalogue.models import (
     SearchKey,
     ServiceItem,
 )
+from meihao.catalogue.routes import Stage, route_for
 from meihao.catalogue.search import query_key
 from meihao.catalogue.services import COMPETENT_KINDS, EDITORS, may_edit_catalogue
 from meihao.core.errors import NotFound
@@ -107,6 +108,12 @@ def browse(
 
 def browse_for(user, place: Place, **filters) -> QuerySet[ServiceItem]:
     return browse(place, community_id=_home_community_id(user), **filters)
+
+
+def route_for_viewer(item: ServiceItem, user) -> list[Stage]:
+    """The item's route, named for the viewer's home when they have one."""
+    person = own_person(user)
+    return route_for(item, person.home_place_path if person is not None else "")
 
 
 def departments(place: Place) -> list[Organisation]:

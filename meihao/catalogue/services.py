@@ -27,6 +27,7 @@ from meihao.catalogue.models import (
     ServiceItem,
     ServiceItemVersion,
 )
+from meihao.catalogue.routes import checked_route
 from meihao.catalogue.search import keys_for
 from meihao.core import creditcode
 from meihao.core.audit import audit_change
@@ -183,6 +184,7 @@ def checked_guide(guide: Guide, *, place: Place) -> Guide:
         implementing_body=text("implementing_body", 100, _("Name the implementing body.")),
         level=guide.level,
         community_assists=bool(guide.community_assists),
+        route=checked_route(guide.route, level=guide.level),
         certificate=guide.certificate,
         legal_basis=text("legal_basis", required=_("Give the legal basis.")),
         statutory_days=statutory,

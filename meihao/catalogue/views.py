@@ -76,6 +76,7 @@ def item_detail(request, code):
         "catalogue/detail.html",
         {
             "item": item,
+            "route": selectors.route_for_viewer(item, request.user),
             "short_url": request.build_absolute_uri(reverse("service_short", args=[item.short])),
         },
     )

@@ -33,6 +33,17 @@ ALIASES = {
     "无犯罪记录证明": "无犯罪证明",
     "残疾人证办理（首次申领）": "办残疾证",
 }
+# Where the four items the article names go, to the body legally competent for each: the
+# residence proof to the police (the community may take it in); 低保 filed with the street of
+# household registration, which takes it in and reviews it, decided by the district's civil
+# affairs bureau; employment registration checked by the community's labour station, reviewed
+# by the street, approved by the district's employment service; 婚育 by the health side.
+ROUTES = {
+    "居住证明": "community:intake,department:decide",
+    "最低生活保障申请": "street:intake,street:review,department:decide",
+    "就业失业登记证明": "community:check,street:review,department:decide",
+    "婚育情况证明": "department:decide",
+}
 # The well-used guides: opened this many times a year in a community, before the noise.
 POPULAR = {"最低生活保障申请": 60, "城乡居民医保年度缴费": 80, "社会保障卡申领": 50,
            "居住证明": 40, "高龄津贴申领": 45, "就业失业登记证明": 35}  # fmt: skip
@@ -41,6 +52,17 @@ POPULAR = {"最低生活保障申请": 60, "城乡居民医保年度缴费": 80,
 def issuer_code(index: int) -> str:
     """A government body's unified social credit code in the district (11 + 450403 + …)."""
     return creditcode.with_check_char(f"11450403MB{index + 1:07d}")
+
+
+def route_of(entry: dict) -> str:
+    """The item's route: the named four as above; the others by the level that implements
+    them, taken in by the community first where it assists."""
+    if entry["name"] in ROUTES:
+        return ROUTES[entry["name"]]
+    if entry["level"] == "community":
+        return "community:decide"
+    decider = "department" if entry["level"] == "district" else "street"
+    return ("community:intake," if entry["community_assists"] else "") + f"{decider}:decide"
 
 
 def guide_from(entry: dict, department: Organisation, issuer: str) -> Guide:
@@ -53,6 +75,7 @@ def guide_from(entry: dict, department: Organisation, issuer: str) -> Guide:
         implementing_body=entry["implementing_body"],
         level=entry["level"],
         community_assists=entry["community_assists"],
+        route=route_of(entry),
         certificate=entry["certificate"],
         legal_basis=entry["legal_basis"],
         statutory_days=entry["statutory_days"],

@@ -9,9 +9,9 @@ from django.db.models.functions import Right
 from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS
-from meihao.core.scoping import has_role, scope_q
+from meihao.core.scoping import ancestor_paths, has_role, scope_q
 from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
-from meihao.places.models import Place, ancestor_paths
+from meihao.places.models import Place
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _MOBILE = re.compile(r"^1\d{10}$")

@@ -30,12 +30,6 @@ def path_for(code: str, parent: "Place | None") -> str:
     return (parent.path if parent else "") + code + PATH_SEPARATOR
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The paths from the root down to `path` itself: "a/b/" → ["a/", "a/b/"]."""
-    codes = [code for code in path.split(PATH_SEPARATOR) if code]
-    return [PATH_SEPARATOR.join(codes[: n + 1]) + PATH_SEPARATOR for n in range(len(codes))]
-
-
 def community_path(path: str) -> str:
     """The path of the community `path` lies in (itself, or a grid's community), "" above
     community level. Codes are the level's length (CODE_LENGTH), so the path says it alone."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 from meihao.catalogue import selectors, services
 from meihao.catalogue.guides import Guide, MaterialSpec
 from meihao.catalogue.models import ItemUse, ServiceItem, ServiceItemVersion
+from meihao.catalogue.routes import route_for
 from meihao.core import creditcode
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
@@ -76,6 +77,7 @@ def form_data(personas, **overrides):
         "issuer_code": ISSUER,
         "implementing_body": "万秀区卫生健康局",
         "level": "district",
+        "route": "department:decide",
         "certificate": "childbirth",
         "legal_basis": "《中华人民共和国人口与计划生育法》",
         "statutory_days": "5",
@@ -208,6 +210,8 @@ BAD_FORMS = {
     "unknown type": ({"item_type": "99"}, "item_type"),
     "department of nowhere": ({"department": "999999"}, "department"),
     "bad phone": ({"phone": "call me"}, "phone"),
+    "unknown route": ({"route": "mayor:decide"}, "route"),
+    "community decides a district item": ({"route": "community:decide"}, "route"),
 }
 
 
@@ -468,3 +472,33 @@ def test_odd_list_parameters_answer_a_list_never_an_error(client, personas, para
 
 def test_control_characters_in_a_search_are_refused(client, personas):
     assert client.get(reverse("catalogue:list"), {"q": "db\x00"}).status_code == 400
+
+
+# --- Where an application goes ------------------------------------------------------------
+
+
+def test_the_route_names_the_bodies_of_the_applicants_home(client, personas):
+    item = save(personas, route="street:intake,street:review,department:decide")
+    client.force_login(personas.resident_a)  # grid A1 of 骑楼社区, 城东街道
+    page = client.get(reverse("catalogue:detail", args=[item.code]))
+    route = [(str(s.duty_label), s.name) for s in page.context["route"]]
+    assert route == [
+        ("受理", "城东街道办事处"),
+        ("审核", "城东街道办事处"),
+        ("决定", personas.department.name),
+    ]
+    client.logout()  # a visitor reads who, not which
+    route = [s.name for s in client.get(page.request["PATH_INFO"]).context["route"]]
+    assert route == ["户籍所在街道", "户籍所在街道", personas.department.name]
+
+
+def test_the_community_takes_in_or_checks_but_decides_only_its_own_items(personas):
+    item = save(personas, route="community:check,street:review,department:decide")
+    names = [s.name for s in route_for(item, personas.tree.grid_b1.path)]
+    assert names == ["河东社区居民委员会", "城南街道办事处", personas.department.name]
+    with pytest.raises(ValidationFailed) as refusal:
+        save(personas, name="高龄津贴申领", aliases="", route="community:decide")
+    assert refusal.value.field == "route"
+    assert save(
+        personas, name="社区长者饭堂预约", aliases="", level="community", route="community:decide"
+    )

@@ -143,6 +143,17 @@ def test_the_service_catalogue_has_137_items_of_seven_departments(seeded):
     assert set(items.filter(name__in=named, online=True).values_list("name", flat=True)) == named
     district = Place.objects.get(level=Level.DISTRICT)
     assert next(iter(browse(district, q="db"))).name == "最低生活保障申请"
+    # Each of the four goes to the body legally competent for it.
+    routes = {
+        item.name: (item.department.short_name or item.department.name, item.route)
+        for item in items.filter(name__in=named).select_related("department")
+    }
+    assert routes == {
+        "居住证明": ("公安", "community:intake,department:decide"),
+        "最低生活保障申请": ("民政", "street:intake,street:review,department:decide"),
+        "就业失业登记证明": ("人社", "community:check,street:review,department:decide"),
+        "婚育情况证明": ("卫健", "department:decide"),
+    }
     # Every item has its first version, and its code starts with a valid credit code.
     assert all(item.version == 1 and len(item.code) == 25 for item in items)
 
