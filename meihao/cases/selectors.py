@@ -39,7 +39,7 @@ from meihao.cases.states import HANDLING_RUNNING, OPEN_STATES, RESPONSE_RUNNING,
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
-from meihao.core.scoping import in_subtree, scope_paths, scope_q, scopes_of
+from meihao.core.scoping import in_subtree, organisation_ids, scope_paths, scope_q, scopes_of
 from meihao.people.selectors import own_person_id
 from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
@@ -274,13 +274,7 @@ def may_use_board(user) -> bool:
 
 def queue_organisation_ids(user) -> list[int]:
     """The organisations the user handles cases for as department staff."""
-    return sorted(
-        {
-            s.organisation_id
-            for s in scopes_of(user)
-            if s.role == Role.DEPARTMENT_STAFF and s.organisation_id
-        }
-    )
+    return sorted(organisation_ids(user, {Role.DEPARTMENT_STAFF}))
 
 
 def may_use_queue(user) -> bool:

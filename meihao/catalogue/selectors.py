@@ -28,7 +28,8 @@ from meihao.catalogue.routes import Stage, route_for
 from meihao.catalogue.search import query_key
 from meihao.catalogue.services import COMPETENT_KINDS, EDITORS, may_edit_catalogue
 from meihao.core.errors import NotFound
-from meihao.core.scoping import has_role, scope_q, starts_with
+from meihao.core.roles import Role
+from meihao.core.scoping import has_role, organisation_ids, scope_q, starts_with
 from meihao.people.models import Organisation
 from meihao.people.selectors import own_person
 from meihao.places.models import Level, Place, community_path
@@ -162,6 +163,17 @@ def may_edit(user) -> bool:
     return getattr(user, "is_superuser", False) or has_role(user, EDITORS)
 
 
+def may_keep_items(user) -> bool:
+    """The catalogue's back office: its editors, and the departments' staff reading their own
+    items (unpublished ones and versions too)."""
+    return may_edit(user) or bool(organisation_ids(user, {Role.DEPARTMENT_STAFF}))
+
+
+def _kept(user) -> Q:
+    departments = organisation_ids(user, {Role.DEPARTMENT_STAFF})
+    return scope_q(user, path_field="place_path", roles=EDITORS) | Q(department_id__in=departments)
+
+
 def editable_places(user) -> QuerySet[Place]:
     return Place.objects.filter(
         scope_q(user, path_field="path", roles=EDITORS), level=Level.DISTRICT
@@ -170,27 +182,32 @@ def editable_places(user) -> QuerySet[Place]:
 
 def managed_items(user, *, q: str = "") -> QuerySet[ServiceItem]:
     """Every item of the catalogues the user keeps, unpublished ones too."""
-    mine = scope_q(user, path_field="place_path", roles=EDITORS)
-    items = ServiceItem.objects.filter(mine).select_related("department")
+    items = ServiceItem.objects.filter(_kept(user)).select_related("department")
     key = query_key(q)
     if key:
         found = SearchKey.objects.filter(
-            starts_with("key", key), scope_q(user, path_field="place_path", roles=EDITORS)
+            starts_with("key", key), item__in=ServiceItem.objects.filter(_kept(user))
         ).values("item_id")
         items = items.filter(Q(pk__in=found) | Q(code__startswith=q.strip()))
     return items.order_by("department__name", "name", "pk")
 
 
-def managed_item_get(user, pk) -> ServiceItem:
+def kept_item_get(user, pk) -> ServiceItem:
+    """An item of the user's back office (their department's, or their district's)."""
     try:
-        item = (
-            ServiceItem.objects.filter(scope_q(user, path_field="place_path", roles=EDITORS))
+        return (
+            ServiceItem.objects.filter(_kept(user))
             .select_related("department", "place")
             .prefetch_related("materials", "life_events")
             .get(pk=pk)
         )
     except (ServiceItem.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def managed_item_get(user, pk) -> ServiceItem:
+    """An item the user may edit."""
+    item = kept_item_get(user, pk)
     if not may_edit_catalogue(user, item.place):
         raise NotFound()
     return item

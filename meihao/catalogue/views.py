@@ -117,14 +117,19 @@ def short_link(request, short):
 editor_page = requires(selectors.may_edit)
 
 
-@editor_page
+@requires(selectors.may_keep_items)
 def manage(request):
     q = request.GET.get("q", "").strip()[:SEARCH_MAX]
     items = selectors.managed_items(request.user, q=q)
     return render(
         request,
         "catalogue/manage.html",
-        {"page": page_of(request, items), "q": q, "query": query_string(q=q)},
+        {
+            "page": page_of(request, items),
+            "q": q,
+            "query": query_string(q=q),
+            "may_edit": selectors.may_edit(request.user),
+        },
     )
 
 
@@ -181,10 +186,14 @@ def item_edit(request, item):
     return _edit_page(request, item)
 
 
-@scoped_object(selectors.managed_item_get, kwarg="pk")
+@scoped_object(selectors.kept_item_get, kwarg="pk")
 def item_versions(request, item):
     return render(
         request,
         "catalogue/versions.html",
-        {"item": item, "versions": selectors.versions_with_changes(item)},
+        {
+            "item": item,
+            "versions": selectors.versions_with_changes(item),
+            "may_edit": selectors.may_edit(request.user),
+        },
     )

@@ -65,6 +65,12 @@ def scope_paths(user, roles: Iterable[str]) -> list[str]:
     return minimal
 
 
+def organisation_ids(user, roles: Iterable[str]) -> set[int]:
+    """The organisations the user holds one of `roles` for (a department's staff, a merchant's)."""
+    roles = set(roles)
+    return {s.organisation_id for s in scopes_of(user) if s.role in roles and s.organisation_id}
+
+
 def covers(user, path: str, roles: Iterable[str]) -> bool:
     """Whether `path` lies inside a subtree the user holds one of `roles` on."""
     if getattr(user, "is_superuser", False):

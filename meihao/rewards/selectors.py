@@ -16,7 +16,7 @@ from meihao.core.errors import NotFound
 from meihao.core.inputs import parse_id
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.roles import OFFICIALS, Role
-from meihao.core.scoping import covers, scope_q, scopes_of
+from meihao.core.scoping import covers, organisation_ids, scope_q, scopes_of
 from meihao.ledger.models import Account, Unit
 from meihao.ledger.selectors import accounts_visible_to, month_bounds, points_balance
 from meihao.people.models import Organisation, Person
@@ -36,11 +36,7 @@ from meihao.rewards.models import (
 
 def staff_organisation_ids(user) -> set[int]:
     """The organisations the user serves as a merchant's staff."""
-    return {
-        s.organisation_id
-        for s in scopes_of(user)
-        if s.role == Role.MERCHANT_STAFF and s.organisation_id
-    }
+    return organisation_ids(user, {Role.MERCHANT_STAFF})
 
 
 def merchant_abilities(user, merchant: PartnerMerchant) -> dict[str, bool]:

@@ -128,6 +128,12 @@ SCREENS: tuple[Screen, ...] = (
         "journal-plus",
         frozenset({Role.DISTRICT_ADMIN}),
     ),
+    Screen(
+        _("Our service items"),
+        "catalogue:manage",
+        "journal-bookmark",
+        frozenset({Role.DEPARTMENT_STAFF}),
+    ),
     Screen(_("Publish notices"), "bulletins:manage", "megaphone-fill", OFFICIALS),
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),

@@ -229,16 +229,39 @@ def test_bad_input_in_the_editor_is_refused_on_its_field_and_changes_nothing(
 
 def test_only_the_district_admin_keeps_the_catalogue(client, personas):
     item = save(personas)
-    for name in ("resident_a", "community_staff_a", "street_chief_a", "department_staff"):
+    for name in ("resident_a", "community_staff_a", "street_chief_a"):
         client.force_login(getattr(personas, name))
         assert client.get(reverse("catalogue:manage")).status_code == 404
         assert client.get(reverse("catalogue:edit", args=[item.pk])).status_code == 404
         assert client.post(reverse("catalogue:create"), form_data(personas)).status_code == 404
-    with pytest.raises((NotFound, PermissionDenied)):
-        services.item_save(
-            actor=personas.street_chief_a, place=personas.tree.district, guide=guide(personas)
-        )
+    client.force_login(personas.department_staff)  # reads its own items, edits none
+    assert client.get(reverse("catalogue:edit", args=[item.pk])).status_code == 404
+    assert client.post(reverse("catalogue:create"), form_data(personas)).status_code == 404
+    for actor in (personas.street_chief_a, personas.department_staff):
+        with pytest.raises((NotFound, PermissionDenied)):
+            services.item_save(actor=actor, place=personas.tree.district, guide=guide(personas))
     assert ServiceItem.objects.count() == 1
+
+
+def test_a_departments_staff_read_their_own_items_unpublished_and_versions_too(client, personas):
+    from meihao.people.models import Organisation
+
+    mine = save(personas, is_active=False)
+    health = Organisation.objects.create(
+        name="万秀区卫生健康局",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+    other = save(personas, name="生育登记", aliases="", department_id=health.pk)
+    client.force_login(personas.department_staff)  # 城管's staff
+    page = client.get(reverse("catalogue:manage"))
+    assert [i.pk for i in page.context["page"].object_list] == [mine.pk]
+    html = page.content.decode()
+    assert "本部门服务事项" in html and 'id="item-new"' not in html
+    assert f'href="{reverse("catalogue:edit", args=[mine.pk])}"' not in html
+    assert client.get(reverse("catalogue:versions", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("catalogue:versions", args=[other.pk])).status_code == 404
 
 
 def test_another_districts_admin_cannot_see_or_edit_this_catalogue(client, personas):
