@@ -235,6 +235,10 @@ def test_only_the_district_admin_keeps_the_catalogue(client, personas):
         assert client.get(reverse("catalogue:edit", args=[item.pk])).status_code == 404
         assert client.post(reverse("catalogue:create"), form_data(personas)).status_code == 404
     client.force_login(personas.department_staff)  # reads its own items, edits none
+    assert (
+        "本部门在全区服务事项目录中还没有事项"
+        not in client.get(reverse("catalogue:manage")).content.decode()
+    )
     assert client.get(reverse("catalogue:edit", args=[item.pk])).status_code == 404
     assert client.post(reverse("catalogue:create"), form_data(personas)).status_code == 404
     for actor in (personas.street_chief_a, personas.department_staff):
@@ -246,6 +250,11 @@ def test_only_the_district_admin_keeps_the_catalogue(client, personas):
 def test_a_departments_staff_read_their_own_items_unpublished_and_versions_too(client, personas):
     from meihao.people.models import Organisation
 
+    client.force_login(personas.department_staff)
+    assert (
+        "本部门在全区服务事项目录中还没有事项"
+        in client.get(reverse("catalogue:manage")).content.decode()
+    )
     mine = save(personas, is_active=False)
     health = Organisation.objects.create(
         name="万秀区卫生健康局",
