@@ -41,7 +41,7 @@ def seed(districts: int, rng: random.Random) -> tuple[float, list]:
     from meihao.catalogue.models import ItemLifeEvent, SearchKey, ServiceItem
     from meihao.catalogue.search import keys_for
     from meihao.core import creditcode
-    from meihao.demo.catalogue import ALIASES
+    from meihao.demo.catalogue import guide_from
     from meihao.people.models import Organisation
     from meihao.places.models import Level, Place
 
@@ -69,31 +69,16 @@ def seed(districts: int, rng: random.Random) -> tuple[float, list]:
             ]
             for serial, entry in enumerate(entries + own, start=1):
                 issuer = creditcode.with_check_char(f"11{code}MB{serial:07d}")
+                guide = guide_from(entry, orgs[entry["department"]], issuer)
+                values = guide.item_values()
                 items.append(
                     ServiceItem(
+                        **values,
                         place=district,
                         place_path=district.path,
                         code=f"{issuer}{entry['type']}{serial:05d}",
-                        issuer_code=issuer,
                         serial=serial,
                         short=f"{n:03d}{serial:03d}",
-                        name=entry["name"],
-                        aliases=ALIASES.get(entry["name"], ""),
-                        item_type=entry["type"],
-                        department=orgs[entry["department"]],
-                        implementing_body=entry["implementing_body"],
-                        level=entry["level"],
-                        legal_basis=entry["legal_basis"],
-                        statutory_days=entry["statutory_days"],
-                        promised_days=entry["promised_days"],
-                        conditions=entry["conditions"],
-                        steps="\n".join(entry["steps"]),
-                        fees=entry["fees"],
-                        place_hours=entry["place_hours"],
-                        phone=entry["phone"],
-                        complaint=entry["complaint"],
-                        visits=entry["visits"],
-                        online=entry["online"],
                         version=1,
                     )
                 )

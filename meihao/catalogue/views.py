@@ -1,14 +1,12 @@
 """Catalogue pages: the public guides (browse, search, read, print, poster), the short link,
 and the district administrators' editor."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from meihao.catalogue import selectors, services
@@ -19,6 +17,7 @@ from meihao.catalogue.models import LifeEvent
 from meihao.core.errors import DomainError, NotFound
 from meihao.core.forms import add_domain_error
 from meihao.core.pages import page_of, query_string, requires, scoped_object
+from meihao.core.qr import qr_svg
 
 SEARCH_MAX = 30
 
@@ -59,14 +58,6 @@ def item_list(request):
     )
 
 
-def _qr_svg(url: str) -> str:
-    return mark_safe(  # noqa: S308 - segno's own markup of our own URL
-        segno.make(url, error="m", micro=False).svg_inline(
-            scale=1, border=2, omitsize=True, svgclass="poster-qr-svg"
-        )
-    )
-
-
 @login_not_required
 def item_detail(request, code):
     item = selectors.item_public_get(code)
@@ -89,7 +80,7 @@ def item_poster(request, code):
     return render(
         request,
         "catalogue/poster.html",
-        {"item": item, "short_url": short_url, "qr": _qr_svg(short_url)},
+        {"item": item, "short_url": short_url, "qr": qr_svg(short_url, css_class="poster-qr-svg")},
     )
 
 

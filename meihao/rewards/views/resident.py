@@ -1,16 +1,15 @@
 """The resident's pages: what my points get me, my one-time code, my redemptions."""
 
-import segno
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meihao.core.errors import NotFound
 from meihao.core.pages import query_string
+from meihao.core.qr import qr_svg
 from meihao.ledger.selectors import points_balance
 from meihao.people.selectors import home_point, own_person
 from meihao.rewards import passes, selectors, services
@@ -67,15 +66,6 @@ def catalogue(request):
     return render(request, "rewards/catalogue.html", context)
 
 
-def _qr_svg(token: str) -> str:
-    # segno writes the SVG itself from the token's characters (letters, digits, ".-_:").
-    return mark_safe(  # noqa: S308 - generated markup, no user input inside
-        segno.make(token, error="m", micro=False).svg_inline(
-            scale=1, border=2, omitsize=True, svgclass="pass-qr-svg"
-        )
-    )
-
-
 @page_view
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -92,7 +82,7 @@ def pass_page(request):
         {
             "balance": points_balance(person),
             "pass": live,
-            "qr": _qr_svg(passes.token_for(live)) if live else "",
+            "qr": qr_svg(passes.token_for(live), css_class="pass-qr-svg") if live else "",
             "seconds_left": int((live.expires_at - now).total_seconds()) if live else 0,
             "status_url": reverse("rewards:pass_status", args=[live.pk]) if live else "",
         },
