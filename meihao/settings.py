@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "meihao.wishes",
     "meihao.bulletins",
     "meihao.catalogue",
+    "meihao.egov",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("wishes/", include("meihao.wishes.urls")),
     path("notices/", include("meihao.bulletins.urls")),
     path("services/", include("meihao.catalogue.urls")),
+    path("applications/", include("meihao.egov.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),
 ]

@@ -18,7 +18,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import vocabulary_of
+from meihao.cases.extensions import VIEWER, holders_of, vocabulary_of
 from meihao.cases.models import CaseFollower, CaseType, claim_rules
 from meihao.cases.states import (
     CLAIMER,
@@ -116,6 +116,9 @@ def can_view(case, user) -> bool:
         return False
     if user.is_superuser:
         return True
+    held = holders_of(case.case_type.code)
+    if held is not None:
+        return _is_handler(case, user) or is_requester(case, user) or held.holds(case, user, VIEWER)
     return (
         covers(user, case.place_path, PLACE_WORKERS)
         or _in_claim_pool(case, user)
@@ -133,6 +136,9 @@ def sees_as_citizen(case, user) -> bool:
         return True
     if user.is_superuser:
         return False
+    held = holders_of(case.case_type.code)
+    if held is not None:
+        return not held.holds(case, user, VIEWER)
     org = case.assigned_organisation_id
     department = org is not None and any(
         s.role == Role.DEPARTMENT_STAFF and s.organisation_id == org for s in scopes_of(user)
@@ -150,6 +156,9 @@ def holds(case, user, who: str) -> bool:
         return _may_claim(case, user)
     if user.is_superuser:
         return True
+    held = holders_of(case.case_type.code)
+    if held is not None:
+        return held.holds(case, user, who)
     if who == HANDLER:
         return _is_handler(case, user)
     if who == VERIFIER and case.case_type.confirmed_by_requester:

@@ -21,6 +21,15 @@ case type may need beyond its data are handed to it here, by type code:
   for any case, the engine's own case page for the types that register none.
 - **a vocabulary**: the type's words for citizens (cases.vocabulary): a wish is 已发布, not
   已立案; `vocabulary_of(case_type)` answers for any type, `REPORT` for those registering none.
+- **holders**: a type whose app, not the place tree, decides who works its cases (an online
+  application goes to the legally competent body, stage by stage, and no grid worker of the
+  applicant's home may read it). `Holders.q(user)` is the pure-SQL filter of the cases the user
+  may see besides their own; `Holders.holds(case, user, who)` answers for one case whether the
+  user is its dispatcher, handler, verifier or supervisor, or (`"viewer"`) may see it. For such
+  a type the place roles grant nothing by themselves.
+- **a handling limit**: `handling_limit(case)` is the (limit, unit) of the handling clock when
+  the type's limit is per case (an application's item promises its own number of working
+  days), instead of the minor class's or the type's.
 """
 
 from collections.abc import Callable
@@ -43,6 +52,17 @@ _close_effects: dict[str, Callable] = {}
 _app_filed: set[str] = set()
 _detail_urls: dict[str, Callable] = {}
 _vocabularies: dict[str, Vocabulary] = {}
+_holders: dict[str, "Holders"] = {}
+_handling_limits: dict[str, Callable] = {}
+
+
+VIEWER = "viewer"
+
+
+@dataclass(frozen=True)
+class Holders:
+    q: Callable[[object], Q]
+    holds: Callable[[object, object, str], bool]
 
 
 def register_claim_group(type_code: str, group: ClaimGroup) -> None:
@@ -88,3 +108,25 @@ def vocabulary_of(case_type) -> Vocabulary:
     """The citizens' words for cases of `case_type` (a CaseType or its code)."""
     code = getattr(case_type, "code", case_type)
     return _vocabularies.get(code, REPORT)
+
+
+def register_holders(type_code: str, holders: Holders) -> None:
+    _holders[type_code] = holders
+
+
+def holders_of(type_code: str) -> Holders | None:
+    return _holders.get(type_code)
+
+
+def held_types() -> list[tuple[str, Holders]]:
+    return sorted(_holders.items(), key=lambda pair: pair[0])
+
+
+def register_handling_limit(type_code: str, limit_of: Callable) -> None:
+    """`limit_of(case)` is the (limit, unit) of the handling clock of a case of `type_code`."""
+    _handling_limits[type_code] = limit_of
+
+
+def handling_limit(case) -> tuple[int, str] | None:
+    limit_of = _handling_limits.get(case.case_type.code)
+    return limit_of(case) if limit_of else None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import ClaimGroup, claim_groups
+from meihao.cases.extensions import ClaimGroup, claim_groups, held_types
 from meihao.cases.formschema import check_schema, check_submit_roles
 from meihao.cases.states import CLAIMABLE_STATES, TERMINAL_STATES, Status
 from meihao.core.errors import ValidationFailed
@@ -318,7 +318,19 @@ class CaseQuerySet(models.QuerySet):
         if person_id is not None:
             own |= Q(reporter_id=person_id)
         own |= claim_pool_q(user)
-        return visible_to(self, user, roles=PLACE_WORKERS, own=own)
+        held = held_types()
+        if not held:
+            return visible_to(self, user, roles=PLACE_WORKERS, own=own)
+        # The types whose app decides who works them (cases.extensions.Holders): the place
+        # roles grant nothing there, the app's holders do.
+        for code, holders in held:
+            of_type = CaseType.objects.filter(code=code).values("pk")
+            own |= Q(case_type_id__in=of_type) & holders.q(user)
+        all_held = CaseType.objects.filter(code__in=[code for code, _holders in held]).values("pk")
+        place = ~Q(case_type_id__in=all_held) & scope_q(
+            user, path_field="place_path", roles=PLACE_WORKERS
+        )
+        return visible_to(self, user, roles=(), own=own | place)
 
     def open(self):
         return self.exclude(status__in=TERMINAL_STATES)

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import detail_url, vocabulary_of
+from meihao.cases.extensions import detail_url, holders_of, vocabulary_of
 from meihao.cases.models import Case, Escalation
 from meihao.cases.states import WORKING, Status
 from meihao.cases.vocabulary import Message
@@ -26,6 +26,7 @@ from meihao.core.scoping import users_covering
 from meihao.notify.fanout import fan_out_handler
 from meihao.notify.kinds import NotifyBy, register_kind
 from meihao.notify.services import notify_enqueue, notify_later, notify_team, team_members
+from meihao.people.selectors import department_staff
 from meihao.places.models import PATH_SEPARATOR
 
 # Everyone who works on cases, as against a resident who reported or follows one.
@@ -166,11 +167,7 @@ def _handlers(organisation_id, team_id, user_id) -> list:
     if team_id:
         handlers = team_members(team_id)
     elif organisation_id:
-        handlers = users.filter(
-            is_active=True,
-            role_assignments__role=Role.DEPARTMENT_STAFF,
-            role_assignments__organisation=organisation_id,
-        ).distinct()
+        handlers = department_staff(organisation_id)
     else:
         handlers = users.none()
     if user_id:
@@ -264,7 +261,9 @@ def case_notify_transition(case, action: str, actor, note: str = "") -> None:
         action == "report_back" and case.case_type.confirmed_by_requester
     ):
         _tell_followers(case, action, words.message(action), key=key, actor=actor)
-    elif action == "report_back":
+    elif action == "report_back" and holders_of(case.case_type.code) is None:
+        # A type with its own holders (cases.extensions) has its own verifier, never the
+        # place's grid workers.
         _send(
             case,
             kind="case_awaiting_verification",

@@ -5,7 +5,7 @@ which group of people, relative to the case, takes it).
     submitted ─accept→ accepted ─dispatch→ dispatched ─start→ in_progress ─report_back→
     reported_back ─verify_close→ closed
                                            reported_back ─reopen→ reopened (back to the handler)
-    submitted ─reject→ rejected;  submitted/accepted ─merge→ duplicate
+    submitted/accepted ─reject→ rejected;  submitted/accepted ─merge→ duplicate
     dispatched/in_progress ─return→ returned (misrouted: the dispatcher dispatches again)
     open states ─park→ parked ─unpark→ accepted;  open states ─void→ void
     request/approve/deny_extension keep the state and move (or not) the handling deadline.
@@ -81,7 +81,9 @@ TRANSITIONS: dict[str, Transition] = {
             _("dispatch"),
         ),
         Transition("claim", frozenset(CLAIMABLE_STATES), S.DISPATCHED, CLAIMER, _("claim")),
-        Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, DISPATCHER, _("reject")),
+        Transition(
+            "reject", frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, DISPATCHER, _("reject")
+        ),
         Transition(
             "merge",
             frozenset({S.SUBMITTED, S.ACCEPTED}),
@@ -109,7 +111,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("reopen", frozenset({S.REPORTED_BACK}), S.REOPENED, VERIFIER, _("reopen")),
         Transition(
             "park",
-            frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
+            frozenset(
+                {S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
+            ),
             S.PARKED,
             SUPERVISOR,
             _("park"),

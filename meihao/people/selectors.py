@@ -8,7 +8,7 @@ from django.db.models.functions import Right
 
 from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
-from meihao.core.roles import OFFICIALS, PLACE_WORKERS
+from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import ancestor_paths, has_role, scope_q
 from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
 from meihao.places.models import Place
@@ -151,3 +151,18 @@ def large_text_offer_due(user, today: datetime.date) -> bool:
     except ValueError:  # 29 February: born on or before 28 February 60 years ago.
         sixtieth_birthday_before = today.replace(year=today.year - ELDER_AGE, day=28)
     return Person.objects.filter(user=user, birth_date__lte=sixtieth_birthday_before).exists()
+
+
+def department_staff(organisation_id) -> QuerySet:
+    """The active users who are the department's staff, each once."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role=Role.DEPARTMENT_STAFF,
+            role_assignments__organisation=organisation_id,
+        )
+        .distinct()
+    )

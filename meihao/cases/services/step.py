@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from meihao.cases import sla
+from meihao.cases.extensions import handling_limit
 from meihao.cases.models import (
     Case,
     CaseEvent,
@@ -88,7 +89,10 @@ def dispatch_changes(case, organisation, team, user, now) -> dict:
     }
     if case.handling_started_at is None:
         category = case.category
-        if category is not None and category.time_limit:
+        per_case = handling_limit(case)
+        if per_case is not None:
+            limit, unit = per_case
+        elif category is not None and category.time_limit:
             limit, unit = category.time_limit, category.time_unit
         else:
             limit, unit = case.case_type.handling_limit, case.case_type.handling_unit

@@ -11,6 +11,7 @@ from meihao.cases.access import (
 )
 from meihao.cases.models import (
     Case,
+    CaseEvent,
 )
 from meihao.cases.services.step import apply_transition
 from meihao.core.inputs import clean_text
@@ -65,9 +66,32 @@ def case_park(*, case: Case, actor, reason: str) -> Case:
 
 @transaction.atomic
 def case_unpark(*, case: Case, actor, note: str = "") -> Case:
-    """Take a parked case back up: it returns to accepted, ready to dispatch."""
+    """Take a parked case back up: it returns to accepted, ready to dispatch. The clocks stood
+    still while it was parked: every deadline still running moves by the time it was parked."""
     authorise(case, actor, "unpark")
-    return apply_transition(case, actor, "unpark", note=clean_text(note, field="note"))
+    now = timezone.now()
+    parked_at = (
+        CaseEvent.objects.filter(case=case, action="park")
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    changes = {}
+    if parked_at is not None and now > parked_at:
+        stood = now - parked_at
+        running = []
+        if case.responded_at is None:
+            running += ["respond_warn_at", "respond_by", "respond_escalate_at"]
+        if case.handling_started_at is not None:
+            running += ["resolve_warn_at", "resolve_by", "resolve_escalate_at"]
+        changes = {
+            field: getattr(case, field) + stood
+            for field in running
+            if getattr(case, field) is not None
+        }
+    return apply_transition(
+        case, actor, "unpark", changes=changes, note=clean_text(note, field="note"), now=now
+    )
 
 
 @transaction.atomic

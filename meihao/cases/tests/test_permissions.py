@@ -134,7 +134,7 @@ def test_superuser_may_do_everything(personas, new_case):
     # Everything the state allows: for a submitted case, the dispatcher's and supervisor's.
     allowed = {action for action, ok in case_abilities(case, root).items() if ok}
     assert allowed == {
-        "view", "accept", "dispatch", "reject", "merge", "void", "urge", "mark_urgent"
+        "view", "accept", "dispatch", "reject", "merge", "park", "void", "urge", "mark_urgent"
     }  # fmt: skip
     services.case_dispatch(case=case, actor=root, organisation=personas.department)
     services.case_report_back(case=case, actor=root, note="ok")

@@ -1,0 +1,171 @@
+"""Online applications (网上办事): a resident applies for an item of the service catalogue, and
+the application goes, stage by stage, to the body that is legally competent to decide it.
+
+An application is a case of type EGOV (cases.extensions: filed only here, its holders decided
+here). `Application` holds what the case does not: the item and the guide version it was made
+under, the applicant and who filed it (the applicant, or counter staff on their behalf: 代办),
+the consent to reuse data the platform holds, the route and the stage it is at, the supplement
+requested (补正, once) and the decision. `Attachment` is one uploaded material.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meihao.catalogue.routes import COMMUNITY, DEPARTMENT, STREET, stages
+
+EGOV_CODE = "EGOV"
+
+
+class Body(models.TextChoices):
+    COMMUNITY = COMMUNITY, _("Community")
+    STREET = STREET, _("Street")
+    DEPARTMENT = DEPARTMENT, _("Department")
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Application(models.Model):
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="application"
+    )
+    item = models.ForeignKey(
+        "catalogue.ServiceItem",
+        verbose_name=_("service item"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    guide = models.ForeignKey(
+        "catalogue.ServiceItemVersion",
+        verbose_name=_("guide version"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="applications_filed",
+    )
+    at_counter = models.BooleanField(_("filed at the counter"), default=False)
+    # When the applicant agreed that the platform's own records of them (ID card, household
+    # registration, address, photo) stand in for the materials they would otherwise upload.
+    consent_at = models.DateTimeField(_("consent to reuse held data"), null=True, blank=True)
+    # The applicant's community (household registration): community and street stages are
+    # held by the officials covering it.
+    home = models.ForeignKey(
+        "places.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    home_path = models.CharField(max_length=80, editable=False)
+    department = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("competent department"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    route = models.CharField(_("route"), max_length=120)
+    stage = models.PositiveSmallIntegerField(_("stage"), default=0)
+    stage_body = models.CharField(_("held by"), max_length=12, choices=Body.choices)
+    via_community = models.BooleanField(default=False, editable=False)
+    via_street = models.BooleanField(default=False, editable=False)
+    supplement_asked = models.TextField(_("materials missing"), blank=True)
+    supplement_asked_at = models.DateTimeField(null=True, blank=True)
+    supplemented_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(
+                fields=["home_path"], name="egov_app_home_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["department", "stage_body"], name="egov_app_department_idx"),
+            models.Index(fields=["applicant", "created_at"], name="egov_app_applicant_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_at__isnull=False),
+                name="egov_app_decision_dated",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.item_id}"
+
+    @property
+    def stages(self) -> list[tuple[str, str]]:
+        return stages(self.route)
+
+    @property
+    def duty(self) -> str:
+        return self.stages[self.stage][1]
+
+    @property
+    def is_last_stage(self) -> bool:
+        return self.stage == len(self.stages) - 1
+
+    @property
+    def may_ask_supplement(self) -> bool:
+        return self.supplement_asked_at is None
+
+
+def _attachment_path(instance, filename):
+    # Unguessable names, one folder per month; served only through the application's page.
+    return timezone.now().strftime("egov/%Y/%m/") + filename
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    material = models.ForeignKey(
+        "catalogue.Material",
+        verbose_name=_("material"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    material_name = models.CharField(_("material"), max_length=120)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    supplement = models.BooleanField(_("handed in as a supplement"), default=False)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.material_name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"

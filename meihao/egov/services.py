@@ -1,0 +1,466 @@
+"""Every write of an online application, on the case engine.
+
+    file (the resident, or counter staff for them: 代办) → [ask for what is missing (补正, once,
+    the engine's park: the clocks stand still) → hand it in (unpark)] → take in (受理: the
+    engine's dispatch; the item's promised working days start) | refuse to take in (reject) →
+    pass on, stage by stage (a timeline event; to the department: the engine's dispatch) →
+    decide (report back and close, in one step), approving or refusing with reasons
+
+Who may act is decided by `egov.holders` (the body of the current stage); the engine's services
+ask it through cases.extensions. Every step tells the applicant (`application_progress`) and,
+where the application moves on, the next stage's holders (`application_waiting`).
+"""
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meihao.cases import services as case_services
+from meihao.cases.access import authorise
+from meihao.cases.extensions import detail_url
+from meihao.cases.models import Case, CaseType, Status
+from meihao.catalogue.models import Material, ServiceItem
+from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, STREET
+from meihao.catalogue.services import item_count_use
+from meihao.core.attachments import Document, encode_document
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from meihao.core.inputs import clean_text
+from meihao.core.roles import OFFICIALS, Role
+from meihao.core.scoping import covers, organisation_ids, users_covering
+from meihao.egov.holders import COMMUNITY_HOLDERS, STREET_HOLDERS
+from meihao.egov.models import EGOV_CODE, Application, Attachment, Body, Decision
+from meihao.notify.kinds import register_kind
+from meihao.notify.services import notify_enqueue
+from meihao.people.models import Person
+from meihao.people.selectors import department_staff, own_person
+from meihao.places.models import community_of
+
+register_kind(
+    "application_progress",
+    label=gettext_lazy("How my applications are going"),
+    audience={Role.RESIDENT},
+)
+register_kind(
+    "application_waiting",
+    label=gettext_lazy("An application waits for my office"),
+    audience={Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF},
+)
+
+MAX_FILES_PER_MATERIAL = 4
+MAX_FILES = 12
+NOTE_MAX = 500
+REASONS_MAX = 1000
+
+
+def egov_type() -> CaseType:
+    case_type = CaseType.objects.filter(code=EGOV_CODE, is_active=True).first()
+    if case_type is None:
+        raise ValidationFailed(_("Online applications are not taken at the moment."))
+    return case_type
+
+
+def application_of(case: Case) -> Application:
+    application = (
+        Application.objects.filter(case=case)
+        .select_related("item", "department", "applicant__user")
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
+def _holders_of(application: Application) -> list:
+    body = application.stage_body
+    if body == Body.COMMUNITY:
+        return users_covering(application.home_path, COMMUNITY_HOLDERS)
+    if body == Body.STREET:
+        return users_covering(application.home_path, STREET_HOLDERS)
+    return list(department_staff(application.department_id))
+
+
+def _context(application: Application) -> dict:
+    return {
+        "number": application.case.number,
+        "item": application.item.name,
+    }
+
+
+def _tell_applicant(application: Application, step: str, subject, body, extra=None) -> None:
+    user = application.applicant.user
+    if user is None:
+        return
+    notify_enqueue(
+        recipients=[user],
+        kind="application_progress",
+        subject=subject,
+        body=body,
+        link=detail_url(application.case),
+        target=application.case,
+        idempotency_key=f"application:{application.pk}:{step}",
+        context={**_context(application), **(extra or {})},
+    )
+
+
+def _tell_holders(application: Application, step: str) -> None:
+    notify_enqueue(
+        recipients=_holders_of(application),
+        kind="application_waiting",
+        subject=gettext_lazy("An application waits for you: {{ item }}"),
+        body=gettext_lazy("Application {{ number }} ({{ item }}) waits for your office to act."),
+        link=detail_url(application.case),
+        target=application.case,
+        idempotency_key=f"application:{application.pk}:{step}:holders",
+        context=_context(application),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Filing
+
+
+def _applicant_for(actor, applicant: Person | None, item: ServiceItem) -> tuple[Person, bool]:
+    """The applicant, and whether this is counter staff filing for them (代办)."""
+    if applicant is None:
+        person = own_person(actor)
+        if person is None:
+            raise ValidationFailed(
+                _("Enter your real-name details first: an application needs an applicant."),
+                code="no_person",
+            )
+        return person, False
+    if applicant.home_place_path and (
+        covers(actor, applicant.home_place_path, OFFICIALS)
+        or item.department_id in organisation_ids(actor, {Role.DEPARTMENT_STAFF})
+    ):
+        return applicant, True
+    raise NotFound(_("No such resident."))
+
+
+def _checked_documents(item: ServiceItem, files: dict, waived: set[int]) -> list[tuple]:
+    """(material, document) for every uploaded file, each checked before anything is written;
+    every material not waived needs at least one."""
+    materials = list(item.materials.all())
+    known = {m.pk: m for m in materials}
+    unknown = [key for key in files if key not in known]
+    if unknown:
+        raise ValidationFailed(_("Attach files only to this item's materials."), field="files")
+    if sum(len(uploads) for uploads in files.values()) > MAX_FILES:
+        raise ValidationFailed(
+            _("Attach at most %(count)s files in all.") % {"count": MAX_FILES}, field="files"
+        )
+    checked = []
+    for material in materials:
+        uploads = [upload for upload in files.get(material.pk, []) if upload]
+        if not uploads and material.pk not in waived:
+            raise ValidationFailed(
+                _("Attach “%(material)s”.") % {"material": material.name},
+                code="material_missing",
+                field=f"material-{material.pk}",
+            )
+        if len(uploads) > MAX_FILES_PER_MATERIAL:
+            raise ValidationFailed(
+                _("Attach at most %(count)s files for one material.")
+                % {"count": MAX_FILES_PER_MATERIAL},
+                field=f"material-{material.pk}",
+            )
+        for upload in uploads:
+            checked.append((material, encode_document(upload, field=f"material-{material.pk}")))
+    return checked
+
+
+def _store(application: Application, actor, checked, *, supplement: bool) -> None:
+    for material, document in checked:
+        document: Document
+        name = f"{secrets.token_hex(16)}.{document.extension}"
+        attachment = Attachment(
+            application=application,
+            material=material,
+            material_name=material.name[:120],
+            content_type=document.content_type,
+            size=len(document.content),
+            uploaded_by=actor,
+            supplement=supplement,
+        )
+        attachment.file.save(name, ContentFile(document.content), save=False)
+        attachment.save()
+
+
+def application_file(
+    *,
+    actor,
+    item: ServiceItem,
+    files: dict,
+    consent: bool = False,
+    note: str = "",
+    applicant: Person | None = None,
+    idempotency_key: str | None = None,
+) -> Application:
+    """Apply for `item`: the resident for themself, or counter staff for `applicant` (代办).
+
+    `files` maps a material's id to its uploads. With `consent`, the materials the platform
+    already holds (ID card, household registration, address, photo) are taken from its records
+    instead of uploads, and the consent is recorded.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to apply."))
+    person, at_counter = _applicant_for(actor, applicant, item)
+    if not item.is_active or not (item.online or at_counter):
+        raise ValidationFailed(_("This item cannot be applied for online."), field="item")
+    community = community_of(person.home_place)
+    if community is None:
+        raise ValidationFailed(
+            _("Your home community is not recorded; ask your community to add it."),
+            code="no_home_community",
+        )
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    waived = set()
+    if consent:
+        waived = set(
+            Material.objects.filter(item=item).exclude(held="").values_list("pk", flat=True)
+        )
+    checked = _checked_documents(item, files, waived)
+    guide = item.versions.order_by("-number").first()
+    if guide is None:
+        raise ValidationFailed(_("This item has no published guide yet."), field="item")
+    department = item.department
+    stages = [body for body, _duty in Application(route=item.route).stages]
+    case_type = egov_type()
+    with transaction.atomic():
+        case = case_services.case_submit(
+            actor=actor,
+            case_type=case_type,
+            description=item.name + (f"\n{note}" if note else ""),
+            place=person.home_place,
+            channel=Case.Channel.RESIDENT,
+            reporter=person,
+            idempotency_key=idempotency_key,
+            filed_by_app=True,
+        )
+        existing = Application.objects.filter(case=case).first()
+        if existing is not None:
+            return existing
+        application = Application.objects.create(
+            case=case,
+            item=item,
+            guide=guide,
+            applicant=person,
+            filed_by=actor,
+            at_counter=at_counter,
+            consent_at=timezone.now() if consent else None,
+            home=community,
+            home_path=community.path,
+            department=department,
+            route=item.route,
+            stage=0,
+            stage_body=stages[0],
+            via_community=COMMUNITY in stages,
+            via_street=STREET in stages,
+        )
+        _store(application, actor, checked, supplement=False)
+        item_count_use(item=item, user=person.user or actor)
+        _tell_applicant(
+            application,
+            "filed",
+            gettext_lazy("Application received: {{ item }}"),
+            gettext_lazy(
+                "Your application {{ number }} ({{ item }}) is received. You will hear when it "
+                "is taken in or if anything is missing."
+            ),
+        )
+        _tell_holders(application, "filed")
+    return application
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _checked_holder(application: Application, actor, action: str) -> None:
+    authorise(application.case, actor, action)
+
+
+@transaction.atomic
+def application_ask_supplement(*, actor, case: Case, missing: str) -> Application:
+    """补正: tell the applicant, once and all at once, what is missing (one item per line). The
+    application is parked: its clocks stand still until the materials are handed in."""
+    application = application_of(case)
+    _checked_holder(application, actor, "park")
+    if case.status not in (Status.SUBMITTED, Status.ACCEPTED):
+        raise IllegalTransition(_("Missing materials are asked for before the intake."))
+    if not application.may_ask_supplement:
+        raise IllegalTransition(
+            _("Missing materials are asked for once, all at once; this application was asked.")
+        )
+    missing = clean_text(
+        missing,
+        field="missing",
+        required=_("List what is missing, one item per line."),
+        max_length=REASONS_MAX,
+    )
+    case_services.case_park(case=case, actor=actor, reason=missing)
+    now = timezone.now()
+    Application.objects.filter(pk=application.pk).update(
+        supplement_asked=missing, supplement_asked_at=now
+    )
+    application.supplement_asked, application.supplement_asked_at = missing, now
+    _tell_applicant(
+        application,
+        "supplement-asked",
+        gettext_lazy("Materials missing: {{ item }}"),
+        gettext_lazy(
+            "Your application {{ number }} ({{ item }}) needs these materials:\n{{ missing }}\n"
+            "Hand them in on the application's page; the time limit stands still until then."
+        ),
+        {"missing": missing},
+    )
+    return application
+
+
+@transaction.atomic
+def application_supplement(*, actor, case: Case, files: dict, note: str = "") -> Application:
+    """The applicant hands in what was asked for; the application waits for intake again."""
+    application = application_of(case)
+    _checked_holder(application, actor, "unpark")
+    uploads = [upload for batch in files.values() for upload in batch if upload]
+    if not uploads:
+        raise ValidationFailed(_("Attach the missing materials."), field="files")
+    known = {m.pk: m for m in application.item.materials.all()}
+    if any(key not in known for key in files):
+        raise ValidationFailed(_("Attach files only to this item's materials."), field="files")
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(
+            _("Attach at most %(count)s files in all.") % {"count": MAX_FILES}, field="files"
+        )
+    checked = [
+        (known[key], encode_document(upload, field=f"material-{key}"))
+        for key, batch in files.items()
+        for upload in batch
+        if upload
+    ]
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    case_services.case_unpark(case=case, actor=actor, note=note)
+    _store(application, actor, checked, supplement=True)
+    now = timezone.now()
+    Application.objects.filter(pk=application.pk).update(supplemented_at=now)
+    application.supplemented_at = now
+    _tell_holders(application, "supplemented")
+    return application
+
+
+def _dispatch_target(application: Application, actor, body: str) -> dict:
+    if body == DEPARTMENT:
+        return {"organisation": application.department}
+    return {"user": actor}
+
+
+@transaction.atomic
+def application_take_in(*, actor, case: Case, note: str = "") -> Application:
+    """受理: the holder of the first stage takes the application in; the item's promised time
+    limit starts (the engine's handling clock)."""
+    application = application_of(case)
+    _checked_holder(application, actor, "dispatch")
+    if case.status not in (Status.SUBMITTED, Status.ACCEPTED):
+        raise IllegalTransition(_("This application has been taken in already."))
+    case_services.case_dispatch(
+        case=case,
+        actor=actor,
+        note=note,
+        **_dispatch_target(application, actor, application.stage_body),
+    )
+    _tell_applicant(
+        application,
+        "taken-in",
+        gettext_lazy("Application taken in: {{ item }}"),
+        gettext_lazy(
+            "Your application {{ number }} ({{ item }}) is taken in. It is to be decided by "
+            "{{ due }}."
+        ),
+        {
+            "due": timezone.localtime(case.resolve_by).strftime("%Y-%m-%d")
+            if case.resolve_by
+            else ""
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def application_refuse_intake(*, actor, case: Case, reason: str) -> Application:
+    """不予受理: the first stage refuses to take the application in, with the reason."""
+    application = application_of(case)
+    case_services.case_reject(case=case, actor=actor, reason=reason)
+    _tell_applicant(
+        application,
+        "not-taken-in",
+        gettext_lazy("Application not taken in: {{ item }}"),
+        gettext_lazy("Your application {{ number }} ({{ item }}) is not taken in: {{ reason }}"),
+        {"reason": case.events.order_by("-pk").values_list("note", flat=True).first() or ""},
+    )
+    return application
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages and the decision
+
+
+@transaction.atomic
+def application_pass(*, actor, case: Case, note: str = "") -> Application:
+    """The current stage is done (checked, reviewed): the application goes to the next stage's
+    body. To a department, that is the engine's dispatch; otherwise a timeline event."""
+    application = application_of(case)
+    _checked_holder(application, actor, "dispatch")
+    if case.status not in (Status.DISPATCHED, Status.IN_PROGRESS):
+        raise IllegalTransition(_("Take the application in first."))
+    if application.is_last_stage:
+        raise IllegalTransition(_("This stage decides the application."))
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    body, duty = application.stages[application.stage + 1]
+    if body == DEPARTMENT:
+        case_services.case_dispatch(
+            case=case, actor=actor, note=note, organisation=application.department
+        )
+    else:
+        case_services.case_record_event(
+            case=case,
+            actor=actor,
+            action="stage_passed",
+            note=note,
+            data={"stage": application.stage + 1, "body": body, "duty": duty},
+        )
+    Application.objects.filter(pk=application.pk, stage=application.stage).update(
+        stage=application.stage + 1, stage_body=body
+    )
+    application.stage, application.stage_body = application.stage + 1, body
+    _tell_holders(application, f"stage-{application.stage}")
+    return application
+
+
+@transaction.atomic
+def application_decide(*, actor, case: Case, approve: bool, reasons: str = "") -> Application:
+    """The competent body decides: approve, or refuse in writing with the reasons. The case is
+    reported back and closed in one step; the applicant is told (the engine's close message)."""
+    application = application_of(case)
+    _checked_holder(application, actor, "report_back")
+    if not application.is_last_stage or application.duty != DECIDE:
+        raise IllegalTransition(_("This stage does not decide the application."))
+    reasons = clean_text(
+        reasons,
+        field="reasons",
+        required=None if approve else _("Give the reasons for refusing, in writing."),
+        max_length=REASONS_MAX,
+    )
+    decision = Decision.APPROVED if approve else Decision.REFUSED
+    note = str(decision.label) + (f": {reasons}" if reasons else "")
+    case_services.case_report_back(case=case, actor=actor, note=note)
+    case_services.case_verify_close(case=case, actor=actor, note=note)
+    now = timezone.now()
+    Application.objects.filter(pk=application.pk).update(
+        decision=decision, reasons=reasons, decided_at=now
+    )
+    application.decision, application.reasons, application.decided_at = decision, reasons, now
+    return application

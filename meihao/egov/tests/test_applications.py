@@ -1,0 +1,370 @@
+"""Online applications on the case engine: each of the article's four items goes to the body
+legally competent for it, stage by stage; a supplement request stops the clocks, once; the
+decision approves or refuses in writing; nobody outside the route reads an application."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meihao.cases.models import Case, CaseEvent, Status
+from meihao.catalogue.tests.test_catalogue import save
+from meihao.core.errors import (
+    IllegalTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from meihao.core.roles import Role
+from meihao.core.testing import make_user
+from meihao.egov import services
+from meihao.egov.models import Application, Attachment, Decision
+from meihao.notify.models import Message
+from meihao.people.models import Organisation
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A Monday morning in working hours, so working-day deadlines are plain to read.
+MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+
+
+def pdf(name="申报表.pdf"):
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+    )
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(MONDAY, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def civil_affairs(personas):
+    return Organisation.objects.create(
+        name="万秀区民政局",
+        short_name="民政",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+
+
+def item(personas, route, department=None, **overrides):
+    return save(
+        personas,
+        route=route,
+        department_id=(department or personas.department).pk,
+        **overrides,
+    )
+
+
+def income_form(it):
+    return it.materials.get(held="")
+
+
+def file(personas, it, *, actor=None, consent=True, **kwargs):
+    return services.application_file(
+        actor=actor or personas.resident_a,
+        item=it,
+        files={income_form(it).pk: [pdf()]},
+        consent=consent,
+        **kwargs,
+    )
+
+
+def fresh(application):
+    application.refresh_from_db()
+    return Case.objects.get(pk=application.case_id)
+
+
+def test_dibao_is_taken_in_and_reviewed_by_the_street_and_decided_by_the_district(
+    personas, civil_affairs, clock
+):
+    it = item(personas, "street:intake,street:review,department:decide", civil_affairs)
+    application = file(personas, it)
+    assert application.stage_body == "street"
+    assert (application.via_street, application.via_community) == (True, False)
+    case = fresh(application)
+    assert case.status == Status.SUBMITTED
+    # The street holds it; the community, the grid worker and the other department do not.
+    for outsider in (
+        personas.community_staff_a,
+        personas.grid_worker_a,
+        personas.department_staff,
+        personas.resident_b,
+    ):
+        with pytest.raises(NotFound):
+            services.application_take_in(actor=outsider, case=case)
+        assert not Case.objects.visible_to(outsider).filter(pk=case.pk).exists()
+    # The competent department cannot act before the street is done, though it reads it.
+    staff = make_user("13800000071", "民政科员", roles=[(Role.DEPARTMENT_STAFF, civil_affairs)])
+    with pytest.raises(PermissionDenied):
+        services.application_take_in(actor=staff, case=case)
+
+    services.application_take_in(actor=personas.street_chief_a, case=case)
+    case = fresh(application)
+    assert case.status == Status.DISPATCHED and case.assigned_user == personas.street_chief_a
+    # The promised 20 working days run from the intake.
+    assert case.resolve_by == datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)
+    with pytest.raises(PermissionDenied):
+        services.application_decide(actor=staff, case=case, approve=True)
+
+    services.application_pass(actor=personas.street_chief_a, case=case, note="材料齐全")
+    application.refresh_from_db()
+    assert (application.stage, application.stage_body) == (1, "street")
+    services.application_pass(actor=personas.street_chief_a, case=fresh(application))
+    case = fresh(application)
+    assert application.stage_body == "department"
+    assert case.assigned_organisation == civil_affairs
+    with pytest.raises(PermissionDenied):
+        services.application_decide(actor=personas.street_chief_a, case=case, approve=True)
+
+    services.application_decide(actor=staff, case=case, approve=True)
+    case = fresh(application)
+    assert case.status == Status.CLOSED
+    assert application.decision == Decision.APPROVED and application.decided_at is not None
+    # The applicant heard of each step; the grid workers of their home never did.
+    subjects = Message.objects.filter(recipient=personas.resident_a).values_list("kind", flat=True)
+    assert "application_progress" in subjects
+    assert not Message.objects.filter(recipient=personas.grid_worker_a).exists()
+
+
+def test_residence_proof_is_taken_in_by_the_community_and_decided_by_the_police(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    case = fresh(application)
+    with pytest.raises(NotFound):
+        services.application_take_in(actor=personas.street_chief_a, case=case)
+    services.application_take_in(actor=personas.community_staff_a, case=case)
+    services.application_pass(actor=personas.community_staff_a, case=fresh(application))
+    case = fresh(application)
+    assert case.assigned_organisation == personas.department
+    services.application_decide(actor=personas.department_staff, case=case, approve=True)
+    assert fresh(application).status == Status.CLOSED
+
+
+def test_employment_is_checked_by_the_community_reviewed_by_the_street_decided_by_the_bureau(
+    personas, clock
+):
+    it = item(personas, "community:check,street:review,department:decide")
+    application = file(personas, it)
+    case = fresh(application)
+    with pytest.raises(PermissionDenied):
+        services.application_take_in(actor=personas.street_chief_a, case=case)
+    services.application_take_in(actor=personas.community_staff_a, case=case)
+    services.application_pass(actor=personas.community_staff_a, case=fresh(application))
+    application.refresh_from_db()
+    assert application.stage_body == "street"
+    with pytest.raises(PermissionDenied):
+        services.application_pass(actor=personas.community_staff_a, case=fresh(application))
+    services.application_pass(actor=personas.street_chief_a, case=fresh(application))
+    services.application_decide(
+        actor=personas.department_staff, case=fresh(application), approve=True
+    )
+    assert fresh(application).status == Status.CLOSED
+    # The community that checked it keeps reading it.
+    assert Case.objects.visible_to(personas.community_staff_a).filter(pk=case.pk).exists()
+
+
+def test_marriage_and_childbirth_goes_straight_to_the_health_side(personas, clock):
+    it = item(personas, "department:decide", certificate="childbirth", level="district")
+    application = file(personas, it)
+    case = fresh(application)
+    for official in (personas.community_staff_a, personas.street_chief_a):
+        with pytest.raises(NotFound):
+            services.application_take_in(actor=official, case=case)
+    services.application_take_in(actor=personas.department_staff, case=case)
+    assert fresh(application).assigned_organisation == personas.department
+    services.application_decide(
+        actor=personas.department_staff,
+        case=fresh(application),
+        approve=False,
+        reasons="申请人提交的婚姻状况与登记信息不一致。",
+    )
+    application.refresh_from_db()
+    assert application.decision == Decision.REFUSED
+    assert "不一致" in application.reasons
+
+
+def test_a_refusal_needs_its_reasons_in_writing(personas, clock):
+    it = item(personas, "department:decide", certificate="childbirth", level="district")
+    application = file(personas, it)
+    services.application_take_in(actor=personas.department_staff, case=fresh(application))
+    with pytest.raises(ValidationFailed) as refused:
+        services.application_decide(
+            actor=personas.department_staff, case=fresh(application), approve=False, reasons=" "
+        )
+    assert refused.value.field == "reasons"
+    assert fresh(application).status == Status.DISPATCHED
+
+
+def test_a_supplement_request_stops_the_clock_once_and_the_applicant_resumes_it(
+    personas, civil_affairs, clock
+):
+    it = item(personas, "street:intake,street:review,department:decide", civil_affairs)
+    application = file(personas, it)
+    case = fresh(application)
+    respond_by = case.respond_by
+    services.application_ask_supplement(
+        actor=personas.street_chief_a, case=case, missing="家庭收入申报表未签字\n户口簿"
+    )
+    case = fresh(application)
+    assert case.status == Status.PARKED
+    assert application.supplement_asked.startswith("家庭收入申报表")
+    # Someone else cannot hand it in; the applicant can, three days later.
+    with pytest.raises(NotFound):
+        services.application_supplement(
+            actor=personas.resident_b, case=case, files={income_form(it).pk: [pdf()]}
+        )
+    clock.move_to(MONDAY + timedelta(days=3), tick=False)
+    with pytest.raises(ValidationFailed):
+        services.application_supplement(actor=personas.resident_a, case=case, files={})
+    services.application_supplement(
+        actor=personas.resident_a, case=case, files={income_form(it).pk: [pdf("签字版.pdf")]}
+    )
+    case = fresh(application)
+    assert case.status == Status.ACCEPTED
+    assert case.respond_by == respond_by + timedelta(days=3)
+    assert application.attachments.filter(supplement=True).count() == 1
+    # Asked once, all at once.
+    with pytest.raises(IllegalTransition):
+        services.application_ask_supplement(
+            actor=personas.street_chief_a, case=case, missing="再补一份"
+        )
+    services.application_take_in(actor=personas.street_chief_a, case=case)
+    assert fresh(application).status == Status.DISPATCHED
+
+
+def test_refusing_to_take_in_tells_the_applicant_why(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    with pytest.raises(ValidationFailed):
+        services.application_refuse_intake(
+            actor=personas.community_staff_a, case=fresh(application), reason=""
+        )
+    services.application_refuse_intake(
+        actor=personas.community_staff_a, case=fresh(application), reason="户籍不在本社区"
+    )
+    assert fresh(application).status == Status.REJECTED
+    told = Message.objects.filter(recipient=personas.resident_a, kind="application_progress")
+    assert any("户籍不在本社区" in m.body for m in told)
+
+
+def test_materials_held_by_the_platform_are_waived_only_with_consent(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    with pytest.raises(ValidationFailed) as refused:
+        file(personas, it, consent=False)
+    assert refused.value.code == "material_missing"
+    assert not Application.objects.exists() and not Case.objects.exists()
+    application = file(personas, it, consent=True)
+    assert application.consent_at is not None
+    assert application.guide == it.versions.get()
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        SimpleUploadedFile("x.pdf", b"<script>alert(1)</script>", "application/pdf"),
+        SimpleUploadedFile("x.exe", b"MZ\x90\x00", "application/octet-stream"),
+        SimpleUploadedFile("half.pdf", b"%PDF-1.4\n1 0 obj", "application/pdf"),
+    ],
+)
+def test_a_file_that_is_no_photo_or_pdf_is_refused_and_nothing_is_filed(personas, upload, clock):
+    it = item(personas, "community:intake,department:decide")
+    with pytest.raises(ValidationFailed) as refused:
+        services.application_file(
+            actor=personas.resident_a, item=it, files={income_form(it).pk: [upload]}, consent=True
+        )
+    assert refused.value.code == "invalid_document"
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_an_oversize_file_is_refused(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (8 * 1024 * 1024) + b"%%EOF")
+    with pytest.raises(ValidationFailed) as refused:
+        services.application_file(
+            actor=personas.resident_a, item=it, files={income_form(it).pk: [big]}, consent=True
+        )
+    assert refused.value.code == "document_too_large"
+
+
+def test_an_item_not_offered_online_is_refused_online_but_filed_at_the_counter(personas, clock):
+    it = item(personas, "community:intake,department:decide", online=False, visits=1)
+    with pytest.raises(ValidationFailed):
+        file(personas, it)
+    resident = personas.resident_a.person
+    application = file(personas, it, actor=personas.community_staff_a, applicant=resident)
+    assert application.at_counter and application.applicant == resident
+    assert application.filed_by == personas.community_staff_a
+    # Counter staff of another community may not file for this resident.
+    with pytest.raises(NotFound):
+        file(personas, it, actor=personas.grid_worker_b, applicant=resident)
+
+
+def test_an_applicant_needs_real_name_details_and_a_home_community(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    with pytest.raises(ValidationFailed) as refused:
+        file(personas, it, actor=personas.outsider)
+    assert refused.value.code == "no_home_community"
+    personas.outsider.person.delete()
+    personas.outsider.refresh_from_db()
+    with pytest.raises(ValidationFailed) as refused:
+        file(personas, it, actor=personas.outsider)
+    assert refused.value.code == "no_person"
+
+
+def test_the_timeline_reads_in_the_applicants_words(personas, clock):
+    from meihao.cases.extensions import vocabulary_of
+
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    services.application_take_in(actor=personas.community_staff_a, case=fresh(application))
+    words = vocabulary_of(fresh(application).case_type)
+    assert words.status_label(Status.DISPATCHED) == "办理中"
+    assert CaseEvent.objects.filter(case=application.case, action="dispatch").exists()
+
+
+# --- The application's page ---------------------------------------------------------------
+
+
+def test_the_page_shows_each_reader_the_step_they_may_take_and_no_one_else_sees_it(
+    client, personas, clock
+):
+    it = item(personas, "community:intake,department:decide", name="居住证明<script>x</script>")
+    application = file(personas, it)
+    url = f"/applications/{application.case.number}/"
+    attachment = application.attachments.get()
+    for outsider in (personas.grid_worker_a, personas.street_chief_a, personas.resident_b):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert client.get(f"{url}files/{attachment.pk}/").status_code == 404
+        assert client.post(f"{url}take-in/").status_code == 404
+    assert Case.objects.get(pk=application.case_id).status == Status.SUBMITTED
+
+    client.force_login(personas.resident_a)
+    page = client.get(url).content.decode()
+    assert "待受理" in page and 'data-action="take-in"' not in page
+    assert "居住证明&lt;script&gt;" in page and "<script>x" not in page
+    served = client.get(f"{url}files/{attachment.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+
+    client.force_login(personas.community_staff_a)
+    assert 'data-action="take-in"' in client.get(url).content.decode()
+    response = client.post(f"{url}ask-supplement/", {"missing": "", "next": url})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=application.case_id).status == Status.SUBMITTED
+    client.post(f"{url}ask-supplement/", {"missing": "户口簿首页", "next": url})
+    assert Case.objects.get(pk=application.case_id).status == Status.PARKED
+
+    client.force_login(personas.resident_a)
+    page = client.get(url).content.decode()
+    assert "户口簿首页" in page and 'data-action="supplement"' in page
+    response = client.post(
+        f"{url}supplement/", {f"material-{income_form(it).pk}": pdf("户口簿.pdf"), "next": url}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=application.case_id).status == Status.ACCEPTED
+    assert client.post(f"{url}no-such-step/").status_code == 404
