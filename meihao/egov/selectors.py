@@ -1,11 +1,28 @@
 """Every read of the online applications, scoped to the asking user through the engine's
 `Case.objects.visible_to` (which asks egov.holders for this type)."""
 
+from django.db.models import F, Q, QuerySet
+
 from meihao.cases.access import case_abilities
 from meihao.cases.models import Case
+from meihao.cases.states import TERMINAL_STATES, Status
 from meihao.core.errors import NotFound
-from meihao.egov.holders import holds_stage
-from meihao.egov.models import EGOV_CODE, Attachment
+from meihao.core.roles import Role
+from meihao.core.scoping import has_role, organisation_ids, scope_q
+from meihao.egov.holders import (
+    COMMUNITY_HOLDERS,
+    DISTRICT_HOLDERS,
+    STREET_HOLDERS,
+    holds_stage,
+    staff_q,
+)
+from meihao.egov.models import EGOV_CODE, Application, Attachment, Body
+
+# Who works applications: the holders of a stage and the district's administrators.
+WORKERS = COMMUNITY_HOLDERS | STREET_HOLDERS | DISTRICT_HOLDERS | {Role.DEPARTMENT_STAFF}
+# What waits for its holder: not yet taken in, or being worked (a parked one waits for the
+# applicant).
+WAITING = (Status.SUBMITTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
 
 
 def application_case_get(user, number: str) -> Case:
@@ -50,3 +67,50 @@ def actions_for(case: Case, user) -> dict[str, bool]:
         "decide": holder and working and last and application.duty == "decide",
         "supplement": case.status == "parked" and abilities["unpark"] and not holder,
     }
+
+
+def _listed(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.select_related("case__case_type", "item", "applicant", "home")
+
+
+def my_applications(user) -> QuerySet[Application]:
+    """The applications the user made, or that counter staff made for them."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    return _listed(Application.objects.filter(applicant__user=user)).order_by("-created_at", "-pk")
+
+
+def holding_q(user) -> Q:
+    """The applications whose current stage the user holds (pure SQL)."""
+
+    def path(roles):
+        return scope_q(user, path_field="home_path", roles=roles)
+
+    query = Q(stage_body=Body.COMMUNITY) & path(COMMUNITY_HOLDERS) | Q(
+        stage_body=Body.STREET
+    ) & path(STREET_HOLDERS)
+    departments = organisation_ids(user, {Role.DEPARTMENT_STAFF})
+    if departments:
+        query |= Q(stage_body=Body.DEPARTMENT, department_id__in=departments)
+    return query
+
+
+def may_work(user) -> bool:
+    return has_role(user, WORKERS)
+
+
+WORK_VIEWS = ("waiting", "open", "all")
+
+
+def work_list(user, view: str) -> QuerySet[Application]:
+    """The staff's list: what waits for them (their stage, not parked), everything open they
+    read, or everything they read. Oldest deadline first for the open ones."""
+    if view == "waiting":
+        rows = Application.objects.filter(holding_q(user)).filter(case__status__in=WAITING)
+    else:
+        rows = Application.objects.filter(staff_q(user, prefix=""))
+        if view == "open":
+            rows = rows.exclude(case__status__in=TERMINAL_STATES)
+    if view == "all":
+        return _listed(rows).order_by("-created_at", "-pk")
+    return _listed(rows).order_by(F("case__resolve_by").asc(nulls_last=True), "created_at", "pk")

@@ -1,10 +1,13 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from meihao.cases.views.reporter import CASE_NUMBER
 from meihao.egov import views
 
 app_name = "egov"
 urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("work/", views.work, name="work"),
+    path("apply/<str:code>/", views.apply, name="apply"),
     re_path(rf"^{CASE_NUMBER}/$", views.detail, name="detail"),
     re_path(rf"^{CASE_NUMBER}/files/(?P<pk>\d{{1,12}})/$", views.attachment, name="attachment"),
     re_path(rf"^{CASE_NUMBER}/(?P<step>[a-z-]+)/$", views.act, name="act"),

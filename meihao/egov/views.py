@@ -3,19 +3,27 @@ missing, the decision; and the step its viewer may take now — the holder of it
 ask for what is missing, refuse to take in, pass on, decide) or the applicant (hand in what was
 asked for). Parse, call a selector or service, redirect."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.cases.access import sees_as_citizen
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate
 from meihao.catalogue.routes import route_for
-from meihao.core.pages import scoped_object
+from meihao.catalogue.selectors import item_public_get
+from meihao.core.audit import audit_pii_read
+from meihao.core.errors import DomainError
+from meihao.core.pages import page_of, query_string, requires, scoped_object
+from meihao.core.pii import mask_name
 from meihao.egov import selectors, services
+from meihao.people.selectors import own_person
 
 # The staff's timeline words for the application's own event.
 STEP_LABELS = {"stage_passed": gettext_lazy("passed on to the next stage")}
@@ -27,6 +35,9 @@ def detail(request, case):
     decorate([case])
     application = case.application
     stages = route_for(application.item, application.home_path)
+    if application.applicant.user_id != request.user.pk:
+        # Staff read the applicant's name in full here, and only here: the lists mask it.
+        audit_pii_read(actor=request.user, target=application, field="applicant")
     return render(
         request,
         "egov/detail.html",
@@ -42,6 +53,87 @@ def detail(request, case):
             ),
             "actions": selectors.actions_for(case, request.user),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, code):
+    """Apply online for an item: a file per material, the consent to reuse the platform's
+    records for the materials it holds, a note."""
+    item = item_public_get(code)
+    if not item.online:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            application = services.application_file(
+                actor=request.user,
+                item=item,
+                files=_files(request),
+                consent=request.POST.get("consent") == "on",
+                note=request.POST.get("note", ""),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Your application %(number)s is sent. You will be told of every step.")
+                % {"number": application.case.number},
+            )
+            return redirect("egov:detail", number=application.case.number)
+    person = own_person(request.user)
+    materials = list(item.materials.all())
+    for material in materials:
+        material.input_name = f"material-{material.pk}"
+        material.invalid = error is not None and error.field == material.input_name
+    return render(
+        request,
+        "egov/apply.html",
+        {
+            "item": item,
+            "person": person,
+            "stages": route_for(item, person.home_place_path if person else ""),
+            "materials": materials,
+            "values": request.POST,
+            "error": error,
+            "token": uuid.uuid4().hex,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def mine(request):
+    page = page_of(request, selectors.my_applications(request.user))
+    decorate([application.case for application in page.object_list])
+    return render(request, "egov/mine.html", {"page": page})
+
+
+WORK_TITLES = {
+    "waiting": gettext_lazy("Waiting for my office"),
+    "open": gettext_lazy("Open"),
+    "all": gettext_lazy("All"),
+}
+
+
+@requires(selectors.may_work)
+@require_GET
+def work(request):
+    view = request.GET.get("view", "waiting")
+    if view not in selectors.WORK_VIEWS:
+        view = "waiting"
+    page = page_of(request, selectors.work_list(request.user, view))
+    for application in page.object_list:
+        application.masked_applicant = mask_name(application.applicant.real_name)
+    decorate([application.case for application in page.object_list])
+    return render(
+        request,
+        "egov/work.html",
+        {"page": page, "view": view, "views": WORK_TITLES, "query": query_string(view=view)},
     )
 
 

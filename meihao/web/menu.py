@@ -122,6 +122,15 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Partner merchants"), "rewards:manage", "shop", OFFICIALS | {Role.MERCHANT_STAFF}),
     Screen(_("Notices"), "bulletins:list", "megaphone", EVERY_ROLE),
     Screen(_("Government services"), "catalogue:list", "journal-text", EVERY_ROLE, essential=True),
+    Screen(_("My applications"), "egov:mine", "folder-check", frozenset({Role.RESIDENT})),
+    Screen(
+        _("Applications"),
+        "egov:work",
+        "folder2-open",
+        frozenset(
+            {Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF, Role.DISTRICT_ADMIN}
+        ),
+    ),
     Screen(
         _("Edit the service catalogue"),
         "catalogue:manage",

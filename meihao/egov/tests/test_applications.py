@@ -368,3 +368,66 @@ def test_the_page_shows_each_reader_the_step_they_may_take_and_no_one_else_sees_
     assert response.status_code == 302
     assert Case.objects.get(pk=application.case_id).status == Status.ACCEPTED
     assert client.post(f"{url}no-such-step/").status_code == 404
+
+
+def test_a_resident_applies_from_the_guide_and_follows_it_in_my_applications(
+    client, personas, clock
+):
+    it = item(personas, "street:intake,street:review,department:decide")
+    client.force_login(personas.resident_a)
+    guide = client.get(f"/services/{it.code}/").content.decode()
+    assert f'href="/applications/apply/{it.code}/"' in guide
+    form = client.get(f"/applications/apply/{it.code}/").content.decode()
+    assert f'name="material-{income_form(it).pk}"' in form and 'name="consent"' in form
+    # Nothing attached for a material that cannot be waived: refused on the page, nothing filed.
+    response = client.post(f"/applications/apply/{it.code}/", {"consent": "on"})
+    assert response.status_code == 400
+    assert "请上传“家庭收入和财产状况申报表”" in response.content.decode()
+    assert not Application.objects.exists()
+    response = client.post(
+        f"/applications/apply/{it.code}/",
+        {"consent": "on", "note": "家中两口人", f"material-{income_form(it).pk}": pdf()},
+    )
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/applications/{application.case.number}/"
+    assert application.consent_at is not None
+    mine = client.get("/applications/").content.decode()
+    assert application.case.number in mine and "待受理" in mine
+    assert personas.resident_b.pk != personas.resident_a.pk
+    client.force_login(personas.resident_b)
+    assert application.case.number not in client.get("/applications/").content.decode()
+
+
+def test_an_item_not_online_has_no_apply_page(client, personas, clock):
+    it = item(personas, "community:intake,department:decide", online=False, visits=1)
+    client.force_login(personas.resident_a)
+    assert client.get(f"/applications/apply/{it.code}/").status_code == 404
+    assert "/applications/apply/" not in client.get(f"/services/{it.code}/").content.decode()
+    assert client.get("/applications/apply/NO-SUCH/").status_code == 404
+
+
+def test_the_work_list_shows_each_office_what_waits_for_it_with_names_masked(
+    client, personas, clock
+):
+    from meihao.core.models import AuditEvent
+
+    it = item(personas, "community:check,street:review,department:decide")
+    application = file(personas, it)
+    number = application.case.number
+    client.force_login(personas.community_staff_a)
+    page = client.get("/applications/work/").content.decode()
+    assert number in page and "居*" in page and "居民甲" not in page
+    client.force_login(personas.street_chief_a)
+    assert number not in client.get("/applications/work/").content.decode()
+    assert number in client.get("/applications/work/?view=all").content.decode()
+    client.force_login(personas.grid_worker_a)
+    assert client.get("/applications/work/").status_code == 404
+    # Opening the application shows the name in full, and that read is audited.
+    client.force_login(personas.community_staff_a)
+    assert "居民甲" in client.get(f"/applications/{number}/").content.decode()
+    assert AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.PII_READ, actor=personas.community_staff_a
+    ).exists()
+    client.force_login(personas.community_staff_a)
+    assert client.get("/applications/work/?view=<script>&page=x").status_code == 200
