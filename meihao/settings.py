@@ -451,6 +451,8 @@ CATALOGUE_COMMUNITY_FORBIDDEN_CERTIFICATES = frozenset(
 CATALOGUE_COMMUNITY_CERTIFICATE_WHITELIST = frozenset(
     envlist("CATALOGUE_COMMUNITY_CERTIFICATE_WHITELIST", ["志愿服务记录证明"])
 )
+# How long an application's public notice (公示) runs, in calendar days (低保: 7).
+EGOV_PUBLICITY_DAYS = envint("EGOV_PUBLICITY_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -19,10 +19,14 @@ from meihao.places.models import Level, Place
 
 COMMUNITY, STREET, DEPARTMENT = "community", "street", "department"
 INTAKE, CHECK, REVIEW, DECIDE = "intake", "check", "review", "decide"
+# The public notice of the initial list (公示), e.g. of a minimum-living-allowance application
+# the street has reviewed: it runs for a set number of days before the decision.
+PUBLICISE = "publicise"
 DUTIES = {
     INTAKE: pgettext_lazy("application stage", "Intake"),
     CHECK: pgettext_lazy("application stage", "First check"),
     REVIEW: pgettext_lazy("application stage", "Review"),
+    PUBLICISE: pgettext_lazy("application stage", "Public notice"),
     DECIDE: pgettext_lazy("application stage", "Decision"),
 }
 BODIES = {
@@ -42,6 +46,10 @@ ROUTES = {
     ),
     "street:intake,street:review,department:decide": _(
         "The street takes it in and reviews it, the competent department decides"
+    ),
+    "street:intake,street:review,street:publicise,department:decide": _(
+        "The street takes it in, reviews it and gives public notice, the competent department "
+        "decides"
     ),
     "community:check,street:review,department:decide": _(
         "The community checks it, the street reviews it, the competent department decides"

@@ -40,7 +40,7 @@ ALIASES = {
 # by the street, approved by the district's employment service; 婚育 by the health side.
 ROUTES = {
     "居住证明": "community:intake,department:decide",
-    "最低生活保障申请": "street:intake,street:review,department:decide",
+    "最低生活保障申请": "street:intake,street:review,street:publicise,department:decide",
     "就业失业登记证明": "community:check,street:review,department:decide",
     "婚育情况证明": "department:decide",
 }

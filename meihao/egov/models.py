@@ -79,6 +79,9 @@ class Application(models.Model):
     stage_body = models.CharField(_("held by"), max_length=12, choices=Body.choices)
     via_community = models.BooleanField(default=False, editable=False)
     via_street = models.BooleanField(default=False, editable=False)
+    # While the application is in a public-notice stage (公示): until when the notice runs.
+    publicity_from = models.DateTimeField(_("public notice from"), null=True, blank=True)
+    publicity_until = models.DateTimeField(_("public notice until"), null=True, blank=True)
     supplement_asked = models.TextField(_("materials missing"), blank=True)
     supplement_asked_at = models.DateTimeField(null=True, blank=True)
     supplemented_at = models.DateTimeField(null=True, blank=True)

@@ -114,3 +114,13 @@ def work_list(user, view: str) -> QuerySet[Application]:
     if view == "all":
         return _listed(rows).order_by("-created_at", "-pk")
     return _listed(rows).order_by(F("case__resolve_by").asc(nulls_last=True), "created_at", "pk")
+
+
+def in_public_notice(now) -> QuerySet[Application]:
+    """The applications whose public notice (公示) runs now: what the public page lists."""
+    return (
+        Application.objects.filter(publicity_from__lte=now, publicity_until__gt=now)
+        .exclude(case__status__in=TERMINAL_STATES)
+        .select_related("item", "applicant", "home")
+        .order_by("home__path", "publicity_from", "pk")
+    )

@@ -12,7 +12,9 @@ where the application moves on, the next stage's holders (`application_waiting`)
 """
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +26,7 @@ from meihao.cases.access import authorise
 from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseType, Status
 from meihao.catalogue.models import Material, ServiceItem
-from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, STREET
+from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, PUBLICISE, STREET
 from meihao.catalogue.services import item_count_use
 from meihao.core.attachments import Document, encode_document
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
@@ -352,6 +354,10 @@ def application_supplement(*, actor, case: Case, files: dict, note: str = "") ->
     return application
 
 
+def _local_day(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
+
+
 def _dispatch_target(application: Application, actor, body: str) -> dict:
     if body == DEPARTMENT:
         return {"organisation": application.department}
@@ -380,11 +386,7 @@ def application_take_in(*, actor, case: Case, note: str = "") -> Application:
             "Your application {{ number }} ({{ item }}) is taken in. It is to be decided by "
             "{{ due }}."
         ),
-        {
-            "due": timezone.localtime(case.resolve_by).strftime("%Y-%m-%d")
-            if case.resolve_by
-            else ""
-        },
+        {"due": _local_day(case.resolve_by)},
     )
     return application
 
@@ -419,7 +421,24 @@ def application_pass(*, actor, case: Case, note: str = "") -> Application:
     if application.is_last_stage:
         raise IllegalTransition(_("This stage decides the application."))
     note = clean_text(note, field="note", max_length=NOTE_MAX)
+    now = timezone.now()
+    if application.duty == PUBLICISE:
+        if application.publicity_until is None or now < application.publicity_until:
+            raise IllegalTransition(
+                _("The public notice runs until %(until)s; pass it on after that.")
+                % {"until": _local_day(application.publicity_until)}
+            )
+        if not note:
+            raise ValidationFailed(
+                _("Say what the public notice brought: objections, or none."), field="note"
+            )
     body, duty = application.stages[application.stage + 1]
+    publicity = {}
+    if duty == PUBLICISE:
+        publicity = {
+            "publicity_from": now,
+            "publicity_until": now + timedelta(days=settings.EGOV_PUBLICITY_DAYS),
+        }
     if body == DEPARTMENT:
         case_services.case_dispatch(
             case=case, actor=actor, note=note, organisation=application.department
@@ -433,9 +452,11 @@ def application_pass(*, actor, case: Case, note: str = "") -> Application:
             data={"stage": application.stage + 1, "body": body, "duty": duty},
         )
     Application.objects.filter(pk=application.pk, stage=application.stage).update(
-        stage=application.stage + 1, stage_body=body
+        stage=application.stage + 1, stage_body=body, **publicity
     )
     application.stage, application.stage_body = application.stage + 1, body
+    for field, value in publicity.items():
+        setattr(application, field, value)
     _tell_holders(application, f"stage-{application.stage}")
     return application
 

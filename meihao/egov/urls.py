@@ -7,6 +7,7 @@ app_name = "egov"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("work/", views.work, name="work"),
+    path("publicity/", views.publicity, name="publicity"),
     path("apply/<str:code>/", views.apply, name="apply"),
     re_path(rf"^{CASE_NUMBER}/$", views.detail, name="detail"),
     re_path(rf"^{CASE_NUMBER}/files/(?P<pk>\d{{1,12}})/$", views.attachment, name="attachment"),

@@ -6,9 +6,10 @@ asked for). Parse, call a selector or service, redirect."""
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -135,6 +136,26 @@ def work(request):
         "egov/work.html",
         {"page": page, "view": view, "views": WORK_TITLES, "query": query_string(view=view)},
     )
+
+
+@login_not_required
+@require_GET
+def publicity(request):
+    """公示: only what the rules allow — the family name, the community, the item and the
+    notice's dates; never an ID number, an address or the application's number."""
+    page = page_of(request, selectors.in_public_notice(timezone.now()))
+    rows = [
+        {
+            "name": mask_name(application.applicant.real_name),
+            "community": application.home.name,
+            "item": application.item.name,
+            "phone": application.item.phone,
+            "since": application.publicity_from,
+            "until": application.publicity_until,
+        }
+        for application in page.object_list
+    ]
+    return render(request, "egov/publicity.html", {"page": page, "rows": rows})
 
 
 @login_required

@@ -150,7 +150,10 @@ def test_the_service_catalogue_has_137_items_of_seven_departments(seeded):
     }
     assert routes == {
         "居住证明": ("公安", "community:intake,department:decide"),
-        "最低生活保障申请": ("民政", "street:intake,street:review,department:decide"),
+        "最低生活保障申请": (
+            "民政",
+            "street:intake,street:review,street:publicise,department:decide",
+        ),
         "就业失业登记证明": ("人社", "community:check,street:review,department:decide"),
         "婚育情况证明": ("卫健", "department:decide"),
     }

@@ -431,3 +431,35 @@ def test_the_work_list_shows_each_office_what_waits_for_it_with_names_masked(
     ).exists()
     client.force_login(personas.community_staff_a)
     assert client.get("/applications/work/?view=<script>&page=x").status_code == 200
+
+
+DIBAO_ROUTE = "street:intake,street:review,street:publicise,department:decide"
+
+
+def test_dibao_runs_a_seven_day_public_notice_showing_only_what_the_rules_allow(
+    client, personas, clock
+):
+    it = item(personas, DIBAO_ROUTE)
+    application = file(personas, it)
+    chief = personas.street_chief_a
+    services.application_take_in(actor=chief, case=fresh(application))
+    services.application_pass(actor=chief, case=fresh(application))
+    assert client.get("/applications/publicity/").status_code == 200
+    assert "居*" not in client.get("/applications/publicity/").content.decode()
+    services.application_pass(actor=chief, case=fresh(application), note="入户调查属实")
+    application.refresh_from_db()
+    assert application.duty == "publicise"
+    assert application.publicity_until == MONDAY + timedelta(days=7)
+    page = client.get("/applications/publicity/").content.decode()  # public, no log-in
+    assert "居*" in page and "居民甲" not in page and it.name in page
+    assert application.case.number not in page
+    # The notice must run its course, and its outcome is recorded.
+    with pytest.raises(IllegalTransition):
+        services.application_pass(actor=chief, case=fresh(application), note="无异议")
+    clock.move_to(MONDAY + timedelta(days=7, minutes=1), tick=False)
+    with pytest.raises(ValidationFailed):
+        services.application_pass(actor=chief, case=fresh(application), note="")
+    services.application_pass(actor=chief, case=fresh(application), note="公示期满无异议")
+    application.refresh_from_db()
+    assert application.stage_body == "department"
+    assert "居*" not in client.get("/applications/publicity/").content.decode()
