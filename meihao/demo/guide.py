@@ -15,6 +15,17 @@ def _catalogue_summary() -> str:
     return f"{items.count()} services, {items.filter(online=True).count()} of them online"
 
 
+def _applications_waiting(phone: str) -> int:
+    from meihao.egov.models import Application
+    from meihao.egov.selectors import WAITING, holding_q
+    from meihao.people.models import User
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        return 0
+    return Application.objects.filter(holding_q(user), case__status__in=WAITING).count()
+
+
 def demo_data_notes() -> dict[str, str]:
     """{role: a line saying what that demo log-in should look at}, for the roles with
     volunteer-side data."""
@@ -70,11 +81,18 @@ def demo_data_notes() -> dict[str, str]:
         "activities to finish /activities/organise/, service records /activities/records/, "
         "volunteers /volunteers/roster/, wishes to review /wishes/review/, time-bank "
         "members and pool /timebank/staff/members/, residents who registered themselves "
-        "to confirm /people/?awaiting=1"
+        "to confirm /people/?awaiting=1, online applications /applications/work/ — "
+        f"{_applications_waiting(phones[Role.COMMUNITY_STAFF])} waiting for the community"
+    )
+    notes[Role.STREET_CHIEF] = (
+        "online applications the street takes in and reviews /applications/work/ (低保 with "
+        "its public notice /applications/publicity/) — "
+        f"{_applications_waiting(phones[Role.STREET_CHIEF])} waiting for the street"
     )
     notes[Role.RESIDENT] = (
         "my wishes /wishes/mine/, ask the time bank /timebank/ask/, government services "
-        f"/services/ (search 低保 by typing db) — {_catalogue_summary()}"
+        f"/services/ (search 低保 by typing db) — {_catalogue_summary()}; my applications "
+        "/applications/ (one waits for a missing material: hand it in on its page)"
     )
     notes[Role.DISTRICT_ADMIN] = (
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "

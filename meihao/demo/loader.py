@@ -24,6 +24,7 @@ from meihao.demo.plan import Plan, build_plan
 from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
 from meihao.dual.models import MemberRegistration, PostClaim
+from meihao.egov.models import Application
 from meihao.ledger.models import Transfer
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
@@ -99,6 +100,7 @@ COUNTED = {
     "time-bank members": TimeBankMember,
     "help requests": HelpRequest,
     "wishes": Wish,
+    "applications": Application,
 }
 
 
@@ -119,6 +121,7 @@ class Loader:
         redemptions: int = 0,
         help_requests: int = 0,
         wishes: int = 0,
+        applications: int = 0,
     ):
         self.residents = residents
         self.cases = cases
@@ -127,6 +130,7 @@ class Loader:
         self.redemptions = redemptions
         self.help_requests = help_requests
         self.wishes = wishes
+        self.applications = applications
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -163,6 +167,7 @@ class Loader:
         self._stage("wishes", self.load_wishes)
         self._stage("notices", self.load_notices)
         self._stage("service catalogue", self.load_catalogue)
+        self._stage("applications", self.load_applications)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -549,6 +554,14 @@ class Loader:
         phone = next(p.phone for p in PERSONAS if p.role == Role.DISTRICT_ADMIN)
         admin = User.objects.get(phone=phone)
         return load_catalogue(district=district, admin=admin, seed=self.seed)
+
+    def load_applications(self) -> tuple[int, int]:
+        from meihao.demo.applications import ApplicationHistory
+
+        people, _points = self._volunteer_side()
+        return ApplicationHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.applications
+        ).run()
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

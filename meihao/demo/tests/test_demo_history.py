@@ -94,7 +94,7 @@ def test_seeding_again_fixes_a_former_short_name(db):
 
 def check_cases_of_every_department_reach_it():
     dispatched = Counter(
-        Case.objects.filter(assigned_organisation__isnull=False)
+        Case.objects.filter(assigned_organisation__isnull=False, category__isnull=False)
         .exclude(category__department="")
         .values_list("category__department", "assigned_organisation__short_name")
     )

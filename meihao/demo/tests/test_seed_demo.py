@@ -280,3 +280,23 @@ def test_demo_given_names_have_at_most_two_characters():
         name = names(rng, "female" if rng.random() < 0.5 else "male")
         surname = max((s for s in names.surnames if name.startswith(s)), key=len)
         assert 1 <= len(name) - len(surname) <= 2, name
+
+
+def test_a_year_of_applications_in_every_state_and_the_residents_own(seeded):
+    from meihao.cases.models import Case
+    from meihao.egov.models import Application, Decision
+
+    applications = Application.objects.select_related("case", "item")
+    states = set(applications.values_list("case__status", flat=True))
+    assert {"submitted", "parked", "dispatched", "closed", "rejected"} <= states
+    decisions = set(applications.values_list("decision", flat=True))
+    assert {Decision.APPROVED, Decision.REFUSED} <= decisions
+    assert applications.filter(supplemented_at__isnull=False, decision="approved").exists()
+    assert applications.filter(item__name="最低生活保障申请", publicity_until__isnull=False)
+    assert applications.order_by().values("item").distinct().count() >= 5
+    assert not applications.filter(attachments__isnull=True).exclude(item__materials__held="")
+    refused = applications.filter(decision=Decision.REFUSED)
+    assert all(a.reasons for a in refused)
+    mine = {a.case.status for a in applications.filter(applicant__user__phone="13900000001")}
+    assert {"submitted", "parked", "dispatched", "closed"} <= mine
+    assert not Case.objects.filter(idempotency_key__startswith="egov-demo-", is_demo=False)

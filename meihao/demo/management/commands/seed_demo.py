@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from meihao.demo.activity_plan import activities_for_scale
+from meihao.demo.applications import applications_for_scale
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         redemptions = round(REDEMPTIONS_PER_SCALE * people_scale)
         help_requests = help_requests_for_scale(people_scale)
         wishes = wishes_for_scale(people_scale)
+        applications = applications_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -111,6 +113,7 @@ class Command(BaseCommand):
             redemptions=redemptions,
             help_requests=help_requests,
             wishes=wishes,
+            applications=applications,
             progress=progress,
         ).run()
         self.stdout.write(

@@ -1,0 +1,309 @@
+"""The demo's online applications (网上办事): a year of applications for the catalogue's online
+items, each taken through egov.services as of the moment it happened (`demo_clock`, see
+demo.cases): filed by a resident with a scanned PDF per material (the ID card and household
+registration waived with consent), sometimes asked once for a missing material and handed in,
+taken in by the first stage's office, passed on stage by stage (the street's 7-day public
+notice for 低保), decided by the competent department — approved, or refused with reasons — or
+not taken in. The most recent ones are still open at every stage.
+
+The demo resident has an application in each state a resident meets: waiting for intake,
+missing a material (she hands it in on its page), being processed, approved and refused.
+
+Idempotent: applications by their case's idempotency key (`egov-demo-<n>`, `egov-demo-<state>`).
+"""
+
+import datetime
+import io
+import random
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from meihao.cases.models import Case
+from meihao.catalogue.models import ServiceItem
+from meihao.core.pdf import chinese_font
+from meihao.core.roles import Role
+from meihao.demo.cases import demo_clock
+from meihao.demo.plan import Plan, history_scale
+from meihao.demo.residents import Residents
+from meihao.demo.wishes import ordered_while_awake, while_awake
+from meihao.egov import services as egov
+from meihao.people.models import RoleAssignment, User
+
+KEY_PREFIX = "egov-demo-"
+APPLICATIONS_PER_SCALE = 60
+DAYS = 365
+# The article's four items are what residents apply for most.
+POPULAR = {"居住证明": 8, "最低生活保障申请": 4, "就业失业登记证明": 6, "婚育情况证明": 5}
+FATES = [
+    ("approved", 70),
+    ("refused", 6),
+    ("not_taken_in", 4),
+    ("supplemented_approved", 8),
+    ("open", 12),
+]
+# Where an open application stops: how many steps after filing it has taken.
+OPEN_STOPS = ("filed", "parked", "taken_in", "passed")
+# The demo resident's applications, as (fate, item, days ago it was filed).
+DEMO_STATES = [
+    ("filed", "居住证明", 0.3),
+    ("parked", "就业失业登记证明", 2),
+    ("passed", "就业失业登记证明", 6),
+    ("approved", "居住证明", 40),
+    ("refused", "婚育情况证明", 90),
+]
+# The first community's showcase of the rest, by other residents: (fate, item, days ago).
+SHOWCASE = [
+    ("not_taken_in", "居住证明", 30),
+    ("supplemented_approved", "就业失业登记证明", 50),
+    ("publicity", "最低生活保障申请", 4),
+    ("approved", "最低生活保障申请", 70),
+    ("refused", "最低生活保障申请", 120),
+]
+SUPPLEMENTS = [
+    "户口簿本人页复印件不清晰，请重新上传",
+    "缺少本人签字的申请表",
+    "照片不符合要求，请上传近期免冠照片",
+]
+REFUSALS = {
+    "最低生活保障申请": (
+        "经入户调查核实，申请人家庭月人均收入高于本市城市低保标准，"
+        "不符合《社会救助暂行办法》第九条规定的条件。"
+    ),
+    "婚育情况证明": "经核查，申请人提供的婚姻状况与婚姻登记信息不一致，请更正后重新申请。",
+}
+DEFAULT_REFUSAL = (
+    "经审核，申请人不符合本事项的办理条件。如对决定不服，可依法申请行政复议或提起行政诉讼。"
+)
+NOT_TAKEN_IN = "申请人户籍不在本辖区，请向户籍所在地提出申请。"
+
+
+@cache
+def scanned(material: str) -> bytes:
+    """A one-page PDF standing for the scan of a material."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont(chinese_font(), 20)
+    page.drawString(72, 760, material)
+    page.setFont(chinese_font(), 11)
+    page.drawString(72, 730, "（演示数据：扫描件）")
+    page.save()
+    return buffer.getvalue()
+
+
+@dataclass
+class ApplicationPlan:
+    key: str
+    filed_at: datetime.datetime
+    community: str
+    item: str
+    fate: str
+    rng: random.Random
+    demo: bool = False
+
+
+class ApplicationHistory:
+    def __init__(self, *, plan: Plan, residents: Residents, seed: int, count: int, now=None):
+        self.plan = plan
+        self.residents = residents
+        self.seed = seed
+        self.count = count
+        self.now = now or timezone.now()
+        self.items = {
+            item.name: item
+            for item in ServiceItem.objects.published()
+            .filter(online=True)
+            .prefetch_related("materials")
+            .select_related("department")
+        }
+        self.holders: dict[tuple, list[User]] = {}
+        for role, place_path, organisation_id, user in RoleAssignment.objects.filter(
+            role__in=[Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF],
+            user__is_active=True,
+        ).values_list("role", "place__path", "organisation_id", "user"):
+            key = (role, organisation_id or place_path)
+            self.holders.setdefault(key, []).append(user)
+        self.users = {u.pk: u for u in User.objects.filter(pk__in=self._holder_ids())}
+        self.resident = residents.personas.get(Role.RESIDENT)
+
+    def _holder_ids(self) -> set[int]:
+        return {pk for users in self.holders.values() for pk in users}
+
+    def run(self) -> tuple[int, int]:
+        if not self.items:
+            return 0, 0
+        existing = set(
+            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        created = 0
+        for plan in self.plans():
+            if plan.key in existing:
+                continue
+            with transaction.atomic():
+                if self._application(plan):
+                    created += 1
+        return created, len(existing)
+
+    def plans(self) -> list[ApplicationPlan]:
+        rng = random.Random(f"{self.seed}:applications")
+        names = sorted(self.items)
+        weights = [POPULAR.get(name, 1) for name in names]
+        fates, fate_weights = zip(*FATES, strict=True)
+        communities = [c.code for c in self.plan.communities if self.residents.with_login(c.code)]
+        plans = []
+        for index in range(self.count if communities else 0):
+            fate = rng.choices(fates, fate_weights)[0]
+            days = rng.uniform(0.2, 12) if fate == "open" else rng.uniform(20, DAYS)
+            if fate == "open":
+                fate = rng.choice(OPEN_STOPS)
+            plans.append(
+                ApplicationPlan(
+                    key=f"{KEY_PREFIX}{index:05d}",
+                    filed_at=ordered_while_awake(self.now - datetime.timedelta(days=days), rng),
+                    community=rng.choice(communities),
+                    item=rng.choices(names, weights)[0],
+                    fate=fate,
+                    rng=random.Random(f"{self.seed}:application:{index}"),
+                )
+            )
+        showcase = [(fate, name, days, False) for fate, name, days in SHOWCASE]
+        if self.resident is not None:
+            showcase += [(fate, name, days, True) for fate, name, days in DEMO_STATES]
+        for fate, name, days, demo in showcase:
+            label = f"{'' if demo else 'show-'}{fate.replace('_', '-')}"
+            rng = random.Random(f"{self.seed}:application:{label}")
+            plans.append(
+                ApplicationPlan(
+                    key=f"{KEY_PREFIX}{label}",
+                    filed_at=ordered_while_awake(self.now - datetime.timedelta(days=days), rng),
+                    community=self.plan.communities[0].code,
+                    item=name,
+                    fate=fate,
+                    rng=rng,
+                    demo=demo,
+                )
+            )
+        return sorted(
+            (p for p in plans if p.filed_at < self.now and p.item in self.items),
+            key=lambda p: (p.filed_at, p.key),
+        )
+
+    # -- one application ---------------------------------------------------------------------
+    def at(self, moment: datetime.datetime, service, **kwargs):
+        if moment >= self.now:
+            return None
+        with demo_clock(moment):
+            return service(**kwargs)
+
+    def _holder(self, application, rng) -> User | None:
+        if application.stage_body == "department":
+            key = (Role.DEPARTMENT_STAFF, application.department_id)
+        elif application.stage_body == "street":
+            key = (Role.STREET_CHIEF, application.home_path.rsplit("/", 2)[0] + "/")
+        else:
+            key = (Role.COMMUNITY_STAFF, application.home_path)
+        users = self.holders.get(key)
+        return self.users[rng.choice(sorted(users))] if users else None
+
+    def _application(self, plan: ApplicationPlan) -> bool:
+        rng = plan.rng
+        item = self.items[plan.item]
+        if plan.demo:
+            applicant = self.resident
+        else:
+            people = self.residents.with_login(plan.community)
+            applicant = people[rng.randrange(len(people))]
+        user = User.objects.get(pk=applicant.user_id)
+        files = {
+            m.pk: [SimpleUploadedFile(f"{m.name[:20]}.pdf", scanned(m.name), "application/pdf")]
+            for m in item.materials.all()
+            if not m.held
+        }
+        application = self.at(
+            plan.filed_at,
+            egov.application_file,
+            actor=user,
+            item=item,
+            files=files,
+            consent=True,
+            idempotency_key=plan.key,
+        )
+        if application is None:
+            return False
+        Case.objects.filter(pk=application.case_id).update(is_demo=True)
+        if plan.fate == "filed":
+            return True
+        moment = plan.filed_at
+
+        def later(hours_low, hours_high):
+            nonlocal moment
+            moment = while_awake(
+                moment + datetime.timedelta(hours=rng.uniform(hours_low, hours_high)), rng
+            )
+            return moment
+
+        def case():
+            return Case.objects.get(pk=application.case_id)
+
+        def step(service, **kwargs):
+            holder = self._holder(application, rng)
+            if holder is None:
+                return None
+            return self.at(moment, service, actor=holder, case=case(), **kwargs)
+
+        if plan.fate in ("parked", "supplemented_approved"):
+            later(2, 30)
+            if not step(egov.application_ask_supplement, missing=rng.choice(SUPPLEMENTS)):
+                return True
+            if plan.fate == "parked":
+                return True
+            later(10, 72)
+            self.at(
+                moment,
+                egov.application_supplement,
+                actor=user,
+                case=case(),
+                files={next(iter(files)): [SimpleUploadedFile("补正.pdf", scanned("补正材料"))]}
+                if files
+                else {},
+            )
+        if plan.fate == "not_taken_in":
+            later(2, 30)
+            step(egov.application_refuse_intake, reason=NOT_TAKEN_IN)
+            return True
+        later(1, 30)
+        if step(egov.application_take_in) is None:
+            return True
+        if plan.fate == "taken_in":
+            return True
+        while not application.is_last_stage:
+            publicised = application.duty == "publicise"
+            if publicised:
+                later(7 * 24 + 1, 7 * 24 + 30)
+            else:
+                later(4, 60)
+            note = "公示期满无异议" if publicised else "材料齐全，审核通过"
+            passed = step(egov.application_pass, note=note)
+            if passed is None:
+                return True
+            application = passed
+            if plan.fate == "passed" or (
+                plan.fate == "publicity" and application.duty == "publicise"
+            ):
+                return True
+        later(4, 24 * max(application.item.promised_days - 1, 1))
+        approve = plan.fate != "refused"
+        reasons = "" if approve else REFUSALS.get(item.name, DEFAULT_REFUSAL)
+        step(egov.application_decide, approve=approve, reasons=reasons)
+        return True
+
+
+def applications_for_scale(scale: float) -> int:
+    return round(APPLICATIONS_PER_SCALE * history_scale(scale))
