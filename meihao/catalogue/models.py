@@ -223,6 +223,11 @@ class Material(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def optional(self) -> bool:
+        """Needed only where it applies: guides mark such a material “（如有）” (if any)."""
+        return "如有" in self.name
+
 
 class ItemLifeEvent(models.Model):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="life_events")

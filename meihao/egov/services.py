@@ -158,7 +158,7 @@ def _checked_documents(item: ServiceItem, files: dict, waived: set[int]) -> list
     checked = []
     for material in materials:
         uploads = [upload for upload in files.get(material.pk, []) if upload]
-        if not uploads and material.pk not in waived:
+        if not uploads and material.pk not in waived and not material.optional:
             raise ValidationFailed(
                 _("Attach “%(material)s”.") % {"material": material.name},
                 code="material_missing",
@@ -186,6 +186,7 @@ def _store(application: Application, actor, checked, *, supplement: bool) -> Non
             content_type=document.content_type,
             size=len(document.content),
             uploaded_by=actor,
+            uploaded_at=timezone.now(),
             supplement=supplement,
         )
         attachment.file.save(name, ContentFile(document.content), save=False)
@@ -252,6 +253,7 @@ def application_file(
             guide=guide,
             applicant=person,
             filed_by=actor,
+            created_at=case.created_at,
             at_counter=at_counter,
             consent_at=timezone.now() if consent else None,
             home=community,
@@ -478,7 +480,7 @@ def application_decide(*, actor, case: Case, approve: bool, reasons: str = "") -
     decision = Decision.APPROVED if approve else Decision.REFUSED
     note = str(decision.label) + (f": {reasons}" if reasons else "")
     case_services.case_report_back(case=case, actor=actor, note=note)
-    case_services.case_verify_close(case=case, actor=actor, note=note)
+    case_services.case_verify_close(case=case, actor=actor)
     now = timezone.now()
     Application.objects.filter(pk=application.pk).update(
         decision=decision, reasons=reasons, decided_at=now

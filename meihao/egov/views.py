@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meihao.cases.access import sees_as_citizen
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate
 from meihao.catalogue.routes import route_for
@@ -24,10 +23,12 @@ from meihao.core.errors import DomainError
 from meihao.core.pages import page_of, query_string, requires, scoped_object
 from meihao.core.pii import mask_name
 from meihao.egov import selectors, services
+from meihao.egov.vocabulary import EGOV_WORDS
 from meihao.people.selectors import own_person
 
-# The staff's timeline words for the application's own event.
-STEP_LABELS = {"stage_passed": gettext_lazy("passed on to the next stage")}
+# The office reads an application's steps in the same words as its applicant (受理, 补正, 转下一
+# 环节), not the grid's 派遣.
+STEP_LABELS = EGOV_WORDS.events
 
 
 @require_GET
@@ -45,7 +46,6 @@ def detail(request, case):
         {
             "case": case,
             "application": application,
-            "citizen": sees_as_citizen(case, request.user),
             "stages": stages,
             "materials": list(application.item.materials.all()),
             "attachments": list(application.attachments.all()),

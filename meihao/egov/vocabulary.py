@@ -25,7 +25,8 @@ EGOV_WORDS = Vocabulary(
     },
     events={
         "submit": pgettext_lazy("application event", "applied"),
-        "dispatch": pgettext_lazy("application event", "took the application in"),
+        # Taking it in and passing it to the department are both the engine's dispatch.
+        "dispatch": pgettext_lazy("application event", "took it in or passed it on"),
         "stage_passed": pgettext_lazy("application event", "passed it on"),
         "park": pgettext_lazy("application event", "asked for missing materials"),
         "unpark": pgettext_lazy("application event", "handed in the missing materials"),

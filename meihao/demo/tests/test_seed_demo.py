@@ -300,3 +300,9 @@ def test_a_year_of_applications_in_every_state_and_the_residents_own(seeded):
     mine = {a.case.status for a in applications.filter(applicant__user__phone="13900000001")}
     assert {"submitted", "parked", "dispatched", "closed"} <= mine
     assert not Case.objects.filter(idempotency_key__startswith="egov-demo-", is_demo=False)
+    # 低保's public notice runs whenever the demo is seeded.
+    from django.utils import timezone
+
+    from meihao.egov.selectors import in_public_notice
+
+    assert in_public_notice(timezone.now()).filter(item__name="最低生活保障申请").exists()

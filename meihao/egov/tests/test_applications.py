@@ -61,7 +61,7 @@ def item(personas, route, department=None, **overrides):
 
 
 def income_form(it):
-    return it.materials.get(held="")
+    return it.materials.get(held="", name="家庭收入和财产状况申报表")
 
 
 def file(personas, it, *, actor=None, consent=True, **kwargs):
@@ -463,3 +463,19 @@ def test_dibao_runs_a_seven_day_public_notice_showing_only_what_the_rules_allow(
     application.refresh_from_db()
     assert application.stage_body == "department"
     assert "居*" not in client.get("/applications/publicity/").content.decode()
+
+
+def test_a_material_the_guide_marks_if_any_may_be_left_out(personas, clock):
+    from meihao.catalogue.guides import MaterialSpec
+
+    it = item(
+        personas,
+        "community:intake,department:decide",
+        materials=(
+            MaterialSpec(name="居民身份证", form="原件1份", held="id_card"),
+            MaterialSpec(name="家庭收入和财产状况申报表", form="原件1份"),
+            MaterialSpec(name="残疾人证（如有）", form="复印件1份"),
+        ),
+    )
+    application = file(personas, it)
+    assert application.attachments.count() == 1
