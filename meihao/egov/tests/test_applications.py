@@ -479,3 +479,36 @@ def test_a_material_the_guide_marks_if_any_may_be_left_out(personas, clock):
     )
     application = file(personas, it)
     assert application.attachments.count() == 1
+
+
+def test_indicators_count_filed_supplemented_and_on_time_applications(personas, clock):
+    from meihao.insights.registry import REGISTRY, Span
+
+    it = item(personas, "department:decide", certificate="childbirth", level="district")
+    on_time = file(personas, it)
+    services.application_take_in(actor=personas.department_staff, case=fresh(on_time))
+    services.application_decide(actor=personas.department_staff, case=fresh(on_time), approve=True)
+    asked = file(personas, it)
+    services.application_ask_supplement(
+        actor=personas.department_staff, case=fresh(asked), missing="结婚证"
+    )
+    late = file(personas, it)
+    services.application_take_in(actor=personas.department_staff, case=fresh(late))
+    clock.move_to(MONDAY + timedelta(days=30), tick=False)
+    services.application_decide(actor=personas.department_staff, case=fresh(late), approve=True)
+    span = Span.of(
+        personas.tree.community_a.path, MONDAY.date(), (MONDAY + timedelta(days=30)).date()
+    )
+    assert REGISTRY["applications_filed"].measure(span).value == 3
+    supplement = REGISTRY["application_supplement_rate"].measure(span)
+    assert (supplement.numerator, supplement.denominator) == (1, 3)
+    on_time_rate = REGISTRY["application_on_time_rate"].measure(span)
+    assert (on_time_rate.numerator, on_time_rate.denominator) == (1, 2)
+    records = list(REGISTRY["applications_filed"].records(span))
+    assert (
+        REGISTRY["applications_filed"].link(records[0])
+        == f"/applications/{records[0].case.number}/"
+    )
+    # Another community's span counts none of them.
+    other = Span.of(personas.tree.community_b.path, MONDAY.date(), MONDAY.date())
+    assert REGISTRY["applications_filed"].measure(other).value == 0
