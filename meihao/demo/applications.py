@@ -261,7 +261,8 @@ class ApplicationHistory:
                 return None
             return self.at(moment, service, actor=holder, case=case(), **kwargs)
 
-        if plan.fate in ("parked", "supplemented_approved"):
+        materials = [m.pk for m in item.materials.all()]
+        if plan.fate in ("parked", "supplemented_approved") and materials:
             later(2, 30)
             if not step(egov.application_ask_supplement, missing=rng.choice(SUPPLEMENTS)):
                 return True
@@ -273,9 +274,7 @@ class ApplicationHistory:
                 egov.application_supplement,
                 actor=user,
                 case=case(),
-                files={next(iter(files)): [SimpleUploadedFile("补正.pdf", scanned("补正材料"))]}
-                if files
-                else {},
+                files={materials[0]: [SimpleUploadedFile("补正.pdf", scanned("补正材料"))]},
             )
         if plan.fate == "not_taken_in":
             later(2, 30)

@@ -1,0 +1,124 @@
+"""Online applications in a real browser: a resident on a phone finds 低保 by typing "db",
+applies from the guide with the materials attached, is asked once for a missing one and hands it
+in; the street takes it in, reviews it and puts it under public notice, which the public page
+shows with the family name only; once the notice has run the street passes it on and the
+district's civil affairs bureau approves it; the resident reads the decision."""
+
+from e2e.conftest import DESKTOP, PHONE, log_in, photo_file, run_shell, shot
+
+CLERK_PHONE = "13900000099"
+CLERK_PASSWORD = "Meihao-e2e-clerk-2026"
+# A civil affairs clerk of the demo district (the demo's department persona works for 城管).
+MAKE_CLERK = f"""
+import json
+from meihao.core.roles import Role
+from meihao.people.models import Organisation, Person, RoleAssignment, User
+user, created = User.objects.get_or_create(phone="{CLERK_PHONE}", defaults={{"name": "民政科员"}})
+user.set_password("{CLERK_PASSWORD}")
+user.save()
+Person.objects.get_or_create(user=user, defaults={{"real_name": "民政科员", "phone": user.phone}})
+bureau = Organisation.objects.get(name="万秀区民政局")
+RoleAssignment.objects.get_or_create(user=user, role=Role.DEPARTMENT_STAFF, organisation=bureau)
+print(json.dumps({{"user": user.pk}}))
+"""
+
+
+def end_the_notice(server, number: str) -> dict:
+    """The public notice runs 7 days; move it back so that it has run."""
+    return run_shell(
+        server,
+        f"""
+import json, datetime
+from meihao.egov.models import Application
+a = Application.objects.get(case__number="{number}")
+week = datetime.timedelta(days=8)
+Application.objects.filter(pk=a.pk).update(
+    publicity_from=a.publicity_from - week, publicity_until=a.publicity_until - week
+)
+print(json.dumps({{"ok": True}}))
+""",
+    )
+
+
+def pdf_file(tmp_path):
+    path = tmp_path / "申请书.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+def test_a_resident_applies_for_dibao_and_the_street_and_district_decide(
+    server, new_page, tmp_path
+):
+    resident = new_page(PHONE)
+    log_in(resident, server, "resident")
+    resident.goto(server["url"] + "/services/?q=db")
+    resident.locator("#service-list a").first.click()
+    resident.click("#apply-online")
+    assert "在线申办" in resident.locator("h1").inner_text()
+    required = resident.locator("#apply-form input[type=file][required]")
+    needed = required.count()
+    assert needed >= 2
+    for index in range(needed):
+        file = pdf_file(tmp_path) if index % 2 == 0 else photo_file(tmp_path)
+        required.nth(index).set_input_files(str(file))
+    assert resident.is_checked("#id_consent")
+    shot(resident, "applications-apply-dibao-phone")
+    resident.click("#apply-form button[type=submit]")
+    assert resident.locator("#case-status").inner_text() == "待受理"
+    number = resident.locator("#case-number").inner_text().strip()
+    assert resident.locator("#attachments li").count() == needed
+
+    chief = new_page(DESKTOP)
+    log_in(chief, server, "street_chief")
+    chief.goto(server["url"] + "/applications/work/")
+    row = chief.locator(f'#applications a[data-number="{number}"]')
+    assert "林**" in row.inner_text()  # the list masks the applicant's name
+    row.click()
+    chief.fill("#id_missing", "最低生活保障申请书未签字，请签字后重新上传")
+    chief.click('[data-action="ask-supplement"]')
+    assert chief.locator("#case-status").inner_text() == "待补正"
+
+    resident.reload()
+    assert "未签字" in resident.locator("#supplement").inner_text()
+    resident.locator("#actions input[type=file]").first.set_input_files(str(pdf_file(tmp_path)))
+    shot(resident, "applications-supplement-phone")
+    resident.click('[data-action="supplement"]')
+    assert resident.locator("#case-status").inner_text() == "待受理"
+
+    chief.reload()
+    chief.click('[data-action="take-in"]')
+    assert chief.locator("#case-status").inner_text() == "办理中"
+    chief.fill("#id_note", "入户调查属实")
+    chief.click('[data-action="pass-on"]')
+    chief.fill("#id_note", "审核通过，予以公示")
+    chief.click('[data-action="pass-on"]')
+    assert chief.locator("#publicity-dates").count() == 1
+
+    public = new_page(PHONE)  # anyone, not logged in
+    public.goto(server["url"] + "/applications/publicity/")
+    table = public.locator("#publicity").inner_text()
+    assert "林**" in table and "林晓梅" not in table and number not in table
+    shot(public, "applications-publicity-phone")
+
+    end_the_notice(server, number)
+    chief.reload()
+    chief.fill("#id_note", "公示期满无异议")
+    chief.click('[data-action="pass-on"]')
+    shot(chief, "applications-at-department-desktop")
+
+    run_shell(server, MAKE_CLERK)
+    clerk = new_page(DESKTOP)
+    clerk.goto(server["url"] + "/accounts/login/")
+    clerk.fill("input[name=username]", CLERK_PHONE)
+    clerk.fill("input[name=password]", CLERK_PASSWORD)
+    clerk.click("form [type=submit]")
+    clerk.goto(server["url"] + "/applications/work/")
+    clerk.click(f'#applications a[data-number="{number}"]')
+    clerk.fill("#id_reasons", "经审核，符合最低生活保障条件，自次月起发放。")
+    clerk.click('[data-action="approve"]')
+    assert clerk.locator("#case-status").inner_text() == "已办结"
+
+    resident.reload()
+    assert "批准" in resident.locator("#decision").inner_text()
+    assert resident.locator("#case-status").inner_text() == "已办结"
+    shot(resident, "applications-decided-phone")
