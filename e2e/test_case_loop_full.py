@@ -65,8 +65,14 @@ def test_resident_to_rating_through_every_hand(server, browser, new_page, tmp_pa
     # The report's photo and the report-back's, side by side.
     assert worker.locator(f'{row} [data-photos="before"] img').count() == 1
     assert worker.locator(f'{row} [data-photos="after"] img').count() == 1
-    assert worker.locator(f"{row} [data-photos] img").evaluate_all(
-        "images => images.every(i => i.complete && i.naturalWidth > 0)"
+    # The thumbnails load lazily: bring the row into view and wait until both have loaded (a
+    # broken image never does, and the wait fails).
+    worker.locator(row).scroll_into_view_if_needed()
+    worker.wait_for_function(
+        "selector => [...document.querySelectorAll(selector)]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        arg=f"{row} [data-photos] img",
+        timeout=15000,
     )
     assert horizontal_overflow(worker) <= 0
     worker.locator(row).screenshot(path=str(tmp_path / "verify-row.png"))
