@@ -8,6 +8,7 @@ the figures and goals at that size mean nothing.
 import sys
 
 from bench import (
+    application_submit,
     board_first_screen,
     case_api,
     catalogue_search,
@@ -29,6 +30,7 @@ BENCHMARKS = [
     redemptions,
     helpers_nearby,
     catalogue_search,
+    application_submit,
 ]
 
 
@@ -42,6 +44,7 @@ SMOKE_SIZES = {
     redemptions: {"attempts": 60, "threads": 4, "rounds": 1},
     helpers_nearby: {"members": 300, "sqlite_only": True},
     catalogue_search: {"districts": 2, "sqlite_only": True},
+    application_submit: {"sqlite_only": True},
 }
 
 
