@@ -284,16 +284,12 @@ def application_file(
 # Intake
 
 
-def _checked_holder(application: Application, actor, action: str) -> None:
-    authorise(application.case, actor, action)
-
-
 @transaction.atomic
 def application_ask_supplement(*, actor, case: Case, missing: str) -> Application:
     """补正: tell the applicant, once and all at once, what is missing (one item per line). The
     application is parked: its clocks stand still until the materials are handed in."""
     application = application_of(case)
-    _checked_holder(application, actor, "park")
+    authorise(case, actor, "park")
     if case.status not in (Status.SUBMITTED, Status.ACCEPTED):
         raise IllegalTransition(_("Missing materials are asked for before the intake."))
     if not application.may_ask_supplement:
@@ -329,7 +325,7 @@ def application_ask_supplement(*, actor, case: Case, missing: str) -> Applicatio
 def application_supplement(*, actor, case: Case, files: dict, note: str = "") -> Application:
     """The applicant hands in what was asked for; the application waits for intake again."""
     application = application_of(case)
-    _checked_holder(application, actor, "unpark")
+    authorise(case, actor, "unpark")
     uploads = [upload for batch in files.values() for upload in batch if upload]
     if not uploads:
         raise ValidationFailed(_("Attach the missing materials."), field="files")
@@ -371,7 +367,7 @@ def application_take_in(*, actor, case: Case, note: str = "") -> Application:
     """受理: the holder of the first stage takes the application in; the item's promised time
     limit starts (the engine's handling clock)."""
     application = application_of(case)
-    _checked_holder(application, actor, "dispatch")
+    authorise(case, actor, "dispatch")
     if case.status not in (Status.SUBMITTED, Status.ACCEPTED):
         raise IllegalTransition(_("This application has been taken in already."))
     case_services.case_dispatch(
@@ -397,13 +393,15 @@ def application_take_in(*, actor, case: Case, note: str = "") -> Application:
 def application_refuse_intake(*, actor, case: Case, reason: str) -> Application:
     """不予受理: the first stage refuses to take the application in, with the reason."""
     application = application_of(case)
+    authorise(case, actor, "reject")
+    reason = clean_text(reason, field="reason", required=_("Give a reason for rejecting it."))
     case_services.case_reject(case=case, actor=actor, reason=reason)
     _tell_applicant(
         application,
         "not-taken-in",
         gettext_lazy("Application not taken in: {{ item }}"),
         gettext_lazy("Your application {{ number }} ({{ item }}) is not taken in: {{ reason }}"),
-        {"reason": case.events.order_by("-pk").values_list("note", flat=True).first() or ""},
+        {"reason": reason},
     )
     return application
 
@@ -417,7 +415,7 @@ def application_pass(*, actor, case: Case, note: str = "") -> Application:
     """The current stage is done (checked, reviewed): the application goes to the next stage's
     body. To a department, that is the engine's dispatch; otherwise a timeline event."""
     application = application_of(case)
-    _checked_holder(application, actor, "dispatch")
+    authorise(case, actor, "dispatch")
     if case.status not in (Status.DISPATCHED, Status.IN_PROGRESS):
         raise IllegalTransition(_("Take the application in first."))
     if application.is_last_stage:
@@ -468,7 +466,7 @@ def application_decide(*, actor, case: Case, approve: bool, reasons: str = "") -
     """The competent body decides: approve, or refuse in writing with the reasons. The case is
     reported back and closed in one step; the applicant is told (the engine's close message)."""
     application = application_of(case)
-    _checked_holder(application, actor, "report_back")
+    authorise(case, actor, "report_back")
     if not application.is_last_stage or application.duty != DECIDE:
         raise IllegalTransition(_("This stage does not decide the application."))
     reasons = clean_text(

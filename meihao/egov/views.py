@@ -23,6 +23,7 @@ from meihao.core.errors import DomainError
 from meihao.core.pages import page_of, query_string, requires, scoped_object
 from meihao.core.pii import mask_name
 from meihao.egov import selectors, services
+from meihao.egov.steps import STEPS
 from meihao.egov.vocabulary import EGOV_WORDS
 from meihao.people.selectors import own_person
 
@@ -177,59 +178,17 @@ def _files(request) -> dict:
     return files
 
 
-STEPS = {
-    "take-in": (
-        lambda request, case: services.application_take_in(
-            actor=request.user, case=case, note=request.POST.get("note", "")
-        ),
-        gettext_lazy("Taken in. The promised time limit runs from now."),
-    ),
-    "ask-supplement": (
-        lambda request, case: services.application_ask_supplement(
-            actor=request.user, case=case, missing=request.POST.get("missing", "")
-        ),
-        gettext_lazy("The applicant is told what is missing."),
-    ),
-    "refuse-intake": (
-        lambda request, case: services.application_refuse_intake(
-            actor=request.user, case=case, reason=request.POST.get("reason", "")
-        ),
-        gettext_lazy("Not taken in; the applicant is told why."),
-    ),
-    "pass-on": (
-        lambda request, case: services.application_pass(
-            actor=request.user, case=case, note=request.POST.get("note", "")
-        ),
-        gettext_lazy("Passed on to the next stage."),
-    ),
-    "approve": (
-        lambda request, case: services.application_decide(
-            actor=request.user, case=case, approve=True, reasons=request.POST.get("reasons", "")
-        ),
-        gettext_lazy("Approved. The applicant is told."),
-    ),
-    "refuse": (
-        lambda request, case: services.application_decide(
-            actor=request.user, case=case, approve=False, reasons=request.POST.get("reasons", "")
-        ),
-        gettext_lazy("Refused. The applicant receives your reasons."),
-    ),
-    "supplement": (
-        lambda request, case: services.application_supplement(
-            actor=request.user, case=case, files=_files(request), note=request.POST.get("note", "")
-        ),
-        gettext_lazy("Handed in. The office takes it up again."),
-    ),
-}
-
-
 @login_required
 @require_POST
 def act(request, number, step):
-    if step not in STEPS:
+    if STEPS.get(step) is None:
         raise Http404
-    perform, done = STEPS[step]
     case = selectors.application_case_get(request.user, number)
-    perform(request, case)
-    messages.success(request, done)
+    STEPS.take(
+        step,
+        case=case,
+        actor=request.user,
+        inputs={**request.POST.dict(), "files": _files(request)},
+    )
+    messages.success(request, STEPS.get(step).done)
     return redirect("egov:detail", number=number)

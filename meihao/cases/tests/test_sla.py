@@ -179,6 +179,23 @@ def test_parked_case_is_not_escalated(personas, new_case):
     assert sla_sweep(local(2024, 6, 1, 9, 0)) == []
 
 
+def test_resuming_a_parked_case_moves_its_deadlines_by_the_time_parked(personas, new_case):
+    case = _dispatch_at(personas, new_case, local(*MONDAY, 9, 0))
+    due, warn, escalate = case.resolve_by, case.resolve_warn_at, case.resolve_escalate_at
+    with time_machine.travel(local(*MONDAY, 9, 30), tick=False):
+        services.case_park(case=case, actor=personas.street_chief_a, reason="需纳入改造计划")
+    with time_machine.travel(local(*MONDAY, 9, 30) + timedelta(days=2, hours=3), tick=False):
+        services.case_unpark(case=case, actor=personas.street_chief_a)
+    stood = timedelta(days=2, hours=3)
+    assert (case.resolve_by, case.resolve_warn_at, case.resolve_escalate_at) == (
+        due + stood,
+        warn + stood,
+        escalate + stood,
+    )
+    case.refresh_from_db()
+    assert case.resolve_by == due + stood
+
+
 def test_approved_extension_moves_the_deadline_and_recolours(personas, new_case):
     case = _dispatch_at(personas, new_case, local(*MONDAY, 9, 0))
     sla_sweep(local(*MONDAY, 11, 0))

@@ -512,3 +512,23 @@ def test_indicators_count_filed_supplemented_and_on_time_applications(personas, 
     # Another community's span counts none of them.
     other = Span.of(personas.tree.community_b.path, MONDAY.date(), MONDAY.date())
     assert REGISTRY["applications_filed"].measure(other).value == 0
+
+
+def test_an_application_handed_in_after_a_supplement_may_still_be_refused_intake(personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    staff = personas.community_staff_a
+    services.application_ask_supplement(actor=staff, case=fresh(application), missing="户口簿")
+    services.application_supplement(
+        actor=personas.resident_a, case=fresh(application), files={income_form(it).pk: [pdf()]}
+    )
+    assert fresh(application).status == Status.ACCEPTED
+    # An outsider learns nothing, whatever the input; the holder must give a reason.
+    with pytest.raises(NotFound):
+        services.application_refuse_intake(
+            actor=personas.street_chief_a, case=fresh(application), reason=""
+        )
+    with pytest.raises(ValidationFailed):
+        services.application_refuse_intake(actor=staff, case=fresh(application), reason=" ")
+    services.application_refuse_intake(actor=staff, case=fresh(application), reason="不属于本事项")
+    assert fresh(application).status == Status.REJECTED
