@@ -8,6 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 VENDOR := meihao/web/static/vendor
+FONTS := meihao/core/fonts
 SCALE ?= 1
 
 export DJANGO_SETTINGS_MODULE := meihao.settings
@@ -30,7 +31,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 $(VENDOR)/.copied: node_modules/.installed scripts/vendor_assets.sh
-	bash scripts/vendor_assets.sh $(VENDOR)
+	bash scripts/vendor_assets.sh $(VENDOR) $(FONTS)
 	@touch $@
 
 assets: $(VENDOR)/.copied  ## fetch front-end libraries from the npm registry and copy what we serve

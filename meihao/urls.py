@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from meihao.api import api
 from meihao.catalogue import views as catalogue_views
 from meihao.core.public_routes import authenticating_itself
+from meihao.egov import views as egov_views
 from meihao.web.views import set_language
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
     path("applications/", include("meihao.egov.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),
+    # The address in the QR code of an electronic document: short, so the code stays readable.
+    re_path(r"^d/(?P<token>[A-Za-z0-9_-]{1,32})/$", egov_views.document_verify, name="document"),
 ]
 # Uploaded files are never served from MEDIA_ROOT directly: case photos go through a view that
 # checks who may see them (private cases keep their photos private, in DEBUG too).

@@ -3,6 +3,7 @@
 # the static vendor folder. Only what the pages load is copied, so collectstatic stays small.
 set -euo pipefail
 dest=${1:?destination folder}
+fonts=${2:?font folder}
 rm -rf "$dest"
 mkdir -p "$dest"/{bootstrap,bootstrap-icons,htmx,leaflet,echarts,jsqr}
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
@@ -14,6 +15,12 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$
 cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
 cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
 cp node_modules/jsqr/dist/jsQR.js "$dest/jsqr/"
+
+# The Chinese font embedded in the PDFs the server draws (core.pdf). It is not a static file: no
+# page loads it, and collectstatic would copy and compress ten megabytes for nothing.
+mkdir -p "$fonts"
+cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf \
+  "$fonts/NotoSansSC-Regular.ttf"
 
 # A file naming its source map gets the map beside it: the production static storage (whitenoise's
 # manifest) refuses to collect a file whose references are missing, and the maps make the

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Protocol, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
@@ -18,6 +19,14 @@ from django.http import Http404
 from meihao.core.errors import NotFound, PermissionDenied
 
 PAGE_SIZE = 25
+
+
+def public_url(request, path: str) -> str:
+    """The absolute address of `path` for print (a QR code on a document or a poster): the
+    configured public address when set (the server may sit behind a proxy), else the one this
+    request came to."""
+    base = settings.NOTIFY_BASE_URL
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 def requires(ability: Callable[..., bool], *, refusal_is_404: bool = False):

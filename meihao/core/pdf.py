@@ -1,21 +1,53 @@
-"""The PDF kit (ReportLab): the Chinese font, wrapping Chinese text, and QR codes.
+"""The PDF kit (ReportLab): the Chinese font, wrapping Chinese text, watermarks and QR codes.
 
-Chinese text uses ReportLab's built-in CID font STSong-Light: PDF readers supply the glyphs, so
-no font file is needed on the server.
+Chinese text is drawn in Noto Sans SC (SIL Open Font License, from the npm registry; `make assets`
+puts it in `core/fonts/`). ReportLab embeds the subset of glyphs a document uses, a few kilobytes,
+so the document prints the same on a phone with no Chinese font and in an archive years later;
+a font the reader had to supply (the CID fonts) would be drawn in whatever it substitutes.
 """
 
+import threading
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
-FONT = "STSong-Light"
+FONT = "NotoSansSC"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.ttf"
+_registering = threading.Lock()
 
 
 def chinese_font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    """The registered name of the embedded Chinese font (read from disk once per process)."""
+    with _registering:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            if not FONT_FILE.is_file():
+                raise ImproperlyConfigured(f"{FONT_FILE} is missing: run `make assets`.")
+            pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
     return FONT
+
+
+def watermark(page: Canvas, text: str, *, width: float, height: float) -> None:
+    """`text` repeated diagonally across the page in light grey, under what is drawn next: it
+    says on every part of a printed copy what the document may be used for."""
+    font, size = chinese_font(), 16
+    step = pdfmetrics.stringWidth(text, font, size) + 60
+    page.saveState()
+    page.setFillColorRGB(0.82, 0.82, 0.82)
+    page.setFont(font, size)
+    page.translate(width / 2, height / 2)
+    page.rotate(35)
+    reach = int((width**2 + height**2) ** 0.5)
+    for y in range(-reach // 2, reach // 2, 90):
+        x = -reach / 2 + (y // 90 % 2) * step / 2
+        while x < reach / 2:
+            page.drawString(x, y, text)
+            x += step
+    page.restoreState()
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:

@@ -41,6 +41,8 @@ PUBLIC = {
     "service_short": "the short link of a poster's QR code, redirecting to the guide",
     "egov:publicity": "the public notice (公示) of applications the rules require to be "
     "publicised (低保): family name only, community and item, no ID numbers",
+    "document": "an electronic document's verify page, by the token of its QR code: the "
+    "standing and a masked summary only; rate-limited per address",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

@@ -6,11 +6,16 @@ here). `Application` holds what the case does not: the item and the guide versio
 under, the applicant and who filed it (the applicant, or counter staff on their behalf: 代办),
 the consent to reuse data the platform holds, the route and the stage it is at, the supplement
 requested (补正, once) and the decision. `Attachment` is one uploaded material.
+`IssuedDocument` is the electronic document (电子证明) an approved application issues: anyone
+holding it checks it on a public page through the QR code printed on it.
 """
+
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,3 +177,84 @@ class Attachment(models.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of what a document says, in a canonical form (sorted keys, no spaces, UTF-8): the
+    hash printed on the document and carried by its QR code, which the verify page recomputes."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IssuedDocument(models.Model):
+    """An electronic document (电子证明) issued on an approved application.
+
+    `content` is everything the document states, as printed (the holder's name in full, the ID
+    number masked); `content_hash` its hash at issue. The PDF is drawn from `content` whenever it
+    is downloaded, so what is printed and what is checked cannot drift apart. Revoking keeps the
+    row: the verify page then says the document was revoked. An application has at most one
+    unrevoked document; a revoked one can be replaced by a new one (the next `ordinal`).
+    """
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    ordinal = models.PositiveSmallIntegerField(default=1)
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    purpose = models.CharField(_("may be used for"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("time revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["application", "ordinal"]
+        verbose_name = _("electronic document")
+        verbose_name_plural = _("electronic documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "ordinal"], name="egov_document_ordinal_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(revoked_at__isnull=True),
+                name="egov_document_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="egov_document_validity"
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    def standing(self, today) -> str:
+        """revoked, expired, not_yet or valid, on `today` (a local date)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if today > self.valid_until:
+            return "expired"
+        if today < self.valid_from:
+            return "not_yet"
+        return "valid"

@@ -1,12 +1,17 @@
 """Every read of the online applications, scoped to the asking user through the engine's
 `Case.objects.visible_to` (which asks egov.holders for this type)."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from meihao.cases.access import case_abilities
 from meihao.cases.models import Case
 from meihao.cases.states import TERMINAL_STATES, Status
 from meihao.core.errors import NotFound
+from meihao.core.pii import mask_name
 from meihao.core.roles import Role
 from meihao.core.scoping import has_role, organisation_ids, scope_q
 from meihao.egov.holders import (
@@ -16,7 +21,14 @@ from meihao.egov.holders import (
     holds_stage,
     staff_q,
 )
-from meihao.egov.models import EGOV_CODE, Application, Attachment, Body
+from meihao.egov.models import (
+    EGOV_CODE,
+    Application,
+    Attachment,
+    Body,
+    IssuedDocument,
+    content_hash,
+)
 
 # Who works applications: the holders of a stage and the district's administrators.
 WORKERS = COMMUNITY_HOLDERS | STREET_HOLDERS | DISTRICT_HOLDERS | {Role.DEPARTMENT_STAFF}
@@ -49,6 +61,58 @@ def attachment_get(user, number: str, pk) -> Attachment:
     if attachment is None:
         raise NotFound()
     return attachment
+
+
+def document_get(user, number: str, pk) -> IssuedDocument:
+    """A document of an application the user reads (its applicant, its holders)."""
+    case = application_case_get(user, number)
+    document = IssuedDocument.objects.filter(application__case=case, pk=pk).first()
+    if document is None:
+        raise NotFound()
+    document.application = case.application
+    return document
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """What the public verify page shows: the standing and a masked summary, nothing more."""
+
+    standing: str  # valid, expired, not_yet, revoked; or altered when the hashes disagree
+    serial: str
+    title: str
+    holder: str  # masked
+    issuer: str
+    purpose: str
+    valid_from: str
+    valid_until: str
+    revoked_on: date | None
+    content_hash: str
+
+
+def document_verify(token: str, printed_hash: str, today: date) -> DocumentCheck:
+    """Check a document by the token of its QR code. `printed_hash` is the hash the QR code
+    carries (or the reader typed from the paper): a document whose record no longer hashes to
+    what was issued, or whose paper carries another hash, is `altered`, not valid."""
+    if not token or len(token) > IssuedDocument._meta.get_field("token").max_length:
+        raise NotFound()
+    document = IssuedDocument.objects.filter(token=token).first()
+    if document is None:
+        raise NotFound()
+    content = document.content
+    intact = content_hash(content) == document.content_hash
+    matches = not printed_hash or printed_hash.strip().lower() == document.content_hash
+    return DocumentCheck(
+        standing=document.standing(today) if intact and matches else "altered",
+        serial=document.serial,
+        title=content["title"],
+        holder=mask_name(content["holder"]),
+        issuer=content["issuer"],
+        purpose=content["purpose"],
+        valid_from=content["valid_from"],
+        valid_until=content["valid_until"],
+        revoked_on=timezone.localtime(document.revoked_at).date() if document.revoked_at else None,
+        content_hash=document.content_hash,
+    )
 
 
 def actions_for(case: Case, user) -> dict[str, bool]:

@@ -92,7 +92,7 @@ def _context(application: Application) -> dict:
     }
 
 
-def _tell_applicant(application: Application, step: str, subject, body, extra=None) -> None:
+def tell_applicant(application: Application, step: str, subject, body, extra=None) -> None:
     user = application.applicant.user
     if user is None:
         return
@@ -267,7 +267,7 @@ def application_file(
         )
         _store(application, actor, checked, supplement=False)
         item_count_use(item=item, user=person.user or actor)
-        _tell_applicant(
+        tell_applicant(
             application,
             "filed",
             gettext_lazy("Application received: {{ item }}"),
@@ -308,7 +308,7 @@ def application_ask_supplement(*, actor, case: Case, missing: str) -> Applicatio
         supplement_asked=missing, supplement_asked_at=now
     )
     application.supplement_asked, application.supplement_asked_at = missing, now
-    _tell_applicant(
+    tell_applicant(
         application,
         "supplement-asked",
         gettext_lazy("Materials missing: {{ item }}"),
@@ -376,7 +376,7 @@ def application_take_in(*, actor, case: Case, note: str = "") -> Application:
         note=note,
         **_dispatch_target(application, actor, application.stage_body),
     )
-    _tell_applicant(
+    tell_applicant(
         application,
         "taken-in",
         gettext_lazy("Application taken in: {{ item }}"),
@@ -396,7 +396,7 @@ def application_refuse_intake(*, actor, case: Case, reason: str) -> Application:
     authorise(case, actor, "reject")
     reason = clean_text(reason, field="reason", required=_("Give a reason for rejecting it."))
     case_services.case_reject(case=case, actor=actor, reason=reason)
-    _tell_applicant(
+    tell_applicant(
         application,
         "not-taken-in",
         gettext_lazy("Application not taken in: {{ item }}"),

@@ -7,8 +7,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,10 +20,15 @@ from meihao.cases.views.reporter import decorate
 from meihao.catalogue.routes import route_for
 from meihao.catalogue.selectors import item_public_get
 from meihao.core.audit import audit_pii_read
-from meihao.core.errors import DomainError
-from meihao.core.pages import page_of, query_string, requires, scoped_object
+from meihao.core.errors import DomainError, IllegalTransition
+from meihao.core.pages import page_of, public_url, query_string, requires, scoped_object
 from meihao.core.pii import mask_name
-from meihao.egov import selectors, services
+from meihao.core.throttle import rate_limited
+from meihao.egov import documents, selectors, services
+from meihao.egov.documents import PURPOSE_MAX, VALID_DAYS_DEFAULT, VALID_DAYS_MAX, may_revoke
+from meihao.egov.holders import holds_stage
+from meihao.egov.models import Decision
+from meihao.egov.pdf import document_pdf
 from meihao.egov.steps import STEPS
 from meihao.egov.vocabulary import EGOV_WORDS
 from meihao.people.selectors import own_person
@@ -41,19 +47,32 @@ def detail(request, case):
     if application.applicant.user_id != request.user.pk:
         # Staff read the applicant's name in full here, and only here: the lists mask it.
         audit_pii_read(actor=request.user, target=application, field="applicant")
+    issued = list(application.documents.all())
+    for document in issued:
+        document.may_revoke = document.revoked_at is None and may_revoke(document, request.user)
+    actions = selectors.actions_for(case, request.user)
+    actions["issue_document"] = (
+        application.decision == Decision.APPROVED
+        and holds_stage(application, request.user)
+        and all(document.revoked_at for document in issued)
+    )
     return render(
         request,
         "egov/detail.html",
         {
             "case": case,
             "application": application,
+            "documents": issued,
+            "valid_days": VALID_DAYS_DEFAULT,
+            "valid_days_max": VALID_DAYS_MAX,
+            "purpose_max": PURPOSE_MAX,
             "stages": stages,
             "materials": list(application.item.materials.all()),
             "attachments": list(application.attachments.all()),
             "events": timeline(
                 case, case.events.all(), viewer=request.user, staff_labels=STEP_LABELS
             ),
-            "actions": selectors.actions_for(case, request.user),
+            "actions": actions,
         },
     )
 
@@ -192,3 +211,52 @@ def act(request, number, step):
     )
     messages.success(request, STEPS.get(step).done)
     return redirect("egov:detail", number=number)
+
+
+@login_required
+@require_POST
+def document_issue(request, number):
+    case = selectors.application_case_get(request.user, number)
+    document = documents.document_issue(
+        actor=request.user,
+        application=case.application,
+        purpose=request.POST.get("purpose", ""),
+        valid_days=request.POST.get("valid_days"),
+    )
+    messages.success(request, _("Document %(serial)s is issued.") % {"serial": document.serial})
+    return redirect("egov:detail", number=number)
+
+
+@login_required
+@require_POST
+def document_revoke(request, number, pk):
+    document = selectors.document_get(request.user, number, pk)
+    documents.document_revoke(
+        actor=request.user, document=document, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Document %(serial)s was revoked.") % {"serial": document.serial})
+    return redirect("egov:detail", number=number)
+
+
+@login_required
+@require_GET
+def document_download(request, number, pk):
+    document = selectors.document_get(request.user, number, pk)
+    if document.revoked_at is not None:
+        raise IllegalTransition(_("This document was revoked and can no longer be downloaded."))
+    verify_url = public_url(request, reverse("document", args=[document.token]))
+    body = document_pdf(document, verify_url=f"{verify_url}?h={document.content_hash}")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.serial}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_not_required
+@rate_limited("document_check", by="ip", methods=("GET",))
+@require_GET
+def document_verify(request, token):
+    """Public (no log-in): whether the document is valid and unaltered, with a masked summary;
+    `h` is the content hash its QR code carries."""
+    check = selectors.document_verify(token, request.GET.get("h", ""), timezone.localdate())
+    return render(request, "egov/document_verify.html", {"check": check})

@@ -6,7 +6,6 @@ one-button action is answered by core.middleware (the message, back on the page 
 from).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from meihao.core import pages
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.forms import add_domain_error
-from meihao.core.pages import page_of, query_string
+from meihao.core.pages import page_of, public_url, query_string
 from meihao.core.throttle import rate_limited
 from meihao.people.models import Team
 from meihao.people.selectors import own_person
@@ -477,18 +476,13 @@ def certificate_list(request):
     )
 
 
-def verify_url(request, token: str) -> str:
-    """The absolute address printed in the QR code: the configured public address when set
-    (the server may sit behind a proxy), else the one this request came to."""
-    path = reverse("volunteers:verify", args=[token])
-    base = getattr(settings, "NOTIFY_BASE_URL", "")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
 @requires("volunteer")
 def certificate_download(request, certificate_id: int):
     certificate = selectors.certificate_get(request.user, certificate_id)
-    body = certificate_pdf(certificate, verify_url=verify_url(request, certificate.token))
+    body = certificate_pdf(
+        certificate,
+        verify_url=public_url(request, reverse("volunteers:verify", args=[certificate.token])),
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
