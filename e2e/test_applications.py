@@ -2,9 +2,14 @@
 applies from the guide with the materials attached, is asked once for a missing one and hands it
 in; the street takes it in, reviews it and puts it under public notice, which the public page
 shows with the family name only; once the notice has run the street passes it on and the
-district's civil affairs bureau approves it; the resident reads the decision."""
+district's civil affairs bureau approves it and issues the electronic document; the resident
+downloads the PDF, whose QR code (read from the rendered page) opens the public verify page
+showing it valid; the bureau revokes it and the page says so."""
 
-from e2e.conftest import DESKTOP, PHONE, log_in, photo_file, run_shell, shot
+import pypdfium2
+import zxingcpp
+
+from e2e.conftest import ARTIFACTS, DESKTOP, PHONE, log_in, photo_file, run_shell, shot
 
 CLERK_PHONE = "13900000099"
 CLERK_PASSWORD = "Meihao-e2e-clerk-2026"
@@ -122,3 +127,37 @@ def test_a_resident_applies_for_dibao_and_the_street_and_district_decide(
     assert "批准" in resident.locator("#decision").inner_text()
     assert resident.locator("#case-status").inner_text() == "已办结"
     shot(resident, "applications-decided-phone")
+
+    # The bureau issues the electronic document; the resident downloads it.
+    clerk.fill("#id_purpose", "申请公共租赁住房")
+    clerk.fill("#id_valid_days", "90")
+    clerk.click('[data-action="issue-document"]')
+    assert clerk.locator("#documents [data-standing=issued]").count() == 1
+    resident.reload()
+    shot(resident, "applications-document-phone")
+    with resident.expect_download() as downloading:
+        resident.click('[data-action="download-document"]')
+    saved = tmp_path / "document.pdf"
+    downloading.value.save_as(saved)
+    page = pypdfium2.PdfDocument(saved.read_bytes())[0]
+    image = page.render(scale=2).to_pil()
+    image.save(ARTIFACTS / "applications-document-pdf.png")
+    text = page.get_textpage().get_text_range()
+    assert "仅用于申请公共租赁住房" in text and "林晓梅" in text
+    (code,) = zxingcpp.read_barcodes(image)
+    assert code.text.startswith(server["url"] + "/d/")
+
+    checker = new_page(PHONE)  # whoever is shown the paper, not logged in
+    checker.goto(code.text)
+    assert checker.locator("#document-standing").get_attribute("data-standing") == "valid"
+    facts = checker.locator("#document-facts").inner_text()
+    assert "林**" in facts and "林晓梅" not in facts
+    shot(checker, "applications-document-verify-phone")
+
+    clerk.fill("#documents input[name=reason]", "申请人家庭收入情况发生变化")
+    clerk.once("dialog", lambda dialog: dialog.accept())
+    clerk.click('[data-action="revoke-document"]')
+    assert clerk.locator("#documents [data-standing=revoked]").count() == 1
+    checker.reload()
+    assert checker.locator("#document-standing").get_attribute("data-standing") == "revoked"
+    shot(checker, "applications-document-revoked-phone")
