@@ -4,7 +4,8 @@ demo.cases): filed by a resident with a scanned PDF per material (the ID card an
 registration waived with consent), sometimes asked once for a missing material and handed in,
 taken in by the first stage's office, passed on stage by stage (the street's 7-day public
 notice for 低保), decided by the competent department — approved, or refused with reasons — or
-not taken in. The most recent ones are still open at every stage.
+not taken in. An approval issues its electronic document (one of the first community's is
+revoked). The most recent ones are still open at every stage.
 
 The demo resident has an application in each state a resident meets: waiting for intake,
 missing a material (she hands it in on its page), being processed, approved and refused.
@@ -32,6 +33,7 @@ from meihao.demo.cases import demo_clock
 from meihao.demo.plan import Plan, history_scale
 from meihao.demo.residents import Residents
 from meihao.demo.wishes import ordered_while_awake, while_awake
+from meihao.egov import documents as egov_documents
 from meihao.egov import services as egov
 from meihao.people.models import RoleAssignment, User
 
@@ -64,6 +66,7 @@ SHOWCASE = [
     ("publicity", "最低生活保障申请", 4),
     ("approved", "最低生活保障申请", 70),
     ("refused", "最低生活保障申请", 120),
+    ("revoked", "居住证明", 60),
 ]
 SUPPLEMENTS = [
     "户口簿本人页复印件不清晰，请重新上传",
@@ -81,6 +84,16 @@ DEFAULT_REFUSAL = (
     "经审核，申请人不符合本事项的办理条件。如对决定不服，可依法申请行政复议或提起行政诉讼。"
 )
 NOT_TAKEN_IN = "申请人户籍不在本辖区，请向户籍所在地提出申请。"
+# What an approval's electronic document is for, by item (the watermark says it).
+PURPOSES = {
+    "居住证明": "办理居住证",
+    "最低生活保障申请": "享受最低生活保障待遇",
+    "就业失业登记证明": "办理就业失业登记相关业务",
+    "婚育情况证明": "办理生育登记",
+}
+DEFAULT_PURPOSE = "向有关单位出示"
+DOCUMENT_DAYS = 90
+REVOKED = "申请人实际居住地址已变更，原证明内容不再属实。"
 
 
 @cache
@@ -303,7 +316,29 @@ class ApplicationHistory:
         later(4, 24 * max(application.item.promised_days - 1, 1))
         approve = plan.fate != "refused"
         reasons = "" if approve else REFUSALS.get(item.name, DEFAULT_REFUSAL)
-        step(egov.application_decide, approve=approve, reasons=reasons)
+        if step(egov.application_decide, approve=approve, reasons=reasons) is None or not approve:
+            return True
+        # The deciding office issues the electronic document the same day; a year's documents
+        # run out after their 90 days, so the verify page shows expired ones too.
+        later(0.5, 6)
+        holder = self._holder(application, rng)
+        document = self.at(
+            moment,
+            egov_documents.document_issue,
+            actor=holder,
+            application=application,
+            purpose=PURPOSES.get(item.name, DEFAULT_PURPOSE),
+            valid_days=DOCUMENT_DAYS,
+        )
+        if document is not None and plan.fate == "revoked":
+            later(24, 72)
+            self.at(
+                moment,
+                egov_documents.document_revoke,
+                actor=holder,
+                document=document,
+                reason=REVOKED,
+            )
         return True
 
 

@@ -92,7 +92,8 @@ def demo_data_notes() -> dict[str, str]:
     notes[Role.RESIDENT] = (
         "my wishes /wishes/mine/, ask the time bank /timebank/ask/, government services "
         f"/services/ (search 低保 by typing db) — {_catalogue_summary()}; my applications "
-        "/applications/ (one waits for a missing material: hand it in on its page)"
+        "/applications/ (one waits for a missing material: hand it in on its page; the "
+        "approved 居住证明 has its electronic document: download the PDF and scan its QR code)"
     )
     notes[Role.DISTRICT_ADMIN] = (
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "

@@ -118,6 +118,7 @@ def document_issue(
         valid_from=valid_from,
         valid_until=valid_until,
         issued_by=actor,
+        issued_at=timezone.now(),
     )
     tell_applicant(
         application,

@@ -306,3 +306,15 @@ def test_a_year_of_applications_in_every_state_and_the_residents_own(seeded):
     from meihao.egov.selectors import in_public_notice
 
     assert in_public_notice(timezone.now()).filter(item__name="最低生活保障申请").exists()
+    # Approvals issue electronic documents: the demo resident's is in force, one of the first
+    # community's is revoked, a year's old ones have run out; every one still hashes right.
+    from meihao.egov.models import IssuedDocument, content_hash
+
+    documents = IssuedDocument.objects.select_related("application__applicant__user")
+    today = timezone.localdate()
+    standings = {document.standing(today) for document in documents}
+    assert {"valid", "revoked", "expired"} <= standings
+    assert all(content_hash(d.content) == d.content_hash for d in documents)
+    assert not documents.exclude(application__decision=Decision.APPROVED).exists()
+    own = documents.filter(application__applicant__user__phone="13900000001")
+    assert {d.standing(today) for d in own} == {"valid"}

@@ -1,0 +1,158 @@
+"""The public verify page of an electronic document vs a static file served by the same server.
+
+Measured: GET /d/<token>/?h=<content hash>, what a phone opens from a document's QR code, as an
+anonymous visitor: the whole middleware stack, the `document_check` rate limit (raised by
+bench._django, its check still runs), egov.selectors.document_verify (the row by its token, the
+content re-hashed) and the page rendered in the site's base template — against the page's own
+stylesheet (web/meihao.css under its hashed name) from the same process, which WhiteNoise answers
+from the collected static files before the rest of the stack. Static files are collected with
+the production storage first (manifest, compressed), as the server does at deploy. Both through
+Django's test Client in one process on one database, interleaved, after warm-ups; the selector
+alone is timed too, to show how much of the page is the database. SQLite, then a scratch
+PostgreSQL database (BENCH_PG_URL; `--sqlite-only` skips it).
+
+Ratio = page / static file, at p50 and p95. No goal: the figure is recorded in RESULTS.md.
+
+    python -m bench.document_verify [--sqlite-only]
+"""
+
+import sys
+import time
+
+from bench._django import emit, measure, p50_p95, run_on_sqlite_and_postgresql, setup_django
+
+REQUESTS = 300
+WARM_UP = 20
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ITEM = "婚育情况证明"  # decided by the department alone: the shortest way to an approval
+STYLESHEET = "web/meihao.css"
+
+
+def issued_document():
+    """A document the department issued for a resident's approved 婚育情况证明."""
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meihao.cases.models import Case
+    from meihao.catalogue.services import item_save
+    from meihao.core.testing import build_personas
+    from meihao.demo.catalogue import ITEMS_FILE, guide_from, issuer_code
+    from meihao.egov import documents, services
+
+    personas = build_personas()
+    entry = next(e for e in json.loads(ITEMS_FILE.read_text(encoding="utf-8")) if e["name"] == ITEM)
+    item = item_save(
+        actor=personas.district_admin,
+        place=personas.tree.district,
+        guide=guide_from(entry, personas.department, issuer_code(0)),
+    )
+    files = {
+        m.pk: [SimpleUploadedFile("材料.pdf", PDF, "application/pdf")]
+        for m in item.materials.all()
+        if not m.held and not m.optional
+    }
+    application = services.application_file(
+        actor=personas.resident_a, item=item, files=files, consent=True
+    )
+    staff = personas.department_staff
+    services.application_take_in(actor=staff, case=Case.objects.get(pk=application.case_id))
+    services.application_decide(
+        actor=staff, case=Case.objects.get(pk=application.case_id), approve=True
+    )
+    application.refresh_from_db()
+    return documents.document_issue(
+        actor=staff, application=application, purpose="办理生育登记", valid_days=90
+    )
+
+
+def worker() -> dict:
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.templatetags.static import static
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from meihao.egov.selectors import document_verify
+
+    # Before the client's first request: WhiteNoise lists the collected files when it starts.
+    call_command("collectstatic", "--no-input", verbosity=0)
+    document = issued_document()
+    page_url = f"{reverse('document', args=[document.token])}?h={document.content_hash}"
+    static_url = static(STYLESHEET)
+    client = Client(HTTP_HOST="127.0.0.1")
+    sizes = {}
+
+    def page():
+        response = client.get(page_url)
+        assert response.status_code == 200, response.content[:500]
+        assert b'data-standing="valid"' in response.content
+        sizes["page"] = len(response.content)
+
+    def static_file():
+        response = client.get(static_url)
+        assert response.status_code == 200 and response.streaming, response
+        # A server sends the file's bytes too; the test client would otherwise leave them unread.
+        sizes["static"] = len(b"".join(response.streaming_content))
+
+    for _ in range(WARM_UP):
+        page()
+        static_file()
+    queries = {}
+    for name, call in (("page", page), ("static", static_file)):
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        queries[name] = len(captured)
+    times = {"page": [], "static": []}
+    for _ in range(REQUESTS):
+        for name, call in (("page", page), ("static", static_file)):
+            started = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - started)
+    today = timezone.localdate()
+    selector = measure(lambda: document_verify(document.token, document.content_hash, today), 100)
+    return {
+        "vendor": connection.vendor,
+        "requests": REQUESTS,
+        "static_url": static_url,
+        "sizes": sizes,
+        "queries": queries,
+        **p50_p95("page", times["page"]),
+        **p50_p95("static", times["static"]),
+        **p50_p95("selector", selector),
+    }
+
+
+def report(r: dict) -> bool:
+    vendor = r["vendor"]
+
+    def ms(name):
+        return f"p50 {r[f'{name}_p50'] * 1000:.2f} ms, p95 {r[f'{name}_p95'] * 1000:.2f} ms"
+
+    print(
+        f"[{vendor}] GET /d/<token>/ ({r['sizes']['page']:,} bytes, {r['queries']['page']} "
+        f"queries): {r['requests']} requests, {ms('page')}; selector alone {ms('selector')}"
+    )
+    print(
+        f"[{vendor}] baseline {r['static_url']} ({r['sizes']['static']:,} bytes, "
+        f"{r['queries']['static']} queries), same server: {ms('static')}"
+    )
+    print(
+        f"[{vendor}] ratio page / static file: p50 {r['page_p50'] / r['static_p50']:.2f}×, "
+        f"p95 {r['page_p95'] / r['static_p95']:.2f}× (no goal)"
+    )
+    return True
+
+
+def run(sqlite_only: bool = False) -> bool:
+    return run_on_sqlite_and_postgresql("bench.document_verify", report, sqlite_only=sqlite_only)
+
+
+if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        emit(worker())
+    else:
+        sys.exit(0 if run(sqlite_only="--sqlite-only" in sys.argv) else 1)
