@@ -13,6 +13,7 @@ from bench import (
     case_api,
     catalogue_search,
     dispatch_board,
+    document_verify,
     helpers_nearby,
     redemptions,
     seed_demo,
@@ -31,6 +32,7 @@ BENCHMARKS = [
     helpers_nearby,
     catalogue_search,
     application_submit,
+    document_verify,
 ]
 
 
@@ -45,6 +47,7 @@ SMOKE_SIZES = {
     helpers_nearby: {"members": 300, "sqlite_only": True},
     catalogue_search: {"districts": 2, "sqlite_only": True},
     application_submit: {"sqlite_only": True},
+    document_verify: {"sqlite_only": True},
 }
 
 

@@ -95,9 +95,10 @@ def document_verify(token: str, printed_hash: str, today: date) -> DocumentCheck
     what was issued, or whose paper carries another hash, is `altered`, not valid."""
     if not token or len(token) > IssuedDocument._meta.get_field("token").max_length:
         raise NotFound()
-    document = IssuedDocument.objects.filter(token=token).first()
-    if document is None:
-        raise NotFound()
+    try:  # the token is unique: no ordering for .first() to add
+        document = IssuedDocument.objects.get(token=token)
+    except IssuedDocument.DoesNotExist:
+        raise NotFound() from None
     content = document.content
     intact = content_hash(content) == document.content_hash
     matches = not printed_hash or printed_hash.strip().lower() == document.content_hash
