@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "meihao.bulletins",
     "meihao.catalogue",
     "meihao.egov",
+    "meihao.petitions",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -339,6 +340,7 @@ DEFAULT_RATE_LIMITS = {
     "open311_post": "30/h",  # each client address filing Open311 requests
     "certificate_check": "30/10m",  # each address on the certificate verification page
     "document_check": "30/10m",  # each address on the electronic documents' verify page
+    "petition_track": "30/10m",  # each address following petitions by their query codes
     "checkin_code": "10/10m",  # each user typing an activity's check-in code
     "pass_code": "60/10m",  # each merchant user looking up customers' pass codes
     "sms_phone": "5/h",  # SMS codes sent to each mobile number

@@ -230,7 +230,8 @@ def load_case_type(CaseType, CaseCategory, *, fields: dict, classes) -> object: 
 
     `fields` are the type's columns including `code`; `classes` is a list of
     (major code, Chinese name, English name, [(minor code, Chinese name, English name, time
-    limit, time unit), ...]).
+    limit, time unit[, department]), ...]); a minor's department (a short name, 城管) routes its
+    cases (cases.routing).
     """
     values = {k: v for k, v in fields.items() if k != "code"}
     case_type, _created = CaseType.objects.get_or_create(code=fields["code"], defaults=values)
@@ -244,7 +245,7 @@ def load_case_type(CaseType, CaseCategory, *, fields: dict, classes) -> object: 
             False,
             counts,
         )
-        for code, name_zh, name_en, limit, unit in minors:
+        for code, name_zh, name_en, limit, unit, *department in minors:
             _upsert(
                 CaseCategory,
                 case_type,
@@ -255,6 +256,7 @@ def load_case_type(CaseType, CaseCategory, *, fields: dict, classes) -> object: 
                     "name_en": name_en,
                     "time_limit": limit,
                     "time_unit": unit,
+                    "department": department[0] if department else "",
                 },
                 False,
                 counts,

@@ -30,6 +30,13 @@ case type may need beyond its data are handed to it here, by type code:
 - **a handling limit**: `handling_limit(case)` is the (limit, unit) of the handling clock when
   the type's limit is per case (an application's item promises its own number of working
   days), instead of the minor class's or the type's.
+- **a detail panel**: what the engine's case page shows of the app's own record, with the
+  app's own forms (a petition's title, its query code for the petitioner, declining it to the
+  proper channel, publishing its answer): `DetailPanel(template, context(case, user))`,
+  included under the case's card.
+- **a dispatch check**: `check(case=, organisation=, team=, user=)` runs before every dispatch
+  of the type's cases and raises ValidationFailed for an assignee the type does not allow (a
+  petition about a department's matter is never pushed down to a street or community).
 """
 
 from collections.abc import Callable
@@ -54,6 +61,8 @@ _detail_urls: dict[str, Callable] = {}
 _vocabularies: dict[str, Vocabulary] = {}
 _holders: dict[str, "Holders"] = {}
 _handling_limits: dict[str, Callable] = {}
+_detail_panels: dict[str, "DetailPanel"] = {}
+_dispatch_checks: dict[str, Callable] = {}
 
 
 VIEWER = "viewer"
@@ -130,3 +139,31 @@ def register_handling_limit(type_code: str, limit_of: Callable) -> None:
 def handling_limit(case) -> tuple[int, str] | None:
     limit_of = _handling_limits.get(case.case_type.code)
     return limit_of(case) if limit_of else None
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    template: str
+    context: Callable[[object, object], dict]
+
+
+def register_detail_panel(type_code: str, panel: DetailPanel) -> None:
+    _detail_panels[type_code] = panel
+
+
+def detail_panel(case, user) -> dict | None:
+    """{"template": ..., **context} of the type's panel for `user`, or None."""
+    panel = _detail_panels.get(case.case_type.code)
+    if panel is None:
+        return None
+    return {"template": panel.template, **panel.context(case, user)}
+
+
+def register_dispatch_check(type_code: str, check: Callable) -> None:
+    _dispatch_checks[type_code] = check
+
+
+def check_dispatch(case, *, organisation, team, user) -> None:
+    check = _dispatch_checks.get(case.case_type.code)
+    if check is not None:
+        check(case=case, organisation=organisation, team=team, user=user)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from meihao.cases.extensions import detail_url, holders_of, vocabulary_of
 from meihao.cases.models import Case, Escalation
 from meihao.cases.states import WORKING, Status
-from meihao.cases.vocabulary import Message
+from meihao.cases.vocabulary import REPORT, Message
 from meihao.core.roles import OFFICIALS, SUPERVISORS, Role
 from meihao.core.scoping import users_covering
 from meihao.notify.fanout import fan_out_handler
@@ -48,6 +48,7 @@ register_kind(
     audience={Role.GRID_WORKER},
 )
 register_kind("case_closed", label=_("My case is closed"))
+register_kind("case_rejected", label=_("My case is not accepted"))
 register_kind("case_returned", label=_("A case is returned as misrouted"), audience=OFFICIALS)
 register_kind("case_urged", label=_("A case I hold is urged (督办)"), audience=CASE_STAFF)
 register_kind(
@@ -69,6 +70,8 @@ FOLLOWER_KINDS = {
     "claim": "case_claimed",
     "report_back": "case_awaiting_confirmation",
     "verify_close": "case_closed",
+    # Only for types whose vocabulary words it (a petition declined to its proper channel).
+    "reject": "case_rejected",
 }
 
 
@@ -175,7 +178,7 @@ def _handlers(organisation_id, team_id, user_id) -> list:
     return list(handlers)
 
 
-def _tell_followers(case, action: str, message, *, key: str, actor) -> None:
+def _tell_followers(case, action: str, message, *, key: str, actor, note: str = "") -> None:
     _send(
         case,
         kind=FOLLOWER_KINDS[action],
@@ -184,7 +187,7 @@ def _tell_followers(case, action: str, message, *, key: str, actor) -> None:
         body=message.body,
         event_key=key,
         actor=actor,
-        extra={"handler": str(case.assigned_user or "")} if action == "claim" else None,
+        extra={"handler": str(case.assigned_user or ""), "note": note},
     )
 
 
@@ -257,10 +260,14 @@ def case_notify_transition(case, action: str, actor, note: str = "") -> None:
                 context=_about(case),
                 inbox_members=False,
             )
-    elif action in ("claim", "verify_close") or (
-        action == "report_back" and case.case_type.confirmed_by_requester
+    elif (
+        action in ("claim", "verify_close")
+        or (action == "report_back" and case.case_type.confirmed_by_requester)
+        # A type that words a step for its citizens tells them (a petition's reply, its
+        # decline with the reason).
+        or (words is not REPORT and action in FOLLOWER_KINDS and action in words.messages)
     ):
-        _tell_followers(case, action, words.message(action), key=key, actor=actor)
+        _tell_followers(case, action, words.message(action), key=key, actor=actor, note=note)
     elif action == "report_back" and holders_of(case.case_type.code) is None:
         # A type with its own holders (cases.extensions) has its own verifier, never the
         # place's grid workers.
@@ -289,7 +296,7 @@ def case_notify_transition(case, action: str, actor, note: str = "") -> None:
             event_key=key,
             actor=actor,
             extra={
-                "urger": getattr(actor, "name", "") or str(actor or ""),
+                "urger": getattr(actor, "name", "") or str(actor or "") or gettext("The platform"),
                 "count": case.urge_count,
                 "note": note,
             },

@@ -43,6 +43,10 @@ PUBLIC = {
     "publicised (低保): family name only, community and item, no ID numbers",
     "document": "an electronic document's verify page, by the token of its QR code: the "
     "standing and a masked summary only; rate-limited per address",
+    "petitions:index": "the published questions and answers of online petitions (问政回复), "
+    "personal details removed by their publisher, with the petitioner's consent",
+    "petitions:track": "following a petition by its query code: kind, topic, title, state and "
+    "the reply, never the petitioner or what they wrote; rate-limited per address",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

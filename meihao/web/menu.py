@@ -123,6 +123,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Notices"), "bulletins:list", "megaphone", EVERY_ROLE),
     Screen(_("Government services"), "catalogue:list", "journal-text", EVERY_ROLE, essential=True),
     Screen(_("My applications"), "egov:mine", "folder-check", frozenset({Role.RESIDENT})),
+    Screen(_("Online petitions"), "petitions:index", "chat-square-text", EVERY_ROLE),
+    Screen(_("My petitions"), "petitions:mine", "chat-square-dots", frozenset({Role.RESIDENT})),
     Screen(
         _("Applications"),
         "egov:work",

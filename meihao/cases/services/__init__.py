@@ -54,6 +54,7 @@ from meihao.cases.services.supervision import (
     case_unmark_urgent,
     case_unpark,
     case_urge,
+    case_urge_automatically,
     case_void,
 )
 from meihao.cases.services.verification import case_reopen, case_verify_close
@@ -119,6 +120,7 @@ __all__ = [
     "case_unmark_urgent",
     "case_unpark",
     "case_urge",
+    "case_urge_automatically",
     "case_verify_close",
     "case_void",
     "clamp_reported_at",

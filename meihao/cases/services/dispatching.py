@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from meihao.cases.access import (
     authorise,
 )
+from meihao.cases.extensions import check_dispatch
 from meihao.cases.models import (
     Case,
     CaseFollower,
@@ -59,6 +60,7 @@ def case_dispatch(
             % {"organisation": organisation.name},
             field="organisation",
         )
+    check_dispatch(case, organisation=organisation, team=team, user=user)
     note = clean_text(note, field="note")
     now = timezone.now()
     changes = dispatch_changes(case, organisation, team, user, now)

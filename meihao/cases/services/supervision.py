@@ -14,6 +14,8 @@ from meihao.cases.models import (
     CaseEvent,
 )
 from meihao.cases.services.step import apply_transition
+from meihao.cases.states import TRANSITIONS
+from meihao.core.errors import IllegalTransition
 from meihao.core.inputs import clean_text
 
 
@@ -118,6 +120,25 @@ def case_urge(*, case: Case, actor, note: str = "") -> Case:
         changes=changes,
         note=clean_text(note, field="note"),
         data={"count": count},
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_urge_automatically(*, case: Case, note: str) -> Case:
+    """催办 by the system, not by a person: an app's sweep urges its overdue cases (a petition
+    past its reply deadline). The same event, counter and messages as a dispatcher's urge."""
+    if case.status not in TRANSITIONS["urge"].sources:
+        raise IllegalTransition(_("This case cannot be urged now."))
+    now = timezone.now()
+    count = case.urge_count + 1
+    return apply_transition(
+        case,
+        None,
+        "urge",
+        changes={"urge_count": count, "last_urged_at": now},
+        note=note,
+        data={"count": count, "auto": True},
         now=now,
     )
 

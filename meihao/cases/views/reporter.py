@@ -29,7 +29,7 @@ from meihao.cases.access import (
     may_submit,
     sees_as_citizen,
 )
-from meihao.cases.extensions import vocabulary_of
+from meihao.cases.extensions import detail_panel, vocabulary_of
 from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.publication import is_publicly_visible, public_case
 from meihao.cases.states import DISPATCHER
@@ -343,6 +343,7 @@ def _detail_page(request, case, *, rating_error=None, rating_form=None, status=2
         "abilities": case_abilities(case, request.user),
         "may_publish_photos": holds(case, request.user, DISPATCHER),
         "actions_template": _actions_template(),
+        "panel": detail_panel(case, request.user),
     }
     return render(request, "cases/my_detail.html", context, status=status)
 

@@ -87,14 +87,14 @@ def test_services_leave_out_private_inactive_and_non_public_types(client, grid_t
 
     grid_type.categories.filter(code="0501").update(is_active=False)
     CaseType.objects.create(
-        code="PETITION", number_prefix="XF", name_zh="网上信访", public_may_submit=False
+        code="XINFANG", number_prefix="XF", name_zh="网上信访", public_may_submit=False
     )
     CaseType.objects.create(
         code="DONATION", number_prefix="JZ", name_zh="爱心捐赠", public_may_submit=True
     )
     codes = [s["service_code"] for s in get(client, "services", "json")]
     assert "0501" not in codes
-    assert "PETITION" not in codes
+    assert "XINFANG" not in codes and "PETITION" not in codes
     # A public type without classes is one service, named by its type code.
     assert "DONATION" in codes
 
