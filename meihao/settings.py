@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "meihao.catalogue",
     "meihao.egov",
     "meihao.petitions",
+    "meihao.ratings",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -456,6 +457,10 @@ CATALOGUE_COMMUNITY_CERTIFICATE_WHITELIST = frozenset(
 )
 # How long an application's public notice (公示) runs, in calendar days (低保: 7).
 EGOV_PUBLICITY_DAYS = envint("EGOV_PUBLICITY_DAYS", 7)
+# 好差评: the working days a body has to rectify a 差评, and the days after closing before a
+# service not yet rated sends its requester an invitation to rate it.
+RATING_RECTIFY_DAYS = envint("RATING_RECTIFY_DAYS", 5)
+RATING_INVITE_AFTER_DAYS = envint("RATING_INVITE_AFTER_DAYS", 3)
 
 LOGGING = {
     "version": 1,

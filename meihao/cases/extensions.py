@@ -34,6 +34,9 @@ case type may need beyond its data are handed to it here, by type code:
   app's own forms (a petition's title, its query code for the petitioner, declining it to the
   proper channel, publishing its answer): `DetailPanel(template, context(case, user))`,
   included under the case's card.
+- **rating effects**: what a rating of the type's cases does besides being recorded
+  (`effects(rating=, case=)`, inside `case_rate`'s transaction): a 差评 of an application or a
+  petition opens a rectification for the body rated.
 - **a dispatch check**: `check(case=, organisation=, team=, user=)` runs before every dispatch
   of the type's cases and raises ValidationFailed for an assignee the type does not allow (a
   petition about a department's matter is never pushed down to a street or community).
@@ -63,6 +66,7 @@ _holders: dict[str, "Holders"] = {}
 _handling_limits: dict[str, Callable] = {}
 _detail_panels: dict[str, "DetailPanel"] = {}
 _dispatch_checks: dict[str, Callable] = {}
+_rating_effects: dict[str, Callable] = {}
 
 
 VIEWER = "viewer"
@@ -167,3 +171,11 @@ def check_dispatch(case, *, organisation, team, user) -> None:
     check = _dispatch_checks.get(case.case_type.code)
     if check is not None:
         check(case=case, organisation=organisation, team=team, user=user)
+
+
+def register_rating_effects(type_code: str, effects: Callable) -> None:
+    _rating_effects[type_code] = effects
+
+
+def rating_effects(type_code: str) -> Callable | None:
+    return _rating_effects.get(type_code)

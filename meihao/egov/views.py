@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.cases.timeline import timeline
-from meihao.cases.views.reporter import decorate
+from meihao.cases.views.reporter import decorate, rating_context
 from meihao.catalogue.routes import route_for
 from meihao.catalogue.selectors import item_public_get
 from meihao.core.audit import audit_pii_read
@@ -73,6 +73,7 @@ def detail(request, case):
                 case, case.events.all(), viewer=request.user, staff_labels=STEP_LABELS
             ),
             "actions": actions,
+            **rating_context(case, request.user),
         },
     )
 

@@ -27,6 +27,7 @@ from meihao.cases.services.dispatching import (
     case_dispatch,
     case_merge_duplicate,
     case_reject,
+    case_route,
 )
 from meihao.cases.services.handling import (
     case_report_back,
@@ -100,6 +101,7 @@ __all__ = [
     "case_approve_extension",
     "case_bulk_dispatch",
     "case_claim",
+    "case_route",
     "case_deny_extension",
     "case_dispatch",
     "case_follow",

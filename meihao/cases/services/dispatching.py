@@ -73,6 +73,23 @@ def case_dispatch(
 
 
 @transaction.atomic
+def case_route(*, case: Case, organisation=None, team=None, user=None, note: str) -> Case:
+    """Dispatch in the platform's name, with no dispatcher: a type routed automatically by class
+    and place at submission, or an app handing a case it filed to the body it concerns (a 差评's
+    rectification to the body rated). The type's dispatch check still applies."""
+    check_dispatch(case, organisation=organisation, team=team, user=user)
+    now = timezone.now()
+    changes = dispatch_changes(case, organisation, team, user, now)
+    data = {
+        "organisation": getattr(organisation, "pk", None),
+        "team": getattr(team, "pk", None),
+        "user": getattr(user, "pk", None),
+        "auto": True,
+    }
+    return apply_transition(case, None, "dispatch", changes=changes, note=note, data=data, now=now)
+
+
+@transaction.atomic
 def case_claim(*, case: Case, actor, note: str = "") -> Case:
     """认领: take a case of a claim-mode type from the pool and become its handler.
 

@@ -9,6 +9,7 @@ from meihao.cases.access import (
     is_requester,
     may_submit,
 )
+from meihao.cases.extensions import rating_effects
 from meihao.cases.models import (
     Case,
     CaseEvent,
@@ -103,6 +104,9 @@ def case_rate(*, case: Case, actor, score, comment: str = "") -> CaseRating:
             audit_change(
                 actor=actor, action="case.rate", target=case, changes={"score": [None, score]}
             )
+            effects = rating_effects(case.case_type.code)
+            if effects is not None:
+                effects(rating=rating, case=case)
     except IntegrityError:
         raise ValidationFailed(
             _("You have already rated this case."), code="already_rated", field="score"

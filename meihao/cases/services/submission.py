@@ -25,8 +25,9 @@ from meihao.cases.models import (
 from meihao.cases.notifications import case_notify_submitted
 from meihao.cases.photos import case_photos_attach
 from meihao.cases.routing import suggest_assignee
+from meihao.cases.services.dispatching import case_route
 from meihao.cases.services.numbering import next_case_number
-from meihao.cases.services.step import acting_user, apply_transition, dispatch_changes
+from meihao.cases.services.step import acting_user
 from meihao.core.audit import audit_change
 from meihao.core.errors import (
     PermissionDenied,
@@ -281,19 +282,10 @@ def _create_case(*, actor, case_type, now, **fields) -> Case:
     if case_type.dispatch_mode == CaseType.DispatchMode.AUTO:
         suggestion = suggest_assignee(case)
         if suggestion is not None:
-            organisation, team = suggestion.organisation, suggestion.team
-            _dispatch_values = dispatch_changes(case, organisation, team, None, now)
-            apply_transition(
-                case,
-                None,
-                "dispatch",
-                changes=_dispatch_values,
+            case_route(
+                case=case,
+                organisation=suggestion.organisation,
+                team=suggestion.team,
                 note=_("Routed automatically by class and place."),
-                data={
-                    "organisation": organisation.pk,
-                    "team": team.pk if team else None,
-                    "auto": True,
-                },
-                now=now,
             )
     return case

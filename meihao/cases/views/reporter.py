@@ -29,7 +29,7 @@ from meihao.cases.access import (
     may_submit,
     sees_as_citizen,
 )
-from meihao.cases.extensions import detail_panel, vocabulary_of
+from meihao.cases.extensions import detail_panel, detail_url, vocabulary_of
 from meihao.cases.models import Case, CasePhoto, CaseRating, Status
 from meihao.cases.publication import is_publicly_visible, public_case
 from meihao.cases.states import DISPATCHER
@@ -319,27 +319,32 @@ def detail(request, number):
     return _detail_page(request, case)
 
 
+def rating_context(case, user, *, error=None, form=None) -> dict:
+    """What `cases/_rating.html` needs: the ratings given, and whether `user` may rate now (the
+    requester of a closed case, once)."""
+    ratings = list(case.ratings.all())
+    return {
+        "ratings": ratings,
+        "may_rate": case.status == Status.CLOSED
+        and is_requester(case, user)
+        and not any(r.rater_id == user.pk for r in ratings),
+        # One star (very dissatisfied) to five (very satisfied), in reading order.
+        "scores": sorted(CaseRating.Score.choices),
+        "star_range": range(1, len(CaseRating.Score.choices) + 1),
+        "rating_error": error,
+        "rating_form": form or {},
+    }
+
+
 def _detail_page(request, case, *, rating_error=None, rating_form=None, status=200):
     decorate([case])
     events = timeline(case, case.events.all(), viewer=request.user)
-    ratings = list(case.ratings.all())
-    may_rate = (
-        case.status == Status.CLOSED
-        and is_requester(case, request.user)
-        and not any(r.rater_id == request.user.pk for r in ratings)
-    )
     context = {
         "case": case,
         "citizen": sees_as_citizen(case, request.user),
         "events": events,
         "photos": list(case.photos.all()),
-        "ratings": ratings,
-        "may_rate": may_rate,
-        # One star (very dissatisfied) to five (very satisfied), in reading order.
-        "scores": sorted(CaseRating.Score.choices),
-        "star_range": range(1, len(CaseRating.Score.choices) + 1),
-        "rating_error": rating_error,
-        "rating_form": rating_form or {},
+        **rating_context(case, request.user, error=rating_error, form=rating_form),
         "abilities": case_abilities(case, request.user),
         "may_publish_photos": holds(case, request.user, DISPATCHER),
         "actions_template": _actions_template(),
@@ -375,7 +380,7 @@ def rate(request, number):
             request, case, rating_error=error.message, rating_form=form, status=error.status
         )
     messages.success(request, _("Thank you for your rating."))
-    return redirect("cases:detail", number=case.number)
+    return redirect(detail_url(case))
 
 
 PHOTO_VARIANTS = {"full": "image", "public": "public_image", "thumb": "thumbnail"}

@@ -298,3 +298,22 @@ def test_the_form_files_a_petition_and_the_case_page_shows_its_panel(client, per
     client.force_login(personas.resident_b)
     assert client.post(decline, {"channel": "xinfang"}).status_code == 404
     assert fresh(petition).status == Status.SUBMITTED
+
+
+def test_indicators_count_sent_and_replied_on_time(personas, clock):
+    from meihao.insights.registry import REGISTRY, Span
+
+    on_time = file(personas, kind="consult")
+    late = file(personas, kind="consult")
+    file(personas, kind="suggestion")
+    case_services.case_report_back(case=fresh(on_time), actor=personas.department_staff, note="答")
+    clock.move_to(MONDAY + timedelta(days=10))
+    case_services.case_report_back(case=fresh(late), actor=personas.department_staff, note="答")
+    span = Span.of(personas.tree.community_a.path, MONDAY.date(), (MONDAY + timedelta(10)).date())
+    assert REGISTRY["petitions_sent"].measure(span).value == 3
+    rate = REGISTRY["petition_reply_on_time_rate"].measure(span)
+    assert (rate.numerator, rate.denominator) == (1, 2)
+    record = REGISTRY["petitions_sent"].records(span)[0]
+    assert REGISTRY["petitions_sent"].link(record) == f"/cases/{record.case.number}/"
+    other = Span.of(personas.tree.community_b.path, MONDAY.date(), MONDAY.date())
+    assert REGISTRY["petitions_sent"].measure(other).value == 0
