@@ -66,7 +66,7 @@ def petition_track(code: str) -> Petition:
 def published_answers(query: str = "") -> QuerySet[Petition]:
     """The published questions and answers, newest first; `query` finds words in the title, the
     question or the answer."""
-    rows = Petition.objects.published().select_related("case__category")
+    rows = Petition.objects.published().select_related("case__category", "case__reporter")
     query = (query or "").strip()[:SEARCH_MAX]
     for word in query.split():
         rows = rows.filter(

@@ -15,6 +15,7 @@ from meihao.cases.models import Case
 from meihao.cases.views.reporter import decorate
 from meihao.core.errors import DomainError, NotFound
 from meihao.core.pages import page_of, query_string
+from meihao.core.pii import mask_name
 from meihao.core.throttle import rate_limited
 from meihao.petitions import selectors, services
 from meihao.petitions.models import BODY_MAX, PETITION_CODE, TITLE_MAX, Kind
@@ -26,6 +27,12 @@ def index(request):
     """问政回复: the published questions and answers, searchable; the way in for a new one."""
     query = request.GET.get("q", "")[: selectors.SEARCH_MAX]
     page = page_of(request, selectors.published_answers(query))
+    for petition in page.object_list:
+        # Anonymous toward the public: no name at all; otherwise the family name only.
+        reporter = petition.case.reporter
+        petition.asker = (
+            "" if petition.anonymous or reporter is None else mask_name(reporter.real_name)
+        )
     return render(
         request,
         "petitions/index.html",

@@ -258,6 +258,11 @@ def test_published_with_consent_only_and_found_by_search(client, personas, clock
     )
     page = client.get(reverse("petitions:index"), {"q": "占道 值守"}).content.decode()
     assert "已安排城管中队" in page and "&lt;script&gt;" in page and "<script>alert" not in page
+    # Not anonymous: the family name only.
+    assert "居**" in page and "居民甲" not in page
+    Petition.objects.filter(pk=consenting.pk).update(anonymous=True)
+    page = client.get(reverse("petitions:index")).content.decode()
+    assert "居**" not in page and "匿名" in page
     assert "不愿公开" not in client.get(reverse("petitions:index")).content.decode()
     empty = client.get(reverse("petitions:index"), {"q": "不存在的词"}).content.decode()
     assert 'id="no-answers"' in empty
