@@ -18,6 +18,8 @@ from meihao.core.errors import DomainError, NotFound
 from meihao.core.forms import add_domain_error
 from meihao.core.pages import page_of, query_string, requires, scoped_object
 from meihao.core.qr import qr_svg
+from meihao.core.roles import COUNTER_STAFF
+from meihao.core.scoping import has_role
 
 SEARCH_MAX = 30
 
@@ -69,6 +71,9 @@ def item_detail(request, code):
             "item": item,
             "route": selectors.route_for_viewer(item, request.user),
             "short_url": request.build_absolute_uri(reverse("service_short", args=[item.short])),
+            # Counter staff file for a resident at the counter (代办): officials of the
+            # residents' places and the item's department (egov.services decides for whom).
+            "files_for_residents": has_role(request.user, COUNTER_STAFF),
         },
     )
 

@@ -37,6 +37,9 @@ SUPERVISORS = frozenset({Role.STREET_CHIEF, Role.DISTRICT_ADMIN})
 # The officials and the grid workers (网格员): everyone who works a place on the ground; they see
 # its residents and every case in it, and verify what was done.
 PLACE_WORKERS = OFFICIALS | {Role.GRID_WORKER}
+# Who serves residents at a counter and may file an application for one (代办): the officials
+# of the resident's places and the staff of the department competent for the item.
+COUNTER_STAFF = OFFICIALS | {Role.DEPARTMENT_STAFF}
 # Who may edit the place tree itself (boundaries, buildings, venues).
 PLACE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
 # Who reports problems as part of the role (上报): residents and volunteers about where they live,

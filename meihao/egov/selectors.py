@@ -1,6 +1,7 @@
 """Every read of the online applications, scoped to the asking user through the engine's
 `Case.objects.visible_to` (which asks egov.holders for this type)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,10 +11,11 @@ from django.utils import timezone
 from meihao.cases.access import case_abilities
 from meihao.cases.models import Case
 from meihao.cases.states import TERMINAL_STATES, Status
+from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
 from meihao.core.pii import mask_name
-from meihao.core.roles import Role
-from meihao.core.scoping import has_role, organisation_ids, scope_q
+from meihao.core.roles import OFFICIALS, Role
+from meihao.core.scoping import covers, has_role, organisation_ids, scope_q
 from meihao.egov.holders import (
     COMMUNITY_HOLDERS,
     DISTRICT_HOLDERS,
@@ -29,7 +31,10 @@ from meihao.egov.models import (
     IssuedDocument,
     content_hash,
 )
+from meihao.people.models import Person
+from meihao.people.selectors import person_list
 
+ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 # Who works applications: the holders of a stage and the district's administrators.
 WORKERS = COMMUNITY_HOLDERS | STREET_HOLDERS | DISTRICT_HOLDERS | {Role.DEPARTMENT_STAFF}
 # What waits for its holder: not yet taken in, or being worked (a parked one waits for the
@@ -189,3 +194,39 @@ def in_public_notice(now) -> QuerySet[Application]:
         .select_related("item", "applicant", "home")
         .order_by("home__path", "publicity_from", "pk")
     )
+
+
+COUNTER_RESULTS = 20
+
+
+def counter_people(user, item, q: str) -> list[Person]:
+    """The residents counter staff may file `item` for (代办), found by `q`: the officials of a
+    place search its residents as on the resident list (ID number, mobile number, its last four
+    digits, part of the name); the item's department finds a resident only by the exact ID
+    number on the card they hand over."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    department = item.department_id in organisation_ids(user, {Role.DEPARTMENT_STAFF})
+    if department and ID_NUMBER.match(q):
+        people = Person.objects.filter(id_number_hash=pii.search_hash(idcard.normalise(q)))
+    else:
+        people = person_list(user, q)
+    people = people.exclude(home_place_path="")
+    return list(people.select_related("home_place").order_by("real_name", "pk")[:COUNTER_RESULTS])
+
+
+def counter_applicant(user, item, pk) -> Person:
+    """The resident `user` files `item` for at the counter, or NotFound: a resident of the
+    official's places, or any resident for the item's department."""
+    person = (
+        Person.objects.filter(pk=pk).exclude(home_place_path="").first()
+        if str(pk).isdigit() and len(str(pk)) < 12
+        else None
+    )
+    if person is None or not (
+        covers(user, person.home_place_path, OFFICIALS)
+        or item.department_id in organisation_ids(user, {Role.DEPARTMENT_STAFF})
+    ):
+        raise NotFound()
+    return person

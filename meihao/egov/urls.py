@@ -9,6 +9,7 @@ urlpatterns = [
     path("work/", views.work, name="work"),
     path("publicity/", views.publicity, name="publicity"),
     path("apply/<str:code>/", views.apply, name="apply"),
+    path("counter/<str:code>/", views.counter, name="counter"),
     re_path(rf"^{CASE_NUMBER}/$", views.detail, name="detail"),
     re_path(rf"^{CASE_NUMBER}/files/(?P<pk>\d{{1,12}})/$", views.attachment, name="attachment"),
     re_path(rf"^{CASE_NUMBER}/documents/$", views.document_issue, name="document_issue"),

@@ -23,6 +23,8 @@ from meihao.core.audit import audit_pii_read
 from meihao.core.errors import DomainError, IllegalTransition
 from meihao.core.pages import page_of, public_url, query_string, requires, scoped_object
 from meihao.core.pii import mask_name
+from meihao.core.roles import COUNTER_STAFF
+from meihao.core.scoping import has_role
 from meihao.core.throttle import rate_limited
 from meihao.egov import documents, selectors, services
 from meihao.egov.documents import PURPOSE_MAX, VALID_DAYS_DEFAULT, VALID_DAYS_MAX, may_revoke
@@ -81,10 +83,13 @@ def detail(request, case):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, code):
-    """Apply online for an item: a file per material, the consent to reuse the platform's
-    records for the materials it holds, a note."""
+    """Apply for an item: a file per material, the consent to reuse the platform's records for
+    the materials it holds, a note. With `for` (a resident's id), counter staff file for that
+    resident (代办), also for an item not done online."""
     item = item_public_get(code)
-    if not item.online:
+    for_pk = request.POST.get("applicant") or request.GET.get("for")
+    applicant = selectors.counter_applicant(request.user, item, for_pk) if for_pk else None
+    if not item.online and applicant is None:
         raise Http404
     error = None
     if request.method == "POST":
@@ -95,18 +100,21 @@ def apply(request, code):
                 files=_files(request),
                 consent=request.POST.get("consent") == "on",
                 note=request.POST.get("note", ""),
+                applicant=applicant,
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
         except DomainError as exc:
             error = exc
         else:
-            messages.success(
-                request,
-                _("Your application %(number)s is sent. You will be told of every step.")
-                % {"number": application.case.number},
-            )
+            if applicant is None:
+                done = _("Your application %(number)s is sent. You will be told of every step.")
+            else:
+                done = _(
+                    "Application %(number)s is filed for the resident, who is told of every step."
+                )
+            messages.success(request, done % {"number": application.case.number})
             return redirect("egov:detail", number=application.case.number)
-    person = own_person(request.user)
+    person = applicant or own_person(request.user)
     materials = list(item.materials.all())
     for material in materials:
         material.input_name = f"material-{material.pk}"
@@ -117,6 +125,7 @@ def apply(request, code):
         {
             "item": item,
             "person": person,
+            "for_resident": applicant,
             "stages": route_for(item, person.home_place_path if person else ""),
             "materials": materials,
             "values": request.POST,
@@ -125,6 +134,17 @@ def apply(request, code):
         },
         status=error.status if error else 200,
     )
+
+
+@requires(lambda user: has_role(user, COUNTER_STAFF))
+@require_GET
+def counter(request, code):
+    """代办 at the counter: find the resident (ID number, mobile number, its last four digits or
+    part of the name), then fill in the application for them."""
+    item = item_public_get(code)
+    q = request.GET.get("q", "")[:40]
+    people = selectors.counter_people(request.user, item, q)
+    return render(request, "egov/counter.html", {"item": item, "q": q, "people": people})
 
 
 @login_required
