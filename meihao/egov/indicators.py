@@ -52,6 +52,21 @@ def decided(span: Span):
     )
 
 
+def supplements(span: Span):
+    """Applications asked for a missing material in the period; in the numerator, those asked
+    only for what the guide lists."""
+    return (
+        _in_place(span)
+        .filter(supplement_asked_at__gte=span.start, supplement_asked_at__lt=span.end)
+        .annotate(
+            in_numerator=ExpressionWrapper(
+                Q(supplement_beyond_guide=False), output_field=BooleanField()
+            )
+        )
+        .order_by("-supplement_asked_at", "-pk")
+    )
+
+
 def _status(application) -> str:
     return vocabulary_of(application.case.case_type).status_label(application.case.status)
 
@@ -107,6 +122,22 @@ register(
         unit=Unit.PERCENT,
         capability=APPLICATIONS,
         records=decided,
+        columns=COLUMNS,
+        link=_page,
+    )
+)
+register(
+    Indicator(
+        code="guide_accuracy",
+        name=_("Guide accuracy"),
+        definition=_(
+            "Supplement requests (补正) made during the period that asked only for materials the "
+            "service guide lists, of all supplement requests: a request for something the guide "
+            "does not list means the guide has to be corrected."
+        ),
+        unit=Unit.PERCENT,
+        capability=APPLICATIONS,
+        records=supplements,
         columns=COLUMNS,
         link=_page,
     )

@@ -89,6 +89,10 @@ class Application(models.Model):
     publicity_until = models.DateTimeField(_("public notice until"), null=True, blank=True)
     supplement_asked = models.TextField(_("materials missing"), blank=True)
     supplement_asked_at = models.DateTimeField(null=True, blank=True)
+    # The office asked for something the guide does not list: the guide was not accurate.
+    supplement_beyond_guide = models.BooleanField(
+        _("asked for a material the guide does not list"), default=False
+    )
     supplemented_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)

@@ -285,9 +285,13 @@ def application_file(
 
 
 @transaction.atomic
-def application_ask_supplement(*, actor, case: Case, missing: str) -> Application:
+def application_ask_supplement(
+    *, actor, case: Case, missing: str, beyond_guide: bool = False
+) -> Application:
     """补正: tell the applicant, once and all at once, what is missing (one item per line). The
-    application is parked: its clocks stand still until the materials are handed in."""
+    application is parked: its clocks stand still until the materials are handed in.
+    `beyond_guide`: the office asks for a material the guide does not list (what the guide
+    accuracy figure counts)."""
     application = application_of(case)
     authorise(case, actor, "park")
     if case.status not in (Status.SUBMITTED, Status.ACCEPTED):
@@ -304,10 +308,12 @@ def application_ask_supplement(*, actor, case: Case, missing: str) -> Applicatio
     )
     case_services.case_park(case=case, actor=actor, reason=missing)
     now = timezone.now()
+    beyond_guide = bool(beyond_guide)
     Application.objects.filter(pk=application.pk).update(
-        supplement_asked=missing, supplement_asked_at=now
+        supplement_asked=missing, supplement_asked_at=now, supplement_beyond_guide=beyond_guide
     )
     application.supplement_asked, application.supplement_asked_at = missing, now
+    application.supplement_beyond_guide = beyond_guide
     tell_applicant(
         application,
         "supplement-asked",

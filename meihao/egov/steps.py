@@ -23,7 +23,10 @@ STEPS = StepTable(
         gettext_lazy("Ask for the missing materials"),
         gettext_lazy("The applicant is told what is missing."),
         lambda *, case, actor, inputs: services.application_ask_supplement(
-            actor=actor, case=case, missing=inputs.get("missing") or ""
+            actor=actor,
+            case=case,
+            missing=inputs.get("missing") or "",
+            beyond_guide=inputs.get("beyond_guide") == "on",
         ),
     ),
     Step(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.catalogue.tests.test_catalogue import save
@@ -512,6 +513,13 @@ def test_indicators_count_filed_supplemented_and_on_time_applications(personas, 
     # Another community's span counts none of them.
     other = Span.of(personas.tree.community_b.path, MONDAY.date(), MONDAY.date())
     assert REGISTRY["applications_filed"].measure(other).value == 0
+    # Guide accuracy: one request asked for something the guide does not list.
+    beyond = file(personas, it)
+    services.application_ask_supplement(
+        actor=personas.department_staff, case=fresh(beyond), missing="单位证明", beyond_guide=True
+    )
+    accuracy = REGISTRY["guide_accuracy"].measure(span)
+    assert (accuracy.numerator, accuracy.denominator) == (1, 2)
 
 
 def test_an_application_handed_in_after_a_supplement_may_still_be_refused_intake(personas, clock):
@@ -532,3 +540,13 @@ def test_an_application_handed_in_after_a_supplement_may_still_be_refused_intake
         services.application_refuse_intake(actor=staff, case=fresh(application), reason=" ")
     services.application_refuse_intake(actor=staff, case=fresh(application), reason="不属于本事项")
     assert fresh(application).status == Status.REJECTED
+
+
+def test_the_supplement_form_says_when_the_guide_did_not_list_the_material(client, personas, clock):
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    client.force_login(personas.community_staff_a)
+    url = reverse("egov:act", args=[application.case.number, "ask-supplement"])
+    assert client.post(url, {"missing": "租赁合同", "beyond_guide": "on"}).status_code == 302
+    application.refresh_from_db()
+    assert application.supplement_beyond_guide and application.supplement_asked == "租赁合同"
