@@ -26,6 +26,27 @@ def _applications_waiting(phone: str) -> int:
     return Application.objects.filter(holding_q(user), case__status__in=WAITING).count()
 
 
+def _petitions_to_act_on(phone: str) -> str:
+    """What the online petitions of the user's places wait for, with the page of the oldest
+    one waiting: petitions have no staff list of their own, they open on the case pages."""
+    from meihao.cases.models import Case, Status
+    from meihao.people.models import User
+    from meihao.petitions.models import PETITION_CODE
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        return ""
+    petitions = Case.objects.visible_to(user).filter(case_type__code=PETITION_CODE)
+    waiting = petitions.filter(status=Status.SUBMITTED).order_by("created_at")
+    oldest = waiting.values_list("number", flat=True).first()
+    replied = petitions.filter(status=Status.REPORTED_BACK).count()
+    example = f" (e.g. /cases/{oldest}/)" if oldest else ""
+    return (
+        f"{waiting.count()} waiting for the community{example}, "
+        f"{replied} replied and awaiting the call-back"
+    )
+
+
 def demo_data_notes() -> dict[str, str]:
     """{role: a line saying what that demo log-in should look at}, for the roles with
     volunteer-side data."""
@@ -82,7 +103,11 @@ def demo_data_notes() -> dict[str, str]:
         "volunteers /volunteers/roster/, wishes to review /wishes/review/, time-bank "
         "members and pool /timebank/staff/members/, residents who registered themselves "
         "to confirm /people/?awaiting=1, online applications /applications/work/ — "
-        f"{_applications_waiting(phones[Role.COMMUNITY_STAFF])} waiting for the community"
+        f"{_applications_waiting(phones[Role.COMMUNITY_STAFF])} waiting for the community; "
+        "online petitions (网络问政) come to the inbox /inbox/ and are worked on their case pages "
+        "/cases/<number>/ (dispatch to a colleague, decline to 信访 or the courts, merge a "
+        "duplicate, call back and close, publish the answer on /petitions/) — "
+        f"{_petitions_to_act_on(phones[Role.COMMUNITY_STAFF])}"
     )
     notes[Role.STREET_CHIEF] = (
         "online applications the street takes in and reviews /applications/work/ (低保 with "
@@ -93,7 +118,11 @@ def demo_data_notes() -> dict[str, str]:
         "my wishes /wishes/mine/, ask the time bank /timebank/ask/, government services "
         f"/services/ (search 低保 by typing db) — {_catalogue_summary()}; my applications "
         "/applications/ (one waits for a missing material: hand it in on its page; the "
-        "approved 居住证明 has its electronic document: download the PDF and scan its QR code)"
+        "approved 居住证明 has its electronic document: download the PDF and scan its QR code); "
+        "online petitions (网络问政) /petitions/ (the published answers: search 就业), my "
+        "petitions /petitions/mine/ (one waiting for the community, one being handled, one "
+        "replied and awaiting the community's call-back, one closed and rated, one closed and "
+        "published: rate it on its page)"
     )
     notes[Role.DISTRICT_ADMIN] = (
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "

@@ -37,6 +37,7 @@ from meihao.people.models import (
     TeamMember,
     User,
 )
+from meihao.petitions.models import Petition
 from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
@@ -101,6 +102,7 @@ COUNTED = {
     "help requests": HelpRequest,
     "wishes": Wish,
     "applications": Application,
+    "petitions": Petition,
 }
 
 
@@ -122,6 +124,7 @@ class Loader:
         help_requests: int = 0,
         wishes: int = 0,
         applications: int = 0,
+        petitions: int = 0,
     ):
         self.residents = residents
         self.cases = cases
@@ -131,6 +134,7 @@ class Loader:
         self.help_requests = help_requests
         self.wishes = wishes
         self.applications = applications
+        self.petitions = petitions
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -168,6 +172,7 @@ class Loader:
         self._stage("notices", self.load_notices)
         self._stage("service catalogue", self.load_catalogue)
         self._stage("applications", self.load_applications)
+        self._stage("petitions", self.load_petitions)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -561,6 +566,14 @@ class Loader:
         people, _points = self._volunteer_side()
         return ApplicationHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.applications
+        ).run()
+
+    def load_petitions(self) -> tuple[int, int]:
+        from meihao.demo.petitions import PetitionHistory
+
+        people, _points = self._volunteer_side()
+        return PetitionHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.petitions
         ).run()
 
     def load_open311_client(self) -> tuple[int, int]:

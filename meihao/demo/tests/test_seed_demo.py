@@ -318,3 +318,55 @@ def test_a_year_of_applications_in_every_state_and_the_residents_own(seeded):
     assert not documents.exclude(application__decision=Decision.APPROVED).exists()
     own = documents.filter(application__applicant__user__phone="13900000001")
     assert {d.standing(today) for d in own} == {"valid"}
+
+
+def test_a_year_of_petitions_in_every_state_and_the_residents_own(seeded):
+    from django.utils import timezone
+
+    from meihao.cases.models import Case, CaseRating
+    from meihao.demo.petitions import KEY_PREFIX
+    from meihao.petitions.models import Channel, Kind, Petition
+
+    petitions = Petition.objects.select_related("case__submitted_by", "case__reporter")
+    states = set(petitions.values_list("case__status", flat=True))
+    assert {"submitted", "dispatched", "reported_back", "closed", "rejected", "duplicate"} <= states
+    assert set(petitions.values_list("kind", flat=True)) == set(Kind.values)
+    assert set(petitions.exclude(declined_to="").values_list("declined_to", flat=True)) == set(
+        Channel.values
+    )
+    assert all(p.case.duplicate_of_id for p in petitions.filter(case__status="duplicate"))
+    assert petitions.filter(case__priority="urgent").exists()
+    scores = set(
+        CaseRating.objects.filter(case__petition__isnull=False).values_list("score", flat=True)
+    )
+    assert {1, 2, 4, 5} <= scores
+    low = CaseRating.objects.filter(case__petition__isnull=False, score__lte=2)
+    assert all(rating.comment for rating in low)
+    # Each 差评 opened its rectification, demo data too; the older ones are rectified.
+    rectifications = Case.objects.filter(rectification__rated_case__petition__isnull=False)
+    assert rectifications.count() == low.count()
+    assert not rectifications.filter(is_demo=False).exists()
+    assert rectifications.filter(status="closed").exists()
+    # Sent back by one department and dispatched again to another, then replied and closed.
+    returned = Case.objects.filter(petition__isnull=False, events__action="return", status="closed")
+    for case in returned:
+        dispatches = case.events.filter(action="dispatch")
+        assert len({e.data["organisation"] for e in dispatches}) == 2
+    assert returned.exists()
+    # Published with consent, closed, without the petitioner's name or number.
+    published = list(petitions.published())
+    assert published
+    for petition in published:
+        assert petition.publish_consent and petition.case.status == "closed"
+        assert petition.case.submitted_by.phone not in petition.public_question
+        assert petition.case.reporter.real_name not in petition.public_question
+    # A few open department petitions are past their deadline.
+    assert Case.objects.filter(
+        petition__isnull=False, status="dispatched", resolve_by__lt=timezone.now()
+    ).exists()
+    mine = petitions.filter(case__submitted_by__phone="13900000001")
+    assert {"submitted", "dispatched", "reported_back", "closed"} <= {p.case.status for p in mine}
+    assert mine.filter(published_at__isnull=False).exists()
+    assert CaseRating.objects.filter(case__petition__in=mine).exists()
+    assert not petitions.filter(case__is_demo=False).exists()
+    assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)

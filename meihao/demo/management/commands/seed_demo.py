@@ -9,6 +9,7 @@ from meihao.demo.applications import applications_for_scale
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
+from meihao.demo.petitions import petitions_for_scale
 from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
 from meihao.demo.timebank import help_requests_for_scale
 from meihao.demo.wishes import wishes_for_scale
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         help_requests = help_requests_for_scale(people_scale)
         wishes = wishes_for_scale(people_scale)
         applications = applications_for_scale(people_scale)
+        petitions = petitions_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -114,6 +116,7 @@ class Command(BaseCommand):
             help_requests=help_requests,
             wishes=wishes,
             applications=applications,
+            petitions=petitions,
             progress=progress,
         ).run()
         self.stdout.write(
