@@ -1,11 +1,10 @@
 import pytest
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from meihao.core.testing import FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Every persona is a log-in; Argon2 at full cost would make each fixture take seconds.
     # Tests that are about the production hasher override PASSWORD_HASHERS themselves.
     settings.PASSWORD_HASHERS = FAST_HASHERS
 

@@ -21,6 +21,8 @@ from meihao.core.roles import Role
 from meihao.places.models import Level, Place, path_for
 
 PASSWORD = "Meihao-test-2024"  # noqa: S105 - test fixture
+# Every persona is a log-in; Argon2 at full cost would make each fixture take seconds.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _square(lon: float, lat: float, size: float) -> dict:

@@ -662,7 +662,10 @@ class PetitionHistory:
                     pace=REPLIED_PACE if fate == "replied" else 1.0,
                 )
             )
-        scenes = [(scene, False) for scene in SHOWCASE]
+        # The showcase is filed by the first community's residents: none without residents
+        # (`seed_demo --residents 0`, as the benchmarks seed the district).
+        first = self.plan.communities[0].code
+        scenes = [(scene, False) for scene in SHOWCASE] if self._petitioners(first) else []
         if self.resident is not None:
             scenes += [(scene, True) for scene in DEMO_SCENES]
         for scene, demo in scenes:
@@ -677,7 +680,7 @@ class PetitionHistory:
                     filed_at=ordered_while_awake(
                         self.now - datetime.timedelta(days=scene.days), rng
                     ),
-                    community=self.plan.communities[0].code,
+                    community=first,
                     topic=topic,
                     matter=matter,
                     fate=scene.fate,

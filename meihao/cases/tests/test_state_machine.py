@@ -9,6 +9,7 @@ closed case was reported back and then verified.
 from datetime import timedelta
 from itertools import pairwise
 
+import pytest
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -201,12 +202,14 @@ class CaseWalk(RuleBasedStateMachine):
                 assert case.resolve_by is not None and case.responded_at is not None
 
 
-def test_random_walks_through_the_workflow(personas, grid_type, vending):
+# Sixty walks, in two independently drawn halves that xdist runs side by side.
+@pytest.mark.parametrize("half", (1, 2))
+def test_random_walks_through_the_workflow(personas, grid_type, vending, half):
     CaseWalk.personas, CaseWalk.grid_type, CaseWalk.category = personas, grid_type, vending
     run_state_machine_as_test(
         CaseWalk,
         settings=settings(
-            max_examples=60,
+            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             database=None,

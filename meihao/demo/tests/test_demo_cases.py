@@ -12,7 +12,6 @@ from meihao.cases.models import Case, CaseEvent, Status
 from meihao.demo.cases import CaseHistory, cases_for_scale
 from meihao.demo.loader import DEFAULT_SEED
 from meihao.demo.plan import build_plan
-from meihao.notify.models import FanOut, Message
 
 # A fixed "now" so that the history (and so the counts below) is the same on every day.
 NOW = datetime(2024, 11, 20, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -25,13 +24,17 @@ def grid_cases():
     return Case.objects.filter(case_type__code="GRID")
 
 
-@pytest.fixture
-def history(db):
+def seed_for_module():
     call_command("seed_demo", residents=20, cases=0, stdout=io.StringIO(), stderr=io.StringIO())
     plan = build_plan(DEFAULT_SEED)
     created, existing = CaseHistory(plan=plan, count=COUNT, seed=DEFAULT_SEED, now=NOW).run()
     assert (created, existing) == (COUNT, 0)
     return plan
+
+
+@pytest.fixture
+def history(seeded_module, db):
+    return seeded_module
 
 
 def check_most_cases_are_closed_and_every_state_is_represented():
@@ -121,18 +124,3 @@ def test_scale_sets_the_number_of_cases():
     assert cases_for_scale(1) == 600
     assert cases_for_scale(0.5) == 300
     assert cases_for_scale(100) == 600
-
-
-def test_seed_demo_files_cases_and_is_idempotent(db):
-    out = io.StringIO()
-    call_command("seed_demo", residents=10, cases=40, stdout=out, stderr=io.StringIO())
-    assert grid_cases().count() == 40
-    # The new-case notices are written by the seed, as the worker would: none left waiting,
-    # one notice per filed case at least, dated when the case was filed.
-    assert not FanOut.objects.exclude(status=FanOut.Status.DONE).exists()
-    notices = Message.objects.filter(kind="case_new_in_area")
-    assert notices.values("target_id").distinct().count() >= 40
-    first = notices.order_by("created_at").first()
-    assert first.created_at == Case.objects.get(pk=first.target_id).created_at
-    call_command("seed_demo", residents=10, cases=40, stdout=out, stderr=io.StringIO())
-    assert grid_cases().count() == 40

@@ -41,16 +41,19 @@ def seed(**options) -> str:
     return out.getvalue() + err.getvalue()
 
 
-@pytest.fixture
-def seeded(db):
+def seed_for_module():
     seed()
+
+
+@pytest.fixture
+def seeded(seeded_module, db):
+    pass
 
 
 # -- department short names -----------------------------------------------------------------------
 
 
-def test_every_catalogue_department_is_a_demo_short_name(db):
-    seed(cases=0, patrols=0)
+def test_every_catalogue_department_is_a_demo_short_name(seeded):
     short_names = set(
         Organisation.objects.filter(kind="department", is_demo=True).values_list(
             "short_name", flat=True
@@ -66,8 +69,7 @@ def test_every_catalogue_department_is_a_demo_short_name(db):
     assert set(classes.values_list("department", flat=True)) <= short_names
 
 
-def test_routing_finds_a_department_for_every_class(db):
-    seed(cases=0, patrols=0)
+def test_routing_finds_a_department_for_every_class(seeded):
     grid = Place.objects.get(code="450403001001001")
     classes = CaseCategory.objects.filter(parent__isnull=False).exclude(department="")
     assert classes.count() >= 40
@@ -77,13 +79,12 @@ def test_routing_finds_a_department_for_every_class(db):
         assert suggestion.organisation.short_name == category.department
 
 
-def test_seeding_again_fixes_a_former_short_name(db):
-    seed(cases=0, patrols=0)
+def test_seeding_again_fixes_a_former_short_name(seeded):
     market = Organisation.objects.get(name="万秀区市场监督管理局")
     Organisation.objects.filter(pk=market.pk).update(short_name="市监")
     Team.objects.filter(name="城东街道市场监督队").update(name="城东街道市监队")
     teams = Team.objects.count()
-    seed(cases=0, patrols=0)
+    seed()
     market.refresh_from_db()
     assert market.short_name == "市场监督"
     assert Team.objects.filter(name="城东街道市场监督队", organisation=market).exists()

@@ -5,7 +5,6 @@ import datetime
 import io
 
 import pytest
-import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -17,7 +16,6 @@ from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.cases.models import Case, CasePhoto, Status
 from meihao.core.roles import Role
 from meihao.demo.activity_plan import ACTIVITIES_PER_SCALE, Planner, activities_for_scale
-from meihao.demo.loader import row_counts
 from meihao.demo.plan import build_plan
 from meihao.demo.population import age_on
 from meihao.dual.models import PostClaim, ServicePost
@@ -47,9 +45,13 @@ def seed(**options) -> str:
     return out.getvalue() + err.getvalue()
 
 
-@pytest.fixture
-def seeded(db):
+def seed_for_module():
     seed()
+
+
+@pytest.fixture
+def seeded(seeded_module, db):
+    pass
 
 
 def test_volunteers_are_registered_as_the_volunteers_app_registers_them(seeded):
@@ -325,23 +327,6 @@ def test_demo_log_ins_find_their_data(seeded, client):
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
-
-
-def test_a_later_day_adds_only_the_days_since(db):
-    seed()
-    first = row_counts()
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=2), tick=False):
-        seed()
-        seed()  # and again that day: nothing
-        after = row_counts()
-        out = io.StringIO()
-        call_command("ledger_check", stdout=out)
-    assert after["activities"] > first["activities"]
-    assert after["volunteers"] == first["volunteers"]
-    keys = Activity.objects.values("place", "title", "starts_at").annotate(n=Count("id"))
-    assert not keys.filter(n__gt=1).exists()
-    assert Activity.objects.filter(status="cancelled").count() == 1
-    assert ServiceRecord.objects.filter(reverses__isnull=False).count() == 2
 
 
 def test_activities_scale_with_the_residents():
