@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.extensions import vocabulary_of
 from meihao.core.roles import SUPERVISORS
-from meihao.egov.models import Application
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
+from meihao.egov.models import EGOV_CODE, Application
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Ranking,
+    Span,
+    Unit,
+    by_community,
+    register,
+)
 
 APPLICATIONS = Capability("applications", _("Online applications"), SUPERVISORS)
 
@@ -80,6 +89,21 @@ COLUMNS = (
 )
 
 
+BY_ITEM = Ranking("item", _("Service item"), key="item__code", name="item__name")
+BY_BODY = Ranking(
+    "body", _("Implementing body"), key="item__implementing_body", name="item__implementing_body"
+)
+BY_COMMUNITY = by_community("home_path")
+BY_STATUS = Ranking(
+    "status",
+    _("Status"),
+    key="case__status",
+    name="case__status",
+    shown=lambda status: vocabulary_of(EGOV_CODE).status_label(status),
+)
+RANKINGS = (BY_ITEM, BY_BODY, BY_COMMUNITY)
+
+
 def _page(application) -> str:
     return reverse("egov:detail", args=[application.case.number])
 
@@ -94,6 +118,7 @@ register(
         records=filed,
         columns=COLUMNS,
         link=_page,
+        rankings=(BY_ITEM, BY_STATUS, BY_COMMUNITY),
     )
 )
 register(
@@ -109,6 +134,7 @@ register(
         records=filed,
         columns=COLUMNS,
         link=_page,
+        rankings=RANKINGS,
     )
 )
 register(
@@ -124,6 +150,7 @@ register(
         records=decided,
         columns=COLUMNS,
         link=_page,
+        rankings=RANKINGS,
     )
 )
 register(
@@ -140,5 +167,6 @@ register(
         records=supplements,
         columns=COLUMNS,
         link=_page,
+        rankings=RANKINGS,
     )
 )

@@ -33,11 +33,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from meihao.places.models import CODE_LENGTH, PATH_SEPARATOR, Level, Place
 
 
 class Unit(models.TextChoices):
@@ -136,6 +140,20 @@ def rate_measure(numerator, denominator) -> Measure:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """The indicator computed for each group of its records (each body, item, community),
+    best first. `key` and `name` are query expressions (or field paths) over the records: the
+    group's identity as text, and what the ranking shows for it (`shown` turns a stored
+    name, such as a status code, into words)."""
+
+    code: str
+    label: Promise
+    key: object
+    name: object
+    shown: Callable[[object], str] | None = None
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name: Promise  # English msgid, Chinese in the catalogue
@@ -153,6 +171,7 @@ class Indicator:
     # Counts cases (or their ratings): `records` and `value` read the span's case type and
     # channel, and the pages, the API and the export offer those filters.
     about_cases: bool = False
+    rankings: tuple[Ranking, ...] = ()
 
     def measure(self, span: Span) -> Measure:
         if self.value is not None:
@@ -166,6 +185,70 @@ class Indicator:
     @property
     def is_rate(self) -> bool:
         return self.unit == Unit.PERCENT
+
+    def ranking(self, code: str) -> Ranking | None:
+        return next((r for r in self.rankings if r.code == code), None)
+
+
+# A community's path: its district's, street's and its own code, each with its separator.
+COMMUNITY_PATH_LENGTH = sum(
+    CODE_LENGTH[level] + len(PATH_SEPARATOR)
+    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+)
+
+
+def by_community(place_path: str) -> Ranking:
+    """A ranking by the community the records' places lie in (a grid's records count for its
+    community), `place_path` being the records' place path field."""
+    key = Substr(place_path, 1, COMMUNITY_PATH_LENGTH)
+    community = Place.objects.filter(
+        path=Substr(OuterRef(place_path), 1, COMMUNITY_PATH_LENGTH), level=Level.COMMUNITY
+    )
+    name = Subquery(community.values("name")[:1])
+    return Ranking("community", _("Community"), key=key, name=name)
+
+
+def ranked(indicator: Indicator, ranking: Ranking, span: Span) -> list[dict]:
+    """One row a group (key, name, Measure), in one aggregate query: best value first (the
+    lowest where lower is better), groups with nothing to rate last, larger groups first
+    among equals."""
+    records = indicator.records(span).order_by()
+    grouped = records.annotate(_key=_expression(ranking.key), _name=_expression(ranking.name))
+    grouped = grouped.values("_key", "_name")
+    if indicator.is_rate:
+        rows = grouped.annotate(num=Count("pk", filter=Q(in_numerator=True)), den=Count("pk"))
+        measures = [(row, rate_measure(row["num"], row["den"])) for row in rows]
+    elif indicator.unit == Unit.COUNT:
+        rows = grouped.annotate(n=Count("pk"))
+        measures = [(row, Measure(row["n"], row["n"], None)) for row in rows]
+    else:
+        raise TypeError(f"Indicator {indicator.code} ranks only counts and rates.")
+    sign = 1 if indicator.higher_is_better else -1
+    measures.sort(
+        key=lambda pair: (
+            pair[1].value is None,
+            -sign * (pair[1].value or 0),
+            -(pair[1].denominator or pair[1].numerator),
+            str(pair[0]["_name"]),
+        )
+    )
+    shown = ranking.shown or (lambda name: name)
+    return [
+        {"key": row["_key"], "name": shown(row["_name"]), "measure": measure}
+        for row, measure in measures
+        if row["_key"] is not None
+    ]
+
+
+def in_group(indicator: Indicator, ranking: Ranking, span: Span, key: str):
+    """The indicator's records of one group of a ranking."""
+    return indicator.records(span).annotate(_key=_expression(ranking.key)).filter(_key=key)
+
+
+def _expression(path_or_expression):
+    if isinstance(path_or_expression, str):
+        return F(path_or_expression)
+    return path_or_expression
 
 
 REGISTRY: dict[str, Indicator] = {}

@@ -24,7 +24,15 @@ from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import has_role, scope_paths, scopes_of
 from meihao.insights import grades
 from meihao.insights import indicators as ind
-from meihao.insights.registry import REGISTRY, Indicator, Measure, Span
+from meihao.insights.registry import (
+    REGISTRY,
+    Indicator,
+    Measure,
+    Ranking,
+    Span,
+    in_group,
+    ranked,
+)
 from meihao.places.models import Level, Place
 
 # Who sees the page (and its link on the home page); department staff see their department.
@@ -616,6 +624,41 @@ def read_indicator(
         }
     span = Span.of(place.path, first, last, **narrowed)
     return Reading(indicator, place, places, span, indicator.measure(span), filters)
+
+
+GROUP_KEY_MAX = 200
+
+
+@dataclass
+class Ranked:
+    """An indicator's ranking for the reading's place and period, and the group whose records
+    the page lists (None: all of them)."""
+
+    ranking: Ranking | None
+    rows: list[dict]
+    group: dict | None
+    records: object  # the records the page lists
+
+
+def rank_reading(reading: Reading, *, by: str = "", group: str = "") -> Ranked:
+    """The ranking `by` (by default the indicator's first) and the records of one of its
+    groups (`group`, a key the ranking shows). An unknown ranking or an over-long key is a
+    ValidationFailed; a key no group has lists nothing."""
+    indicator = reading.indicator
+    if not indicator.rankings:
+        if by or group:
+            raise ValidationFailed(_("This figure has no rankings."), field="by")
+        return Ranked(None, [], None, indicator.records(reading.span))
+    ranking = indicator.ranking(by) if by else indicator.rankings[0]
+    if ranking is None:
+        raise ValidationFailed(_("No such ranking."), field="by")
+    rows = ranked(indicator, ranking, reading.span)
+    if not group:
+        return Ranked(ranking, rows, None, indicator.records(reading.span))
+    if len(group) > GROUP_KEY_MAX:
+        raise ValidationFailed(_("No such group."), field="group")
+    shown = next((row for row in rows if str(row["key"]) == group), {"key": group, "name": group})
+    return Ranked(ranking, rows, shown, in_group(indicator, ranking, reading.span, group))
 
 
 def trend(reading: Reading) -> dict:

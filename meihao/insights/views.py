@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from meihao.core.errors import NotFound, ValidationFailed
@@ -76,14 +77,18 @@ def indicator_detail(request, code: str):
             case_type=params.get("type", ""),
             channel=params.get("channel", ""),
         )
+        ranked = selectors.rank_reading(
+            reading, by=params.get("by", ""), group=params.get("group", "")
+        )
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except ValidationFailed as exc:
         return _bad_period(request, code, exc)
     indicator = reading.indicator
-    page = Paginator(indicator.records(reading.span), RECORDS_PAGE_SIZE).get_page(
-        params.get("page")
-    )
+    page = Paginator(ranked.records, RECORDS_PAGE_SIZE).get_page(params.get("page"))
+    query = reading.query
+    if ranked.group is not None:
+        query += "&" + urlencode({"by": ranked.ranking.code, "group": ranked.group["key"]})
     return render(
         request,
         "insights/indicator_detail.html",
@@ -93,7 +98,8 @@ def indicator_detail(request, code: str):
             "page": page,
             "headers": selectors.record_headers(indicator),
             "rows": selectors.record_rows(indicator, page.object_list),
-            "query": reading.query,
+            "query": query,
+            "ranked": ranked,
             "trend": selectors.trend(reading),
             "shown": selectors.Shown(reading.measure, indicator.unit, indicator.code),
         },

@@ -4,14 +4,24 @@ administrators; the records list number, kind, title, community and state, never
 petitioner."""
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.extensions import vocabulary_of
 from meihao.core.roles import SUPERVISORS
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
-from meihao.petitions.models import Petition
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Ranking,
+    Span,
+    Unit,
+    by_community,
+    register,
+)
+from meihao.petitions.models import Kind, Petition
 
 PETITIONS = Capability("petitions", _("Online petitions"), SUPERVISORS)
 
@@ -56,6 +66,13 @@ COLUMNS = (
 )
 
 
+BODY = Coalesce("case__assigned_organisation__name", "case__place__name")
+BY_BODY = Ranking("body", _("Responsible body"), key=BODY, name=BODY)
+BY_TOPIC = Ranking("topic", _("Topic"), key="case__category__code", name="case__category__name_zh")
+BY_COMMUNITY = by_community("case__place_path")
+BY_KIND = Ranking("kind", _("Kind"), key="kind", name="kind", shown=lambda kind: Kind(kind).label)
+
+
 def _page(petition) -> str:
     return reverse("cases:detail", args=[petition.case.number])
 
@@ -70,6 +87,7 @@ register(
         records=sent,
         columns=COLUMNS,
         link=_page,
+        rankings=(BY_KIND, BY_BODY, BY_TOPIC, BY_COMMUNITY),
     )
 )
 register(
@@ -85,5 +103,6 @@ register(
         records=replied,
         columns=COLUMNS,
         link=_page,
+        rankings=(BY_BODY, BY_TOPIC, BY_COMMUNITY),
     )
 )

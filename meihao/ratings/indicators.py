@@ -4,6 +4,7 @@ district's administrators; the records list the case, the score and the communit
 rater."""
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseRating, Status
 from meihao.core.roles import SUPERVISORS
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Ranking,
+    Span,
+    Unit,
+    by_community,
+    register,
+)
 from meihao.ratings.models import GOOD_SCORES, RATED_TYPES, RECTIFY_CODE, AppealStatus
 
 SERVICE_RATINGS = Capability("service_ratings", _("Service ratings"), SUPERVISORS)
@@ -57,6 +67,23 @@ def rectified(span: Span):
     )
 
 
+def _rankings(case: str) -> tuple[Ranking, ...]:
+    """By the body that served (an application's implementing body, else the body the case
+    went to, else the community itself), by the item (an application's service item, a
+    petition's topic) and by the community, of the rated case reached by `case`."""
+    body = Coalesce(
+        f"{case}__application__item__implementing_body",
+        f"{case}__assigned_organisation__name",
+        f"{case}__place__name",
+    )
+    item = Coalesce(f"{case}__application__item__name", f"{case}__category__name_zh")
+    return (
+        Ranking("body", _("Responsible body"), key=body, name=body),
+        Ranking("item", _("Service item"), key=item, name=item),
+        by_community(f"{case}__place_path"),
+    )
+
+
 RATING_COLUMNS = (
     Column(_("Number"), lambda r: r.case.number),
     Column(_("Service"), lambda r: r.case.case_type.display_name),
@@ -84,6 +111,7 @@ register(
         records=ratings,
         columns=RATING_COLUMNS,
         link=lambda rating: detail_url(rating.case),
+        rankings=_rankings("case"),
     )
 )
 register(
@@ -98,6 +126,7 @@ register(
         capability=SERVICE_RATINGS,
         records=rectified,
         columns=RECTIFY_COLUMNS,
+        rankings=_rankings("rectification__rated_case"),
         link=lambda case: reverse("cases:detail", args=[case.number]),
     )
 )

@@ -203,3 +203,59 @@ def test_indicators_satisfaction_and_rectified_on_time(personas, clock):
     assert (rectified.numerator, rectified.denominator) == (1, 1)
     record = REGISTRY["service_satisfaction"].records(span)[0]
     assert REGISTRY["service_satisfaction"].link(record) == f"/cases/{record.case.number}/"
+
+
+def test_satisfaction_is_ranked_by_body_item_and_community_each_linking_its_records(
+    client, personas, clock
+):
+    from meihao.insights.registry import REGISTRY, Span, ranked
+
+    for score in (5, 1):
+        rate(personas, closed_petition(personas), score)
+    it = item(personas, "department:decide", certificate="childbirth", level="district")
+    application = file_application(personas, it)
+    egov.application_take_in(actor=personas.department_staff, case=fresh_application(application))
+    egov.application_decide(
+        actor=personas.department_staff, case=fresh_application(application), approve=True
+    )
+    rate(personas, fresh_application(application), 5)
+
+    indicator = REGISTRY["service_satisfaction"]
+    span = Span.of(personas.tree.community_a.path, MONDAY.date(), MONDAY.date())
+    by_body = ranked(indicator, indicator.ranking("body"), span)
+    # The application's implementing body first (1 of 1), the department petitions went to
+    # after it (1 of 2).
+    assert [(row["name"], row["measure"].value) for row in by_body] == [
+        (it.implementing_body, 100.0),
+        (personas.department.name, 50.0),
+    ]
+    by_item = {
+        row["name"]: row["measure"].denominator
+        for row in ranked(indicator, indicator.ranking("item"), span)
+    }
+    assert by_item[it.name] == 1 and sum(by_item.values()) == 3
+    by_community = ranked(indicator, indicator.ranking("community"), span)
+    assert [(row["name"], row["measure"].denominator) for row in by_community] == [
+        (personas.tree.community_a.name, 3)
+    ]
+
+    client.force_login(personas.district_admin)
+    url = reverse("insights:indicator", args=["service_satisfaction"])
+    day = MONDAY.date().isoformat()
+    query = {"place": personas.tree.community_a.code, "start": day, "end": day}
+    page = client.get(url, {**query, "by": "body"})
+    assert page.status_code == 200
+    assert [row["name"] for row in page.context["ranked"].rows] == [
+        it.implementing_body,
+        personas.department.name,
+    ]
+    one = client.get(url, {**query, "by": "body", "group": personas.department.name})
+    numbers = {row["cells"][0] for row in one.context["rows"]}
+    assert len(numbers) == 2 and application.case.number not in numbers
+    assert one.context["page"].paginator.count == 2
+    for bad, words in (
+        ({"by": "nonsense"}, "没有这种排名"),
+        ({"by": "body", "group": "长" * 201}, "没有这个分组"),
+    ):
+        refused = client.get(url, {**query, **bad})
+        assert refused.status_code == 400 and words in refused.content.decode()
