@@ -63,6 +63,22 @@ def setup_django():
     call_command("migrate", "--no-input", verbosity=0)
 
 
+def catalogue_item(personas, name: str):
+    """The demo catalogue's item `name` (demo/catalogue_items.json), published by the test
+    personas' district administrator with their department as its competent department."""
+    import json
+
+    from meihao.catalogue.services import item_save
+    from meihao.demo.catalogue import ITEMS_FILE, guide_from, issuer_code
+
+    entry = next(e for e in json.loads(ITEMS_FILE.read_text(encoding="utf-8")) if e["name"] == name)
+    return item_save(
+        actor=personas.district_admin,
+        place=personas.tree.district,
+        guide=guide_from(entry, personas.department, issuer_code(0)),
+    )
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -80,9 +96,62 @@ def measure(function: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
+def interleaved(
+    calls: dict[str, Callable[[], object]], *, rounds: int, warm_up: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time `calls` in turn, `rounds` times over, after `warm_up` rounds of them: each meets
+    the same state of the process and the database as the others. The seconds of each call by
+    name, and the queries one call of each makes (counted once, after the warm-up)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm_up):
+        for call in calls.values():
+            call()
+    queries = {}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        queries[name] = len(captured)
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - started)
+    return times, queries
+
+
 def p50_p95(name: str, times: list[float]) -> dict:
     """`{name}_p50` (the median) and `{name}_p95` of `times`, in seconds."""
     return {f"{name}_p50": statistics.median(times), f"{name}_p95": percentile(times, 0.95)}
+
+
+def p50_p95_ms(r: dict, name: str) -> str:
+    """`name`'s p50 and p95 from `r` (seconds, as `p50_p95` names them), in milliseconds."""
+    return f"p50 {r[f'{name}_p50'] * 1000:.2f} ms, p95 {r[f'{name}_p95'] * 1000:.2f} ms"
+
+
+def p50_p95_ratio(r: dict, name: str, baseline: str) -> str:
+    """`name`'s p50 and p95 from `r` over `baseline`'s."""
+    return (
+        f"p50 {r[f'{name}_p50'] / r[f'{baseline}_p50']:.2f}×, "
+        f"p95 {r[f'{name}_p95'] / r[f'{baseline}_p95']:.2f}×"
+    )
+
+
+def each(result: dict, name: str) -> str:
+    """`name`'s seconds in `result`, a total over `result["requests"]` requests, as the
+    milliseconds each took, with the queries one makes (`result["queries"][name]`)."""
+    ms = result[name] / result["requests"] * 1000
+    return f"{ms:.2f} ms each ({result['queries'][name]} queries)"
+
+
+def ratio_against_goal(vendor: str, what: str, ratio: float, goal: float) -> bool:
+    """Print `ratio` (of `what`) and whether it reaches `goal`; True when it does."""
+    met = ratio >= goal
+    print(f"[{vendor}] ratio {what}: {ratio:.2f} (goal >= {goal}: {'yes' if met else 'NO'})")
+    return met
 
 
 @contextmanager
@@ -135,7 +204,7 @@ def against_raw_sql(label: str, r: dict) -> str:
     return (
         f"{label} p50 {r['orm_p50'] * 1000:.1f} ms, p95 {r['orm_p95'] * 1000:.1f} ms; "
         f"raw SQL p50 {r['raw_p50'] * 1000:.1f} ms, p95 {r['raw_p95'] * 1000:.1f} ms; "
-        f"ratio p50 {r['orm_p50'] / r['raw_p50']:.2f}×, p95 {r['orm_p95'] / r['raw_p95']:.2f}×"
+        f"ratio {p50_p95_ratio(r, 'orm', 'raw')}"
     )
 
 
@@ -155,18 +224,23 @@ def emit(result: dict) -> None:
 
 
 def command_line(
-    worker: Callable[[int], dict], run: Callable[[int, bool], bool], *, size: str, default: int
+    worker: Callable[..., dict],
+    run: Callable[..., bool],
+    *,
+    size: str | None = None,
+    default: int = 0,
 ) -> None:
-    """The command line of a benchmark with one size that runs on SQLite and PostgreSQL:
-    `python -m bench.<module> [--<size> N] [--sqlite-only]` runs it and exits 1 when a goal is
-    not met; `--worker --<size> N` is the worker process the run starts."""
+    """The command line of a benchmark that runs on SQLite and PostgreSQL, with one size or
+    none: `python -m bench.<module> [--<size> N] [--sqlite-only]` runs it and exits 1 when a
+    goal is not met; `--worker [--<size> N]` is the worker process the run starts."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--worker", action="store_true")
-    parser.add_argument(f"--{size}", type=int, default=default)
+    if size is not None:
+        parser.add_argument(f"--{size}", type=int, default=default)
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
-    count = getattr(args, size.replace("-", "_"))
+    sizes = [] if size is None else [getattr(args, size.replace("-", "_"))]
     if args.worker:
-        emit(worker(count))
+        emit(worker(*sizes))
     else:
-        sys.exit(0 if run(count, args.sqlite_only) else 1)
+        sys.exit(0 if run(*sizes, args.sqlite_only) else 1)

@@ -16,9 +16,16 @@ Ratio = bare time / real time (the real submission's share of the bare insert's 
 """
 
 import sys
-import time
 
-from bench._django import emit, run_on_sqlite_and_postgresql, setup_django
+from bench._django import (
+    catalogue_item,
+    command_line,
+    each,
+    interleaved,
+    ratio_against_goal,
+    run_on_sqlite_and_postgresql,
+    setup_django,
+)
 
 REQUESTS = 150
 GOAL = 0.5
@@ -94,26 +101,17 @@ def bare_urls(item, person, home):
 
 def worker() -> dict:
     setup_django()
-    import json
     import types
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
 
-    from meihao.catalogue.services import item_save
     from meihao.core.testing import build_personas
-    from meihao.demo.catalogue import ITEMS_FILE, guide_from, issuer_code
     from meihao.places.models import community_of
 
     personas = build_personas()
-    entry = next(e for e in json.loads(ITEMS_FILE.read_text(encoding="utf-8")) if e["name"] == ITEM)
-    item = item_save(
-        actor=personas.district_admin,
-        place=personas.tree.district,
-        guide=guide_from(entry, personas.department, issuer_code(0)),
-    )
+    item = catalogue_item(personas, ITEM)
     person = personas.resident_a.person
     urls = types.ModuleType("bench_bare_apply_urls")
     urls.urlpatterns = bare_urls(item, person, community_of(person.home_place))
@@ -137,25 +135,10 @@ def worker() -> dict:
         assert response.status_code == 302, response.content[:500]
 
     with override_settings(ROOT_URLCONF="bench_bare_apply_urls"):
-        for _ in range(10):  # warm up both paths
-            real()
-            bare()
-        queries = {}
-        for name, call in (("real", real), ("bare", bare)):
-            with CaptureQueriesContext(connection) as captured:
-                call()
-            queries[name] = len(captured)
-        real_times, bare_times = [], []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            real()
-            real_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            bare()
-            bare_times.append(time.perf_counter() - started)
+        times, queries = interleaved({"real": real, "bare": bare}, rounds=REQUESTS, warm_up=10)
     return {
-        "real": sum(real_times),
-        "bare": sum(bare_times),
+        "real": sum(times["real"]),
+        "bare": sum(times["bare"]),
         "requests": REQUESTS,
         "files": len(needed),
         "queries": queries,
@@ -166,21 +149,12 @@ def worker() -> dict:
 def report(result: dict) -> bool:
     vendor = result["vendor"]
     n = result["requests"]
-    queries = result["queries"]
-    ratio = result["bare"] / result["real"]
     print(
         f"[{vendor}] POST /applications/apply/ ({result['files']} PDFs): {n} applications, "
-        f"{result['real'] / n * 1000:.2f} ms each ({queries['real']} queries)"
+        f"{each(result, 'real')}"
     )
-    print(
-        f"[{vendor}] baseline bare view, same rows and files: "
-        f"{result['bare'] / n * 1000:.2f} ms each ({queries['bare']} queries)"
-    )
-    print(
-        f"[{vendor}] ratio bare / real: {ratio:.2f} (goal >= {GOAL}: "
-        f"{'yes' if ratio >= GOAL else 'NO'})"
-    )
-    return ratio >= GOAL
+    print(f"[{vendor}] baseline bare view, same rows and files: {each(result, 'bare')}")
+    return ratio_against_goal(vendor, "bare / real", result["bare"] / result["real"], GOAL)
 
 
 def run(sqlite_only: bool = False) -> bool:
@@ -188,7 +162,4 @@ def run(sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        emit(worker())
-    else:
-        sys.exit(0 if run(sqlite_only="--sqlite-only" in sys.argv) else 1)
+    command_line(worker, run)

@@ -22,7 +22,14 @@ Ratio = baseline time / API time (the API's share of the baseline's speed).
 import sys
 import time
 
-from bench._django import emit, run_on_sqlite_and_postgresql, setup_django
+from bench._django import (
+    command_line,
+    each,
+    interleaved,
+    ratio_against_goal,
+    run_on_sqlite_and_postgresql,
+    setup_django,
+)
 
 REQUESTS = 300
 GOAL = 0.5
@@ -151,29 +158,11 @@ def worker() -> dict:
         assert response.status_code == 201, response.content
 
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with override_settings(ROOT_URLCONF="bench_bare_urls"):
-        for _ in range(20):  # warm up every path
-            api()
-            bare()
-            same_row()
-        queries = {}
-        for name, call in (("api", api), ("bare", bare), ("same_row", same_row)):
-            with CaptureQueriesContext(connection) as captured:
-                call()
-            queries[name] = len(captured)
-        api_times, bare_times, same_row_times = [], [], []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            api()
-            api_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            bare()
-            bare_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            same_row()
-            same_row_times.append(time.perf_counter() - started)
+        times, queries = interleaved(
+            {"api": api, "bare": bare, "same_row": same_row}, rounds=REQUESTS, warm_up=20
+        )
         # Where the API's time goes: the service alone, without HTTP or the response.
         from meihao.cases.models import CaseType
         from meihao.cases.services import case_submit
@@ -192,9 +181,9 @@ def worker() -> dict:
             )
         service = time.perf_counter() - started
     return {
-        "api": sum(api_times),
-        "bare": sum(bare_times),
-        "same_row": sum(same_row_times),
+        "api": sum(times["api"]),
+        "bare": sum(times["bare"]),
+        "same_row": sum(times["same_row"]),
         "service": service,
         "requests": REQUESTS,
         "queries": queries,
@@ -205,31 +194,25 @@ def worker() -> dict:
 def report(result: dict) -> bool:
     vendor = result["vendor"]
     n = result["requests"]
-    queries = result["queries"]
-    ratio = result["bare"] / result["api"]
-    same_row_ratio = result["same_row"] / result["api"]
-    print(
-        f"[{vendor}] POST /api/v1/cases (bearer token): {n} cases, "
-        f"{result['api'] / n * 1000:.2f} ms each ({queries['api']} queries)"
-    )
+    print(f"[{vendor}] POST /api/v1/cases (bearer token): {n} cases, {each(result, 'api')}")
     print(
         f"[{vendor}] baseline bare view, same row (bearer token, grid from the point): "
-        f"{result['same_row'] / n * 1000:.2f} ms each ({queries['same_row']} queries)"
+        f"{each(result, 'same_row')}"
     )
     print(
-        f"[{vendor}] reference bare view, other row (no token, fixed grid): "
-        f"{result['bare'] / n * 1000:.2f} ms each ({queries['bare']} queries)"
+        f"[{vendor}] reference bare view, other row (no token, fixed grid): {each(result, 'bare')}"
     )
     print(
         f"[{vendor}] of which case_submit alone (no HTTP, no response): "
         f"{result['service'] / n * 1000:.2f} ms"
     )
-    print(
-        f"[{vendor}] ratio bare same row / API: {same_row_ratio:.2f} "
-        f"(goal >= {GOAL}: {'yes' if same_row_ratio >= GOAL else 'NO'})"
+    met = ratio_against_goal(
+        vendor, "bare same row / API", result["same_row"] / result["api"], GOAL
     )
-    print(f"[{vendor}] ratio bare other row / API: {ratio:.2f} (reference)")
-    return same_row_ratio >= GOAL
+    print(
+        f"[{vendor}] ratio bare other row / API: {result['bare'] / result['api']:.2f} (reference)"
+    )
+    return met
 
 
 def run(sqlite_only: bool = False) -> bool:
@@ -237,7 +220,4 @@ def run(sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        emit(worker())
-    else:
-        sys.exit(0 if run(sqlite_only="--sqlite-only" in sys.argv) else 1)
+    command_line(worker, run)

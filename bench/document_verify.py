@@ -16,10 +16,17 @@ Ratio = page / static file, at p50 and p95. No goal: the figure is recorded in R
     python -m bench.document_verify [--sqlite-only]
 """
 
-import sys
-import time
-
-from bench._django import emit, measure, p50_p95, run_on_sqlite_and_postgresql, setup_django
+from bench._django import (
+    catalogue_item,
+    command_line,
+    interleaved,
+    measure,
+    p50_p95,
+    p50_p95_ms,
+    p50_p95_ratio,
+    run_on_sqlite_and_postgresql,
+    setup_django,
+)
 
 REQUESTS = 300
 WARM_UP = 20
@@ -30,23 +37,14 @@ STYLESHEET = "web/meihao.css"
 
 def issued_document():
     """A document the department issued for a resident's approved 婚育情况证明."""
-    import json
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from meihao.cases.models import Case
-    from meihao.catalogue.services import item_save
     from meihao.core.testing import build_personas
-    from meihao.demo.catalogue import ITEMS_FILE, guide_from, issuer_code
     from meihao.egov import documents, services
 
     personas = build_personas()
-    entry = next(e for e in json.loads(ITEMS_FILE.read_text(encoding="utf-8")) if e["name"] == ITEM)
-    item = item_save(
-        actor=personas.district_admin,
-        place=personas.tree.district,
-        guide=guide_from(entry, personas.department, issuer_code(0)),
-    )
+    item = catalogue_item(personas, ITEM)
     files = {
         m.pk: [SimpleUploadedFile("材料.pdf", PDF, "application/pdf")]
         for m in item.materials.all()
@@ -72,7 +70,6 @@ def worker() -> dict:
     from django.db import connection
     from django.templatetags.static import static
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
@@ -98,20 +95,9 @@ def worker() -> dict:
         # A server sends the file's bytes too; the test client would otherwise leave them unread.
         sizes["static"] = len(b"".join(response.streaming_content))
 
-    for _ in range(WARM_UP):
-        page()
-        static_file()
-    queries = {}
-    for name, call in (("page", page), ("static", static_file)):
-        with CaptureQueriesContext(connection) as captured:
-            call()
-        queries[name] = len(captured)
-    times = {"page": [], "static": []}
-    for _ in range(REQUESTS):
-        for name, call in (("page", page), ("static", static_file)):
-            started = time.perf_counter()
-            call()
-            times[name].append(time.perf_counter() - started)
+    times, queries = interleaved(
+        {"page": page, "static": static_file}, rounds=REQUESTS, warm_up=WARM_UP
+    )
     today = timezone.localdate()
     selector = measure(lambda: document_verify(document.token, document.content_hash, today), 100)
     return {
@@ -128,22 +114,16 @@ def worker() -> dict:
 
 def report(r: dict) -> bool:
     vendor = r["vendor"]
-
-    def ms(name):
-        return f"p50 {r[f'{name}_p50'] * 1000:.2f} ms, p95 {r[f'{name}_p95'] * 1000:.2f} ms"
-
     print(
         f"[{vendor}] GET /d/<token>/ ({r['sizes']['page']:,} bytes, {r['queries']['page']} "
-        f"queries): {r['requests']} requests, {ms('page')}; selector alone {ms('selector')}"
+        f"queries): {r['requests']} requests, {p50_p95_ms(r, 'page')}; "
+        f"selector alone {p50_p95_ms(r, 'selector')}"
     )
     print(
         f"[{vendor}] baseline {r['static_url']} ({r['sizes']['static']:,} bytes, "
-        f"{r['queries']['static']} queries), same server: {ms('static')}"
+        f"{r['queries']['static']} queries), same server: {p50_p95_ms(r, 'static')}"
     )
-    print(
-        f"[{vendor}] ratio page / static file: p50 {r['page_p50'] / r['static_p50']:.2f}×, "
-        f"p95 {r['page_p95'] / r['static_p95']:.2f}× (no goal)"
-    )
+    print(f"[{vendor}] ratio page / static file: {p50_p95_ratio(r, 'page', 'static')} (no goal)")
     return True
 
 
@@ -152,7 +132,4 @@ def run(sqlite_only: bool = False) -> bool:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        emit(worker())
-    else:
-        sys.exit(0 if run(sqlite_only="--sqlite-only" in sys.argv) else 1)
+    command_line(worker, run)

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -29,13 +27,11 @@ from meihao.cases.models import Case
 from meihao.catalogue.models import ServiceItem
 from meihao.core.pdf import chinese_font
 from meihao.core.roles import Role
-from meihao.demo.cases import demo_clock
-from meihao.demo.plan import Plan, history_scale
-from meihao.demo.residents import Residents
-from meihao.demo.wishes import ordered_while_awake, while_awake
+from meihao.demo.history import History, Timeline, filed_while_awake
+from meihao.demo.plan import history_scale
 from meihao.egov import documents as egov_documents
 from meihao.egov import services as egov
-from meihao.people.models import RoleAssignment, User
+from meihao.people.models import User
 
 KEY_PREFIX = "egov-demo-"
 APPLICATIONS_PER_SCALE = 240
@@ -123,13 +119,12 @@ class ApplicationPlan:
     pace: float = 1.0
 
 
-class ApplicationHistory:
-    def __init__(self, *, plan: Plan, residents: Residents, seed: int, count: int, now=None):
-        self.plan = plan
-        self.residents = residents
-        self.seed = seed
-        self.count = count
-        self.now = now or timezone.now()
+class ApplicationHistory(History):
+    key_prefix = KEY_PREFIX
+    office_roles = (Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF)
+
+    def __init__(self, **history):
+        super().__init__(**history)
         self.items = {
             item.name: item
             for item in ServiceItem.objects.published()
@@ -137,35 +132,12 @@ class ApplicationHistory:
             .prefetch_related("materials")
             .select_related("department")
         }
-        self.holders: dict[tuple, list[User]] = {}
-        for role, place_path, organisation_id, user in RoleAssignment.objects.filter(
-            role__in=[Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF],
-            user__is_active=True,
-        ).values_list("role", "place__path", "organisation_id", "user"):
-            key = (role, organisation_id or place_path)
-            self.holders.setdefault(key, []).append(user)
-        self.users = {u.pk: u for u in User.objects.filter(pk__in=self._holder_ids())}
-        self.resident = residents.personas.get(Role.RESIDENT)
-
-    def _holder_ids(self) -> set[int]:
-        return {pk for users in self.holders.values() for pk in users}
+        self.resident = self.residents.personas.get(Role.RESIDENT)
 
     def run(self) -> tuple[int, int]:
         if not self.items:
             return 0, 0
-        existing = set(
-            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        created = 0
-        for plan in self.plans():
-            if plan.key in existing:
-                continue
-            with transaction.atomic():
-                if self._application(plan):
-                    created += 1
-        return created, len(existing)
+        return self.load(self.plans(), self._application)
 
     def plans(self) -> list[ApplicationPlan]:
         rng = random.Random(f"{self.seed}:applications")
@@ -182,7 +154,7 @@ class ApplicationHistory:
             plans.append(
                 ApplicationPlan(
                     key=f"{KEY_PREFIX}{index:05d}",
-                    filed_at=ordered_while_awake(self.now - datetime.timedelta(days=days), rng),
+                    filed_at=filed_while_awake(self.now - datetime.timedelta(days=days), rng),
                     community=rng.choice(communities),
                     item=rng.choices(names, weights)[0],
                     fate=fate,
@@ -198,7 +170,7 @@ class ApplicationHistory:
             plans.append(
                 ApplicationPlan(
                     key=f"{KEY_PREFIX}{label}",
-                    filed_at=ordered_while_awake(self.now - datetime.timedelta(days=days), rng),
+                    filed_at=filed_while_awake(self.now - datetime.timedelta(days=days), rng),
                     community=self.plan.communities[0].code,
                     item=name,
                     fate=fate,
@@ -213,21 +185,13 @@ class ApplicationHistory:
         )
 
     # -- one application ---------------------------------------------------------------------
-    def at(self, moment: datetime.datetime, service, **kwargs):
-        if moment >= self.now:
-            return None
-        with demo_clock(moment):
-            return service(**kwargs)
-
     def _holder(self, application, rng) -> User | None:
+        """Who acts for the office of the application's stage."""
         if application.stage_body == "department":
-            key = (Role.DEPARTMENT_STAFF, application.department_id)
-        elif application.stage_body == "street":
-            key = (Role.STREET_CHIEF, application.home_path.rsplit("/", 2)[0] + "/")
-        else:
-            key = (Role.COMMUNITY_STAFF, application.home_path)
-        users = self.holders.get(key)
-        return self.users[rng.choice(sorted(users))] if users else None
+            return self.department_staff(application.department_id, rng)
+        if application.stage_body == "street":
+            return self.street_chief(application.home_path, rng)
+        return self.holder(Role.COMMUNITY_STAFF, application.home_path, rng)
 
     def _application(self, plan: ApplicationPlan) -> bool:
         rng = plan.rng
@@ -243,7 +207,7 @@ class ApplicationHistory:
             for m in item.materials.all()
             if not m.held
         }
-        application = self.at(
+        application = self.file(
             plan.filed_at,
             egov.application_file,
             actor=user,
@@ -254,16 +218,9 @@ class ApplicationHistory:
         )
         if application is None:
             return False
-        Case.objects.filter(pk=application.case_id).update(is_demo=True)
         if plan.fate == "filed":
             return True
-        moment = plan.filed_at
-
-        def later(hours_low, hours_high):
-            nonlocal moment
-            hours = rng.uniform(hours_low, hours_high) * plan.pace
-            moment = while_awake(moment + datetime.timedelta(hours=hours), rng)
-            return moment
+        timeline = Timeline(plan.filed_at, rng, plan.pace)
 
         def case():
             return Case.objects.get(pk=application.case_id)
@@ -272,28 +229,28 @@ class ApplicationHistory:
             holder = self._holder(application, rng)
             if holder is None:
                 return None
-            return self.at(moment, service, actor=holder, case=case(), **kwargs)
+            return self.at(timeline.moment, service, actor=holder, case=case(), **kwargs)
 
         materials = [m.pk for m in item.materials.all()]
         if plan.fate in ("parked", "supplemented_approved") and materials:
-            later(2, 30)
+            timeline.later(2, 30)
             if not step(egov.application_ask_supplement, missing=rng.choice(SUPPLEMENTS)):
                 return True
             if plan.fate == "parked":
                 return True
-            later(10, 72)
+            timeline.later(10, 72)
             self.at(
-                moment,
+                timeline.moment,
                 egov.application_supplement,
                 actor=user,
                 case=case(),
                 files={materials[0]: [SimpleUploadedFile("补正.pdf", scanned("补正材料"))]},
             )
         if plan.fate == "not_taken_in":
-            later(2, 30)
+            timeline.later(2, 30)
             step(egov.application_refuse_intake, reason=NOT_TAKEN_IN)
             return True
-        later(1, 30)
+        timeline.later(1, 30)
         if step(egov.application_take_in) is None:
             return True
         if plan.fate == "taken_in":
@@ -301,9 +258,9 @@ class ApplicationHistory:
         while not application.is_last_stage:
             publicised = application.duty == "publicise"
             if publicised:
-                later(7 * 24 + 1, 7 * 24 + 30)
+                timeline.later(7 * 24 + 1, 7 * 24 + 30)
             else:
-                later(4, 60)
+                timeline.later(4, 60)
             note = "公示期满无异议" if publicised else "材料齐全，审核通过"
             passed = step(egov.application_pass, note=note)
             if passed is None:
@@ -313,17 +270,17 @@ class ApplicationHistory:
                 plan.fate == "publicity" and application.duty == "publicise"
             ):
                 return True
-        later(4, 24 * max(application.item.promised_days - 1, 1))
+        timeline.later(4, 24 * max(application.item.promised_days - 1, 1))
         approve = plan.fate != "refused"
         reasons = "" if approve else REFUSALS.get(item.name, DEFAULT_REFUSAL)
         if step(egov.application_decide, approve=approve, reasons=reasons) is None or not approve:
             return True
         # The deciding office issues the electronic document the same day; a year's documents
         # run out after their 90 days, so the verify page shows expired ones too.
-        later(0.5, 6)
+        timeline.later(0.5, 6)
         holder = self._holder(application, rng)
         document = self.at(
-            moment,
+            timeline.moment,
             egov_documents.document_issue,
             actor=holder,
             application=application,
@@ -331,9 +288,9 @@ class ApplicationHistory:
             valid_days=DOCUMENT_DAYS,
         )
         if document is not None and plan.fate == "revoked":
-            later(24, 72)
+            timeline.later(24, 72)
             self.at(
-                moment,
+                timeline.moment,
                 egov_documents.document_revoke,
                 actor=holder,
                 document=document,

@@ -26,9 +26,6 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import transaction
-from django.utils import timezone
-
 from meihao.cases import sla
 from meihao.cases.models import Case, CaseCategory
 from meihao.cases.services import (
@@ -40,10 +37,9 @@ from meihao.cases.services import (
 )
 from meihao.core.roles import Role
 from meihao.demo.accounts import RESERVED_PHONE_PREFIX
-from meihao.demo.cases import demo_clock
-from meihao.demo.plan import Plan, history_scale
-from meihao.demo.residents import Resident, Residents
-from meihao.demo.wishes import ordered_while_awake, while_awake
+from meihao.demo.history import History, Timeline, filed_while_awake, while_awake
+from meihao.demo.plan import history_scale
+from meihao.demo.residents import Resident
 from meihao.people.models import Organisation, RoleAssignment, Team, User
 from meihao.petitions import services as petitions
 from meihao.petitions.models import PETITION_CODE, Channel, Kind
@@ -554,13 +550,12 @@ class PetitionPlan:
     pace: float = 1.0
 
 
-class PetitionHistory:
-    def __init__(self, *, plan: Plan, residents: Residents, seed: int, count: int, now=None):
-        self.plan = plan
-        self.residents = residents
-        self.seed = seed
-        self.count = count
-        self.now = now or timezone.now()
+class PetitionHistory(History):
+    key_prefix = KEY_PREFIX
+    office_roles = (Role.STREET_CHIEF, Role.DEPARTMENT_STAFF)
+
+    def __init__(self, **history):
+        super().__init__(**history)
         self.topics = {
             c.code: c
             for c in CaseCategory.objects.filter(
@@ -568,11 +563,6 @@ class PetitionHistory:
             )
         }
         self.local = {code for code, topic in self.topics.items() if not topic.department}
-        self.holders: dict[tuple, list[int]] = {}
-        for role, place_path, organisation_id, user in RoleAssignment.objects.filter(
-            role__in=[Role.STREET_CHIEF, Role.DEPARTMENT_STAFF], user__is_active=True
-        ).values_list("role", "place__path", "organisation_id", "user"):
-            self.holders.setdefault((role, organisation_id or place_path), []).append(user)
         self.departments: dict[str, list[Organisation]] = {}
         for organisation in Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT).exclude(
             short_name=""
@@ -585,30 +575,17 @@ class PetitionHistory:
             RoleAssignment.objects.exclude(role__in=CITIZEN_ROLES).values_list("user", flat=True)
         )
         self.petitioners: dict[str, list[Resident]] = {}
-        # One object per user: its role scopes are loaded once.
-        self.users: dict[int, User] = {}
-        self.resident = residents.personas.get(Role.RESIDENT)
+        self.resident = self.residents.personas.get(Role.RESIDENT)
 
     def run(self) -> tuple[int, int]:
         if not self.topics:
             return 0, 0
-        existing = set(
-            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        created = 0
-        for plan in self.plans():
-            if plan.key in existing:
-                continue
-            with transaction.atomic():
-                if self._petition(plan):
-                    created += 1
+        created, existing = self.load(self.plans(), self._petition)
         if created:
             # Colours and escalations of the clocks now, as the worker's sweep would (as
             # demo.cases does); urging the overdue is the worker's hourly job, from its first run.
             sla.sla_sweep(self.now)
-        return created, len(existing)
+        return created, existing
 
     # -- planning ------------------------------------------------------------------------------
     def plans(self) -> list[PetitionPlan]:
@@ -645,7 +622,7 @@ class PetitionHistory:
             plans.append(
                 PetitionPlan(
                     key=f"{KEY_PREFIX}{index:05d}",
-                    filed_at=ordered_while_awake(self.now - datetime.timedelta(days=days), rng),
+                    filed_at=filed_while_awake(self.now - datetime.timedelta(days=days), rng),
                     community=rng.choice(communities),
                     topic=topic,
                     matter=matter,
@@ -677,9 +654,7 @@ class PetitionHistory:
             plans.append(
                 PetitionPlan(
                     key=f"{KEY_PREFIX}{scene.label}",
-                    filed_at=ordered_while_awake(
-                        self.now - datetime.timedelta(days=scene.days), rng
-                    ),
+                    filed_at=filed_while_awake(self.now - datetime.timedelta(days=scene.days), rng),
                     community=first,
                     topic=topic,
                     matter=matter,
@@ -745,31 +720,12 @@ class PetitionHistory:
             plan.topic, plan.matter, plan.door = original.topic, original.matter, original.door
 
     # -- one petition --------------------------------------------------------------------------
-    def at(self, moment: datetime.datetime, service, **kwargs):
-        if moment >= self.now:
-            return None
-        with demo_clock(moment):
-            return service(**kwargs)
-
-    def _user(self, pk: int) -> User:
-        if pk not in self.users:
-            self.users[pk] = User.objects.get(pk=pk)
-        return self.users[pk]
-
     def _official(self, community_code: str, path: str, rng) -> User | None:
         """Who dispatches, calls back and publishes for the community: its staff (the demo
         log-in most often in hers), else the street chief."""
         if self.residents.staff.get(community_code):
-            return self._user(self.residents.organiser(community_code, rng).user_id)
-        return self._chief(path, rng)
-
-    def _chief(self, path: str, rng) -> User | None:
-        chiefs = self.holders.get((Role.STREET_CHIEF, path.rsplit("/", 2)[0] + "/"))
-        return self._user(rng.choice(sorted(chiefs))) if chiefs else None
-
-    def _staff_of(self, organisation_id, rng) -> User | None:
-        staff = self.holders.get((Role.DEPARTMENT_STAFF, organisation_id))
-        return self._user(rng.choice(sorted(staff))) if staff else None
+            return self.user(self.residents.organiser(community_code, rng).user_id)
+        return self.street_chief(path, rng)
 
     def _department(self, short_name: str, path: str) -> tuple[Organisation | None, Team | None]:
         """The department of that short name serving the place, and its team there, the closest
@@ -805,14 +761,14 @@ class PetitionHistory:
     def _petition(self, plan: PetitionPlan) -> bool:
         rng = plan.rng
         petitioner = self._petitioner(plan)
-        user = self._user(petitioner.user_id)
+        user = self.user(petitioner.user_id)
         community = self.plan.place(plan.community)
         details = {"road": community.road, "n": plan.door, "community": community.name}
         text = plan.matter.body.format(**details)
         body = text
         if petitioner.phone and rng.random() < SIGNED_SHARE:
             body = f"我是{community.name}居民{petitioner.name}，电话{petitioner.phone}。{text}"
-        petition = self.at(
+        petition = self.file(
             plan.filed_at,
             petitions.petition_file,
             actor=user,
@@ -827,17 +783,11 @@ class PetitionHistory:
         )
         if petition is None:
             return False
-        Case.objects.filter(pk=petition.case_id).update(is_demo=True)
         if plan.fate == "submitted":
             return True
         path = petition.case.place_path
-        moment = plan.filed_at
-
-        def later(hours_low, hours_high):
-            nonlocal moment
-            moment = while_awake(
-                moment + datetime.timedelta(hours=rng.uniform(hours_low, hours_high)), rng
-            )
+        # The petition's own pace is that of its reply (below), not of the steps around it.
+        timeline = Timeline(plan.filed_at, rng)
 
         def case():
             return Case.objects.get(pk=petition.case_id)
@@ -845,11 +795,11 @@ class PetitionHistory:
         def step(actor, service, **kwargs):
             if actor is None:
                 return None
-            return self.at(moment, service, actor=actor, case=case(), **kwargs)
+            return self.at(timeline.moment, service, actor=actor, case=case(), **kwargs)
 
         if plan.topic in self.local:
             dispatcher = self._official(plan.community, path, rng)
-            later(0.5, 20)
+            timeline.later(0.5, 20)
             if plan.fate == "declined":
                 step(dispatcher, petitions.petition_decline, channel=plan.channel)
                 return True
@@ -866,53 +816,62 @@ class PetitionHistory:
             if not step(dispatcher, case_dispatch, user=handler):
                 return True
         else:
-            handler = self._staff_of(petition.case.assigned_organisation_id, rng)
+            handler = self.department_staff(petition.case.assigned_organisation_id, rng)
             if plan.fate == "returned":
                 short_name, reason = plan.matter.moved
-                later(2, 30)
+                timeline.later(2, 30)
                 if not step(handler, case_return, reason=reason):
                     return True
-                later(1, 24)
+                timeline.later(1, 24)
                 organisation, team = self._department(short_name, path)
                 if organisation is None:
                     return True
                 redispatched = step(
-                    self._chief(path, rng), case_dispatch, organisation=organisation, team=team
+                    self.street_chief(path, rng),
+                    case_dispatch,
+                    organisation=organisation,
+                    team=team,
                 )
                 if not redispatched:
                     return True
-                handler = self._staff_of(organisation.pk, rng)
+                handler = self.department_staff(organisation.pk, rng)
         if plan.fate == "dispatched":
             return True
         # Most handlers reply well within the limit of the petition's kind; a few are late.
         due = case().resolve_by
         if plan.late:
-            moment = due + datetime.timedelta(hours=rng.uniform(2, 72))
-        elif due > moment:
-            reply_at = moment + (due - moment) * rng.triangular(0.1, 0.95, 0.5) * plan.pace
+            timeline.moment = due + datetime.timedelta(hours=rng.uniform(2, 72))
+        elif due > timeline.moment:
+            span = due - timeline.moment
+            reply_at = timeline.moment + span * rng.triangular(0.1, 0.95, 0.5) * plan.pace
             awake = while_awake(reply_at, rng)
-            moment = awake if awake < due else reply_at
+            timeline.moment = awake if awake < due else reply_at
         reply = plan.matter.reply.format(**details)
         if not step(handler, case_report_back, note=reply):
             return True
         if plan.fate == "replied":
             return True
-        later(3, 72)
+        timeline.later(3, 72)
         call_back = CALL_BACKS[plan.score] if plan.score else CALL_BACK_UNRATED
         if not step(self._official(plan.community, path, rng), case_verify_close, note=call_back):
             return True
         if plan.score:
-            later(0.3, 48)
+            timeline.later(0.3, 48)
             comment = ""
             if rng.random() < COMMENT_SHARE[plan.score]:
                 comment = rng.choice(COMMENTS[plan.score])
             rating = self.at(
-                moment, case_rate, case=case(), actor=user, score=plan.score, comment=comment
+                timeline.moment,
+                case_rate,
+                case=case(),
+                actor=user,
+                score=plan.score,
+                comment=comment,
             )
             if rating is not None:
-                self._rectification(rating, moment, rng)
+                self._rectification(rating, timeline.moment, rng)
         if plan.publish:
-            later(24, 120)
+            timeline.later(24, 120)
             step(
                 self._official(plan.community, path, rng),
                 petitions.petition_publish,
@@ -931,19 +890,20 @@ class PetitionHistory:
         Case.objects.filter(pk=rectification.case_id).update(is_demo=True)
         case = Case.objects.get(pk=rectification.case_id)
         if case.assigned_organisation_id is not None:
-            handler = self._staff_of(case.assigned_organisation_id, rng)
+            handler = self.department_staff(case.assigned_organisation_id, rng)
         elif case.assigned_user_id is not None:
-            handler = self._user(case.assigned_user_id)
+            handler = self.user(case.assigned_user_id)
         else:
             return
-        moment = while_awake(moment + datetime.timedelta(hours=rng.uniform(20, 96)), rng)
+        timeline = Timeline(moment, rng)
+        timeline.later(20, 96)
         if handler is None or not self.at(
-            moment, case_report_back, case=case, actor=handler, note=rng.choice(RECTIFIED)
+            timeline.moment, case_report_back, case=case, actor=handler, note=rng.choice(RECTIFIED)
         ):
             return
-        moment = while_awake(moment + datetime.timedelta(hours=rng.uniform(2, 72)), rng)
+        timeline.later(2, 72)
         self.at(
-            moment,
+            timeline.moment,
             case_verify_close,
             case=Case.objects.get(pk=case.pk),
             actor=rating.rater,

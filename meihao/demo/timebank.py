@@ -31,11 +31,12 @@ from meihao.cases.models import Case, CaseCategory
 from meihao.core.errors import DomainError
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
-from meihao.demo.plan import Plan, history_scale
-from meihao.demo.residents import Resident, Residents
+from meihao.demo.history import History
+from meihao.demo.plan import history_scale
+from meihao.demo.residents import Resident
 from meihao.demo.rows import RowWriter, datetime_value
 from meihao.ledger.models import Transfer
-from meihao.people.models import Person, User
+from meihao.people.models import Person
 from meihao.places.models import Level, Place
 from meihao.timebank import services as timebank
 from meihao.timebank.models import TIMEBANK_CODE, FamilyLink, TimeBankMember
@@ -97,19 +98,17 @@ class RequestPlan:
         return datetime.timedelta(hours=self.rng.uniform(low_hours, high_hours))
 
 
-class TimeBankHistory:
-    def __init__(self, *, plan: Plan, residents: Residents, seed: int, count: int, now=None):
-        self.plan = plan
-        self.residents = residents
-        self.seed = seed
-        self.count = count
-        self.now = now or timezone.now()
+class TimeBankHistory(History):
+    key_prefix = KEY_PREFIX
+
+    def __init__(self, **history):
+        super().__init__(**history)
         self._requesters_by_community: dict[str, list[Resident]] = {}
-        self.persona = residents.personas.get(Role.VOLUNTEER)
+        self.persona = self.residents.personas.get(Role.VOLUNTEER)
         self.communities = {
             p.code: p
             for p in Place.objects.filter(
-                level=Level.COMMUNITY, code__startswith=plan.district.code
+                level=Level.COMMUNITY, code__startswith=self.plan.district.code
             )
         }
         self.categories = {
@@ -118,12 +117,6 @@ class TimeBankHistory:
                 case_type__code=TIMEBANK_CODE, parent__isnull=False, is_active=True
             )
         }
-        self.users: dict[int, User] = {}
-
-    def user(self, user_id: int) -> User:
-        if user_id not in self.users:
-            self.users[user_id] = User.objects.get(pk=user_id)
-        return self.users[user_id]
 
     def run(self) -> tuple[int, int]:
         with transaction.atomic():
@@ -132,21 +125,12 @@ class TimeBankHistory:
         if not self.categories:
             return 0, 0
         self._pools()
-        existing = set(
-            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
-                "idempotency_key", flat=True
-            )
+        created, existing = self.load(
+            self.plans(members), lambda request: self._file(request, members)
         )
-        created = 0
-        for request in self.plans(members):
-            if request.key in existing:
-                continue
-            with transaction.atomic():
-                if self._file(request, members):
-                    created += 1
         if created:
             sla.sla_sweep(self.now)
-        return created, len(existing)
+        return created, existing
 
     # -- members -------------------------------------------------------------------------------
     def _members(self) -> dict[str, list[Resident]]:
@@ -310,13 +294,6 @@ class TimeBankHistory:
             )
         return sorted(plans, key=lambda p: (p.filed_at, p.key))
 
-    def at(self, moment: datetime.datetime, service, **kwargs):
-        """Run `service` as of `moment`; None (nothing done) if `moment` is still to come."""
-        if moment >= self.now:
-            return None
-        with demo_clock(moment):
-            return service(**kwargs)
-
     def _requesters(self, community: str, helpers: list[Resident]) -> list[Resident]:
         """The community's residents of 70 and over who are not its helpers (once per community:
         at scale 10 a community has thousands of residents)."""
@@ -344,7 +321,7 @@ class TimeBankHistory:
         filer = self.user(requester.user_id if requester.user_id else staff.user_id)
         code = rng.choice(sorted(self.categories))
         asks, done = NEEDS.get(code, NEEDS["0106"])
-        case = self.at(
+        case = self.file(
             request.filed_at,
             timebank.help_request_submit,
             actor=filer,
@@ -355,7 +332,6 @@ class TimeBankHistory:
         )
         if case is None:
             return False
-        Case.objects.filter(pk=case.pk).update(is_demo=True)
         if request.fate in ("open", "stalled_open"):
             return True
         helper = self._helper(helpers, request)

@@ -25,21 +25,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from meihao.cases import services as cases
-from meihao.cases.models import Case, CaseCategory
+from meihao.cases.models import CaseCategory
 from meihao.core.roles import Role
 from meihao.demo.cases import demo_clock
 from meihao.demo.dual import PARTY_MEMBER_UNIT
+from meihao.demo.history import History, Timeline, filed_while_awake
 from meihao.demo.photos import room_scene, upload
-from meihao.demo.plan import Plan, history_scale
-from meihao.demo.residents import Resident, Residents
-from meihao.people.models import Organisation, PersonTag, RoleAssignment, User
+from meihao.demo.plan import history_scale
+from meihao.demo.residents import Resident
+from meihao.people.models import Organisation, PersonTag, RoleAssignment
 from meihao.wishes import services as wishes
 from meihao.wishes.models import WISH_CODE
 
 KEY_PREFIX = "wish-demo-"
 WISHES_PER_SCALE = 40
 DAYS = 120
-WAKING_HOURS = (8, 21)  # local hours in which residents order wishes and wishes are acted on
 # What residents wish for, by kind (category code), and what the lead reports.
 WISHES = {
     "0101": (
@@ -93,41 +93,11 @@ def fulfilment_photo(rng: random.Random) -> SimpleUploadedFile:
     return upload(room_scene(rng), "wish.jpg")
 
 
-def ordered_while_awake(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
-    """A moment in waking hours (WAKING_HOURS, local time) on the day of `moment`, never after
-    it: the day before if `moment` is too early in the morning. Seconds too, so that two wishes
-    are never stamped alike."""
-    local = timezone.localtime(moment)
-    first, last = WAKING_HOURS
-    awake = local.replace(
-        hour=rng.randrange(first, last),
-        minute=rng.randrange(60),
-        second=rng.randrange(60),
-        microsecond=0,
-    )
-    return awake if awake <= moment else awake - datetime.timedelta(days=1)
+class WishHistory(History):
+    key_prefix = KEY_PREFIX
 
-
-def while_awake(moment: datetime.datetime, rng: random.Random) -> datetime.datetime:
-    """`moment`, or if it falls at night the next morning's first hours: staff review and party
-    members call on residents by day."""
-    local = timezone.localtime(moment)
-    first, last = WAKING_HOURS
-    if first <= local.hour < last:
-        return moment
-    morning = local.replace(hour=first, minute=0, second=0, microsecond=0)
-    if local.hour >= last:
-        morning += datetime.timedelta(days=1)
-    return morning + datetime.timedelta(seconds=rng.randrange(2 * 3600))
-
-
-class WishHistory:
-    def __init__(self, *, plan: Plan, residents: Residents, seed: int, count: int, now=None):
-        self.plan = plan
-        self.residents = residents
-        self.seed = seed
-        self.count = count
-        self.now = now or timezone.now()
+    def __init__(self, **history):
+        super().__init__(**history)
         self.now_local = timezone.localtime(self.now)
         self.categories = {
             c.code: c
@@ -135,7 +105,6 @@ class WishHistory:
                 case_type__code=WISH_CODE, parent__isnull=False, is_active=True
             )
         }
-        self.users: dict[int, User] = {}
         members = set(
             RoleAssignment.objects.filter(role=Role.PARTY_MEMBER).values_list(
                 "user_id", "place__code"
@@ -144,48 +113,35 @@ class WishHistory:
         self.party: dict[str, list[Resident]] = {}
         self.wishers: dict[str, list[Resident]] = {}
         in_need = {PersonTag.Tag.ELDER, PersonTag.Tag.LOW_INCOME, PersonTag.Tag.DISABLED}
-        for community in plan.communities:
-            people = residents.with_login(community.code)
+        for community in self.plan.communities:
+            people = self.residents.with_login(community.code)
             self.party[community.code] = [
                 r for r in people if (r.user_id, community.code) in members
             ]
             self.wishers[community.code] = [
                 r for r in people if r.tags & in_need and not r.party_member
             ]
-        self.persona = residents.personas.get(Role.PARTY_MEMBER)
-        self.resident = residents.personas.get(Role.RESIDENT)
+        self.persona = self.residents.personas.get(Role.PARTY_MEMBER)
+        self.resident = self.residents.personas.get(Role.RESIDENT)
         self.persona_unit = Organisation.objects.filter(name=PARTY_MEMBER_UNIT).first()
-
-    def user(self, resident_or_id) -> User:
-        user_id = getattr(resident_or_id, "user_id", resident_or_id)
-        if user_id not in self.users:
-            self.users[user_id] = User.objects.get(pk=user_id)
-        return self.users[user_id]
 
     def run(self) -> tuple[int, int]:
         if not self.categories:
             return 0, 0
-        existing = set(
-            Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        created = 0
         escalations = []
-        for wish in self.plans():
-            if wish.key in existing:
-                continue
-            with transaction.atomic():
-                moment = self._wish(wish)
-            if moment is not None:
-                created += 1
-                if wish.fate == "escalated":
-                    escalations.append(moment)
+
+        def take(wish: WishPlan) -> bool:
+            moment = self._wish(wish)
+            if moment is not None and wish.fate == "escalated":
+                escalations.append(moment)
+            return moment is not None
+
+        loaded = self.load(self.plans(), take)
         # The hourly sweep, as of the hour after each wish fell due.
         for moment in sorted(m for m in escalations if m < self.now):
             with transaction.atomic(), demo_clock(moment):
                 wishes.wishes_escalate_unclaimed(now=moment)
-        return created, len(existing)
+        return loaded
 
     def plans(self) -> list[WishPlan]:
         served = [code for code in self.party if len(self.party[code]) >= 2 and self.wishers[code]]
@@ -197,7 +153,7 @@ class WishHistory:
             plans.append(
                 WishPlan(
                     key=f"{KEY_PREFIX}{index:05d}",
-                    ordered_at=ordered_while_awake(ordered, rng),
+                    ordered_at=filed_while_awake(ordered, rng),
                     community=rng.choice(served),
                     fate=rng.choices(fates, weights)[0],
                     rng=random.Random(f"{self.seed}:wish:{index}"),
@@ -209,7 +165,7 @@ class WishHistory:
             plans.append(
                 WishPlan(
                     key=f"{KEY_PREFIX}{fate.replace('_', '-')}",
-                    ordered_at=ordered_while_awake(
+                    ordered_at=filed_while_awake(
                         self.now - datetime.timedelta(days=days),
                         random.Random(f"{self.seed}:wish-time:{fate}"),
                     ),
@@ -224,12 +180,6 @@ class WishHistory:
         )
 
     # -- one wish --------------------------------------------------------------------------------
-    def at(self, moment: datetime.datetime, service, **kwargs):
-        if moment >= self.now:
-            return None
-        with demo_clock(moment):
-            return service(**kwargs)
-
     def _wish(self, wish: WishPlan) -> datetime.datetime | None:
         """File and take the wish as far as its fate and the clock allow; the moment its
         escalation falls due (for an escalated wish), else when it was ordered; None if not
@@ -244,7 +194,7 @@ class WishHistory:
             return None
         category = rng.choice(sorted(self.categories))
         asks, done = WISHES.get(category, WISHES["0105"])
-        case = self.at(
+        case = self.file(
             wish.ordered_at,
             wishes.wish_order,
             actor=self.user(wisher),
@@ -254,11 +204,11 @@ class WishHistory:
         )
         if case is None:
             return None
-        Case.objects.filter(pk=case.pk).update(is_demo=True)
         if wish.fate == "ordered":
             return wish.ordered_at
         reviewer = self.user(staff[0].user_id)
-        t = while_awake(wish.ordered_at + datetime.timedelta(hours=rng.uniform(2, 40)), rng)
+        timeline = Timeline(wish.ordered_at, rng)
+        t = timeline.later(2, 40)
         if wish.fate == "rejected":
             self.at(t, cases.case_reject, case=case, actor=reviewer, reason=REJECT_REASON)
             return wish.ordered_at
@@ -272,11 +222,11 @@ class WishHistory:
             return t + datetime.timedelta(days=settings.WISH_UNCLAIMED_DAYS, hours=1)
         if wish.fate == "published":
             return wish.ordered_at
-        t = while_awake(t + datetime.timedelta(hours=rng.uniform(1, 24 if wish.demo else 120)), rng)
+        t = timeline.later(1, 24 if wish.demo else 120)
         if not self.at(t, wishes.wish_claim, case=case, actor=self.user(lead)):
             return wish.ordered_at
         if joiner is not None:
-            t = while_awake(t + datetime.timedelta(hours=rng.uniform(1, 24)), rng)
+            t = timeline.later(1, 24)
             unit = self.persona_unit if joiner is self.persona and wish.demo else None
             if unit is not None and timezone.localdate(t).year != self.now_local.year:
                 # Dual registration is per year: in the first days of January the joint wish
@@ -286,13 +236,13 @@ class WishHistory:
                     new_year = self.now_local.replace(
                         month=1, day=1, hour=0, minute=0, second=0, microsecond=0
                     )
-                    t = max(t, new_year + (self.now - new_year) / 2)
+                    t = timeline.moment = max(t, new_year + (self.now - new_year) / 2)
                 else:
                     unit = None
             self.at(t, wishes.wish_join, case=case, actor=self.user(joiner), unit=unit)
         if wish.fate in ("claimed", "claimed_joint"):
             return wish.ordered_at
-        t = while_awake(t + datetime.timedelta(days=rng.uniform(0.5, 2 if wish.demo else 6)), rng)
+        t = timeline.days_later(0.5, 2 if wish.demo else 6)
         if not self.at(
             t,
             wishes.wish_fulfil,
@@ -304,7 +254,7 @@ class WishHistory:
             return wish.ordered_at
         if wish.fate == "fulfilled":
             return wish.ordered_at
-        t = while_awake(t + datetime.timedelta(hours=rng.uniform(2, 48)), rng)
+        t = timeline.later(2, 48)
         self.at(t, cases.case_verify_close, case=case, actor=self.user(wisher), note="感谢党员同志")
         return wish.ordered_at
 
