@@ -346,6 +346,7 @@ class Case(models.Model):
         HOTLINE = "hotline", _("Hotline (12345)")
         POLICE_GROUP = "police_group", _("Police-community group")
         TRANSFER = "transfer", _("Transferred")
+        COUNTER = "counter", _("Service counter")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")

@@ -14,10 +14,12 @@ class EgovConfig(AppConfig):
         # (egov.holders), timed by its item's promised working days, shown on its own page.
         from meihao.cases import extensions
         from meihao.egov.holders import EGOV_HOLDERS
-        from meihao.egov.models import EGOV_CODE
+        from meihao.egov.models import COUNTER_CODE, EGOV_CODE
         from meihao.egov.vocabulary import EGOV_WORDS
 
         extensions.register_app_filed(EGOV_CODE)
+        # A counter visit is filed and closed by egov.services.counter_visit_record only.
+        extensions.register_app_filed(COUNTER_CODE)
         extensions.register_holders(EGOV_CODE, EGOV_HOLDERS)
         extensions.register_handling_limit(EGOV_CODE, promised_limit)
         extensions.register_vocabulary(EGOV_CODE, EGOV_WORDS)

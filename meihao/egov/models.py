@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from meihao.catalogue.routes import COMMUNITY, DEPARTMENT, STREET, stages
 
 EGOV_CODE = "EGOV"
+# Visits to a service counter that ended there (egov.services.counter_visit_record).
+COUNTER_CODE = "COUNTER"
 
 
 class Body(models.TextChoices):

@@ -34,7 +34,7 @@ from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, organisation_ids, users_covering
 from meihao.egov.holders import COMMUNITY_HOLDERS, STREET_HOLDERS
-from meihao.egov.models import EGOV_CODE, Application, Attachment, Body, Decision
+from meihao.egov.models import COUNTER_CODE, EGOV_CODE, Application, Attachment, Body, Decision
 from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
@@ -44,6 +44,11 @@ from meihao.places.models import community_of
 register_kind(
     "application_progress",
     label=gettext_lazy("How my applications are going"),
+    audience={Role.RESIDENT},
+)
+register_kind(
+    "counter_visit",
+    label=gettext_lazy("My visits to a service counter"),
     audience={Role.RESIDENT},
 )
 register_kind(
@@ -278,6 +283,64 @@ def application_file(
         )
         _tell_holders(application, "filed")
     return application
+
+
+# ---------------------------------------------------------------------------------------------
+# A visit to the service counter
+
+
+def counter_visit_record(*, actor, item: ServiceItem, visitor: Person, note) -> Case:
+    """A visit to the counter that ended there (a question answered, a form explained, a
+    document handed over): filed for the resident and closed at once (当场办结), so that they
+    can rate it like an application. The serving body is the item's department when the actor
+    serves there, else the actor in person (community and street staff); the actor must be
+    someone who may file the item for this resident at the counter."""
+    person, _at_counter = _applicant_for(actor, visitor, item)
+    community = community_of(person.home_place)
+    if community is None:
+        raise ValidationFailed(
+            _("The resident's home community is not recorded; add it first."),
+            code="no_home_community",
+        )
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=_("Say what was done."))
+    case_type = CaseType.objects.filter(code=COUNTER_CODE, is_active=True).first()
+    if case_type is None:
+        raise ValidationFailed(_("Counter visits are not recorded at the moment."))
+    body = (
+        item.department
+        if item.department_id in organisation_ids(actor, {Role.DEPARTMENT_STAFF})
+        else None
+    )
+    with transaction.atomic():
+        case = case_services.case_submit(
+            actor=actor,
+            case_type=case_type,
+            description=f"{item.name}\n{note}",
+            place=community,
+            channel=Case.Channel.COUNTER,
+            reporter=person,
+            data={"item": item.name, "item_code": item.code},
+            filed_by_app=True,
+        )
+        case = case_services.case_serve_on_the_spot(
+            case=case, actor=actor, organisation=body, note=note
+        )
+        item_count_use(item=item, user=person.user or actor)
+        if person.user_id:
+            notify_enqueue(
+                recipients=[person.user],
+                kind="counter_visit",
+                subject=gettext_lazy("Your visit to the counter: {{ item }}"),
+                body=gettext_lazy(
+                    "{{ number }}: {{ item }} was served at the counter. How was it? Rate it "
+                    "from 非常满意 to 非常不满意."
+                ),
+                link=detail_url(case),
+                target=case,
+                idempotency_key=f"counter-visit:{case.pk}",
+                context={"number": case.number, "item": item.name},
+            )
+    return case
 
 
 # ---------------------------------------------------------------------------------------------

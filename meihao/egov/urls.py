@@ -10,6 +10,7 @@ urlpatterns = [
     path("publicity/", views.publicity, name="publicity"),
     path("apply/<str:code>/", views.apply, name="apply"),
     path("counter/<str:code>/", views.counter, name="counter"),
+    path("counter/<str:code>/visit/", views.counter_visit, name="counter_visit"),
     re_path(rf"^{CASE_NUMBER}/$", views.detail, name="detail"),
     re_path(rf"^{CASE_NUMBER}/files/(?P<pk>\d{{1,12}})/$", views.attachment, name="attachment"),
     re_path(rf"^{CASE_NUMBER}/documents/$", views.document_issue, name="document_issue"),

@@ -147,6 +147,23 @@ def counter(request, code):
     return render(request, "egov/counter.html", {"item": item, "q": q, "people": people})
 
 
+@requires(lambda user: has_role(user, COUNTER_STAFF))
+@require_POST
+def counter_visit(request, code):
+    """A visit to the counter served there and then, recorded for the resident to rate."""
+    item = item_public_get(code)
+    visitor = selectors.counter_applicant(request.user, item, request.POST.get("person", ""))
+    case = services.counter_visit_record(
+        actor=request.user, item=item, visitor=visitor, note=request.POST.get("note", "")
+    )
+    messages.success(
+        request,
+        _("Recorded as %(number)s. %(name)s can rate the service.")
+        % {"number": case.number, "name": visitor.real_name},
+    )
+    return redirect(reverse("egov:counter", args=[item.code]))
+
+
 @login_required
 @require_GET
 def mine(request):

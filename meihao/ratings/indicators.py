@@ -3,7 +3,8 @@ petitions) and how many 差评 were rectified on time. Read by the street chiefs
 district's administrators; the records list the case, the score and the community, never the
 rater."""
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +77,12 @@ def _rankings(case: str) -> tuple[Ranking, ...]:
         f"{case}__assigned_organisation__name",
         f"{case}__place__name",
     )
-    item = Coalesce(f"{case}__application__item__name", f"{case}__category__name_zh")
+    item = Coalesce(
+        f"{case}__application__item__name",
+        KeyTextTransform("item", f"{case}__data"),  # a counter visit's
+        f"{case}__category__name_zh",
+        output_field=CharField(),
+    )
     return (
         Ranking("body", _("Responsible body"), key=body, name=body),
         Ranking("item", _("Service item"), key=item, name=item),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 RECTIFY_CODE = "RECTIFY"
 # The service types whose ratings this app follows up (their apps file them).
-RATED_TYPES = ("EGOV", "PETITION")
+RATED_TYPES = ("EGOV", "PETITION", "COUNTER")
 # 差评: dissatisfied and very dissatisfied.
 BAD_SCORES = (1, 2)
 GOOD_SCORES = (4, 5)

@@ -1,9 +1,10 @@
 """Every write of 好差评 beyond the rating itself (the engine's `case_rate`).
 
-    a 差评 (1 or 2 stars) of an application or a petition → a rectification case for the body
-    rated (routed to the department or person who handled it), due in RATING_RECTIFY_DAYS
-    working days → the body reports the fix back → the rater confirms it, or a dispatcher
-    calls them back and records their verdict (close), or they find it not fixed (reopen)
+    a 差评 (1 or 2 stars) of an application, a petition or a counter visit → a rectification
+    case for the body rated (routed to the department or person who handled it), due in
+    RATING_RECTIFY_DAYS working days → the body reports the fix back → the rater confirms it,
+    or a dispatcher calls them back and records their verdict (close), or they find it not
+    fixed (reopen)
     the body may appeal the rating as mistaken → the district upholds the appeal (the rating no
     longer counts, the rectification is void) or dismisses it (the rectification goes on)
 
@@ -16,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -174,9 +176,11 @@ def rectification_review(*, actor, case: Case, upheld: bool, note) -> Rectificat
 
 
 def rating_invitations(now=None) -> int:
-    """Invite the requester of every application and petition closed RATING_INVITE_AFTER_DAYS
-    ago or more (within INVITE_WINDOW) and not yet rated, once per service (the message's
-    idempotency key). Returns how many services were considered."""
+    """Invite the requester of every service (an application, a petition, a counter visit)
+    closed RATING_INVITE_AFTER_DAYS ago or more (within INVITE_WINDOW) and not yet rated by
+    them, once per service (the message's idempotency key): the resident it was for when they
+    have a log-in (staff filed it for them at the counter), else whoever filed it. Returns how
+    many services were considered."""
     now = now or timezone.now()
     due = now - timedelta(days=settings.RATING_INVITE_AFTER_DAYS)
     cases = (
@@ -185,15 +189,19 @@ def rating_invitations(now=None) -> int:
             status=Status.CLOSED,
             closed_at__lte=due,
             closed_at__gt=due - INVITE_WINDOW,
-            submitted_by__isnull=False,
         )
-        .exclude(ratings__rater_id=F("submitted_by_id"))
-        .select_related("case_type", "submitted_by")
+        .annotate(requester=Coalesce("reporter__user", "submitted_by"))
+        .filter(requester__isnull=False)
+        .exclude(ratings__rater_id=F("requester"))
+        .select_related("case_type", "submitted_by", "reporter__user")
     )
     invited = 0
     for case in cases.iterator():
+        requester = (
+            case.reporter.user if case.reporter and case.reporter.user else case.submitted_by
+        )
         notify_enqueue(
-            recipients=[case.submitted_by],
+            recipients=[requester],
             kind="rating_invitation",
             subject=gettext_lazy("How was it? Rate {{ number }}"),
             body=gettext_lazy(

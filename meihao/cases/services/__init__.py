@@ -34,6 +34,7 @@ from meihao.cases.services.handling import (
     case_report_back_with_photos,
     case_request_extension,
     case_return,
+    case_serve_on_the_spot,
     case_start,
 )
 from meihao.cases.services.numbering import next_case_number
@@ -117,6 +118,7 @@ __all__ = [
     "case_report_back_with_photos",
     "case_request_extension",
     "case_return",
+    "case_serve_on_the_spot",
     "case_start",
     "case_submit",
     "case_unmark_urgent",

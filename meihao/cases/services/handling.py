@@ -1,4 +1,5 @@
-"""The handler's actions: start, report back (with photos), return, ask for more time."""
+"""The handler's actions: start, report back (with photos), return, ask for more time; and a
+case served as it was filed (当场办结)."""
 
 from datetime import datetime
 
@@ -15,8 +16,11 @@ from meihao.cases.models import (
     PhotoStage,
 )
 from meihao.cases.photos import case_photos_attach
-from meihao.cases.services.step import apply_transition
+from meihao.cases.services.step import apply_transition, dispatch_changes
+from meihao.cases.states import Status
 from meihao.core.errors import (
+    IllegalTransition,
+    PermissionDenied,
     ValidationFailed,
 )
 from meihao.core.images import encode_photos
@@ -129,3 +133,32 @@ def case_request_extension(*, case: Case, actor, until: datetime, reason: str) -
         note=reason,
         data={"until": until.isoformat()},
     )
+
+
+@transaction.atomic
+def case_serve_on_the_spot(*, case: Case, actor, organisation=None, note: str) -> Case:
+    """当场办结: a case its filer served as it was filed — a visit to a service counter, a
+    question answered there and then. It goes to the serving body (`organisation`, else the
+    filer in person), is reported back with `note` and closed in the same moment, each step on
+    the timeline; the steps tell nobody, there being nothing left to do. Only the filer may,
+    and only while nobody else has touched the case."""
+    if getattr(actor, "pk", None) is None or case.submitted_by_id != actor.pk:
+        raise PermissionDenied(_("Only whoever filed the case may serve it on the spot."))
+    if case.status != Status.SUBMITTED:
+        raise IllegalTransition(_("The case has already moved on."))
+    note = clean_text(note, field="note", required=_("Say what was done."))
+    now = timezone.now()
+    user = None if organisation is not None else actor
+    changes = dispatch_changes(case, organisation, None, user, now)
+    data = {"organisation": getattr(organisation, "pk", None), "user": getattr(user, "pk", None)}
+    quiet = {"now": now, "notify": False}
+    apply_transition(case, actor, "dispatch", changes=changes, data=data, **quiet)
+    apply_transition(
+        case,
+        actor,
+        "report_back",
+        changes={"reported_back_at": now, "handling_sla": sla.colour(now, None, case.resolve_by)},
+        note=note,
+        **quiet,
+    )
+    return apply_transition(case, actor, "verify_close", changes={"closed_at": now}, **quiet)

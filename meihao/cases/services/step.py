@@ -25,8 +25,11 @@ def acting_user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def apply_transition(case, actor, action, *, changes=None, note="", data=None, now=None) -> Case:
-    """The conditional update, the timeline event and the audit entry of one action."""
+def apply_transition(
+    case, actor, action, *, changes=None, note="", data=None, now=None, notify=True
+) -> Case:
+    """The conditional update, the timeline event and the audit entry of one action, and its
+    follow-up messages unless `notify` is False (a step nobody needs telling about)."""
     now = now or timezone.now()
     transition = TRANSITIONS[action]
     from_status = case.status
@@ -59,7 +62,8 @@ def apply_transition(case, actor, action, *, changes=None, note="", data=None, n
         if case.timeline_written is not None:
             case.timeline_written.append(event)
         audit_change(actor=actor, action=f"case.{action}", target=case, changes=diff)
-        case_notify_transition(case, action, actor, note=note)
+        if notify:
+            case_notify_transition(case, action, actor, note=note)
     return case
 
 
