@@ -172,6 +172,7 @@ class Loader:
         self._stage("notices", self.load_notices)
         self._stage("service catalogue", self.load_catalogue)
         self._stage("applications", self.load_applications)
+        self._stage("counter visits", self.load_counter_visits)
         self._stage("petitions", self.load_petitions)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
@@ -566,6 +567,15 @@ class Loader:
         people, _points = self._volunteer_side()
         return ApplicationHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.applications
+        ).run()
+
+    def load_counter_visits(self) -> tuple[int, int]:
+        from meihao.demo.counter import CounterVisitHistory
+
+        people, _points = self._volunteer_side()
+        # About one visit served at the counter for every two applications filed online.
+        return CounterVisitHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.applications // 2
         ).run()
 
     def load_petitions(self) -> tuple[int, int]:

@@ -289,7 +289,9 @@ def application_file(
 # A visit to the service counter
 
 
-def counter_visit_record(*, actor, item: ServiceItem, visitor: Person, note) -> Case:
+def counter_visit_record(
+    *, actor, item: ServiceItem, visitor: Person, note, idempotency_key: str | None = None
+) -> Case:
     """A visit to the counter that ended there (a question answered, a form explained, a
     document handed over): filed for the resident and closed at once (当场办结), so that they
     can rate it like an application. The serving body is the item's department when the actor
@@ -320,8 +322,11 @@ def counter_visit_record(*, actor, item: ServiceItem, visitor: Person, note) -> 
             channel=Case.Channel.COUNTER,
             reporter=person,
             data={"item": item.name, "item_code": item.code},
+            idempotency_key=idempotency_key,
             filed_by_app=True,
         )
+        if case.status != Status.SUBMITTED:  # recorded before, under the same key
+            return case
         case = case_services.case_serve_on_the_spot(
             case=case, actor=actor, organisation=body, note=note
         )

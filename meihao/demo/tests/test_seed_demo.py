@@ -302,6 +302,11 @@ def test_a_year_of_applications_in_every_state_and_the_residents_own(seeded):
     assert not documents.exclude(application__decision=Decision.APPROVED).exists()
     own = documents.filter(application__applicant__user__phone="13900000001")
     assert {d.standing(today) for d in own} == {"valid"}
+    # Visits served at the counter: recorded for a resident by their community's staff, closed.
+    visits = Case.objects.filter(case_type__code="COUNTER").select_related("reporter")
+    assert visits.exists() and set(visits.values_list("status", flat=True)) == {"closed"}
+    assert all(v.is_demo and v.reporter.home_place_path.startswith(v.place_path) for v in visits)
+    assert not visits.filter(assigned_user__isnull=True).exists()
 
 
 def test_a_year_of_petitions_in_every_state_and_the_residents_own(seeded):
