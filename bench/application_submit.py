@@ -121,7 +121,8 @@ def worker() -> dict:
     client.force_login(personas.resident_a)
 
     def form() -> dict:
-        data = {"consent": "on"}
+        # The item's own fields (the demo catalogue's 居住证明 asks the address and tenure).
+        data = {"consent": "on", "answer-address": "骑楼街12号", "answer-tenure": "租住"}
         for pk in needed:
             data[f"material-{pk}"] = SimpleUploadedFile("材料.pdf", PDF, "application/pdf")
         return data

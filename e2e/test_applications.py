@@ -67,9 +67,14 @@ def test_a_resident_applies_for_dibao_and_the_street_and_district_decide(
         file = pdf_file(tmp_path) if index % 2 == 0 else photo_file(tmp_path)
         required.nth(index).set_input_files(str(file))
     assert resident.is_checked("#id_consent")
+    # The item's own questions: household, income and why.
+    resident.fill("#id_answer-household", "3")
+    resident.fill("#id_answer-income", "900")
+    resident.fill("#id_answer-reason", "因病导致家庭生活困难")
     shot(resident, "applications-apply-dibao-phone")
     resident.click("#apply-form button[type=submit]")
     assert resident.locator("#case-status").inner_text() == "待受理"
+    assert "家庭月收入合计（元）" in resident.locator("dl").first.inner_text()
     number = resident.locator("#case-number").inner_text().strip()
     assert resident.locator("#attachments li").count() == needed
 

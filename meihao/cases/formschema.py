@@ -13,11 +13,13 @@ data are refused. Open311 service definitions are generated from the same schema
 """
 
 import math
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import ValidationFailed
+from meihao.core.inputs import clean_text
 from meihao.core.roles import Role
 
 FIELD_TYPES = ("string", "integer", "number", "boolean")
@@ -166,3 +168,70 @@ def validate_data(schema, data) -> dict:
                 )
         clean[name] = value
     return clean
+
+
+# A page's inputs for a schema's fields are named with this prefix (answer-household), so that
+# they never clash with the page's own.
+ANSWER_PREFIX = "answer-"
+ANSWER_TEXT_MAX = 500
+NUMBER_RE = re.compile(r"-?\d{1,15}(\.\d{1,6})?")
+
+
+def form_answers(schema, post) -> dict:
+    """The answers a page posted for `schema`'s fields, typed as the schema says — text
+    stripped, numbers parsed, an unticked box false — for `validate_data` to check. What is not
+    a number stays text, so that `validate_data` names the field that is wrong."""
+    answers: dict[str, Any] = {}
+    for name, spec in (schema or {}).get("properties", {}).items():
+        raw = post.get(ANSWER_PREFIX + name, "")
+        if spec["type"] == "boolean":
+            answers[name] = raw in ("on", "true", "1")
+            continue
+        text = clean_text(raw, field=name, max_length=spec.get("maxLength", ANSWER_TEXT_MAX))
+        if spec["type"] in ("integer", "number") and NUMBER_RE.fullmatch(text):
+            answers[name] = float(text) if "." in text else int(text)
+        elif text:
+            answers[name] = text
+    return answers
+
+
+def form_fields(schema, values=None, invalid: str = "") -> list[dict]:
+    """`schema`'s fields as a page renders them (cases/_form_fields.html): the input's name,
+    its label and kind, its limits and choices, the value to show and whether it is the one
+    refused (`invalid`, a field's name)."""
+    values = values or {}
+    required = set((schema or {}).get("required", []))
+    fields = []
+    for name, spec in (schema or {}).get("properties", {}).items():
+        value = values.get(ANSWER_PREFIX + name, values.get(name, ""))
+        fields.append(
+            {
+                "name": ANSWER_PREFIX + name,
+                "label": spec.get("title", name),
+                "help": spec.get("description", ""),
+                "kind": "choice" if "enum" in spec else spec["type"],
+                "choices": [str(choice) for choice in spec.get("enum", [])],
+                "required": name in required,
+                "max_length": spec.get("maxLength", ANSWER_TEXT_MAX),
+                "minimum": spec.get("minimum"),
+                "maximum": spec.get("maximum"),
+                "step": "1" if spec["type"] == "integer" else "any",
+                "value": "" if value is None else str(value),
+                "checked": value in (True, "on", "true", "1"),
+                "invalid": name == invalid,
+            }
+        )
+    return fields
+
+
+def answer_rows(schema, answers) -> list[tuple[str, str]]:
+    """(label, value) of each answered field, in the schema's order, for a page to show."""
+    rows = []
+    for name, spec in (schema or {}).get("properties", {}).items():
+        if name not in (answers or {}):
+            continue
+        value = answers[name]
+        if spec["type"] == "boolean":
+            value = _("Yes") if value else _("No")
+        rows.append((spec.get("title", name), str(value)))
+    return rows

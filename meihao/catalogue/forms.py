@@ -156,6 +156,17 @@ class ItemForm(BootstrapForm):
     life_events = forms.MultipleChoiceField(
         label=_("Life events"), choices=LifeEvent.choices, widget=forms.CheckboxSelectMultiple
     )
+    form_schema = forms.JSONField(
+        label=_("Application form fields"),
+        required=False,
+        widget=_textarea(6),
+        help_text=_(
+            'What the application form asks beyond the materials, as JSON: {"properties": '
+            '{"household": {"type": "integer", "title": "家庭人口数", "minimum": 1}}, '
+            '"required": ["household"]}. Types: string, integer, number, boolean; also enum, '
+            "maxLength, minimum, maximum."
+        ),
+    )
     is_active = forms.BooleanField(label=_("Published"), required=False, initial=True)
 
     def __init__(self, *args, departments, **kwargs):
@@ -169,5 +180,6 @@ class ItemForm(BootstrapForm):
             department_id=department.pk,
             materials=data.pop("materials"),
             life_events=tuple(data.pop("life_events")),
+            form_schema=data.pop("form_schema") or {},
             **data,
         )

@@ -39,6 +39,9 @@ class Guide:
     is_active: bool = True
     materials: tuple[MaterialSpec, ...] = ()
     life_events: tuple[str, ...] = field(default=())
+    # The application form's own fields (cases.formschema's subset of JSON Schema): what the
+    # office needs to know beyond the materials (household size, monthly income ...).
+    form_schema: dict = field(default_factory=dict)
 
     def item_values(self) -> dict:
         """The guide's columns of ServiceItem (everything but materials and life events)."""

@@ -127,6 +127,7 @@ class ServiceItem(TimeStampedModel):
         related_name="service_items",
     )
     implementing_body = models.CharField(_("implementing body"), max_length=100)
+    form_schema = models.JSONField(_("application form fields"), default=dict, blank=True)
     level = models.CharField(_("level"), max_length=12, choices=ItemLevel.choices)
     community_assists = models.BooleanField(_("the community assists with intake"), default=False)
     # Who takes an application in, checks, reviews and decides, in order (catalogue.routes).

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.formschema import check_schema
 from meihao.catalogue.guides import Guide, MaterialSpec, guide_of
 from meihao.catalogue.models import (
     ALIASES_MAX,
@@ -128,6 +129,17 @@ def _checked_materials(materials) -> tuple[MaterialSpec, ...]:
     return tuple(checked)
 
 
+def _checked_form_schema(schema) -> dict:
+    """The application form's fields, in the engine's form-schema subset (a refusal names
+    what is wrong)."""
+    schema = schema or {}
+    try:
+        check_schema(schema)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field="form_schema") from exc
+    return schema
+
+
 def checked_guide(guide: Guide, *, place: Place) -> Guide:
     """The guide with its text cleaned, or a refusal naming the field that is wrong."""
 
@@ -201,6 +213,7 @@ def checked_guide(guide: Guide, *, place: Place) -> Guide:
         is_active=bool(guide.is_active),
         materials=_checked_materials(guide.materials),
         life_events=events,
+        form_schema=_checked_form_schema(guide.form_schema),
     )
     community_may_issue(cleaned)
     return cleaned

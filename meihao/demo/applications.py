@@ -207,6 +207,9 @@ class ApplicationHistory(History):
             for m in item.materials.all()
             if not m.held
         }
+        # Drawn apart from the plan's dice, so that the rest of the history stays as it was.
+        filled = random.Random(f"{self.seed}:answers:{plan.key}")
+        road = self.plan.place(plan.community).road
         application = self.file(
             plan.filed_at,
             egov.application_file,
@@ -215,6 +218,7 @@ class ApplicationHistory(History):
             files=files,
             consent=True,
             idempotency_key=plan.key,
+            answers=answers_for(item.form_schema, filled, road=road, year=plan.filed_at.year),
         )
         if application is None:
             return False
@@ -297,6 +301,35 @@ class ApplicationHistory(History):
                 reason=REVOKED,
             )
         return True
+
+
+# What applicants write in the items' own form fields (demo catalogue_items.json, "form").
+REASONS = ("因病导致家庭生活困难", "家庭成员残疾，无固定收入", "失业后家庭生活困难，无其他收入来源")
+EMPLOYERS = ("梧州市骑楼商贸有限公司", "万秀区河东物业服务中心", "梧州市西江运输有限公司")
+
+
+def answers_for(schema: dict, rng: random.Random, *, road: str, year: int) -> dict:
+    """Plausible answers to an item's form fields, within each field's limits."""
+    draw = {
+        "household": lambda: rng.randint(1, 5),
+        "income": lambda: float(rng.randrange(300, 1600, 50)),
+        "reason": lambda: rng.choice(REASONS),
+        "address": lambda: f"{road or '万秀区'}{rng.randint(1, 199)}号",
+        "since": lambda: rng.randint(1995, year),
+        "employer": lambda: rng.choice(EMPLOYERS),
+        "children": lambda: rng.randint(0, 3),
+    }
+    answers = {}
+    for name, spec in (schema or {}).get("properties", {}).items():
+        if "enum" in spec:
+            answers[name] = rng.choice(spec["enum"])
+        elif name in draw:
+            answers[name] = draw[name]()
+        elif spec["type"] in ("integer", "number"):
+            answers[name] = spec.get("minimum", 0)
+        elif spec["type"] == "boolean":
+            answers[name] = False
+    return answers
 
 
 def applications_for_scale(scale: float) -> int:

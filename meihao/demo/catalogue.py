@@ -100,6 +100,7 @@ def guide_from(entry: dict, department: Organisation, issuer: str) -> Guide:
             for m in entry["materials"]
         ),
         life_events=tuple(entry["life_events"]),
+        form_schema=entry.get("form", {}),
     )
 
 

@@ -41,6 +41,8 @@ class Application(models.Model):
     case = models.OneToOneField(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="application"
     )
+    # The answers to the item's own form fields (its guide's form_schema), checked at filing.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     item = models.ForeignKey(
         "catalogue.ServiceItem",
         verbose_name=_("service item"),

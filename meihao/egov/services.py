@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from meihao.cases import services as case_services
 from meihao.cases.access import authorise
 from meihao.cases.extensions import detail_url
+from meihao.cases.formschema import validate_data
 from meihao.cases.models import Case, CaseType, Status
 from meihao.catalogue.models import Material, ServiceItem
 from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, PUBLICISE, STREET
@@ -207,12 +208,14 @@ def application_file(
     note: str = "",
     applicant: Person | None = None,
     idempotency_key: str | None = None,
+    answers: dict | None = None,
 ) -> Application:
     """Apply for `item`: the resident for themself, or counter staff for `applicant` (代办).
 
-    `files` maps a material's id to its uploads. With `consent`, the materials the platform
-    already holds (ID card, household registration, address, photo) are taken from its records
-    instead of uploads, and the consent is recorded.
+    `answers` are the item's own form fields (its guide's `form_schema`), checked before
+    anything is written. `files` maps a material's id to its uploads. With `consent`, the
+    materials the platform already holds (ID card, household registration, address, photo)
+    are taken from its records instead of uploads, and the consent is recorded.
     """
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in to apply."))
@@ -226,6 +229,7 @@ def application_file(
             code="no_home_community",
         )
     note = clean_text(note, field="note", max_length=NOTE_MAX)
+    answers = validate_data(item.form_schema, answers)
     waived = set()
     if consent:
         waived = set(
@@ -261,6 +265,7 @@ def application_file(
             created_at=case.created_at,
             at_counter=at_counter,
             consent_at=timezone.now() if consent else None,
+            answers=answers,
             home=community,
             home_path=community.path,
             department=department,

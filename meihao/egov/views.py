@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meihao.cases.formschema import answer_rows, form_answers, form_fields
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate, rating_context
 from meihao.catalogue.routes import route_for
@@ -70,6 +71,7 @@ def detail(request, case):
             "purpose_max": PURPOSE_MAX,
             "stages": stages,
             "materials": list(application.item.materials.all()),
+            "answers": answer_rows(application.guide.guide.get("form_schema"), application.answers),
             "attachments": list(application.attachments.all()),
             "events": timeline(
                 case, case.events.all(), viewer=request.user, staff_labels=STEP_LABELS
@@ -102,6 +104,7 @@ def apply(request, code):
                 note=request.POST.get("note", ""),
                 applicant=applicant,
                 idempotency_key=request.POST.get("idempotency_key") or None,
+                answers=form_answers(item.form_schema, request.POST),
             )
         except DomainError as exc:
             error = exc
@@ -128,6 +131,9 @@ def apply(request, code):
             "for_resident": applicant,
             "stages": route_for(item, person.home_place_path if person else ""),
             "materials": materials,
+            "form_fields": form_fields(
+                item.form_schema, request.POST, invalid=getattr(error, "field", "") or ""
+            ),
             "values": request.POST,
             "error": error,
             "token": uuid.uuid4().hex,

@@ -550,3 +550,75 @@ def test_the_supplement_form_says_when_the_guide_did_not_list_the_material(clien
     assert client.post(url, {"missing": "租赁合同", "beyond_guide": "on"}).status_code == 302
     application.refresh_from_db()
     assert application.supplement_beyond_guide and application.supplement_asked == "租赁合同"
+
+
+FORM = {
+    "type": "object",
+    "properties": {
+        "household": {"type": "integer", "title": "家庭人口数", "minimum": 1, "maximum": 20},
+        "income": {"type": "number", "title": "家庭月收入（元）", "minimum": 0},
+        "tenure": {"type": "string", "title": "居住性质", "enum": ["自有住房", "租住"]},
+        "disabled": {"type": "boolean", "title": "家中有残疾人"},
+        "reason": {"type": "string", "title": "申请原因", "maxLength": 20},
+    },
+    "required": ["household", "income", "tenure"],
+}
+
+
+def test_an_items_own_form_fields_are_asked_checked_and_kept_with_the_application(
+    client, personas, clock
+):
+    it = item(personas, "street:intake,street:review,department:decide", form_schema=FORM)
+    apply = f"/applications/apply/{it.code}/"
+    client.force_login(personas.resident_a)
+    page = client.get(apply).content.decode()
+    for name in ("household", "income", "tenure", "disabled", "reason"):
+        assert f'name="answer-{name}"' in page
+    assert 'type="number" inputmode="numeric" step="1" min="1" max="20"' in page
+
+    def base():
+        return {"consent": "on", f"material-{income_form(it).pk}": pdf()}
+
+    good = {"answer-household": "3", "answer-income": "850.5", "answer-tenure": "租住"}
+    # Each bad answer is refused in words naming the field, highlighted, and nothing is filed.
+    for bad, words in (
+        ({"answer-household": ""}, "请填写家庭人口数"),
+        ({"answer-household": "三"}, "家庭人口数必须是整数"),
+        ({"answer-household": "0"}, "家庭人口数不能小于 1"),
+        ({"answer-income": "1e9"}, "家庭月收入（元）必须是数字"),
+        ({"answer-tenure": "借住"}, "居住性质必须是以下之一"),
+        ({"answer-reason": "长" * 21}, "最多 20 个字"),
+    ):
+        response = client.post(apply, {**base(), **good, **bad})
+        body = response.content.decode()
+        assert response.status_code == 400, bad
+        assert words in body, (bad, words)
+        assert "is-invalid" in body
+    assert not Application.objects.exists()
+
+    done = client.post(
+        apply, {**base(), **good, "answer-disabled": "on", "answer-reason": "<b>因病</b>"}
+    )
+    assert done.status_code == 302
+    application = Application.objects.get()
+    assert application.answers == {
+        "household": 3,
+        "income": 850.5,
+        "tenure": "租住",
+        "disabled": True,
+        "reason": "<b>因病</b>",
+    }
+    detail = client.get(done["Location"]).content.decode()
+    assert (
+        "家庭人口数" in detail and "家中有残疾人" in detail and "&lt;b&gt;因病&lt;/b&gt;" in detail
+    )
+    # The guide's version keeps the form it was made under.
+    assert application.guide.guide["form_schema"] == FORM
+
+
+def test_the_catalogue_editor_refuses_a_form_it_cannot_render(personas, clock):
+    from meihao.core.errors import ValidationFailed as Refused
+
+    with pytest.raises(Refused) as refused:
+        item(personas, "department:decide", form_schema={"properties": {"x": {"type": "date"}}})
+    assert refused.value.field == "form_schema"
