@@ -54,7 +54,7 @@ test-pg: venv assets messages  ## run the whole suite on PostgreSQL ($$DATABASE_
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest -n 2 -q
 
 e2e: venv assets messages  ## run the browser tests (Playwright driving Debian's chromium)
-	$(PY) -m pytest e2e -q -p no:xdist
+	$(PY) -m pytest e2e -q -n 2 --dist loadfile
 
 bench: venv assets messages  ## run the benchmarks; each prints a ratio against its baseline
 	$(PY) -m bench

@@ -5,6 +5,7 @@ the benchmarks still run against today's code (CI does this): a benchmark that c
 the figures and goals at that size mean nothing.
 """
 
+import os
 import sys
 
 from bench import (
@@ -52,6 +53,8 @@ SMOKE_SIZES = {
 
 
 def main(smoke: bool = False) -> int:
+    if smoke:
+        os.environ["BENCH_SMOKE"] = "1"  # read by bench._django.rounds, in every worker
     failures = 0
     for benchmark in BENCHMARKS:
         print(f"== {benchmark.__name__.removeprefix('bench.')}", flush=True)

@@ -54,6 +54,12 @@ def run_worker(module: str, env: dict, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def rounds(n: int) -> int:
+    """`n`, or a tenth of it (at least 10) under `python -m bench --smoke`: a smoke run shows
+    that the benchmark still runs, not how fast."""
+    return max(10, n // 10) if os.environ.get("BENCH_SMOKE") else n
+
+
 def setup_django():
     import django
 

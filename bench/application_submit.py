@@ -23,6 +23,7 @@ from bench._django import (
     each,
     interleaved,
     ratio_against_goal,
+    rounds,
     run_on_sqlite_and_postgresql,
     setup_django,
 )
@@ -136,11 +137,13 @@ def worker() -> dict:
         assert response.status_code == 302, response.content[:500]
 
     with override_settings(ROOT_URLCONF="bench_bare_apply_urls"):
-        times, queries = interleaved({"real": real, "bare": bare}, rounds=REQUESTS, warm_up=10)
+        times, queries = interleaved(
+            {"real": real, "bare": bare}, rounds=rounds(REQUESTS), warm_up=10
+        )
     return {
         "real": sum(times["real"]),
         "bare": sum(times["bare"]),
-        "requests": REQUESTS,
+        "requests": rounds(REQUESTS),
         "files": len(needed),
         "queries": queries,
         "vendor": connection.vendor,

@@ -24,6 +24,7 @@ from bench._django import (
     p50_p95,
     p50_p95_ms,
     p50_p95_ratio,
+    rounds,
     run_on_sqlite_and_postgresql,
     setup_django,
 )
@@ -96,13 +97,13 @@ def worker() -> dict:
         sizes["static"] = len(b"".join(response.streaming_content))
 
     times, queries = interleaved(
-        {"page": page, "static": static_file}, rounds=REQUESTS, warm_up=WARM_UP
+        {"page": page, "static": static_file}, rounds=rounds(REQUESTS), warm_up=WARM_UP
     )
     today = timezone.localdate()
     selector = measure(lambda: document_verify(document.token, document.content_hash, today), 100)
     return {
         "vendor": connection.vendor,
-        "requests": REQUESTS,
+        "requests": rounds(REQUESTS),
         "static_url": static_url,
         "sizes": sizes,
         "queries": queries,
