@@ -52,7 +52,11 @@ def issued_document():
         if not m.held and not m.optional
     }
     application = services.application_file(
-        actor=personas.resident_a, item=item, files=files, consent=True
+        actor=personas.resident_a,
+        item=item,
+        files=files,
+        consent=True,
+        answers={"children": 1},  # the item's own question (the demo catalogue's form)
     )
     staff = personas.department_staff
     services.application_take_in(actor=staff, case=Case.objects.get(pk=application.case_id))
