@@ -156,9 +156,8 @@ def test_a_visit_served_at_the_counter_is_recorded_closed_and_rated_like_a_servi
     ]
 
     # Unrated visits are invited after three days, to the resident, not to the staff.
-    second = client.post
     client.force_login(staff)
-    second(visit, {"person": person.pk, "note": "代收材料"})
+    client.post(visit, {"person": person.pk, "note": "代收材料"})
     unrated = Case.objects.filter(case_type__code="COUNTER").exclude(pk=case.pk).get()
     time_machine.move_to(timezone.now() + timedelta(days=4), tick=False)
     rating_invitations()

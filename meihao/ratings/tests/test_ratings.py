@@ -259,3 +259,10 @@ def test_satisfaction_is_ranked_by_body_item_and_community_each_linking_its_reco
     ):
         refused = client.get(url, {**query, **bad})
         assert refused.status_code == 400 and words in refused.content.decode()
+    # A figure without rankings says so rather than ignoring the parameters.
+    from meihao.insights.registry import REGISTRY as ALL
+
+    assert not ALL["service_items"].rankings
+    plain = reverse("insights:indicator", args=["service_items"])
+    refused = client.get(plain, {**query, "by": "body"})
+    assert refused.status_code == 400 and "这个指标没有排名" in refused.content.decode()
