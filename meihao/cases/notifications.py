@@ -134,7 +134,11 @@ def _send(
 
 
 def case_notify_submitted(case, actor) -> None:
-    """A new case in my area: recorded now, told to the dispatchers by the worker."""
+    """A new case in my area: recorded now, told to the dispatchers by the worker. A type whose
+    app decides who holds its cases (cases.extensions, holders) tells them itself: the place
+    roles of where it was filed may not even read it (an application for 低保)."""
+    if holders_of(case.case_type.code) is not None:
+        return
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     notify_later(
         event="cases.submitted",

@@ -302,16 +302,27 @@ def item_save(*, actor, place: Place, guide: Guide, item: ServiceItem | None = N
     return item
 
 
-def item_count_use(*, item: ServiceItem, user) -> None:
-    """A resident of a community opened the item's guide: what ranks it for their neighbours."""
+def item_count_use(*, item: ServiceItem, community: Place) -> None:
+    """A resident of `community` used the item (read its guide, applied): what ranks it for
+    their neighbours. One UPDATE once the pair is counted."""
+    counted = ItemUse.objects.filter(item=item, community=community).update(count=F("count") + 1)
+    if counted:
+        return
+    with transaction.atomic():
+        use, created = ItemUse.objects.get_or_create(
+            item=item, community=community, defaults={"count": 1}
+        )
+        if not created:  # a neighbour counted it first, between the two statements
+            ItemUse.objects.filter(pk=use.pk).update(count=F("count") + 1)
+
+
+def item_count_read(*, item: ServiceItem, user) -> None:
+    """The signed-in user read the item's guide: counted for their home community, if any."""
     person = own_person(user)
     path = community_path(person.home_place_path) if person is not None else ""
     if not path:
         return
     community_code = path.rstrip("/").rsplit("/", 1)[-1]
     community = Place.objects.filter(code=community_code).only("pk").first()
-    if community is None:
-        return
-    with transaction.atomic():
-        use, _created = ItemUse.objects.get_or_create(item=item, community=community)
-        ItemUse.objects.filter(pk=use.pk).update(count=F("count") + 1)
+    if community is not None:
+        item_count_use(item=item, community=community)

@@ -63,7 +63,7 @@ def item_list(request):
 @login_not_required
 def item_detail(request, code):
     item = selectors.item_public_get(code)
-    services.item_count_use(item=item, user=request.user)
+    services.item_count_read(item=item, user=request.user)
     return render(
         request,
         "catalogue/detail.html",

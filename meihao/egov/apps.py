@@ -13,6 +13,7 @@ class EgovConfig(AppConfig):
         # (an application needs its Application record), worked by the bodies of its route
         # (egov.holders), timed by its item's promised working days, shown on its own page.
         from meihao.cases import extensions
+        from meihao.egov import notifications  # noqa: F401  (its kinds and fan-out handler)
         from meihao.egov.holders import EGOV_HOLDERS
         from meihao.egov.models import COUNTER_CODE, EGOV_CODE
         from meihao.egov.vocabulary import EGOV_WORDS

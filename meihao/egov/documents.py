@@ -21,7 +21,7 @@ from meihao.core.inputs import clean_text
 from meihao.core.scoping import covers
 from meihao.egov.holders import DISTRICT_HOLDERS, holds_stage
 from meihao.egov.models import Application, Body, Decision, IssuedDocument, content_hash
-from meihao.egov.services import tell_applicant
+from meihao.egov.notifications import tell_applicant
 
 PURPOSE_MAX = IssuedDocument._meta.get_field("purpose").max_length
 REVOKE_REASON_MAX = IssuedDocument._meta.get_field("revoke_reason").max_length

@@ -26,37 +26,20 @@ from meihao.cases.access import authorise
 from meihao.cases.extensions import detail_url
 from meihao.cases.formschema import validate_data
 from meihao.cases.models import Case, CaseType, Status
-from meihao.catalogue.models import Material, ServiceItem
+from meihao.catalogue.models import ServiceItem
 from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, PUBLICISE, STREET
 from meihao.catalogue.services import item_count_use
 from meihao.core.attachments import Document, encode_document
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS, Role
-from meihao.core.scoping import covers, organisation_ids, users_covering
-from meihao.egov.holders import COMMUNITY_HOLDERS, STREET_HOLDERS
-from meihao.egov.models import COUNTER_CODE, EGOV_CODE, Application, Attachment, Body, Decision
-from meihao.notify.kinds import register_kind
+from meihao.core.scoping import covers, organisation_ids
+from meihao.egov.models import COUNTER_CODE, EGOV_CODE, Application, Attachment, Decision
+from meihao.egov.notifications import tell_applicant, tell_holders, tell_of_filing
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
-from meihao.people.selectors import department_staff, own_person
+from meihao.people.selectors import own_person
 from meihao.places.models import community_of
-
-register_kind(
-    "application_progress",
-    label=gettext_lazy("How my applications are going"),
-    audience={Role.RESIDENT},
-)
-register_kind(
-    "counter_visit",
-    label=gettext_lazy("My visits to a service counter"),
-    audience={Role.RESIDENT},
-)
-register_kind(
-    "application_waiting",
-    label=gettext_lazy("An application waits for my office"),
-    audience={Role.COMMUNITY_STAFF, Role.STREET_CHIEF, Role.DEPARTMENT_STAFF},
-)
 
 MAX_FILES_PER_MATERIAL = 4
 MAX_FILES = 12
@@ -80,51 +63,6 @@ def application_of(case: Case) -> Application:
     if application is None:
         raise NotFound(_("No such application."))
     return application
-
-
-def _holders_of(application: Application) -> list:
-    body = application.stage_body
-    if body == Body.COMMUNITY:
-        return users_covering(application.home_path, COMMUNITY_HOLDERS)
-    if body == Body.STREET:
-        return users_covering(application.home_path, STREET_HOLDERS)
-    return list(department_staff(application.department_id))
-
-
-def _context(application: Application) -> dict:
-    return {
-        "number": application.case.number,
-        "item": application.item.name,
-    }
-
-
-def tell_applicant(application: Application, step: str, subject, body, extra=None) -> None:
-    user = application.applicant.user
-    if user is None:
-        return
-    notify_enqueue(
-        recipients=[user],
-        kind="application_progress",
-        subject=subject,
-        body=body,
-        link=detail_url(application.case),
-        target=application.case,
-        idempotency_key=f"application:{application.pk}:{step}",
-        context={**_context(application), **(extra or {})},
-    )
-
-
-def _tell_holders(application: Application, step: str) -> None:
-    notify_enqueue(
-        recipients=_holders_of(application),
-        kind="application_waiting",
-        subject=gettext_lazy("An application waits for you: {{ item }}"),
-        body=gettext_lazy("Application {{ number }} ({{ item }}) waits for your office to act."),
-        link=detail_url(application.case),
-        target=application.case,
-        idempotency_key=f"application:{application.pk}:{step}:holders",
-        context=_context(application),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,14 +170,11 @@ def application_file(
     answers = validate_data(item.form_schema, answers)
     waived = set()
     if consent:
-        waived = set(
-            Material.objects.filter(item=item).exclude(held="").values_list("pk", flat=True)
-        )
+        waived = {material.pk for material in item.materials.all() if material.held}
     checked = _checked_documents(item, files, waived)
-    guide = item.versions.order_by("-number").first()
-    if guide is None:
+    guide_id = item.versions.order_by("-number").values_list("pk", flat=True).first()
+    if guide_id is None:
         raise ValidationFailed(_("This item has no published guide yet."), field="item")
-    department = item.department
     stages = [body for body, _duty in Application(route=item.route).stages]
     case_type = egov_type()
     with transaction.atomic():
@@ -253,13 +188,14 @@ def application_file(
             idempotency_key=idempotency_key,
             filed_by_app=True,
         )
-        existing = Application.objects.filter(case=case).first()
-        if existing is not None:
-            return existing
+        if idempotency_key is not None:  # the same form sent twice: the first one stands
+            existing = Application.objects.filter(case=case).first()
+            if existing is not None:
+                return existing
         application = Application.objects.create(
             case=case,
             item=item,
-            guide=guide,
+            guide_id=guide_id,
             applicant=person,
             filed_by=actor,
             created_at=case.created_at,
@@ -268,7 +204,7 @@ def application_file(
             answers=answers,
             home=community,
             home_path=community.path,
-            department=department,
+            department_id=item.department_id,
             route=item.route,
             stage=0,
             stage_body=stages[0],
@@ -276,17 +212,8 @@ def application_file(
             via_street=STREET in stages,
         )
         _store(application, actor, checked, supplement=False)
-        item_count_use(item=item, user=person.user or actor)
-        tell_applicant(
-            application,
-            "filed",
-            gettext_lazy("Application received: {{ item }}"),
-            gettext_lazy(
-                "Your application {{ number }} ({{ item }}) is received. You will hear when it "
-                "is taken in or if anything is missing."
-            ),
-        )
-        _tell_holders(application, "filed")
+        item_count_use(item=item, community=community)
+        tell_of_filing(application)
     return application
 
 
@@ -335,7 +262,7 @@ def counter_visit_record(
         case = case_services.case_serve_on_the_spot(
             case=case, actor=actor, organisation=body, note=note
         )
-        item_count_use(item=item, user=person.user or actor)
+        item_count_use(item=item, community=community)
         if person.user_id:
             notify_enqueue(
                 recipients=[person.user],
@@ -427,7 +354,7 @@ def application_supplement(*, actor, case: Case, files: dict, note: str = "") ->
     now = timezone.now()
     Application.objects.filter(pk=application.pk).update(supplemented_at=now)
     application.supplemented_at = now
-    _tell_holders(application, "supplemented")
+    tell_holders(application, "supplemented")
     return application
 
 
@@ -536,7 +463,7 @@ def application_pass(*, actor, case: Case, note: str = "") -> Application:
     application.stage, application.stage_body = application.stage + 1, body
     for field, value in publicity.items():
         setattr(application, field, value)
-    _tell_holders(application, f"stage-{application.stage}")
+    tell_holders(application, f"stage-{application.stage}")
     return application
 
 

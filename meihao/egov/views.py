@@ -19,7 +19,7 @@ from meihao.cases.formschema import answer_rows, form_answers, form_fields
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate, rating_context
 from meihao.catalogue.routes import route_for
-from meihao.catalogue.selectors import item_public_get
+from meihao.catalogue.selectors import item_public_get, item_to_apply
 from meihao.core.audit import audit_pii_read
 from meihao.core.errors import DomainError, IllegalTransition
 from meihao.core.pages import page_of, public_url, query_string, requires, scoped_object
@@ -88,7 +88,7 @@ def apply(request, code):
     """Apply for an item: a file per material, the consent to reuse the platform's records for
     the materials it holds, a note. With `for` (a resident's id), counter staff file for that
     resident (代办), also for an item not done online."""
-    item = item_public_get(code)
+    item = item_to_apply(code)
     for_pk = request.POST.get("applicant") or request.GET.get("for")
     applicant = selectors.counter_applicant(request.user, item, for_pk) if for_pk else None
     if not item.online and applicant is None:

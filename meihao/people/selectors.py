@@ -91,7 +91,10 @@ def own_person(user) -> Person | None:
     app finds the resident behind a log-in."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(user=user).select_related("home_place", "building").first()
+    person = Person.objects.filter(user=user).select_related("home_place", "building").first()
+    if person is not None:
+        person.user = user  # what `person.user` would load again
+    return person
 
 
 def home_point(person: Person | None) -> tuple[float, float] | None:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meihao.cases.models import Case, CaseEvent, Status
+from meihao.catalogue.models import ItemUse
 from meihao.catalogue.tests.test_catalogue import save
 from meihao.core.errors import (
     IllegalTransition,
@@ -21,7 +22,7 @@ from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.egov import services
 from meihao.egov.models import Application, Attachment, Decision
-from meihao.notify.models import Message
+from meihao.notify.models import FanOut, Message
 from meihao.people.models import Organisation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -622,3 +623,51 @@ def test_the_catalogue_editor_refuses_a_form_it_cannot_render(personas, clock):
     with pytest.raises(Refused) as refused:
         item(personas, "department:decide", form_schema={"properties": {"x": {"type": "date"}}})
     assert refused.value.field == "form_schema"
+
+
+def test_the_worker_tells_the_applicant_and_the_stage_holders_and_nobody_of_the_home_grid(
+    personas, civil_affairs, clock, django_capture_on_commit_callbacks
+):
+    it = item(personas, "street:intake,street:review,department:decide", civil_affairs)
+    staff = make_user("13800000072", "民政科员", roles=[(Role.DEPARTMENT_STAFF, civil_affairs)])
+    with django_capture_on_commit_callbacks(execute=True):
+        application = file(personas, it, note="家里困难")
+        # Filing writes no message itself: one event, which the worker runs after the commit.
+        assert not Message.objects.exists()
+    assert FanOut.objects.get().status == FanOut.Status.DONE
+
+    def kinds(user):
+        return sorted(Message.objects.filter(recipient=user).values_list("kind", flat=True))
+
+    assert kinds(personas.resident_a) == ["application_progress"]
+    assert kinds(personas.street_chief_a) == ["application_waiting"]
+    # The engine's "new case in your area" is not sent: the applicant's community, grid worker
+    # and the district's dispatchers hold nothing of a 低保 application, not even its note.
+    for outsider in (
+        personas.community_staff_a,
+        personas.grid_worker_a,
+        personas.district_admin,
+        staff,
+    ):
+        assert kinds(outsider) == []
+    assert not Message.objects.filter(body__contains="家里困难").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_take_in(actor=personas.street_chief_a, case=fresh(application))
+        services.application_pass(actor=personas.street_chief_a, case=fresh(application))
+        services.application_pass(actor=personas.street_chief_a, case=fresh(application))
+    # The department is told once its stage is reached, with a link to the application.
+    waiting = Message.objects.get(recipient=staff, kind="application_waiting")
+    assert waiting.link == f"/applications/{application.case.number}/"
+    assert "最低生活保障" in waiting.body or it.name in waiting.body
+
+
+def test_an_application_counts_for_the_applicants_community_even_filed_at_the_counter(
+    personas, clock
+):
+    it = item(personas, "street:intake,street:review,department:decide")
+    file(personas, it)
+    file(personas, it, actor=personas.street_chief_a, applicant=personas.resident_a.person)
+    use = ItemUse.objects.get(item=it)
+    assert use.count == 2
+    assert use.community == personas.resident_a.person.home_place.parent

@@ -22,7 +22,9 @@ def dibao(personas, clock):  # noqa: F811
     return item(personas, "community:intake,department:decide", online=False)
 
 
-def test_staff_find_the_resident_and_file_for_them(client, personas, dibao):
+def test_staff_find_the_resident_and_file_for_them(
+    client, personas, dibao, django_capture_on_commit_callbacks
+):
     guide = reverse("catalogue:detail", args=[dibao.code])
     client.force_login(personas.resident_a)
     assert 'id="apply-at-counter"' not in client.get(guide).content.decode()
@@ -40,19 +42,21 @@ def test_staff_find_the_resident_and_file_for_them(client, personas, dibao):
     apply = reverse("egov:apply", args=[dibao.code])
     page = client.get(apply, {"for": person.pk}).content.decode()
     assert 'id="filing-for"' in page and person.real_name in page
-    done = client.post(
-        apply,
-        {
-            "applicant": person.pk,
-            "consent": "on",
-            f"material-{income_form(dibao).pk}": pdf(),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            apply,
+            {
+                "applicant": person.pk,
+                "consent": "on",
+                f"material-{income_form(dibao).pk}": pdf(),
+            },
+        )
     application = Application.objects.get()
     assert done.status_code == 302
     assert application.at_counter and application.applicant == person
     assert application.filed_by == staff and application.consent_at is not None
-    assert Message.objects.filter(recipient=personas.resident_a).exists()
+    # The worker tells the resident it was received, as if they had filed it themselves.
+    assert Message.objects.get(recipient=personas.resident_a).kind == "application_progress"
 
 
 @pytest.mark.parametrize("for_pk", ["abc", "99999999999999999999", "-1", ""])
