@@ -19,11 +19,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meihao.cases.states import Status
 from meihao.catalogue.routes import COMMUNITY, DEPARTMENT, STREET, stages
 
 EGOV_CODE = "EGOV"
 # Visits to a service counter that ended there (egov.services.counter_visit_record).
 COUNTER_CODE = "COUNTER"
+# Where the applicant may still withdraw (撤回): anywhere before the decision.
+WITHDRAWABLE = frozenset(
+    {Status.SUBMITTED, Status.ACCEPTED, Status.PARKED, Status.DISPATCHED, Status.IN_PROGRESS}
+)
 
 
 class Body(models.TextChoices):

@@ -124,12 +124,29 @@ def _application(application_id: int) -> Application | None:
     )
 
 
+WAITING = (
+    gettext_lazy("An application waits for you: {{ item }}"),
+    gettext_lazy("Application {{ number }} ({{ item }}) waits for your office to act."),
+)
+# A step that changes what waits for the holders, in other words than "it waits for you".
+HOLDER_TEXTS = {
+    "withdrawn": (
+        gettext_lazy("Application withdrawn: {{ item }}"),
+        gettext_lazy(
+            "The applicant withdrew application {{ number }} ({{ item }}). Nothing more is to "
+            "be done on it."
+        ),
+    ),
+}
+
+
 def _notify_holders(application: Application, step: str, body: str) -> None:
+    subject, text = HOLDER_TEXTS.get(step, WAITING)
     notify_enqueue(
         recipients=_holders_of(application, body),
         kind="application_waiting",
-        subject=gettext_lazy("An application waits for you: {{ item }}"),
-        body=gettext_lazy("Application {{ number }} ({{ item }}) waits for your office to act."),
+        subject=subject,
+        body=text,
         link=detail_url(application.case),
         target=application.case,
         idempotency_key=f"application:{application.pk}:{step}:holders",

@@ -25,6 +25,7 @@ from meihao.egov.holders import (
 )
 from meihao.egov.models import (
     EGOV_CODE,
+    WITHDRAWABLE,
     Application,
     Attachment,
     Body,
@@ -136,6 +137,9 @@ def actions_for(case: Case, user) -> dict[str, bool]:
         "pass_on": holder and working and not last,
         "decide": holder and working and last and application.duty == "decide",
         "supplement": case.status == "parked" and abilities["unpark"] and not holder,
+        "withdraw": case.status in WITHDRAWABLE
+        and case.reporter_id is not None
+        and case.reporter.user_id == getattr(user, "pk", None),
     }
 
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
-from meihao.cases.access import authorise
+from meihao.cases.access import authorise, can_view
 from meihao.cases.extensions import detail_url
 from meihao.cases.formschema import validate_data
 from meihao.cases.models import Case, CaseType, Status
+from meihao.cases.services.step import apply_transition
 from meihao.catalogue.models import ServiceItem
 from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, PUBLICISE, STREET
 from meihao.catalogue.services import item_count_use
@@ -34,7 +35,14 @@ from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, Va
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, organisation_ids
-from meihao.egov.models import COUNTER_CODE, EGOV_CODE, Application, Attachment, Decision
+from meihao.egov.models import (
+    COUNTER_CODE,
+    EGOV_CODE,
+    WITHDRAWABLE,
+    Application,
+    Attachment,
+    Decision,
+)
 from meihao.egov.notifications import tell_applicant, tell_holders, tell_of_filing
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
@@ -409,6 +417,26 @@ def application_refuse_intake(*, actor, case: Case, reason: str) -> Application:
         gettext_lazy("Your application {{ number }} ({{ item }}) is not taken in: {{ reason }}"),
         {"reason": reason},
     )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor, case: Case, reason: str = "") -> Application:
+    """撤回: the applicant withdraws their application at any stage before the decision (the
+    engine's void, taken by the applicant, whom this service authorises itself). Whoever holds
+    its current stage is told, so that nobody works on it any more; a notice running ends."""
+    application = application_of(case)
+    if case.reporter_id is None or case.reporter.user_id != getattr(actor, "pk", None):
+        if not can_view(case, actor):
+            raise NotFound(_("No such application."))
+        raise PermissionDenied(_("Only the applicant may withdraw an application."))
+    if case.status not in WITHDRAWABLE:
+        raise IllegalTransition(_("This application is decided and can no longer be withdrawn."))
+    reason = clean_text(reason, field="reason", max_length=NOTE_MAX)
+    apply_transition(
+        case, actor, "void", note=reason or _("Withdrawn by the applicant."), notify=False
+    )
+    tell_holders(application, "withdrawn")
     return application
 
 

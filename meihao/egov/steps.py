@@ -66,6 +66,15 @@ STEPS = StepTable(
         ),
     ),
     Step(
+        "withdraw",
+        "void",
+        gettext_lazy("Withdraw the application"),
+        gettext_lazy("Withdrawn. The office is told that nothing more is to be done."),
+        lambda *, case, actor, inputs: services.application_withdraw(
+            actor=actor, case=case, reason=inputs.get("reason") or ""
+        ),
+    ),
+    Step(
         "supplement",
         "unpark",
         gettext_lazy("Hand in"),

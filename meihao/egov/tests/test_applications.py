@@ -671,3 +671,51 @@ def test_an_application_counts_for_the_applicants_community_even_filed_at_the_co
     use = ItemUse.objects.get(item=it)
     assert use.count == 2
     assert use.community == personas.resident_a.person.home_place.parent
+
+
+def test_the_applicant_withdraws_before_the_decision_and_the_office_is_told(
+    client, personas, clock, django_capture_on_commit_callbacks
+):
+    it = item(personas, "street:intake,street:review,department:decide")
+    application = file(personas, it)
+    number = application.case.number
+    page = f"/applications/{number}/"
+    # Only the applicant is offered it, and only the applicant may take it.
+    client.force_login(personas.street_chief_a)
+    assert 'id="withdraw"' not in client.get(page).content.decode()
+    assert client.post(f"{page}withdraw/", {"reason": "x"}).status_code == 403
+    client.force_login(personas.resident_b)
+    assert client.post(f"{page}withdraw/").status_code == 404
+    assert fresh(application).status == Status.SUBMITTED
+
+    services.application_take_in(actor=personas.street_chief_a, case=fresh(application))
+    client.force_login(personas.resident_a)
+    assert 'id="withdraw"' in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{page}withdraw/", {"reason": "已在别处办理"})
+    assert response.status_code == 302
+    case = fresh(application)
+    assert case.status == Status.VOID
+    event = case.events.order_by("-id").first()
+    assert (event.action, event.note, event.actor) == ("void", "已在别处办理", personas.resident_a)
+    shown = client.get(page).content.decode()
+    assert "已撤回" in shown and "撤回了申请" in shown and 'id="withdraw"' not in shown
+    # The street, which held it, hears that nothing more is to be done.
+    told = Message.objects.get(
+        recipient=personas.street_chief_a, idempotency_key__contains=":withdrawn:"
+    )
+    assert told.kind == "application_waiting"
+    assert "撤回" in told.subject and number in told.body
+    # Withdrawn is final.
+    with pytest.raises(IllegalTransition):
+        services.application_withdraw(actor=personas.resident_a, case=fresh(application))
+
+
+def test_a_decided_application_cannot_be_withdrawn(personas, clock):
+    it = item(personas, "street:decide")
+    application = file(personas, it)
+    services.application_take_in(actor=personas.street_chief_a, case=fresh(application))
+    services.application_decide(actor=personas.street_chief_a, case=fresh(application), approve=True)
+    with pytest.raises(IllegalTransition):
+        services.application_withdraw(actor=personas.resident_a, case=fresh(application))
+    assert fresh(application).status == Status.CLOSED
