@@ -715,7 +715,9 @@ def test_a_decided_application_cannot_be_withdrawn(personas, clock):
     it = item(personas, "street:decide")
     application = file(personas, it)
     services.application_take_in(actor=personas.street_chief_a, case=fresh(application))
-    services.application_decide(actor=personas.street_chief_a, case=fresh(application), approve=True)
+    services.application_decide(
+        actor=personas.street_chief_a, case=fresh(application), approve=True
+    )
     with pytest.raises(IllegalTransition):
         services.application_withdraw(actor=personas.resident_a, case=fresh(application))
     assert fresh(application).status == Status.CLOSED
