@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meihao.cases.models import Case, CaseEvent, Status
+from meihao.cases.sla import sla_sweep
 from meihao.catalogue.models import ItemUse
 from meihao.catalogue.tests.test_catalogue import save
 from meihao.core.errors import (
@@ -721,3 +722,15 @@ def test_a_decided_application_cannot_be_withdrawn(personas, clock):
     with pytest.raises(IllegalTransition):
         services.application_withdraw(actor=personas.resident_a, case=fresh(application))
     assert fresh(application).status == Status.CLOSED
+
+
+def test_the_work_list_marks_an_application_past_its_promised_day(client, personas, clock):
+    it = item(personas, "street:decide", promised_days=3)
+    application = file(personas, it)
+    services.application_take_in(actor=personas.street_chief_a, case=fresh(application))
+    client.force_login(personas.street_chief_a)
+    assert "data-overdue" not in client.get("/applications/work/").content.decode()
+    clock.move_to(MONDAY + timedelta(days=7))
+    sla_sweep()
+    row = client.get("/applications/work/").content.decode()
+    assert "data-overdue" in row and "已超期" in row
