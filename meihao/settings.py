@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "meihao.egov",
     "meihao.petitions",
     "meihao.ratings",
+    "meihao.eldercare",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

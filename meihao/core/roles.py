@@ -40,6 +40,10 @@ PLACE_WORKERS = OFFICIALS | {Role.GRID_WORKER}
 # Who serves residents at a counter and may file an application for one (代办): the officials
 # of the resident's places and the staff of the department competent for the item.
 COUNTER_STAFF = OFFICIALS | {Role.DEPARTMENT_STAFF}
+# Who cares for the elders of a place (云家庭): registers them, records who may act for them,
+# assesses them and reads their health notes — the officials covering the elder's home. Grid
+# workers visit but do not read health notes.
+ELDER_CARE = OFFICIALS
 # Who may edit the place tree itself (boundaries, buildings, venues).
 PLACE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
 # Who reports problems as part of the role (上报): residents and volunteers about where they live,

@@ -16,6 +16,7 @@ from meihao.core.roles import Role
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import VOLUNTEER_TEAM_NAMES, Plan
+from meihao.people.models import age_on
 from meihao.volunteers.models import RedArmbandDuty
 
 CHUNK = 1000
@@ -100,10 +101,6 @@ class PersonSpec:
     is_staff: bool = False
     is_superuser: bool = False
     id_hash: str = ""  # filled by the loader
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class Identities:

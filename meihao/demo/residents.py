@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from meihao.core.roles import Role
 from meihao.demo.accounts import PERSONAS
 from meihao.demo.plan import Plan
-from meihao.people.models import Person, PersonTag, RoleAssignment, TeamMember
+from meihao.people.models import Person, PersonTag, RoleAssignment, TeamMember, age_on
 
 
 @dataclass
@@ -46,8 +46,7 @@ class Resident:
         return PersonTag.Tag.ELDER in self.tags
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.born or day
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.born or day, day)
 
 
 @dataclass

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -78,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Whole years from `born` to `day` (a birthday on 29 February counts from 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class PersonQuerySet(models.QuerySet):

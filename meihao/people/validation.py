@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core import idcard
+from meihao.core.errors import ValidationFailed
 from meihao.people.models import Gender, PersonTag, mobile_validator
 from meihao.places.models import Level
 
@@ -52,6 +53,14 @@ def clean_phone(value: str | None) -> str:
     if phone:
         mobile_validator(phone)
     return phone
+
+
+def mobile_number(value: str | None, *, field: str) -> str:
+    """A mobile number as people type it, or a refusal on `field` (blank stays blank)."""
+    try:
+        return clean_phone(value)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], field=field) from None
 
 
 def clean_person(

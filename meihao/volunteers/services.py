@@ -5,7 +5,6 @@ The alliance's teams are in `volunteers.teams`, certificates in `volunteers.cert
 dual registration (双报到) is the `dual` app.
 """
 
-import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -19,8 +18,8 @@ from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, forget_scopes
 from meihao.people.identity import id_number_fields
-from meihao.people.models import Person, PersonTag, RoleAssignment
-from meihao.people.validation import clean_phone
+from meihao.people.models import Person, PersonTag, RoleAssignment, age_on
+from meihao.people.validation import mobile_number
 from meihao.places.models import Level, Place, community_of
 from meihao.volunteers import consent
 from meihao.volunteers.models import (
@@ -35,11 +34,6 @@ REASON_MAX = 200
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    """Whole years from `born` to `day` (a birthday on 29 February counts from 1 March)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def lock_own_person(actor) -> Person:
@@ -148,10 +142,7 @@ def _guardian_fields(
         )
     if len(name) > VolunteerProfile._meta.get_field("guardian_name").max_length:
         raise ValidationFailed(_("The guardian's name is too long."), field="guardian_name")
-    try:
-        phone = clean_phone(guardian_phone)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], field="guardian_phone") from None
+    phone = mobile_number(guardian_phone, field="guardian_phone")
     if not phone:
         raise ValidationFailed(
             _("You are under 18: enter your guardian's mobile number."), field="guardian_phone"
