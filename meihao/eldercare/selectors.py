@@ -2,10 +2,16 @@
 elder's home (core.roles.ELDER_CARE), and family members acting for the elder. Out of scope is
 NotFound, the same as missing."""
 
+import datetime
+
 from django.db.models import QuerySet
 
 from meihao.core.errors import NotFound
-from meihao.eldercare.models import Assessment, Elder
+from meihao.core.roles import ELDER_CARE
+from meihao.core.scoping import scope_q
+from meihao.eldercare.models import ELDER_MIN_AGE, Assessment, Elder, FamilyLink
+from meihao.people.models import Person
+from meihao.people.selectors import person_list
 
 
 def elders_visible_to(user) -> QuerySet[Elder]:
@@ -31,3 +37,53 @@ def elders_acted_for(user) -> QuerySet[Elder]:
 def current_assessment(elder: Elder) -> Assessment | None:
     """The latest assessment: what the elder's level is now."""
     return elder.assessments.select_related("scale").first()
+
+
+CANDIDATES_SHOWN = 20
+
+
+def _sixtieth_birthday_by(today: datetime.date) -> datetime.date:
+    """The latest birth date of someone 60 or more on `today` (29 February: the 28th)."""
+    try:
+        return today.replace(year=today.year - ELDER_MIN_AGE)
+    except ValueError:
+        return today.replace(year=today.year - ELDER_MIN_AGE, day=28)
+
+
+def candidates(user, q: str, today: datetime.date) -> QuerySet[Person]:
+    """Residents of 60 or more, living where the user cares for elders and not yet registered,
+    found as on the resident list (ID number, mobile number or its last four digits, name)."""
+    return (
+        person_list(user, q)
+        .filter(
+            scope_q(user, path_field="home_place_path", roles=ELDER_CARE),
+            birth_date__lte=_sixtieth_birthday_by(today),
+            elder__isnull=True,
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def candidate_get(user, pk, today: datetime.date) -> Person:
+    person = candidates(user, "", today).filter(pk=pk).first() if str(pk).isdigit() else None
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def family_of(elder: Elder) -> list[FamilyLink]:
+    return list(elder.family.filter(ended_at__isnull=True).select_related("user"))
+
+
+def assessment_get(user, pk) -> Assessment:
+    """One assessment of an elder the user cares for."""
+    found = (
+        Assessment.objects.filter(pk=pk, elder__in=elders_visible_to(user))
+        .select_related("elder__person", "scale", "assessor")
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound()
+    return found

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from meihao.core.roles import (
     COMMUNITY_MEMBERS,
+    ELDER_CARE,
     OFFICIALS,
     PLACE_WORKERS,
     REPORTERS,
@@ -145,6 +146,7 @@ SCREENS: tuple[Screen, ...] = (
         "journal-bookmark",
         frozenset({Role.DEPARTMENT_STAFF}),
     ),
+    Screen(_("Elders in our care"), "eldercare:elders", "person-heart", ELDER_CARE),
     Screen(_("Publish notices"), "bulletins:manage", "megaphone-fill", OFFICIALS),
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),

@@ -8,50 +8,13 @@ import pytest
 
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.models import AuditEvent
-from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.eldercare import selectors, services
 from meihao.eldercare.models import Assessment, AssessmentScale, Elder, FamilyLink
 from meihao.eldercare.scoring import DEFAULT_SCALE_FILE
 from meihao.eldercare.tests.test_scoring import answers_totalling
-from meihao.people.models import Person
 
 TODAY = datetime.date(2026, 12, 5)
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 12, 5, 10, 0), tick=False)
-
-
-@pytest.fixture
-def community_staff_b(personas):
-    """Staff of the neighbouring community, covering none of the elder's home."""
-    return make_user(
-        "13800000091", "城南社工", roles=[(Role.COMMUNITY_STAFF, personas.tree.community_b)]
-    )
-
-
-@pytest.fixture
-def grandma(personas):
-    home = personas.tree.grid_a1
-    return Person.objects.create(
-        real_name="黄阿婆",
-        birth_date=datetime.date(1941, 3, 8),
-        home_place=home,
-        home_place_path=home.path,
-    )
-
-
-@pytest.fixture
-def elder(personas, grandma, clock):
-    return services.elder_register(
-        actor=personas.community_staff_a,
-        person=grandma,
-        living="alone",
-        health_notes="高血压，每日服药",
-        contacts=[{"name": "黄小红", "relation": "女儿", "phone": "13900001111"}],
-    )
 
 
 def test_community_staff_register_an_elder_of_their_community(personas, elder):
