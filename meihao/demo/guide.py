@@ -8,6 +8,19 @@ from meihao.core.roles import Role
 from meihao.demo.accounts import PERSONAS
 
 
+def _elders_summary(phone: str) -> str:
+    from meihao.eldercare.selectors import elders_visible_to
+    from meihao.people.models import User
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        return "none"
+    elders = elders_visible_to(user)
+    assessed = elders.filter(assessments__isnull=False).distinct().count()
+    alone = elders.filter(living="alone").count()
+    return f"{elders.count()} registered, {assessed} assessed, {alone} living alone"
+
+
 def _catalogue_summary() -> str:
     from meihao.catalogue.models import ServiceItem
 
@@ -107,7 +120,8 @@ def demo_data_notes() -> dict[str, str]:
         "online petitions (网络问政) come to the inbox /inbox/ and are worked on their case pages "
         "/cases/<number>/ (dispatch to a colleague, decline to 信访 or the courts, merge a "
         "duplicate, call back and close, publish the answer on /petitions/) — "
-        f"{_petitions_to_act_on(phones[Role.COMMUNITY_STAFF])}"
+        f"{_petitions_to_act_on(phones[Role.COMMUNITY_STAFF])}; the elders in the community's "
+        f"care (云家庭) /elders/ — {_elders_summary(phones[Role.COMMUNITY_STAFF])}"
     )
     notes[Role.STREET_CHIEF] = (
         "online applications the street takes in and reviews /applications/work/ (低保 with "

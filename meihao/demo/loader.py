@@ -25,6 +25,7 @@ from meihao.demo.population import CHUNK, PersonSpec, Population
 from meihao.demo.rows import RowWriter, batched, date_value
 from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.egov.models import Application
+from meihao.eldercare.models import Assessment, Elder
 from meihao.ledger.models import Transfer
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
@@ -103,6 +104,8 @@ COUNTED = {
     "wishes": Wish,
     "applications": Application,
     "petitions": Petition,
+    "elders": Elder,
+    "assessments": Assessment,
 }
 
 
@@ -174,6 +177,7 @@ class Loader:
         self._stage("applications", self.load_applications)
         self._stage("counter visits", self.load_counter_visits)
         self._stage("petitions", self.load_petitions)
+        self._stage("elders", self.load_elders)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -585,6 +589,12 @@ class Loader:
         return PetitionHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.petitions
         ).run()
+
+    def load_elders(self) -> tuple[int, int]:
+        from meihao.demo.eldercare import ElderHistory
+
+        people, _points = self._volunteer_side()
+        return ElderHistory(plan=self.plan, residents=people, seed=self.seed).run()
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

@@ -6,6 +6,7 @@ from itertools import combinations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
@@ -359,3 +360,32 @@ def test_a_year_of_petitions_in_every_state_and_the_residents_own(seeded):
     assert CaseRating.objects.filter(case__petition__in=mine).exists()
     assert not petitions.filter(case__is_demo=False).exists()
     assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
+
+
+def test_elders_of_80_and_more_are_in_their_communitys_care_and_most_are_assessed(seeded):
+    from meihao.eldercare.models import Assessment, Elder
+    from meihao.eldercare.scoring import score
+
+    today = timezone.localdate()
+    old = [
+        p
+        for p in Person.objects.exclude(birth_date=None).exclude(home_place_path="")
+        if age_on(p.birth_date, today) >= 80
+    ]
+    registered = set(Elder.objects.values_list("person_id", flat=True))
+    assert old and {p.pk for p in old} <= registered
+    assert all(
+        age_on(e.person.birth_date, today) >= 60 for e in Elder.objects.select_related("person")
+    )
+    assessments = list(Assessment.objects.select_related("scale"))
+    assert len({a.elder_id for a in assessments}) >= len(registered) // 2
+    for assessment in assessments:
+        result = score(assessment.scale.definition, assessment.answers, assessment.conditions)
+        assert (result.total, result.level) == (assessment.total, assessment.level)
+        assert assessment.assessed_on < today
+    # First assessments say so; later ones do not.
+    for elder_id in {a.elder_id for a in assessments}:
+        reasons = [
+            a.reason for a in sorted(assessments, key=lambda a: a.pk) if a.elder_id == elder_id
+        ]
+        assert reasons[0] == "first" and "first" not in reasons[1:]
