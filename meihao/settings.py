@@ -462,6 +462,8 @@ EGOV_PUBLICITY_DAYS = envint("EGOV_PUBLICITY_DAYS", 7)
 # service not yet rated sends its requester an invitation to rate it.
 RATING_RECTIFY_DAYS = envint("RATING_RECTIFY_DAYS", 5)
 RATING_INVITE_AFTER_DAYS = envint("RATING_INVITE_AFTER_DAYS", 3)
+# 探访关爱: every how many days an elder of 80 or more living alone is visited.
+ELDER_VISIT_DAYS = envint("ELDER_VISIT_DAYS", 7)
 
 LOGGING = {
     "version": 1,

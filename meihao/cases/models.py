@@ -347,6 +347,8 @@ class Case(models.Model):
         POLICE_GROUP = "police_group", _("Police-community group")
         TRANSFER = "transfer", _("Transferred")
         COUNTER = "counter", _("Service counter")
+        # Filed by a schedule of the platform itself (a weekly visit to an elder living alone).
+        SCHEDULE = "schedule", _("Schedule")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")

@@ -6,3 +6,10 @@ class EldercareConfig(AppConfig):
     name = "meihao.eldercare"
     label = "eldercare"
     verbose_name = _("Home care for elders")
+
+    def ready(self):
+        # Visits to elders (VISIT) are filed by the schedule only (eldercare.visits).
+        from meihao.cases import extensions
+        from meihao.eldercare.visits import VISIT_CODE
+
+        extensions.register_app_filed(VISIT_CODE)
