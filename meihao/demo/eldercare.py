@@ -1,7 +1,8 @@
 """The demo's elders in the community's care (云家庭): every resident of 80 or more and a share of
 those from 60, registered by their community's staff with how they live, a few emergency
 contacts and, for some, a son or daughter with a log-in who acts for them; most assessed once in
-the past year (eldercare.services.assessment_record), and some assessed again since.
+the past year (eldercare.services.assessment_record), and some assessed again since. Those
+living alone at 80 or more have this week's visit (探访关爱) waiting to be claimed.
 
 The abilities follow age: the older, the lower the score, with a few in a coma or with dementia
 so that the overrides show. Idempotent: an elder is registered once, and assessed only if not
@@ -19,6 +20,7 @@ from meihao.demo.plan import Plan
 from meihao.demo.residents import Residents
 from meihao.eldercare import scoring, services
 from meihao.eldercare.models import Elder
+from meihao.eldercare.visits import visits_schedule
 from meihao.people.models import Person, RoleAssignment, User
 
 VISITED_AGE = 80
@@ -85,6 +87,8 @@ class ElderHistory:
                 if rng.random() < ASSESSED_SHARE:
                     self._assess(elder, age, actor, rng)
             created += 1
+        # This week's visits to those living alone at 80 or more, for the squads to claim.
+        visits_schedule(today=self.today)
         return created, existing
 
     def _register(self, resident, age, actor, rng) -> Elder:
