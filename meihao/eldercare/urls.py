@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:pk>/family/<str:link>/end/", views.family_end, name="family_end"),
     path("<str:pk>/assess/", views.assess, name="assess"),
     path("assessments/<str:pk>/", views.assessment_page, name="assessment"),
+    path("assessments/<str:pk>/pdf/", views.assessment_download, name="assessment_pdf"),
 ]

@@ -5,9 +5,9 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +19,8 @@ from meihao.core.roles import ELDER_CARE
 from meihao.core.scoping import has_role
 from meihao.eldercare import selectors, services
 from meihao.eldercare.models import Assessment, Living
+from meihao.eldercare.pdf import assessment_pdf
+from meihao.eldercare.report import level_names, named, report_of
 from meihao.eldercare.scoring import items_of
 from meihao.eldercare.services import CONTACTS_MAX
 from meihao.people.models import age_on
@@ -26,18 +28,6 @@ from meihao.people.models import age_on
 
 def may_care(user) -> bool:
     return getattr(user, "is_superuser", False) or has_role(user, ELDER_CARE)
-
-
-def _named(entry: dict) -> str:
-    """A scale entry's name in the reader's language (the table is data, written in Chinese
-    with English names beside)."""
-    if get_language().startswith("en") and entry.get("name_en"):
-        return entry["name_en"]
-    return entry["name"]
-
-
-def _level_names(definition: dict) -> dict[int, str]:
-    return {band["level"]: _named(band) for band in definition["levels"]}
 
 
 @requires(may_care)
@@ -54,7 +44,7 @@ def elders(request):
     rows = rows.annotate(level=Subquery(latest.values("level")[:1])).order_by("place_path", "pk")
     page = page_of(request, rows)
     scale = services.scale_current()
-    names = _level_names(scale.definition)
+    names = level_names(scale.definition)
     today = timezone.localdate()
     for elder in page.object_list:
         elder.masked_name = mask_name(elder.person.real_name)
@@ -186,7 +176,7 @@ def elder_page(request, elder):
     audit_pii_read(actor=request.user, target=elder, field="health_notes")
     assessments = list(elder.assessments.select_related("scale", "assessor"))
     for assessment in assessments:
-        assessment.level_name = _level_names(assessment.scale.definition)[assessment.level]
+        assessment.level_name = level_names(assessment.scale.definition)[assessment.level]
     person = elder.person
     return render(
         request,
@@ -275,11 +265,11 @@ def assess(request, elder):
             "scale": scale,
             "dimensions": [
                 {
-                    "name": _named(dimension),
+                    "name": named(dimension),
                     "items": [
                         {
                             **item,
-                            "label": _named(item),
+                            "label": named(item),
                             "input": f"item-{item['code']}",
                             "chosen": request.POST.get(f"item-{item['code']}"),
                         }
@@ -310,49 +300,21 @@ def assess(request, elder):
 @require_GET
 @scoped_object(selectors.assessment_get)
 def assessment_page(request, assessment):
-    definition = assessment.scale.definition
     audit_pii_read(actor=request.user, target=assessment.elder, field="assessment")
-    dimensions = [
-        {
-            "name": _named(dimension),
-            "score": assessment.dimension_scores.get(dimension["code"]),
-            "maximum": sum(max(o["score"] for o in item["options"]) for item in dimension["items"]),
-            "items": [
-                {
-                    "label": _named(item),
-                    "score": assessment.answers.get(item["code"]),
-                    "answer": next(
-                        (
-                            o["label"]
-                            for o in item["options"]
-                            if o["score"] == assessment.answers.get(item["code"])
-                        ),
-                        "",
-                    ),
-                }
-                for item in dimension["items"]
-            ],
-        }
-        for dimension in definition["dimensions"]
-    ]
-    rules = {
-        rule["code"]: rule for rules in definition.get("overrides", {}).values() for rule in rules
-    }
-    names = _level_names(definition)
     return render(
         request,
         "eldercare/assessment.html",
-        {
-            "assessment": assessment,
-            "elder": assessment.elder,
-            "dimensions": dimensions,
-            "level_name": names[assessment.level],
-            "initial_level_name": names[assessment.initial_level],
-            "override_labels": [
-                (rules[code].get("label_en") if get_language().startswith("en") else None)
-                or rules[code]["label"]
-                for code in assessment.override_reasons
-                if code in rules
-            ],
-        },
+        {"assessment": assessment, "elder": assessment.elder, "report": report_of(assessment)},
     )
+
+
+@require_GET
+@scoped_object(selectors.assessment_get)
+def assessment_download(request, assessment):
+    audit_pii_read(actor=request.user, target=assessment.elder, field="assessment")
+    body = assessment_pdf(assessment, report_of(assessment))
+    response = HttpResponse(body, content_type="application/pdf")
+    name = f"assessment-{assessment.assessed_on:%Y%m%d}-{assessment.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

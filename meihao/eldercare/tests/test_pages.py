@@ -152,3 +152,41 @@ def test_editing_with_a_bad_living_situation_changes_nothing(client, personas, e
     assert response.status_code == 400
     elder.refresh_from_db()
     assert elder.living == "alone" and elder.health_notes == "高血压，每日服药"
+
+
+def test_the_report_downloads_as_a_pdf_with_the_chinese_font_and_every_item(
+    client, personas, elder, community_staff_b
+):
+    import pypdfium2
+
+    from meihao.eldercare import services
+
+    assessment = services.assessment_record(
+        actor=personas.community_staff_a,
+        elder=elder,
+        reason="first",
+        assessed_on=elder.created_at.date(),
+        answers=answers_totalling(50),
+        conditions=["dementia"],
+    )
+    client.force_login(personas.community_staff_a)
+    response = client.get(f"/elders/assessments/{assessment.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    body = response.content
+    assert body.startswith(b"%PDF") and b"/FontFile2" in body
+    text = "".join(
+        page.get_textpage().get_text_range().replace("\r\n", "")
+        for page in pypdfium2.PdfDocument(body)
+    )
+    for printed in (
+        "老年人能力评估报告",
+        "黄阿婆",
+        "能力重度受损",
+        "确诊为认知障碍/痴呆",
+        "上下楼梯",
+        "社会交往能力",
+    ):
+        assert printed in text, printed
+    client.force_login(community_staff_b)
+    assert client.get(f"/elders/assessments/{assessment.pk}/pdf/").status_code == 404
