@@ -105,3 +105,44 @@ def test_a_visit_nobody_takes_runs_overdue(personas, building, time_machine):
     sla_sweep()
     visit = visits().get()
     assert visit.response_sla == "red"
+
+
+def test_the_figures_count_the_elders_the_assessments_and_the_visits_done(
+    personas, building, time_machine
+):
+    from zoneinfo import ZoneInfo
+
+    from meihao.eldercare.tests.test_scoring import answers_totalling
+    from meihao.insights.registry import REGISTRY, Span
+
+    time_machine.move_to(datetime.datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+    alone = elder_of(personas, "黄阿婆", datetime.date(1941, 3, 8), "alone", building)
+    elder_of(personas, "吴阿公", datetime.date(1940, 2, 1), "alone", building)
+    elder_of(personas, "陈阿婆", datetime.date(1950, 5, 1), "with_family")
+    services.assessment_record(
+        actor=personas.community_staff_a,
+        elder=alone,
+        reason="first",
+        assessed_on=TODAY,
+        answers=answers_totalling(70),
+    )
+    assert visits_schedule(today=TODAY) == 2
+    done = visits().first()
+    for step in (case_services.case_claim, case_services.case_start):
+        kwargs = {"lat": 23.4101, "lon": 111.2051} if step is case_services.case_start else {}
+        done = step(case=done, actor=personas.volunteer_a, **kwargs)
+    case_services.case_report_back(
+        case=done, actor=personas.volunteer_a, note="已探访", lat=23.4101, lon=111.2051
+    )
+    span = Span.of(personas.tree.community_a.path, TODAY.replace(day=1), TODAY)
+    assert REGISTRY["elders_in_care"].measure(span).value == 3
+    assert REGISTRY["elder_assessments"].measure(span).value == 1
+    rate = REGISTRY["elder_visits_done_rate"].measure(span)
+    assert (rate.numerator, rate.denominator) == (1, 2)
+    # Another community's figures hold none of them.
+    other = Span.of(personas.tree.community_b.path, TODAY.replace(day=1), TODAY)
+    assert REGISTRY["elders_in_care"].measure(other).value == 0
+    record = REGISTRY["elders_in_care"].records(span).first()
+    assert REGISTRY["elders_in_care"].link(record) == f"/elders/{record.pk}/"
+    assert REGISTRY["elders_in_care"].columns[0].value(record).endswith("*")
