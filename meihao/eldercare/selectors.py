@@ -87,3 +87,29 @@ def assessment_get(user, pk) -> Assessment:
     if found is None:
         raise NotFound()
     return found
+
+
+VISITS_SHOWN = 8
+
+
+def family_links_of(user) -> list[FamilyLink]:
+    """The user's standing links to the elders they act for, each with its elder."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        FamilyLink.objects.filter(user=user, ended_at__isnull=True)
+        .select_related("elder__person__home_place")
+        .order_by("pk")
+    )
+
+
+def recent_visits(elder: Elder) -> list:
+    """The elder's latest visits (探访关爱), newest first."""
+    from meihao.cases.models import Case
+    from meihao.eldercare.visits import VISIT_CODE
+
+    return list(
+        Case.objects.filter(case_type__code=VISIT_CODE, reporter=elder.person)
+        .select_related("case_type")
+        .order_by("-created_at", "-pk")[:VISITS_SHOWN]
+    )

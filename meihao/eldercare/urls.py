@@ -5,6 +5,8 @@ from meihao.eldercare import views
 app_name = "eldercare"
 urlpatterns = [
     path("", views.elders, name="elders"),
+    path("family/", views.family, name="family"),
+    path("family/<str:link>/leave/", views.family_leave, name="family_leave"),
     path("register/", views.register_find, name="register_find"),
     path("register/<str:pk>/", views.register, name="register"),
     path("<str:pk>/", views.elder_page, name="elder"),

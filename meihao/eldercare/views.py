@@ -4,6 +4,7 @@ family and emergency contacts, and the ability assessment form and report."""
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meihao.cases.views.reporter import decorate
 from meihao.core.audit import audit_pii_read
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.pages import page_of, query_string, requires, scoped_object
@@ -318,3 +320,32 @@ def assessment_download(request, assessment):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def family(request):
+    """The elders the user acts for as family: how they live, their level and their visits —
+    never the health notes, which only care staff read."""
+    links = selectors.family_links_of(request.user)
+    today = timezone.localdate()
+    for link in links:
+        elder = link.elder
+        elder.age = age_on(elder.person.birth_date, today) if elder.person.birth_date else None
+        latest = selectors.current_assessment(elder)
+        elder.level_name = level_names(latest.scale.definition)[latest.level] if latest else ""
+        elder.visits = selectors.recent_visits(elder)
+        decorate(elder.visits)
+    return render(request, "eldercare/family.html", {"links": links})
+
+
+@login_required
+@require_POST
+def family_leave(request, link):
+    """The family member stops acting for the elder."""
+    found = next((f for f in selectors.family_links_of(request.user) if str(f.pk) == link), None)
+    if found is None:
+        raise NotFound()
+    services.family_link_end(actor=request.user, link=found)
+    messages.success(request, _("You no longer act for %(name)s.") % {"name": found.elder})
+    return redirect("eldercare:family")

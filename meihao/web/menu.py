@@ -147,6 +147,7 @@ SCREENS: tuple[Screen, ...] = (
         frozenset({Role.DEPARTMENT_STAFF}),
     ),
     Screen(_("Elders in our care"), "eldercare:elders", "person-heart", ELDER_CARE),
+    Screen(_("My elderly family"), "eldercare:family", "people-fill", frozenset({Role.RESIDENT})),
     Screen(_("Publish notices"), "bulletins:manage", "megaphone-fill", OFFICIALS),
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),

@@ -2,6 +2,7 @@
 as a person uses them, with bad input refused on the page and nobody outside reading anything."""
 
 import pytest
+from django.utils import timezone
 
 from meihao.core.models import AuditEvent
 from meihao.core.testing import make_user
@@ -190,3 +191,33 @@ def test_the_report_downloads_as_a_pdf_with_the_chinese_font_and_every_item(
         assert printed in text, printed
     client.force_login(community_staff_b)
     assert client.get(f"/elders/assessments/{assessment.pk}/pdf/").status_code == 404
+
+
+def test_a_family_member_follows_the_elders_visits_but_not_her_health_notes(
+    client, personas, elder
+):
+    from meihao.cases.extensions import vocabulary_of
+    from meihao.cases.models import Case
+    from meihao.eldercare import services
+    from meihao.eldercare.visits import visits_schedule
+
+    daughter = make_user("13900001111", "黄小红")
+    link = services.family_link_record(
+        actor=personas.community_staff_a, elder=elder, phone="13900001111", relation="女儿"
+    )
+    visits_schedule()
+    client.force_login(daughter)
+    page = client.get("/elders/family/").content.decode()
+    assert "黄阿婆" in page and "女儿" in page and "独居" in page
+    visit = Case.objects.get(case_type__code="VISIT")
+    waiting = str(vocabulary_of(visit.case_type).status_label(visit.status))
+    assert f"{timezone.localtime(visit.created_at):%Y-%m-%d}" in page and waiting in page
+    assert "高血压" not in page  # the notes are for care staff only
+    # Someone else acts for no one: the empty state, nothing of the elder.
+    client.force_login(personas.resident_b)
+    page = client.get("/elders/family/").content.decode()
+    assert "family-empty" in page and "黄阿婆" not in page
+    assert client.post(f"/elders/family/{link.pk}/leave/").status_code == 404
+    client.force_login(daughter)
+    assert client.post(f"/elders/family/{link.pk}/leave/").status_code == 302
+    assert "family-empty" in client.get("/elders/family/").content.decode()
