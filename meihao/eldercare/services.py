@@ -99,22 +99,29 @@ def elder_register(
             % {"age": ELDER_MIN_AGE},
             field="person",
         )
+    if not person.home_place_path:
+        raise ValidationFailed(
+            _("Record the resident's home first: the elder is cared for where they live."),
+            field="person",
+        )
     living = _living(living)
     notes = clean_text(health_notes, field="health_notes", max_length=NOTES_MAX)
     contacts = _contacts(contacts)
-    try:
-        with transaction.atomic():
-            elder = Elder.objects.create(
-                person=person,
-                place_path=person.home_place_path,
-                living=living,
-                low_income=bool(low_income),
-                health_notes=notes,
-                registered_by=actor,
-            )
-    except IntegrityError:
-        raise ValidationFailed(_("This resident is already registered."), field="person") from None
     with transaction.atomic():
+        try:
+            with transaction.atomic():
+                elder = Elder.objects.create(
+                    person=person,
+                    place_path=person.home_place_path,
+                    living=living,
+                    low_income=bool(low_income),
+                    health_notes=notes,
+                    registered_by=actor,
+                )
+        except IntegrityError:
+            raise ValidationFailed(
+                _("This resident is already registered."), field="person"
+            ) from None
         elder.contacts.bulk_create(
             [elder.contacts.model(elder=elder, position=i, **c) for i, c in enumerate(contacts)]
         )

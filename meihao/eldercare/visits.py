@@ -38,7 +38,9 @@ def _born_by(today: datetime.date, age: int) -> datetime.date:
 def visited_elders(today: datetime.date):
     """The elders the schedule visits on `today`: living alone and 80 or more."""
     return Elder.objects.filter(
-        living=Living.ALONE, person__birth_date__lte=_born_by(today, VISITED_MIN_AGE)
+        living=Living.ALONE,
+        person__birth_date__lte=_born_by(today, VISITED_MIN_AGE),
+        person__home_place__isnull=False,
     ).select_related("person__home_place", "person__building")
 
 

@@ -221,3 +221,13 @@ def test_the_district_adopts_a_provinces_table_and_earlier_assessments_keep_thei
     # Only a superuser adopts a table.
     with pytest.raises(NotFound):
         services.scale_adopt(actor=personas.district_admin, code="X", name="X", definition=province)
+
+
+def test_a_resident_with_no_home_recorded_is_not_registered_even_by_a_superuser(
+    admin_user, grandma, clock
+):
+    grandma.home_place, grandma.home_place_path = None, ""
+    grandma.save()
+    with pytest.raises(ValidationFailed) as refused:
+        services.elder_register(actor=admin_user, person=grandma, living="alone")
+    assert refused.value.field == "person" and not Elder.objects.exists()
