@@ -11,5 +11,7 @@ class EldercareConfig(AppConfig):
         # Visits to elders (VISIT) are filed by the schedule only (eldercare.visits).
         from meihao.cases import extensions
         from meihao.eldercare.visits import VISIT_CODE
+        from meihao.eldercare.vocabulary import VISIT_WORDS
 
         extensions.register_app_filed(VISIT_CODE)
+        extensions.register_vocabulary(VISIT_CODE, VISIT_WORDS)

@@ -13,7 +13,7 @@ from meihao.cases.vocabulary import REPORT
 from meihao.notify.models import Message
 
 ENGINE_WORDS = ("立案", "派遣")
-TYPES = ["GRID", "WISH", "TIMEBANK"]
+TYPES = ["GRID", "WISH", "TIMEBANK", "VISIT"]
 
 
 def _citizen_text(html: str) -> str:
