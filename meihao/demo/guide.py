@@ -21,6 +21,24 @@ def _elders_summary(phone: str) -> str:
     return f"{elders.count()} registered, {assessed} assessed, {alone} living alone"
 
 
+def _family_log_in() -> str:
+    """A demo family member acting for an elder (any resident's log-in, the demo password)."""
+    from meihao.eldercare.models import FamilyLink
+
+    link = (
+        FamilyLink.objects.filter(ended_at__isnull=True, user__is_active=True)
+        .select_related("user", "elder__person")
+        .order_by("pk")
+        .first()
+    )
+    if link is None:
+        return ""
+    return (
+        f"; a family member: log in as {link.user.phone} (the same password), who acts for "
+        f"{link.elder.person.real_name} ({link.relation}) — my elderly family /elders/family/"
+    )
+
+
 def _catalogue_summary() -> str:
     from meihao.catalogue.models import ServiceItem
 
@@ -136,7 +154,7 @@ def demo_data_notes() -> dict[str, str]:
         "online petitions (网络问政) /petitions/ (the published answers: search 就业), my "
         "petitions /petitions/mine/ (one waiting for the community, one being handled, one "
         "replied and awaiting the community's call-back, one closed and rated, one closed and "
-        "published: rate it on its page)"
+        "published: rate it on its page)" + _family_log_in()
     )
     notes[Role.DISTRICT_ADMIN] = (
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "

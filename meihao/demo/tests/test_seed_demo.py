@@ -191,6 +191,15 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
         and "/services/manage/" in notes[Role.DISTRICT_ADMIN]
     )
     assert set(accounts) == set(Role.values)
+    # The family member the notes name logs in with the demo password and finds their elder.
+    family = re.search(
+        r"log in as (\d{11}) \(the same password\), who acts for (\S+) ", notes[Role.RESIDENT]
+    )
+    assert family, notes[Role.RESIDENT]
+    password = accounts[Role.RESIDENT]["password"]
+    assert client.login(username=family.group(1), password=password)
+    assert family.group(2) in client.get("/elders/family/").content.decode()
+    client.logout()
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}
         assert client.login(username=account["username"], password=account["password"]), role
