@@ -10,7 +10,7 @@ from meihao.core.errors import NotFound
 from meihao.core.roles import ELDER_CARE
 from meihao.core.scoping import scope_q
 from meihao.eldercare.models import ELDER_MIN_AGE, Assessment, Elder, FamilyLink
-from meihao.people.models import Person
+from meihao.people.models import Person, born_by
 from meihao.people.selectors import person_list
 
 
@@ -42,14 +42,6 @@ def current_assessment(elder: Elder) -> Assessment | None:
 CANDIDATES_SHOWN = 20
 
 
-def _sixtieth_birthday_by(today: datetime.date) -> datetime.date:
-    """The latest birth date of someone 60 or more on `today` (29 February: the 28th)."""
-    try:
-        return today.replace(year=today.year - ELDER_MIN_AGE)
-    except ValueError:
-        return today.replace(year=today.year - ELDER_MIN_AGE, day=28)
-
-
 def candidates(user, q: str, today: datetime.date) -> QuerySet[Person]:
     """Residents of 60 or more, living where the user cares for elders and not yet registered,
     found as on the resident list (ID number, mobile number or its last four digits, name)."""
@@ -57,7 +49,7 @@ def candidates(user, q: str, today: datetime.date) -> QuerySet[Person]:
         person_list(user, q)
         .filter(
             scope_q(user, path_field="home_place_path", roles=ELDER_CARE),
-            birth_date__lte=_sixtieth_birthday_by(today),
+            birth_date__lte=born_by(today, ELDER_MIN_AGE),
             elder__isnull=True,
         )
         .order_by("real_name", "pk")

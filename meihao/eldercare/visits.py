@@ -16,6 +16,7 @@ from django.utils import timezone
 from meihao.cases import services as case_services
 from meihao.cases.models import Case, CaseType
 from meihao.eldercare.models import VISITED_MIN_AGE, Elder, Living
+from meihao.people.models import born_by
 
 VISIT_CODE = "VISIT"
 
@@ -28,18 +29,11 @@ def period_of(day: datetime.date) -> int:
     return day.toordinal() // visit_days()
 
 
-def _born_by(today: datetime.date, age: int) -> datetime.date:
-    try:
-        return today.replace(year=today.year - age)
-    except ValueError:
-        return today.replace(year=today.year - age, day=28)
-
-
 def visited_elders(today: datetime.date):
     """The elders the schedule visits on `today`: living alone and 80 or more."""
     return Elder.objects.filter(
         living=Living.ALONE,
-        person__birth_date__lte=_born_by(today, VISITED_MIN_AGE),
+        person__birth_date__lte=born_by(today, VISITED_MIN_AGE),
         person__home_place__isnull=False,
     ).select_related("person__home_place", "person__building")
 

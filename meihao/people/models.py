@@ -87,6 +87,14 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def born_by(day: datetime.date, age: int) -> datetime.date:
+    """The latest birth date of someone `age` or older on `day` (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        return day.replace(year=day.year - age, day=28)
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see the residents of their subtrees; everyone sees their own record."""

@@ -10,7 +10,7 @@ from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import ancestor_paths, has_role, scope_q
-from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember
+from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember, born_by
 from meihao.places.models import Place
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
@@ -149,11 +149,7 @@ def large_text_offer_due(user, today: datetime.date) -> bool:
     """An elder who has not yet chosen between large and normal text: offer the switch once."""
     if user.large_text is not None:
         return False
-    try:
-        sixtieth_birthday_before = today.replace(year=today.year - ELDER_AGE)
-    except ValueError:  # 29 February: born on or before 28 February 60 years ago.
-        sixtieth_birthday_before = today.replace(year=today.year - ELDER_AGE, day=28)
-    return Person.objects.filter(user=user, birth_date__lte=sixtieth_birthday_before).exists()
+    return Person.objects.filter(user=user, birth_date__lte=born_by(today, ELDER_AGE)).exists()
 
 
 def department_staff(organisation_id) -> QuerySet:
