@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "meihao.petitions",
     "meihao.ratings",
     "meihao.eldercare",
+    "meihao.care",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -464,6 +465,11 @@ RATING_RECTIFY_DAYS = envint("RATING_RECTIFY_DAYS", 5)
 RATING_INVITE_AFTER_DAYS = envint("RATING_INVITE_AFTER_DAYS", 3)
 # 探访关爱: every how many days an elder of 80 or more living alone is visited.
 ELDER_VISIT_DAYS = envint("ELDER_VISIT_DAYS", 7)
+# Home-care orders: how far from the elder an offered provider may be, how many of the nearest
+# are offered an order, and how far ahead an order may be placed.
+CARE_PROVIDER_REACH_METRES = envint("CARE_PROVIDER_REACH_METRES", 5000)
+CARE_OFFERED_PROVIDERS = envint("CARE_OFFERED_PROVIDERS", 5)
+CARE_ORDER_AHEAD_DAYS = envint("CARE_ORDER_AHEAD_DAYS", 30)
 
 LOGGING = {
     "version": 1,

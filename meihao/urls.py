@@ -32,6 +32,7 @@ urlpatterns = [
     path("applications/", include("meihao.egov.urls")),
     path("petitions/", include("meihao.petitions.urls")),
     path("elders/", include("meihao.eldercare.urls")),
+    path("care/", include("meihao.care.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

@@ -18,7 +18,7 @@ Superusers may do everything. The services (cases.services) are the only callers
 
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import VIEWER, holders_of, vocabulary_of
+from meihao.cases.extensions import VIEWER, acting_for, holders_of, vocabulary_of
 from meihao.cases.models import CaseFollower, CaseType, claim_rules
 from meihao.cases.states import (
     CLAIMER,
@@ -97,13 +97,17 @@ def _in_claim_pool(case, user) -> bool:
 
 
 def is_requester(case, user) -> bool:
-    """Whether `user` filed the case or is the person it was filed for."""
+    """Whether `user` filed the case, is the person it was filed for, or acts for that person
+    (cases.extensions.ActingFor)."""
     pk = getattr(user, "pk", None)
     if pk is None:
         return False
     if case.submitted_by_id == pk:
         return True
-    return case.reporter_id is not None and case.reporter_id == own_person_id(user)
+    if case.reporter_id is not None and case.reporter_id == own_person_id(user):
+        return True
+    proxy = acting_for(case.case_type.code)
+    return proxy is not None and proxy.acts(case, user)
 
 
 def can_view(case, user) -> bool:

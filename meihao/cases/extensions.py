@@ -37,6 +37,14 @@ case type may need beyond its data are handed to it here, by type code:
 - **rating effects**: what a rating of the type's cases does besides being recorded
   (`effects(rating=, case=)`, inside `case_rate`'s transaction): a 差评 of an application or a
   petition opens a rectification for the body rated.
+- **acting for**: who, besides the filer and the person it was filed for, counts as the
+  requester of the type's cases (a family member acting for an elder, on the elder's recorded
+  consent, sees the elder's care orders and visits, confirms and rates them).
+  `ActingFor.q(user)` is the pure-SQL filter of the cases the user acts for;
+  `ActingFor.acts(case, user)` answers for one case.
+- **own notices on filing**: a type whose app tells the people a new case concerns itself (a
+  care order tells the nearby providers; a scheduled visit is no news) is left out of the
+  engine's "new case in your area" digest to the place's officials.
 - **a dispatch check**: `check(case=, organisation=, team=, user=)` runs before every dispatch
   of the type's cases and raises ValidationFailed for an assignee the type does not allow (a
   petition about a department's matter is never pushed down to a street or community).
@@ -67,6 +75,8 @@ _handling_limits: dict[str, Callable] = {}
 _detail_panels: dict[str, "DetailPanel"] = {}
 _dispatch_checks: dict[str, Callable] = {}
 _rating_effects: dict[str, Callable] = {}
+_acting_for: dict[str, "ActingFor"] = {}
+_own_notices: set[str] = set()
 
 
 VIEWER = "viewer"
@@ -179,3 +189,29 @@ def register_rating_effects(type_code: str, effects: Callable) -> None:
 
 def rating_effects(type_code: str) -> Callable | None:
     return _rating_effects.get(type_code)
+
+
+@dataclass(frozen=True)
+class ActingFor:
+    q: Callable[[object], Q]
+    acts: Callable[[object, object], bool]
+
+
+def register_acting_for(type_code: str, acting_for: ActingFor) -> None:
+    _acting_for[type_code] = acting_for
+
+
+def acting_for(type_code: str) -> ActingFor | None:
+    return _acting_for.get(type_code)
+
+
+def acting_for_types() -> list[tuple[str, ActingFor]]:
+    return sorted(_acting_for.items(), key=lambda pair: pair[0])
+
+
+def register_own_notices(type_code: str) -> None:
+    _own_notices.add(type_code)
+
+
+def tells_own_filing(type_code: str) -> bool:
+    return type_code in _own_notices

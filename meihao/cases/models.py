@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import ClaimGroup, claim_groups, held_types
+from meihao.cases.extensions import ClaimGroup, acting_for_types, claim_groups, held_types
 from meihao.cases.formschema import check_schema, check_submit_roles
 from meihao.cases.states import CLAIMABLE_STATES, TERMINAL_STATES, Status
 from meihao.core.errors import ValidationFailed
@@ -318,6 +318,10 @@ class CaseQuerySet(models.QuerySet):
         if person_id is not None:
             own |= Q(reporter_id=person_id)
         own |= claim_pool_q(user)
+        for code, proxy in acting_for_types():
+            own |= Q(case_type_id__in=CaseType.objects.filter(code=code).values("pk")) & proxy.q(
+                user
+            )
         held = held_types()
         if not held:
             return visible_to(self, user, roles=PLACE_WORKERS, own=own)

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from meihao.cases.extensions import detail_url, holders_of, vocabulary_of
+from meihao.cases.extensions import detail_url, holders_of, tells_own_filing, vocabulary_of
 from meihao.cases.models import Case, Escalation
 from meihao.cases.states import WORKING, Status
 from meihao.cases.vocabulary import REPORT, Message
@@ -136,8 +136,10 @@ def _send(
 def case_notify_submitted(case, actor) -> None:
     """A new case in my area: recorded now, told to the dispatchers by the worker. A type whose
     app decides who holds its cases (cases.extensions, holders) tells them itself: the place
-    roles of where it was filed may not even read it (an application for 低保)."""
-    if holders_of(case.case_type.code) is not None:
+    roles of where it was filed may not even read it (an application for 低保); so does a type
+    whose app tells the people concerned itself (a care order, a scheduled visit)."""
+    code = case.case_type.code
+    if holders_of(code) is not None or tells_own_filing(code):
         return
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     notify_later(

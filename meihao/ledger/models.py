@@ -1,4 +1,5 @@
-"""Points (积分) and time-bank minutes: double-entry transfers between accounts.
+"""Points (积分), time-bank minutes, money and care vouchers (in cents): double-entry transfers
+between accounts.
 
 A `Transfer` moves a positive whole amount from one account to another; it is written with its
 two `Entry` rows (−amount, +amount), so the entries of every transfer sum to zero. An account's
@@ -19,6 +20,11 @@ from meihao.core.models import AppendOnlyModel
 class Unit(models.TextChoices):
     POINTS = "points", _("Points")
     MINUTES = "minutes", _("Time-bank minutes")
+    # Money, in cents (分): what an elder and their family pay for home care.
+    CENTS = "cents", _("Money (cents)")
+    # Care vouchers (养老服务补贴), in cents: granted monthly, spent on subsidised care only,
+    # redeemed by the government from the providers at settlement.
+    VOUCHER = "voucher", _("Care vouchers (cents)")
 
 
 class Account(models.Model):
@@ -99,6 +105,9 @@ class Transfer(AppendOnlyModel):
         POOL_FUNDING = "pool_funding", _("Pool funding")
         EXPIRY = "expiry", _("Expiry")
         REVERSAL = "reversal", _("Reversal")
+        ALLOWANCE = "allowance", _("Monthly care allowance")
+        TOP_UP = "top_up", _("Top-up")
+        CARE_PAYMENT = "care_payment", _("Care order paid")
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

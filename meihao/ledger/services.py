@@ -87,6 +87,11 @@ def issuer_account(place, unit: str = Unit.POINTS) -> Account:
     return _place_account(Account.Kind.ISSUER, place, unit, may_go_negative=True)
 
 
+def district_issuer(place, unit: str) -> Account:
+    """The issuer of `unit` for the district `place` lies in (care vouchers, top-ups)."""
+    return issuer_account(_district_of(place), unit)
+
+
 def pool_account(place, unit: str = Unit.MINUTES) -> Account:
     """A community's shared pool; it cannot pay out more than has been put in."""
     return _place_account(Account.Kind.POOL, place, unit, may_go_negative=False)
@@ -146,6 +151,10 @@ def _debit(account: Account, amount: int) -> None:
             raise InsufficientBalance(_("Not enough time-bank minutes in the account."))
         if account.kind == Account.Kind.POOL:
             raise InsufficientBalance(_("The community pool has not enough minutes."))
+        if account.unit == Unit.VOUCHER:
+            raise InsufficientBalance(_("Not enough care vouchers left this month."))
+        if account.unit == Unit.CENTS:
+            raise InsufficientBalance(_("Not enough money in the account."))
         raise InsufficientBalance(_("Not enough points in the account."))
 
 

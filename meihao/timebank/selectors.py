@@ -18,8 +18,9 @@ from meihao.core.scoping import scope_paths, scope_q
 from meihao.ledger.models import Account, Unit
 from meihao.places.geo import haversine_m
 from meihao.places.models import Level, Place
+from meihao.places.nearby import METRES_PER_DEGREE
 from meihao.timebank.models import TIMEBANK_CODE, TimeBankMember
-from meihao.timebank.nearby import METRES_PER_DEGREE, circle_metres
+from meihao.timebank.nearby import circle_metres
 
 POOL_STATES = ("submitted", "accepted")
 REQUEST_RELATED = ("case_type", "category", "place", "reporter", "assigned_user", "help_request")

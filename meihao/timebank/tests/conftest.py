@@ -14,8 +14,8 @@ import pytest
 
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
+from meihao.places.nearby import METRES_PER_DEGREE
 from meihao.timebank import services
-from meihao.timebank.nearby import METRES_PER_DEGREE
 
 HOME = (23.41, 111.205)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meihao.places import nearby as places_nearby
 from meihao.places.geo import haversine_m
 from meihao.timebank import nearby
 from meihao.timebank.models import TimeBankMember
@@ -72,7 +73,7 @@ def test_limit_keeps_the_nearest(personas, member_at):
 def test_near_ties_at_the_cut_are_measured_exactly(personas, member_at, monkeypatch):
     """With no margin, members at almost the same distance around the cut: the exact distance
     decides which are kept, not the database's approximation."""
-    monkeypatch.setattr(nearby, "MARGIN", 0)
+    monkeypatch.setattr(places_nearby, "MARGIN", 0)
     ring = [member_at(300 * math.cos(a / 10), 300 * math.sin(a / 10)) for a in range(12)]
     found = find(personas, limit=5)
     exact = sorted((haversine_m(HOME[0], HOME[1], m.lat, m.lon), m.pk) for m in ring)[:5]

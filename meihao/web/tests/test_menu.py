@@ -85,12 +85,13 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
     from meihao.rewards.services import partner_merchant_create
 
     partner_merchant_create(actor=personas.community_staff_a, organisation=personas.merchant)
+    care_worker = _care_provider_staff(personas)
     # Places opens straight onto the place when the user covers only one, titled with its name.
     places = reverse("places:browser")
     # A page may be two screens, titled for each role (the catalogue's back office is the
     # editor's and a department's own list): a screen is its address and its label.
     checked = set()
-    for user in personas.all().values():
+    for user in [*personas.all().values(), care_worker]:
         client.force_login(user)
         for entry in menu(user)[1:]:
             screen = (entry.url, str(entry.label))
@@ -100,3 +101,28 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
             page = client.get(entry.url).content.decode()
             assert f"<title>{entry.label} · " in page, screen
     assert len(checked) + 1 == len(SCREENS) + 1  # every screen but places, and the inbox
+
+
+def _care_provider_staff(personas):
+    """A care provider's staff member (云家庭), whose screen is the orders offered to them."""
+    from meihao.care.models import Provider
+    from meihao.care.services import provider_register, staff_add
+    from meihao.core.testing import make_user
+    from meihao.people.models import Organisation
+
+    organisation = Organisation.objects.create(
+        name="颐康居家养老服务中心",
+        kind=Organisation.Kind.SOCIAL_ORGANISATION,
+        place=personas.tree.community_a,
+        place_path=personas.tree.community_a.path,
+    )
+    provider = provider_register(
+        actor=personas.community_staff_a,
+        organisation=organisation,
+        kind=Provider.Kind.ORGANISATION,
+        lat=23.41,
+        lon=111.205,
+    )
+    user = make_user("13800000060", "护理员甲", home=personas.tree.grid_a1)
+    staff_add(actor=personas.community_staff_a, provider=provider, person=user.person)
+    return user

@@ -1,5 +1,6 @@
-// The time bank's pages: a pin to pick a place, a map of points, and check-in and check-out
-// forms that send the phone's position. Maps are the shared ones (places/maps.js).
+// The time bank's pages: a pin to pick a place and a map of points. Maps are the shared ones
+// (places/maps.js); check-in and check-out forms send the phone's position through the shared
+// data-needs-position (web/meihao.js).
 (function () {
   "use strict";
 
@@ -70,26 +71,5 @@
     });
     var group = L.featureGroup(layers).addTo(map);
     if (layers.length > 1) map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 17 });
-  });
-
-  // Check in / check out: the phone's position goes with the form.
-  document.querySelectorAll("form[data-needs-position]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      var latInput = form.querySelector("input[name=lat]");
-      if (latInput.value) return;
-      event.preventDefault();
-      if (!navigator.geolocation) { showError(form, form.dataset.noGeo); return; }
-      var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      navigator.geolocation.getCurrentPosition(
-        function (pos) {
-          latInput.value = pos.coords.latitude.toFixed(6);
-          form.querySelector("input[name=lon]").value = pos.coords.longitude.toFixed(6);
-          form.submit();
-        },
-        function () { button.disabled = false; showError(form, form.dataset.noGeo); },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 }
-      );
-    });
   });
 })();

@@ -7,6 +7,9 @@
 //                           Cancelling stops the action and every other handler of it.
 //   data-select-on-focus    on an input: its text is selected when it gets the focus.
 //   data-copy-from="id"     on a button: copies the value of the input with that id.
+//   data-needs-position     on a form with hidden lat and lon inputs: the phone's position
+//                           fills them before it is sent (checking in and out on site);
+//                           data-no-geo="…" is said when the phone will not tell it.
 // A wide table's scrolling box (.table-responsive) that does scroll takes the keyboard focus,
 // so that it can be scrolled without a mouse (WCAG 2.1.1).
 //
@@ -49,6 +52,38 @@ window.Meihao = (function () {
     if (!button || !navigator.clipboard) return;
     var source = document.getElementById(button.getAttribute("data-copy-from"));
     if (source) navigator.clipboard.writeText(source.value).catch(function () {});
+  });
+
+  function positionError(form, message) {
+    var box = form.querySelector("[data-position-error]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-danger small mt-2";
+      box.setAttribute("data-position-error", "");
+      box.setAttribute("role", "alert");
+      form.appendChild(box);
+    }
+    box.textContent = message || "";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-needs-position]")) return;
+    var latInput = form.querySelector("input[name=lat]");
+    if (latInput.value) return;
+    event.preventDefault();
+    if (!navigator.geolocation) { positionError(form, form.dataset.noGeo); return; }
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    navigator.geolocation.getCurrentPosition(
+      function (pos) {
+        latInput.value = pos.coords.latitude.toFixed(6);
+        form.querySelector("input[name=lon]").value = pos.coords.longitude.toFixed(6);
+        form.submit();
+      },
+      function () { if (button) button.disabled = false; positionError(form, form.dataset.noGeo); },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 }
+    );
   });
 
   // A print button (a guide, a poster): the browser's own print dialog.

@@ -1,0 +1,40 @@
+"""A care order in the words of elders, their families and the providers (cases.vocabulary):
+待接单 / 已接单 / 服务中 / 待确认 / 已完成, never the engine's 立案 or 派遣. Registered for the
+CARE type in `CareConfig.ready`."""
+
+from django.utils.translation import pgettext_lazy
+
+from meihao.cases.states import Status
+from meihao.cases.vocabulary import Vocabulary
+
+S = Status
+
+ORDER_WORDS = Vocabulary(
+    statuses={
+        S.SUBMITTED: pgettext_lazy("care order status", "Waiting for a provider"),
+        S.ACCEPTED: pgettext_lazy("care order status", "Waiting for a provider"),
+        S.REJECTED: pgettext_lazy("care order status", "Cancelled"),
+        S.DUPLICATE: pgettext_lazy("care order status", "Cancelled"),
+        S.DISPATCHED: pgettext_lazy("care order status", "Taken"),
+        S.IN_PROGRESS: pgettext_lazy("care order status", "Being served"),
+        S.REPORTED_BACK: pgettext_lazy("care order status", "Served, to be confirmed"),
+        S.CLOSED: pgettext_lazy("care order status", "Done"),
+        S.REOPENED: pgettext_lazy("care order status", "Taken"),
+        S.RETURNED: pgettext_lazy("care order status", "Waiting for a provider"),
+        S.PARKED: pgettext_lazy("care order status", "On hold"),
+        S.VOID: pgettext_lazy("care order status", "Cancelled"),
+    },
+    events={
+        "submit": pgettext_lazy("care order event", "ordered"),
+        "claim": pgettext_lazy("care order event", "took the order"),
+        "dispatch": pgettext_lazy("care order event", "assigned the order"),
+        "start": pgettext_lazy("care order event", "arrived"),
+        "report_back": pgettext_lazy("care order event", "finished the service"),
+        "return": pgettext_lazy("care order event", "gave the order back"),
+        "verify_close": pgettext_lazy("care order event", "confirmed the service"),
+        "reopen": pgettext_lazy("care order event", "said the service is not finished"),
+        "void": pgettext_lazy("care order event", "cancelled the order"),
+        "rate": pgettext_lazy("care order event", "rated the service"),
+    },
+    messages={},
+)
