@@ -28,7 +28,7 @@ from meihao.places.nearby import nearest
 
 @dataclass(frozen=True)
 class NearbyProvider:
-    provider: Provider
+    provider_id: int
     distance_m: float
 
 
@@ -46,7 +46,15 @@ def eligible_providers(*, service: CareService, place_path: str, at=None, urgent
             provider_id=OuterRef("pk"), place_path__in=ancestor_paths(place_path)
         )
     )
-    providers = Provider.objects.filter(serves_home, is_active=True, services=service)
+    # The item as a correlated test, not a join nor an IN list: the database then narrows by
+    # the position's index (places.nearby's box) and checks the item and the area for the few
+    # providers in the box.
+    offers_item = Exists(
+        Provider.services.through.objects.filter(
+            provider_id=OuterRef("pk"), careservice_id=service.pk
+        )
+    )
+    providers = Provider.objects.filter(serves_home, offers_item, is_active=True)
     if urgent:
         return providers.filter(on_call=True)
     if at is not None:
@@ -67,9 +75,8 @@ def providers_near(
 ) -> list[NearbyProvider]:
     """The `limit` eligible providers nearest (lat, lon) within reach, nearest first."""
     rows = eligible_providers(service=service, place_path=place_path, at=at, urgent=urgent)
-    found = nearest(rows, lat=lat, lon=lon, radius_m=reach_metres(), limit=limit)
-    loaded = Provider.objects.select_related("organisation").in_bulk([pk for _d, pk in found])
-    return [NearbyProvider(loaded[pk], distance) for distance, pk in found]
+    found = nearest(rows, lat=lat, lon=lon, radius_m=reach_metres(), limit=limit, box_first=True)
+    return [NearbyProvider(pk, distance) for distance, pk in found]
 
 
 def certified(staff: ProviderStaff, skill: str, day: datetime.date) -> bool:

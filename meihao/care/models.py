@@ -366,9 +366,14 @@ class CareOrder(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    # The local month of the service, the first day: what a settlement covers.
+    # The month whose settlement covers it (the first day): the local month of the service, or,
+    # for an order paid after that month was settled, the month it was paid in.
     month = models.DateField(editable=False)
     score = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    # Set when its month is settled for its provider: from then on it is locked.
+    settlement = models.ForeignKey(
+        "Settlement", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
 
     class Meta:
         verbose_name = _("care order")
@@ -419,3 +424,112 @@ class CareOffer(models.Model):
 
     def __str__(self):
         return f"{self.order_id} → {self.provider_id} ({self.distance_m} m)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly settlement
+
+
+class Settlement(models.Model):
+    """A provider's month (结算): the orders served in it and paid, the vouchers they used (what
+    the district owes the provider), their own-money share, the corrections landing in it, and
+    the auditors' call-back sample. Open while the month is being checked; once settled, its
+    orders are locked (`CareOrder.settlement`) and a correction lands in a later month."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("settlement", "Being checked")
+        SETTLED = "settled", pgettext_lazy("settlement", "Settled")
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    month = models.DateField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    # The figures as settled (while open, the statement computes them from the orders).
+    orders_count = models.PositiveIntegerField(default=0)
+    price_cents = models.BigIntegerField(default=0)
+    voucher_cents = models.BigIntegerField(default=0)
+    own_cents = models.BigIntegerField(default=0)
+    corrections_cents = models.BigIntegerField(default=0)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "provider_id"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="care_settlement_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.month:%Y-%m}"
+
+    @property
+    def due_cents(self) -> int:
+        """What the district pays the provider for the month's vouchers, after corrections."""
+        return self.voucher_cents + self.corrections_cents
+
+
+class Correction(models.Model):
+    """An order refunded after it was paid: the elder gets back what they paid, and the
+    provider's settlement of the month the correction is made in carries it (minus the vouchers
+    refunded), never the locked month of the order."""
+
+    order = models.OneToOneField(
+        CareOrder, on_delete=models.PROTECT, related_name="correction", verbose_name=_("order")
+    )
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="corrections")
+    voucher_cents = models.PositiveIntegerField(_("vouchers refunded (cents)"))
+    own_cents = models.PositiveIntegerField(_("own money refunded (cents)"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.order_id}: −{self.voucher_cents + self.own_cents}"
+
+
+class SampleCheck(models.Model):
+    """An order drawn for the auditors' call-back (回访抽查): at least 1% of a month's subsidised
+    orders, and what the call found."""
+
+    class Finding(models.TextChoices):
+        PENDING = "pending", _("Not called yet")
+        CONFIRMED = "confirmed", _("Confirmed: served as recorded")
+        DISCREPANCY = "discrepancy", _("Discrepancy found")
+        UNREACHABLE = "unreachable", _("Could not be reached")
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="sample_checks"
+    )
+    order = models.ForeignKey(CareOrder, on_delete=models.PROTECT, related_name="sample_checks")
+    finding = models.CharField(
+        _("finding"), max_length=16, choices=Finding.choices, default=Finding.PENDING
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("call-back check")
+        verbose_name_plural = _("call-back checks")
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "order"], name="care_sample_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.settlement} · {self.order_id}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meihao.care import views
+from meihao.care.views import orders as views
+from meihao.care.views import statements
 
 app_name = "care"
 urlpatterns = [
@@ -11,9 +12,15 @@ urlpatterns = [
     path("orders/<str:number>/assign/", views.assign, name="assign"),
     path("orders/<str:number>/cancel/", views.cancel, name="cancel"),
     path("orders/<str:number>/rate/", views.rate, name="rate"),
+    path("orders/<str:number>/refund/", statements.refund, name="refund"),
     path("orders/<str:number>/<str:step>/", views.act, name="act"),
     path("providers/", views.providers, name="providers"),
     path("providers/<str:pk>/", views.provider, name="provider"),
+    path("providers/<str:pk>/statement/", statements.statement, name="statement"),
+    path("providers/<str:pk>/statement/sample/", statements.sample, name="sample"),
+    path("providers/<str:pk>/statement/settle/", statements.settle, name="settle"),
+    path("checks/<str:pk>/", statements.check, name="check"),
+    path("settlements/", statements.settlements, name="settlements"),
     path("elders/<str:pk>/", views.elder_home, name="elder"),
     path("elders/<str:pk>/help/", views.help_call, name="help"),
     path("elders/<str:pk>/top-up/", views.top_up, name="top_up"),

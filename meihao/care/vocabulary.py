@@ -5,7 +5,7 @@ CARE type in `CareConfig.ready`."""
 from django.utils.translation import pgettext_lazy
 
 from meihao.cases.states import Status
-from meihao.cases.vocabulary import Vocabulary
+from meihao.cases.vocabulary import Message, Vocabulary
 
 S = Status
 
@@ -36,5 +36,35 @@ ORDER_WORDS = Vocabulary(
         "void": pgettext_lazy("care order event", "cancelled the order"),
         "rate": pgettext_lazy("care order event", "rated the service"),
     },
-    messages={},
+    messages={
+        "claim": Message(
+            pgettext_lazy("care order message", "Your order is taken: {{ about }}"),
+            pgettext_lazy(
+                "care order message",
+                "{{ handler }} will serve your order {{ number }}: {{ about }}",
+            ),
+        ),
+        "dispatch": Message(
+            pgettext_lazy("care order message", "Your order is taken: {{ about }}"),
+            pgettext_lazy(
+                "care order message",
+                "{{ handler }} will serve your order {{ number }}: {{ about }}",
+            ),
+        ),
+        "report_back": Message(
+            pgettext_lazy("care order message", "Please confirm the service: {{ about }}"),
+            pgettext_lazy(
+                "care order message",
+                "The provider has checked out of your order {{ number }}. Please confirm it was "
+                "given: {{ about }}",
+            ),
+        ),
+        "verify_close": Message(
+            pgettext_lazy("care order message", "Service confirmed: {{ about }}"),
+            pgettext_lazy(
+                "care order message",
+                "Your order {{ number }} is confirmed and paid. Please rate it: {{ about }}",
+            ),
+        ),
+    },
 )

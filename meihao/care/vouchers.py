@@ -17,13 +17,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meihao.care.models import CareService, VoucherPolicy
 from meihao.eldercare.models import Elder
 from meihao.eldercare.selectors import current_assessment
-from meihao.ledger.models import Account, Transfer, Unit
+from meihao.ledger.models import Account, Entry, Transfer, Unit
 from meihao.ledger.services import (
     account_for_person,
     district_issuer,
@@ -108,16 +109,17 @@ def allowance_grant(*, elder: Elder, month: datetime.date) -> Transfer | None:
     grant_key = f"care-allowance:{elder.pk}:{month_key(month)}"
     expiry_key = f"care-voucher-expiry:{elder.pk}:{last}"
     with transaction.atomic():
-        # Last month's vouchers end once, before this month's first grant: a grant made later in
-        # the month (a first assessment) or a rerun never takes this month's vouchers away.
+        # What is left of the months before ends once, and only that: what came in this month
+        # (a grant made after a first assessment, a refund) is never taken away by a rerun.
         started = Transfer.objects.filter(idempotency_key__in=[grant_key, expiry_key]).exists()
         rolls_over = policy is not None and policy.rolls_over
-        if not started and account.balance > 0 and not rolls_over:
+        left = account.balance - _credited_since(account, month)
+        if not started and left > 0 and not rolls_over:
             ledger_transfer(
                 actor=None,
                 source=account,
                 target=expiry_account(Unit.VOUCHER),
-                amount=account.balance,
+                amount=left,
                 idempotency_key=expiry_key,
                 kind=Transfer.Kind.EXPIRY,
                 cause=elder,
@@ -135,6 +137,13 @@ def allowance_grant(*, elder: Elder, month: datetime.date) -> Transfer | None:
             cause=elder,
             memo=f"{policy.name} {month_key(month)}",
         )
+
+
+def _credited_since(account: Account, month: datetime.date) -> int:
+    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+    return Entry.objects.filter(account=account, amount__gt=0, created_at__gte=start).aggregate(
+        total=Sum("amount", default=0)
+    )["total"]
 
 
 def allowances_grant(*, today: datetime.date | None = None) -> int:

@@ -5,6 +5,7 @@ decorators, so "anyone else gets the same 404 as a wrong address" is decided her
 Domain errors a page does not handle itself are answered by `core.middleware`.
 """
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import Protocol, cast
@@ -15,8 +16,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.inputs import month_up_to
 
 PAGE_SIZE = 25
 
@@ -120,3 +123,22 @@ def query_string(**params) -> str:
     """A list's filters for pager links, ending in & when there are any."""
     kept = urlencode({key: value for key, value in params.items() if value})
     return f"{kept}&" if kept else ""
+
+
+def chosen_month(request) -> tuple[int, int]:
+    """?month=YYYY-MM, default this month; anything unreadable or in the future is this month."""
+    return month_up_to(request.GET.get("month"), today=timezone.localdate())
+
+
+def month_links(year: int, month: int) -> dict:
+    first = datetime.date(year, month, 1)
+    previous = first - datetime.timedelta(days=1)
+    following = first + datetime.timedelta(days=32)
+    return {
+        "month_start": first,
+        "month_value": f"{first:%Y-%m}",
+        "previous_month": f"{previous:%Y-%m}",
+        "next_month": (
+            f"{following:%Y-%m}" if following.replace(day=1) <= timezone.localdate() else ""
+        ),
+    }

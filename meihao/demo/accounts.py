@@ -33,6 +33,9 @@ class Persona:
     # the district, the district, the 城管 department, the first merchant, the first care provider.
     scope: str
     is_staff: bool = False
+    # A second resident log-in for what a resident may also be: "elder" (an 82-year-old living
+    # alone in the community's care, large text) and "family" (her daughter acting for her).
+    account: str = ""
 
 
 PERSONAS = [
@@ -104,14 +107,39 @@ PERSONAS = [
     Persona(
         Role.CARE_PROVIDER, "13900000012", "韦春兰", "female", datetime.date(1980, 2, 27), "care"
     ),
+    Persona(
+        Role.RESIDENT,
+        "13900000013",
+        "黄秀英",
+        "female",
+        datetime.date(1944, 5, 12),
+        "grid",
+        account="elder",
+    ),
+    Persona(
+        Role.RESIDENT,
+        "13900000014",
+        "黄丽萍",
+        "female",
+        datetime.date(1971, 9, 3),
+        "grid",
+        account="family",
+    ),
 ]
+# The log-ins that are not one role's: what `demo_accounts` calls them, in both languages.
+ACCOUNT_LABELS = {"elder": "长辈 elder", "family": "家属 family"}
+
+
+def persona_of(account: str) -> Persona:
+    return next(p for p in PERSONAS if p.account == account)
 
 
 def demo_accounts() -> dict[str, dict[str, str]]:
-    """{role: {"username", "password", "home"}} for every role, in the order of Role."""
-    by_role = {persona.role: persona for persona in PERSONAS}
+    """{role: {"username", "password", "home"}} for every role, in the order of Role, then the
+    elder's and the family member's log-ins, whose home is home care."""
+    by_role = {persona.role: persona for persona in PERSONAS if not persona.account}
     home = reverse("home")
-    return {
+    accounts = {
         role.value: {
             "username": by_role[role].phone,
             "password": DEMO_PASSWORD,
@@ -119,6 +147,13 @@ def demo_accounts() -> dict[str, dict[str, str]]:
         }
         for role in Role
     }
+    for account in ACCOUNT_LABELS:
+        accounts[account] = {
+            "username": persona_of(account).phone,
+            "password": DEMO_PASSWORD,
+            "home": reverse("care:home"),
+        }
+    return accounts
 
 
 def demo_open311_api_key() -> str:

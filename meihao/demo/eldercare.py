@@ -56,6 +56,7 @@ class ElderHistory:
         ).values_list("place__path", "user_id"):
             self.staff.setdefault(path, []).append(user_id)
         self.users: dict[int, User] = {}
+        self.elder_persona = residents.accounts.get("elder")
 
     def _user(self, pk: int) -> User:
         if pk not in self.users:
@@ -81,6 +82,10 @@ class ElderHistory:
                 continue
             actor = self._user(rng.choice(sorted(staff)))
             with transaction.atomic():
+                if resident is self.elder_persona:
+                    self._persona(resident, age, actor, rng)
+                    created += 1
+                    continue
                 elder = self._register(resident, age, actor, rng)
                 if rng.random() < FAMILY_SHARE:
                     self._family(elder, resident, actor, rng)
@@ -91,9 +96,32 @@ class ElderHistory:
         visits_schedule(today=self.today)
         return created, existing
 
-    def _register(self, resident, age, actor, rng) -> Elder:
+    def _persona(self, resident, age, actor, rng) -> None:
+        """The demo elder (demo.accounts): 82, living alone on a low income, assessed, her
+        daughter's log-in acting for her, large text on her phone."""
+        elder = self._register(resident, age, actor, rng, living="alone", low_income=True)
+        # Mildly impaired (轻度), no diagnosis or falls: the low-income subsidy is hers,
+        # vouchers paying half.
+        findings = self._findings(services.scale_current().definition, age, rng, loss=6)
+        findings.update(conditions=[], risk_events=0)
+        services.assessment_record(
+            actor=actor,
+            elder=elder,
+            reason="first",
+            assessed_on=self.today - datetime.timedelta(days=90),
+            **findings,
+        )
+        daughter = self.residents.accounts.get("family")
+        if daughter is not None:
+            services.family_link_record(
+                actor=actor, elder=elder, phone=daughter.phone, relation="女儿"
+            )
+        User.objects.filter(pk=resident.user_id).update(large_text=True)
+
+    def _register(self, resident, age, actor, rng, living=None, low_income=None) -> Elder:
         shares = LIVING[80] if age >= VISITED_AGE else LIVING_YOUNGER
-        living = rng.choices([v for v, _w in shares], [w for _v, w in shares])[0]
+        drawn = rng.choices([v for v, _w in shares], [w for _v, w in shares])[0]
+        living = living or drawn
         contacts = [
             {
                 "name": f"{resident.name[0]}{rng.choice('小晓建志丽红')}{rng.choice('华英明芳军')}",
@@ -105,7 +133,7 @@ class ElderHistory:
             actor=actor,
             person=Person.objects.get(pk=resident.person_id),
             living=living,
-            low_income=rng.random() < LOW_INCOME_SHARE,
+            low_income=(rng.random() < LOW_INCOME_SHARE) if low_income is None else low_income,
             health_notes=rng.choice(NOTES),
             contacts=contacts,
             today=self.today,
@@ -147,12 +175,13 @@ class ElderHistory:
             )
 
     @staticmethod
-    def _findings(definition, age, rng) -> dict:
-        """Answers whose total falls with age, each item lowered at random; a few elders with
-        dementia, falls or (rarely) in a coma."""
+    def _findings(definition, age, rng, loss=None) -> dict:
+        """Answers whose total falls with age (or by `loss` points), each item lowered at
+        random; a few elders with dementia, falls or (rarely) in a coma."""
         items = scoring.items_of(definition)
         answers = {item["code"]: max(o["score"] for o in item["options"]) for item in items}
-        loss = max(0, int(rng.gauss((age - 62) * 1.6, 12)))
+        drawn = max(0, int(rng.gauss((age - 62) * 1.6, 12)))
+        loss = drawn if loss is None else loss
         for _ in range(min(loss, scoring.maximum(definition))):
             item = rng.choice(items)
             scores = sorted(o["score"] for o in item["options"])

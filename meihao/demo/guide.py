@@ -21,22 +21,51 @@ def _elders_summary(phone: str) -> str:
     return f"{elders.count()} registered, {assessed} assessed, {alone} living alone"
 
 
-def _family_log_in() -> str:
-    """A demo family member acting for an elder (any resident's log-in, the demo password)."""
-    from meihao.eldercare.models import FamilyLink
+def _care_notes(phones: dict) -> dict[str, str]:
+    """What the care worker, the demo elder and her daughter find (云家庭, home care)."""
+    from meihao.care.models import CareOrder, ProviderStaff
+    from meihao.cases.states import CLAIMABLE_STATES, TERMINAL_STATES
+    from meihao.demo.accounts import persona_of
 
-    link = (
-        FamilyLink.objects.filter(ended_at__isnull=True, user__is_active=True)
-        .select_related("user", "elder__person")
-        .order_by("pk")
-        .first()
-    )
-    if link is None:
-        return ""
-    return (
-        f"; a family member: log in as {link.user.phone} (the same password), who acts for "
-        f"{link.elder.person.real_name} ({link.relation}) — my elderly family /elders/family/"
-    )
+    worker = ProviderStaff.objects.filter(person__user__phone=phones[Role.CARE_PROVIDER]).first()
+    offered = todo = 0
+    if worker is not None:
+        offered = (
+            CareOrder.objects.filter(
+                offers__provider=worker.provider, case__status__in=CLAIMABLE_STATES
+            )
+            .distinct()
+            .count()
+        )
+        todo = (
+            CareOrder.objects.filter(case__assigned_user__phone=phones[Role.CARE_PROVIDER])
+            .exclude(case__status__in=TERMINAL_STATES)
+            .count()
+        )
+    from django.utils import timezone
+
+    from meihao.people.models import age_on
+
+    elder = persona_of("elder")
+    family = persona_of("family")
+    age = age_on(elder.birth_date, timezone.localdate())
+    orders = CareOrder.objects.filter(elder__person__user__phone=elder.phone)
+    return {
+        str(Role.CARE_PROVIDER): (
+            "care orders /care/work/ — offered to us (抢单), to serve (check in and out at the "
+            f"elder's door: the phone's position), served — {offered} offered, {todo} to serve"
+        ),
+        "elder": (
+            f"{elder.name}, {age}, living alone, large text: home care /care/ — the help button "
+            "(一键呼叫), vouchers and own money, order lunch for tomorrow (the price and the "
+            f"vouchers' share before confirming), her orders — {orders.count()} order(s)"
+        ),
+        "family": (
+            f"{family.name}, {elder.name}'s daughter: home care /care/ — her mother's orders "
+            "(one to confirm, then rate), balances, a help call reaches this log-in; visits "
+            "/elders/family/"
+        ),
+    }
 
 
 def _catalogue_summary() -> str:
@@ -87,7 +116,7 @@ def demo_data_notes() -> dict[str, str]:
     from meihao.volunteers.stars import star_level
     from meihao.wishes.models import WishClaim
 
-    phones = {p.role: p.phone for p in PERSONAS}
+    phones = {p.role: p.phone for p in PERSONAS if not p.account}
     notes = {}
 
     minutes = ServiceRecord.objects.filter(person__user__phone=phones[Role.VOLUNTEER]).aggregate(
@@ -139,7 +168,9 @@ def demo_data_notes() -> dict[str, str]:
         "/cases/<number>/ (dispatch to a colleague, decline to 信访 or the courts, merge a "
         "duplicate, call back and close, publish the answer on /petitions/) — "
         f"{_petitions_to_act_on(phones[Role.COMMUNITY_STAFF])}; the elders in the community's "
-        f"care (云家庭) /elders/ — {_elders_summary(phones[Role.COMMUNITY_STAFF])}"
+        f"care (云家庭) /elders/ — {_elders_summary(phones[Role.COMMUNITY_STAFF])}; their care "
+        "orders /care/orders/ (assign one nobody took, record a top-up on an elder's page) and "
+        "the providers /care/providers/"
     )
     notes[Role.STREET_CHIEF] = (
         "online applications the street takes in and reviews /applications/work/ (低保 with "
@@ -154,10 +185,10 @@ def demo_data_notes() -> dict[str, str]:
         "online petitions (网络问政) /petitions/ (the published answers: search 就业), my "
         "petitions /petitions/mine/ (one waiting for the community, one being handled, one "
         "replied and awaiting the community's call-back, one closed and rated, one closed and "
-        "published: rate it on its page)" + _family_log_in()
+        "published: rate it on its page)"
     )
     notes[Role.DISTRICT_ADMIN] = (
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "
         "try making 婚育情况证明 community-issued), the notices /notices/manage/"
     )
-    return {str(role): text for role, text in notes.items()}
+    return {**{str(role): text for role, text in notes.items()}, **_care_notes(phones)}

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
+from meihao.care.models import CareOrder, Provider
 from meihao.cases.models import Case, CaseRating
 from meihao.core import idcard, pii
 from meihao.core.roles import Role
@@ -106,6 +107,8 @@ COUNTED = {
     "petitions": Petition,
     "elders": Elder,
     "assessments": Assessment,
+    "care providers": Provider,
+    "care orders": CareOrder,
 }
 
 
@@ -128,6 +131,7 @@ class Loader:
         wishes: int = 0,
         applications: int = 0,
         petitions: int = 0,
+        care_orders: int = 0,
     ):
         self.residents = residents
         self.cases = cases
@@ -138,6 +142,7 @@ class Loader:
         self.wishes = wishes
         self.applications = applications
         self.petitions = petitions
+        self.care_orders = care_orders
         self.progress = progress
         self.seed = seed
         self.plan: Plan = build_plan(seed)
@@ -178,6 +183,7 @@ class Loader:
         self._stage("counter visits", self.load_counter_visits)
         self._stage("petitions", self.load_petitions)
         self._stage("elders", self.load_elders)
+        self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
         after = row_counts()
         added = {label: after[label] - before[label] for label in COUNTED}
@@ -595,6 +601,14 @@ class Loader:
 
         people, _points = self._volunteer_side()
         return ElderHistory(plan=self.plan, residents=people, seed=self.seed).run()
+
+    def load_care(self) -> tuple[int, int]:
+        from meihao.demo.care import CareHistory
+
+        people, _points = self._volunteer_side()
+        return CareHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.care_orders
+        ).run()
 
     def load_open311_client(self) -> tuple[int, int]:
         from meihao.demo.open311 import load_open311_client

@@ -84,7 +84,9 @@ class Residents:
         self.by_community: dict[str, list[Resident]] = {}
         for resident in sorted(self.by_id.values(), key=lambda r: r.person_id):
             self.by_community.setdefault(resident.community_code, []).append(resident)
-        self.personas = {p.role: self.by_phone.get(p.phone) for p in PERSONAS}
+        self.personas = {p.role: self.by_phone.get(p.phone) for p in PERSONAS if not p.account}
+        # The elder and the family member (demo.accounts): residents besides the resident.
+        self.accounts = {p.account: self.by_phone.get(p.phone) for p in PERSONAS if p.account}
         # The demo volunteer serves week in, week out (see demo.activities).
         volunteer = self.personas.get(Role.VOLUNTEER)
         if volunteer is not None:

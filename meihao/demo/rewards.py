@@ -216,8 +216,13 @@ class RewardsHistory:
         self.now = now or timezone.now()
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate(self.now)
+        # The plan's shops (3 a community), not every merchant: home care's canteens and
+        # cleaning firms are merchants too, and no partners of the points scheme.
+        shops = [name for names in plan.merchants_by_community.values() for name in names]
         self.organisations = list(
-            Organisation.objects.filter(kind=Organisation.Kind.MERCHANT, is_demo=True)
+            Organisation.objects.filter(
+                kind=Organisation.Kind.MERCHANT, is_demo=True, name__in=shops
+            )
             .select_related("place")
             .order_by("name")
         )

@@ -50,6 +50,7 @@ class Unit(models.TextChoices):
     HOURS = "h", pgettext_lazy("unit", "hours")
     MINUTES = "min", pgettext_lazy("unit", "minutes")
     POINTS = "points", pgettext_lazy("unit", "points")
+    YUAN = "yuan", pgettext_lazy("unit", "yuan")
 
 
 @dataclass(frozen=True)

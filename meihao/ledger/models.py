@@ -108,6 +108,8 @@ class Transfer(AppendOnlyModel):
         ALLOWANCE = "allowance", _("Monthly care allowance")
         TOP_UP = "top_up", _("Top-up")
         CARE_PAYMENT = "care_payment", _("Care order paid")
+        CARE_REFUND = "care_refund", _("Care order refunded")
+        SETTLEMENT = "settlement", _("Vouchers redeemed at settlement")
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

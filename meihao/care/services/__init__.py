@@ -24,6 +24,13 @@ from meihao.care.services.providers import (
     provider_register,
     staff_add,
 )
+from meihao.care.services.settlement import (
+    order_refund,
+    sample_draw,
+    sample_record,
+    settlement_open,
+    settlement_settle,
+)
 from meihao.care.services.wallet import wallet_top_up
 
 __all__ = [
@@ -41,10 +48,15 @@ __all__ = [
     "order_help_call",
     "order_of",
     "order_pay",
+    "order_refund",
     "order_place",
     "order_take",
     "provider_register",
     "rating_effects",
+    "sample_draw",
+    "sample_record",
+    "settlement_open",
+    "settlement_settle",
     "staff_add",
     "wallet_top_up",
 ]

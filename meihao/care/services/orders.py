@@ -30,6 +30,7 @@ from meihao.care.models import (
     Family,
     Provider,
     ProviderStaff,
+    Settlement,
 )
 from meihao.care.vouchers import estimate, policy_for, share_cents, split_of
 from meihao.cases.access import can_view, is_requester
@@ -184,7 +185,7 @@ def _file(*, actor, elder, service, starts_at, note, urgent, idempotency_key, of
     )
     CareOffer.objects.bulk_create(
         [
-            CareOffer(order=order, provider=o.provider, distance_m=round(o.distance_m))
+            CareOffer(order=order, provider_id=o.provider_id, distance_m=round(o.distance_m))
             for o in offers
         ]
     )
@@ -197,9 +198,9 @@ def is_self_or_family(actor, elder: Elder) -> bool:
     ) or elder.person_id in acted_person_ids(actor)
 
 
-def _staff_users(providers, *, on_duty_only: bool = False) -> list:
+def _staff_users(provider_ids, *, on_duty_only: bool = False) -> list:
     staff = ProviderStaff.objects.filter(
-        provider__in=providers, is_active=True, person__user__isnull=False
+        provider_id__in=provider_ids, is_active=True, person__user__isnull=False
     ).select_related("person__user")
     if on_duty_only:
         staff = staff.filter(on_duty=True)
@@ -209,7 +210,7 @@ def _staff_users(providers, *, on_duty_only: bool = False) -> list:
 def _tell_offered(order: CareOrder, offers) -> None:
     local = timezone.localtime(order.starts_at)
     notify_enqueue(
-        recipients=_staff_users([o.provider for o in offers]),
+        recipients=_staff_users([o.provider_id for o in offers]),
         kind="care_order_offered",
         subject=gettext_lazy("New order near you: {{ service }}"),
         body=gettext_lazy(
@@ -337,7 +338,7 @@ def order_help_call(*, actor, elder: Elder) -> CareOrder:
         recipients = (
             family
             + users_covering(elder.place_path, {Role.GRID_WORKER})
-            + _staff_users([o.provider for o in offers], on_duty_only=True)
+            + _staff_users([o.provider_id for o in offers], on_duty_only=True)
         )
         building = elder.person.building
         notify_enqueue(
@@ -510,10 +511,20 @@ def order_pay(*, case: Case, actor) -> None:
     ).get(case=case)
     if order.paid_at is not None:
         return
+    # An order paid after its service month was settled is settled with the month it is paid
+    # in. The month's settlement row is locked, so that settling it waits for this payment (and
+    # takes the order in) or has already happened (and the order moves on).
+    of_month = (
+        Settlement.objects.select_for_update()
+        .filter(provider_id=order.provider_id, month=order.month)
+        .first()
+    )
+    if of_month is not None and of_month.status == Settlement.Status.SETTLED:
+        order.month = timezone.localdate().replace(day=1)
     if order.price_cents == 0:  # one-tap help and other free services
         order.voucher_cents = order.own_cents = 0
         order.paid_at = timezone.now()
-        order.save(update_fields=["voucher_cents", "own_cents", "paid_at"])
+        order.save(update_fields=["voucher_cents", "own_cents", "paid_at", "month"])
         return
     elder = order.elder
     vouchers = account_for_person(elder.person, Unit.VOUCHER)
@@ -556,7 +567,7 @@ def order_pay(*, case: Case, actor) -> None:
         )
     order.voucher_cents, order.own_cents = split.voucher_cents, split.own_cents
     order.paid_at = timezone.now()
-    order.save(update_fields=["voucher_cents", "own_cents", "paid_at"])
+    order.save(update_fields=["voucher_cents", "own_cents", "paid_at", "month"])
 
 
 def yuan(cents: int) -> str:

@@ -131,3 +131,36 @@ def cook(personas, canteen):
         expires_on=datetime.date(2027, 6, 30),
     )
     return user
+
+
+def serve(order, *, worker, confirmer):
+    """Take an order, check in and out at the elder's door, confirm it (pays it)."""
+    services.order_take(actor=worker, order=order)
+    services.order_check_in(actor=worker, order=order, lat=HOME[0], lon=HOME[1])
+    services.order_check_out(actor=worker, order=order, lat=HOME[0], lon=HOME[1])
+    return services.order_confirm(actor=confirmer, order=order)
+
+
+def lunch_on(day, *, elder, meal, actor):
+    """Lunch ordered for 11:30 on `day`."""
+    return services.order_place(
+        actor=actor,
+        elder=elder,
+        service=meal,
+        starts_at=datetime.datetime.combine(day, datetime.time(11, 30), tzinfo=SHANGHAI),
+    )
+
+
+@pytest.fixture
+def december(personas, elder, allowance, meal, canteen, cook, daughter, grandma_user, time_machine):
+    """Three lunches served in December, each half paid by vouchers."""
+    services.wallet_top_up(
+        actor=personas.community_staff_a, elder=elder, cents=10000, receipt="SJ-1"
+    )
+    orders = []
+    for day in (6, 7, 8):
+        time_machine.move_to(datetime.datetime(2026, 12, day, 9, 0, tzinfo=SHANGHAI), tick=False)
+        order = lunch_on(datetime.date(2026, 12, day), elder=elder, meal=meal, actor=grandma_user)
+        time_machine.move_to(datetime.datetime(2026, 12, day, 11, 30, tzinfo=SHANGHAI), tick=False)
+        orders.append(serve(order, worker=cook, confirmer=daughter))
+    return orders

@@ -17,6 +17,7 @@ from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
 from meihao.demo.loader import row_counts
 from meihao.demo.patrols import patrol_grids_for_scale
+from meihao.eldercare.models import FamilyLink
 from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
 from meihao.patrols.services import MAX_SPEED_M_S
@@ -125,8 +126,14 @@ def check_ratings_are_by_reporters_of_closed_cases_after_closure():
     for rating in ratings:
         case = rating.case
         assert case.status == Status.CLOSED
-        # The requester: who filed it, or the resident staff filed it for (a counter visit).
+        # The requester: who filed it, or the resident staff filed it for (a counter visit), or
+        # the family acting for the elder it was filed for (a care order).
         requester = {case.submitted_by_id, getattr(case.reporter, "user_id", None)}
+        requester |= set(
+            FamilyLink.objects.filter(elder__person_id=case.reporter_id).values_list(
+                "user_id", flat=True
+            )
+        )
         assert rating.rater_id in requester
         assert 1 <= rating.score <= 5
         assert case.closed_at < rating.created_at < NOW

@@ -10,10 +10,12 @@ from django.utils import timezone
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
+from meihao.care.models import Provider
 from meihao.cases.models import Case
 from meihao.cases.services import case_accept
 from meihao.core import idcard
 from meihao.core.roles import Role
+from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.loader import row_counts
 from meihao.demo.population import age_on
 from meihao.people.models import (
@@ -119,7 +121,11 @@ def test_organisations_teams_buildings_and_venues(seeded):
         "民政",
     }
     assert departments.get(short_name="城管").name == "万秀区城市管理局"
-    assert Organisation.objects.filter(kind="merchant").count() == 90
+    # Three shops a community, besides home care's 730 providers of every kind.
+    assert Organisation.objects.filter(kind="merchant", care_provider__isnull=True).count() == 90
+    providers = Provider.objects.all()
+    assert providers.count() == 730
+    assert set(providers.values_list("kind", flat=True)) == {"merchant", "organisation", "squad"}
     kinds = dict(
         Team.objects.values_list("kind").annotate(n=__import__("django").db.models.Count("id"))
     )
@@ -185,28 +191,34 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     accounts = json.loads(out.getvalue())
     assert accounts.pop("open311_api_key").startswith("mh_")
     notes = accounts.pop("demo_data")
-    assert set(notes) <= set(Role.values) and Role.VOLUNTEER in notes
+    assert set(notes) <= {*Role.values, "elder", "family"} and Role.VOLUNTEER in notes
     assert (
         "137 services, " in notes[Role.RESIDENT]
         and "/services/manage/" in notes[Role.DISTRICT_ADMIN]
     )
-    assert set(accounts) == set(Role.values)
-    # The family member the notes name logs in with the demo password and finds their elder.
-    family = re.search(
-        r"log in as (\d{11}) \(the same password\), who acts for (\S+) ", notes[Role.RESIDENT]
-    )
-    assert family, notes[Role.RESIDENT]
-    password = accounts[Role.RESIDENT]["password"]
-    assert client.login(username=family.group(1), password=password)
-    assert family.group(2) in client.get("/elders/family/").content.decode()
-    client.logout()
+    assert set(accounts) == {*Role.values, "elder", "family"}
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}
         assert client.login(username=account["username"], password=account["password"]), role
-        response = client.get(account["home"])
+        response = client.get(account["home"], follow=True)
         assert response.status_code == 200
-        assert role in {card.role for card in response.context["cards"]}, role
+        if role in Role.values:
+            assert role in {card.role for card in response.context["cards"]}, role
         client.logout()
+    # The elder lands on her own large-text care page; her daughter on her mother's.
+    client.login(username=accounts["elder"]["username"], password=DEMO_PASSWORD)
+    page = client.get("/care/", follow=True).content.decode()
+    assert 'class="large-text"' in page and 'id="help-call"' in page
+    assert "我的养老服务" in page
+    client.login(username=accounts["family"]["username"], password=DEMO_PASSWORD)
+    page = client.get("/care/", follow=True).content.decode()
+    assert "黄秀英的养老服务" in page and "点这里确认服务" in page
+    # The care worker finds orders offered and orders to serve.
+    assert re.search(r"(\d+) offered, (\d+) to serve", notes[Role.CARE_PROVIDER])
+    offered, todo = map(
+        int, re.search(r"(\d+) offered, (\d+) to serve", notes[Role.CARE_PROVIDER]).groups()
+    )
+    assert offered >= 1 and todo >= 2
 
 
 def test_demo_open311_api_key_files_a_request(seeded, client):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meihao.core.errors import ValidationFailed
 from meihao.core.forms import add_domain_error
+from meihao.core.pages import chosen_month, month_links
 from meihao.core.pii import mask_name_to_greet
 from meihao.rewards import excel, selectors, services
 from meihao.rewards.forms import (
@@ -19,7 +20,7 @@ from meihao.rewards.forms import (
     RestockForm,
     RewardItemForm,
 )
-from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
+from meihao.rewards.views.common import PAGE_SIZE, page_view
 
 
 @page_view

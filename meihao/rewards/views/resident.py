@@ -8,12 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meihao.core.errors import NotFound
-from meihao.core.pages import query_string
+from meihao.core.pages import chosen_month, month_links, query_string
 from meihao.core.qr import qr_svg
 from meihao.ledger.selectors import points_balance
 from meihao.people.selectors import home_point, own_person
 from meihao.rewards import passes, selectors, services
-from meihao.rewards.views.common import PAGE_SIZE, chosen_month, month_links, page_view
+from meihao.rewards.views.common import PAGE_SIZE, page_view
 
 
 def _person(request):

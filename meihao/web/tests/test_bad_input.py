@@ -37,7 +37,7 @@ ROLES = (
 )
 # Not pages of the product, or pages that end the session.
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/accounts/logout/", "/i18n/")
-MAX_PAGES_PER_ROLE = 60
+MAX_PAGES_PER_ROLE = 75
 MIN_POST_FORMS, MIN_GET_FORMS = 60, 1
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -353,8 +353,50 @@ def world(personas):
             lon=111.205,
         )
         RewardItem.objects.create(merchant=merchant, name="双皮奶", points_cost=10, stock=5)
+        _home_care(personas)
 
     return personas
+
+
+def _home_care(personas):
+    """Home care: the resident is an elder in the community's care, with an order; the
+    merchant (an elders' canteen) provides meals, its staff member serving them."""
+    from meihao.care import services as care
+    from meihao.care.models import CareService, Provider
+    from meihao.eldercare import services as eldercare
+    from meihao.places.models import Building
+
+    tree = personas.tree
+    building = Building.objects.create(
+        name="骑楼街12号", place=tree.grid_a1, place_path=tree.grid_a1.path, lat=23.41, lon=111.205
+    )
+    person = personas.resident_a.person
+    person.birth_date, person.building = datetime(1944, 5, 12).date(), building
+    person.save()
+    elder = eldercare.elder_register(
+        actor=personas.community_staff_a, person=person, living="alone", low_income=True
+    )
+    meal = CareService.objects.get(code="MEAL-01")
+    provider = care.provider_register(
+        actor=personas.community_staff_a,
+        organisation=personas.merchant,
+        kind=Provider.Kind.MERCHANT,
+        lat=23.411,
+        lon=111.205,
+        services=[meal],
+    )
+    care.staff_add(
+        actor=personas.community_staff_a,
+        provider=provider,
+        person=personas.merchant_staff.person,
+        skills=["meal"],
+    )
+    care.order_place(
+        actor=personas.resident_a,
+        elder=elder,
+        service=meal,
+        starts_at=datetime(2026, 6, 11, 11, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

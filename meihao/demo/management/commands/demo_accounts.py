@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from meihao.core.roles import Role
-from meihao.demo.accounts import demo_accounts, demo_open311_api_key
+from meihao.demo.accounts import ACCOUNT_LABELS, demo_accounts, demo_open311_api_key
 from meihao.demo.guide import demo_data_notes
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        labels = dict(Role.choices)
+        labels = {**dict(Role.choices), **ACCOUNT_LABELS}
         rows = [
             (str(labels[role]), role, a["username"], a["password"], a["home"])
             for role, a in accounts.items()

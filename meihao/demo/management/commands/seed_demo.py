@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meihao.demo.activity_plan import activities_for_scale
 from meihao.demo.applications import applications_for_scale
+from meihao.demo.care import orders_for_scale
 from meihao.demo.cases import cases_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
@@ -91,6 +92,7 @@ class Command(BaseCommand):
         wishes = wishes_for_scale(people_scale)
         applications = applications_for_scale(people_scale)
         petitions = petitions_for_scale(people_scale)
+        care_orders = orders_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
         started = time.perf_counter()
@@ -117,6 +119,7 @@ class Command(BaseCommand):
             wishes=wishes,
             applications=applications,
             petitions=petitions,
+            care_orders=care_orders,
             progress=progress,
         ).run()
         self.stdout.write(

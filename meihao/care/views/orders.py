@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.care import selectors, services
-from meihao.care.models import KIND_OF_FAMILY, Family, Provider, Skill
+from meihao.care.models import KIND_OF_FAMILY, Correction, Family, Provider, Skill
 from meihao.care.steps import STEPS
 from meihao.care.vouchers import estimate, policy_for, voucher_balance, wallet_balance
 from meihao.cases.access import case_abilities, is_requester
@@ -211,6 +211,10 @@ def order(request, order):
         else mask_name(order.elder.person.real_name),
         "may_cancel": case.status in services.CANCELLABLE and (requester or manages),
         "may_rate": requester and case.status == Status.CLOSED and not rated,
+        "may_refund": manages
+        and order.paid_at is not None
+        and order.price_cents > 0
+        and not Correction.objects.filter(order=order).exists(),
         "assignable": selectors.eligible_staff(order)
         if manages and abilities.get("dispatch")
         else [],

@@ -1,0 +1,1 @@
+"""Home care's pages: orders (views.orders) and the monthly statements (views.statements)."""
