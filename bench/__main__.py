@@ -11,6 +11,7 @@ import sys
 from bench import (
     application_submit,
     board_first_screen,
+    care_settlement,
     case_api,
     catalogue_search,
     dispatch_board,
@@ -21,6 +22,7 @@ from bench import (
     seed_demo,
     service_hours,
     sla_sweep,
+    voucher_race,
 )
 
 BENCHMARKS = [
@@ -36,6 +38,8 @@ BENCHMARKS = [
     catalogue_search,
     application_submit,
     document_verify,
+    voucher_race,
+    care_settlement,
 ]
 
 
@@ -52,6 +56,8 @@ SMOKE_SIZES = {
     catalogue_search: {"districts": 2, "sqlite_only": True},
     application_submit: {"sqlite_only": True},
     document_verify: {"sqlite_only": True},
+    voucher_race: {"orders": 20, "threads": 5, "rounds": 1},
+    care_settlement: {"orders": 5_000},
 }
 
 

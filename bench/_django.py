@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -250,3 +251,39 @@ def command_line(
         emit(worker(*sizes))
     else:
         sys.exit(0 if run(*sizes, args.sqlite_only) else 1)
+
+
+def race(threads: int, attempts: int, attempt) -> tuple[float, list, list, list]:
+    """Run attempt(n) for n in range(attempts) from `threads` threads, each on its own
+    connection (opened before the start); the seconds from release to the last finish."""
+    from django.db import connection, connections
+
+    barrier = threading.Barrier(threads + 1)
+    won, refused, errors = [], [], []
+    lock = threading.Lock()
+    pending = list(range(attempts))
+
+    def runner():
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    n = pending.pop()
+                try:
+                    (won if attempt(n) else refused).append(n)
+                except Exception as exc:  # reported by the caller
+                    errors.append(exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=runner) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter() - started, won, refused, errors

@@ -23,53 +23,15 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from bench._django import emit, environment, postgres_database, run_worker, setup_django
+from bench._django import emit, environment, postgres_database, race, run_worker, setup_django
 
 ATTEMPTS = 200
 THREADS = 50
 ROUNDS = 3
 COST = 10
 WINNERS = 50
-
-
-def _race(threads: int, attempts: int, attempt) -> tuple[float, list, list, list]:
-    """Run attempt(n) for n in range(attempts) from `threads` threads, each on its own
-    connection (opened before the start); the seconds from release to the last finish."""
-    from django.db import connection, connections
-
-    barrier = threading.Barrier(threads + 1)
-    won, refused, errors = [], [], []
-    lock = threading.Lock()
-    pending = list(range(attempts))
-
-    def runner():
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            while True:
-                with lock:
-                    if not pending:
-                        return
-                    n = pending.pop()
-                try:
-                    (won if attempt(n) else refused).append(n)
-                except Exception as exc:  # reported by the caller
-                    errors.append(exc)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=runner) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in pool:
-        thread.join()
-    return time.perf_counter() - started, won, refused, errors
 
 
 def _world():
@@ -136,7 +98,7 @@ def _round(number: int, attempts: int, threads: int, world) -> dict:
             return False
         return True
 
-    seconds, won, refused, errors = _race(threads, attempts, attempt)
+    seconds, won, refused, errors = race(threads, attempts, attempt)
     if errors:
         raise RuntimeError(f"redemption errors: {errors[:3]!r}")
     balance = Account.objects.get(pk=account.pk).balance
@@ -174,7 +136,7 @@ def _baseline(attempts: int, threads: int) -> dict:
             )
             return cursor.rowcount == 1
 
-    seconds, won, _refused, errors = _race(threads, attempts, attempt)
+    seconds, won, _refused, errors = race(threads, attempts, attempt)
     if errors:
         raise RuntimeError(f"baseline errors: {errors[:3]!r}")
     with connection.cursor() as cursor:

@@ -288,3 +288,36 @@ def forms_not_coming_back(html: str, page: str) -> list[str]:
         for action, (_attributes, body) in zip(actions, forms, strict=True)
         if not any(back in field for field in re.findall(r'<input[^>]*name="next"[^>]*>', body))
     ]
+
+
+def race(count, attempt):
+    """Run `attempt(n)` for n in range(count) from as many threads, released at once, each on
+    its own database connection (a server database's test): (those that went through, the codes
+    of the refusals, any other errors)."""
+    import threading
+
+    from django.db import connections
+
+    from meihao.core.errors import ValidationFailed
+
+    barrier = threading.Barrier(count)
+    won, refused, errors = [], [], []
+
+    def runner(n):
+        try:
+            barrier.wait()
+            attempt(n)
+            won.append(n)
+        except ValidationFailed as error:
+            refused.append(error.code)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return won, refused, errors

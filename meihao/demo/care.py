@@ -59,7 +59,7 @@ from meihao.places.models import Building, Level, Place
 
 KEY_PREFIX = "care-demo-"
 PROVIDERS = 730
-ORDERS_PER_SCALE = 720  # a year; the real district's 5,704 a month are its 20,000 elders'
+ORDERS_PER_SCALE = 360  # a year; the real district's 5,704 a month are its 20,000 elders'
 DAYS = 365
 METRES_PER_DEGREE = 111_320
 

@@ -161,6 +161,7 @@ def settlements(request):
         "own": sum(r.own_cents for r in rows),
     }
     page = page_of(request, rows)
+    statements.name_rows(page.object_list)
     return render(
         request,
         "care/settlements.html",

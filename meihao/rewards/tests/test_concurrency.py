@@ -1,11 +1,9 @@
 """Racing redemptions on a real server database: the points and the stock decide, exactly."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from meihao.core.errors import ValidationFailed
+from meihao.core.testing import race
 from meihao.ledger.checks import ledger_mismatches
 from meihao.rewards.models import Redemption, RedemptionPass, RewardItem
 from meihao.rewards.services import pass_issue, redemption_redeem, redemption_refund
@@ -15,30 +13,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database"),
 ]
-
-
-def race(count, attempt):
-    barrier = threading.Barrier(count)
-    won, refused, errors = [], [], []
-
-    def runner(n):
-        try:
-            barrier.wait()
-            attempt(n)
-            won.append(n)
-        except ValidationFailed as error:
-            refused.append(error.code)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return won, refused, errors
 
 
 def test_thirty_racing_redemptions_of_ten_points_against_a_hundred_ten_win(personas, shop):
