@@ -132,10 +132,6 @@ class CareService(TimeStampedModel):
         return self.name
 
     @property
-    def kind(self) -> str:
-        return KIND_OF_FAMILY[Family(self.family)]
-
-    @property
     def is_activity(self) -> bool:
         return self.family in ACTIVITY_FAMILIES
 
@@ -201,9 +197,6 @@ class Provider(TimeStampedModel):
     def rating(self) -> float | None:
         """The average of its orders' ratings (1–5), None before the first."""
         return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
-
-    def is_open_at(self, when: datetime.time) -> bool:
-        return self.opens_at <= when < self.closes_at
 
 
 class ProviderArea(models.Model):
@@ -399,13 +392,6 @@ class CareOrder(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.service}"
-
-    @property
-    def on_time(self) -> bool | None:
-        """Checked in by the start (with LATE_GRACE), None before a check-in."""
-        if self.checked_in_at is None:
-            return None
-        return self.checked_in_at <= self.starts_at + LATE_GRACE
 
 
 class CareOffer(models.Model):
