@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 
 from meihao.care import services
-from meihao.care.models import CareOrder
+from meihao.care.catalogue import load_care_catalogue
+from meihao.care.models import CareOrder, CareService
 from meihao.care.tests.conftest import HOME, SHANGHAI
 from meihao.care.vouchers import voucher_balance
+from meihao.cases.models import CaseCategory, CaseType
 from meihao.core.testing import race
 from meihao.ledger.checks import ledger_mismatches
 
@@ -17,6 +19,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _catalogue():
+    # The catalogue comes from a data migration, and an earlier transactional test's flush
+    # empties every table: load it again (idempotent) before the fixtures look it up.
+    load_care_catalogue(CaseType, CaseCategory, CareService)
 
 
 def test_twenty_confirmations_at_once_spend_the_allowance_exactly(
