@@ -4,7 +4,7 @@ in and out at her door by the phone's position; her daughter confirms from her p
 voucher pays half; she rates it; the month settles and the provider's statement shows it. Then
 one tap on the help button reaches her daughter and the grid worker."""
 
-from e2e.conftest import PHONE, horizontal_overflow, log_in, run_shell, shot
+from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, run_shell, shot
 
 HOME_POINT = """
 import json
@@ -149,3 +149,69 @@ def test_an_elder_books_lunch_a_canteen_serves_it_her_daughter_confirms_it_is_se
         page.goto(url + "/inbox/")
         assert "黄秀英一键呼叫求助" in page.locator("main").inner_text(), who
     shot(daughter, "care-help-inbox-daughter-phone")
+
+
+# A merchant or social organisation of the demo community staff's places to register (one is
+# added when every one already is a provider), a catalogue item, and a resident with a log-in
+# of those places to add to its staff.
+PROVIDER_TO_BE = """
+import json
+from meihao.care.models import CareService
+from meihao.care.provider_selectors import provider_candidates
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import scope_paths
+from meihao.people.models import Organisation, Person, User
+from meihao.people.selectors import person_list
+from meihao.places.models import Place
+desk = User.objects.get(phone=PHONE)
+organisation = provider_candidates(desk).filter(kind="social_organisation").first()
+if organisation is None:
+    place = Place.objects.get(path=scope_paths(desk, OFFICIALS)[0])
+    organisation = Organisation.objects.create(
+        name="助老服务社（浏览器测试）", kind="social_organisation", place=place,
+        place_path=place.path,
+    )
+carer = person_list(desk).filter(user__isnull=False).exclude(phone="").exclude(user=desk)
+carer = carer.order_by("pk").first()
+print(json.dumps({"organisation": organisation.pk, "name": organisation.name,
+                  "service": CareService.objects.get(code="MEAL-02").pk,
+                  "phone": carer.phone, "carer": carer.real_name}))
+"""
+
+
+def test_the_community_registers_a_provider_adds_its_carer_and_suspends_it(server, new_page):
+    """The community's desk, on a computer: registers a social organisation as a provider, adds
+    a resident to its staff by mobile number, and suspends it with a reason."""
+    url = server["url"]
+    phone = server["accounts"]["community_staff"]["username"]
+    found = run_shell(server, PROVIDER_TO_BE.replace("PHONE", repr(phone)))
+    desk = new_page(DESKTOP)
+    log_in(desk, server, "community_staff")
+    desk.goto(url + "/care/providers/")
+    desk.click("#provider-register")
+    assert desk.locator("h1").inner_text() == "登记服务商"
+    desk.select_option("#id_organisation", str(found["organisation"]))
+    desk.select_option("#id_kind", "organisation")
+    desk.fill("#id_address", "骑楼街40号")
+    desk.fill("#id_lat", "23.4772")
+    desk.fill("#id_lon", "111.2790")
+    desk.check(f"input[name=services][value='{found['service']}']")
+    assert horizontal_overflow(desk) == 0
+    shot(desk, "care-provider-register-desktop")
+    desk.click("#provider-save")
+    desk.wait_for_selector("#staff-add")
+    assert "已登记为养老服务商" in desk.locator(".alert-success").inner_text()
+    assert "送餐上门" in desk.locator("#provider-services").inner_text()
+    desk.fill("#id_phone", found["phone"])
+    desk.check("input[name=skills][value=meal]")
+    desk.click("#staff-add button[type=submit]")
+    desk.wait_for_selector(f"#provider-staff :text('{found['carer']}')")
+    shot(desk, "care-provider-page-desktop")
+    desk.click("#provider-suspend summary")
+    desk.fill("#id_reason", "服务社整改，暂停两周")
+    _confirming(desk)
+    desk.click("#provider-suspend button[type=submit]")
+    desk.wait_for_selector("#provider-suspension")
+    assert "服务社整改，暂停两周" in desk.locator("#provider-suspension").inner_text()
+    assert horizontal_overflow(desk) == 0
+    shot(desk, "care-provider-suspended-desktop")

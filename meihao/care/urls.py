@@ -1,7 +1,7 @@
 from django.urls import path
 
 from meihao.care.views import orders as views
-from meihao.care.views import statements
+from meihao.care.views import providers, statements
 
 app_name = "care"
 urlpatterns = [
@@ -14,8 +14,14 @@ urlpatterns = [
     path("orders/<str:number>/rate/", views.rate, name="rate"),
     path("orders/<str:number>/refund/", statements.refund, name="refund"),
     path("orders/<str:number>/<str:step>/", views.act, name="act"),
-    path("providers/", views.providers, name="providers"),
-    path("providers/<str:pk>/", views.provider, name="provider"),
+    path("providers/", providers.providers, name="providers"),
+    path("providers/new/", providers.provider_new, name="provider_new"),
+    path("providers/<str:pk>/", providers.provider, name="provider"),
+    path("providers/<str:pk>/edit/", providers.provider_edit, name="provider_edit"),
+    path("providers/<str:pk>/staff/", providers.staff_new, name="staff_new"),
+    path("providers/<str:pk>/certificates/", providers.certificate_new, name="certificate_new"),
+    path("providers/<str:pk>/suspend/", providers.suspend, name="provider_suspend"),
+    path("providers/<str:pk>/reactivate/", providers.reactivate, name="provider_reactivate"),
     path("providers/<str:pk>/statement/", statements.statement, name="statement"),
     path("providers/<str:pk>/statement/sample/", statements.sample, name="sample"),
     path("providers/<str:pk>/statement/settle/", statements.settle, name="settle"),

@@ -1,14 +1,16 @@
 """Providers and their staff, set up by the officials of the place the provider is based in:
-registering an organisation as a provider (what it offers, where, when), adding its staff with
-their skills (which also gives them the care-provider role on the organisation), and recording
-their certificates."""
+registering an organisation as a provider (what it offers, where, when) and changing that later,
+suspending and reactivating it, adding its staff with their skills (which also gives them the
+care-provider role on the organisation), and recording their certificates."""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meihao.care.models import (
+    CareOffer,
     CareService,
     Certificate,
     CertificateKind,
@@ -17,7 +19,8 @@ from meihao.care.models import (
     ProviderStaff,
     Skill,
 )
-from meihao.core.audit import audit_change
+from meihao.cases.states import CLAIMABLE_STATES
+from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS, Role
@@ -49,6 +52,22 @@ def _checked_hours(opens_at, closes_at) -> tuple[datetime.time, datetime.time]:
     return opens_at, closes_at
 
 
+def _checked_services(services) -> list[CareService]:
+    # Recreation and learning are activities, never offered by a provider.
+    return [s for s in services if isinstance(s, CareService) and not s.is_activity]
+
+
+def _checked_areas(actor, areas, default, serving=frozenset()) -> list:
+    """The places a provider serves (`default`, its organisation's place, when none are given);
+    one the actor cannot see is NotFound, unless the provider already serves it (`serving`:
+    place ids), set by an official who sees further."""
+    areas = list(dict.fromkeys(areas)) or [default]
+    for area in areas:
+        if area.pk not in serving and not sees_place(actor, area.path):
+            raise NotFound(_("No such place."))
+    return areas
+
+
 @transaction.atomic
 def provider_register(
     *,
@@ -78,22 +97,27 @@ def provider_register(
         raise ValidationFailed(_("This organisation is already a provider."), field="organisation")
     lat, lon = validate_point(lat, lon)
     opens_at, closes_at = _checked_hours(opens_at, closes_at)
-    services = [s for s in services if isinstance(s, CareService) and not s.is_activity]
-    areas = list(areas) or [organisation.place]
-    for area in areas:
-        if not sees_place(actor, area.path):
-            raise NotFound(_("No such place."))
-    provider = Provider.objects.create(
-        organisation=organisation,
-        kind=kind,
-        place_path=organisation.place_path,
-        address=clean_text(address, field="address", max_length=200),
-        lat=lat,
-        lon=lon,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        on_call=bool(on_call),
-    )
+    services = _checked_services(services)
+    areas = _checked_areas(actor, areas, organisation.place)
+    address = clean_text(address, field="address", max_length=200)
+    try:
+        with transaction.atomic():
+            provider = Provider.objects.create(
+                organisation=organisation,
+                kind=kind,
+                place_path=organisation.place_path,
+                address=address,
+                lat=lat,
+                lon=lon,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                on_call=bool(on_call),
+            )
+    except IntegrityError:
+        # Registered by someone else since the check above.
+        raise ValidationFailed(
+            _("This organisation is already a provider."), field="organisation"
+        ) from None
     provider.services.set(services)
     ProviderArea.objects.bulk_create(
         [ProviderArea(provider=provider, place=area, place_path=area.path) for area in areas]
@@ -103,6 +127,112 @@ def provider_register(
         action="care.provider_register",
         target=provider,
         changes={"organisation": [None, organisation.pk], "kind": [None, kind]},
+    )
+    return provider
+
+
+@transaction.atomic
+def provider_update(
+    *,
+    actor,
+    provider: Provider,
+    lat: float,
+    lon: float,
+    address: str = "",
+    services=(),
+    areas=(),
+    opens_at: datetime.time,
+    closes_at: datetime.time,
+    on_call: bool = False,
+) -> Provider:
+    """Change where the provider is, what it offers, the places it serves and its hours. Orders
+    already offered or taken keep their provider; new orders follow the new terms."""
+    _require_official(actor, provider.place_path)
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    lat, lon = validate_point(lat, lon)
+    opens_at, closes_at = _checked_hours(opens_at, closes_at)
+    services = _checked_services(services)
+    before = {
+        "services": sorted(provider.services.values_list("pk", flat=True)),
+        "areas": sorted(provider.areas.values_list("place_id", flat=True)),
+    }
+    areas = _checked_areas(
+        actor, areas, provider.organisation.place, serving=frozenset(before["areas"])
+    )
+    address = clean_text(address, field="address", max_length=200)
+    changes = audit_changes(
+        provider,
+        {
+            "address": address,
+            "lat": lat,
+            "lon": lon,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "on_call": bool(on_call),
+        },
+    )
+    provider.address, provider.lat, provider.lon = address, lat, lon
+    provider.opens_at, provider.closes_at, provider.on_call = opens_at, closes_at, bool(on_call)
+    provider.save(
+        update_fields=["address", "lat", "lon", "opens_at", "closes_at", "on_call", "updated_at"]
+    )
+    provider.services.set(services)
+    area_ids = {area.pk for area in areas}
+    provider.areas.exclude(place_id__in=sorted(area_ids)).delete()
+    kept = set(provider.areas.values_list("place_id", flat=True))
+    ProviderArea.objects.bulk_create(
+        [
+            ProviderArea(provider=provider, place=area, place_path=area.path)
+            for area in areas
+            if area.pk not in kept
+        ]
+    )
+    after = {"services": sorted(s.pk for s in services), "areas": sorted(area_ids)}
+    for key, old in before.items():
+        if old != after[key]:
+            changes[key] = [old, after[key]]
+    if changes:
+        audit_change(actor=actor, action="care.provider_update", target=provider, changes=changes)
+    return provider
+
+
+@transaction.atomic
+def provider_set_active(*, actor, provider: Provider, active: bool, reason: str = "") -> Provider:
+    """Suspend a provider (暂停: `active` False, with the reason) or let it serve again. A
+    suspended provider is offered no orders (`care.eligibility`), and its offers of orders
+    nobody has taken yet are withdrawn; orders its staff already took stay theirs."""
+    _require_official(actor, provider.place_path)
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    active = bool(active)
+    reason = clean_text(
+        reason,
+        field="reason",
+        max_length=200,
+        required=None if active else _("Give the reason for suspending the provider."),
+    )
+    if provider.is_active == active:
+        raise ValidationFailed(
+            _("The provider is already serving.")
+            if active
+            else _("The provider is already suspended."),
+            code="already_active" if active else "already_suspended",
+        )
+    provider.is_active = active
+    provider.save(update_fields=["is_active", "updated_at"])
+    withdrawn = 0
+    if not active:
+        withdrawn, _deleted = CareOffer.objects.filter(
+            provider=provider, order__case__status__in=CLAIMABLE_STATES
+        ).delete()
+    audit_change(
+        actor=actor,
+        action="care.provider_set_active",
+        target=provider,
+        changes={
+            "is_active": [not active, active],
+            "reason": [None, reason],
+            "offers_withdrawn": [None, withdrawn],
+        },
     )
     return provider
 
@@ -150,10 +280,17 @@ def certificate_add(
     _require_official(actor, staff.provider.place_path)
     if kind not in CertificateKind.values:
         raise ValidationFailed(_("Choose the kind of certificate."), field="kind")
-    number = clean_text(number, field="number", max_length=40, required=True)
+    number = clean_text(
+        number, field="number", max_length=40, required=_("Enter the certificate number.")
+    )
     if not isinstance(expires_on, datetime.date):
         raise ValidationFailed(
             _("Enter the date the certificate is valid until."), field="expires_on"
+        )
+    if expires_on < timezone.localdate():
+        raise ValidationFailed(
+            _("This certificate has expired; record one that is still valid."),
+            field="expires_on",
         )
     certificate = Certificate.objects.create(
         staff=staff, kind=kind, number=number, expires_on=expires_on

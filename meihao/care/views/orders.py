@@ -6,7 +6,8 @@
 - The order page: its state in the elder's words, who serves it and when, and the step each
   person may take (take it, check in and out on site, confirm, send back, cancel, rate; assign
   for the officials).
-- The provider's work page, the officials' lists of orders and providers.
+- The provider's work page, the officials' list of orders (the providers' pages are
+  care.views.providers).
 """
 
 import datetime
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.care import selectors, services
-from meihao.care.models import KIND_OF_FAMILY, Correction, Family, Provider, Skill
+from meihao.care.models import KIND_OF_FAMILY, Correction, Family
 from meihao.care.steps import STEPS
 from meihao.care.vouchers import estimate, policy_for, voucher_balance, wallet_balance
 from meihao.cases.access import case_abilities, is_requester
@@ -343,51 +344,5 @@ def orders(request):
             "day": day.isoformat() if day else "",
             "services": selectors.orderable_services(),
             "query": query_string(state=state, service=code, day=day.isoformat() if day else ""),
-        },
-    )
-
-
-@requires(_may_manage)
-@require_GET
-def providers(request):
-    kind = request.GET.get("kind", "")
-    rows = selectors.providers_visible_to(request.user)
-    if kind in Provider.Kind.values:
-        rows = rows.filter(kind=kind)
-    page = page_of(request, rows.order_by("place_path", "pk"))
-    return render(
-        request,
-        "care/providers.html",
-        {
-            "page": page,
-            "kind": kind,
-            "kinds": Provider.Kind.choices,
-            "query": query_string(kind=kind),
-        },
-    )
-
-
-@require_GET
-@scoped_object(selectors.provider_get, kwarg="pk", page_ability=_may_manage)
-def provider(request, provider):
-    today = timezone.localdate()
-    staff = list(
-        provider.staff.select_related("person").prefetch_related("certificates").order_by("pk")
-    )
-    for member in staff:
-        member.skill_labels = [Skill(s).label for s in member.skills if s in Skill.values]
-        for certificate in member.certificates.all():
-            certificate.expired = certificate.expires_on < today
-            certificate.expiring = (
-                not certificate.expired and (certificate.expires_on - today).days <= 30
-            )
-    return render(
-        request,
-        "care/provider.html",
-        {
-            "provider": provider,
-            "staff": staff,
-            "services": list(provider.services.all()),
-            "areas": list(provider.areas.select_related("place")),
         },
     )
