@@ -15,6 +15,7 @@ class CareConfig(AppConfig):
         from django.urls import reverse
 
         from meihao.care.claims import offered_providers_group
+        from meihao.care.panel import COMPLAINT_PANEL
         from meihao.care.services import (
             CARE_CODE,
             dispatch_check,
@@ -22,7 +23,8 @@ class CareConfig(AppConfig):
             order_pay,
             rating_effects,
         )
-        from meihao.care.vocabulary import ORDER_WORDS
+        from meihao.care.services.complaints import COMPLAINT_CODE
+        from meihao.care.vocabulary import COMPLAINT_WORDS, ORDER_WORDS
         from meihao.cases import extensions
         from meihao.eldercare.family import family_acting_for
 
@@ -38,3 +40,9 @@ class CareConfig(AppConfig):
         extensions.register_detail_url(
             CARE_CODE, lambda case: reverse("care:order", args=[case.number])
         )
+        # A complaint (COMPLAINT) is filed here only, worked on the engine's own case page with
+        # the order it is about in a panel; the family acting for the elder confirm it too.
+        extensions.register_app_filed(COMPLAINT_CODE)
+        extensions.register_acting_for(COMPLAINT_CODE, family_acting_for)
+        extensions.register_vocabulary(COMPLAINT_CODE, COMPLAINT_WORDS)
+        extensions.register_detail_panel(COMPLAINT_CODE, COMPLAINT_PANEL)

@@ -33,6 +33,30 @@ CARE_TYPE = {
     "handling_unit": "days",
 }
 
+# 投诉: a complaint about an order's provider, filed only by care.services.complaints. The
+# community's staff covering the elder's home take it (claim), look into it with the provider
+# and report back; the elder or their family confirm the outcome. Answered within a working day,
+# settled within five.
+COMPLAINT_TYPE = {
+    "code": "COMPLAINT",
+    "number_prefix": "TS",
+    "name_zh": "养老服务投诉",
+    "name_en": "Complaint about home care",
+    "submit_roles": [],
+    "public_may_submit": False,
+    "claim_roles": ["community_staff"],
+    "form_schema": {},
+    "dispatch_mode": "claim",
+    "visibility": "private",
+    "claim_after_acceptance": False,
+    "confirmed_by_requester": True,
+    "onsite_radius_m": None,
+    "response_limit": 1,
+    "response_unit": "work_days",
+    "handling_limit": 5,
+    "handling_unit": "work_days",
+}
+
 # (code, family, name, English name, includes, price in cents, minutes, skill, subsidised,
 #  activity kind)
 SERVICES = [
@@ -90,3 +114,9 @@ def load_care_catalogue(CaseType, CaseCategory, CareService):  # noqa: N803
                 "position": position,
             },
         )
+
+
+def load_complaint_type(CaseType, CaseCategory):  # noqa: N803
+    from meihao.cases.catalogue import load_case_type
+
+    return load_case_type(CaseType, CaseCategory, fields=COMPLAINT_TYPE, classes=[])

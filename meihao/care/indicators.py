@@ -1,17 +1,40 @@
 """Home care's figures in the indicator registry, read by the care staff of the places
 (core.roles.ELDER_CARE): elders served, services given (by family and by 医养娱教), orders on
-time, confirmed, satisfaction, the subsidy spent and the providers active. A service counts in
+time, confirmed, satisfaction, the subsidy spent, the providers active, and what went wrong:
+providers that did not come and complaints, ranked by provider. A service counts in
 the period it was due (its start); the records list masked names and link to the order.
 
 The article's district gives 5,704 services a month to its 20,000 elders: `care_services` over
 a month and `elders_in_care` (eldercare) at its end are those two figures."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.care.models import KIND_OF_FAMILY, LATE_GRACE, CareOrder, Family, Provider
+from meihao.activities.models import Attendance
+from meihao.care.models import (
+    KIND_OF_FAMILY,
+    LATE_GRACE,
+    CareOrder,
+    CareService,
+    Complaint,
+    Family,
+    Provider,
+    no_shows,
+)
+from meihao.cases.extensions import detail_url
 from meihao.cases.models import Status
 from meihao.core.pii import mask_name
 from meihao.core.roles import ELDER_CARE
@@ -111,6 +134,56 @@ def orders_rated(span: Span):
     )
 
 
+def orders_not_served(span: Span):
+    """Orders of the period a provider took and never came to (CareOrder.is_no_show)."""
+    return (
+        _in_span(span)
+        .filter(no_shows(timezone.now()))
+        .select_related("case", "service", "elder__person", "provider__organisation")
+        .order_by("-starts_at", "-case_id")
+    )
+
+
+def complaints_made(span: Span):
+    return (
+        Complaint.objects.filter(
+            place_path__startswith=span.place_path,
+            created_at__gte=span.start,
+            created_at__lt=span.end,
+        )
+        .select_related(
+            "case__case_type", "order__case", "order__service", "provider__organisation"
+        )
+        .order_by("-created_at", "-case_id")
+    )
+
+
+def activities_attended(span: Span):
+    """Elders' attendances at the activities that are the catalogue's recreation and learning
+    items (娱 / 教: the article's cultural life and classes for elders), held in the period;
+    each annotated with the family of the item its activity stands for."""
+    family = (
+        CareService.objects.filter(is_active=True, activity_kind=OuterRef("signup__activity__kind"))
+        .order_by("position")
+        .values("family")[:1]
+    )
+    return (
+        Attendance.objects.filter(
+            signup__person__elder__place_path__startswith=span.place_path,
+            signup__activity__starts_at__gte=span.start,
+            signup__activity__starts_at__lt=span.end,
+        )
+        .annotate(care_family=Subquery(family))
+        .filter(care_family__isnull=False)
+        .select_related("signup__activity", "signup__person")
+        .order_by("-signup__activity__starts_at", "-pk")
+    )
+
+
+def _kind_of_family(code) -> str:
+    return str(KIND_OF_FAMILY[Family(code)].label) if code in Family.values else ""
+
+
 def subsidised_orders(span: Span):
     return services_given(span).filter(voucher_cents__gt=0)
 
@@ -147,6 +220,14 @@ ORDER_COLUMNS = (
 )
 
 
+BY_PROVIDER = Ranking(
+    "provider",
+    _("Provider"),
+    key=Cast("provider_id", CharField()),
+    name="provider__organisation__name",
+)
+
+
 def _order_link(order) -> str:
     return reverse("care:order", args=[order.case.number])
 
@@ -163,7 +244,7 @@ BY_KIND = Ranking(
     _("Kind of care"),
     key="service__family",
     name="service__family",
-    shown=lambda code: str(KIND_OF_FAMILY[Family(code)].label) if code in Family.values else code,
+    shown=lambda code: _kind_of_family(code) or code,
 )
 
 register(
@@ -209,9 +290,9 @@ register(
         unit=Unit.PERCENT,
         capability=HOME_CARE,
         records=orders_on_time,
-        columns=ORDER_COLUMNS,
+        columns=(*ORDER_COLUMNS, Column(_("Minutes late"), lambda o: o.minutes_late)),
         link=_order_link,
-        rankings=(by_community("place_path"), BY_FAMILY),
+        rankings=(by_community("place_path"), BY_FAMILY, BY_PROVIDER),
     )
 )
 register(
@@ -274,5 +355,79 @@ register(
             Column(_("Kind"), lambda p: p.get_kind_display()),
         ),
         link=lambda provider: reverse("care:provider", args=[provider.pk]),
+    )
+)
+register(
+    Indicator(
+        code="care_no_shows",
+        name=_("Care orders the provider did not come to"),
+        definition=_(
+            "Orders due in the period that a provider took and never checked in at: the "
+            "service's time passed, or the order was cancelled once the provider was more than "
+            "15 minutes late."
+        ),
+        unit=Unit.COUNT,
+        capability=HOME_CARE,
+        records=orders_not_served,
+        columns=ORDER_COLUMNS,
+        link=_order_link,
+        rankings=(BY_PROVIDER, by_community("place_path")),
+        higher_is_better=False,
+    )
+)
+register(
+    Indicator(
+        code="care_complaints",
+        name=_("Complaints about home care"),
+        definition=_(
+            "Complaints the elders, their families or the community made in the period about "
+            "the provider of an order."
+        ),
+        unit=Unit.COUNT,
+        capability=HOME_CARE,
+        records=complaints_made,
+        columns=(
+            Column(_("Number"), lambda c: c.case.number),
+            Column(_("Made"), lambda c: f"{timezone.localtime(c.created_at):%Y-%m-%d %H:%M}"),
+            Column(_("Order"), lambda c: c.order.case.number),
+            Column(_("Service"), lambda c: c.order.service.name),
+            Column(_("Provider"), lambda c: c.provider.name),
+        ),
+        link=lambda complaint: detail_url(complaint.case),
+        rankings=(BY_PROVIDER, by_community("place_path")),
+        higher_is_better=False,
+    )
+)
+register(
+    Indicator(
+        code="care_activities_attended",
+        name=_("Elders at recreation and classes"),
+        definition=_(
+            "Attendances of registered elders, checked in, at the activities held in the period "
+            "that are the catalogue's recreation (娱) and learning (教) items."
+        ),
+        unit=Unit.COUNT,
+        capability=HOME_CARE,
+        records=activities_attended,
+        columns=(
+            Column(_("Activity"), lambda a: a.signup.activity.title),
+            Column(
+                _("Held"),
+                lambda a: f"{timezone.localtime(a.signup.activity.starts_at):%Y-%m-%d %H:%M}",
+            ),
+            Column(_("Kind of care"), lambda a: _kind_of_family(a.care_family)),
+            Column(_("Elder"), lambda a: mask_name(a.signup.person.real_name)),
+        ),
+        link=lambda attendance: reverse("activities:detail", args=[attendance.signup.activity_id]),
+        rankings=(
+            Ranking(
+                "kind",
+                _("Kind of care"),
+                key="care_family",
+                name="care_family",
+                shown=_kind_of_family,
+            ),
+            by_community("signup__person__elder__place_path"),
+        ),
     )
 )

@@ -16,6 +16,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -359,6 +360,7 @@ class CareOrder(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # The month whose settlement covers it (the first day): the local month of the service, or,
     # for an order paid after that month was settled, the month it was paid in.
     month = models.DateField(editable=False)
@@ -393,6 +395,31 @@ class CareOrder(models.Model):
     def __str__(self):
         return f"{self.case_id} {self.service}"
 
+    @property
+    def minutes_late(self) -> int:
+        """How late the provider arrived, in whole minutes past the start (0: on time, within
+        the grace, or not arrived)."""
+        if self.checked_in_at is None or self.checked_in_at <= self.starts_at + LATE_GRACE:
+            return 0
+        return int((self.checked_in_at - self.starts_at).total_seconds() // 60)
+
+    def is_no_show(self, now) -> bool:
+        """A provider took the order and never arrived: the service's time is over, or the
+        order was cancelled once the provider was already late."""
+        if self.provider_id is None or self.checked_in_at is not None:
+            return False
+        if self.cancelled_at is not None:
+            return self.cancelled_at > self.starts_at + LATE_GRACE
+        return self.ends_at < now
+
+
+def no_shows(now) -> Q:
+    """`CareOrder.is_no_show` as a filter."""
+    return Q(provider__isnull=False, checked_in_at__isnull=True) & (
+        Q(cancelled_at__isnull=True, ends_at__lt=now)
+        | Q(cancelled_at__gt=models.F("starts_at") + LATE_GRACE)
+    )
+
 
 class CareOffer(models.Model):
     """An order offered to a provider near the elder (抢单): its staff see it and may take it."""
@@ -410,6 +437,36 @@ class CareOffer(models.Model):
 
     def __str__(self):
         return f"{self.order_id} → {self.provider_id} ({self.distance_m} m)"
+
+
+class Complaint(models.Model):
+    """投诉: the elder, their family or the community complain about an order's provider. The
+    complaint is a case of its own (COMPLAINT, handled by the community's officials on the
+    engine); this row ties it to the order and the provider, which the figures count."""
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.PROTECT, related_name="care_complaint"
+    )
+    order = models.ForeignKey(CareOrder, on_delete=models.PROTECT, related_name="complaints")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="complaints")
+    # The elder's home, copied for scoping.
+    place_path = models.CharField(max_length=80, editable=False)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(
+                fields=["place_path"],
+                name="care_complaint_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["provider", "created_at"], name="care_complaint_provider_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.order_id}"
 
 
 # ---------------------------------------------------------------------------------------------

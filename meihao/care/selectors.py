@@ -5,10 +5,14 @@
 - An order: whoever may see its case (the engine's `visible_to`: the elder and family, the
   staff of the providers it is offered to or who took it, the place's workers) (`order_get`).
 - A provider's work: the open orders offered to the providers the user works for, and theirs.
-- The officials' lists: orders and providers of their places.
+- The officials' lists: orders and providers of their places, and a provider's record (late,
+  not come, complained about).
 """
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
 
 from meihao.care.claims import staff_provider_ids
 from meihao.care.eligibility import eligible_providers
@@ -27,6 +31,7 @@ from meihao.core.roles import ELDER_CARE
 from meihao.core.scoping import covers, scope_q
 from meihao.eldercare.family import acted_person_ids
 from meihao.eldercare.models import Elder
+from meihao.insights.registry import Span
 
 CARE_CODE = "CARE"
 RECENT_SHOWN = 10
@@ -183,3 +188,42 @@ def eligible_staff(order: CareOrder) -> list[ProviderStaff]:
     rows = [s for s in staff if s.has_skill(skill)]
     rows.sort(key=lambda s: (s.provider_id not in offered, s.provider_id, s.pk))
     return rows[:100]
+
+
+# What the officials weigh when they renew or suspend a provider: how it served lately.
+RECORD_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ProviderRecord:
+    span: Span
+    served: int  # orders due in the period it checked in at
+    late: int  # of which later than the grace
+    minutes_late: int  # their average lateness, whole minutes
+    no_shows: int
+    complaints: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * (self.served - self.late) / self.served) if self.served else None
+
+
+def provider_record(provider: Provider, *, today) -> ProviderRecord:
+    """The provider's last RECORD_DAYS days at the homes of its own place, counted from the
+    records of the figures it links to (care.indicators: on time, no-shows, complaints, each
+    ranked by provider)."""
+    from meihao.care.indicators import complaints_made, orders_not_served, orders_on_time
+
+    span = Span.of(provider.place_path, today - datetime.timedelta(days=RECORD_DAYS - 1), today)
+    checked_in = orders_on_time(span).filter(provider=provider).order_by()
+    late = checked_in.filter(in_numerator=False)
+    lateness = late.aggregate(total=Sum(F("checked_in_at") - F("starts_at")))["total"]
+    late_count = late.count()
+    return ProviderRecord(
+        span=span,
+        served=checked_in.count(),
+        late=late_count,
+        minutes_late=round(lateness.total_seconds() / 60 / late_count) if late_count else 0,
+        no_shows=orders_not_served(span).filter(provider=provider).count(),
+        complaints=complaints_made(span).filter(provider=provider).count(),
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from meihao.care.views import complaints, providers, statements
 from meihao.care.views import orders as views
-from meihao.care.views import providers, statements
 
 app_name = "care"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/<str:number>/", views.order, name="order"),
     path("orders/<str:number>/assign/", views.assign, name="assign"),
     path("orders/<str:number>/cancel/", views.cancel, name="cancel"),
+    path("orders/<str:number>/complain/", complaints.complain, name="complain"),
     path("orders/<str:number>/rate/", views.rate, name="rate"),
     path("orders/<str:number>/refund/", statements.refund, name="refund"),
     path("orders/<str:number>/<str:step>/", views.act, name="act"),

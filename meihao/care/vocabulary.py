@@ -35,6 +35,7 @@ ORDER_WORDS = Vocabulary(
         "reopen": pgettext_lazy("care order event", "said the service is not finished"),
         "void": pgettext_lazy("care order event", "cancelled the order"),
         "rate": pgettext_lazy("care order event", "rated the service"),
+        "complain": pgettext_lazy("care order event", "complained about the service"),
     },
     messages={
         "claim": Message(
@@ -64,6 +65,47 @@ ORDER_WORDS = Vocabulary(
             pgettext_lazy(
                 "care order message",
                 "Your order {{ number }} is confirmed and paid. Please rate it: {{ about }}",
+            ),
+        ),
+    },
+)
+
+# A complaint about a provider (投诉), in the complainant's words: the community looks into it
+# and reports what it found; the elder or their family accept the outcome or say it is not
+# settled.
+COMPLAINT_WORDS = Vocabulary(
+    statuses={
+        S.SUBMITTED: pgettext_lazy("care complaint status", "Received"),
+        S.ACCEPTED: pgettext_lazy("care complaint status", "Received"),
+        S.DISPATCHED: pgettext_lazy("care complaint status", "Being looked into"),
+        S.IN_PROGRESS: pgettext_lazy("care complaint status", "Being looked into"),
+        S.REOPENED: pgettext_lazy("care complaint status", "Being looked into"),
+        S.RETURNED: pgettext_lazy("care complaint status", "Received"),
+        S.REPORTED_BACK: pgettext_lazy("care complaint status", "Answered, to be confirmed"),
+        S.CLOSED: pgettext_lazy("care complaint status", "Settled"),
+    },
+    events={
+        "submit": pgettext_lazy("care complaint event", "complained"),
+        "claim": pgettext_lazy("care complaint event", "took up the complaint"),
+        "dispatch": pgettext_lazy("care complaint event", "passed the complaint on"),
+        "report_back": pgettext_lazy("care complaint event", "reported what was found"),
+        "verify_close": pgettext_lazy("care complaint event", "accepted the outcome"),
+        "reopen": pgettext_lazy("care complaint event", "said it is not settled"),
+    },
+    messages={
+        "claim": Message(
+            pgettext_lazy("care complaint message", "Your complaint is taken up: {{ number }}"),
+            pgettext_lazy(
+                "care complaint message",
+                "{{ handler }} is looking into your complaint {{ number }}: {{ about }}",
+            ),
+        ),
+        "report_back": Message(
+            pgettext_lazy("care complaint message", "Your complaint is answered: {{ number }}"),
+            pgettext_lazy(
+                "care complaint message",
+                "The community has looked into your complaint {{ number }}. Read the answer and "
+                "say whether it is settled: {{ about }}",
             ),
         ),
     },

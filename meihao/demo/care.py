@@ -46,7 +46,7 @@ from meihao.care.models import (
 )
 from meihao.care.vouchers import allowance_grant, allowances_grant, wallet_balance
 from meihao.cases.models import Case
-from meihao.cases.services import case_rate
+from meihao.cases.services import case_claim, case_rate, case_report_back, case_verify_close
 from meihao.core.errors import DomainError
 from meihao.core.roles import Role
 from meihao.demo import data
@@ -114,6 +114,17 @@ CANCEL_SHARE = 0.04
 ASSIGNED_SHARE = 0.2
 RATED_SHARE = 0.7
 SCORES = ((5, 60), (4, 25), (3, 10), (2, 4), (1, 1))
+# Of the orders taken, the share whose provider never comes (the elder cancels after waiting
+# 45 minutes and complains); of those served late (20 minutes or more) or rated poorly, the
+# shares that complain.
+NO_SHOW_SHARE = 0.02
+LATE_COMPLAINT_SHARE = 0.05
+POOR_COMPLAINT_SHARE = 0.5
+COMPLAINT_ANSWERS = (
+    "已约谈服务商负责人，服务人员已向老人道歉，下次服务提前出发。",
+    "已核实情况，服务商退还本次费用并调整服务人员。",
+    "已电话回访老人和家属，服务商承诺整改，社区将跟踪下月服务。",
+)
 
 
 @dataclass
@@ -556,6 +567,18 @@ class CareHistory(History):
             )
         if not done or plan.fate in ("worker", "tomorrow"):
             return True
+        # Drawn apart from the plan's own stream, so the rest of the demo stays as it was.
+        grievance = random.Random(f"{self.seed}:care-complaint:{plan.key}")
+        if not plan.fate and grievance.random() < NO_SHOW_SHARE:
+            waited = plan.starts_at + datetime.timedelta(minutes=45)
+            if self._at(
+                waited, care.order_cancel, actor=orderer, order=order, reason="等了45分钟没人来"
+            ):
+                self._complain(
+                    order, orderer, waited + datetime.timedelta(minutes=10),
+                    "约好的服务没人来，老人等了45分钟，电话也没人接。", plan, grievance,
+                )  # fmt: skip
+            return True
         worker = self.user(staff.person.user_id)
         late = rng.choice((-10, -5, 0, 3, 8, 12, 20, 35))
         arrive = plan.starts_at + datetime.timedelta(minutes=0 if plan.fate == "on_site" else late)
@@ -576,6 +599,7 @@ class CareHistory(History):
         confirmed = leave + datetime.timedelta(hours=rng.uniform(0.2, 8))
         if not self._at(confirmed, care.order_confirm, actor=confirmer, order=order):
             return True
+        score = None
         if rng.random() < RATED_SHARE:
             score = rng.choices([s for s, _w in SCORES], [w for _s, w in SCORES])[0]
             self._at(
@@ -585,7 +609,48 @@ class CareHistory(History):
                 actor=confirmer,
                 score=score,
             )
+        complained = confirmed + datetime.timedelta(hours=grievance.uniform(2, 30))
+        if score is not None and score <= 2 and grievance.random() < POOR_COMPLAINT_SHARE:
+            self._complain(
+                order, confirmer, complained, "服务马虎，说好的内容没做完，希望社区督促改进。",
+                plan, grievance,
+            )  # fmt: skip
+        elif late >= 20 and grievance.random() < LATE_COMPLAINT_SHARE:
+            self._complain(
+                order, confirmer, complained, f"约好的时间迟到了{late}分钟，老人一直在等。",
+                plan, grievance,
+            )  # fmt: skip
         return True
+
+    def _complain(self, order, actor, moment, text, plan, rng) -> None:
+        """A complaint, then the community's staff take it up within the day, answer within
+        three and the complainant accepts the answer — each step only once its time has come."""
+        complaint = self._at(
+            moment,
+            care.order_complain,
+            actor=actor,
+            order=order,
+            text=text,
+            idempotency_key=f"{plan.key}-complaint",
+        )
+        if complaint is None:
+            return
+        case = complaint.case
+        Case.objects.filter(pk=case.pk).update(is_demo=True)
+        handler = self._community_staff(order.elder, rng)
+        taken = moment + datetime.timedelta(hours=rng.uniform(1, 20))
+        if not self._at(taken, case_claim, case=case, actor=handler):
+            return
+        answered = taken + datetime.timedelta(hours=rng.uniform(4, 60))
+        answer = rng.choice(COMPLAINT_ANSWERS)
+        if not self._at(answered, case_report_back, case=case, actor=handler, note=answer):
+            return
+        self._at(
+            answered + datetime.timedelta(hours=rng.uniform(1, 30)),
+            case_verify_close,
+            case=case,
+            actor=actor,
+        )
 
     def _at(self, moment, service, **kwargs):
         """`at`, where a refusal (the elder's money short, a clash) leaves the order where it

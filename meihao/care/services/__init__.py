@@ -1,6 +1,8 @@
-"""Every write of home care: orders (services.orders), providers and their staff
-(services.providers), money received for the elders' own share (services.wallet)."""
+"""Every write of home care: orders (services.orders), complaints about them
+(services.complaints), providers and their staff (services.providers), money received for the
+elders' own share (services.wallet)."""
 
+from meihao.care.services.complaints import COMPLAINT_CODE, order_complain
 from meihao.care.services.orders import (
     CANCELLABLE,
     CARE_CODE,
@@ -36,6 +38,7 @@ from meihao.care.services.wallet import wallet_top_up
 __all__ = [
     "CANCELLABLE",
     "CARE_CODE",
+    "COMPLAINT_CODE",
     "care_type",
     "certificate_add",
     "dispatch_check",
@@ -44,6 +47,7 @@ __all__ = [
     "order_cancel",
     "order_check_in",
     "order_check_out",
+    "order_complain",
     "order_confirm",
     "order_help_call",
     "order_of",

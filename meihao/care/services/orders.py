@@ -593,6 +593,9 @@ def order_cancel(*, actor, order: CareOrder, reason: str = "") -> CareOrder:
         )
     reason = clean_text(reason, field="reason", max_length=NOTE_MAX)
     apply_transition(case, actor, "void", note=reason or _("Cancelled."), notify=False)
+    # Kept to tell a cancellation ahead of time from one made when the provider did not come.
+    order.cancelled_at = timezone.now()
+    order.save(update_fields=["cancelled_at"])
     if order.staff_id and order.staff.person.user_id:
         notify_enqueue(
             recipients=[order.staff.person.user],

@@ -43,3 +43,49 @@ def test_the_figures_count_the_services_the_elders_and_the_money(personas, decem
         personas.tree.community_a.path, datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
     )
     assert REGISTRY["care_services"].measure(november).value == 0
+
+
+def test_recreation_and_classes_count_the_elders_attendances_by_kind(
+    personas, elder, grandma_user, daughter
+):
+    from meihao.activities.models import Activity, Attendance, SignUp
+    from meihao.care.tests.conftest import SHANGHAI
+
+    community = personas.tree.community_a
+
+    def attended(kind, title, person, day):
+        starts = datetime.datetime(2026, 12, day, 15, 0, tzinfo=SHANGHAI)
+        activity = Activity.objects.create(
+            kind=kind,
+            title=title,
+            place=community,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            capacity=30,
+            status=Activity.Status.FINISHED,
+            created_by=personas.community_staff_a,
+        )
+        signup = SignUp.objects.create(
+            activity=activity, person=person, status=SignUp.Status.CONFIRMED
+        )
+        return Attendance.objects.create(
+            signup=signup, checked_in_at=starts, check_in_method=Attendance.CheckInMethod.STAFF
+        )
+
+    grandma = elder.person
+    attended(Activity.Kind.CULTURAL_EVENT, "粤剧欣赏", grandma, 3)
+    attended(Activity.Kind.LECTURE, "防诈骗讲座", grandma, 10)
+    attended(Activity.Kind.LECTURE, "智能手机课", grandma, 17)
+    # Not counted: her daughter is no elder; a patrol is no 娱/教 item; November's is outside.
+    attended(Activity.Kind.LECTURE, "防诈骗讲座", daughter.person, 10)
+    attended(Activity.Kind.PATROL_SHIFT, "巡逻", grandma, 11)
+    span = Span.of(personas.tree.community_a.path, *DECEMBER)
+    indicator = REGISTRY["care_activities_attended"]
+    assert indicator.measure(span).value == 3
+    kinds = ranked(indicator, indicator.ranking("kind"), span)
+    assert [(row["name"], row["measure"].value) for row in kinds] == [("教", 2), ("娱", 1)]
+    record = indicator.records(span).first()
+    assert [c.value(record) for c in indicator.columns][2:] == ["教", "黄**"]
+    assert indicator.link(record) == f"/activities/{record.signup.activity_id}/"
+    other = Span.of(personas.tree.community_b.path, *DECEMBER)
+    assert indicator.measure(other).value == 0

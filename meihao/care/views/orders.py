@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meihao.care import selectors, services
 from meihao.care.models import KIND_OF_FAMILY, Correction, Family
+from meihao.care.services.complaints import may_complain
 from meihao.care.steps import STEPS
 from meihao.care.vouchers import estimate, policy_for, voucher_balance, wallet_balance
 from meihao.cases.access import case_abilities, is_requester
+from meihao.cases.extensions import detail_url
 from meihao.cases.models import CaseRating
 from meihao.cases.services import case_rate
-from meihao.cases.states import Status
+from meihao.cases.states import TERMINAL_STATES, Status
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate
 from meihao.core.errors import ValidationFailed
@@ -197,6 +199,10 @@ def order(request, order):
     # A provider sees the elder's name, address and phone while the order is open only.
     show_elder = requester or manages or user.is_superuser or open_
     rated = case.ratings.exists()
+    complaints = list(order.complaints.select_related("case__case_type").order_by("-created_at"))
+    decorate([c.case for c in complaints])
+    for complaint in complaints:
+        complaint.url = detail_url(complaint.case)
     context = {
         "order": order,
         "case": case,
@@ -219,10 +225,21 @@ def order(request, order):
         "assignable": selectors.eligible_staff(order)
         if manages and abilities.get("dispatch")
         else [],
+        "complaints": complaints,
+        "may_complain": complaint_open(order, complaints, user),
+        "complaint_key": uuid.uuid4().hex,
+        "no_show": order.is_no_show(timezone.now()),
         "page_large_text": requester and not manages,
         "rating_choices": CaseRating.Score.choices,
     }
     return render(request, "care/order.html", context)
+
+
+def complaint_open(order, complaints, user) -> bool:
+    """Whether `user` may complain about `order` now: one complaint is looked into at a time."""
+    if not may_complain(user, order):
+        return False
+    return all(c.case.status in TERMINAL_STATES for c in complaints)
 
 
 @login_required

@@ -117,6 +117,8 @@ def _provider_page(request, provider, **forms):
         "suspension": provider_selectors.suspension_of(provider),
     }
     if manages:
+        context["record"] = selectors.provider_record(provider, today=today)
+        context["record_place"] = provider.organisation.place.code
         context["staff_form"] = forms.get("staff_form") or StaffForm(user=user)
         context["certificate_form"] = forms.get("certificate_form") or CertificateForm(
             provider=provider

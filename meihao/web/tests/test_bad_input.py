@@ -359,7 +359,7 @@ def world(personas):
 
 
 def _home_care(personas):
-    """Home care: the resident is an elder in the community's care, with an order; the
+    """Home care: the resident is an elder in the community's care, with an order taken; the
     merchant (an elders' canteen) provides meals, its staff member serving them."""
     from meihao.care import services as care
     from meihao.care.models import CareService, Provider
@@ -385,18 +385,27 @@ def _home_care(personas):
         lon=111.205,
         services=[meal],
     )
-    care.staff_add(
+    staff = care.staff_add(
         actor=personas.community_staff_a,
         provider=provider,
         person=personas.merchant_staff.person,
         skills=["meal"],
     )
-    care.order_place(
+    care.certificate_add(
+        actor=personas.community_staff_a,
+        staff=staff,
+        kind="health",
+        number="JKZ-1",
+        expires_on=datetime(2027, 6, 30).date(),
+    )
+    order = care.order_place(
         actor=personas.resident_a,
         elder=elder,
         service=meal,
         starts_at=datetime(2026, 6, 11, 11, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
     )
+    # Taken, so that the elder's order page offers the complaint form too.
+    care.order_take(actor=personas.merchant_staff, order=order)
 
 
 # ---------------------------------------------------------------------------------------------
