@@ -38,7 +38,7 @@ def seed_providers(count: int, seed: int = 12) -> tuple[float, tuple]:
     the district's box)."""
     from django.db import connection, transaction
 
-    from meihao.care.models import CareService, Provider, ProviderArea
+    from meihao.care.models import CareService, Provider, ProviderArea, ProviderService
     from meihao.people.models import Organisation
     from meihao.places import geo
     from meihao.places.models import PATH_SEPARATOR, Level, Place
@@ -99,10 +99,9 @@ def seed_providers(count: int, seed: int = 12) -> tuple[float, tuple]:
                     )
                 )
             providers = Provider.objects.bulk_create(providers)
-            Offered = Provider.services.through
-            Offered.objects.bulk_create(
+            ProviderService.objects.bulk_create(
                 [
-                    Offered(provider_id=p.pk, careservice_id=item)
+                    ProviderService(provider_id=p.pk, service_id=item, lat=p.lat, lon=p.lon)
                     for p in providers
                     for item in rng.sample(items, rng.randint(1, 4))
                 ]
@@ -129,13 +128,11 @@ def seed_providers(count: int, seed: int = 12) -> tuple[float, tuple]:
 
 def scan(item_id, place_path, lat, lon, hour, radius, limit):
     """Every provider loaded with its items and areas, eligibility and distance in Python."""
-    from meihao.care.models import Provider, ProviderArea
+    from meihao.care.models import Provider, ProviderArea, ProviderService
     from meihao.places.geo import haversine_m
 
     offering = set(
-        Provider.services.through.objects.filter(careservice_id=item_id).values_list(
-            "provider_id", flat=True
-        )
+        ProviderService.objects.filter(service_id=item_id).values_list("provider_id", flat=True)
     )
     serving = set(
         ProviderArea.objects.filter(

@@ -3,6 +3,7 @@ subsidy) and the voucher policies. Providers, their staff and orders are records
 write (care.services), shown here read-only for support."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from meihao.care.models import CareService, Provider, VoucherPolicy
 
@@ -28,11 +29,35 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ["organisation", "kind", "place_path", "is_active", "rating_count"]
     list_filter = ["kind", "is_active", "on_call"]
     search_fields = ["organisation__name"]
-    readonly_fields = ["organisation", "place_path", "rating_count", "rating_total"]
-    filter_horizontal = ["services"]
+    fields = [
+        "organisation",
+        "kind",
+        "place_path",
+        "address",
+        "lat",
+        "lon",
+        "services_offered",
+        "opens_at",
+        "closes_at",
+        "on_call",
+        "is_active",
+        "rating_count",
+        "rating_total",
+    ]
 
     def has_add_permission(self, request):
         return False  # registered by the officials of its place (care.services.provider_register)
+
+    readonly_fields = ["services_offered"]
+
+    @admin.display(description=_("services offered"))
+    def services_offered(self, provider) -> str:
+        return "、".join(s.name for s in provider.services.all())
+
+    def has_change_permission(self, request, obj=None):
+        # Changed on the product's pages only (care.services.provider_update and
+        # provider_set_active), which keep its offerings' positions and the audit trail.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -162,7 +162,11 @@ class Provider(TimeStampedModel):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     services = models.ManyToManyField(
-        CareService, verbose_name=_("services offered"), related_name="providers", blank=True
+        CareService,
+        verbose_name=_("services offered"),
+        related_name="providers",
+        blank=True,
+        through="ProviderService",
     )
     opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
     closes_at = models.TimeField(_("closes at"), default=datetime.time(20, 0))
@@ -198,6 +202,30 @@ class Provider(TimeStampedModel):
     def rating(self) -> float | None:
         """The average of its orders' ratings (1–5), None before the first."""
         return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
+
+
+class ProviderService(models.Model):
+    """An item a provider offers, at the provider's position (copied by the provider services
+    whenever either changes): the search for the providers nearest an elder that offer an item
+    narrows on (item, lat, lon) and so only ever reads providers of that item."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="offerings")
+    service = models.ForeignKey(
+        CareService, on_delete=models.CASCADE, related_name="+", db_column="careservice_id"
+    )
+    lat = models.FloatField()
+    lon = models.FloatField()
+
+    class Meta:
+        # The table Django made for the plain many-to-many this replaced.
+        db_table = "care_provider_services"
+        unique_together = [("provider", "service")]
+        indexes = [
+            models.Index(fields=["service", "lat", "lon"], name="care_offering_position_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id} · {self.service_id}"
 
 
 class ProviderArea(models.Model):

@@ -26,9 +26,7 @@ MARGIN = 20
 REACHES = (1 / 8, 1 / 4, 1 / 2, 1)
 
 
-def _boxed(
-    rows: QuerySet, lat: float, lon: float, radius_m: float, box_first: bool = False
-) -> QuerySet:
+def _boxed(rows: QuerySet, lat: float, lon: float, radius_m: float) -> QuerySet:
     # The box is widened by the approximation's error so that no row of the circle, however
     # close to its edge, falls outside it.
     dlat = radius_m * (1 + APPROXIMATION_ERROR) / METRES_PER_DEGREE
@@ -40,14 +38,9 @@ def _boxed(
         + (F("lon") - lon) * shrink * ((F("lon") - lon) * shrink),
         output_field=FloatField(),
     )
-    in_box = {"lat__range": (lat - dlat, lat + dlat), "lon__range": (lon - dlon, lon + dlon)}
-    if box_first:
-        # The box alone, from the (lat, lon) index, as a list of keys: the other conditions
-        # (correlated tests) then run on the few rows inside it, not on a whole band of
-        # latitude.
-        boxed = rows.model._default_manager.filter(**in_box).values("pk")
-        return rows.filter(pk__in=boxed).annotate(squared=squared)
-    return rows.filter(**in_box).annotate(squared=squared)
+    return rows.filter(
+        lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+    ).annotate(squared=squared)
 
 
 def nearest(
@@ -57,32 +50,34 @@ def nearest(
     lon: float,
     radius_m: float,
     limit: int,
-    box_first: bool = False,
+    key: str = "pk",
+    reaches: tuple[float, ...] = REACHES,
 ) -> list[tuple[float, int]]:
-    """(distance in metres, pk) of the `limit` rows of `rows` nearest (lat, lon) within
-    `radius_m`, nearest first, ties by pk. `rows` is already filtered to the eligible ones and
-    has `lat` and `lon` columns.
+    """(distance in metres, key) of the `limit` rows of `rows` nearest (lat, lon) within
+    `radius_m`, nearest first, ties by key. `rows` is already filtered to the eligible ones and
+    has `lat` and `lon` columns; `key` is the field answered for each (its primary key, or the
+    thing it stands for: a provider's offering answers the provider). `reaches` are the
+    fractions of the radius searched in turn.
 
     The search widens from an eighth of the circle to all of it and stops as soon as `limit`
     rows are found: they are then the nearest of all, since every row not yet searched is
-    farther. In a dense old town the first, small box holds enough. `box_first` narrows by the
-    box before anything else (rows whose conditions are correlated subqueries, with an index on
-    (lat, lon)); otherwise the box is one more condition (rows with an index whose equality
-    columns come before lat and lon).
+    farther. In a dense old town the first, small box holds enough. The box is one more
+    condition: the rows' index should put their equality columns before lat and lon (a time-bank
+    member's activity, a provider's item), so that the box reads only rows that qualify.
     """
     found: list[tuple[float, int]] = []
-    for reach in REACHES:
-        found = _nearest_within(rows, lat, lon, radius_m * reach, limit, box_first)
+    for reach in reaches:
+        found = _nearest_within(rows, lat, lon, radius_m * reach, limit, key)
         if len(found) >= limit:
             break
     return found
 
 
-def _nearest_within(rows, lat, lon, radius_m, limit, box_first) -> list[tuple[float, int]]:
-    boxed = _boxed(rows, lat, lon, radius_m, box_first)
+def _nearest_within(rows, lat, lon, radius_m, limit, key) -> list[tuple[float, int]]:
+    boxed = _boxed(rows, lat, lon, radius_m)
     fetch = limit + MARGIN
-    columns = ("pk", "lat", "lon", "squared")
-    fetched = list(boxed.order_by("squared", "pk").values_list(*columns)[:fetch])
+    columns = (key, "lat", "lon", "squared")
+    fetched = list(boxed.order_by("squared", key).values_list(*columns)[:fetch])
     found = _within(fetched, lat, lon, radius_m)
     if len(fetched) == fetch:
         # Rows not fetched are at least this far (approximately) from the point.

@@ -16,6 +16,7 @@ from meihao.care.models import (
     CertificateKind,
     Provider,
     ProviderArea,
+    ProviderService,
     ProviderStaff,
     Skill,
 )
@@ -118,7 +119,7 @@ def provider_register(
         raise ValidationFailed(
             _("This organisation is already a provider."), field="organisation"
         ) from None
-    provider.services.set(services)
+    _offer(provider, services)
     ProviderArea.objects.bulk_create(
         [ProviderArea(provider=provider, place=area, place_path=area.path) for area in areas]
     )
@@ -176,7 +177,7 @@ def provider_update(
     provider.save(
         update_fields=["address", "lat", "lon", "opens_at", "closes_at", "on_call", "updated_at"]
     )
-    provider.services.set(services)
+    _offer(provider, services)
     area_ids = {area.pk for area in areas}
     provider.areas.exclude(place_id__in=sorted(area_ids)).delete()
     kept = set(provider.areas.values_list("place_id", flat=True))
@@ -235,6 +236,13 @@ def provider_set_active(*, actor, provider: Provider, active: bool, reason: str 
         },
     )
     return provider
+
+
+def _offer(provider: Provider, services) -> None:
+    """What the provider offers, each item at the provider's position (ProviderService: the
+    nearest-first search of an order's providers narrows on it), kept when it moves."""
+    provider.services.set(services, through_defaults={"lat": provider.lat, "lon": provider.lon})
+    ProviderService.objects.filter(provider=provider).update(lat=provider.lat, lon=provider.lon)
 
 
 def _checked_skills(skills) -> list[str]:

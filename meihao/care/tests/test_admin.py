@@ -29,3 +29,9 @@ def test_the_catalogue_and_the_policies_are_edited_in_the_admin(client, canteen)
     assert response.status_code == 302
     assert VoucherPolicy.objects.get(name="高龄补贴").services.get() == meal
     assert client.get("/admin/care/provider/add/").status_code == 403
+    # Providers are shown, not changed: the product's pages keep their offerings in step.
+    page = client.get(f"/admin/care/provider/{canteen.pk}/change/")
+    assert "长者食堂午餐" in page.text and 'name="lat"' not in page.text
+    assert (
+        client.post(f"/admin/care/provider/{canteen.pk}/change/", {"lat": "1"}).status_code == 403
+    )

@@ -82,3 +82,50 @@ def test_nobody_else_orders_for_her(personas, elder, meal, canteen):
     for outsider in (personas.resident_b, personas.grid_worker_b, personas.outsider):
         with pytest.raises(NotFound):
             services.order_place(actor=outsider, elder=elder, service=meal, starts_at=TOMORROW_NOON)
+
+
+def test_a_provider_that_moves_is_offered_orders_from_where_it_now_is(
+    personas, elder, meal, canteen, grandma_user
+):
+    from meihao.care.eligibility import providers_near
+    from meihao.care.models import ProviderService
+    from meihao.care.services.providers import provider_update
+
+    def near():
+        return [p.provider_id for p in providers_near(
+            service=meal, place_path=elder.place_path, lat=HOME[0], lon=HOME[1], at=TOMORROW_NOON
+        )]  # fmt: skip
+
+    assert near() == [canteen.pk]
+    # The canteen moves 8 km north, out of reach of her home; then it stops serving lunch.
+    provider_update(
+        actor=personas.community_staff_a,
+        provider=canteen,
+        lat=HOME[0] + 0.072,
+        lon=HOME[1],
+        address="新址",
+        services=list(canteen.services.all()),
+        areas=[personas.tree.community_a],
+        opens_at=canteen.opens_at,
+        closes_at=canteen.closes_at,
+        on_call=canteen.on_call,
+    )
+    assert set(ProviderService.objects.filter(provider=canteen).values_list("lat", flat=True)) == {
+        HOME[0] + 0.072
+    }
+    assert near() == []
+    provider_update(
+        actor=personas.community_staff_a,
+        provider=canteen,
+        lat=CANTEEN[0],
+        lon=CANTEEN[1],
+        address="骑楼街30号",
+        services=[s for s in canteen.services.all() if s != meal],
+        areas=[personas.tree.community_a],
+        opens_at=canteen.opens_at,
+        closes_at=canteen.closes_at,
+        on_call=canteen.on_call,
+    )
+    assert near() == []
+    with pytest.raises(ValidationFailed):
+        services.order_place(actor=grandma_user, elder=elder, service=meal, starts_at=TOMORROW_NOON)
