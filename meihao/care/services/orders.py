@@ -198,7 +198,8 @@ def is_self_or_family(actor, elder: Elder) -> bool:
     ) or elder.person_id in acted_person_ids(actor)
 
 
-def _staff_users(provider_ids, *, on_duty_only: bool = False) -> list:
+def staff_users(provider_ids, *, on_duty_only: bool = False) -> list:
+    """The log-ins of the active staff of the providers (those on duty only, if asked)."""
     staff = ProviderStaff.objects.filter(
         provider_id__in=provider_ids, is_active=True, person__user__isnull=False
     ).select_related("person__user")
@@ -210,7 +211,7 @@ def _staff_users(provider_ids, *, on_duty_only: bool = False) -> list:
 def _tell_offered(order: CareOrder, offers) -> None:
     local = timezone.localtime(order.starts_at)
     notify_enqueue(
-        recipients=_staff_users([o.provider_id for o in offers]),
+        recipients=staff_users([o.provider_id for o in offers]),
         kind="care_order_offered",
         subject=gettext_lazy("New order near you: {{ service }}"),
         body=gettext_lazy(
@@ -338,7 +339,7 @@ def order_help_call(*, actor, elder: Elder) -> CareOrder:
         recipients = (
             family
             + users_covering(elder.place_path, {Role.GRID_WORKER})
-            + _staff_users([o.provider_id for o in offers], on_duty_only=True)
+            + staff_users([o.provider_id for o in offers], on_duty_only=True)
         )
         building = elder.person.building
         notify_enqueue(

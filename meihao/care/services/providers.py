@@ -6,8 +6,10 @@ care-provider role on the organisation), and recording their certificates."""
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meihao.care.models import (
     CareOffer,
@@ -20,14 +22,21 @@ from meihao.care.models import (
     ProviderStaff,
     Skill,
 )
+from meihao.care.services.orders import staff_users
 from meihao.cases.states import CLAIMABLE_STATES
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import covers, forget_scopes, sees_place
+from meihao.notify.kinds import register_kind
+from meihao.notify.services import notify_enqueue
 from meihao.people.models import Organisation, Person, RoleAssignment
 from meihao.places.geo import validate_point
+
+register_kind(
+    "care_provider_status", label=gettext_lazy("My care provider is suspended or serves again")
+)
 
 PROVIDER_KINDS = {
     Provider.Kind.MERCHANT: Organisation.Kind.MERCHANT,
@@ -225,7 +234,7 @@ def provider_set_active(*, actor, provider: Provider, active: bool, reason: str 
         withdrawn, _deleted = CareOffer.objects.filter(
             provider=provider, order__case__status__in=CLAIMABLE_STATES
         ).delete()
-    audit_change(
+    event = audit_change(
         actor=actor,
         action="care.provider_set_active",
         target=provider,
@@ -234,6 +243,24 @@ def provider_set_active(*, actor, provider: Provider, active: bool, reason: str 
             "reason": [None, reason],
             "offers_withdrawn": [None, withdrawn],
         },
+    )
+    # Its staff learn at once why the offers stopped (or that they start again).
+    notify_enqueue(
+        recipients=staff_users([provider.pk]),
+        kind="care_provider_status",
+        subject=gettext_lazy("{{ name }} serves again")
+        if active
+        else gettext_lazy("{{ name }} is suspended"),
+        body=gettext_lazy("New orders are offered to {{ name }} again.")
+        if active
+        else gettext_lazy(
+            "{{ name }} is suspended by the community: no new orders are offered to it. "
+            "Orders you already took are still yours. Reason: {{ reason }}"
+        ),
+        link=reverse("care:provider", args=[provider.pk]),
+        target=provider,
+        idempotency_key=f"care-provider:{provider.pk}:active:{event.pk}",
+        context={"name": provider.name, "reason": reason},
     )
     return provider
 

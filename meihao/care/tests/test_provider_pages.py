@@ -25,6 +25,7 @@ from meihao.care.tests.conftest import TOMORROW_NOON
 from meihao.core.models import AuditEvent
 from meihao.core.roles import Role
 from meihao.core.testing import forms_not_coming_back, make_user
+from meihao.notify.models import Message
 from meihao.people.models import Organisation, RoleAssignment
 
 # 300 m east of 黄阿婆's home.
@@ -369,6 +370,9 @@ def test_a_suspended_provider_is_offered_no_orders_until_it_serves_again(
     assert 'id="provider-reactivate"' in shown and 'id="provider-suspend"' not in shown
     event = AuditEvent.objects.get(action="care.provider_set_active", target_id=str(canteen.pk))
     assert event.changes["is_active"] == [True, False] and event.actor == personas.community_staff_a
+    # Its cook is told why the offers stopped.
+    told = Message.objects.get(recipient=cook, kind="care_provider_status")
+    assert told.subject == "骑楼长者食堂已被暂停服务" and "原因：食堂整改，暂停一周" in told.body
     # Its offer of the lunch nobody has taken yet is withdrawn; new orders pass it by.
     assert list(waiting.offers.values_list("provider_id", flat=True)) == [other.pk]
     client.force_login(cook)
@@ -382,6 +386,7 @@ def test_a_suspended_provider_is_offered_no_orders_until_it_serves_again(
     assert "已经暂停" in client.get(page).content.decode()
     assert client.post(f"{page}reactivate/", {"next": page}).status_code == 302
     assert Provider.objects.get(pk=canteen.pk).is_active
+    assert Message.objects.filter(recipient=cook, kind="care_provider_status").count() == 2
     again_lunch = _lunch_tomorrow(elder, meal, grandma_user)
     assert canteen.pk in set(again_lunch.offers.values_list("provider_id", flat=True))
     assert CareOrder.objects.count() == 3
