@@ -99,7 +99,10 @@ def _round(number: int, orders: int, threads: int, world) -> dict:
     allowance_grant(elder=elder, month=timezone.localdate())
     care.wallet_top_up(actor=staff, elder=elder, cents=100_000, receipt=f"bench-{number}")
     served = []
-    start = timezone.now() + datetime.timedelta(days=1)
+    # On the hour: the canteen closes at 23:59, and an order at 23:59:30 would find it shut.
+    start = (timezone.localtime() + datetime.timedelta(days=1)).replace(
+        minute=0, second=0, microsecond=0
+    )
     for n in range(orders):
         order = care.order_place(
             actor=user,
