@@ -4,6 +4,8 @@ in and out at her door by the phone's position; her daughter confirms from her p
 voucher pays half; she rates it; the month settles and the provider's statement shows it. Then
 one tap on the help button reaches her daughter and the grid worker."""
 
+from playwright.sync_api import expect
+
 from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, run_shell, shot
 
 HOME_POINT = """
@@ -103,13 +105,13 @@ def test_an_elder_books_lunch_a_canteen_serves_it_her_daughter_confirms_it_is_se
     cook.click(f"#offered [data-order='{number}']")
     cook.click("[data-action=take]")
     assert cook.locator("#order-status").inner_text() == "已接单"
+    # Checking in waits for the phone's position, then sends the form: wait for the new page.
     cook.click("[data-action=check-in]")
-    cook.wait_for_selector("[data-action=check-out]")
-    assert cook.locator("#order-status").inner_text() == "服务中"
+    expect(cook.locator("#order-status")).to_have_text("服务中")
     shot(cook, "care-staff-on-site-phone")
     cook.fill("#id_note", "午餐送到，老人吃得很好")
     cook.click("[data-action=check-out]")
-    assert cook.locator("#order-status").inner_text() == "待确认"
+    expect(cook.locator("#order-status")).to_have_text("待确认")
 
     # Her daughter confirms from her own phone; the voucher pays half.
     daughter = new_page(PHONE)
