@@ -60,6 +60,14 @@ def providers(request):
     )
 
 
+# What the register and edit forms both set (ProviderForm's fields besides the areas).
+TERMS = ("lat", "lon", "address", "services", "opens_at", "closes_at", "on_call")
+
+
+def _terms(data: dict) -> dict:
+    return {name: data[name] for name in TERMS}
+
+
 @requires(_may_manage)
 @require_http_methods(["GET", "POST"])
 def provider_new(request):
@@ -73,14 +81,8 @@ def provider_new(request):
                 actor=request.user,
                 organisation=data["organisation"],
                 kind=data["kind"],
-                lat=data["lat"],
-                lon=data["lon"],
-                address=data["address"],
-                services=data["services"],
                 areas=data["areas"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                on_call=data["on_call"],
+                **_terms(data),
             )
         except ValidationFailed as error:
             add_domain_error(form, error)
@@ -168,14 +170,8 @@ def provider_edit(request, provider):
             provider_update(
                 actor=request.user,
                 provider=provider,
-                lat=data["lat"],
-                lon=data["lon"],
-                address=data["address"],
-                services=data["services"],
                 areas=[*data["areas"], *kept],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                on_call=data["on_call"],
+                **_terms(data),
             )
         except ValidationFailed as error:
             add_domain_error(form, error)
