@@ -4,8 +4,8 @@ Measured: POST /applications/apply/<code>/ as a logged-in resident, multipart wi
 per material the guide needs (the ID card and household registration waived with consent): the
 form view, egov.services.application_file (the applicant, the materials' checks, the PDF check,
 case_submit with its numbering, SLA deadlines, timeline event and audit entry, the application,
-the attachments stored, the community's use count, the applicant's and the intake office's
-messages) and the redirect — against a bare view that parses the same upload and inserts the
+the attachments stored, the worker's follow-up recorded: the messages and the item's use count)
+and the redirect — against a bare view that parses the same upload and inserts the
 same case, application and attachment rows with `objects.create` and stores the same files (no
 checks, numbering, SLA, event, audit or message). Both through Django's test Client in one
 process on one database, interleaved; first on SQLite, then on a scratch PostgreSQL database

@@ -24,6 +24,7 @@ class _Catalogue:
     types: dict[str, CaseType]  # by code
     minor_by_code: dict[tuple[int, str], CaseCategory]  # by (type id, class code)
     minor_by_id: dict[int, CaseCategory]
+    classified: frozenset[int]  # the ids of the types that have classes (active or not)
 
 
 def _fingerprint() -> tuple:
@@ -45,6 +46,7 @@ def _build() -> _Catalogue:
         types=types,
         minor_by_code={(c.case_type_id, c.code): c for c in minor},
         minor_by_id={c.pk: c for c in minor},
+        classified=frozenset(CaseCategory.objects.values_list("case_type_id", flat=True)),
     )
 
 
@@ -55,6 +57,11 @@ def active_type(code: str) -> CaseType | None:
     """The active case type with this code, or None."""
     case_type = CATALOGUE.get().types.get(code)
     return case_type if case_type is not None and case_type.is_active else None
+
+
+def has_classes(case_type: CaseType) -> bool:
+    """Whether reports of this type must name a class (it has some, active or not)."""
+    return case_type.pk in CATALOGUE.get().classified
 
 
 def minor_class(case_type: CaseType, *, code: str = "", pk: int | None = None):

@@ -13,7 +13,8 @@ Rules
   working days of working time (N × 6.5 h), so "2 working days" from Friday 10:00 ends Tuesday
   10:00. Holidays (`Holiday`, is_workday False) are skipped; make-up workdays (调休,
   is_workday True) count even on a weekend. A clock started outside working hours starts at the
-  next working minute.
+  next working minute. The holidays are kept per process (`HOLIDAYS`, a
+  `core.snapshot.ProcessSnapshot`): every deadline reads them, and they change once a year.
 * Colours: green before 80 % of the limit, yellow from 80 %, red from 100 %.
 * Escalation: level 1 (street chief) when a clock reaches 100 % of its limit, level 2 (district)
   at 200 %. Each (case, clock, level) is recorded once (`Escalation` has a unique constraint),
@@ -32,24 +33,58 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import (
     CharField,
+    Count,
     DateTimeField,
     Exists,
+    Max,
+    Min,
     OuterRef,
     PositiveSmallIntegerField,
+    Q,
     Value,
 )
 from django.db.models.base import ModelState
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from meihao.cases.models import Case, Escalation, Holiday, SlaState, SlaUnit
 from meihao.cases.notifications import case_notify_overdue
 from meihao.cases.states import HANDLING_RUNNING, RESPONSE_RUNNING
+from meihao.core.snapshot import ProcessSnapshot
 
 WARN_AT = 0.8
 DUE_AT = 1.0
 DISTRICT_AT = 2.0
 # A deadline never lies further than this from its start (guards a calendar with no workdays).
 MAX_DAYS = 3660
+
+
+def _holiday_fingerprint() -> tuple:
+    return tuple(
+        Holiday.objects.aggregate(
+            count=Count("pk"),
+            last=Max("pk"),
+            workdays=Count("pk", filter=Q(is_workday=True)),
+            first_day=Min("date"),
+            last_day=Max("date"),
+        ).values()
+    )
+
+
+def _all_holidays() -> tuple[tuple[date, bool], ...]:
+    return tuple(Holiday.objects.values_list("date", "is_workday"))
+
+
+# Every deadline reads the holidays: a few dozen rows a year, changed once a year in the admin.
+HOLIDAYS = ProcessSnapshot("cases:holidays", build=_all_holidays, fingerprint=_holiday_fingerprint)
+
+
+def _holidays_changed(sender, **kwargs) -> None:
+    transaction.on_commit(HOLIDAYS.changed)
+
+
+post_save.connect(_holidays_changed, sender=Holiday, dispatch_uid="holidays-save")
+post_delete.connect(_holidays_changed, sender=Holiday, dispatch_uid="holidays-delete")
 
 
 def _parse(value: str) -> time:
@@ -75,13 +110,12 @@ class WorkCalendar:
             )
         )
         weekdays = frozenset(getattr(settings, "MEIHAO_WORKING_WEEKDAYS", (0, 1, 2, 3, 4)))
-        holidays = Holiday.objects.all()
-        if since is not None:
-            holidays = holidays.filter(date__gte=since - timedelta(days=1))
+        first = since - timedelta(days=1) if since is not None else date.min
         off: set[date] = set()
         make_up: set[date] = set()
-        for day, is_workday in holidays.values_list("date", "is_workday"):
-            (make_up if is_workday else off).add(day)
+        for day, is_workday in HOLIDAYS.get():
+            if day >= first:
+                (make_up if is_workday else off).add(day)
         tz = ZoneInfo(getattr(settings, "MEIHAO_WORK_TIMEZONE", "Asia/Shanghai"))
         return cls(periods, weekdays, frozenset(off), frozenset(make_up), tz)
 

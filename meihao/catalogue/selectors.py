@@ -152,17 +152,6 @@ def item_public_get(code: str) -> ServiceItem:
     return item
 
 
-def item_to_apply(code: str) -> ServiceItem:
-    """A published item with its materials: what its application form and the filing need
-    (the form a resident sends thousands of times a day, so nothing more)."""
-    found = list(
-        ServiceItem.objects.published().filter(code=code).prefetch_related("materials")[:1]
-    )
-    if not found:
-        raise NotFound()
-    return found[0]
-
-
 def item_by_short(short: str) -> ServiceItem:
     item = ServiceItem.objects.published().filter(short=short).only("code").first()
     if item is None:

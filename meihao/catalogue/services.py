@@ -9,6 +9,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.formschema import check_schema
+from meihao.catalogue.applying import items_changed
 from meihao.catalogue.guides import Guide, MaterialSpec, guide_of
 from meihao.catalogue.models import (
     ALIASES_MAX,
@@ -293,6 +294,7 @@ def item_save(*, actor, place: Place, guide: Guide, item: ServiceItem | None = N
     ServiceItemVersion.objects.create(
         item=item, number=item.version, guide=guide.snapshot(), author=actor
     )
+    items_changed()
     audit_change(
         actor=actor,
         action="catalogue.item_save",

@@ -11,6 +11,7 @@ the applicant's home hold nothing of them (egov.holders).
 from django.utils.translation import gettext_lazy
 
 from meihao.cases.extensions import detail_url
+from meihao.catalogue.services import item_count_use
 from meihao.core.roles import Role
 from meihao.core.scoping import users_covering
 from meihao.egov.holders import COMMUNITY_HOLDERS, STREET_HOLDERS
@@ -91,7 +92,8 @@ def tell_holders_of_waiting(*, application_id: int, step: str, body: str) -> Non
 
 def tell_of_filing(application: Application) -> None:
     """A new application: the worker tells the applicant it is received and the first stage's
-    holders that it waits. Filing is what thousands of residents do; one row keeps it quick."""
+    holders that it waits, and counts the item's use (`follow_up_filing`). Filing is what
+    thousands of residents do; one row keeps it quick."""
     notify_later(
         event="egov.application_filed",
         payload={"application_id": application.pk, "body": application.stage_body},
@@ -100,10 +102,15 @@ def tell_of_filing(application: Application) -> None:
 
 
 @fan_out_handler("egov.application_filed", label=gettext_lazy("An application is filed"))
-def tell_applicant_and_holders_of_filing(*, application_id: int, body: str) -> None:
+def follow_up_filing(*, application_id: int, body: str) -> None:
+    """Tell the applicant and the first stage's holders, and count the item's use in the
+    applicant's community (what ranks it for their neighbours). Counted here, not while
+    filing: every filing of a popular item in one community updates the same row, and in the
+    filing's transaction that row's lock would queue the residents behind each other."""
     application = _application(application_id)
     if application is None:
         return
+    item_count_use(item=application.item, community=application.home)
     tell_applicant(
         application,
         "filed",

@@ -23,10 +23,12 @@ from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
 from meihao.cases.access import authorise, can_view
+from meihao.cases.classes import active_type
 from meihao.cases.extensions import detail_url
 from meihao.cases.formschema import validate_data
 from meihao.cases.models import Case, CaseType, Status
 from meihao.cases.services.step import apply_transition
+from meihao.catalogue.applying import current_guide_id
 from meihao.catalogue.models import ServiceItem
 from meihao.catalogue.routes import COMMUNITY, DECIDE, DEPARTMENT, PUBLICISE, STREET
 from meihao.catalogue.services import item_count_use
@@ -47,7 +49,7 @@ from meihao.egov.notifications import tell_applicant, tell_holders, tell_of_fili
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
 from meihao.people.selectors import own_person
-from meihao.places.models import community_of
+from meihao.places.models import community_id_of, community_of, community_path
 
 MAX_FILES_PER_MATERIAL = 4
 MAX_FILES = 12
@@ -56,7 +58,7 @@ REASONS_MAX = 1000
 
 
 def egov_type() -> CaseType:
-    case_type = CaseType.objects.filter(code=EGOV_CODE, is_active=True).first()
+    case_type = active_type(EGOV_CODE)
     if case_type is None:
         raise ValidationFailed(_("Online applications are not taken at the moment."))
     return case_type
@@ -128,9 +130,11 @@ def _checked_documents(item: ServiceItem, files: dict, waived: set[int]) -> list
 
 
 def _store(application: Application, actor, checked, *, supplement: bool) -> None:
+    """Store the checked files and record them, one statement for all of them."""
+    now = timezone.now()
+    attachments = []
     for material, document in checked:
         document: Document
-        name = f"{secrets.token_hex(16)}.{document.extension}"
         attachment = Attachment(
             application=application,
             material=material,
@@ -138,11 +142,13 @@ def _store(application: Application, actor, checked, *, supplement: bool) -> Non
             content_type=document.content_type,
             size=len(document.content),
             uploaded_by=actor,
-            uploaded_at=timezone.now(),
+            uploaded_at=now,
             supplement=supplement,
         )
+        name = f"{secrets.token_hex(16)}.{document.extension}"
         attachment.file.save(name, ContentFile(document.content), save=False)
-        attachment.save()
+        attachments.append(attachment)
+    Attachment.objects.bulk_create(attachments)
 
 
 def application_file(
@@ -168,8 +174,8 @@ def application_file(
     person, at_counter = _applicant_for(actor, applicant, item)
     if not item.is_active or not (item.online or at_counter):
         raise ValidationFailed(_("This item cannot be applied for online."), field="item")
-    community = community_of(person.home_place)
-    if community is None:
+    community_id = community_id_of(person.home_place)
+    if community_id is None:
         raise ValidationFailed(
             _("Your home community is not recorded; ask your community to add it."),
             code="no_home_community",
@@ -180,7 +186,7 @@ def application_file(
     if consent:
         waived = {material.pk for material in item.materials.all() if material.held}
     checked = _checked_documents(item, files, waived)
-    guide_id = item.versions.order_by("-number").values_list("pk", flat=True).first()
+    guide_id = current_guide_id(item)
     if guide_id is None:
         raise ValidationFailed(_("This item has no published guide yet."), field="item")
     stages = [body for body, _duty in Application(route=item.route).stages]
@@ -210,8 +216,8 @@ def application_file(
             at_counter=at_counter,
             consent_at=timezone.now() if consent else None,
             answers=answers,
-            home=community,
-            home_path=community.path,
+            home_id=community_id,
+            home_path=community_path(person.home_place_path),
             department_id=item.department_id,
             route=item.route,
             stage=0,
@@ -220,7 +226,6 @@ def application_file(
             via_street=STREET in stages,
         )
         _store(application, actor, checked, supplement=False)
-        item_count_use(item=item, community=community)
         tell_of_filing(application)
     return application
 
@@ -245,7 +250,7 @@ def counter_visit_record(
             code="no_home_community",
         )
     note = clean_text(note, field="note", max_length=NOTE_MAX, required=_("Say what was done."))
-    case_type = CaseType.objects.filter(code=COUNTER_CODE, is_active=True).first()
+    case_type = active_type(COUNTER_CODE)
     if case_type is None:
         raise ValidationFailed(_("Counter visits are not recorded at the moment."))
     body = (

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meihao.cases.formschema import answer_rows, form_answers, form_fields
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate, rating_context
+from meihao.catalogue.applying import item_to_apply
 from meihao.catalogue.routes import route_for
-from meihao.catalogue.selectors import item_public_get, item_to_apply
+from meihao.catalogue.selectors import item_public_get
 from meihao.core.audit import audit_pii_read
 from meihao.core.errors import DomainError, IllegalTransition
 from meihao.core.pages import page_of, public_url, query_string, requires, scoped_object
@@ -118,10 +119,7 @@ def apply(request, code):
             messages.success(request, done % {"number": application.case.number})
             return redirect("egov:detail", number=application.case.number)
     person = applicant or own_person(request.user)
-    materials = list(item.materials.all())
-    for material in materials:
-        material.input_name = f"material-{material.pk}"
-        material.invalid = error is not None and error.field == material.input_name
+    invalid = getattr(error, "field", "") or ""
     return render(
         request,
         "egov/apply.html",
@@ -130,10 +128,11 @@ def apply(request, code):
             "person": person,
             "for_resident": applicant,
             "stages": route_for(item, person.home_place_path if person else ""),
-            "materials": materials,
-            "form_fields": form_fields(
-                item.form_schema, request.POST, invalid=getattr(error, "field", "") or ""
-            ),
+            # The item and its materials are shared by the process's requests (item_to_apply):
+            # what is wrong with this form travels beside them, never on them.
+            "materials": item.materials.all(),
+            "invalid_material": invalid.removeprefix("material-"),
+            "form_fields": form_fields(item.form_schema, request.POST, invalid=invalid),
             "values": request.POST,
             "error": error,
             "token": uuid.uuid4().hex,

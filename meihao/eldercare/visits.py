@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from meihao.cases import services as case_services
-from meihao.cases.models import Case, CaseType
+from meihao.cases.classes import active_type
+from meihao.cases.models import Case
 from meihao.eldercare.models import VISITED_MIN_AGE, Elder, Living
 from meihao.people.models import born_by
 
@@ -42,7 +43,7 @@ def visits_schedule(*, today: datetime.date | None = None) -> int:
     """File this period's visit for every elder due one that has none yet; how many were filed.
     Idempotent: a visit is keyed by the elder and the period."""
     today = today or timezone.localdate()
-    case_type = CaseType.objects.filter(code=VISIT_CODE, is_active=True).first()
+    case_type = active_type(VISIT_CODE)
     if case_type is None:
         return 0
     period = period_of(today)

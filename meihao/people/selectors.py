@@ -91,7 +91,9 @@ def own_person(user) -> Person | None:
     app finds the resident behind a log-in."""
     if not getattr(user, "is_authenticated", False):
         return None
-    person = Person.objects.filter(user=user).select_related("home_place", "building").first()
+    # One person per log-in: no order to ask for, as `first()` would.
+    found = list(Person.objects.filter(user=user).select_related("home_place", "building")[:1])
+    person = found[0] if found else None
     if person is not None:
         person.user = user  # what `person.user` would load again
     return person

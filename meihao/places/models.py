@@ -50,6 +50,17 @@ def shared_depth(path: str, other: str) -> int:
     return depth
 
 
+def community_id_of(place: "Place | None") -> int | None:
+    """The id of the community a place lies in (see `community_of`), without reading it."""
+    if place is None:
+        return None
+    if place.level == Level.COMMUNITY:
+        return place.pk
+    if place.level == Level.GRID:
+        return place.parent_id
+    return None
+
+
 def community_of(place: "Place | None") -> "Place | None":
     """The community a place lies in: itself, or a grid's parent; None above community level
     (a street or the district is in no one community)."""

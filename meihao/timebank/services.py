@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meihao.cases.classes import active_type
 from meihao.cases.extensions import ClaimGroup, detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType
 from meihao.cases.services import case_record_event, case_submit
@@ -59,7 +60,7 @@ FUNDING_TOKEN = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def timebank_type() -> CaseType:
-    case_type = CaseType.objects.filter(code=TIMEBANK_CODE, is_active=True).first()
+    case_type = active_type(TIMEBANK_CODE)
     if case_type is None:
         raise ValidationFailed(_("The time bank takes no requests at the moment."))
     return case_type

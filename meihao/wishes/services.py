@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
 from meihao.cases.access import authorise
+from meihao.cases.classes import active_type
 from meihao.cases.extensions import detail_url
 from meihao.cases.models import Case, CaseCategory, CaseType, Status
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -50,7 +51,7 @@ JOINABLE_STATES = (Status.DISPATCHED, Status.IN_PROGRESS)
 
 
 def wish_type() -> CaseType:
-    case_type = CaseType.objects.filter(code=WISH_CODE, is_active=True).first()
+    case_type = active_type(WISH_CODE)
     if case_type is None:
         raise ValidationFailed(_("Micro-wishes are not taken at the moment."))
     return case_type

@@ -11,6 +11,7 @@ from meihao.cases import sla
 from meihao.cases.access import (
     may_submit,
 )
+from meihao.cases.classes import has_classes
 from meihao.cases.extensions import is_app_filed
 from meihao.cases.formschema import validate_data
 from meihao.cases.models import (
@@ -130,7 +131,7 @@ def case_submit(
         required=_("Describe the problem."),
         max_length=2000,
     )
-    if category is None and case_type.categories.exists():
+    if category is None and has_classes(case_type):
         raise ValidationFailed(_("Choose a class for the case."), field="category")
     if category is not None and (
         category.case_type_id != case_type.pk or not category.is_minor or not category.is_active

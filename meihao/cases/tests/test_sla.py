@@ -227,3 +227,20 @@ def test_sweep_updates_in_bulk(personas, new_case, django_assert_max_num_queries
         escalated = sla_sweep(local(*MONDAY, 16, 0))
     assert len(escalated) == 10
     assert set(Case.objects.values_list("handling_sla", flat=True)) == {SlaState.RED}
+
+
+@pytest.mark.django_db
+def test_a_holiday_saved_in_the_admin_moves_the_next_deadline_at_once(
+    settings, django_capture_on_commit_callbacks
+):
+    # Holidays are held per process; with production's recheck interval only the save's
+    # notice can make the next deadline see a new one.
+    settings.SNAPSHOT_RECHECK_SECONDS = 10
+    friday_morning = local(*FRIDAY, 9, 0)
+    assert deadline(friday_morning, 1, SlaUnit.WORK_DAYS) == local(2024, 5, 27, 9, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        Holiday.objects.create(date=local(2024, 5, 27).date(), name="调休假")
+    assert deadline(friday_morning, 1, SlaUnit.WORK_DAYS) == local(2024, 5, 28, 9, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        Holiday.objects.get(date=local(2024, 5, 27).date()).delete()
+    assert deadline(friday_morning, 1, SlaUnit.WORK_DAYS) == local(2024, 5, 27, 9, 0)

@@ -284,6 +284,31 @@ def test_a_file_that_is_no_photo_or_pdf_is_refused_and_nothing_is_filed(personas
     assert not Case.objects.exists() and not Attachment.objects.exists()
 
 
+def test_a_refused_file_marks_its_own_field_and_only_on_that_page(
+    client, personas, clock, settings
+):
+    # The item and its materials are held per process and shared by every request: the mark
+    # of one resident's refused file must not reach the next page drawn from them.
+    settings.SNAPSHOT_RECHECK_SECONDS = 10
+    it = item(personas, "community:intake,department:decide")
+    apply = f"/applications/apply/{it.code}/"
+    income = income_form(it)
+    client.force_login(personas.resident_a)
+    refused = client.post(
+        apply,
+        {
+            "consent": "on",
+            f"material-{income.pk}": SimpleUploadedFile("x.exe", b"MZ\x90\x00", "text/plain"),
+        },
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert body.count("is-invalid") == 1
+    assert f'is-invalid" type="file" name="material-{income.pk}"' in body
+    assert "is-invalid" not in client.get(apply).content.decode()
+    assert not Application.objects.exists()
+
+
 def test_an_oversize_file_is_refused(personas, clock):
     it = item(personas, "community:intake,department:decide")
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (8 * 1024 * 1024) + b"%%EOF")
@@ -664,11 +689,12 @@ def test_the_worker_tells_the_applicant_and_the_stage_holders_and_nobody_of_the_
 
 
 def test_an_application_counts_for_the_applicants_community_even_filed_at_the_counter(
-    personas, clock
+    personas, clock, django_capture_on_commit_callbacks
 ):
     it = item(personas, "street:intake,street:review,department:decide")
-    file(personas, it)
-    file(personas, it, actor=personas.street_chief_a, applicant=personas.resident_a.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        file(personas, it)
+        file(personas, it, actor=personas.street_chief_a, applicant=personas.resident_a.person)
     use = ItemUse.objects.get(item=it)
     assert use.count == 2
     assert use.community == personas.resident_a.person.home_place.parent

@@ -3,7 +3,15 @@ import pytest
 from meihao.core.errors import ValidationFailed
 from meihao.core.models import AuditEvent
 from meihao.places import services
-from meihao.places.models import Building, Level, Place, Venue
+from meihao.places.models import (
+    Building,
+    Level,
+    Place,
+    Venue,
+    community_id_of,
+    community_of,
+    community_path,
+)
 
 
 def _square(lon, lat, size):
@@ -208,3 +216,11 @@ def test_subtree_is_one_prefix_match(tree):
     }
     # Prefix matches stop at the separator: street 450403001 is not inside 45040300.
     assert not Place.objects.filter(path__startswith="450403/45040300/").exists()
+
+
+def test_the_community_a_place_lies_in_is_known_without_reading_it(tree):
+    for place in (tree.grid_a1, tree.community_a):
+        assert community_id_of(place) == tree.community_a.pk == community_of(place).pk
+        assert community_path(place.path) == tree.community_a.path
+    for place in (tree.street_a, tree.district, None):
+        assert community_id_of(place) is None is community_of(place)
