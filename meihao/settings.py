@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "meihao.ratings",
     "meihao.eldercare",
     "meihao.care",
+    "meihao.legal",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -470,6 +471,10 @@ ELDER_VISIT_DAYS = envint("ELDER_VISIT_DAYS", 7)
 CARE_PROVIDER_REACH_METRES = envint("CARE_PROVIDER_REACH_METRES", 5000)
 CARE_OFFERED_PROVIDERS = envint("CARE_OFFERED_PROVIDERS", 5)
 CARE_ORDER_AHEAD_DAYS = envint("CARE_ORDER_AHEAD_DAYS", 30)
+# 一社区一法律顾问: the hours of service a legal advisor owes each community a month, and how many
+# days before the month's end those short of them are reminded.
+LEGAL_ADVISOR_MONTHLY_HOURS = envint("LEGAL_ADVISOR_MONTHLY_HOURS", 5)
+LEGAL_REMIND_DAYS_BEFORE_MONTH_END = envint("LEGAL_REMIND_DAYS_BEFORE_MONTH_END", 7)
 
 LOGGING = {
     "version": 1,

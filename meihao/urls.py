@@ -33,6 +33,7 @@ urlpatterns = [
     path("petitions/", include("meihao.petitions.urls")),
     path("elders/", include("meihao.eldercare.urls")),
     path("care/", include("meihao.care.urls")),
+    path("legal/", include("meihao.legal.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

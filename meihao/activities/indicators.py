@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.activities.models import ServiceRecord
 from meihao.core.roles import OFFICIALS
-from meihao.insights.registry import Capability, Column, Indicator, Measure, Span, Unit, register
+from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, hours_of, register
 from meihao.people.models import Person
 
 VOLUNTEERING = Capability("volunteering", _("Volunteering"), OFFICIALS)
@@ -33,12 +33,6 @@ def service_records(span: Span):
         .select_related("person", "place")
         .order_by("-service_date", "-pk")
     )
-
-
-def service_hours(span: Span) -> Measure:
-    minutes = service_records(span).aggregate(total=Sum("minutes", default=0))["total"]
-    hours = round(minutes / 60, 1)
-    return Measure(value=hours, numerator=hours, denominator=None)
 
 
 def active_volunteers(span: Span):
@@ -71,7 +65,7 @@ register(
         unit=Unit.HOURS,
         capability=VOLUNTEERING,
         records=service_records,
-        value=service_hours,
+        value=hours_of(service_records),
         columns=(
             Column(_("Service date"), lambda r: r.service_date.isoformat()),
             Column(_("Volunteer"), lambda r: r.person.real_name),

@@ -77,6 +77,7 @@ _dispatch_checks: dict[str, Callable] = {}
 _rating_effects: dict[str, Callable] = {}
 _acting_for: dict[str, "ActingFor"] = {}
 _own_notices: set[str] = set()
+_confidential: set[str] = set()
 
 
 VIEWER = "viewer"
@@ -215,3 +216,14 @@ def register_own_notices(type_code: str) -> None:
 
 def tells_own_filing(type_code: str) -> bool:
     return type_code in _own_notices
+
+
+def register_confidential(type_code: str) -> None:
+    """The contents of `type_code`'s cases are for their holders and requester alone (a legal
+    consultation): the engine's case page and the case API record every reading by anyone else
+    in the audit log, and the case API's list leaves them out but for their filer."""
+    _confidential.add(type_code)
+
+
+def confidential_types() -> frozenset[str]:
+    return frozenset(_confidential)

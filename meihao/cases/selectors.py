@@ -17,6 +17,8 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meihao.cases.access import is_requester
+from meihao.cases.extensions import confidential_types
 from meihao.cases.models import (
     Case,
     CaseCategory,
@@ -36,6 +38,7 @@ from meihao.cases.publication import (
     publicly_visible_q,
 )
 from meihao.cases.states import HANDLING_RUNNING, OPEN_STATES, RESPONSE_RUNNING, WORKING
+from meihao.core.audit import audit_pii_read
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
@@ -150,6 +153,7 @@ def case_detail(*, user, number: str) -> Case:
     )
     if case is None:
         raise NotFound()
+    audit_confidential_read(case, user)
     return case
 
 
@@ -587,8 +591,12 @@ def staff_counts(user) -> dict[str, int]:
 def api_case_list(
     user, *, status: str = "", category: str = "", place: str = "", overdue: bool = False
 ):
-    """The case API's list: every case the user may see, filtered, newest first."""
-    cases = Case.objects.visible_to(user)
+    """The case API's list: every case the user may see, filtered, newest first; of the
+    confidential types only what the user filed (their holders work them on their app's pages,
+    where each reading is recorded)."""
+    cases = Case.objects.visible_to(user).exclude(
+        Q(case_type__code__in=confidential_types()) & ~Q(submitted_by=user)
+    )
     if status:
         cases = cases.filter(status=status)
     if category:
@@ -606,7 +614,15 @@ def staff_case_get(user, number: str):
     case = _staff_list(Case.objects.visible_to(user), user).filter(number=number).first()
     if case is None:
         raise NotFound()
+    audit_confidential_read(case, user)
     return case
+
+
+def audit_confidential_read(case: Case, user) -> None:
+    """Record `user`'s reading of a confidential type's case (extensions.register_confidential)
+    unless they asked it."""
+    if case.case_type.code in confidential_types() and not is_requester(case, user):
+        audit_pii_read(actor=user, target=case, field="case")
 
 
 def staff_case_photo(user, number: str, pk: int) -> tuple[Case, CasePhoto]:

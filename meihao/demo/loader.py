@@ -28,6 +28,7 @@ from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.egov.models import Application
 from meihao.eldercare.models import Assessment, Elder
 from meihao.ledger.models import Transfer
+from meihao.legal.models import Consultation
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -105,6 +106,7 @@ COUNTED = {
     "wishes": Wish,
     "applications": Application,
     "petitions": Petition,
+    "legal consultations": Consultation,
     "elders": Elder,
     "assessments": Assessment,
     "care providers": Provider,
@@ -131,6 +133,7 @@ class Loader:
         wishes: int = 0,
         applications: int = 0,
         petitions: int = 0,
+        consultations: int = 0,
         care_orders: int = 0,
     ):
         self.residents = residents
@@ -142,6 +145,7 @@ class Loader:
         self.wishes = wishes
         self.applications = applications
         self.petitions = petitions
+        self.consultations = consultations
         self.care_orders = care_orders
         self.progress = progress
         self.seed = seed
@@ -182,6 +186,7 @@ class Loader:
         self._stage("applications", self.load_applications)
         self._stage("counter visits", self.load_counter_visits)
         self._stage("petitions", self.load_petitions)
+        self._stage("legal consultations", self.load_consultations)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
@@ -594,6 +599,14 @@ class Loader:
         people, _points = self._volunteer_side()
         return PetitionHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.petitions
+        ).run()
+
+    def load_consultations(self) -> tuple[int, int]:
+        from meihao.demo.legal import ConsultationHistory
+
+        people, _points = self._volunteer_side()
+        return ConsultationHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.consultations
         ).run()
 
     def load_elders(self) -> tuple[int, int]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -116,6 +116,19 @@ def count_of(records: Callable[[Span], QuerySet]) -> Callable[[Span], Measure]:
     def value(span: Span) -> Measure:
         n = records(span).count()
         return Measure(value=n, numerator=n, denominator=None)
+
+    return value
+
+
+def hours_of(
+    records: Callable[[Span], QuerySet], minutes: str = "minutes"
+) -> Callable[[Span], Measure]:
+    """The records' `minutes` summed, in hours to one decimal, in one aggregate query."""
+
+    def value(span: Span) -> Measure:
+        total = records(span).aggregate(total=Sum(minutes, default=0))["total"]
+        hours = round(total / 60, 1)
+        return Measure(value=hours, numerator=hours, denominator=None)
 
     return value
 

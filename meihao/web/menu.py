@@ -127,6 +127,13 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Online petitions"), "petitions:index", "chat-square-text", EVERY_ROLE),
     Screen(_("My petitions"), "petitions:mine", "chat-square-dots", frozenset({Role.RESIDENT})),
     Screen(
+        _("Legal advice"),
+        "legal:home",
+        "bank",
+        frozenset({Role.RESIDENT, Role.LEGAL_ADVISOR}),
+    ),
+    Screen(_("Legal advisors' hours"), "legal:compliance", "clock-history", OFFICIALS),
+    Screen(
         _("Applications"),
         "egov:work",
         "folder2-open",

@@ -383,6 +383,42 @@ def test_a_year_of_petitions_in_every_state_and_the_residents_own(seeded):
     assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
 
 
+def test_a_year_of_legal_consultations_answered_by_each_communitys_advisor(seeded):
+    from meihao.cases.models import Case
+    from meihao.core.scoping import covers
+    from meihao.demo.legal import KEY_PREFIX
+    from meihao.legal.models import AdvisorService, Consultation
+
+    consultations = Consultation.objects.select_related("case__assigned_user", "community")
+    assert consultations.count() >= 5
+    states = set(consultations.values_list("case__status", flat=True))
+    assert {"submitted", "reported_back", "closed", "rejected"} <= states
+    # Each answered one by an advisor of the resident's own community, whose minutes count.
+    for consultation in consultations.filter(case__status="closed")[:20]:
+        advisor = consultation.case.assigned_user
+        assert covers(advisor, consultation.place_path, {"legal_advisor"})
+        assert consultation.minutes > 0
+    assert (
+        AdvisorService.objects.filter(case__isnull=False).count()
+        >= consultations.filter(case__status="closed").count()
+    )
+    assert Case.objects.filter(consultation__isnull=False, events__action="reopen").exists()
+    assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
+    # The demo log-ins find work: the advisor questions waiting, the resident an answer.
+    assert consultations.filter(
+        case__status="submitted", case__place_path__startswith=advisor_path()
+    ).exists()
+    assert consultations.filter(
+        case__status="reported_back", case__reporter__user__phone="13900000001"
+    ).exists()
+
+
+def advisor_path() -> str:
+    from meihao.people.models import RoleAssignment
+
+    return RoleAssignment.objects.get(user__phone="13900000009").place.path
+
+
 def test_elders_of_80_and_more_are_in_their_communitys_care_and_most_are_assessed(seeded):
     from meihao.eldercare.models import Assessment, Elder
     from meihao.eldercare.scoring import score

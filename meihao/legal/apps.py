@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalConfig(AppConfig):
+    name = "meihao.legal"
+    label = "legal"
+    verbose_name = _("Legal advisors")
+
+    def ready(self):
+        # What the LEGAL case type needs from the engine (cases.extensions): filed only here (a
+        # consultation needs its record), read by its advisors and the resident alone (the
+        # place roles see counts, never the question), worded for residents, shown on its page.
+        from django.urls import reverse
+
+        from meihao.cases import extensions
+        from meihao.legal.holders import CONSULTATION_HOLDERS
+        from meihao.legal.models import LEGAL_CODE
+        from meihao.legal.vocabulary import CONSULTATION_WORDS
+
+        extensions.register_app_filed(LEGAL_CODE)
+        extensions.register_holders(LEGAL_CODE, CONSULTATION_HOLDERS)
+        extensions.register_confidential(LEGAL_CODE)
+        extensions.register_vocabulary(LEGAL_CODE, CONSULTATION_WORDS)
+        extensions.register_detail_url(
+            LEGAL_CODE, lambda case: reverse("legal:consultation", args=[case.number])
+        )

@@ -1,0 +1,107 @@
+"""Legal-advisor figures in the indicator registry: consultations asked, and the advisors'
+hours of service. Read by the officials of the place; the records list number, topic,
+community, state and advisor, never the question or the resident."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meihao.cases.extensions import vocabulary_of
+from meihao.cases.models import Case
+from meihao.core.roles import OFFICIALS
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Ranking,
+    Span,
+    Unit,
+    by_community,
+    hours_of,
+    register,
+)
+from meihao.legal.models import LEGAL_CODE, AdvisorService
+
+LEGAL = Capability("legal", _("Legal advisors"), OFFICIALS)
+
+
+def consultations(span: Span):
+    """Consultations asked by residents of the place in the period."""
+    return (
+        Case.objects.filter(
+            case_type__code=LEGAL_CODE,
+            consultation__place_path__startswith=span.place_path,
+            created_at__gte=span.start,
+            created_at__lt=span.end,
+        )
+        .select_related("case_type", "category", "consultation__community", "assigned_user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def services(span: Span):
+    """What the advisors did in the place's communities in the period, each with its minutes."""
+    return (
+        AdvisorService.objects.filter(
+            place_path__startswith=span.place_path,
+            served_at__gte=span.start,
+            served_at__lt=span.end,
+        )
+        .select_related("advisor", "community", "case")
+        .order_by("-served_at", "-pk")
+    )
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def _status(case) -> str:
+    return vocabulary_of(case.case_type).status_label(case.status)
+
+
+BY_TOPIC = Ranking("topic", _("Topic"), key="category__code", name="category__name_zh")
+
+register(
+    Indicator(
+        code="legal_consultations",
+        name=_("Legal consultations"),
+        definition=_(
+            "Questions the residents of the place asked their community's legal advisor "
+            "during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=LEGAL,
+        records=consultations,
+        columns=(
+            Column(_("Number"), lambda c: c.number),
+            Column(_("Topic"), lambda c: c.category.display_name if c.category else ""),
+            Column(_("Time asked"), lambda c: _local(c.created_at)),
+            Column(_("Community"), lambda c: c.consultation.community.name),
+            Column(_("Advisor"), lambda c: c.assigned_user.name if c.assigned_user else ""),
+            Column(_("Status"), _status),
+        ),
+        rankings=(BY_TOPIC, by_community("consultation__place_path")),
+    )
+)
+register(
+    Indicator(
+        code="legal_advisor_hours",
+        name=_("Legal advisors' hours of service"),
+        definition=_(
+            "Hours the legal advisors served the place's communities during the period: the "
+            "minutes each answer took."
+        ),
+        unit=Unit.HOURS,
+        capability=LEGAL,
+        records=services,
+        value=hours_of(services),
+        columns=(
+            Column(_("Served at"), lambda s: _local(s.served_at)),
+            Column(_("Advisor"), lambda s: s.advisor.name),
+            Column(_("Community"), lambda s: s.community.name),
+            Column(_("Kind"), lambda s: s.get_kind_display()),
+            Column(_("Minutes"), lambda s: s.minutes),
+            Column(_("Number"), lambda s: s.case.number if s.case else ""),
+        ),
+    )
+)

@@ -1,0 +1,218 @@
+"""The legal-advisor pages: a resident asks their community's advisor and follows the answer; an
+advisor works the questions of their communities. `/legal/` is both, by role."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meihao.cases.access import case_abilities, sees_as_citizen
+from meihao.cases.classes import active_type
+from meihao.cases.models import CaseCategory
+from meihao.cases.timeline import timeline
+from meihao.cases.views.reporter import decorate, rating_context
+from meihao.core import pages
+from meihao.core.errors import DomainError, ValidationFailed
+from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
+from meihao.core.pages import chosen_month, month_links, page_of, query_string
+from meihao.legal import selectors, services
+from meihao.legal.compliance import posts_month
+from meihao.legal.models import (
+    ANSWER_MAX,
+    ANSWER_MINUTES_MAX,
+    LEGAL_CODE,
+    QUESTION_MAX,
+    AdvisorService,
+)
+from meihao.legal.steps import STEPS
+
+
+def _topics() -> list[CaseCategory]:
+    case_type = active_type(LEGAL_CODE)
+    if case_type is None:
+        return []
+    return list(
+        CaseCategory.objects.filter(
+            case_type=case_type, parent__isnull=False, is_active=True
+        ).order_by("code")
+    )
+
+
+def _home(request, *, error=None, status=200):
+    user = request.user
+    advisor = selectors.is_advisor(user)
+    asked = page_of(request, selectors.my_consultations(user), param="asked")
+    decorate(asked.object_list)
+    context = {
+        "advisors": selectors.my_advisors(user),
+        "topics": _topics(),
+        "asked": asked,
+        "error": error,
+        "values": request.POST,
+        "question_max": QUESTION_MAX,
+        "token": uuid.uuid4().hex,
+        "advisor": advisor,
+    }
+    if advisor:
+        waiting = page_of(request, selectors.advisor_waiting(user), param="waiting")
+        taken = page_of(request, selectors.advisor_taken(user), param="taken")
+        decorate(waiting.object_list)
+        decorate(taken.object_list)
+        context.update(waiting=waiting, taken=taken)
+    return render(request, "legal/home.html", context, status=status)
+
+
+@login_required
+@require_GET
+def home(request):
+    return _home(request)
+
+
+@login_required
+@require_POST
+def ask(request):
+    try:
+        consultation = services.consultation_ask(
+            actor=request.user,
+            topic=request.POST.get("topic", ""),
+            question=request.POST.get("question", ""),
+            idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+    except DomainError as exc:
+        return _home(request, error=exc, status=400)
+    messages.success(
+        request,
+        _("Your question %(number)s is sent to your community's legal advisor.")
+        % {"number": consultation.case.number},
+    )
+    return redirect("legal:consultation", number=consultation.case.number)
+
+
+def _consultation_page(request, case, *, error=None, status=200):
+    decorate([case])
+    user = request.user
+    return render(
+        request,
+        "legal/consultation.html",
+        {
+            "case": case,
+            "consultation": case.consultation,
+            "citizen": sees_as_citizen(case, user),
+            "events": timeline(case, case.events.all(), viewer=user),
+            "abilities": case_abilities(case, user),
+            "steps": STEPS.by_action,
+            "answer_max": ANSWER_MAX,
+            "minutes_max": ANSWER_MINUTES_MAX,
+            "error": error,
+            "values": request.POST,
+            **rating_context(case, user),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def consultation(request, number):
+    return _consultation_page(request, selectors.consultation_get(request.user, number))
+
+
+@login_required
+@require_POST
+def act(request, number, step):
+    if STEPS.get(step) is None:
+        raise Http404
+    case = selectors.consultation_get(request.user, number)
+    try:
+        STEPS.take(step, case=case, actor=request.user, inputs=request.POST.dict())
+    except DomainError as exc:
+        if step != "answer" or not isinstance(exc, ValidationFailed):
+            raise
+        # The answer's form is shown again with what was typed, and why it was refused.
+        return _consultation_page(request, case, error=exc, status=400)
+    messages.success(request, STEPS.get(step).done)
+    return redirect("legal:consultation", number=number)
+
+
+compliance_page = pages.requires(selectors.may_read_compliance)
+XLSX_NAME = "legal-advisor-hours-{code}-{month}.xlsx"
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}"
+
+
+def _compliance_table(rows) -> tuple[list, list[list]]:
+    kinds = AdvisorService.Kind.choices
+    header = [
+        _("Community"),
+        _("Advisor"),
+        *(label for _kind, label in kinds),
+        _("Hours done"),
+        _("Hours owed"),
+        _("Met"),
+    ]
+    body = [
+        [
+            row.community.name,
+            row.advisor.name,
+            *(_hours(row.kind_minutes(kind)) for kind, _label in kinds),
+            _hours(row.minutes),
+            _hours(row.required),
+            _("yes") if row.met else _("no"),
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+@compliance_page
+@require_GET
+def compliance(request):
+    place = selectors.compliance_place(request.user, request.GET.get("place", ""))
+    year, month = chosen_month(request)
+    rows = posts_month(place, year, month)
+    if request.GET.get("format") == "xlsx":
+        header, body = _compliance_table(rows)
+        title = _("Legal advisors' hours %(month)s") % {"month": f"{year}-{month:02d}"}
+        response = HttpResponse(
+            workbook_bytes([Sheet(title[:31], body, header=header)]),
+            content_type=XLSX_CONTENT_TYPE,
+        )
+        name = XLSX_NAME.format(code=place.code, month=f"{year}-{month:02d}")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page = page_of(request, rows)
+    kinds = AdvisorService.Kind.values
+    table = [
+        {
+            "advisor": row.advisor,
+            "community": row.community,
+            "by_kind": [_hours(row.kind_minutes(kind)) for kind in kinds],
+            "hours": _hours(row.minutes),
+            "met": row.met,
+            "short": _hours(row.minutes_short),
+        }
+        for row in page.object_list
+    ]
+    return render(
+        request,
+        "legal/compliance.html",
+        {
+            "place": place,
+            "places": selectors.compliance_places(request.user),
+            "page": page,
+            "table": table,
+            "query": query_string(place=place.code, month=f"{year}-{month:02d}"),
+            "kinds": AdvisorService.Kind.choices,
+            "posts": len(rows),
+            "met": sum(row.met for row in rows),
+            "required_hours": settings.LEGAL_ADVISOR_MONTHLY_HOURS,
+            **month_links(year, month),
+        },
+    )
