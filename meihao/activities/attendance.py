@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meihao.activities import qr
+from meihao.activities.extensions import finish_effects
 from meihao.activities.models import Activity, Attendance, SignUp
 from meihao.activities.records import record_from_attendance
 from meihao.activities.services import (
@@ -299,6 +300,8 @@ def activity_finish(*, actor, activity: Activity) -> Finished:
             if earns_service_hours(attendance.signup)
             and credit_due(current, attendance.credited_minutes)
         ]
+        for effects in finish_effects(current.kind):
+            effects(activity=current, attendances=attendances, actor=actor)
         audit_change(
             actor=actor,
             action="activity.finish",

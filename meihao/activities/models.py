@@ -40,6 +40,7 @@ class Activity(TimeStampedModel):
         CULTURAL_EVENT = "cultural_event", _("Cultural event")
         BRANCH_MEETING = "branch_meeting", _("Party branch meeting")
         LEGAL_EDUCATION = "legal_education", _("Legal education")
+        LEGAL_DUTY = "legal_duty", _("Legal advisor on duty")
         HEALTH_CLINIC = "health_clinic", _("Free health clinic")
 
     class Status(models.TextChoices):

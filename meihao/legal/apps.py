@@ -13,15 +13,20 @@ class LegalConfig(AppConfig):
         # place roles see counts, never the question), worded for residents, shown on its page.
         from django.urls import reverse
 
+        from meihao.activities.extensions import register_finish_effects
         from meihao.cases import extensions
         from meihao.legal.holders import CONSULTATION_HOLDERS
         from meihao.legal.models import LEGAL_CODE
+        from meihao.legal.services import SESSION_KINDS, count_session_hours
         from meihao.legal.vocabulary import CONSULTATION_WORDS
 
         extensions.register_app_filed(LEGAL_CODE)
         extensions.register_holders(LEGAL_CODE, CONSULTATION_HOLDERS)
         extensions.register_confidential(LEGAL_CODE)
         extensions.register_vocabulary(LEGAL_CODE, CONSULTATION_WORDS)
+        # A duty or legal-education session an advisor attended counts toward their hours.
+        for kind in SESSION_KINDS:
+            register_finish_effects(kind, count_session_hours)
         extensions.register_detail_url(
             LEGAL_CODE, lambda case: reverse("legal:consultation", args=[case.number])
         )

@@ -89,7 +89,8 @@ register(
         name=_("Legal advisors' hours of service"),
         definition=_(
             "Hours the legal advisors served the place's communities during the period: the "
-            "minutes each answer took."
+            "minutes each answer took and the time they attended duty and legal-education "
+            "sessions."
         ),
         unit=Unit.HOURS,
         capability=LEGAL,

@@ -6,7 +6,8 @@ the question (`description`), the topic (its minor class) and every step, the an
 report-back's note; `Consultation` holds what the case does not: the minutes the answers took.
 
 `AdvisorService` is the advisor's service record: one row for each thing done in a community
-and how long it took (an answer, later duty sessions, mediations and education sessions). The
+and how long it took (an answer; a duty or legal-education session attended, from the
+activity's attendance; mediations are to come). The
 monthly obligation (`LEGAL_ADVISOR_MONTHLY_HOURS`) is checked against these rows alone.
 """
 
@@ -46,6 +47,8 @@ class Consultation(models.Model):
 class AdvisorService(models.Model):
     class Kind(models.TextChoices):
         CONSULTATION = "consultation", _("Consultation")
+        DUTY = "duty", _("Duty session")
+        EDUCATION = "education", _("Legal education")
 
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,6 +66,15 @@ class AdvisorService(models.Model):
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A duty or education session: the activity the advisor attended.
+    activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name=_("activity"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

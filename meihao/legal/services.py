@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meihao.activities.models import Activity
 from meihao.cases import services as case_services
 from meihao.cases.access import authorise
 from meihao.cases.classes import active_type, minor_class
@@ -213,3 +214,34 @@ def advisors_remind_short_hours(*, today: datetime.date | None = None) -> int:
                 )
                 told += 1
     return told
+
+
+SESSION_KINDS = {
+    Activity.Kind.LEGAL_DUTY: AdvisorService.Kind.DUTY,
+    Activity.Kind.LEGAL_EDUCATION: AdvisorService.Kind.EDUCATION,
+}
+
+
+def count_session_hours(*, activity, attendances, actor) -> None:
+    """A finished duty or legal-education session in a community: the minutes each of the
+    community's advisors was there (their attendance's credited minutes) count as their service
+    in it (activities.extensions: run when the activity is finished). A session above community
+    level is no community's service."""
+    community_id = community_id_of(activity.place)
+    if community_id is None:
+        return
+    path = community_path(activity.place_path)
+    advisors = {user.pk for user in community_advisors(path)}
+    AdvisorService.objects.bulk_create(
+        AdvisorService(
+            advisor_id=attendance.signup.person.user_id,
+            community_id=community_id,
+            place_path=path,
+            kind=SESSION_KINDS[activity.kind],
+            minutes=attendance.credited_minutes,
+            served_at=attendance.checked_in_at,
+            activity=activity,
+        )
+        for attendance in attendances
+        if attendance.credited_minutes > 0 and attendance.signup.person.user_id in advisors
+    )
