@@ -5,13 +5,21 @@ answers it with the minutes it took; the resident confirms, or asks again once a
 again; some rate the answer. A few are turned away as no legal question; the most recent wait
 for the advisor or for the resident's confirmation.
 
-Idempotent: consultations by their case's idempotency key (`legal-demo-<n>`).
+Besides, every community's advisor holds a duty session (值班) twice a month, which residents
+book (`DutySessions`); the hours of both count toward the advisor's monthly obligation.
+
+Idempotent: consultations by their case's idempotency key (`legal-demo-<n>`), duty sessions by
+community and start.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
+
+from meihao.activities.models import Activity, Attendance, SignUp
 from meihao.cases import sla
 from meihao.cases.models import Case
 from meihao.cases.services import case_rate, case_reject, case_reopen, case_verify_close
@@ -21,8 +29,9 @@ from meihao.demo.history import History, Timeline, filed_while_awake
 from meihao.demo.plan import history_scale
 from meihao.demo.residents import Resident
 from meihao.legal import services as legal
+from meihao.legal.models import AdvisorService
 from meihao.people.models import RoleAssignment
-from meihao.places.models import Level, Place
+from meihao.places.models import Level, Place, Venue
 
 KEY_PREFIX = "legal-demo-"
 # The seed's figure for the demo year: 394 consultations (docs/product.md).
@@ -249,3 +258,158 @@ class ConsultationHistory(History):
 
 def consultations_for_scale(scale: float) -> int:
     return round(CONSULTATIONS_PER_SCALE * history_scale(scale))
+
+
+# Duty sessions (值班): every community's advisor sits at its service centre twice a month for
+# two and a half hours; residents book a place. A few sessions were missed (the advisor called
+# away), so a few posts fall short of the month's hours. The next one is open for booking.
+DUTY_TITLE = "法律顾问值班"
+DUTY_DAYS = (8, 22)  # of each month
+DUTY_HOURS = (datetime.time(9, 0), datetime.time(11, 30))
+DUTY_MISSED = 0.08
+DUTY_BOOKINGS = (0, 3)
+
+
+def _duty_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, DUTY_HOURS[0], tzinfo=timezone.get_current_timezone())
+
+
+def duty_days(now: datetime.datetime, scale: float) -> list[datetime.date]:
+    """The duty days of the year behind `now` (fewer below scale 1) and the next one ahead."""
+    today = timezone.localtime(now).date()
+    days = []
+    for back in range(13):
+        month = (today.month - back - 1) % 12 + 1
+        year = today.year - ((back - today.month + 12) // 12)
+        days += [datetime.date(year, month, d) for d in DUTY_DAYS]
+    past = sorted(d for d in days if _duty_start(d) < now - datetime.timedelta(hours=3))
+    past = past[-max(1, round(len(past) * min(scale, 1.0))) :]
+    ahead = min(d for d in days + [today + datetime.timedelta(days=14)] if d > today)
+    return [*past, ahead]
+
+
+class DutySessions:
+    """Writes the duty sessions in bulk, with what the activities app would have recorded
+    (sign-ups, the advisor's check-in and credited minutes) and the advisor's service row the
+    finish effect writes (`legal.services.count_session_hours`). Idempotent: by the community's
+    sessions of that title and start."""
+
+    def __init__(self, *, plan, residents, seed: int, scale: float, now=None):
+        self.plan = plan
+        self.residents = residents
+        self.rng = random.Random(f"{seed}:legal-duty")
+        self.scale = scale
+        self.now = now or timezone.now()
+
+    def run(self) -> tuple[int, int]:
+        communities = {p.code: p for p in Place.objects.filter(level=Level.COMMUNITY, is_demo=True)}
+        advisors = self._advisors(communities)
+        staff = dict(
+            RoleAssignment.objects.filter(
+                role=Role.COMMUNITY_STAFF, place__code__in=list(communities)
+            )
+            .order_by("place__code", "user_id")
+            .values_list("place__code", "user_id")
+        )
+        centres = {
+            v.place.code: v
+            for v in Venue.objects.filter(
+                place__code__in=list(communities), kind=Venue.Kind.SERVICE_CENTRE
+            ).select_related("place")
+        }
+        existing = set(
+            Activity.objects.filter(kind=Activity.Kind.LEGAL_DUTY, title=DUTY_TITLE).values_list(
+                "place__code", "starts_at"
+            )
+        )
+        days = duty_days(self.now, self.scale)
+        written = 0
+        with transaction.atomic():
+            for code in sorted(advisors):
+                community = communities[code]
+                for day in days:
+                    start = _duty_start(day)
+                    if (code, start) in existing or code not in staff:
+                        continue
+                    self._session(community, advisors[code], staff[code], centres.get(code), start)
+                    written += 1
+        return written, len(existing)
+
+    def _advisors(self, communities) -> dict:
+        """Each community's first advisor (by id), as (user id, person id)."""
+        posted = (
+            RoleAssignment.objects.filter(
+                role=Role.LEGAL_ADVISOR,
+                place__code__in=list(communities),
+                user__person__isnull=False,
+            )
+            .order_by("place__code", "user_id")
+            .values_list("place__code", "user_id", "user__person")
+        )
+        advisors = {}
+        for code, user_id, person_id in posted:
+            advisors.setdefault(code, (user_id, person_id))
+        return advisors
+
+    def _session(self, community, advisor, organiser_id, centre, start) -> None:
+        rng = self.rng
+        end = datetime.datetime.combine(start.date(), DUTY_HOURS[1], tzinfo=start.tzinfo)
+        done = end < self.now
+        activity = Activity.objects.create(
+            kind=Activity.Kind.LEGAL_DUTY,
+            title=DUTY_TITLE,
+            description="社区法律顾问现场值班，解答居民法律问题，可提前预约。",
+            place=community,
+            place_path=community.path,
+            venue=centre.name if centre else community.name,
+            address=centre.address if centre else "",
+            lat=centre.lat if centre else None,
+            lon=centre.lon if centre else None,
+            starts_at=start,
+            ends_at=end,
+            capacity=6,
+            roles_needed=[{"role": "法律顾问", "count": 1}],
+            status=Activity.Status.FINISHED if done else Activity.Status.PUBLISHED,
+            created_by_id=organiser_id,
+        )
+        Activity.objects.filter(pk=activity.pk).update(
+            created_at=start - datetime.timedelta(days=10)
+        )
+        user_id, person_id = advisor
+        signups = [
+            SignUp(
+                activity=activity,
+                person_id=person_id,
+                role="法律顾问",
+                status=SignUp.Status.CONFIRMED,
+            )
+        ]
+        people = [r for r in self.residents.with_login(community.code) if r.person_id != person_id]
+        for resident in rng.sample(people, min(len(people), rng.randint(*DUTY_BOOKINGS))):
+            signups.append(
+                SignUp(
+                    activity=activity, person_id=resident.person_id, status=SignUp.Status.CONFIRMED
+                )
+            )
+        SignUp.objects.bulk_create(signups)
+        if not done or rng.random() < DUTY_MISSED:
+            return
+        came = start + datetime.timedelta(minutes=rng.randint(-10, 5))
+        minutes = int((end - max(came, start)).total_seconds() // 60)
+        Attendance.objects.create(
+            signup=signups[0],
+            checked_in_at=came,
+            check_in_method=Attendance.CheckInMethod.STAFF,
+            checked_out_at=end,
+            check_out_method=Attendance.CheckOutMethod.FINISH,
+            credited_minutes=minutes,
+        )
+        AdvisorService.objects.create(
+            advisor_id=user_id,
+            community=community,
+            place_path=community.path,
+            kind=AdvisorService.Kind.DUTY,
+            minutes=minutes,
+            served_at=came,
+            activity=activity,
+        )

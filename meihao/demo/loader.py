@@ -187,6 +187,7 @@ class Loader:
         self._stage("counter visits", self.load_counter_visits)
         self._stage("petitions", self.load_petitions)
         self._stage("legal consultations", self.load_consultations)
+        self._stage("legal duty sessions", self.load_duty_sessions)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
@@ -608,6 +609,14 @@ class Loader:
         return ConsultationHistory(
             plan=self.plan, residents=people, seed=self.seed, count=self.consultations
         ).run()
+
+    def load_duty_sessions(self) -> tuple[int, int]:
+        from meihao.demo.legal import CONSULTATIONS_PER_SCALE, DutySessions
+
+        people, _points = self._volunteer_side()
+        # The sessions follow the consultations' share of a year's history.
+        scale = self.consultations / CONSULTATIONS_PER_SCALE
+        return DutySessions(plan=self.plan, residents=people, seed=self.seed, scale=scale).run()
 
     def load_elders(self) -> tuple[int, int]:
         from meihao.demo.eldercare import ElderHistory

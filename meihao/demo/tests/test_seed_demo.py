@@ -413,6 +413,26 @@ def test_a_year_of_legal_consultations_answered_by_each_communitys_advisor(seede
     ).exists()
 
 
+def test_every_communitys_advisor_holds_duty_sessions_that_count_toward_the_month(seeded):
+    from meihao.activities.models import Activity, Attendance
+    from meihao.legal.compliance import posts_month
+    from meihao.legal.models import AdvisorService
+    from meihao.places.models import Place
+
+    sessions = Activity.objects.filter(kind=Activity.Kind.LEGAL_DUTY)
+    assert sessions.filter(status="finished").exists()
+    # The next one is open for residents to book.
+    assert sessions.filter(status="published", starts_at__gt=timezone.now()).exists()
+    duty = AdvisorService.objects.filter(kind="duty")
+    assert duty.count() == Attendance.objects.filter(signup__activity__in=sessions).count() > 0
+    for served in duty.select_related("activity")[:20]:
+        assert served.activity.place_id == served.community_id and served.minutes > 0
+    last = duty.latest("served_at").served_at
+    local = timezone.localtime(last)
+    rows = posts_month(Place.objects.get(code="450403"), local.year, local.month)
+    assert any(row.kind_minutes("duty") for row in rows)
+
+
 def advisor_path() -> str:
     from meihao.people.models import RoleAssignment
 
