@@ -17,6 +17,7 @@ from bench import (
     dispatch_board,
     document_verify,
     helpers_nearby,
+    legal_compliance,
     providers_nearby,
     redemptions,
     seed_demo,
@@ -40,6 +41,7 @@ BENCHMARKS = [
     document_verify,
     voucher_race,
     care_settlement,
+    legal_compliance,
 ]
 
 
@@ -58,6 +60,7 @@ SMOKE_SIZES = {
     document_verify: {"sqlite_only": True},
     voucher_race: {"orders": 20, "threads": 5, "rounds": 1},
     care_settlement: {"orders": 5_000},
+    legal_compliance: {"districts": 2, "sqlite_only": True},
 }
 
 

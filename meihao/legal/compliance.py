@@ -2,7 +2,8 @@
 `LEGAL_ADVISOR_MONTHLY_HOURS` of service a month, counted from their service records
 (`AdvisorService`). One row a post (advisor × community) for a month: minutes by kind, the total,
 what is owed and whether it is met. Read by the officials covering the communities (the
-compliance page and its Excel); the reminder job reads it for the advisors short of it."""
+compliance page and its Excel); the reminder job reads it for the advisors short of it.
+Service by someone no longer posted in a community is no obligation there, and is not shown."""
 
 import calendar
 import datetime
@@ -15,7 +16,7 @@ from django.utils import timezone
 from meihao.core.roles import Role
 from meihao.legal.models import AdvisorService
 from meihao.people.models import RoleAssignment
-from meihao.places.models import Level, Place
+from meihao.places.models import Level
 
 
 def required_minutes() -> int:
@@ -32,19 +33,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
 
 @dataclass
 class PostMonth:
-    """An advisor's month in one community."""
+    """An advisor's month in one community: minutes by kind, their total and what is owed."""
 
-    advisor: object
-    community: Place
+    advisor_id: int
+    advisor_name: str
+    community_id: int
+    community_code: str
+    community_name: str
+    required: int
     minutes_by_kind: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def minutes(self) -> int:
-        return sum(self.minutes_by_kind.values())
-
-    @property
-    def required(self) -> int:
-        return required_minutes()
+    minutes: int = 0
 
     @property
     def met(self) -> bool:
@@ -58,31 +56,27 @@ class PostMonth:
         return self.minutes_by_kind.get(kind, 0)
 
 
-def posts_month(place: Place, year: int, month: int) -> list[PostMonth]:
-    """Every advisor's month in every community of `place`'s subtree, by community and name:
-    two queries (the posts, and the month's minutes grouped by advisor, community and kind)."""
-    posts = (
-        RoleAssignment.objects.filter(
-            role=Role.LEGAL_ADVISOR,
-            place__level=Level.COMMUNITY,
-            place__path__startswith=place.path,
-            user__is_active=True,
-        )
-        .select_related("user", "place")
-        .order_by("place__path", "user__name", "user_id")
+def posts_month(path: str, year: int, month: int) -> list[PostMonth]:
+    """Every advisor's month in every community under `path` ("" for all of them), by
+    community and name: two queries (the posts, and the month's minutes grouped by advisor,
+    community and kind), read as plain values: a city has thousands of posts."""
+    posts = RoleAssignment.objects.filter(
+        role=Role.LEGAL_ADVISOR, place__level=Level.COMMUNITY, user__is_active=True
     )
-    rows = {(p.user_id, p.place_id): PostMonth(advisor=p.user, community=p.place) for p in posts}
     start, end = month_bounds(year, month)
-    served = (
-        AdvisorService.objects.filter(
-            place_path__startswith=place.path, served_at__gte=start, served_at__lt=end
-        )
-        .values_list("advisor", "community", "kind")
-        .annotate(minutes=Sum("minutes"))
-        .order_by()
+    served = AdvisorService.objects.filter(served_at__gte=start, served_at__lt=end)
+    if path:
+        posts = posts.filter(place__path__startswith=path)
+        served = served.filter(place_path__startswith=path)
+    posts = posts.order_by("place__path", "user__name", "user_id").values_list(
+        "user_id", "user__name", "place_id", "place__code", "place__name"
     )
-    for advisor_id, community_id, kind, minutes in served:
+    required = required_minutes()
+    rows = {(post[0], post[2]): PostMonth(*post, required=required) for post in posts}
+    grouped = served.values_list("advisor", "community", "kind").annotate(minutes=Sum("minutes"))
+    for advisor_id, community_id, kind, minutes in grouped.order_by():
         row = rows.get((advisor_id, community_id))
-        if row is not None:  # service by someone no longer posted there is not an obligation
+        if row is not None:
             row.minutes_by_kind[kind] = minutes
+            row.minutes += minutes
     return list(rows.values())

@@ -1,14 +1,14 @@
 """Reads of the legal-advisor app, scoped to the asking user: a consultation is read by the
 resident who asked it and the advisors who hold it (legal.holders), nobody else."""
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from meihao.cases.models import Case
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS
-from meihao.core.scoping import has_role, scope_q
+from meihao.core.scoping import covers, has_role, scopes_of
 from meihao.legal.holders import ADVISORS, advisor_q
 from meihao.legal.models import LEGAL_CODE
 from meihao.legal.services import community_advisors
@@ -77,22 +77,37 @@ def my_advisors(user) -> list:
 
 
 def may_read_compliance(user) -> bool:
-    """The officials: each reads the advisors' hours in the communities they cover."""
-    return has_role(user, OFFICIALS)
+    """The officials: each reads the advisors' hours in the communities they cover (a
+    superuser, every community's)."""
+    return getattr(user, "is_superuser", False) or has_role(user, OFFICIALS)
+
+
+COMPLIANCE_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
 
 
 def compliance_places(user) -> QuerySet[Place]:
-    """The district, streets and communities whose advisors' hours the user may read."""
-    return Place.objects.filter(
-        scope_q(user, path_field="path", roles=OFFICIALS),
-        level__in=(Level.DISTRICT, Level.STREET, Level.COMMUNITY),
-    ).order_by("path")
+    """The places the compliance page offers the user to choose: those they hold an official's
+    role on and the places one level down (a district's streets, a street's communities); a
+    superuser, the districts. Any other place they cover may still be asked for by its code."""
+    places = Place.objects.filter(level__in=COMPLIANCE_LEVELS).order_by("path")
+    if getattr(user, "is_superuser", False):
+        return places.filter(level=Level.DISTRICT)
+    own = [s.place_path for s in scopes_of(user) if s.role in OFFICIALS and s.place_path]
+    return places.filter(Q(path__in=own) | Q(parent__path__in=own))
 
 
-def compliance_place(user, code: str = "") -> Place:
-    """The place the compliance page is about: `code` if the user covers it, else their first."""
-    places = compliance_places(user)
-    place = places.filter(code=str(code)[:20]).first() if code else places.first()
-    if place is None:
+EVERYWHERE = "all"
+
+
+def compliance_place(user, code: str = "") -> Place | None:
+    """The place the compliance page is about: `code` if the user covers it, else their first;
+    None (every community of the platform) for a superuser asking for EVERYWHERE."""
+    if code == EVERYWHERE and getattr(user, "is_superuser", False):
+        return None
+    if not code:
+        place = compliance_places(user).first()
+    else:
+        place = Place.objects.filter(code=str(code)[:20], level__in=COMPLIANCE_LEVELS).first()
+    if place is None or not covers(user, place.path, OFFICIALS):
         raise NotFound()
     return place

@@ -33,8 +33,9 @@ from meihao.legal.models import (
 )
 from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
+from meihao.people.models import User
 from meihao.people.selectors import own_person
-from meihao.places.models import Place, community_id_of, community_path
+from meihao.places.models import community_id_of, community_path
 
 register_kind(
     "legal_consultation_asked",
@@ -183,37 +184,30 @@ def advisors_remind_short_hours(*, today: datetime.date | None = None) -> int:
     days_left = calendar.monthrange(today.year, today.month)[1] - today.day
     if days_left >= settings.LEGAL_REMIND_DAYS_BEFORE_MONTH_END:
         return 0
-    told = 0
+    short = [row for row in posts_month("", today.year, today.month) if not row.met]
+    advisors = User.objects.in_bulk([row.advisor_id for row in short])
     with transaction.atomic():
-        for root in Place.objects.filter(parent__isnull=True):
-            for row in posts_month(root, today.year, today.month):
-                if row.met:
-                    continue
-                notify_enqueue(
-                    recipients=[row.advisor],
-                    kind="legal_hours_short",
-                    subject=gettext_lazy(
-                        "Legal service hours in {{ community }}: {{ short }} h to go"
-                    ),
-                    body=gettext_lazy(
-                        "This month you have served {{ community }} {{ done }} h of the "
-                        "{{ required }} h owed. {{ short }} h are still to do before the month "
-                        "ends."
-                    ),
-                    link=reverse("legal:home"),
-                    target=row.community,
-                    idempotency_key=(
-                        f"legal:short:{row.advisor.pk}:{row.community.pk}:{today:%Y-%m}"
-                    ),
-                    context={
-                        "community": row.community.name,
-                        "done": f"{row.minutes / 60:.1f}",
-                        "required": f"{row.required / 60:g}",
-                        "short": f"{row.minutes_short / 60:.1f}",
-                    },
-                )
-                told += 1
-    return told
+        for row in short:
+            notify_enqueue(
+                recipients=[advisors[row.advisor_id]],
+                kind="legal_hours_short",
+                subject=SHORT_SUBJECT,
+                body=gettext_lazy(
+                    "This month you have served {{ community }} {{ done }} h of the "
+                    "{{ required }} h owed. {{ short }} h are still to do before the month "
+                    "ends."
+                ),
+                link=reverse("legal:home"),
+                target=("places.place", row.community_id),
+                idempotency_key=f"legal:short:{row.advisor_id}:{row.community_id}:{today:%Y-%m}",
+                context={
+                    "community": row.community_name,
+                    "done": f"{row.minutes / 60:.1f}",
+                    "required": f"{row.required / 60:g}",
+                    "short": f"{row.minutes_short / 60:.1f}",
+                },
+            )
+    return len(short)
 
 
 SESSION_KINDS = {

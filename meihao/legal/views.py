@@ -159,8 +159,8 @@ def _compliance_table(rows) -> tuple[list, list[list]]:
     ]
     body = [
         [
-            row.community.name,
-            row.advisor.name,
+            row.community_name,
+            row.advisor_name,
             *(_hours(row.kind_minutes(kind)) for kind, _label in kinds),
             _hours(row.minutes),
             _hours(row.required),
@@ -175,8 +175,9 @@ def _compliance_table(rows) -> tuple[list, list[list]]:
 @require_GET
 def compliance(request):
     place = selectors.compliance_place(request.user, request.GET.get("place", ""))
+    code = place.code if place is not None else selectors.EVERYWHERE
     year, month = chosen_month(request)
-    rows = posts_month(place, year, month)
+    rows = posts_month(place.path if place is not None else "", year, month)
     if request.GET.get("format") == "xlsx":
         header, body = _compliance_table(rows)
         title = _("Legal advisors' hours %(month)s") % {"month": f"{year}-{month:02d}"}
@@ -184,15 +185,17 @@ def compliance(request):
             workbook_bytes([Sheet(title[:31], body, header=header)]),
             content_type=XLSX_CONTENT_TYPE,
         )
-        name = XLSX_NAME.format(code=place.code, month=f"{year}-{month:02d}")
+        name = XLSX_NAME.format(code=code, month=f"{year}-{month:02d}")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page = page_of(request, rows)
     kinds = AdvisorService.Kind.values
     table = [
         {
-            "advisor": row.advisor,
-            "community": row.community,
+            "advisor_id": row.advisor_id,
+            "advisor": row.advisor_name,
+            "community_code": row.community_code,
+            "community": row.community_name,
             "by_kind": [_hours(row.kind_minutes(kind)) for kind in kinds],
             "hours": _hours(row.minutes),
             "met": row.met,
@@ -205,10 +208,12 @@ def compliance(request):
         "legal/compliance.html",
         {
             "place": place,
+            "code": code,
+            "everywhere": selectors.EVERYWHERE if request.user.is_superuser else "",
             "places": selectors.compliance_places(request.user),
             "page": page,
             "table": table,
-            "query": query_string(place=place.code, month=f"{year}-{month:02d}"),
+            "query": query_string(place=code, month=f"{year}-{month:02d}"),
             "kinds": AdvisorService.Kind.choices,
             "posts": len(rows),
             "met": sum(row.met for row in rows),

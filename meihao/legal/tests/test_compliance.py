@@ -45,12 +45,13 @@ def test_each_post_counts_the_months_minutes_of_its_own_community(
     served(advisor_a, tree.community_a, 120)
     served(advisor_a, tree.community_a, 600, when=LAST_WEEK - datetime.timedelta(days=40))
     served(advisor_b, tree.community_b, 30)
-    rows = {row.advisor: row for row in posts_month(tree.district, 2026, 12)}
-    assert rows[advisor_a].minutes == 320 and rows[advisor_a].met
-    assert rows[advisor_b].minutes == 30 and not rows[advisor_b].met
-    assert rows[advisor_b].minutes_short == 270
-    # A street reads only its own communities' posts.
-    assert [row.advisor for row in posts_month(tree.street_a, 2026, 12)] == [advisor_a]
+    rows = {row.advisor_id: row for row in posts_month(tree.district.path, 2026, 12)}
+    assert rows[advisor_a.pk].minutes == 320 and rows[advisor_a.pk].met
+    assert rows[advisor_b.pk].minutes == 30 and not rows[advisor_b.pk].met
+    assert rows[advisor_b.pk].minutes_short == 270
+    # A street reads only its own communities' posts; "" reads every community's.
+    assert [row.advisor_id for row in posts_month(tree.street_a.path, 2026, 12)] == [advisor_a.pk]
+    assert len(posts_month("", 2026, 12)) == 2
 
 
 def test_the_page_shows_who_is_short_to_the_officials_covering_them(
@@ -121,3 +122,21 @@ def test_no_reminder_before_the_last_week(personas, advisor_b, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 24, 9, 5, tzinfo=SHANGHAI), tick=False)
     assert services.advisors_remind_short_hours() == 0
     assert not Message.objects.filter(kind="legal_hours_short").exists()
+
+
+def test_a_superuser_reads_every_community_and_nobody_else_may(
+    client, personas, advisor_a, advisor_b, clock
+):
+    from meihao.core.testing import make_user
+
+    admin = make_user("13800000099", "平台管理员")
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.get(reverse("legal:compliance"), {"place": "all"})
+    page = response.content.decode()
+    assert response.status_code == 200, (response.status_code, page[page.find("<main") :][:600])
+    assert "compliance-empty" not in page, page[page.find("<main") :][:1500]
+    assert f'data-advisor="{advisor_a.pk}"' in page and f'data-advisor="{advisor_b.pk}"' in page
+    client.force_login(personas.district_admin)
+    assert client.get(reverse("legal:compliance"), {"place": "all"}).status_code == 404

@@ -29,9 +29,7 @@ def _session(personas, kind, **overrides):
     "kind, counted",
     [(Activity.Kind.LEGAL_DUTY, "duty"), (Activity.Kind.LEGAL_EDUCATION, "education")],
 )
-def test_the_advisors_time_at_a_session_counts_toward_the_month(
-    personas, advisor_a, kind, counted
-):
+def test_the_advisors_time_at_a_session_counts_toward_the_month(personas, advisor_a, kind, counted):
     session = _session(personas, kind)
     [advisor_place] = sign_up(session, advisor_a, role="法律顾问")
     [booked] = sign_up(session, personas.resident_a)
@@ -48,13 +46,11 @@ def test_the_advisors_time_at_a_session_counts_toward_the_month(
         session,
     )
     assert served.community == personas.tree.community_a
-    [row] = posts_month(personas.tree.community_a, START.year, START.month)
+    [row] = posts_month(personas.tree.community_a.path, START.year, START.month)
     assert row.kind_minutes(counted) == 105
 
 
-def test_other_kinds_and_other_communities_advisors_count_nothing(
-    personas, advisor_a, advisor_b
-):
+def test_other_kinds_and_other_communities_advisors_count_nothing(personas, advisor_a, advisor_b):
     lecture = _session(personas, Activity.Kind.LECTURE)
     duty = _session(personas, Activity.Kind.LEGAL_DUTY, title="法律顾问值班（周二）")
     for session in (lecture, duty):
