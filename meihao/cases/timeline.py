@@ -28,10 +28,20 @@ OFFICE_OF_LEVEL = {
 }
 
 
+# Who serves a place in a role of their own rather than as one of its offices.
+OFFICE_OF_ROLE = {
+    Role.GRID_WORKER: pgettext_lazy("office", "{place} grid worker"),
+    Role.LEGAL_ADVISOR: pgettext_lazy("office", "{place} legal advisor"),
+    Role.POLICE_OFFICER: pgettext_lazy("office", "{place} community police"),
+}
+# The roles whose holders act for their place in a citizen's timeline.
+ACTING_ROLES = PLACE_WORKERS | {Role.LEGAL_ADVISOR, Role.POLICE_OFFICER}
+
+
 def _office_name(assignment) -> str:
     place = assignment.place
-    if assignment.role == Role.GRID_WORKER:
-        template = pgettext("office", "{place} grid worker")
+    if assignment.role in OFFICE_OF_ROLE:
+        template = str(OFFICE_OF_ROLE[assignment.role])
     elif place.level in OFFICE_OF_LEVEL:
         template = str(OFFICE_OF_LEVEL[place.level])
     else:
@@ -50,7 +60,7 @@ def acting_office(assignments: Sequence, case) -> str:
     covering = [
         a
         for a in assignments
-        if a.role in PLACE_WORKERS
+        if a.role in ACTING_ROLES
         and a.place is not None
         and case.place_path.startswith(a.place.path)
     ]

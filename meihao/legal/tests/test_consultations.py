@@ -251,3 +251,14 @@ def test_the_resident_confirms_or_asks_again_on_the_page(client, personas, advis
     services.consultation_answer(actor=advisor_a, case=fresh(case), answer="再答", minutes=5)
     client.post(reverse("legal:act", args=[case.number, "confirm"]))
     assert fresh(case).status == Status.CLOSED
+
+
+def test_the_resident_reads_the_advisor_as_the_communitys_advisor_on_the_timeline(
+    client, personas, advisor_a
+):
+    case = ask(personas).case
+    services.consultation_answer(actor=advisor_a, case=fresh(case), answer="答复", minutes=10)
+    client.force_login(personas.resident_a)
+    page = client.get(reverse("legal:consultation", args=[case.number])).content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert "骑楼社区法律顾问" in timeline and "律**" not in timeline
