@@ -1,6 +1,8 @@
-"""一社区一法律顾问 in a real browser: a resident on a phone asks her community's legal advisor;
-the advisor, at a desk, finds the question waiting, answers it with the minutes it took; the
-resident reads the answer and confirms it. Another resident's question never shows to her."""
+"""一社区一法律顾问 in a real browser: a resident on a phone books a place at her advisor's next
+duty session and asks her community's legal advisor a question; the advisor, at a desk, finds
+the question waiting, answers it with the minutes it took; the resident reads the answer and
+confirms it. The street sees an advisor short of the month's hours, and the reminder reaches
+her."""
 
 from e2e.conftest import DESKTOP, PHONE, log_in, run_shell, shot
 
@@ -13,6 +15,12 @@ def test_a_resident_asks_the_advisor_answers_and_she_confirms(server, new_page):
     log_in(resident, server, "resident")
     resident.goto(server["url"] + "/legal/")
     assert resident.locator("#my-advisors [data-advisor]").count() >= 1
+    # The next duty session: she books a place there.
+    resident.click("#duty-sessions a")
+    resident.click("#signup-form [type=submit]")
+    resident.wait_for_selector("#my-signup")
+    shot(resident, "legal-duty-booked-phone")
+    resident.goto(server["url"] + "/legal/")
     resident.select_option("#id_topic", "0104")
     resident.fill("#id_question", QUESTION)
     shot(resident, "legal-ask-phone")

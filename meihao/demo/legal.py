@@ -368,7 +368,7 @@ class DutySessions:
             starts_at=start,
             ends_at=end,
             capacity=6,
-            roles_needed=[{"role": "法律顾问", "count": 1}],
+            roles_needed=[],
             status=Activity.Status.FINISHED if done else Activity.Status.PUBLISHED,
             created_by_id=organiser_id,
         )

@@ -2,7 +2,9 @@
 resident who asked it and the advisors who hold it (legal.holders), nobody else."""
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
+from meihao.activities.models import Activity
 from meihao.cases.models import Case
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
@@ -13,7 +15,7 @@ from meihao.legal.holders import ADVISORS, advisor_q
 from meihao.legal.models import LEGAL_CODE
 from meihao.legal.services import community_advisors
 from meihao.people.selectors import own_person, own_person_id
-from meihao.places.models import Level, Place
+from meihao.places.models import Level, Place, community_path
 
 
 def is_advisor(user) -> bool:
@@ -111,3 +113,24 @@ def compliance_place(user, code: str = "") -> Place | None:
     if place is None or not covers(user, place.path, OFFICIALS):
         raise NotFound()
     return place
+
+
+DUTY_SESSIONS_SHOWN = 3
+
+
+def upcoming_duty_sessions(user) -> list[Activity]:
+    """The next duty sessions of the advisors of the user's home community, to book a place."""
+    person = own_person(user)
+    path = community_path(person.home_place_path) if person is not None else ""
+    if not path:
+        return []
+    return list(
+        Activity.objects.visible_to(user)
+        .filter(
+            kind=Activity.Kind.LEGAL_DUTY,
+            status=Activity.Status.PUBLISHED,
+            place_path__startswith=path,
+            ends_at__gt=timezone.now(),
+        )
+        .order_by("starts_at", "pk")[:DUTY_SESSIONS_SHOWN]
+    )

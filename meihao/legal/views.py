@@ -50,6 +50,7 @@ def _home(request, *, error=None, status=200):
     decorate(asked.object_list)
     context = {
         "advisors": selectors.my_advisors(user),
+        "duty_sessions": selectors.upcoming_duty_sessions(user),
         "topics": _topics(),
         "asked": asked,
         "error": error,
