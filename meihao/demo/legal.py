@@ -262,7 +262,7 @@ def consultations_for_scale(scale: float) -> int:
 
 # Duty sessions (值班): every community's advisor sits at its service centre twice a month for
 # two and a half hours; residents book a place. A few sessions were missed (the advisor called
-# away), so a few posts fall short of the month's hours. The next one is open for booking.
+# away), so a few posts fall short of the month's hours. The next two are open for booking.
 DUTY_TITLE = "法律顾问值班"
 DUTY_DAYS = (8, 22)  # of each month
 DUTY_HOURS = (datetime.time(9, 0), datetime.time(11, 30))
@@ -275,17 +275,21 @@ def _duty_start(day: datetime.date) -> datetime.datetime:
 
 
 def duty_days(now: datetime.datetime, scale: float) -> list[datetime.date]:
-    """The duty days of the year behind `now` (fewer below scale 1) and the next one ahead."""
+    """The duty days of the year behind `now` (fewer below scale 1) and the next two ahead."""
     today = timezone.localtime(now).date()
     days = []
     for back in range(13):
         month = (today.month - back - 1) % 12 + 1
         year = today.year - ((back - today.month + 12) // 12)
         days += [datetime.date(year, month, d) for d in DUTY_DAYS]
-    past = sorted(d for d in days if _duty_start(d) < now - datetime.timedelta(hours=3))
+    over = now - datetime.timedelta(hours=3)  # a session ends 2.5 hours after its start
+    past = sorted(d for d in days if _duty_start(d) < over)
     past = past[-max(1, round(len(past) * min(scale, 1.0))) :]
-    ahead = min(d for d in days + [today + datetime.timedelta(days=14)] if d > today)
-    return [*past, ahead]
+    following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    candidates = [*days, *(following.replace(day=d) for d in DUTY_DAYS)]
+    # The next two: one of them starts later than now, whatever the hour (a resident books it).
+    ahead = sorted(d for d in candidates if _duty_start(d) >= over)[:2]
+    return [*past, *ahead]
 
 
 class DutySessions:

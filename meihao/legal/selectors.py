@@ -119,7 +119,8 @@ DUTY_SESSIONS_SHOWN = 3
 
 
 def upcoming_duty_sessions(user) -> list[Activity]:
-    """The next duty sessions of the advisors of the user's home community, to book a place."""
+    """The coming duty sessions of the advisors of the user's home community, to book a place
+    (sign-ups close when a session starts)."""
     person = own_person(user)
     path = community_path(person.home_place_path) if person is not None else ""
     if not path:
@@ -130,7 +131,7 @@ def upcoming_duty_sessions(user) -> list[Activity]:
             kind=Activity.Kind.LEGAL_DUTY,
             status=Activity.Status.PUBLISHED,
             place_path__startswith=path,
-            ends_at__gt=timezone.now(),
+            starts_at__gt=timezone.now(),
         )
         .order_by("starts_at", "pk")[:DUTY_SESSIONS_SHOWN]
     )

@@ -83,7 +83,7 @@ def test_a_resident_finds_the_next_duty_sessions_of_her_community_to_book(
     assert f"/activities/{duty.pk}/" in page
     assert f'data-activity="{lecture.pk}"' not in page
     assert f'data-activity="{elsewhere.pk}"' not in page
-    with at(END + minutes(1)):  # once it is over it is no longer offered
+    with at(START + minutes(1)):  # once it has started it is no longer offered
         assert (
             f'data-activity="{duty.pk}"' not in client.get(reverse("legal:home")).content.decode()
         )
