@@ -28,9 +28,20 @@ def test_the_activity_page_says_what_the_whole_time_earns(client, personas):
     service = make_activity(personas)  # two hours, volunteer service: 10 points an hour
     html = _get(client, personas.volunteer_a, _detail(service), START)
     assert 'id="earnings">全程参加可得 20 积分、2.0 小时服务时长</dd>' in html
-    lecture = make_activity(personas, kind=Activity.Kind.LECTURE, ends_at=START + minutes(90))
+    lecture = make_activity(
+        personas,
+        kind=Activity.Kind.LECTURE,
+        ends_at=START + minutes(90),
+        roles_needed=[{"role": "引导员", "count": 1}],
+    )
     html = _get(client, personas.volunteer_a, _detail(lecture), START)
     assert "全程参加可得 15 积分、1.5 小时服务时长 (须担任所需岗位)" in html
+    # Where nobody serves in a role (an audience, a duty session's visitors), nothing is earned.
+    talk = make_activity(
+        personas, kind=Activity.Kind.LECTURE, title="民法典讲座", ends_at=START + minutes(90)
+    )
+    html = _get(client, personas.volunteer_a, _detail(talk), START)
+    assert 'id="earnings"' not in html
 
 
 def test_a_checked_out_attendance_says_when_its_points_come(client, personas):
