@@ -262,3 +262,15 @@ def test_the_resident_reads_the_advisor_as_the_communitys_advisor_on_the_timelin
     page = client.get(reverse("legal:consultation", args=[case.number])).content.decode()
     timeline = page[page.index('id="timeline"') :]
     assert "骑楼社区法律顾问" in timeline and "律**" not in timeline
+
+
+def test_a_consultation_never_reaches_the_public_pages_or_open311(client, personas, advisor_a):
+    from meihao.cases.publication import publicly_visible
+
+    case = ask(personas).case
+    services.consultation_answer(actor=advisor_a, case=fresh(case), answer="答复", minutes=10)
+    case_services.case_verify_close(case=fresh(case), actor=personas.resident_a)
+    assert not publicly_visible().filter(pk=case.pk).exists()
+    client.logout()
+    assert case.number not in client.get("/open311/v2/requests.json").content.decode()
+    assert client.get(f"/cases/public/{case.number}/").status_code == 404
