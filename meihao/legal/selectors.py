@@ -5,7 +5,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from meihao.activities.models import Activity
-from meihao.cases.models import Case
+from meihao.cases.classes import active_type
+from meihao.cases.models import Case, CaseCategory
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
 from meihao.core.errors import NotFound
@@ -25,6 +26,18 @@ def is_advisor(user) -> bool:
 def _consultations() -> QuerySet[Case]:
     return Case.objects.filter(case_type__code=LEGAL_CODE).select_related(
         "case_type", "category", "consultation", "assigned_user"
+    )
+
+
+def consultation_topics() -> list[CaseCategory]:
+    """What a question may be about: the LEGAL type's active minor classes."""
+    case_type = active_type(LEGAL_CODE)
+    if case_type is None:
+        return []
+    return list(
+        CaseCategory.objects.filter(
+            case_type=case_type, parent__isnull=False, is_active=True
+        ).order_by("code")
     )
 
 

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meihao.cases.access import case_abilities, sees_as_citizen
-from meihao.cases.classes import active_type
-from meihao.cases.models import CaseCategory
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate, rating_context
 from meihao.core import pages
@@ -25,22 +23,10 @@ from meihao.legal.compliance import posts_month
 from meihao.legal.models import (
     ANSWER_MAX,
     ANSWER_MINUTES_MAX,
-    LEGAL_CODE,
     QUESTION_MAX,
     AdvisorService,
 )
 from meihao.legal.steps import STEPS
-
-
-def _topics() -> list[CaseCategory]:
-    case_type = active_type(LEGAL_CODE)
-    if case_type is None:
-        return []
-    return list(
-        CaseCategory.objects.filter(
-            case_type=case_type, parent__isnull=False, is_active=True
-        ).order_by("code")
-    )
 
 
 def _home(request, *, error=None, status=200):
@@ -51,7 +37,7 @@ def _home(request, *, error=None, status=200):
     context = {
         "advisors": selectors.my_advisors(user),
         "duty_sessions": selectors.upcoming_duty_sessions(user),
-        "topics": _topics(),
+        "topics": selectors.consultation_topics(),
         "asked": asked,
         "error": error,
         "values": request.POST,
