@@ -3,7 +3,7 @@
 Seeding: the demo district's places and staff, then N service records (default 1,000,000 —
 about four years of a district of Wanxiu's size, or a few weeks of a whole city) bulk-inserted
 into the real activities_servicerecord table over three years, spread over every grid, with one
-in fifty reversed. Measured: `meihao.activities.indicators.service_hours(span of a street, year)` —
+in fifty reversed. Measured: the `service_hours` indicator's value (span of a street, year) —
 the indicator the dashboard reads — against (1) the very SQL statement the ORM sends for it,
 run on a bare cursor, and (2) a hand-written `SELECT SUM(minutes) ... WHERE place_path LIKE
 'street/%' AND service_date >= ... AND service_date < ...`. 30 runs per street after a warm-up,
@@ -90,10 +90,11 @@ def worker(records: int) -> dict:
     from django.db import connection
 
     from bench._seed import load_district
-    from meihao.activities.indicators import service_hours
     from meihao.activities.models import ServiceRecord
-    from meihao.insights.registry import Span
+    from meihao.insights.registry import REGISTRY, Span
     from meihao.places.models import Level, Place
+
+    service_hours = REGISTRY["service_hours"].measure
 
     load_district()
     seed_seconds = seed_records(records)
