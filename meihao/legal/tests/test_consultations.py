@@ -274,3 +274,20 @@ def test_a_consultation_never_reaches_the_public_pages_or_open311(client, person
     client.logout()
     assert case.number not in client.get("/open311/v2/requests.json").content.decode()
     assert client.get(f"/cases/public/{case.number}/").status_code == 404
+
+
+def test_the_advisor_turns_away_and_the_resident_withdraws_on_the_page(client, personas, advisor_a):
+    away = ask(personas).case
+    client.force_login(advisor_a)
+    page = client.get(reverse("legal:consultation", args=[away.number])).content.decode()
+    assert 'data-action="turn-away"' in page and 'data-action="withdraw"' not in page
+    client.post(reverse("legal:act", args=[away.number, "turn-away"]), {"reason": "请拨打12345"})
+    assert fresh(away).status == Status.REJECTED
+    mine = ask(personas, question="另一个问题").case
+    client.force_login(personas.resident_a)
+    page = client.get(reverse("legal:consultation", args=[mine.number])).content.decode()
+    assert 'data-action="withdraw"' in page and 'data-action="turn-away"' not in page
+    empty = client.post(reverse("legal:act", args=[mine.number, "withdraw"]), {"reason": " "})
+    assert empty.status_code in (302, 400) and fresh(mine).status == Status.SUBMITTED
+    client.post(reverse("legal:act", args=[mine.number, "withdraw"]), {"reason": "已解决"})
+    assert fresh(mine).status == Status.VOID
