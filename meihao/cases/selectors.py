@@ -17,8 +17,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meihao.cases.access import is_requester
-from meihao.cases.extensions import confidential_types
+from meihao.cases.extensions import acting_for, confidential_types
 from meihao.cases.models import (
     Case,
     CaseCategory,
@@ -620,9 +619,17 @@ def staff_case_get(user, number: str):
 
 def audit_confidential_read(case: Case, user) -> None:
     """Record `user`'s reading of a confidential type's case (extensions.register_confidential)
-    unless they asked it."""
-    if case.case_type.code in confidential_types() and not is_requester(case, user):
+    unless it is about them: the person it was filed for, or one acting for them (a party to a
+    dispute). Staff who filed it for someone else are audited like any reader."""
+    if case.case_type.code in confidential_types() and not _about_reader(case, user):
         audit_pii_read(actor=user, target=case, field="case")
+
+
+def _about_reader(case: Case, user) -> bool:
+    if case.reporter_id is not None and case.reporter_id == own_person_id(user):
+        return True
+    proxy = acting_for(case.case_type.code)
+    return proxy is not None and proxy.acts(case, user)
 
 
 def staff_case_photo(user, number: str, pk: int) -> tuple[Case, CasePhoto]:

@@ -28,7 +28,7 @@ from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.egov.models import Application
 from meihao.eldercare.models import Assessment, Elder
 from meihao.ledger.models import Transfer
-from meihao.legal.models import Consultation
+from meihao.legal.models import Consultation, Dispute
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -107,6 +107,7 @@ COUNTED = {
     "applications": Application,
     "petitions": Petition,
     "legal consultations": Consultation,
+    "disputes": Dispute,
     "elders": Elder,
     "assessments": Assessment,
     "care providers": Provider,
@@ -188,6 +189,7 @@ class Loader:
         self._stage("petitions", self.load_petitions)
         self._stage("legal consultations", self.load_consultations)
         self._stage("legal duty sessions", self.load_duty_sessions)
+        self._stage("disputes", self.load_disputes)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
@@ -617,6 +619,17 @@ class Loader:
         # The sessions follow the consultations' share of a year's history.
         scale = self.consultations / CONSULTATIONS_PER_SCALE
         return DutySessions(plan=self.plan, residents=people, seed=self.seed, scale=scale).run()
+
+    def load_disputes(self) -> tuple[int, int]:
+        from meihao.demo.disputes import DisputeHistory, disputes_for
+
+        people, _points = self._volunteer_side()
+        return DisputeHistory(
+            plan=self.plan,
+            residents=people,
+            seed=self.seed,
+            count=disputes_for(self.consultations),
+        ).run()
 
     def load_elders(self) -> tuple[int, int]:
         from meihao.demo.eldercare import ElderHistory

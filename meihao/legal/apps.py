@@ -15,10 +15,10 @@ class LegalConfig(AppConfig):
 
         from meihao.activities.extensions import register_finish_effects
         from meihao.cases import extensions
-        from meihao.legal.holders import CONSULTATION_HOLDERS
-        from meihao.legal.models import LEGAL_CODE
+        from meihao.legal.holders import CONSULTATION_HOLDERS, DISPUTE_HOLDERS, PARTIES
+        from meihao.legal.models import DISPUTE_CODE, LEGAL_CODE
         from meihao.legal.services import SESSION_KINDS, count_session_hours
-        from meihao.legal.vocabulary import CONSULTATION_WORDS
+        from meihao.legal.vocabulary import CONSULTATION_WORDS, DISPUTE_WORDS
 
         extensions.register_app_filed(LEGAL_CODE)
         extensions.register_holders(LEGAL_CODE, CONSULTATION_HOLDERS)
@@ -29,4 +29,14 @@ class LegalConfig(AppConfig):
             register_finish_effects(kind, count_session_hours)
         extensions.register_detail_url(
             LEGAL_CODE, lambda case: reverse("legal:consultation", args=[case.number])
+        )
+        # A dispute (矛盾纠纷): taken in here with its parties, held by its mediator, the staff
+        # who took it in and, once major, the street; parties who are residents read their own.
+        extensions.register_app_filed(DISPUTE_CODE)
+        extensions.register_holders(DISPUTE_CODE, DISPUTE_HOLDERS)
+        extensions.register_acting_for(DISPUTE_CODE, PARTIES)
+        extensions.register_confidential(DISPUTE_CODE)
+        extensions.register_vocabulary(DISPUTE_CODE, DISPUTE_WORDS)
+        extensions.register_detail_url(
+            DISPUTE_CODE, lambda case: reverse("legal:dispute", args=[case.number])
         )

@@ -1,6 +1,7 @@
-"""Legal-advisor figures in the indicator registry: consultations asked, and the advisors'
-hours of service. Read by the officials of the place; the records list number, topic,
-community, state and advisor, never the question or the resident."""
+"""Legal-advisor figures in the indicator registry: consultations asked, disputes taken in and
+agreements reached, and the advisors' hours of service. Read by the officials of the place; the
+records list number, topic or kind, community, state and advisor, never the question, the
+facts or the parties."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from meihao.insights.registry import (
     hours_of,
     register,
 )
-from meihao.legal.models import LEGAL_CODE, AdvisorService
+from meihao.legal.models import DISPUTE_CODE, LEGAL_CODE, AdvisorService, Dispute
 
 LEGAL = Capability("legal", _("Legal advisors"), OFFICIALS)
 
@@ -89,8 +90,8 @@ register(
         name=_("Legal advisors' hours of service"),
         definition=_(
             "Hours the legal advisors served the place's communities during the period: the "
-            "minutes each answer took and the time they attended duty and legal-education "
-            "sessions."
+            "minutes each answer and mediation session took and the time they attended duty "
+            "and legal-education sessions."
         ),
         unit=Unit.HOURS,
         capability=LEGAL,
@@ -104,5 +105,78 @@ register(
             Column(_("Minutes"), lambda s: s.minutes),
             Column(_("Number"), lambda s: s.case.number if s.case else ""),
         ),
+    )
+)
+
+
+def disputes_taken_in(span: Span):
+    """Disputes taken in at the place during the period."""
+    return (
+        Case.objects.filter(
+            case_type__code=DISPUTE_CODE,
+            dispute__place_path__startswith=span.place_path,
+            created_at__gte=span.start,
+            created_at__lt=span.end,
+        )
+        .select_related("case_type", "category", "dispute__community", "assigned_user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def agreements(span: Span):
+    """Mediations of the place concluded with an agreement during the period."""
+    return (
+        Case.objects.filter(
+            case_type__code=DISPUTE_CODE,
+            dispute__place_path__startswith=span.place_path,
+            dispute__outcome=Dispute.Outcome.AGREEMENT,
+            dispute__concluded_at__gte=span.start,
+            dispute__concluded_at__lt=span.end,
+        )
+        .select_related("case_type", "category", "dispute__community", "assigned_user")
+        .order_by("-dispute__concluded_at", "-pk")
+    )
+
+
+BY_KIND = Ranking("kind", _("Kind of dispute"), key="category__code", name="category__name_zh")
+DISPUTE_COLUMNS = (
+    Column(_("Number"), lambda c: c.number),
+    Column(_("Kind of dispute"), lambda c: c.category.display_name if c.category else ""),
+    Column(_("Taken in"), lambda c: _local(c.created_at)),
+    Column(_("Community"), lambda c: c.dispute.community.name),
+    Column(_("Mediator"), lambda c: c.assigned_user.name if c.assigned_user else ""),
+    Column(_("Major"), lambda c: _("yes") if c.dispute.major else ""),
+    Column(_("Outcome"), lambda c: c.dispute.get_outcome_display()),
+    Column(_("Status"), _status),
+)
+
+register(
+    Indicator(
+        code="legal_disputes",
+        name=_("Disputes taken in for mediation"),
+        definition=_(
+            "Disputes the community staff and grid workers of the place took in for people's "
+            "mediation during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=LEGAL,
+        records=disputes_taken_in,
+        columns=DISPUTE_COLUMNS,
+        rankings=(BY_KIND, by_community("dispute__place_path")),
+    )
+)
+register(
+    Indicator(
+        code="legal_agreements",
+        name=_("Mediation agreements reached"),
+        definition=_(
+            "Mediations of the place's disputes concluded during the period with the parties' "
+            "agreement."
+        ),
+        unit=Unit.COUNT,
+        capability=LEGAL,
+        records=agreements,
+        columns=DISPUTE_COLUMNS,
+        rankings=(BY_KIND, by_community("dispute__place_path")),
     )
 )

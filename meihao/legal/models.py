@@ -7,7 +7,7 @@ report-back's note; `Consultation` holds what the case does not: the minutes the
 
 `AdvisorService` is the advisor's service record: one row for each thing done in a community
 and how long it took (an answer; a duty or legal-education session attended, from the
-activity's attendance; mediations are to come). The
+activity's attendance; a mediation session). The
 monthly obligation (`LEGAL_ADVISOR_MONTHLY_HOURS`) is checked against these rows alone.
 """
 
@@ -49,6 +49,7 @@ class AdvisorService(models.Model):
         CONSULTATION = "consultation", _("Consultation")
         DUTY = "duty", _("Duty session")
         EDUCATION = "education", _("Legal education")
+        MEDIATION = "mediation", _("Mediation")
 
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,3 +97,115 @@ class AdvisorService(models.Model):
 
     def __str__(self):
         return f"{self.advisor} {self.get_kind_display()} {self.minutes}"
+
+
+DISPUTE_CODE = "DISPUTE"
+FACTS_MAX = 2000
+TERMS_MAX = 4000
+SESSION_NOTE_MAX = 4000
+# The longest one mediation session may say it took: a working day.
+SESSION_MINUTES_MAX = 480
+PARTIES_MAX = 8
+
+
+class Dispute(models.Model):
+    """A dispute (矛盾纠纷) taken in by community staff or a grid worker and mediated (人民调解) by
+    a legal advisor of the community: its case (type DISPUTE) holds the facts (`description`),
+    the kind (minor class) and every step; this holds what the case does not."""
+
+    class Outcome(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement reached")
+        REFERRAL = "referral", _("Referred elsewhere")
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="dispute"
+    )
+    community = models.ForeignKey(
+        "places.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    place_path = models.CharField(max_length=80, editable=False, db_index=True)
+    # 重大复杂: flagged by its mediator or by the staff who took it in; the street's officials
+    # then hold it too and are told.
+    major = models.BooleanField(_("major or complex"), default=False)
+    major_reason = models.CharField(_("why it is major"), max_length=500, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the street"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # The agreement (人民调解协议书): what the parties agreed, and how and when it is carried out.
+    terms = models.TextField(_("terms agreed"), blank=True)
+    performance = models.CharField(_("how and when it is carried out"), max_length=500, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("taken in"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [
+            models.Index(fields=["place_path", "created_at"], name="legal_dispute_place_idx"),
+            models.Index(fields=["place_path", "concluded_at"], name="legal_dispute_end_idx"),
+        ]
+
+    def __str__(self):
+        return self.case.number
+
+
+class DisputeParty(models.Model):
+    class Side(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        RESPONDENT = "respondent", _("Respondent")
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="parties"
+    )
+    side = models.CharField(_("side"), max_length=16, choices=Side.choices)
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # A party who is a registered resident reads the dispute as their own.
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["dispute", "side", "id"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self):
+        return self.name
+
+
+class MediationSession(models.Model):
+    """One sitting of the mediation: when, how long, what was said (confidential)."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mediator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    held_at = models.DateTimeField(_("held at"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.TextField(_("record of the session"))
+
+    class Meta:
+        ordering = ["held_at", "id"]
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0), name="legal_mediation_minutes"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dispute} {self.held_at:%Y-%m-%d}"

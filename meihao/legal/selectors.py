@@ -11,9 +11,9 @@ from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS
-from meihao.core.scoping import covers, has_role, scopes_of
-from meihao.legal.holders import ADVISORS, advisor_q
-from meihao.legal.models import LEGAL_CODE
+from meihao.core.scoping import covers, has_role, scope_q, scopes_of
+from meihao.legal.holders import ADVISORS, PARTIES, STREET, advisor_q
+from meihao.legal.models import DISPUTE_CODE, LEGAL_CODE
 from meihao.legal.services import community_advisors
 from meihao.people.selectors import own_person, own_person_id
 from meihao.places.models import Level, Place, community_path
@@ -148,3 +148,83 @@ def upcoming_duty_sessions(user) -> list[Activity]:
         )
         .order_by("starts_at", "pk")[:DUTY_SESSIONS_SHOWN]
     )
+
+
+# --- disputes --------------------------------------------------------------------------------
+def _disputes() -> QuerySet[Case]:
+    return Case.objects.filter(case_type__code=DISPUTE_CODE).select_related(
+        "case_type", "category", "dispute__community", "assigned_user"
+    )
+
+
+def dispute_kinds() -> list[CaseCategory]:
+    case_type = active_type(DISPUTE_CODE)
+    if case_type is None:
+        return []
+    return list(
+        CaseCategory.objects.filter(
+            case_type=case_type, parent__isnull=False, is_active=True
+        ).order_by("code")
+    )
+
+
+def dispute_get(user, number: str) -> Case:
+    """A dispute the user may read; every reading but a party's of their own is audited."""
+    case = (
+        Case.objects.visible_to(user)
+        .filter(case_type__code=DISPUTE_CODE, number=str(number)[:32])
+        .select_related(
+            "case_type", "category", "dispute__community__parent", "assigned_user", "submitted_by"
+        )
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    audit_confidential_read(case, user)
+    return case
+
+
+def dispute_parties(case: Case) -> list:
+    return list(case.dispute.parties.all())
+
+
+def dispute_sessions(case: Case) -> list:
+    return list(case.dispute.sessions.select_related("mediator"))
+
+
+def disputes_waiting(user) -> QuerySet[Case]:
+    """Disputes of the user's communities no mediator has taken yet, oldest first."""
+    return (
+        _disputes()
+        .filter(advisor_q(user), assigned_user__isnull=True)
+        .exclude(status__in=TERMINAL_STATES)
+        .order_by("created_at", "pk")
+    )
+
+
+def disputes_mediating(user) -> QuerySet[Case]:
+    """The disputes the user mediates, open ones first, then the newest."""
+    return (
+        _disputes()
+        .filter(assigned_user=user)
+        .order_by(F("closed_at").asc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def disputes_taken_in(user) -> QuerySet[Case]:
+    """The disputes the user took in, newest first."""
+    return _disputes().filter(submitted_by=user).order_by("-created_at", "-pk")
+
+
+def disputes_escalated(user) -> QuerySet[Case]:
+    """Major disputes of the streets the user supervises, newest first."""
+    return (
+        _disputes()
+        .filter(Q(dispute__major=True) & scope_q(user, path_field="place_path", roles=STREET))
+        .order_by("-dispute__escalated_at", "-pk")
+    )
+
+
+def my_disputes(user) -> QuerySet[Case]:
+    """The disputes the user is a party to, newest first."""
+    return _disputes().filter(PARTIES.q(user)).order_by("-created_at", "-pk")

@@ -124,17 +124,17 @@ def consultation_ask(
     return consultation
 
 
-def _minutes(value) -> int:
+def whole_minutes(value, *, most: int) -> int:
+    """Minutes of service as typed: a whole number from 1 to `most`."""
     try:
         minutes = int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationFailed(
-            _("Say how many minutes the answer took, as a whole number."), field="minutes"
+            _("Say how many minutes it took, as a whole number."), field="minutes"
         ) from None
-    if not 1 <= minutes <= ANSWER_MINUTES_MAX:
+    if not 1 <= minutes <= most:
         raise ValidationFailed(
-            _("An answer takes between 1 and %(most)s minutes.") % {"most": ANSWER_MINUTES_MAX},
-            field="minutes",
+            _("Between 1 and %(most)s minutes.") % {"most": most}, field="minutes"
         )
     return minutes
 
@@ -149,7 +149,7 @@ def consultation_answer(*, actor, case: Case, answer, minutes) -> Case:
     answer = clean_text(
         answer, field="answer", required=_("Write your answer."), max_length=ANSWER_MAX
     )
-    minutes = _minutes(minutes)
+    minutes = whole_minutes(minutes, most=ANSWER_MINUTES_MAX)
     with transaction.atomic():
         if taking:
             case = case_services.case_claim(case=case, actor=actor)

@@ -51,3 +51,36 @@ CONSULTATION_WORDS = Vocabulary(
         ),
     },
 )
+
+
+# A dispute in the words of its parties (those who are registered residents read it as their
+# own): 待调解 / 调解中 / 调解结束 / 已回访. The staff read the engine's words; the dispute's own
+# timeline events (a session, the escalation) are named here for both.
+DISPUTE_WORDS = Vocabulary(
+    statuses={
+        S.SUBMITTED: pgettext_lazy("dispute status", "Waiting for a mediator"),
+        S.ACCEPTED: pgettext_lazy("dispute status", "Waiting for a mediator"),
+        S.RETURNED: pgettext_lazy("dispute status", "Waiting for a mediator"),
+        S.DISPATCHED: pgettext_lazy("dispute status", "Being mediated"),
+        S.IN_PROGRESS: pgettext_lazy("dispute status", "Being mediated"),
+        S.REOPENED: pgettext_lazy("dispute status", "Being mediated"),
+        S.REPORTED_BACK: pgettext_lazy("dispute status", "Mediation concluded"),
+        S.CLOSED: pgettext_lazy("dispute status", "Followed up"),
+        S.REJECTED: pgettext_lazy("dispute status", "Not taken"),
+        S.DUPLICATE: pgettext_lazy("dispute status", "Not taken"),
+        S.PARKED: pgettext_lazy("dispute status", "On hold"),
+        S.VOID: pgettext_lazy("dispute status", "Withdrawn"),
+    },
+    events={
+        "submit": pgettext_lazy("dispute event", "took the dispute in"),
+        "claim": pgettext_lazy("dispute event", "took on the mediation"),
+        "start": pgettext_lazy("dispute event", "began the mediation"),
+        "mediation_session": pgettext_lazy("dispute event", "held a mediation session"),
+        "escalate_street": pgettext_lazy("dispute event", "escalated it to the street"),
+        "report_back": pgettext_lazy("dispute event", "concluded the mediation"),
+        "verify_close": pgettext_lazy("dispute event", "visited the parties afterwards"),
+        "reopen": pgettext_lazy("dispute event", "found it unresolved and reopened it"),
+        "reject": pgettext_lazy("dispute event", "did not take the dispute"),
+        "void": pgettext_lazy("dispute event", "withdrew the dispute"),
+    },
+)

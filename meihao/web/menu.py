@@ -132,6 +132,12 @@ SCREENS: tuple[Screen, ...] = (
         "bank",
         frozenset({Role.RESIDENT, Role.LEGAL_ADVISOR}),
     ),
+    Screen(
+        _("Dispute mediation"),
+        "legal:disputes",
+        "people",
+        frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.STREET_CHIEF, Role.LEGAL_ADVISOR}),
+    ),
     Screen(_("Legal advisors' hours"), "legal:compliance", "clock-history", OFFICIALS),
     Screen(
         _("Applications"),

@@ -432,6 +432,36 @@ def test_every_communitys_advisor_holds_duty_sessions_that_count_toward_the_mont
     assert any(row.kind_minutes("duty") for row in rows)
 
 
+def test_a_year_of_disputes_mediated_by_each_communitys_advisor(seeded):
+    from meihao.cases.models import Case
+    from meihao.core.scoping import covers
+    from meihao.demo.disputes import KEY_PREFIX
+    from meihao.legal.models import AdvisorService, Dispute
+
+    disputes = Dispute.objects.select_related("case__assigned_user", "case__submitted_by")
+    assert disputes.count() >= 4
+    states = set(disputes.values_list("case__status", flat=True))
+    assert {"submitted", "in_progress", "reported_back", "closed"} <= states
+    for dispute in disputes.filter(case__status="closed"):
+        assert covers(dispute.case.assigned_user, dispute.place_path, {"legal_advisor"})
+        assert covers(dispute.case.submitted_by, dispute.place_path, {"community_staff"})
+        assert dispute.sessions.exists() and dispute.outcome
+    assert AdvisorService.objects.filter(kind="mediation").count() == sum(
+        d.sessions.count() for d in disputes
+    )
+    assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
+    # The log-ins find work: the advisor a dispute to take, the resident one she is party to,
+    # the community staff a follow-up visit to make.
+    path = advisor_path()
+    assert disputes.filter(case__status="submitted", place_path=path).exists()
+    assert disputes.filter(
+        case__status="in_progress", parties__person__user__phone="13900000001"
+    ).exists()
+    assert disputes.filter(
+        case__status="reported_back", case__submitted_by__phone="13900000003"
+    ).exists()
+
+
 def advisor_path() -> str:
     from meihao.people.models import RoleAssignment
 

@@ -1,0 +1,116 @@
+"""The mediation agreement as a PDF (人民调解协议书), drawn with ReportLab and the kit's `core.pdf`:
+the parties, the facts, the terms and how they are carried out, and the lines the parties and the
+mediator sign on paper, under the community's people's mediation committee."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from meihao.core.pdf import chinese_font, wrap
+from meihao.legal.models import Dispute
+
+MARGIN = 22 * mm
+BODY = 12
+LEADING = BODY * 1.7
+
+
+class _Writer:
+    """Lines down an A4 page, onto a new page when the page is full."""
+
+    def __init__(self, page, font):
+        self.page, self.font = page, font
+        self.width, self.height = A4
+        self.y = self.height - MARGIN
+
+    def room(self, needed: float) -> None:
+        if self.y - needed < MARGIN:
+            self.page.showPage()
+            self.y = self.height - MARGIN
+
+    def paragraph(self, text: str, *, size: float = BODY, indent: float = 0) -> None:
+        self.page.setFont(self.font, size)
+        for line in wrap(text, self.font, size, self.width - 2 * MARGIN - indent):
+            self.room(size * 1.7)
+            self.page.drawString(MARGIN + indent, self.y, line)
+            self.y -= size * 1.7
+
+    def heading(self, text: str) -> None:
+        self.y -= 4
+        self.room(LEADING * 2)
+        self.paragraph(text, size=BODY + 1)
+
+    def gap(self, points: float) -> None:
+        self.y -= points
+
+
+def agreement_pdf(dispute: Dispute) -> bytes:
+    case = dispute.case
+    font = chinese_font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    title = _("People's mediation agreement")
+    committee = _("%(community)s People's Mediation Committee") % {
+        "community": dispute.community.name
+    }
+    page.setTitle(title)
+    page.setSubject(case.number)
+    page.setAuthor(committee)
+    out = _Writer(page, font)
+
+    page.setFont(font, 22)
+    page.drawCentredString(out.width / 2, out.y - 10, title)
+    out.gap(40)
+    page.setFont(font, 11)
+    page.drawRightString(out.width - MARGIN, out.y, _("No. %(number)s") % {"number": case.number})
+    out.gap(26)
+
+    parties = list(dispute.parties.all())
+    for party in parties:
+        out.paragraph(
+            _("%(side)s: %(name)s") % {"side": party.get_side_display(), "name": party.name}
+        )
+        if party.address:
+            out.paragraph(_("Address: %(address)s") % {"address": party.address}, indent=BODY * 2)
+        if party.phone:
+            out.paragraph(_("Phone: %(phone)s") % {"phone": party.phone}, indent=BODY * 2)
+    out.heading(_("The main facts of the dispute and what is in dispute:"))
+    out.paragraph(case.description, indent=BODY * 2)
+    out.heading(_("Through mediation the parties agree of their own will as follows:"))
+    out.paragraph(dispute.terms, indent=BODY * 2)
+    out.heading(_("How and by when the agreement is carried out:"))
+    out.paragraph(dispute.performance, indent=BODY * 2)
+    out.gap(6)
+    out.paragraph(
+        _(
+            "This agreement takes effect when the parties have signed it and the people's "
+            "mediation committee has sealed it. It is made in %(copies)s copies: one for each "
+            "party and one for the committee."
+        )
+        % {"copies": len(parties) + 1}
+    )
+
+    out.gap(16)
+    for party in parties:
+        out.room(LEADING * 2)
+        out.paragraph(_("Party (signature): %(name)s") % {"name": party.name} + " " * 4 + "_" * 18)
+        out.gap(8)
+    mediator = case.assigned_user.name if case.assigned_user else ""
+    out.room(LEADING * 6)
+    out.paragraph(
+        _("People's mediator (signature): %(name)s") % {"name": mediator} + " " * 4 + "_" * 18
+    )
+    out.gap(20)
+    concluded = timezone.localtime(dispute.concluded_at or timezone.now()).date()
+    page.setFont(font, BODY)
+    page.drawRightString(
+        out.width - MARGIN, out.y, _("%(committee)s (seal)") % {"committee": committee}
+    )
+    out.gap(LEADING)
+    page.drawRightString(out.width - MARGIN, out.y, concluded.isoformat())
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
