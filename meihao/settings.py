@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "meihao.eldercare",
     "meihao.care",
     "meihao.legal",
+    "meihao.police",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -45,8 +45,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -63,6 +61,7 @@ from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.insights.registry import (
     Capability,
     Column,
+    ElapsedSeconds,
     Indicator,
     Measure,
     Span,
@@ -107,26 +106,6 @@ class CaseIndicator:
         if self.unit == HOURS:
             return Measure(value=round(num / den, 1), numerator=round(num, 1), denominator=den)
         return Measure(value=round(100.0 * num / den, 1), numerator=num, denominator=den)
-
-
-class ElapsedSeconds(Func):
-    """Seconds from `start` to `end` (two datetime columns), on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others
-        end, start = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))", [*end[1], *start[1]]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        end, start = (compiler.compile(e) for e in self.get_source_expressions())
-        return (
-            f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)",
-            [*end[1], *start[1]],
-        )
 
 
 ACCEPTED = Exists(

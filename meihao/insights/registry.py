@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
@@ -129,6 +129,53 @@ def hours_of(
         total = records(span).aggregate(total=Sum(minutes, default=0))["total"]
         hours = round(total / 60, 1)
         return Measure(value=hours, numerator=hours, denominator=None)
+
+    return value
+
+
+class ElapsedSeconds(Func):
+    """Seconds from `start` to `end` (two datetime columns), on SQLite and PostgreSQL."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others
+        end, start = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))", [*end[1], *start[1]]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.get_source_expressions())
+        return (
+            f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)",
+            [*end[1], *start[1]],
+        )
+
+
+def mean_hours_of(
+    records: Callable[[Span], QuerySet], *, end: str, start: str
+) -> Callable[[Span], Measure]:
+    """The mean hours from `start` to `end` (two datetime fields) of the records that have an
+    `end`, in one aggregate query: numerator the hours summed, denominator how many."""
+
+    def value(span: Span) -> Measure:
+        row = (
+            records(span)
+            .filter(**{f"{end}__isnull": False})
+            .aggregate(
+                seconds=Coalesce(Sum(ElapsedSeconds(F(end), F(start))), Value(0.0)),
+                count=Count("pk"),
+            )
+        )
+        if not row["count"]:
+            return Measure(value=None, numerator=0, denominator=0)
+        hours = row["seconds"] / 3600.0
+        return Measure(
+            value=round(hours / row["count"], 1),
+            numerator=round(hours, 1),
+            denominator=row["count"],
+        )
 
     return value
 

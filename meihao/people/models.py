@@ -274,6 +274,7 @@ class Team(TimeStampedModel):
         SERVICE_SQUAD = "service_squad", _("Service squad")
         LECTURE = "lecture", _("Lecture team")
         RED_ARMBAND = "red_armband", _("Red-armband team")
+        POLICE_GROUP = "police_group", _("Community police group")
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

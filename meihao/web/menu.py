@@ -140,6 +140,13 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(_("Legal advisors' hours"), "legal:compliance", "clock-history", OFFICIALS),
     Screen(
+        _("Community police"),
+        "police:home",
+        "shield-check",
+        frozenset({Role.RESIDENT, Role.POLICE_OFFICER}),
+    ),
+    Screen(_("Command view"), "police:command", "broadcast", frozenset({Role.POLICE_OFFICER})),
+    Screen(
         _("Applications"),
         "egov:work",
         "folder2-open",

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from meihao.core.roles import Role
+from meihao.core.testing import make_user
 from meihao.web.menu import SCREENS, menu
 
 
@@ -86,12 +87,15 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
 
     partner_merchant_create(actor=personas.community_staff_a, organisation=personas.merchant)
     care_worker = _care_provider_staff(personas)
+    police = make_user(
+        "13800000090", "片警", home=None, roles=[(Role.POLICE_OFFICER, personas.tree.community_a)]
+    )
     # Places opens straight onto the place when the user covers only one, titled with its name.
     places = reverse("places:browser")
     # A page may be two screens, titled for each role (the catalogue's back office is the
     # editor's and a department's own list): a screen is its address and its label.
     checked = set()
-    for user in [*personas.all().values(), care_worker]:
+    for user in [*personas.all().values(), care_worker, police]:
         client.force_login(user)
         for entry in menu(user)[1:]:
             screen = (entry.url, str(entry.label))
