@@ -42,6 +42,7 @@ from meihao.people.models import (
 )
 from meihao.petitions.models import Petition
 from meihao.places.models import Building, Level, Place, Venue, path_for
+from meihao.police.models import Block, PoliceGroup, Tip
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers.models import VolunteerProfile
@@ -108,6 +109,9 @@ COUNTED = {
     "petitions": Petition,
     "legal consultations": Consultation,
     "disputes": Dispute,
+    "police blocks": Block,
+    "police groups": PoliceGroup,
+    "police tips": Tip,
     "elders": Elder,
     "assessments": Assessment,
     "care providers": Provider,
@@ -135,6 +139,7 @@ class Loader:
         applications: int = 0,
         petitions: int = 0,
         consultations: int = 0,
+        tips: int = 0,
         care_orders: int = 0,
     ):
         self.residents = residents
@@ -147,6 +152,7 @@ class Loader:
         self.applications = applications
         self.petitions = petitions
         self.consultations = consultations
+        self.tips = tips
         self.care_orders = care_orders
         self.progress = progress
         self.seed = seed
@@ -190,6 +196,8 @@ class Loader:
         self._stage("legal consultations", self.load_consultations)
         self._stage("legal duty sessions", self.load_duty_sessions)
         self._stage("disputes", self.load_disputes)
+        self._stage("police blocks and groups", self.load_police)
+        self._stage("police tips", self.load_tips)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
@@ -630,6 +638,18 @@ class Loader:
             seed=self.seed,
             count=disputes_for(self.consultations),
         ).run()
+
+    def load_police(self) -> tuple[int, int]:
+        from meihao.demo.police import PoliceDistrict
+
+        people, _points = self._volunteer_side()
+        return PoliceDistrict(plan=self.plan, residents=people, seed=self.seed).run()
+
+    def load_tips(self) -> tuple[int, int]:
+        from meihao.demo.police import TipHistory
+
+        people, _points = self._volunteer_side()
+        return TipHistory(plan=self.plan, residents=people, seed=self.seed, count=self.tips).run()
 
     def load_elders(self) -> tuple[int, int]:
         from meihao.demo.eldercare import ElderHistory

@@ -100,7 +100,9 @@ def _tip_page(request, case, *, error=None, status=200):
     citizen = sees_as_citizen(case, user)
     events = timeline(case, case.events.all(), viewer=user)
     if citizen:
-        # The reporter learns that it was handled, never what the police wrote down.
+        # The reporter learns that it was handled, never what the police wrote down; closing is
+        # one step to them (the engine writes a report-back and a close).
+        events = [event for event in events if event.action != "report_back"]
         for event in events:
             event.note = ""
     return render(

@@ -462,6 +462,41 @@ def test_a_year_of_disputes_mediated_by_each_communitys_advisor(seeded):
     ).exists()
 
 
+def test_blocks_officers_groups_and_a_year_of_tips(seeded):
+    from meihao.cases.models import Case
+    from meihao.demo.police import KEY_PREFIX
+    from meihao.people.models import TeamMember
+    from meihao.police.models import Block, PoliceGroup, Tip
+
+    blocks = Block.objects.select_related("officer")
+    assert blocks.count() == 60  # two per community
+    assert all(block.officer_id for block in blocks)
+    assert PoliceGroup.objects.count() == 120
+    assert TeamMember.objects.filter(team__kind="police_group").exists()
+    tips = Tip.objects.select_related("case")
+    assert tips.count() >= 3
+    assert {"closed", "dispatched", "in_progress"} <= set(
+        tips.values_list("case__status", flat=True)
+    )
+    for tip in tips.filter(case__status="closed")[:20]:
+        assert tip.case.assigned_user_id == tip.block.officer_id and tip.outcome
+    assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
+    # The log-ins: the resident finds her officer (the demo officer) and a tip of hers handled;
+    # the officer has open tips waiting; she is in none of his groups yet.
+    home = Block.objects.get(grids__residents__user__phone="13900000001")
+    assert home.officer.phone == "13900000010"
+    assert tips.filter(case__status="closed", case__reporter__user__phone="13900000001").exists()
+    assert (
+        tips.filter(
+            case__assigned_user__phone="13900000010", case__status__in=["dispatched", "in_progress"]
+        ).count()
+        >= 2
+    )
+    assert not TeamMember.objects.filter(
+        team__kind="police_group", person__user__phone="13900000001"
+    ).exists()
+
+
 def advisor_path() -> str:
     from meihao.people.models import RoleAssignment
 

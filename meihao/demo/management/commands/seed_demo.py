@@ -12,6 +12,7 @@ from meihao.demo.legal import consultations_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.demo.petitions import petitions_for_scale
+from meihao.demo.police import tips_for_scale
 from meihao.demo.rewards import REDEMPTIONS_PER_SCALE
 from meihao.demo.timebank import help_requests_for_scale
 from meihao.demo.wishes import wishes_for_scale
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         applications = applications_for_scale(people_scale)
         petitions = petitions_for_scale(people_scale)
         consultations = consultations_for_scale(people_scale)
+        tips = tips_for_scale(people_scale)
         care_orders = orders_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             applications=applications,
             petitions=petitions,
             consultations=consultations,
+            tips=tips,
             care_orders=care_orders,
             progress=progress,
         ).run()
