@@ -28,9 +28,11 @@ from meihao.demo.accounts import RESERVED_PHONE_PREFIX
 from meihao.demo.history import History, Timeline, filed_while_awake
 from meihao.demo.plan import history_scale
 from meihao.demo.residents import Resident
+from meihao.legal import aid
 from meihao.legal import services as legal
-from meihao.legal.models import AdvisorService
-from meihao.people.models import RoleAssignment
+from meihao.legal.models import AdvisorService, LegalAidCentre
+from meihao.people.models import Organisation, RoleAssignment
+from meihao.people.selectors import department_staff
 from meihao.places.models import Level, Place, Venue
 
 KEY_PREFIX = "legal-demo-"
@@ -119,19 +121,32 @@ MATTERS = [
         "删除，也可起诉要求停止侵害、赔礼道歉和赔偿损失。",
     ),
 ]
+# What is referred for legal aid: unpaid wages and work injuries.
+AID_MATTERS = [matter for matter in MATTERS if matter[0] == "0102"]
 TURNED_AWAY = (
     "0199",
     "小区门口的路灯坏了好久了，找谁修？",
     "路灯维修不属于法律咨询，请通过“网格上报”反映，或拨打12345热线，会有部门处理。",
 )
-FATES = [("closed", 80), ("again", 8), ("answered", 5), ("waiting", 4), ("turned_away", 3)]
+FATES = [
+    ("closed", 77),
+    ("again", 8),
+    ("answered", 5),
+    ("waiting", 4),
+    ("turned_away", 3),
+    ("legal_aid", 3),
+]
+# The legal-aid centre is the justice bureau's (司法局); it grants most of what is referred.
+AID_CENTRE = "万秀区司法局"
+AID_SUMMARY = "申请人为低保户，无力支付律师费，事项属于法律援助范围，建议给予援助。"
+AID_GRANTED = 0.85
 # The recent ones still in progress are no older than this.
 OPEN_DAYS = {"answered": 6, "waiting": 1.5}
 RATE_SHARE = 0.55
 # The first consultations are the demo community's, one in each state its log-ins meet: two
 # waiting for its advisor, the demo resident's own answered (for her to confirm), one asked again
-# and closed, one turned away.
-SHOWN = ("waiting", "answered", "waiting", "again", "turned_away")
+# and closed, one turned away, one referred for legal aid.
+SHOWN = ("waiting", "answered", "waiting", "again", "turned_away", "legal_aid")
 DEMO_RESIDENTS_OWN = 1
 SCORES = {5: 70, 4: 24, 3: 5, 2: 1}
 
@@ -161,6 +176,15 @@ class ConsultationHistory(History):
         self.paths = dict(Place.objects.filter(level=Level.COMMUNITY).values_list("code", "path"))
 
     def run(self) -> tuple[int, int]:
+        organisation = Organisation.objects.filter(name=AID_CENTRE).first()
+        self.centre = (
+            LegalAidCentre.objects.get_or_create(organisation=organisation)[0]
+            if organisation
+            else None
+        )
+        self.centre_staff = (
+            list(department_staff(organisation.pk).order_by("pk")) if organisation else []
+        )
         created, existing = self.load(self.plans(), self._consultation)
         if created:
             sla.sla_sweep(self.now)
@@ -185,7 +209,9 @@ class ConsultationHistory(History):
                     key=f"{KEY_PREFIX}{index:05d}",
                     filed_at=filed_while_awake(self.now - datetime.timedelta(days=days), rng),
                     community=communities[0] if index < len(SHOWN) else rng.choice(communities),
-                    matter=TURNED_AWAY if fate == "turned_away" else rng.choice(MATTERS),
+                    matter=TURNED_AWAY
+                    if fate == "turned_away"
+                    else rng.choice(AID_MATTERS if fate == "legal_aid" else MATTERS),
                     fate=fate,
                     rng=random.Random(f"{self.seed}:legal:{index}"),
                 )
@@ -233,6 +259,30 @@ class ConsultationHistory(History):
         timeline.later(1, 20)
         if plan.fate == "turned_away":
             step(advisor, case_reject, reason=answer)
+            return True
+        if plan.fate == "legal_aid" and self.centre is not None and self.centre_staff:
+            referral = step(
+                advisor,
+                aid.legal_aid_refer,
+                centre_id=self.centre.pk,
+                matter="wages",
+                hardship=True,
+                summary=AID_SUMMARY,
+            )
+            if referral is None:
+                return True
+            timeline.later(4, 72)
+            granted = rng.random() < AID_GRANTED
+            self.at(
+                timeline.moment,
+                aid.legal_aid_decide,
+                actor=self.centre_staff[rng.randrange(len(self.centre_staff))],
+                referral=referral,
+                granted=granted,
+                note="已指派律师承办，律师将与您联系。"
+                if granted
+                else "经审查，申请人家庭收入超过经济困难标准。",
+            )
             return True
         step(advisor, legal.consultation_answer, answer=answer, minutes=rng.randint(10, 60))
         if plan.fate == "answered":

@@ -20,7 +20,13 @@ from meihao.insights.registry import (
     hours_of,
     register,
 )
-from meihao.legal.models import DISPUTE_CODE, LEGAL_CODE, AdvisorService, Dispute
+from meihao.legal.models import (
+    DISPUTE_CODE,
+    LEGAL_CODE,
+    AdvisorService,
+    Dispute,
+    LegalAidReferral,
+)
 
 LEGAL = Capability("legal", _("Legal advisors"), OFFICIALS)
 
@@ -178,5 +184,50 @@ register(
         records=agreements,
         columns=DISPUTE_COLUMNS,
         rankings=(BY_KIND, by_community("dispute__place_path")),
+    )
+)
+
+
+def aid_referrals(span: Span):
+    """Consultations of the place referred to a legal-aid centre during the period."""
+    return (
+        LegalAidReferral.objects.filter(
+            place_path__startswith=span.place_path,
+            referred_at__gte=span.start,
+            referred_at__lt=span.end,
+        )
+        .select_related("consultation__case", "consultation__community", "centre__organisation")
+        .order_by("-referred_at", "-pk")
+    )
+
+
+register(
+    Indicator(
+        code="legal_aid_referrals",
+        name=_("Legal-aid referrals"),
+        definition=_(
+            "Consultations of the place the legal advisors screened and referred to a legal-aid "
+            "centre during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=LEGAL,
+        records=aid_referrals,
+        columns=(
+            Column(_("Number"), lambda r: r.consultation.case.number),
+            Column(_("Referred at"), lambda r: _local(r.referred_at)),
+            Column(_("Community"), lambda r: r.consultation.community.name),
+            Column(_("Matter"), lambda r: r.get_matter_display()),
+            Column(_("Decision"), lambda r: r.get_decision_display()),
+        ),
+        rankings=(
+            Ranking(
+                "decision",
+                _("Decision"),
+                key="decision",
+                name="decision",
+                shown=lambda value: str(LegalAidReferral.Decision(value).label),
+            ),
+            by_community("place_path"),
+        ),
     )
 )

@@ -209,3 +209,86 @@ class MediationSession(models.Model):
 
     def __str__(self):
         return f"{self.dispute} {self.held_at:%Y-%m-%d}"
+
+
+class LegalAidCentre(models.Model):
+    """A legal-aid centre (法律援助中心): a department whose staff decide the legal-aid requests
+    the advisors of the communities it serves (its place's subtree) refer to it."""
+
+    organisation = models.OneToOneField(
+        "people.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="legal_aid_centre",
+        limit_choices_to={"kind": "department"},
+    )
+
+    class Meta:
+        verbose_name = _("legal-aid centre")
+        verbose_name_plural = _("legal-aid centres")
+
+    def __str__(self):
+        return self.organisation.name
+
+
+class LegalAidReferral(models.Model):
+    """An advisor's referral of a consultation to the legal-aid centre (法律援助), after screening
+    the two conditions the Legal Aid Law sets: the matter is one legal aid covers, and the
+    applicant cannot afford a lawyer (or the matter is one where means are not tested)."""
+
+    class Matter(models.TextChoices):
+        WAGES = "wages", _("Unpaid wages or work injury")
+        SUPPORT = "support", _("Maintenance, child support or alimony")
+        SOCIAL = "social", _("Social insurance, pension or minimum living allowance")
+        INJURY = "injury", _("Compensation for injury (traffic, medical, work)")
+        FAMILY = "family", _("Domestic violence, abuse or abandonment")
+        OTHER = "other", _("Another matter of the Legal Aid Law")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for the centre")
+        GRANTED = "granted", _("Legal aid granted")
+        REFUSED = "refused", _("Legal aid refused")
+
+    consultation = models.OneToOneField(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="aid_referral",
+    )
+    centre = models.ForeignKey(
+        LegalAidCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("advisor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    matter = models.CharField(_("matter"), max_length=16, choices=Matter.choices)
+    # Screening: the applicant's own statement of hardship (a low-income, 低保 or 特困 household),
+    # or a matter where the law tests no means (wages, work injury, domestic violence).
+    hardship = models.BooleanField(_("cannot afford a lawyer"))
+    summary = models.TextField(_("the advisor's summary for the centre"))
+    referred_at = models.DateTimeField(_("referred at"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place_path = models.CharField(max_length=80, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+        verbose_name = _("legal-aid referral")
+        verbose_name_plural = _("legal-aid referrals")
+
+    def __str__(self):
+        return f"{self.consultation} → {self.centre}"

@@ -114,3 +114,58 @@ def agreement_pdf(dispute: Dispute) -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def referral_letter_pdf(referral, answers: list[str]) -> bytes:
+    """The referral letter (法律援助转介函) the centre files: the applicant, the matter and the
+    screening, the advisor's summary, the question and the answers given so far."""
+    consultation = referral.consultation
+    case = consultation.case
+    font = chinese_font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    title = _("Legal-aid referral")
+    page.setTitle(title)
+    page.setSubject(case.number)
+    out = _Writer(page, font)
+    page.setFont(font, 22)
+    page.drawCentredString(out.width / 2, out.y - 10, title)
+    out.gap(40)
+    page.setFont(font, 11)
+    page.drawRightString(out.width - MARGIN, out.y, _("No. %(number)s") % {"number": case.number})
+    out.gap(26)
+    out.paragraph(_("To: %(centre)s") % {"centre": referral.centre.organisation.name})
+    reporter = case.reporter
+    out.paragraph(
+        _("Applicant: %(name)s, %(community)s")
+        % {"name": reporter.real_name if reporter else "", "community": consultation.community.name}
+    )
+    if reporter is not None and reporter.phone:
+        out.paragraph(_("Phone: %(phone)s") % {"phone": reporter.phone}, indent=BODY * 2)
+    out.paragraph(_("Matter: %(matter)s") % {"matter": referral.get_matter_display()})
+    out.paragraph(
+        _("Cannot afford a lawyer (own statement): %(answer)s")
+        % {"answer": _("yes") if referral.hardship else _("no")}
+    )
+    out.heading(_("The advisor's summary:"))
+    out.paragraph(referral.summary, indent=BODY * 2)
+    out.heading(_("The question:"))
+    out.paragraph(case.description, indent=BODY * 2)
+    if answers:
+        out.heading(_("The answers given:"))
+        for answer in answers:
+            out.paragraph(answer, indent=BODY * 2)
+    out.gap(20)
+    page.setFont(font, BODY)
+    page.drawRightString(
+        out.width - MARGIN,
+        out.y,
+        _("Legal advisor: %(name)s") % {"name": referral.advisor.name},
+    )
+    out.gap(LEADING)
+    page.drawRightString(
+        out.width - MARGIN, out.y, timezone.localtime(referral.referred_at).date().isoformat()
+    )
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -18,13 +18,14 @@ from meihao.core import pages
 from meihao.core.errors import DomainError, ValidationFailed
 from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
 from meihao.core.pages import chosen_month, month_links, page_of, query_string
-from meihao.legal import selectors, services
+from meihao.legal import aid, selectors, services
 from meihao.legal.compliance import posts_month
 from meihao.legal.models import (
     ANSWER_MAX,
     ANSWER_MINUTES_MAX,
     QUESTION_MAX,
     AdvisorService,
+    LegalAidReferral,
 )
 from meihao.legal.steps import STEPS
 
@@ -80,9 +81,13 @@ def ask(request):
     return redirect("legal:consultation", number=consultation.case.number)
 
 
-def _consultation_page(request, case, *, error=None, status=200):
+def consultation_page(request, case, *, error=None, failed="answer", status=200):
+    """The consultation with its step forms; `failed` names the form a refused `error` is
+    shown in (the answer, or the legal-aid referral)."""
     decorate([case])
     user = request.user
+    abilities = case_abilities(case, user)
+    may_refer = abilities["claim"] or abilities["report_back"]
     return render(
         request,
         "legal/consultation.html",
@@ -91,8 +96,14 @@ def _consultation_page(request, case, *, error=None, status=200):
             "consultation": case.consultation,
             "citizen": sees_as_citizen(case, user),
             "events": timeline(case, case.events.all(), viewer=user),
-            "abilities": case_abilities(case, user),
+            "abilities": abilities,
             "steps": STEPS.by_action,
+            "aid_centres": aid.centres_for(case.consultation.place_path) if may_refer else [],
+            "aid_matters": LegalAidReferral.Matter.choices,
+            "aid_referral": LegalAidReferral.objects.filter(consultation=case.consultation)
+            .select_related("centre__organisation")
+            .first(),
+            "failed": failed if error else "",
             "answer_max": ANSWER_MAX,
             "minutes_max": ANSWER_MINUTES_MAX,
             "error": error,
@@ -106,7 +117,7 @@ def _consultation_page(request, case, *, error=None, status=200):
 @login_required
 @require_GET
 def consultation(request, number):
-    return _consultation_page(request, selectors.consultation_get(request.user, number))
+    return consultation_page(request, selectors.consultation_get(request.user, number))
 
 
 @login_required
@@ -121,7 +132,7 @@ def act(request, number, step):
         if step != "answer" or not isinstance(exc, ValidationFailed):
             raise
         # The answer's form is shown again with what was typed, and why it was refused.
-        return _consultation_page(request, case, error=exc, status=400)
+        return consultation_page(request, case, error=exc, status=400)
     messages.success(request, STEPS.get(step).done)
     return redirect("legal:consultation", number=number)
 

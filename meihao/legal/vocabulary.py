@@ -32,6 +32,9 @@ CONSULTATION_WORDS = Vocabulary(
         "reject": pgettext_lazy("legal consultation event", "did not take the question"),
         "void": pgettext_lazy("legal consultation event", "withdrew the question"),
         "rate": pgettext_lazy("legal consultation event", "rated the answer"),
+        "legal_aid_decided": pgettext_lazy(
+            "legal consultation event", "the legal-aid centre decided"
+        ),
     },
     messages={
         "claim": Message(

@@ -403,6 +403,10 @@ def test_a_year_of_legal_consultations_answered_by_each_communitys_advisor(seede
         >= consultations.filter(case__status="closed").count()
     )
     assert Case.objects.filter(consultation__isnull=False, events__action="reopen").exists()
+    # Some were referred to the justice bureau's legal-aid centre, which decided them.
+    from meihao.legal.models import LegalAidReferral
+
+    assert LegalAidReferral.objects.exclude(decision="pending").exists()
     assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
     # The demo log-ins find work: the advisor questions waiting, the resident an answer.
     assert consultations.filter(

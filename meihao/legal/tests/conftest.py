@@ -24,3 +24,22 @@ def advisor_b(personas):
         home=None,
         roles=[(Role.LEGAL_ADVISOR, personas.tree.community_b)],
     )
+
+
+@pytest.fixture
+def aid_centre(personas):
+    """The district's legal-aid centre and one of its staff."""
+    from meihao.legal.models import LegalAidCentre
+    from meihao.people.models import Organisation
+
+    organisation = Organisation.objects.create(
+        name="万秀区法律援助中心",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+    centre = LegalAidCentre.objects.create(organisation=organisation)
+    centre.staff = make_user(
+        "13800000065", "援助中心甲", home=None, roles=[(Role.DEPARTMENT_STAFF, organisation)]
+    )
+    return centre
