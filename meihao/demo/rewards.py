@@ -41,6 +41,9 @@ from meihao.people.models import Organisation, RoleAssignment
 from meihao.rewards import passes
 from meihao.rewards.models import PartnerMerchant, Redemption, RedemptionPass, RewardItem
 
+# The seed's red-armband merchant alliance (docs/product.md): 18 merchants back the patrols.
+ALLIANCE_MERCHANTS = 18
+
 REDEMPTIONS_PER_SCALE = 1500
 DAYS = 365
 # (name, points, stock, limit per person or None) by trade.
@@ -268,6 +271,7 @@ class RewardsHistory:
                     (place.centroid_lat or 0) + rng.uniform(-0.0006, 0.0006),
                     (place.centroid_lon or 0) + rng.uniform(-0.0006, 0.0006),
                     OPENING_HOURS[k % len(OPENING_HOURS)],
+                    k < ALLIANCE_MERCHANTS,
                     stamp,
                     stamp,
                 )
@@ -284,6 +288,7 @@ class RewardsHistory:
                 "lat",
                 "lon",
                 "opening_hours",
+                "red_armband_alliance",
                 "created_at",
                 "updated_at",
             ],

@@ -27,6 +27,9 @@ class PartnerMerchantForm(BootstrapForm):
         label=_("Partner since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     is_active = forms.BooleanField(label=_("Honours points now"), required=False, initial=True)
+    red_armband_alliance = forms.BooleanField(
+        label=_("In the red-armband merchant alliance"), required=False
+    )
 
 
 class NewPartnerMerchantForm(PartnerMerchantForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meihao.core.pii import mask_name_to_greet
 from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Measure, Span, Unit, register
-from meihao.rewards.models import Redemption
+from meihao.rewards.models import PartnerMerchant, Redemption
 
 REWARDS = Capability("rewards", _("Rewards"), OFFICIALS)
 
@@ -58,5 +58,40 @@ register(
             Column(_("Points"), lambda r: r.points),
         ),
         link=_statement,
+    )
+)
+
+
+def alliance_merchants(span: Span):
+    """Partner merchants of the place in the red-armband merchant alliance, honouring points."""
+    return (
+        PartnerMerchant.objects.filter(
+            place_path__startswith=span.place_path,
+            red_armband_alliance=True,
+            is_active=True,
+            joined_on__lte=span.last_day,
+        )
+        .select_related("organisation")
+        .order_by("place_path", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="red_armband_merchants",
+        name=_("Red-armband alliance merchants"),
+        definition=_(
+            "Partner merchants of the place in the red-armband merchant alliance at the period's "
+            "end, honouring points."
+        ),
+        unit=Unit.COUNT,
+        capability=REWARDS,
+        records=alliance_merchants,
+        columns=(
+            Column(_("Merchant"), lambda m: m.organisation.name),
+            Column(_("Address"), lambda m: m.address),
+            Column(_("Partner since"), lambda m: m.joined_on.isoformat()),
+        ),
+        link=lambda m: reverse("rewards:merchant", args=[m.pk]),
     )
 )

@@ -42,6 +42,9 @@ class PartnerMerchant(TimeStampedModel):
     opening_hours = models.CharField(
         pgettext_lazy("merchant", "opening hours"), max_length=200, blank=True
     )
+    # 红袖章商家联盟: merchants that back the red armbands (discounts for patrol volunteers,
+    # points honoured at the counter); listed on their own in the catalogue.
+    red_armband_alliance = models.BooleanField(_("red-armband merchant alliance"), default=False)
 
     objects = PartnerMerchantQuerySet.as_manager()
 

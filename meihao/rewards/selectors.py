@@ -193,9 +193,11 @@ def _offers(affordable_for: int | None) -> QuerySet[RewardItem]:
     return items
 
 
-def _catalogue_merchants(*, affordable_for: int | None, search: str):
+def _catalogue_merchants(*, affordable_for: int | None, search: str, alliance: bool = False):
     items = _offers(affordable_for)
     merchants = PartnerMerchant.objects.filter(is_active=True)
+    if alliance:
+        merchants = merchants.filter(red_armband_alliance=True)
     if affordable_for is not None:
         merchants = merchants.filter(pk__in=items.values("merchant_id"))
     if search:
@@ -219,6 +221,7 @@ def catalogue_order(
     search: str = "",
     home_path: str = "",
     home: tuple[float, float] | None = None,
+    alliance: bool = False,
 ) -> list[CatalogueEntry]:
     """The active partner merchants matching `search` (their name, address, description or an
     item's name), nearest to the resident's home first.
@@ -227,8 +230,11 @@ def catalogue_order(
     is measured from `home` (`people.selectors.home_point`). Merchants whose distance cannot be
     told follow, those sharing more of the home's place path (same community, then street)
     first; then by name. With `affordable_for`, only merchants offering an item at most that
-    many points. One query for the merchants, one for the places' centroids."""
-    merchants = _catalogue_merchants(affordable_for=affordable_for, search=search)
+    many points; with `alliance`, only the red-armband merchant alliance. One query for the
+    merchants, one for the places' centroids."""
+    merchants = _catalogue_merchants(
+        affordable_for=affordable_for, search=search, alliance=alliance
+    )
     rows = list(merchants.values_list("pk", "organisation__name", "place_path", "lat", "lon"))
     centroids = {}
     if home is not None:

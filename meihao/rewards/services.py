@@ -74,6 +74,7 @@ def _merchant_fields(**fields) -> dict:
         "lat": lat,
         "lon": lon,
         "is_active": bool(fields.get("is_active", True)),
+        "red_armband_alliance": bool(fields.get("red_armband_alliance", False)),
         "joined_on": fields.get("joined_on") or timezone.localdate(),
     }
 

@@ -71,7 +71,7 @@ def merchant_edit(request, pk: int):
     initial = {
         name: getattr(merchant, name)
         for name in ("description", "address", "opening_hours", "lat", "lon", "joined_on")
-    } | {"is_active": merchant.is_active}
+    } | {"is_active": merchant.is_active, "red_armband_alliance": merchant.red_armband_alliance}
     form = PartnerMerchantForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

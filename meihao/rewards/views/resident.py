@@ -32,6 +32,7 @@ def catalogue(request):
     person = own_person(request.user)
     balance = points_balance(person) if person else 0
     affordable = request.GET.get("affordable") == "1" and person is not None
+    alliance = request.GET.get("alliance") == "1"
     q = request.GET.get("q", "").strip()[:SEARCH_MAX]
     affordable_for = balance if affordable else None
     entries = selectors.catalogue_order(
@@ -39,6 +40,7 @@ def catalogue(request):
         search=q,
         home_path=person.home_place_path if person else "",
         home=home_point(person),
+        alliance=alliance,
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.catalogue_page(page.object_list, affordable_for=affordable_for)
@@ -56,10 +58,13 @@ def catalogue(request):
         "person": person,
         "balance": balance,
         "affordable": affordable,
+        "alliance": alliance,
         "q": q,
         "page": page,
         "markers": markers,
-        "query": query_string(affordable="1" if affordable else "", q=q),
+        "query": query_string(
+            affordable="1" if affordable else "", alliance="1" if alliance else "", q=q
+        ),
     }
     if request.htmx and request.htmx.target == "catalogue-results":
         return render(request, "rewards/_catalogue_results.html", context)
