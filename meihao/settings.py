@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "meihao.care",
     "meihao.legal",
     "meihao.police",
+    "meihao.counselling",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

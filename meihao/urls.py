@@ -35,6 +35,7 @@ urlpatterns = [
     path("care/", include("meihao.care.urls")),
     path("legal/", include("meihao.legal.urls")),
     path("police/", include("meihao.police.urls")),
+    path("counselling/", include("meihao.counselling.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

@@ -33,9 +33,10 @@ OFFICE_OF_ROLE = {
     Role.GRID_WORKER: pgettext_lazy("office", "{place} grid worker"),
     Role.LEGAL_ADVISOR: pgettext_lazy("office", "{place} legal advisor"),
     Role.POLICE_OFFICER: pgettext_lazy("office", "{place} community police"),
+    Role.COUNSELLOR: pgettext_lazy("office", "{place} counsellor"),
 }
 # The roles whose holders act for their place in a citizen's timeline.
-ACTING_ROLES = PLACE_WORKERS | {Role.LEGAL_ADVISOR, Role.POLICE_OFFICER}
+ACTING_ROLES = PLACE_WORKERS | {Role.LEGAL_ADVISOR, Role.POLICE_OFFICER, Role.COUNSELLOR}
 
 
 def _office_name(assignment) -> str:

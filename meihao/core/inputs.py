@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.core.errors import ValidationFailed
@@ -74,6 +75,20 @@ def parse_ids(values) -> list[int]:
 
 def _plausible(day: date) -> bool:
     return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def parse_minutes(value, *, most: int, field: str = "minutes") -> int:
+    """Minutes of work as typed (a session, an answer): a whole number from 1 to `most`, or a
+    refusal in words."""
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("Say how many minutes it took, as a whole number."), field=field
+        ) from None
+    if not 1 <= minutes <= most:
+        raise ValidationFailed(_("Between 1 and %(most)s minutes.") % {"most": most}, field=field)
+    return minutes
 
 
 def parse_date(value, *, default=None):

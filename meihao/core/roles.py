@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Community police officer")
     MERCHANT_STAFF = "merchant_staff", _("Merchant staff")
     CARE_PROVIDER = "care_provider", _("Care provider")
+    COUNSELLOR = "counsellor", _("Counsellor")
 
 
 # Roles whose scope is an organisation rather than a place; their place scope is the

@@ -125,6 +125,14 @@ PERSONAS = [
         "grid",
         account="family",
     ),
+    Persona(
+        Role.COUNSELLOR,
+        "13900000015",
+        "苏婉清",
+        "female",
+        datetime.date(1983, 10, 8),
+        "community",
+    ),
 ]
 # The log-ins that are not one role's: what `demo_accounts` calls them, in both languages.
 ACCOUNT_LABELS = {"elder": "长辈 elder", "family": "家属 family"}

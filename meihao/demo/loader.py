@@ -19,6 +19,7 @@ from meihao.care.models import CareOrder, Provider
 from meihao.cases.models import Case, CaseRating
 from meihao.core import idcard, pii
 from meihao.core.roles import Role
+from meihao.counselling.models import Counselling
 from meihao.demo import data
 from meihao.demo.accounts import DEMO_PASSWORD, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import Plan, build_plan
@@ -112,6 +113,7 @@ COUNTED = {
     "police blocks": Block,
     "police groups": PoliceGroup,
     "police tips": Tip,
+    "counselling requests": Counselling,
     "elders": Elder,
     "assessments": Assessment,
     "care providers": Provider,
@@ -140,6 +142,7 @@ class Loader:
         petitions: int = 0,
         consultations: int = 0,
         tips: int = 0,
+        counselling: int = 0,
         care_orders: int = 0,
     ):
         self.residents = residents
@@ -153,6 +156,7 @@ class Loader:
         self.petitions = petitions
         self.consultations = consultations
         self.tips = tips
+        self.counselling = counselling
         self.care_orders = care_orders
         self.progress = progress
         self.seed = seed
@@ -198,6 +202,7 @@ class Loader:
         self._stage("disputes", self.load_disputes)
         self._stage("police blocks and groups", self.load_police)
         self._stage("police tips", self.load_tips)
+        self._stage("counselling", self.load_counselling)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
         self._stage("notifications", self.load_notifications)
@@ -650,6 +655,14 @@ class Loader:
 
         people, _points = self._volunteer_side()
         return TipHistory(plan=self.plan, residents=people, seed=self.seed, count=self.tips).run()
+
+    def load_counselling(self) -> tuple[int, int]:
+        from meihao.demo.counselling import CounsellingHistory
+
+        people, _points = self._volunteer_side()
+        return CounsellingHistory(
+            plan=self.plan, residents=people, seed=self.seed, count=self.counselling
+        ).run()
 
     def load_elders(self) -> tuple[int, int]:
         from meihao.demo.eldercare import ElderHistory

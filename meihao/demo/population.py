@@ -344,6 +344,15 @@ class Population:
                 add(
                     rng.choice(all_grids).code, [(Role.CARE_PROVIDER, ("org", name))], ages=(22, 55)
                 )
+        # 心灵驿站 is a pilot: a counsellor in the first street's communities but the demo
+        # log-in's own (she is its counsellor).
+        for community in plan.communities[1:]:
+            if community.parent_code == plan.streets[0].code:
+                add(
+                    plan.grids_of(community.code)[0].code,
+                    [(Role.COUNSELLOR, ("place", community.code))],
+                    ages=(28, 55),
+                )
         return people
 
     # -- residents: chunk by chunk ------------------------------------------------------------

@@ -20,7 +20,7 @@ from meihao.cases.classes import active_type, minor_class
 from meihao.cases.models import Case
 from meihao.cases.states import HANDLER, TERMINAL_STATES, WORKING, Status
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.inputs import clean_text, parse_datetime
+from meihao.core.inputs import clean_text, parse_datetime, parse_minutes
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scope_q, users_covering
 from meihao.legal.models import (
@@ -35,7 +35,7 @@ from meihao.legal.models import (
     DisputeParty,
     MediationSession,
 )
-from meihao.legal.services import community_advisors, whole_minutes
+from meihao.legal.services import community_advisors
 from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
@@ -284,7 +284,7 @@ def mediation_session_record(*, actor, case: Case, held_at, minutes, note) -> Me
         raise ValidationFailed(_("Sessions are recorded while the mediation is under way."))
     dispute = dispute_of(case)
     held_at = _held_at(held_at, case)
-    minutes = whole_minutes(minutes, most=SESSION_MINUTES_MAX)
+    minutes = parse_minutes(minutes, most=SESSION_MINUTES_MAX)
     note = clean_text(
         note,
         field="note",

@@ -1,43 +1,21 @@
-"""Who works a consultation (cases.extensions.Holders): the legal advisors of the resident's
-community while nobody has taken it, then the advisor who took it, alone. The place roles read
-nothing of it (community staff count consultations, never read them); the resident reads their
-own as its requester, confirms the answer (verifier) and may withdraw it (supervisor)."""
+"""Who works a consultation (cases.extensions.Holders, a `cases.pool.RolePool` of the legal
+advisors): the advisors of the resident's community while nobody has taken it, then the advisor
+who took it, alone. The place roles read nothing of it (community staff count consultations,
+never read them); the resident reads their own as its requester, confirms the answer
+(verifier) and may withdraw it (supervisor)."""
 
 from django.db.models import Q
 
-from meihao.cases.access import is_requester
 from meihao.cases.extensions import VIEWER, ActingFor, Holders
+from meihao.cases.pool import RolePool
 from meihao.cases.states import DISPATCHER, HANDLER, SUPERVISOR, VERIFIER
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scope_q
 
 ADVISORS = frozenset({Role.LEGAL_ADVISOR})
-
-
-def advisor_q(user) -> Q:
-    """The consultations `user` reads as an advisor, as a filter (pure SQL)."""
-    return Q(assigned_user=user) | Q(assigned_user__isnull=True) & scope_q(
-        user, path_field="place_path", roles=ADVISORS
-    )
-
-
-def _open_to(case, user) -> bool:
-    return case.assigned_user_id is None and covers(user, case.place_path, ADVISORS)
-
-
-def holds(case, user, who: str) -> bool:
-    if who == VIEWER:
-        return case.assigned_user_id == user.pk or _open_to(case, user)
-    if who == HANDLER:
-        return case.assigned_user_id == user.pk
-    if who == DISPATCHER:  # turning away what is no legal question, before anyone takes it
-        return _open_to(case, user)
-    if who in (VERIFIER, SUPERVISOR):
-        return is_requester(case, user)
-    return False
-
-
-CONSULTATION_HOLDERS = Holders(q=advisor_q, holds=holds)
+ADVISOR_POOL = RolePool(ADVISORS)
+advisor_q = ADVISOR_POOL.q
+CONSULTATION_HOLDERS = ADVISOR_POOL.holders()
 
 
 # --- disputes --------------------------------------------------------------------------------
@@ -66,14 +44,14 @@ def dispute_holds(case, user, who: str) -> bool:
     if who == VIEWER:
         return (
             case.assigned_user_id == user.pk
-            or _open_to(case, user)
+            or ADVISOR_POOL.open_to(case, user)
             or _took_it_in(case, user)
             or _escalated_to(case, user)
         )
     if who == HANDLER:
         return case.assigned_user_id == user.pk
     if who == DISPATCHER:
-        return _open_to(case, user)
+        return ADVISOR_POOL.open_to(case, user)
     if who == VERIFIER:  # the follow-up visit (回访): the mediator or the staff who took it in
         return case.assigned_user_id == user.pk or _took_it_in(case, user)
     if who == SUPERVISOR:

@@ -19,7 +19,7 @@ from meihao.cases.access import authorise
 from meihao.cases.classes import active_type, minor_class
 from meihao.cases.models import Case
 from meihao.core.errors import NotFound, ValidationFailed
-from meihao.core.inputs import clean_text
+from meihao.core.inputs import clean_text, parse_minutes
 from meihao.core.scoping import users_covering
 from meihao.legal.compliance import posts_month
 from meihao.legal.holders import ADVISORS
@@ -124,21 +124,6 @@ def consultation_ask(
     return consultation
 
 
-def whole_minutes(value, *, most: int) -> int:
-    """Minutes of service as typed: a whole number from 1 to `most`."""
-    try:
-        minutes = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            _("Say how many minutes it took, as a whole number."), field="minutes"
-        ) from None
-    if not 1 <= minutes <= most:
-        raise ValidationFailed(
-            _("Between 1 and %(most)s minutes.") % {"most": most}, field="minutes"
-        )
-    return minutes
-
-
 def consultation_answer(*, actor, case: Case, answer, minutes) -> Case:
     """The advisor answers (the engine's report-back, the answer its note), taking the
     consultation first if nobody has; the minutes it took count toward the advisor's monthly
@@ -149,7 +134,7 @@ def consultation_answer(*, actor, case: Case, answer, minutes) -> Case:
     answer = clean_text(
         answer, field="answer", required=_("Write your answer."), max_length=ANSWER_MAX
     )
-    minutes = whole_minutes(minutes, most=ANSWER_MINUTES_MAX)
+    minutes = parse_minutes(minutes, most=ANSWER_MINUTES_MAX)
     with transaction.atomic():
         if taking:
             case = case_services.case_claim(case=case, actor=actor)

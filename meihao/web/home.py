@@ -32,6 +32,7 @@ ROLE_ICONS = {
     Role.POLICE_OFFICER: "shield-check",
     Role.MERCHANT_STAFF: "shop",
     Role.CARE_PROVIDER: "bandaid",
+    Role.COUNSELLOR: "chat-heart",
 }
 
 # Card titles. The same words as core.roles.Role's labels, kept here because they are this
@@ -49,6 +50,7 @@ ROLE_TITLES = {
     Role.POLICE_OFFICER: _("Community police officer"),
     Role.MERCHANT_STAFF: _("Merchant staff"),
     Role.CARE_PROVIDER: _("Care provider"),
+    Role.COUNSELLOR: _("Counsellor"),
 }
 
 # What each role does here (docs/product.md, "The people who use it").
@@ -76,6 +78,9 @@ ROLE_DUTIES = {
     Role.POLICE_OFFICER: _("Receive tips and hazards from residents and act on them."),
     Role.MERCHANT_STAFF: _("Accept point redemptions and provide services to residents."),
     Role.CARE_PROVIDER: _("Provide home-care services to elders."),
+    Role.COUNSELLOR: _(
+        "Meet residents at the community's 心灵驿站, keep your notes, and refer those in crisis."
+    ),
 }
 
 

@@ -147,6 +147,12 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(_("Command view"), "police:command", "broadcast", frozenset({Role.POLICE_OFFICER})),
     Screen(
+        _("Community counselling"),
+        "counselling:home",
+        "chat-heart",
+        frozenset({Role.RESIDENT, Role.COUNSELLOR}),
+    ),
+    Screen(
         _("Applications"),
         "egov:work",
         "folder2-open",

@@ -501,6 +501,20 @@ def test_blocks_officers_groups_and_a_year_of_tips(seeded):
     ).exists()
 
 
+def test_the_counselling_pilot_gives_its_counsellor_work(seeded):
+    from meihao.counselling.models import Counselling
+
+    requests = Counselling.objects.select_related("case__assigned_user")
+    mine = requests.filter(place_path=advisor_path())
+    assert mine.filter(case__status="submitted").exists()
+    assert mine.filter(
+        case__assigned_user__phone="13900000015",
+        appointment_at__isnull=False,
+        case__status="dispatched",
+    ).exists()
+    assert requests.filter(case__status="closed").exists() or requests.count() == 2
+
+
 def advisor_path() -> str:
     from meihao.people.models import RoleAssignment
 

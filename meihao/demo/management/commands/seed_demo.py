@@ -8,6 +8,7 @@ from meihao.demo.activity_plan import activities_for_scale
 from meihao.demo.applications import applications_for_scale
 from meihao.demo.care import orders_for_scale
 from meihao.demo.cases import cases_for_scale
+from meihao.demo.counselling import requests_for_scale
 from meihao.demo.legal import consultations_for_scale
 from meihao.demo.loader import RESIDENTS_PER_SCALE, Loader
 from meihao.demo.patrols import patrol_grids_for_scale
@@ -96,6 +97,7 @@ class Command(BaseCommand):
         petitions = petitions_for_scale(people_scale)
         consultations = consultations_for_scale(people_scale)
         tips = tips_for_scale(people_scale)
+        counselling = requests_for_scale(people_scale)
         care_orders = orders_for_scale(people_scale)
         verbosity = options.get("verbosity", 1)
         interactive = sys.stderr.isatty()
@@ -125,6 +127,7 @@ class Command(BaseCommand):
             petitions=petitions,
             consultations=consultations,
             tips=tips,
+            counselling=counselling,
             care_orders=care_orders,
             progress=progress,
         ).run()
