@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "meihao.legal",
     "meihao.police",
     "meihao.counselling",
+    "meihao.supervision",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

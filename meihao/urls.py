@@ -36,6 +36,7 @@ urlpatterns = [
     path("legal/", include("meihao.legal.urls")),
     path("police/", include("meihao.police.urls")),
     path("counselling/", include("meihao.counselling.urls")),
+    path("supervision/", include("meihao.supervision.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

@@ -32,6 +32,19 @@ def audit_pii_read(*, actor, target: models.Model, field: str):
     )
 
 
+def audit_pii_reads(*, actor, targets, field: str) -> None:
+    """`audit_pii_read` for each of `targets` (a page listing them), in one insert."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            kind=AuditEvent.Kind.PII_READ,
+            actor=actor,
+            action=f"read:{field}",
+            **_target_fields(target),
+        )
+        for target in targets
+    )
+
+
 def audit_changes(instance: models.Model, new_values: dict) -> dict:
     """{field: [old, new]} for the fields whose value actually changes, as JSON-safe strings."""
     diff = {}

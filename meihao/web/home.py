@@ -153,7 +153,7 @@ def work_cards(user) -> list[Card]:
     counted = any(
         screen.count_key
         for s in scopes
-        for screen in (*screens_of_role(s.role), *work_lists_of_role(s.role))
+        for screen in (*screens_of_role(s.role, user), *work_lists_of_role(s.role))
     )
     case_counts = {**staff_counts(user), **people_counts(user)} if counted else {}
     order = {role: index for index, role in enumerate(Role.values)}
@@ -172,7 +172,10 @@ def work_cards(user) -> list[Card]:
                 icon=ROLE_ICONS.get(scope.role, "person-badge"),
                 links=[
                     entry(screen, case_counts)
-                    for screen in (*screens_of_role(scope.role), *work_lists_of_role(scope.role))
+                    for screen in (
+                        *screens_of_role(scope.role, user),
+                        *work_lists_of_role(scope.role),
+                    )
                 ],
             )
         )

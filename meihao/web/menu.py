@@ -4,6 +4,7 @@ large-text home all read this list, so a screen has one name everywhere.
 A screen's label is the same msgid as the page's own title, so the menu, the page heading and
 the home card say the same words (待核查 is 待核查 in all three)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -21,7 +22,9 @@ from meihao.core.roles import (
 )
 from meihao.core.scoping import scopes_of
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
+from meihao.legal.aid import may_decide as may_decide_legal_aid
 from meihao.patrols.models import PATROLLERS
+from meihao.supervision.services import may_read as may_read_supervision
 
 EVERY_ROLE = frozenset(Role)
 
@@ -38,6 +41,12 @@ class Screen:
     essential: bool = False
     # A filtered list of the screen (the query string), offered on the home page only.
     query: str = ""
+    # For a screen only some holders of its roles have (the staff of a legal-aid centre among
+    # the departments' staff): whether `user` is one of them.
+    shown_to: Callable[[object], bool] | None = None
+
+    def shows(self, user) -> bool:
+        return self.shown_to is None or self.shown_to(user)
 
 
 # In menu order: the day's work first, then the community's services, then places and people.
@@ -147,6 +156,20 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(_("Command view"), "police:command", "broadcast", frozenset({Role.POLICE_OFFICER})),
     Screen(
+        _("Legal-aid requests"),
+        "legal:aid_referrals",
+        "bank2",
+        frozenset({Role.DEPARTMENT_STAFF}),
+        shown_to=may_decide_legal_aid,
+    ),
+    Screen(
+        _("Supervision register"),
+        "supervision:register",
+        "journal-lock",
+        frozenset({Role.DEPARTMENT_STAFF, Role.POLICE_OFFICER}),
+        shown_to=may_read_supervision,
+    ),
+    Screen(
         _("Community counselling"),
         "counselling:home",
         "chat-heart",
@@ -234,8 +257,8 @@ def entry(screen: Screen, counts: dict | None = None) -> Entry:
     return Entry(screen.label, url, screen.icon, count)
 
 
-def screens_of_role(role: str) -> list[Screen]:
-    return [screen for screen in SCREENS if role in screen.roles]
+def screens_of_role(role: str, user) -> list[Screen]:
+    return [screen for screen in SCREENS if role in screen.roles and screen.shows(user)]
 
 
 def work_lists_of_role(role: str) -> list[Screen]:
@@ -263,7 +286,7 @@ def menu(user) -> list[Entry]:
     the back office for staff accounts."""
     roles = roles_of(user)
     entries = [Entry(home_label(user), reverse("home"), "house")]
-    entries += [entry(screen) for screen in SCREENS if screen.roles & roles]
+    entries += [entry(screen) for screen in SCREENS if screen.roles & roles and screen.shows(user)]
     entries.append(entry(INBOX))
     if user.is_staff:
         entries.append(entry(CONFIGURATION))

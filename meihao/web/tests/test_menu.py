@@ -90,12 +90,13 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
     police = make_user(
         "13800000090", "片警", home=None, roles=[(Role.POLICE_OFFICER, personas.tree.community_a)]
     )
+    aid_staff = _legal_aid_centre_staff(personas)
     # Places opens straight onto the place when the user covers only one, titled with its name.
     places = reverse("places:browser")
     # A page may be two screens, titled for each role (the catalogue's back office is the
     # editor's and a department's own list): a screen is its address and its label.
     checked = set()
-    for user in [*personas.all().values(), care_worker, police]:
+    for user in [*personas.all().values(), care_worker, police, aid_staff]:
         client.force_login(user)
         for entry in menu(user)[1:]:
             screen = (entry.url, str(entry.label))
@@ -105,6 +106,30 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
             page = client.get(entry.url).content.decode()
             assert f"<title>{entry.label} · " in page, screen
     assert len(checked) + 1 == len(SCREENS) + 1  # every screen but places, and the inbox
+
+
+def _legal_aid_centre_staff(personas):
+    """The staff of a legal-aid centre (a department marked as one): their screen is its
+    requests, which other departments' staff are not offered."""
+    from meihao.legal.models import LegalAidCentre
+    from meihao.people.models import Organisation
+
+    organisation = Organisation.objects.create(
+        name="万秀区法律援助中心",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+    LegalAidCentre.objects.create(organisation=organisation)
+    return make_user(
+        "13800000091", "援助中心", home=None, roles=[(Role.DEPARTMENT_STAFF, organisation)]
+    )
+
+
+def test_a_screen_for_some_holders_of_a_role_is_offered_to_them_alone(personas):
+    aid_staff = _legal_aid_centre_staff(personas)
+    assert "/legal/aid/" in {e.url for e in menu(aid_staff)}
+    assert "/legal/aid/" not in {e.url for e in menu(personas.department_staff)}
 
 
 def _care_provider_staff(personas):
