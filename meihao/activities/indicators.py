@@ -3,13 +3,16 @@ done) and a period of service dates.
 
 * service_hours — hours served (reversals included: a reversed record counts zero).
 * active_volunteers — people whose service in the period adds up to more than nothing.
+* legal_education_sessions / legal_education_attendance, joint_patrols, red_armband_patrol_hours
+  and red_armband_volunteers — the safe-community pillar's activities, by kind.
 """
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.activities.models import ServiceRecord
+from meihao.activities.models import Activity, Attendance, ServiceRecord
 from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, hours_of, register
 from meihao.people.models import Person
@@ -91,6 +94,157 @@ register(
             Column(_("Volunteer"), lambda p: p.real_name),
             Column(_("Community or grid"), lambda p: p.home_place.name if p.home_place else ""),
             Column(_("Minutes"), lambda p: p.span_minutes),
+        ),
+        link=lambda p: reverse("people:detail", args=[p.pk]),
+    )
+)
+
+
+# --- 平安: patrols and legal education, by activity kind --------------------------------------
+PATROL_KINDS = (Activity.Kind.PATROL_SHIFT, Activity.Kind.JOINT_PATROL)
+
+
+def _held(span: Span, kinds) -> Q:
+    return Q(
+        kind__in=kinds,
+        status=Activity.Status.FINISHED,
+        place_path__startswith=span.place_path,
+        starts_at__gte=span.start,
+        starts_at__lt=span.end,
+    )
+
+
+def _sessions(kinds):
+    def records(span: Span):
+        return (
+            Activity.objects.filter(_held(span, kinds))
+            .annotate(attended=Count("signups__attendance"))
+            .select_related("place")
+            .order_by("-starts_at", "-pk")
+        )
+
+    return records
+
+
+def education_attendances(span: Span):
+    """Check-ins at the legal-education sessions held in the place in the period."""
+    return (
+        Attendance.objects.filter(
+            signup__activity__in=Activity.objects.filter(
+                _held(span, (Activity.Kind.LEGAL_EDUCATION,))
+            )
+        )
+        .select_related("signup__activity", "signup__person")
+        .order_by("-checked_in_at", "-pk")
+    )
+
+
+def patrol_service(span: Span):
+    """Service records of the red-armband patrols and joint patrols done in the place."""
+    return service_records(span).filter(activity__kind__in=PATROL_KINDS)
+
+
+def patrol_volunteers(span: Span):
+    served = patrol_service(span).values("person").annotate(total=Sum("minutes"))
+    return (
+        Person.objects.filter(pk__in=served.filter(total__gt=0).values("person"))
+        .select_related("home_place")
+        .order_by("pk")
+    )
+
+
+SESSION_COLUMNS = (
+    Column(_("Starts"), lambda a: f"{timezone.localtime(a.starts_at):%Y-%m-%d %H:%M}"),
+    Column(_("Title"), lambda a: a.title),
+    Column(_("Place"), lambda a: a.place.name),
+    Column(_("Attended"), lambda a: a.attended),
+)
+
+
+def _activity_link(activity) -> str:
+    return reverse("activities:detail", args=[activity.pk])
+
+
+register(
+    Indicator(
+        code="legal_education_sessions",
+        name=_("Legal-education sessions"),
+        definition=_("Legal-education sessions held in the place during the period."),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=_sessions((Activity.Kind.LEGAL_EDUCATION,)),
+        columns=SESSION_COLUMNS,
+        link=_activity_link,
+    )
+)
+register(
+    Indicator(
+        code="legal_education_attendance",
+        name=_("Attendance at legal-education sessions"),
+        definition=_(
+            "Check-ins at the legal-education sessions held in the place during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=education_attendances,
+        columns=(
+            Column(_("Session"), lambda a: a.signup.activity.title),
+            Column(
+                _("Checked in"), lambda a: f"{timezone.localtime(a.checked_in_at):%Y-%m-%d %H:%M}"
+            ),
+        ),
+        link=lambda a: reverse("activities:detail", args=[a.signup.activity_id]),
+    )
+)
+register(
+    Indicator(
+        code="joint_patrols",
+        name=_("Joint police–resident patrols"),
+        definition=_(
+            "Joint patrols of the community police and residents held in the place "
+            "during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=_sessions((Activity.Kind.JOINT_PATROL,)),
+        columns=SESSION_COLUMNS,
+        link=_activity_link,
+    )
+)
+register(
+    Indicator(
+        code="red_armband_patrol_hours",
+        name=_("Red-armband patrol hours"),
+        definition=_(
+            "Hours the red armbands and residents served on patrol shifts and joint patrols in "
+            "the place during the period."
+        ),
+        unit=Unit.HOURS,
+        capability=VOLUNTEERING,
+        records=patrol_service,
+        value=hours_of(patrol_service),
+        columns=(
+            Column(_("Service date"), lambda r: r.service_date.isoformat()),
+            Column(_("Volunteer"), lambda r: r.person.real_name),
+            Column(_("Place"), lambda r: r.place.name),
+            Column(_("Minutes"), lambda r: r.minutes),
+        ),
+        link=lambda r: reverse("people:detail", args=[r.person_id]),
+    )
+)
+register(
+    Indicator(
+        code="red_armband_volunteers",
+        name=_("Red-armband patrol volunteers"),
+        definition=_(
+            "People who served on a patrol shift or joint patrol in the place during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=patrol_volunteers,
+        columns=(
+            Column(_("Volunteer"), lambda p: p.real_name),
+            Column(_("Lives in"), lambda p: p.home_place.name if p.home_place else ""),
         ),
         link=lambda p: reverse("people:detail", args=[p.pk]),
     )
