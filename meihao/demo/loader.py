@@ -202,6 +202,7 @@ class Loader:
         self._stage("disputes", self.load_disputes)
         self._stage("police blocks and groups", self.load_police)
         self._stage("police tips", self.load_tips)
+        self._stage("supervision register", self.load_supervision)
         self._stage("counselling", self.load_counselling)
         self._stage("elders", self.load_elders)
         self._stage("home care", self.load_care)
@@ -655,6 +656,12 @@ class Loader:
 
         people, _points = self._volunteer_side()
         return TipHistory(plan=self.plan, residents=people, seed=self.seed, count=self.tips).run()
+
+    def load_supervision(self) -> tuple[int, int]:
+        from meihao.demo.police import SupervisionRegister
+
+        people, _points = self._volunteer_side()
+        return SupervisionRegister(plan=self.plan, residents=people, seed=self.seed).run()
 
     def load_counselling(self) -> tuple[int, int]:
         from meihao.demo.counselling import CounsellingHistory

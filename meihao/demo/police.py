@@ -296,3 +296,83 @@ class TipHistory(History):
         outcome = plan.fate if plan.fate in NOTES else "acted"
         step(officer, police.tip_close, outcome=outcome, note=NOTES[outcome])
         return True
+
+
+# The register of people under community supervision, kept by the justice bureau: a handful in
+# each street (the demo community's among them, for the demo officer to read), visited monthly,
+# one of them overdue. Written in bulk; idempotent by the bureau's authority.
+SUPERVISION_AUTHORITY = "万秀区司法局"
+SUPERVISED_PER_STREET = 3
+
+
+class SupervisionRegister:
+    def __init__(self, *, plan, residents, seed: int, now=None):
+        self.plan = plan
+        self.residents = residents
+        self.rng = random.Random(f"{seed}:supervision")
+        self.today = timezone.localdate(now or timezone.now())
+
+    def run(self) -> tuple[int, int]:
+        from meihao.people.models import Organisation
+        from meihao.people.selectors import department_staff
+        from meihao.supervision.models import Authority, Supervisee, SupervisionVisit
+
+        organisation = Organisation.objects.filter(name=SUPERVISION_AUTHORITY).first()
+        if organisation is None:
+            return 0, 0
+        authority, created = Authority.objects.get_or_create(organisation=organisation)
+        if not created:
+            return 0, authority.register.count()
+        keepers = list(
+            department_staff(organisation.pk).order_by("pk").values_list("pk", flat=True)
+        )
+        if not keepers:
+            return 0, 0
+        officer = self.residents.personas.get(Role.POLICE_OFFICER)
+        resident = self.residents.personas.get(Role.RESIDENT)
+        taken = {officer.person_id if officer else None, resident.person_id if resident else None}
+        written = 0
+        with transaction.atomic():
+            for n, street in enumerate(self.plan.streets):
+                communities = [c for c in self.plan.communities if c.parent_code == street.code]
+                # The first street's are the demo community's: the demo officer reads them.
+                people = [
+                    r
+                    for c in communities[: 1 if n == 0 else 2]
+                    for r in self.residents.with_login(c.code)[:40]
+                    if r.person_id not in taken
+                ]
+                for k, person in enumerate(
+                    self.rng.sample(people, min(len(people), SUPERVISED_PER_STREET))
+                ):
+                    start = self.today - datetime.timedelta(days=self.rng.randint(60, 300))
+                    every = 30
+                    entry = Supervisee.objects.create(
+                        person_id=person.person_id,
+                        authority=authority,
+                        kind=(Supervisee.Kind.CORRECTION, Supervisee.Kind.RELEASED)[k % 2],
+                        place_path=person.path,
+                        starts_on=start,
+                        ends_on=start + datetime.timedelta(days=365),
+                        visit_every_days=every,
+                        officer_id=keepers[k % len(keepers)],
+                    )
+                    # Monthly visits up to now; the first street's last one skips the latest.
+                    day, visits = start + datetime.timedelta(days=7), []
+                    stop = self.today - datetime.timedelta(days=45 if k == 0 else 3)
+                    while day <= stop:
+                        visits.append(
+                            SupervisionVisit(
+                                supervisee=entry,
+                                visited_on=day,
+                                by_id=entry.officer_id,
+                                note="上门走访，本人在家，情绪稳定，按时报到。",
+                            )
+                        )
+                        day += datetime.timedelta(days=every - self.rng.randint(0, 5))
+                    SupervisionVisit.objects.bulk_create(visits)
+                    Supervisee.objects.filter(pk=entry.pk).update(
+                        last_visit_on=visits[-1].visited_on if visits else None
+                    )
+                    written += 1 + len(visits)
+        return written, 0

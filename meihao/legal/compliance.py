@@ -10,12 +10,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from meihao.core.roles import Role
+from meihao.core.snapshot import ProcessSnapshot
 from meihao.legal.models import AdvisorService
-from meihao.people.models import RoleAssignment
+from meihao.people.models import RoleAssignment, User
 from meihao.places.models import Level
 
 
@@ -56,23 +59,59 @@ class PostMonth:
         return self.minutes_by_kind.get(kind, 0)
 
 
+def _posts() -> RoleAssignment:
+    return RoleAssignment.objects.filter(role=Role.LEGAL_ADVISOR, place__level=Level.COMMUNITY)
+
+
+def _all_posts() -> tuple[tuple, ...]:
+    """Every post of the platform as (path, advisor id, name, community id, code, name), by
+    community and name: a city's thousands, read once per process and on change."""
+    return tuple(
+        _posts()
+        .filter(user__is_active=True)
+        .order_by("place__path", "user__name", "user_id")
+        .values_list(
+            "place__path", "user_id", "user__name", "place_id", "place__code", "place__name"
+        )
+    )
+
+
+def _posts_fingerprint() -> tuple:
+    posts = _posts().aggregate(count=Count("pk"), last=Max("pk"), updated=Max("updated_at"))
+    active = User.objects.filter(
+        is_active=True, role_assignments__role=Role.LEGAL_ADVISOR
+    ).aggregate(count=Count("pk"), last=Max("pk"))
+    return (*posts.values(), *active.values())
+
+
+# The compliance page and the reminders read every post; posts change a few times a year.
+POSTS = ProcessSnapshot("legal:posts", build=_all_posts, fingerprint=_posts_fingerprint)
+
+
+def _posts_changed(sender, instance, **kwargs) -> None:
+    # An advisor deactivated is caught by the fingerprint (the active advisors' count).
+    if instance.role == Role.LEGAL_ADVISOR:
+        transaction.on_commit(POSTS.changed)
+
+
+post_save.connect(_posts_changed, sender=RoleAssignment, dispatch_uid="legal-posts-save")
+post_delete.connect(_posts_changed, sender=RoleAssignment, dispatch_uid="legal-posts-delete")
+
+
 def posts_month(path: str, year: int, month: int) -> list[PostMonth]:
     """Every advisor's month in every community under `path` ("" for all of them), by
-    community and name: two queries (the posts, and the month's minutes grouped by advisor,
-    community and kind), read as plain values: a city has thousands of posts."""
-    posts = RoleAssignment.objects.filter(
-        role=Role.LEGAL_ADVISOR, place__level=Level.COMMUNITY, user__is_active=True
-    )
+    community and name: the posts from the process's snapshot (`POSTS`), the month's minutes in
+    one query grouped by advisor, community and kind, read as plain values."""
     start, end = month_bounds(year, month)
     served = AdvisorService.objects.filter(served_at__gte=start, served_at__lt=end)
     if path:
-        posts = posts.filter(place__path__startswith=path)
         served = served.filter(place_path__startswith=path)
-    posts = posts.order_by("place__path", "user__name", "user_id").values_list(
-        "user_id", "user__name", "place_id", "place__code", "place__name"
-    )
     required = required_minutes()
-    rows = {(post[0], post[2]): PostMonth(*post, required=required) for post in posts}
+    rows = {
+        (post[1], post[3]): PostMonth(*post[1:], required=required)
+        for post in POSTS.get()
+        if post[0].startswith(path)
+    }
     grouped = served.values_list("advisor", "community", "kind").annotate(minutes=Sum("minutes"))
     for advisor_id, community_id, kind, minutes in grouped.order_by():
         row = rows.get((advisor_id, community_id))

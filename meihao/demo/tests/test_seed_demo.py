@@ -515,6 +515,17 @@ def test_the_counselling_pilot_gives_its_counsellor_work(seeded):
     assert requests.filter(case__status="closed").exists() or requests.count() == 2
 
 
+def test_the_supervision_register_is_kept_and_the_demo_officer_reads_his_area(seeded):
+    from meihao.people.models import User
+    from meihao.supervision import selectors
+    from meihao.supervision.models import Supervisee
+
+    assert Supervisee.objects.count() >= 3
+    officer = User.objects.get(phone="13900000010")
+    assert selectors.register_of(officer).exists()
+    assert Supervisee.objects.filter(visits__isnull=False).exists()
+
+
 def advisor_path() -> str:
     from meihao.people.models import RoleAssignment
 

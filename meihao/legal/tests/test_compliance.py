@@ -140,3 +140,25 @@ def test_a_superuser_reads_every_community_and_nobody_else_may(
     assert f'data-advisor="{advisor_a.pk}"' in page and f'data-advisor="{advisor_b.pk}"' in page
     client.force_login(personas.district_admin)
     assert client.get(reverse("legal:compliance"), {"place": "all"}).status_code == 404
+
+
+def test_the_posts_are_held_per_process_and_a_new_post_is_seen_at_once(
+    personas, advisor_a, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from meihao.core.roles import Role
+    from meihao.core.testing import make_user
+    from meihao.legal.compliance import POSTS
+
+    settings.SNAPSHOT_RECHECK_SECONDS = 3600  # the fingerprint is not asked: only the signal
+    POSTS.get()
+    with django_assert_num_queries(0):
+        assert len(POSTS.get()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        make_user(
+            "13800000066",
+            "律师丁",
+            home=None,
+            roles=[(Role.LEGAL_ADVISOR, personas.tree.community_b)],
+        )
+    rows = posts_month("", 2026, 12)
+    assert sorted(row.advisor_name for row in rows) == ["律师丁", "律师甲"]
