@@ -35,6 +35,8 @@ TIPS_PER_SCALE = 530
 DAYS = 365
 BLOCK_NAMES = ("东片", "西片")
 GROUP_NAMES = ("警民联防群", "平安守护群")
+# 四队一中心: the four teams of each street (the centre is the command view).
+POLICE_TEAMS = ("巡防队", "治安管理队", "侦查队", "社区警务队")
 # The share of a block's residents with a log-in who are in one of its groups.
 MEMBER_SHARE = 0.45
 NOTICES = [
@@ -88,7 +90,35 @@ class PoliceDistrict:
         with transaction.atomic():
             for community in self.plan.communities:
                 written += self._community(community)
+            written += self._teams()
         return written, before
+
+    def _teams(self) -> int:
+        """四队: each street's four police teams, the officers of its communities in them."""
+        written = 0
+        for street_spec in self.plan.streets:
+            street = Place.objects.get(code=street_spec.code)
+            officers = list(
+                RoleAssignment.objects.filter(
+                    role=Role.POLICE_OFFICER, place__path__startswith=street.path
+                )
+                .order_by("user_id")
+                .values_list("user__person", flat=True)
+            )
+            for k, duty in enumerate(POLICE_TEAMS):
+                team = Team.objects.create(
+                    name=f"{street.name}{duty}",
+                    kind=Team.Kind.POLICE_TEAM,
+                    place=street,
+                    place_path=street.path,
+                    is_demo=True,
+                )
+                members = [p for p in officers[k::4] if p is not None]
+                TeamMember.objects.bulk_create(
+                    TeamMember(team=team, person_id=person_id) for person_id in members
+                )
+                written += 1 + len(members)
+        return written
 
     def _officers(self, community_code: str) -> list[int]:
         officers = sorted(

@@ -275,6 +275,9 @@ class Team(TimeStampedModel):
         LECTURE = "lecture", _("Lecture team")
         RED_ARMBAND = "red_armband", _("Red-armband team")
         POLICE_GROUP = "police_group", _("Community police group")
+        # 四队一中心: the street's patrol-and-prevention, public-order, investigation and
+        # community-policing teams.
+        POLICE_TEAM = "police_team", _("Police team")
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

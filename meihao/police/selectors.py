@@ -157,3 +157,24 @@ def group_by_invitation(token: str) -> PoliceGroup:
 
 def group_members(group: PoliceGroup) -> QuerySet[TeamMember]:
     return group.team.memberships.select_related("person").order_by("-joined_on", "-pk")
+
+
+def area_teams(user) -> QuerySet:
+    """The police teams (四队) of the streets the user polices or lies in, with their members."""
+    from meihao.core.scoping import scope_paths
+    from meihao.people.models import Team
+    from meihao.places.models import PATH_SEPARATOR
+
+    streets = {
+        PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:2]) + PATH_SEPARATOR
+        for path in scope_paths(user, POLICE)
+        if path.count(PATH_SEPARATOR) >= 2
+    }
+    return (
+        Team.objects.filter(
+            Q(place_path__in=streets) | scope_q(user, path_field="place_path", roles=POLICE),
+            kind=Team.Kind.POLICE_TEAM,
+        )
+        .annotate(members=Count("memberships"))
+        .order_by("place_path", "name")
+    )

@@ -247,8 +247,9 @@ def group_act(request, pk, step):
 @pages.requires(selectors.is_police)
 @require_GET
 def command(request):
-    """The community command-and-intelligence view (社区指挥情报): the area's open tips and
-    hazards on a map and by age, and the day's patrols."""
+    """The community command-and-intelligence view (社区指挥情报, the "one centre" of 四队一中心):
+    the area's open tips and hazards on a map and by age, the day's patrols and the street's
+    police teams."""
     user = request.user
     now = timezone.now()
     open_tips = list(selectors.area_open_tips(user)[:300])
@@ -279,6 +280,7 @@ def command(request):
             "open_tips": open_tips,
             "points": points,
             "patrols": selectors.todays_patrols(user),
+            "teams": selectors.area_teams(user),
             "today": timezone.localdate(),
         },
     )

@@ -469,11 +469,13 @@ def test_a_year_of_disputes_mediated_by_each_communitys_advisor(seeded):
 def test_blocks_officers_groups_and_a_year_of_tips(seeded):
     from meihao.cases.models import Case
     from meihao.demo.police import KEY_PREFIX
-    from meihao.people.models import TeamMember
+    from meihao.people.models import Team, TeamMember
     from meihao.police.models import Block, PoliceGroup, Tip
 
     blocks = Block.objects.select_related("officer")
     assert blocks.count() == 60  # two per community
+    # 四队一中心: four police teams a street.
+    assert Team.objects.filter(kind="police_team").count() == 20
     assert all(block.officer_id for block in blocks)
     assert PoliceGroup.objects.count() == 120
     assert TeamMember.objects.filter(team__kind="police_group").exists()

@@ -116,3 +116,24 @@ def test_the_command_view_is_for_the_police(client, personas, block, colleague):
     page = client.get("/police/command/").content.decode()
     case = Case.objects.get(case_type__code="TIP")
     assert case.number in page and "居民甲" not in page and SCRIPT not in page
+
+
+def test_the_command_view_lists_the_streets_police_teams(client, personas, block, colleague):
+    from meihao.people.models import Team, TeamMember
+
+    team = Team.objects.create(
+        name="城东街道巡防队",
+        kind=Team.Kind.POLICE_TEAM,
+        place=personas.tree.street_a,
+        place_path=personas.tree.street_a.path,
+    )
+    TeamMember.objects.create(team=team, person=colleague.person)
+    Team.objects.create(
+        name="城南街道巡防队",
+        kind=Team.Kind.POLICE_TEAM,
+        place=personas.tree.street_b,
+        place_path=personas.tree.street_b.path,
+    )
+    client.force_login(colleague)
+    page = client.get("/police/command/").content.decode()
+    assert "城东街道巡防队" in page and "城南街道巡防队" not in page
