@@ -467,3 +467,64 @@ class DutySessions:
             served_at=came,
             activity=activity,
         )
+
+
+class EducationSessions:
+    """The community's advisor spoke at each legal-education session held there (普法宣传): their
+    sign-up, attendance and the service row finishing the session writes
+    (`legal.services.count_session_hours`), for the sessions already finished. Idempotent: a
+    session with its advisor's service row is skipped."""
+
+    def run(self) -> tuple[int, int]:
+        advisors = {
+            path: (user_id, person_id)
+            for path, user_id, person_id in RoleAssignment.objects.filter(
+                role=Role.LEGAL_ADVISOR, place__level=Level.COMMUNITY, user__person__isnull=False
+            )
+            .order_by("-user_id")
+            .values_list("place__path", "user_id", "user__person")
+        }
+        done = set(
+            AdvisorService.objects.filter(kind=AdvisorService.Kind.EDUCATION).values_list(
+                "activity_id", flat=True
+            )
+        )
+        sessions = Activity.objects.filter(
+            kind=Activity.Kind.LEGAL_EDUCATION,
+            status=Activity.Status.FINISHED,
+            place__level=Level.COMMUNITY,
+        ).select_related("place")
+        written = 0
+        with transaction.atomic():
+            for session in sessions:
+                advisor = advisors.get(session.place_path)
+                if session.pk in done or advisor is None:
+                    continue
+                user_id, person_id = advisor
+                signup, _created = SignUp.objects.get_or_create(
+                    activity=session,
+                    person_id=person_id,
+                    defaults={"role": "", "status": SignUp.Status.CONFIRMED},
+                )
+                minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+                Attendance.objects.get_or_create(
+                    signup=signup,
+                    defaults={
+                        "checked_in_at": session.starts_at,
+                        "check_in_method": Attendance.CheckInMethod.STAFF,
+                        "checked_out_at": session.ends_at,
+                        "check_out_method": Attendance.CheckOutMethod.FINISH,
+                        "credited_minutes": minutes,
+                    },
+                )
+                AdvisorService.objects.create(
+                    advisor_id=user_id,
+                    community=session.place,
+                    place_path=session.place_path,
+                    kind=AdvisorService.Kind.EDUCATION,
+                    minutes=minutes,
+                    served_at=session.starts_at,
+                    activity=session,
+                )
+                written += 1
+        return written, len(done)

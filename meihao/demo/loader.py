@@ -199,6 +199,7 @@ class Loader:
         self._stage("petitions", self.load_petitions)
         self._stage("legal consultations", self.load_consultations)
         self._stage("legal duty sessions", self.load_duty_sessions)
+        self._stage("legal education sessions", self.load_education_sessions)
         self._stage("disputes", self.load_disputes)
         self._stage("police blocks and groups", self.load_police)
         self._stage("police tips", self.load_tips)
@@ -633,6 +634,11 @@ class Loader:
         # The sessions follow the consultations' share of a year's history.
         scale = self.consultations / CONSULTATIONS_PER_SCALE
         return DutySessions(plan=self.plan, residents=people, seed=self.seed, scale=scale).run()
+
+    def load_education_sessions(self) -> tuple[int, int]:
+        from meihao.demo.legal import EducationSessions
+
+        return EducationSessions().run()
 
     def load_disputes(self) -> tuple[int, int]:
         from meihao.demo.disputes import DisputeHistory, disputes_for

@@ -407,6 +407,10 @@ def test_a_year_of_legal_consultations_answered_by_each_communitys_advisor(seede
     from meihao.legal.models import LegalAidReferral
 
     assert LegalAidReferral.objects.exclude(decision="pending").exists()
+    # The advisors spoke at the legal-education sessions held in their communities.
+    educated = AdvisorService.objects.filter(kind="education").select_related("activity")
+    assert educated.exists()
+    assert all(s.activity.kind == "legal_education" for s in educated)
     assert not Case.objects.filter(idempotency_key__startswith=KEY_PREFIX, is_demo=False)
     # The demo log-ins find work: the advisor questions waiting, the resident an answer.
     assert consultations.filter(
