@@ -25,7 +25,9 @@ from meihao.police.models import ACTION_NOTE_MAX, NOTICE_MAX, TIP_MAX, Tip
 from meihao.police.steps import TIP_STEPS
 
 
-def _home(request, *, error=None, status=200):
+def _home(request, *, error=None, failed="tip", status=200):
+    """The police page; a refused `error` is shown by the form that `failed` (the tip, or the
+    officer's group)."""
     user = request.user
     mine = page_of(request, selectors.my_tips(user), param="mine")
     decorate(mine.object_list)
@@ -37,6 +39,7 @@ def _home(request, *, error=None, status=200):
         "tip_max": TIP_MAX,
         "token": uuid.uuid4().hex,
         "error": error,
+        "failed": failed if error else "",
         "values": request.POST,
         "police": selectors.is_police(user),
     }
@@ -190,7 +193,7 @@ def group_new(request):
             wecom_webhook_url=request.POST.get("wecom_webhook_url", ""),
         )
     except DomainError as exc:
-        return _home(request, error=exc, status=400)
+        return _home(request, error=exc, failed="group", status=400)
     messages.success(request, _("Group set up. Show its QR code to residents to invite them."))
     return redirect("police:group", pk=created.pk)
 

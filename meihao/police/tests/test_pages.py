@@ -137,3 +137,22 @@ def test_the_command_view_lists_the_streets_police_teams(client, personas, block
     client.force_login(colleague)
     page = client.get("/police/command/").content.decode()
     assert "城东街道巡防队" in page and "城南街道巡防队" not in page
+
+
+def test_a_resident_without_an_officer_is_told_why_in_words(client, personas, block):
+    client.force_login(personas.resident_b)  # community B has no block
+    response = client.post("/police/send/", {"kind": "0101", "description": "可疑人员"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "暂无社区民警入驻平台" in body
+    assert body.count('role="alert"') == 1
+
+
+def test_a_refused_group_is_shown_in_its_form(client, personas, block, officer):
+    client.force_login(officer)
+    response = client.post(
+        "/police/groups/new/",
+        {"block": block.pk, "name": "警民群", "wecom_webhook_url": "javascript:alert(1)"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and body.count("请粘贴企业微信群机器人") == 1
+    assert 'id="group-error"' in body
