@@ -167,3 +167,11 @@ def test_the_pages(client, personas, counsellor):
     client.force_login(personas.community_staff_a)
     assert client.get(url).status_code == 404
     assert client.post(f"{url}record/", {"notes": "x", "minutes": "1"}).status_code == 404
+
+
+def test_without_a_counsellor_the_page_says_why(client, personas):
+    client.force_login(personas.resident_a)
+    response = client.post("/counselling/ask/", {"topic": "0101"})
+    body = response.content.decode()
+    assert response.status_code == 400 and 'id="ask-error"' in body
+    assert "暂未配备心理咨询师" in body and not Case.objects.exists()
