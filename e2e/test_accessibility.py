@@ -42,6 +42,12 @@ KNOWN_DETAIL_PAGES = {
     "service guide": re.compile(r"^/services/[0-9A-Z]{25}/$"),
     "service item editor": re.compile(r"^/services/manage/\d+/$"),
     "service item versions": re.compile(r"^/services/manage/\d+/versions/$"),
+    "consultation": re.compile(r"^/legal/consultations/[A-Z]{1,4}\d{12,16}/$"),
+    "dispute": re.compile(r"^/legal/disputes/[A-Z]{1,4}\d{12,16}/$"),
+    "tip": re.compile(r"^/police/tips/[A-Z]{1,4}\d{12,16}/$"),
+    "police group": re.compile(r"^/police/groups/\d+/$"),
+    "counselling request": re.compile(r"^/counselling/[A-Z]{1,4}\d{12,16}/$"),
+    "supervision entry": re.compile(r"^/supervision/\d+/$"),
 }
 
 LINKS = """() => Array.from(document.querySelectorAll(
@@ -120,6 +126,7 @@ def crawl(page, server) -> dict[str, list[dict]]:
         "police_officer",
         "merchant_staff",
         "care_provider",
+        "counsellor",
     ],
 )
 def test_every_page_of_the_role_has_no_serious_accessibility_violation(server, browser, role):
