@@ -74,6 +74,19 @@ def minor_class(case_type: CaseType, *, code: str = "", pk: int | None = None):
     return catalogue.minor_by_code.get((case_type.pk, code))
 
 
+def active_minor_classes(type_code: str) -> list[CaseCategory]:
+    """What a case of the active type `type_code` may be about: its active minor classes, by
+    code (a form's choices; [] when the type is not active)."""
+    case_type = active_type(type_code)
+    if case_type is None:
+        return []
+    return list(
+        CaseCategory.objects.filter(
+            case_type=case_type, parent__isnull=False, is_active=True
+        ).order_by("code")
+    )
+
+
 def _catalogue_changed(sender, **kwargs) -> None:
     transaction.on_commit(CATALOGUE.changed)
 

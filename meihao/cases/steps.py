@@ -34,3 +34,16 @@ class StepTable:
 
     def __iter__(self):
         return iter(self._by_name.values())
+
+
+def engine_step(action: str, field: str = "") -> Callable:
+    """A step's `perform` that takes the engine's own `action` (cases.services.ACTION_SERVICES),
+    passing the input `field` (a reason, a note) when it takes one."""
+
+    def perform(*, case, actor, inputs):
+        from meihao.cases import services
+
+        kwargs = {field: inputs.get(field) or ""} if field else {}
+        return services.ACTION_SERVICES[action](case=case, actor=actor, **kwargs)
+
+    return perform

@@ -3,7 +3,7 @@ counsellors who hold it; a note, by its author alone."""
 
 from django.db.models import F, QuerySet
 
-from meihao.cases.classes import active_type
+from meihao.cases.classes import active_minor_classes
 from meihao.cases.models import Case, CaseCategory
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
@@ -20,14 +20,7 @@ def is_counsellor(user) -> bool:
 
 
 def topics() -> list[CaseCategory]:
-    case_type = active_type(COUNSEL_CODE)
-    if case_type is None:
-        return []
-    return list(
-        CaseCategory.objects.filter(
-            case_type=case_type, parent__isnull=False, is_active=True
-        ).order_by("code")
-    )
+    return active_minor_classes(COUNSEL_CODE)
 
 
 def _requests() -> QuerySet[Case]:

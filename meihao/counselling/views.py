@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from meihao.cases import services as case_services
 from meihao.cases.access import case_abilities, sees_as_citizen
-from meihao.cases.steps import Step, StepTable
+from meihao.cases.steps import Step, StepTable, engine_step
 from meihao.cases.timeline import timeline
 from meihao.cases.views.reporter import decorate
 from meihao.core.errors import DomainError, ValidationFailed
@@ -84,14 +83,6 @@ def _record(*, case, actor, inputs):
     )
 
 
-def _engine(action: str, field: str = ""):
-    def perform(*, case, actor, inputs):
-        kwargs = {field: inputs.get(field) or ""} if field else {}
-        return case_services.ACTION_SERVICES[action](case=case, actor=actor, **kwargs)
-
-    return perform
-
-
 STEPS = StepTable(
     Step(
         "schedule",
@@ -112,21 +103,21 @@ STEPS = StepTable(
         "verify_close",
         gettext_lazy("The session helped"),
         gettext_lazy("Thank you. Take care."),
-        _engine("verify_close"),
+        engine_step("verify_close"),
     ),
     Step(
         "again",
         "reopen",
         gettext_lazy("Ask for another session"),
         gettext_lazy("The counsellor will set another time."),
-        _engine("reopen", "reason"),
+        engine_step("reopen", "reason"),
     ),
     Step(
         "withdraw",
         "void",
         gettext_lazy("Withdraw my request"),
         gettext_lazy("Your request is withdrawn."),
-        _engine("void", "reason"),
+        engine_step("void", "reason"),
     ),
 )
 FORM_STEPS = {"schedule", "record"}

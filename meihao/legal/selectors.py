@@ -5,7 +5,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from meihao.activities.models import Activity
-from meihao.cases.classes import active_type
+from meihao.cases.classes import active_minor_classes
 from meihao.cases.models import Case, CaseCategory
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import TERMINAL_STATES
@@ -31,14 +31,7 @@ def _consultations() -> QuerySet[Case]:
 
 def consultation_topics() -> list[CaseCategory]:
     """What a question may be about: the LEGAL type's active minor classes."""
-    case_type = active_type(LEGAL_CODE)
-    if case_type is None:
-        return []
-    return list(
-        CaseCategory.objects.filter(
-            case_type=case_type, parent__isnull=False, is_active=True
-        ).order_by("code")
-    )
+    return active_minor_classes(LEGAL_CODE)
 
 
 def consultation_get(user, number: str) -> Case:
@@ -158,14 +151,7 @@ def _disputes() -> QuerySet[Case]:
 
 
 def dispute_kinds() -> list[CaseCategory]:
-    case_type = active_type(DISPUTE_CODE)
-    if case_type is None:
-        return []
-    return list(
-        CaseCategory.objects.filter(
-            case_type=case_type, parent__isnull=False, is_active=True
-        ).order_by("code")
-    )
+    return active_minor_classes(DISPUTE_CODE)
 
 
 def dispute_get(user, number: str) -> Case:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meihao.cases import services as case_services
-from meihao.cases.steps import Step, StepTable
+from meihao.cases.steps import Step, StepTable, engine_step
 from meihao.core.inputs import clean_text
 from meihao.legal import disputes
 from meihao.legal.services import consultation_answer
@@ -16,14 +16,6 @@ def _answer(*, case, actor, inputs):
     return consultation_answer(
         actor=actor, case=case, answer=inputs.get("answer"), minutes=inputs.get("minutes")
     )
-
-
-def _engine(action: str, field: str = ""):
-    def perform(*, case, actor, inputs):
-        kwargs = {field: inputs.get(field) or ""} if field else {}
-        return case_services.ACTION_SERVICES[action](case=case, actor=actor, **kwargs)
-
-    return perform
 
 
 STEPS = StepTable(
@@ -39,28 +31,28 @@ STEPS = StepTable(
         "verify_close",
         gettext_lazy("The answer helps"),
         gettext_lazy("Confirmed. Thank you."),
-        _engine("verify_close"),
+        engine_step("verify_close"),
     ),
     Step(
         "ask-again",
         "reopen",
         gettext_lazy("Ask again"),
         gettext_lazy("Sent to the advisor again."),
-        _engine("reopen", "reason"),
+        engine_step("reopen", "reason"),
     ),
     Step(
         "turn-away",
         "reject",
         gettext_lazy("Not a legal question"),
         gettext_lazy("The resident is told why."),
-        _engine("reject", "reason"),
+        engine_step("reject", "reason"),
     ),
     Step(
         "withdraw",
         "void",
         gettext_lazy("Withdraw the question"),
         gettext_lazy("Your question is withdrawn."),
-        _engine("void", "reason"),
+        engine_step("void", "reason"),
     ),
 )
 
@@ -110,7 +102,7 @@ DISPUTE_STEPS = StepTable(
         "claim",
         gettext_lazy("Take on the mediation"),
         gettext_lazy("You are the dispute's mediator."),
-        _engine("claim"),
+        engine_step("claim"),
     ),
     Step(
         "session",
@@ -138,7 +130,7 @@ DISPUTE_STEPS = StepTable(
         "reopen",
         gettext_lazy("Not resolved: mediate again"),
         gettext_lazy("Sent back to the mediator."),
-        _engine("reopen", "reason"),
+        engine_step("reopen", "reason"),
     ),
     Step(
         "escalate",
@@ -152,13 +144,13 @@ DISPUTE_STEPS = StepTable(
         "reject",
         gettext_lazy("Not for mediation"),
         gettext_lazy("The staff who took it in are told why."),
-        _engine("reject", "reason"),
+        engine_step("reject", "reason"),
     ),
     Step(
         "withdraw",
         "void",
         gettext_lazy("Withdraw the dispute"),
         gettext_lazy("The dispute is withdrawn."),
-        _engine("void", "reason"),
+        engine_step("void", "reason"),
     ),
 )

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from meihao.activities.models import Activity
-from meihao.cases.classes import active_type
+from meihao.cases.classes import active_minor_classes
 from meihao.cases.models import Case, CaseCategory
 from meihao.cases.selectors import audit_confidential_read
 from meihao.cases.states import OPEN_STATES
@@ -27,14 +27,7 @@ def is_police(user) -> bool:
 
 
 def tip_kinds() -> list[CaseCategory]:
-    case_type = active_type(TIP_CODE)
-    if case_type is None:
-        return []
-    return list(
-        CaseCategory.objects.filter(
-            case_type=case_type, parent__isnull=False, is_active=True
-        ).order_by("code")
-    )
+    return active_minor_classes(TIP_CODE)
 
 
 def my_block(user) -> Block | None:

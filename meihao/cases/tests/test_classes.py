@@ -85,3 +85,19 @@ def test_the_api_refuses_a_class_deactivated_in_the_admin(
     response = client.post(BASE, payload, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["field"] == "category"
+
+
+def test_active_minor_classes_are_a_forms_choices(db):
+    from meihao.cases.classes import CATALOGUE, active_minor_classes
+    from meihao.cases.models import CaseCategory, CaseType
+
+    topics = active_minor_classes("LEGAL")
+    assert topics and all(c.parent_id and c.is_active for c in topics)
+    assert [c.code for c in topics] == sorted(c.code for c in topics)
+    CaseCategory.objects.filter(case_type__code="LEGAL", code=topics[0].code).update(
+        is_active=False
+    )
+    assert topics[0].code not in [c.code for c in active_minor_classes("LEGAL")]
+    CaseType.objects.filter(code="LEGAL").update(is_active=False)
+    CATALOGUE.changed()
+    assert active_minor_classes("LEGAL") == [] and active_minor_classes("NOPE") == []
