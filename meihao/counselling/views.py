@@ -15,17 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.steps import Step, StepTable, engine_step
 from meihao.cases.timeline import timeline
-from meihao.cases.views.reporter import decorate
+from meihao.cases.views.reporter import case_page, decorate
 from meihao.core.errors import DomainError, ValidationFailed
-from meihao.core.pages import page_of
 from meihao.counselling import selectors, services
 from meihao.counselling.models import NOTE_MAX, REQUEST_MAX, SESSION_MINUTES_MAX
 
 
 def _home(request, *, error=None, status=200):
     user = request.user
-    mine = page_of(request, selectors.my_requests(user), param="mine")
-    decorate(mine.object_list)
+    mine = case_page(request, selectors.my_requests(user), param="mine")
     context = {
         "counsellors": selectors.my_counsellors(user),
         "topics": selectors.topics(),
@@ -37,10 +35,8 @@ def _home(request, *, error=None, status=200):
         "counsellor": selectors.is_counsellor(user),
     }
     if context["counsellor"]:
-        waiting = page_of(request, selectors.waiting(user), param="waiting")
-        taken = page_of(request, selectors.taken(user), param="taken")
-        decorate(waiting.object_list)
-        decorate(taken.object_list)
+        waiting = case_page(request, selectors.waiting(user), param="waiting")
+        taken = case_page(request, selectors.taken(user), param="taken")
         context.update(waiting=waiting, taken=taken)
     return render(request, "counselling/home.html", context, status=status)
 

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meihao.cases.access import case_abilities, holds, sees_as_citizen
 from meihao.cases.states import HANDLER, WORKING
 from meihao.cases.timeline import timeline
-from meihao.cases.views.reporter import decorate
+from meihao.cases.views.reporter import case_page, decorate
 from meihao.core import pages
 from meihao.core.errors import DomainError, ValidationFailed
-from meihao.core.pages import page_of
 from meihao.legal import disputes, selectors
 from meihao.legal.models import (
     FACTS_MAX,
@@ -49,9 +48,7 @@ def dispute_list(request):
     }
     context = {"may_take_in": disputes.may_take_in(user), "advisor": selectors.is_advisor(user)}
     for name, queryset in lists.items():
-        page = page_of(request, queryset, param=name)
-        decorate(page.object_list)
-        context[name] = page
+        context[name] = case_page(request, queryset, param=name)
     return render(request, "legal/disputes.html", context)
 
 

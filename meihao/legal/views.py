@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.timeline import timeline
-from meihao.cases.views.reporter import decorate, rating_context
+from meihao.cases.views.reporter import case_page, decorate, rating_context
 from meihao.core import pages
 from meihao.core.errors import DomainError, ValidationFailed
 from meihao.core.excel import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
@@ -33,8 +33,7 @@ from meihao.legal.steps import STEPS
 def _home(request, *, error=None, status=200):
     user = request.user
     advisor = selectors.is_advisor(user)
-    asked = page_of(request, selectors.my_consultations(user), param="asked")
-    decorate(asked.object_list)
+    asked = case_page(request, selectors.my_consultations(user), param="asked")
     context = {
         "advisors": selectors.my_advisors(user),
         "duty_sessions": selectors.upcoming_duty_sessions(user),
@@ -47,10 +46,8 @@ def _home(request, *, error=None, status=200):
         "advisor": advisor,
     }
     if advisor:
-        waiting = page_of(request, selectors.advisor_waiting(user), param="waiting")
-        taken = page_of(request, selectors.advisor_taken(user), param="taken")
-        decorate(waiting.object_list)
-        decorate(taken.object_list)
+        waiting = case_page(request, selectors.advisor_waiting(user), param="waiting")
+        taken = case_page(request, selectors.advisor_taken(user), param="taken")
         context.update(waiting=waiting, taken=taken)
     return render(request, "legal/home.html", context, status=status)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meihao.cases.access import case_abilities, sees_as_citizen
 from meihao.cases.timeline import timeline
-from meihao.cases.views.reporter import decorate
+from meihao.cases.views.reporter import case_page, decorate
 from meihao.core import pages
 from meihao.core.errors import DomainError, ValidationFailed
 from meihao.core.pages import page_of, public_url
@@ -29,8 +29,7 @@ def _home(request, *, error=None, failed="tip", status=200):
     """The police page; a refused `error` is shown by the form that `failed` (the tip, or the
     officer's group)."""
     user = request.user
-    mine = page_of(request, selectors.my_tips(user), param="mine")
-    decorate(mine.object_list)
+    mine = case_page(request, selectors.my_tips(user), param="mine")
     context = {
         "my_block": selectors.my_block(user),
         "kinds": selectors.tip_kinds(),
@@ -44,8 +43,7 @@ def _home(request, *, error=None, failed="tip", status=200):
         "police": selectors.is_police(user),
     }
     if context["police"]:
-        routed = page_of(request, selectors.officer_tips(user), param="routed")
-        decorate(routed.object_list)
+        routed = case_page(request, selectors.officer_tips(user), param="routed")
         context.update(
             routed=routed,
             officer_groups=selectors.officer_groups(user),

@@ -36,6 +36,7 @@ from meihao.cases.states import DISPATCHER
 from meihao.cases.timeline import timeline
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
+from meihao.core.pages import page_of
 
 PAGE_SIZE = 20
 DEFAULT_TYPE = "GRID"
@@ -91,6 +92,13 @@ def decorate(cases) -> None:
     for case in cases:
         case.badge = badge(case)
         case.citizen_status = vocabulary_of(case.case_type).status_label(case.status)
+
+
+def case_page(request, cases, *, param: str = "page"):
+    """A page of `cases` (`core.pages.page_of`), each decorated for the lists (`decorate`)."""
+    page = page_of(request, cases, param=param)
+    decorate(page.object_list)
+    return page
 
 
 def _wants_json(request) -> bool:
