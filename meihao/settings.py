@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "meihao.police",
     "meihao.counselling",
     "meihao.supervision",
+    "meihao.party",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -23,6 +23,7 @@ from meihao.core.roles import (
 from meihao.core.scoping import scopes_of
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
 from meihao.legal.aid import may_decide as may_decide_legal_aid
+from meihao.party.selectors import sees_party
 from meihao.patrols.models import PATROLLERS
 from meihao.supervision.services import may_read as may_read_supervision
 
@@ -174,6 +175,13 @@ SCREENS: tuple[Screen, ...] = (
         "counselling:home",
         "chat-heart",
         frozenset({Role.RESIDENT, Role.COUNSELLOR}),
+    ),
+    Screen(
+        _("Party organisations"),
+        "party:home",
+        "flag",
+        EVERY_ROLE,
+        shown_to=sees_party,
     ),
     Screen(
         _("Applications"),

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from meihao.party import views
+
+app_name = "party"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("orgs/<str:pk>/", views.org, name="org"),
+    path("orgs/<str:pk>/add/", views.org_add, name="org_add"),
+    path("orgs/<str:pk>/members/add/", views.member_add, name="member_add"),
+    path("orgs/<str:pk>/posts/", views.post_assign, name="post_assign"),
+    path("posts/<str:pk>/remove/", views.post_remove, name="post_remove"),
+    path("members/<str:pk>/", views.member, name="member"),
+    path("members/<str:pk>/transfer/", views.member_transfer, name="member_transfer"),
+    path("members/<str:pk>/status/", views.member_status, name="member_status"),
+    path("members/<str:pk>/away/", views.member_away, name="member_away"),
+]

@@ -1,0 +1,234 @@
+"""The party organisations' pages: 404 for anyone who holds no post and is no member; an
+organisation or member out of the user's party scope is 404 too."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meihao.core import pages
+from meihao.core.errors import ValidationFailed
+from meihao.core.pages import page_of
+from meihao.party import selectors, services
+from meihao.party.models import PartyMember, PartyOrg, PartyPost
+from meihao.places.models import Level, Place
+
+party_page = pages.requires(selectors.sees_party)
+org_page = pages.scoped_object(selectors.org_get, page_ability=selectors.sees_party)
+member_page = pages.scoped_object(selectors.member_get, page_ability=selectors.sees_party)
+
+
+@party_page
+@require_GET
+def home(request):
+    user = request.user
+    membership = selectors.own_membership(user)
+    return render(
+        request,
+        "party/home.html",
+        {"membership": membership, "led": selectors.led_orgs(user).select_related("place")},
+    )
+
+
+def _org(request, org, *, error=None, form="", status=200):
+    user = request.user
+    manages = services.manages(user, org)
+    context = {
+        "org": org,
+        "ancestors": selectors.ancestors(user, org),
+        "posts": selectors.posts_of(org),
+        "children": selectors.children_with_counts(org),
+        "counts": selectors.member_counts(org),
+        "manages": manages,
+        "error": error,
+        "failed_form": form,
+        "values": request.POST,
+        "levels": [
+            (level, PartyOrg.Level(level).label) for level in services.CHILD_LEVELS[org.level]
+        ],
+        "post_choices": [
+            (value, label)
+            for value, label in PartyPost.Post.choices
+            if (value == PartyPost.Post.GROUP_LEADER) == (org.level == PartyOrg.Level.GROUP)
+        ],
+        "statuses": PartyMember.Status.choices,
+    }
+    if manages:
+        context["page"] = page_of(request, selectors.members_of(user, org))
+        context["places"] = Place.objects.filter(
+            path__startswith=org.place_path,
+            level__in=(Level.DISTRICT, Level.STREET, Level.COMMUNITY),
+        ).order_by("path")
+    return render(request, "party/org.html", context, status=status)
+
+
+@org_page
+@require_GET
+def org(request, org):
+    return _org(request, org)
+
+
+def _post_or_page(request, org, form: str, write, success: str, to):
+    try:
+        result = write()
+    except ValidationFailed as exc:
+        return _org(request, org, error=exc, form=form, status=400)
+    messages.success(request, success)
+    return redirect(*to(result))
+
+
+@org_page
+@require_POST
+def org_add(request, org):
+    post = request.POST
+    return _post_or_page(
+        request,
+        org,
+        "org",
+        lambda: services.org_create(
+            actor=request.user,
+            parent=org,
+            name=post.get("name"),
+            level=post.get("level", ""),
+            place_id=post.get("place"),
+            temporary=post.get("temporary") == "1",
+            starts_on=post.get("starts_on") or None,
+            ends_on=post.get("ends_on") or None,
+        ),
+        _("Organisation set up."),
+        lambda child: ("party:org", child.pk),
+    )
+
+
+@org_page
+@require_POST
+def member_add(request, org):
+    post = request.POST
+    return _post_or_page(
+        request,
+        org,
+        "member",
+        lambda: services.member_add(
+            actor=request.user,
+            branch=org,
+            phone=post.get("phone"),
+            status=post.get("status", ""),
+            joined_party_on=post.get("joined_party_on") or None,
+        ),
+        _("Member entered."),
+        lambda member: ("party:member", member.pk),
+    )
+
+
+@org_page
+@require_POST
+def post_assign(request, org):
+    post = request.POST
+    return _post_or_page(
+        request,
+        org,
+        "post",
+        lambda: services.post_assign(
+            actor=request.user, org=org, phone=post.get("phone"), post=post.get("post", "")
+        ),
+        _("Post assigned."),
+        lambda seat: ("party:org", org.pk),
+    )
+
+
+@party_page
+@require_POST
+def post_remove(request, pk):
+    seat = selectors.seat_get(request.user, pk)
+    services.post_remove(actor=request.user, seat=seat)
+    messages.success(request, _("Post removed."))
+    return redirect("party:org", seat.org_id)
+
+
+def _member(request, member, *, error=None, form="", status=200):
+    user = request.user
+    manages = services.manages(user, member.branch)
+    context = {
+        "member": member,
+        "transfers": selectors.transfers_of(member),
+        "manages": manages,
+        "error": error,
+        "failed_form": form,
+        "values": request.POST,
+        "statuses": PartyMember.Status.choices,
+        "today": timezone.localdate(),
+    }
+    if manages:
+        context["targets"] = selectors.transfer_targets(user, member)
+        context["hosts"] = services.away_host_choices(member)
+    return render(request, "party/member.html", context, status=status)
+
+
+@member_page
+@require_GET
+def member(request, member):
+    return _member(request, member)
+
+
+def _member_write(request, member, form: str, write, success: str):
+    try:
+        write()
+    except ValidationFailed as exc:
+        return _member(request, member, error=exc, form=form, status=400)
+    messages.success(request, success)
+    return redirect("party:member", member.pk)
+
+
+@member_page
+@require_POST
+def member_transfer(request, member):
+    post = request.POST
+    return _member_write(
+        request,
+        member,
+        "transfer",
+        lambda: services.member_transfer(
+            actor=request.user,
+            member=member,
+            to_branch_id=post.get("to_branch"),
+            on=post.get("on"),
+            reason=post.get("reason"),
+        ),
+        _("Transfer recorded."),
+    )
+
+
+@member_page
+@require_POST
+def member_status(request, member):
+    return _member_write(
+        request,
+        member,
+        "status",
+        lambda: services.member_status_set(
+            actor=request.user, member=member, status=request.POST.get("status", "")
+        ),
+        _("Status changed."),
+    )
+
+
+@member_page
+@require_POST
+def member_away(request, member):
+    post = request.POST
+    return _member_write(
+        request,
+        member,
+        "away",
+        lambda: services.member_away_set(
+            actor=request.user,
+            member=member,
+            away=post.get("away") == "1",
+            where=post.get("away_where"),
+            since=post.get("away_since"),
+            contact=post.get("away_contact"),
+            host_id=post.get("away_host") or None,
+        ),
+        _("Saved."),
+    )
