@@ -171,6 +171,19 @@ def checkin_by_typed_code(*, actor, code: str) -> CheckIn:
     )
 
 
+def checkin_online(*, actor, activity: Activity) -> CheckIn:
+    """Join an activity's online link through the platform: that is the attendance of someone
+    taking part from afar (the page then opens the link)."""
+    if not activity.online_url:
+        raise IllegalTransition(_("This activity has no online link."))
+    return _participant_check_in(
+        actor=actor,
+        activity=_visible_activity(actor, activity.pk),
+        method=Attendance.CheckInMethod.ONLINE,
+        now=timezone.now(),
+    )
+
+
 def checkin_by_geofence(*, actor, activity: Activity, lat, lon) -> CheckIn:
     """Check in from the phone's location: within the activity's radius of the venue."""
     now = timezone.now()

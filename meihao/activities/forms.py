@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meihao.activities import selectors
+from meihao.activities.extensions import owned_kinds
 from meihao.activities.models import Activity
 from meihao.core.forms import BootstrapForm
 
@@ -83,6 +84,10 @@ class ActivityForm(BootstrapForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Kinds another app owns are arranged on that app's pages (a party meeting on its
+        # branch's page).
+        owned = owned_kinds()
+        self.fields["kind"].choices = [c for c in Activity.Kind.choices if c[0] not in owned]
         self.fields["place"].queryset = selectors.organiser_places(user)
         self.fields["organiser_team"].queryset = selectors.organiser_teams(user)
         self.fields["organiser"].queryset = selectors.organiser_organisations(user)

@@ -23,12 +23,35 @@ from meihao.core.scoping import scope_q, visible_to
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published, cancelled and finished activities are public to everyone logged in
-        (residents sign up anywhere); drafts only to the organisers whose scope covers them."""
-        return visible_to(self, user, roles=OFFICIALS, public=~Q(status=Activity.Status.DRAFT))
+        (residents sign up anywhere); drafts only to the organisers whose scope covers them.
+        A kind another app owns (a party meeting) is seen only as that app says."""
+        from meihao.activities.extensions import owned_kinds, owned_visible_q
+
+        owned = owned_kinds()
+        if not owned or not getattr(user, "is_authenticated", False) or user.is_superuser:
+            return visible_to(self, user, roles=OFFICIALS, public=~Q(status=Activity.Status.DRAFT))
+        return self.filter(
+            (
+                (
+                    scope_q(user, path_field="place_path", roles=OFFICIALS)
+                    | ~Q(status=Activity.Status.DRAFT)
+                )
+                & ~Q(kind__in=owned)
+            )
+            | owned_visible_q(user)
+        )
 
     def organised_by(self, user):
-        """The activities `user` may manage: those in a place their organiser roles cover."""
-        return self.filter(scope_q(user, path_field="place_path", roles=OFFICIALS))
+        """The activities `user` may manage: those in a place their organiser roles cover, and
+        of a kind another app owns, those that app says."""
+        from meihao.activities.extensions import owned_kinds, owned_organised_q
+
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        return self.filter(
+            (scope_q(user, path_field="place_path", roles=OFFICIALS) & ~Q(kind__in=owned_kinds()))
+            | owned_organised_q(user)
+        )
 
 
 class Activity(TimeStampedModel):
@@ -215,6 +238,8 @@ class Attendance(models.Model):
         QR = "qr", _("QR code")
         GEOFENCE = "geofence", pgettext_lazy("check-in method", "Location")
         STAFF = "staff", _("By the organiser")
+        # Joined the online link through the platform (a livestreamed meeting).
+        ONLINE = "online", _("Online")
 
     class CheckOutMethod(models.TextChoices):
         SELF = "self", _("By the participant")

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from meihao.activities.attendance import CHECKIN_OPENS_BEFORE, SERVICE_KINDS, distance_m
+from meihao.activities.extensions import owned_kind, owned_kinds
 from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 from meihao.activities.services import may_organise
 from meihao.core.errors import NotFound
@@ -52,7 +53,9 @@ def service_minutes(person, *, since=None, until=None, place_path=None) -> int:
 
 
 def may_organise_any(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, OFFICIALS)
+    if getattr(user, "is_superuser", False) or has_role(user, OFFICIALS):
+        return True
+    return any(owned_kind(kind).organises_any(user) for kind in owned_kinds())
 
 
 def person_of(user) -> Person | None:

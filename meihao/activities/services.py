@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meihao.activities.extensions import owned_kind
 from meihao.activities.models import Activity, SignUp
 from meihao.activities.notifications import (
     activity_notify_cancelled,
@@ -27,7 +28,7 @@ from meihao.activities.notifications import (
     activity_notify_promoted,
 )
 from meihao.core.audit import audit_change, audit_changes
-from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
@@ -64,7 +65,9 @@ NOTIFIED_CHANGES = frozenset({"starts_at", "ends_at", "venue", "address", "onlin
 
 
 def may_organise(user, activity: Activity) -> bool:
-    return covers(user, activity.place_path, OFFICIALS)
+    if owned_kind(activity.kind) is None:
+        return covers(user, activity.place_path, OFFICIALS)
+    return Activity.objects.organised_by(user).filter(pk=activity.pk).exists()
 
 
 def check_organiser(actor, activity: Activity) -> None:
@@ -133,9 +136,13 @@ def clean_roles(value) -> list[dict]:
     return roles
 
 
-def _check_related(actor, fields: dict) -> None:
+def _check_related(actor, fields: dict, *, for_owner: bool) -> None:
     place = fields["place"]
-    if place is None or not covers(actor, place.path, OFFICIALS):
+    if owned_kind(fields["kind"]) is not None and not for_owner:
+        raise ValidationFailed(
+            _("This kind of activity is arranged on its own page, not here."), field="kind"
+        )
+    if place is None or not (for_owner or covers(actor, place.path, OFFICIALS)):
         raise ValidationFailed(
             _("Choose a place inside your area."), code="place_out_of_scope", field="place"
         )
@@ -179,7 +186,7 @@ def _check_when(fields: dict, *, now, times_changed: bool) -> None:
         raise ValidationFailed(_("The activity must end in the future."), field="ends_at")
 
 
-def _clean(actor, raw: dict, *, current: Activity | None, now) -> dict:
+def _clean(actor, raw: dict, *, current: Activity | None, now, for_owner: bool = False) -> dict:
     unknown = set(raw) - set(ACTIVITY_FIELDS)
     if unknown:
         raise ValueError(f"Unknown activity fields: {sorted(unknown)}")
@@ -196,7 +203,7 @@ def _clean(actor, raw: dict, *, current: Activity | None, now) -> dict:
     fields["venue"] = clean_text(fields["venue"], field="venue", max_length=120)
     fields["address"] = clean_text(fields["address"], field="address", max_length=200)
     fields["online_url"] = clean_text(fields["online_url"], field="online_url", max_length=200)
-    _check_related(actor, fields)
+    _check_related(actor, fields, for_owner=for_owner)
     _check_where(fields)
     times_changed = current is None or any(
         fields[name] != getattr(current, name) for name in ("starts_at", "ends_at")
@@ -341,10 +348,11 @@ def _open_signups(activity: Activity) -> list[SignUp]:
 # --- the activity's life ----------------------------------------------------------------------
 
 
-def activity_create(*, actor, **fields) -> Activity:
-    """A draft activity in a place the actor organises; publish it to open sign-ups."""
+def activity_create(*, actor, for_owner: bool = False, **fields) -> Activity:
+    """A draft activity in a place the actor organises; publish it to open sign-ups. An app
+    owning the kind (`extensions.OwnedKind`) authorises the actor itself and says `for_owner`."""
     with transaction.atomic():
-        cleaned = _clean(actor, fields, current=None, now=timezone.now())
+        cleaned = _clean(actor, fields, current=None, now=timezone.now(), for_owner=for_owner)
         activity = Activity.objects.create(
             **cleaned, place_path=cleaned["place"].path, created_by=actor
         )
@@ -366,7 +374,10 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
         check_organiser(actor, current)
         if current.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
             raise IllegalTransition(_("A cancelled or finished activity cannot be changed."))
-        cleaned = _clean(actor, fields, current=current, now=now)
+        owned = owned_kind(current.kind) is not None
+        if owned and fields.get("kind", current.kind) != current.kind:
+            raise ValidationFailed(_("The kind of this activity cannot be changed."), field="kind")
+        cleaned = _clean(actor, fields, current=current, now=now, for_owner=owned)
         _check_places_kept(current, cleaned)
         cleaned["place_path"] = cleaned["place"].path
         diff = audit_changes(current, cleaned)
@@ -459,6 +470,9 @@ def signup_create(*, actor, activity: Activity, role: str = "") -> SignUp:
             )
         if existing is not None:
             return existing
+        owned = owned_kind(current.kind)
+        if owned is not None and not owned.admits(current, person):
+            raise PermissionDenied(owned.refusal)
         places = buckets(current)
         if role not in places:
             raise ValidationFailed(_("Choose one of the roles this activity needs."), field="role")
@@ -477,6 +491,45 @@ def signup_create(*, actor, activity: Activity, role: str = "") -> SignUp:
             changes={"status": [None, status], "role": [None, role]},
         )
     return signup
+
+
+def signups_invite(*, actor, activity: Activity, people) -> list[SignUp]:
+    """The organiser signs people up (those called to a meeting): confirmed while the places
+    of those without a role last, else on the waiting list; someone already signed up keeps
+    their sign-up."""
+    with transaction.atomic():
+        current = lock(activity)
+        check_organiser(actor, current)
+        if current.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
+            raise IllegalTransition(_("Sign-ups of this activity can no longer be changed."))
+        signed = set(
+            SignUp.objects.filter(activity=current)
+            .exclude(status=SignUp.Status.CANCELLED)
+            .values_list("person_id", flat=True)
+        )
+        free = buckets(current).get("", 0) - confirmed_counts(current).get("", 0)
+        created = []
+        for person in people:
+            if person.pk in signed:
+                continue
+            signed.add(person.pk)
+            confirmed = free > 0
+            free -= 1
+            created.append(
+                SignUp(
+                    activity=current,
+                    person=person,
+                    status=SignUp.Status.CONFIRMED if confirmed else SignUp.Status.WAITLISTED,
+                )
+            )
+        SignUp.objects.bulk_create(created)
+        audit_change(
+            actor=actor,
+            action="activity.signups_invite",
+            target=current,
+            changes={"invited": [None, str(len(created))]},
+        )
+    return created
 
 
 def signup_cancel(*, actor, signup: SignUp) -> SignUp:

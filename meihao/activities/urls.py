@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/signup/cancel/", participant.signup_cancel, name="signup_cancel"),
     path("<int:pk>/checkin/code/", participant.checkin_code, name="checkin_code"),
     path("<int:pk>/checkin/location/", participant.checkin_location, name="checkin_location"),
+    path("<int:pk>/checkin/online/", participant.join_online, name="join_online"),
     path("<int:pk>/checkout/", participant.checkout, name="checkout"),
     # Organisers
     path("organise/", organiser.organise, name="organise"),

@@ -61,3 +61,27 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class ObligationTally(models.Model):
+    """How much of a duty one subject has done in one period (a branch's 支部委员会 in March):
+    kept up to date by the services that record the work (`core.obligations.tally_add`), so a
+    compliance page reads one row per subject, duty and period instead of the year's records."""
+
+    duty = models.CharField(_("duty"), max_length=40)
+    subject_id = models.BigIntegerField(_("subject"))
+    period = models.CharField(_("period"), max_length=8)
+    starts_on = models.DateField(_("period starts on"))
+    amount = models.BigIntegerField(_("amount"), default=0)
+
+    class Meta:
+        verbose_name = _("obligation tally")
+        verbose_name_plural = _("obligation tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "period", "starts_on", "subject_id"], name="obligation_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.duty} #{self.subject_id} {self.starts_on}: {self.amount}"

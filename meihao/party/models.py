@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.models import AppendOnlyModel, TimeStampedModel
+from meihao.core.obligations import Period
 from meihao.core.scoping import starts_with, visible_to
 
 NAME_MAX = 60
@@ -293,3 +295,163 @@ class MemberTransfer(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.member} {self.from_branch} → {self.to_branch}"
+
+
+class MeetingType(models.Model):
+    """One of 三会一课 and the other required meetings, with how often a branch (or group) must
+    hold it: data, so the district can change the rules."""
+
+    class Quorum(models.TextChoices):
+        NONE = "none", _("No quorum")
+        MEMBERS = "members", _("More than half of the members")
+        COMMITTEE = "committee", _("More than half of the committee")
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=30)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    level = models.CharField(
+        _("held by"),
+        max_length=24,
+        choices=[
+            (PartyOrg.Level.BRANCH, _("Party branch")),
+            (PartyOrg.Level.GROUP, _("Party group")),
+        ],
+        default=PartyOrg.Level.BRANCH,
+    )
+    period = models.CharField(_("period"), max_length=8, choices=Period.choices)
+    minimum = models.PositiveSmallIntegerField(_("at least, per period"), default=1)
+    quorum = models.CharField(
+        _("quorum"), max_length=12, choices=Quorum.choices, default=Quorum.NONE
+    )
+    # 党课: the branch's secretary teaches at least this many a year.
+    secretary_teaches_yearly = models.PositiveSmallIntegerField(
+        _("taught by the secretary, per year"), default=0
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("meeting type")
+        verbose_name_plural = _("meeting types")
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum__gte=1), name="meeting_type_minimum")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name_zh
+
+    @property
+    def duty(self) -> str:
+        """The obligations engine's name for holding this type of meeting."""
+        return f"party.meeting.{self.code}"
+
+    @property
+    def lecture_duty(self) -> str:
+        return f"party.secretary_lecture.{self.code}"
+
+
+class PartyMeeting(models.Model):
+    """A meeting of a branch or group: an activity (notice, sign-up, QR or online check-in,
+    attendance) with what only a meeting has: its type, agenda, minutes and resolutions
+    approved by the secretary, and whether it had its quorum."""
+
+    activity = models.OneToOneField(
+        "activities.Activity",
+        verbose_name=_("activity"),
+        on_delete=models.PROTECT,
+        related_name="party_meeting",
+    )
+    org = models.ForeignKey(
+        PartyOrg,
+        verbose_name=_("party organisation"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    org_path = models.CharField(max_length=120, editable=False)
+    meeting_type = models.ForeignKey(
+        MeetingType,
+        verbose_name=_("meeting type"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    held_on = models.DateField(_("held on"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    lecturer = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("lecturer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Set when the activity is finished: who was expected, how many of them came.
+    expected = models.PositiveIntegerField(_("expected"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("present"), null=True, blank=True)
+    quorate = models.BooleanField(_("quorate"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    resolutions = models.TextField(_("resolutions"), blank=True)
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes written by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("minutes approved at"), null=True, blank=True)
+    # Whether it counts toward the obligation (quorate, minutes approved): told to the tallies.
+    counted = models.BooleanField(_("counted"), default=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("party meeting")
+        verbose_name_plural = _("party meetings")
+        indexes = [
+            models.Index(fields=["org", "held_on"], name="party_meeting_org_idx"),
+            models.Index(
+                fields=["org_path", "held_on"],
+                name="party_meeting_path_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org} · {self.meeting_type} · {self.held_on}"
+
+
+class MeetingAbsence(models.Model):
+    """Why an expected member did not come (请假 and its reason), as the secretary recorded it."""
+
+    meeting = models.ForeignKey(
+        PartyMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absences"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=TRANSFER_REASON_MAX)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="meeting_absence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.person}"

@@ -2,14 +2,17 @@
 (`PartyOrg.objects.visible_to`, `PartyMember.objects.visible_to`); anything else is NotFound."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from meihao.activities.models import Activity, SignUp
 from meihao.core.errors import NotFound
 from meihao.core.inputs import parse_id
 from meihao.core.scoping import starts_with
 from meihao.party.models import (
     MemberTransfer,
+    PartyMeeting,
     PartyMember,
     PartyOrg,
     PartyPost,
@@ -143,3 +146,83 @@ def seat_get(user, pk) -> PartyPost:
     if seat is None or not manages(user, seat.org):
         raise NotFound()
     return seat
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+def meeting_get(user, pk) -> PartyMeeting:
+    """A meeting the user may see: the activity's own visibility (the owned kind's rules)."""
+    meeting = (
+        PartyMeeting.objects.filter(
+            pk=parse_id(pk),
+            activity__in=Activity.objects.visible_to(user).filter(
+                kind=Activity.Kind.BRANCH_MEETING
+            ),
+        )
+        .select_related("activity", "org", "meeting_type", "lecturer", "minutes_by", "approved_by")
+        .first()
+    )
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+def meetings_of(org: PartyOrg):
+    """The meetings of `org` and of the groups under it, latest first."""
+    return (
+        PartyMeeting.objects.filter(starts_with("org_path", org.path))
+        .select_related("activity", "meeting_type", "org")
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
+@dataclass
+class Called:
+    person: Person
+    present: bool
+    method: str
+    absence: str
+
+
+def roll_call(meeting: PartyMeeting) -> tuple[list[Called], list[Person]]:
+    """Who was called and whether they came (with the reason of an absence), and who came
+    without being called (members away from their own branch, guests)."""
+    from meihao.party.meetings import expected_people
+
+    attended = {
+        signup.person_id: signup
+        for signup in SignUp.objects.filter(
+            activity=meeting.activity, attendance__isnull=False
+        ).select_related("person", "attendance")
+    }
+    reasons = dict(meeting.absences.values_list("person_id", "reason"))
+    called = []
+    expected = list(expected_people(meeting.org, meeting.meeting_type).order_by("real_name", "pk"))
+    for person in expected:
+        signup = attended.get(person.pk)
+        called.append(
+            Called(
+                person=person,
+                present=signup is not None,
+                method=signup.attendance.get_check_in_method_display() if signup else "",
+                absence=reasons.get(person.pk, ""),
+            )
+        )
+    expected_ids = {p.pk for p in expected}
+    guests = [s.person for pk, s in attended.items() if pk not in expected_ids]
+    return called, guests
+
+
+def meetings_attended(member: PartyMember, *, year: int):
+    """The party meetings a member attended in `year`, at their own branch or any other (an
+    away member's at the branch they take part with count for their home branch)."""
+    return (
+        PartyMeeting.objects.filter(
+            held_on__year=year,
+            activity__signups__person_id=member.person_id,
+            activity__signups__attendance__isnull=False,
+        )
+        .select_related("org", "meeting_type")
+        .order_by("-held_on")
+    )

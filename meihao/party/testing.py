@@ -77,3 +77,38 @@ def build_party(personas) -> Party:
         secretary,
         member,
     )
+
+
+def make_meeting(org, meeting_type, day, *, counted=False):
+    """A past meeting of `org` on `day` (an activity already finished), for tests of figures."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meihao.activities.models import Activity
+    from meihao.party.models import PartyMeeting
+    from meihao.people.models import User
+
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15)))
+    activity = Activity.objects.create(
+        kind=Activity.Kind.BRANCH_MEETING,
+        title=f"{org.name}{meeting_type.name_zh}",
+        place=org.place,
+        place_path=org.place_path,
+        venue="党群服务中心",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        capacity=50,
+        status=Activity.Status.FINISHED,
+        created_by=User.objects.order_by("pk").first(),
+    )
+    return PartyMeeting.objects.create(
+        activity=activity,
+        org=org,
+        org_path=org.path,
+        meeting_type=meeting_type,
+        held_on=day,
+        minutes="纪要",
+        counted=counted,
+        quorate=True,
+    )

@@ -7,14 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from meihao.activities.attendance import activity_finish
+from meihao.activities.models import Activity
 from meihao.core import pages
-from meihao.core.errors import ValidationFailed
+from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.inputs import parse_datetime, parse_int
 from meihao.core.pages import page_of
-from meihao.party import selectors, services
+from meihao.party import compliance, meetings, selectors, services
 from meihao.party.models import PartyMember, PartyOrg, PartyPost
 from meihao.places.models import Level, Place
 
 party_page = pages.requires(selectors.sees_party)
+MEETINGS_SHOWN = 12
 org_page = pages.scoped_object(selectors.org_get, page_ability=selectors.sees_party)
 member_page = pages.scoped_object(selectors.member_get, page_ability=selectors.sees_party)
 
@@ -53,7 +57,13 @@ def _org(request, org, *, error=None, form="", status=200):
             if (value == PartyPost.Post.GROUP_LEADER) == (org.level == PartyOrg.Level.GROUP)
         ],
         "statuses": PartyMember.Status.choices,
+        "meetings": selectors.meetings_of(org)[:MEETINGS_SHOWN],
     }
+    if org.holds_meetings:
+        today = timezone.localdate()
+        context["cells"] = compliance.cells_of([org], today.year, today)[org.pk]
+        context["year"] = today.year
+        context["meeting_types"] = meetings.types_for(org)
     if manages:
         context["page"] = page_of(request, selectors.members_of(user, org))
         context["places"] = Place.objects.filter(
@@ -231,4 +241,173 @@ def member_away(request, member):
             host_id=post.get("away_host") or None,
         ),
         _("Saved."),
+    )
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+meeting_page = pages.scoped_object(selectors.meeting_get, page_ability=selectors.sees_party)
+
+
+@org_page
+@require_POST
+def meeting_schedule(request, org):
+    post = request.POST
+    return _post_or_page(
+        request,
+        org,
+        "meeting",
+        lambda: meetings.meeting_schedule(
+            actor=request.user,
+            org=org,
+            type_id=post.get("type"),
+            starts_at=parse_datetime(post.get("starts_at")),
+            ends_at=parse_datetime(post.get("ends_at")),
+            venue=post.get("venue", ""),
+            address=post.get("address", ""),
+            online_url=post.get("online_url", ""),
+            agenda=post.get("agenda", ""),
+            lecturer_phone=post.get("lecturer_phone", ""),
+        ),
+        _("Meeting called: the members are told."),
+        lambda meeting: ("party:meeting", meeting.pk),
+    )
+
+
+def _meeting(request, meeting, *, error=None, form="", status=200):
+    user = request.user
+    manages = services.manages(user, meeting.org)
+    called, guests = selectors.roll_call(meeting) if manages else ([], [])
+    activity = meeting.activity
+    now = timezone.now()
+    return render(
+        request,
+        "party/meeting.html",
+        {
+            "meeting": meeting,
+            "activity": activity,
+            "manages": manages,
+            "approves": manages and meetings.approves(user, meeting.org),
+            "called": called,
+            "guests": guests,
+            "absent": [c for c in called if not c.present],
+            "started": activity.starts_at <= now,
+            "finished": activity.status == Activity.Status.FINISHED,
+            "may_finish": manages
+            and activity.status == Activity.Status.PUBLISHED
+            and activity.starts_at <= now,
+            "error": error,
+            "failed_form": form,
+            "values": request.POST,
+        },
+        status=status,
+    )
+
+
+@meeting_page
+@require_GET
+def meeting(request, meeting):
+    return _meeting(request, meeting)
+
+
+def _meeting_write(request, meeting, form: str, write, success: str):
+    try:
+        write()
+    except ValidationFailed as exc:
+        return _meeting(request, meeting, error=exc, form=form, status=400)
+    messages.success(request, success)
+    return redirect("party:meeting", meeting.pk)
+
+
+@meeting_page
+@require_POST
+def meeting_finish(request, meeting):
+    if not services.manages(request.user, meeting.org):
+        raise NotFound()
+    activity_finish(actor=request.user, activity=meeting.activity)
+    messages.success(request, _("Meeting finished: its attendance is recorded."))
+    return redirect("party:meeting", meeting.pk)
+
+
+@meeting_page
+@require_POST
+def minutes(request, meeting):
+    post = request.POST
+    return _meeting_write(
+        request,
+        meeting,
+        "minutes",
+        lambda: meetings.minutes_write(
+            actor=request.user,
+            meeting=meeting,
+            minutes=post.get("minutes"),
+            resolutions=post.get("resolutions", ""),
+        ),
+        _("Minutes saved."),
+    )
+
+
+@meeting_page
+@require_POST
+def approve(request, meeting):
+    meetings.minutes_approve(actor=request.user, meeting=meeting)
+    messages.success(request, _("Minutes approved."))
+    return redirect("party:meeting", meeting.pk)
+
+
+@meeting_page
+@require_POST
+def absence(request, meeting):
+    post = request.POST
+    return _meeting_write(
+        request,
+        meeting,
+        "absence",
+        lambda: meetings.absence_record(
+            actor=request.user,
+            meeting=meeting,
+            person_id=post.get("person"),
+            reason=post.get("reason"),
+        ),
+        _("Absence recorded."),
+    )
+
+
+# --- compliance ----------------------------------------------------------------------------------
+
+compliance_page = pages.requires(lambda user: bool(selectors.led_orgs(user).exists()))
+
+
+@compliance_page
+@require_GET
+def compliance_view(request):
+    user = request.user
+    led = list(selectors.led_orgs(user).order_by("path"))
+    org = selectors.org_get(user, request.GET["org"]) if request.GET.get("org") else led[0]
+    if not services.manages(user, org):
+        raise NotFound()
+    today = timezone.localdate()
+    year = parse_int(request.GET.get("year"), default=today.year, minimum=2000, maximum=today.year)
+    short = request.GET.get("short") == "1"
+    rows = compliance.short_orgs(org, year, today) if short else compliance.subtree_orgs(org)
+    page = page_of(request, rows.select_related("parent").order_by("path"))
+    cells = compliance.cells_of(list(page.object_list), year, today)
+    types = [t for level in compliance.types_by_level().values() for t in level]
+    for row in page.object_list:
+        held = {cell.meeting_type.pk: cell for cell in cells[row.pk]}
+        row.columns = [held.get(meeting_type.pk) for meeting_type in types]
+    return render(
+        request,
+        "party/compliance.html",
+        {
+            "org": org,
+            "led": led,
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "short": short,
+            "page": page,
+            "query": pages.query_string(org=org.pk, year=year, short="1" if short else ""),
+            "types": types,
+            "summary": compliance.summary(org, year, today),
+        },
     )

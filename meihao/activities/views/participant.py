@@ -165,6 +165,15 @@ def checkin_location(request, pk):
 
 @login_required
 @require_POST
+def join_online(request, pk):
+    """Attend from afar: checked in by joining through the platform, then off to the link."""
+    activity = selectors.activity_get(request.user, pk)
+    checkins.checkin_online(actor=request.user, activity=activity)
+    return redirect(activity.online_url)
+
+
+@login_required
+@require_POST
 def checkout(request, pk):
     activity = selectors.activity_get(request.user, pk)
     attendance = selectors.attendance_of(selectors.own_signup(request.user, activity))

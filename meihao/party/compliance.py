@@ -1,0 +1,180 @@
+"""Whether branches and groups hold the meetings their types require (三会一课 compliance):
+per organisation, type and period, held (the obligations engine's tally: approved, quorate
+meetings) against the type's minimum. A period that is over and short is missed (red); the
+current one is open until it ends.
+
+For a page of organisations the cells are computed from one tallies query; the summary over a
+whole subtree (a city's 30,000 branches) is counted in the database, per level: an
+organisation is compliant when every period due so far met its minimum. Temporary branches,
+whose due periods are their own, are few and counted one by one."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from meihao.core.models import ObligationTally
+from meihao.core.obligations import period_end, periods_between, tallies
+from meihao.core.scoping import starts_with
+from meihao.party.models import MeetingType, PartyOrg
+
+MEETING_LEVELS = (PartyOrg.Level.BRANCH, PartyOrg.Level.GROUP)
+
+
+@dataclass
+class Cell:
+    meeting_type: MeetingType
+    held: int = 0  # meetings counted this year
+    required: int = 0  # what the periods due so far and the current one ask
+    missed: list = field(default_factory=list)  # starts of periods over and short
+    current: int | None = None  # held in the period under way (None: none under way)
+    lecture_short: bool = False  # the secretary has not taught the year's lecture(s)
+
+    @property
+    def state(self) -> str:
+        if self.missed or self.lecture_short:
+            return "missed"
+        if self.current is not None and self.current < self.meeting_type.minimum:
+            return "open"
+        return "met"
+
+
+def _year(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _window(org, first, last):
+    """The part of [first, last] the organisation existed in, or None."""
+    start = max(first, org.starts_on) if org.starts_on else first
+    end = min(last, org.ends_on) if org.ends_on else last
+    return (start, end) if start <= end else None
+
+
+def types_by_level() -> dict[str, list[MeetingType]]:
+    found: dict[str, list[MeetingType]] = {level: [] for level in MEETING_LEVELS}
+    for meeting_type in MeetingType.objects.filter(is_active=True):
+        found.setdefault(meeting_type.level, []).append(meeting_type)
+    return found
+
+
+def cells_of(orgs: list[PartyOrg], year: int, today: datetime.date) -> dict[int, list[Cell]]:
+    """The compliance cells of each organisation (branches and groups) for `year` up to today."""
+    first, last = _year(year)
+    types = types_by_level()
+    duties = [t.duty for level in types.values() for t in level]
+    duties += [
+        t.lecture_duty for level in types.values() for t in level if t.secretary_teaches_yearly
+    ]
+    done = tallies(duties=duties, first=first, last=last, subjects=[o.pk for o in orgs])
+    result: dict[int, list[Cell]] = {}
+    for org in orgs:
+        window = _window(org, first, min(last, today))
+        cells = []
+        for meeting_type in types.get(org.level, []):
+            cell = Cell(meeting_type)
+            if window is not None:
+                for start in periods_between(meeting_type.period, *window):
+                    amount = done.get((meeting_type.duty, org.pk, start), 0)
+                    cell.held += amount
+                    cell.required += meeting_type.minimum
+                    if period_end(meeting_type.period, start) < today:
+                        if amount < meeting_type.minimum:
+                            cell.missed.append(start)
+                    else:
+                        cell.current = amount
+                if meeting_type.secretary_teaches_yearly and last < today:
+                    taught = done.get((meeting_type.lecture_duty, org.pk, first), 0)
+                    cell.lecture_short = taught < meeting_type.secretary_teaches_yearly
+            cells.append(cell)
+        result[org.pk] = cells
+    return result
+
+
+def _due_starts(meeting_type: MeetingType, year: int, today: datetime.date) -> list[datetime.date]:
+    """The periods of the year that are over by `today` (they must have met the minimum)."""
+    first, last = _year(year)
+    return [
+        start
+        for start in periods_between(meeting_type.period, first, min(last, today))
+        if period_end(meeting_type.period, start) < today
+    ]
+
+
+def _met_q(types: list[MeetingType], year: int, today: datetime.date) -> tuple[Q, int]:
+    """A filter of the tallies that met their minimum in a due period, and how many such
+    tallies a compliant organisation of these types has."""
+    query, required = Q(pk__in=[]), 0
+    for meeting_type in types:
+        starts = _due_starts(meeting_type, year, today)
+        if starts:
+            query |= Q(
+                duty=meeting_type.duty,
+                starts_on__in=starts,
+                amount__gte=meeting_type.minimum,
+            )
+            required += len(starts)
+        first, last = _year(year)
+        if meeting_type.secretary_teaches_yearly and last < today:
+            query |= Q(
+                duty=meeting_type.lecture_duty,
+                starts_on=first,
+                amount__gte=meeting_type.secretary_teaches_yearly,
+            )
+            required += 1
+    return query, required
+
+
+@dataclass
+class Summary:
+    organisations: int
+    compliant: int
+
+    @property
+    def short(self) -> int:
+        return self.organisations - self.compliant
+
+
+def subtree_orgs(org: PartyOrg):
+    return PartyOrg.objects.filter(starts_with("path", org.path), level__in=MEETING_LEVELS)
+
+
+def compliant_ids(org: PartyOrg, year: int, today: datetime.date):
+    """A query of the ids of the permanent organisations under `org` with every due period met,
+    per level; and the temporary ones found compliant one by one."""
+    types = types_by_level()
+    queries = []
+    for level in MEETING_LEVELS:
+        met, required = _met_q(types.get(level, []), year, today)
+        members = subtree_orgs(org).filter(level=level, temporary=False)
+        if required == 0:
+            queries.append(members.values_list("pk", flat=True))
+            continue
+        queries.append(
+            ObligationTally.objects.filter(met, subject_id__in=members.values("pk"))
+            .values("subject_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=required)
+            .values_list("subject_id", flat=True)
+        )
+    temporary = list(subtree_orgs(org).filter(temporary=True))
+    temporary_met = [
+        pk
+        for pk, cells in cells_of(temporary, year, today).items()
+        if not any(cell.missed or cell.lecture_short for cell in cells)
+    ]
+    return queries, temporary_met
+
+
+def summary(org: PartyOrg, year: int, today: datetime.date) -> Summary:
+    queries, temporary_met = compliant_ids(org, year, today)
+    compliant = sum(query.count() for query in queries) + len(temporary_met)
+    return Summary(organisations=subtree_orgs(org).count(), compliant=compliant)
+
+
+def short_orgs(org: PartyOrg, year: int, today: datetime.date):
+    """The organisations under `org` that missed a due period."""
+    queries, temporary_met = compliant_ids(org, year, today)
+    rows = subtree_orgs(org).exclude(pk__in=temporary_met)
+    for query in queries:
+        rows = rows.exclude(pk__in=query)
+    return rows
