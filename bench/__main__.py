@@ -18,6 +18,7 @@ from bench import (
     document_verify,
     helpers_nearby,
     legal_compliance,
+    party_compliance,
     providers_nearby,
     redemptions,
     seed_demo,
@@ -42,6 +43,7 @@ BENCHMARKS = [
     voucher_race,
     care_settlement,
     legal_compliance,
+    party_compliance,
 ]
 
 
@@ -61,6 +63,7 @@ SMOKE_SIZES = {
     voucher_race: {"orders": 20, "threads": 5, "rounds": 1},
     care_settlement: {"orders": 5_000},
     legal_compliance: {"districts": 2, "sqlite_only": True},
+    party_compliance: {"districts": 1, "sqlite_only": True},
 }
 
 

@@ -85,3 +85,26 @@ class ObligationTally(models.Model):
 
     def __str__(self):
         return f"{self.duty} #{self.subject_id} {self.starts_on}: {self.amount}"
+
+
+class ObligationYear(models.Model):
+    """How many periods of a year a subject met a duty's minimum in (a branch's months with
+    their 支部委员会): moved by `tally_add` when a period's tally crosses the minimum, so a
+    city's compliance is counted over a row per subject and duty, not a row per period."""
+
+    duty = models.CharField(_("duty"), max_length=40)
+    subject_id = models.BigIntegerField(_("subject"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    periods_met = models.IntegerField(_("periods met"), default=0)
+
+    class Meta:
+        verbose_name = _("obligation year")
+        verbose_name_plural = _("obligation years")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "year", "subject_id"], name="obligation_year_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.duty} #{self.subject_id} {self.year}: {self.periods_met}"

@@ -5,7 +5,9 @@ A duty's subjects (branches, posts) and minimums belong to its app; what was don
 per subject and period (`ObligationTally`), moved by the service that records the work in the
 same transaction (`tally_add`: a meeting's minutes approved adds one), so re-evaluating after
 a record costs one row, never a scan of the year. `tallies` reads a period range for many
-subjects in one query; `tally_rebuild` recomputes a duty from its records (after a change of
+subjects in one query. Given the duty's minimum, `tally_add` also keeps each subject's count of
+periods met in a year (`ObligationYear`), what a whole city's compliance is counted from;
+`tally_rebuild` recomputes a duty from its records (after a change of
 rules, or to check the tallies), as `ledger_check` does for balances.
 """
 
@@ -16,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from meihao.core.models import ObligationTally
+from meihao.core.models import ObligationTally, ObligationYear
 
 
 class Period(models.TextChoices):
@@ -55,22 +57,48 @@ def periods_between(period: str, first: datetime.date, last: datetime.date) -> l
     return starts
 
 
-def tally_add(*, duty: str, subject_id: int, period: str, day: datetime.date, amount: int = 1):
-    """Count `amount` more of `duty` done by `subject_id` in the period holding `day` (a
-    negative amount takes it back). Call it inside the transaction that records the work."""
-    key = {
-        "duty": duty,
-        "subject_id": subject_id,
-        "period": period,
-        "starts_on": period_start(period, day),
-    }
-    if ObligationTally.objects.filter(**key).update(amount=F("amount") + amount):
+def _upsert_add(model, key: dict, field: str, amount: int) -> None:
+    """Add `amount` to `field` of the row at `key`, creating it (yielding to a concurrent
+    creation) when it is missing."""
+    if model.objects.filter(**key).update(**{field: F(field) + amount}):
         return
     try:
         with transaction.atomic():
-            ObligationTally.objects.create(**key, amount=amount)
+            model.objects.create(**key, **{field: amount})
     except IntegrityError:  # another transaction created the row first
-        ObligationTally.objects.filter(**key).update(amount=F("amount") + amount)
+        model.objects.filter(**key).update(**{field: F(field) + amount})
+
+
+def tally_add(
+    *,
+    duty: str,
+    subject_id: int,
+    period: str,
+    day: datetime.date,
+    amount: int = 1,
+    minimum: int | None = None,
+) -> None:
+    """Count `amount` more of `duty` done by `subject_id` in the period holding `day` (a
+    negative amount takes it back). With the duty's `minimum`, a period crossing it moves the
+    year's count of periods met (`ObligationYear`). Call it inside the transaction that records
+    the work."""
+    start = period_start(period, day)
+    key = {"duty": duty, "subject_id": subject_id, "period": period, "starts_on": start}
+    if minimum is None:
+        _upsert_add(ObligationTally, key, "amount", amount)
+        return
+    _upsert_add(ObligationTally, key, "amount", 0)  # the row exists from here on
+    row = ObligationTally.objects.select_for_update().get(**key)
+    before, after = row.amount, row.amount + amount
+    ObligationTally.objects.filter(pk=row.pk).update(amount=after)
+    crossed = int(after >= minimum) - int(before >= minimum)
+    if crossed:
+        _upsert_add(
+            ObligationYear,
+            {"duty": duty, "subject_id": subject_id, "year": start.year},
+            "periods_met",
+            crossed,
+        )
 
 
 def tallies(
@@ -91,21 +119,40 @@ def tallies(
     }
 
 
-def tally_rebuild(*, duty: str, period: str, done: Iterable[tuple[int, datetime.date, int]]):
-    """Replace every tally of `duty` with what the records say: `done` yields (subject, day,
-    amount). Returns the number of tallies written."""
+def tally_rebuild(
+    *,
+    duty: str,
+    period: str,
+    done: Iterable[tuple[int, datetime.date, int]],
+    minimum: int | None = None,
+) -> int:
+    """Replace every tally of `duty` (and, with its `minimum`, its years' periods met) with
+    what the records say: `done` yields (subject, day, amount). Returns the tallies written."""
     totals: dict[tuple[int, datetime.date], int] = {}
     for subject, day, amount in done:
         key = (subject, period_start(period, day))
         totals[key] = totals.get(key, 0) + amount
+    years: dict[tuple[int, int], int] = {}
+    if minimum is not None:
+        for (subject, start), amount in totals.items():
+            if amount >= minimum:
+                years[(subject, start.year)] = years.get((subject, start.year), 0) + 1
     with transaction.atomic():
         ObligationTally.objects.filter(duty=duty).delete()
+        ObligationYear.objects.filter(duty=duty).delete()
         ObligationTally.objects.bulk_create(
             [
                 ObligationTally(
                     duty=duty, subject_id=subject, period=period, starts_on=start, amount=amount
                 )
                 for (subject, start), amount in totals.items()
+            ],
+            batch_size=2000,
+        )
+        ObligationYear.objects.bulk_create(
+            [
+                ObligationYear(duty=duty, subject_id=subject, year=year, periods_met=met)
+                for (subject, year), met in years.items()
             ],
             batch_size=2000,
         )

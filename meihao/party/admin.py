@@ -14,7 +14,7 @@ class MeetingTypeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "period" in form.changed_data:
+        if change and {"period", "minimum", "secretary_teaches_yearly"} & set(form.changed_data):
             meetings.tallies_rebuild(obj)
 
 

@@ -4,16 +4,18 @@ meetings) against the type's minimum. A period that is over and short is missed 
 current one is open until it ends.
 
 For a page of organisations the cells are computed from one tallies query; the summary over a
-whole subtree (a city's 30,000 branches) is counted in the database, per level: an
-organisation is compliant when every period due so far met its minimum. Temporary branches,
-whose due periods are their own, are few and counted one by one."""
+whole subtree (a city's 30,000 branches) is counted in the database from the years' periods
+met (`ObligationYear`, a row per organisation and type), per level: an organisation is
+compliant when the periods it met, less the one under way, are every period due so far.
+Temporary branches, whose due periods are their own, are few and counted one by one."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from meihao.core.models import ObligationTally
+from meihao.core.models import ObligationTally, ObligationYear
 from meihao.core.obligations import period_end, periods_between, tallies
 from meihao.core.scoping import starts_with
 from meihao.party.models import MeetingType, PartyOrg
@@ -90,38 +92,26 @@ def cells_of(orgs: list[PartyOrg], year: int, today: datetime.date) -> dict[int,
     return result
 
 
-def _due_starts(meeting_type: MeetingType, year: int, today: datetime.date) -> list[datetime.date]:
-    """The periods of the year that are over by `today` (they must have met the minimum)."""
+def _requirement(types: list[MeetingType], year: int, today: datetime.date):
+    """For a level's types: the duties counted per year, the number of periods due so far
+    (over by `today`) a compliant organisation met, and a filter of the tallies of the period
+    under way that met their minimum (which its year's count already holds but which is not
+    due yet)."""
     first, last = _year(year)
-    return [
-        start
-        for start in periods_between(meeting_type.period, first, min(last, today))
-        if period_end(meeting_type.period, start) < today
-    ]
-
-
-def _met_q(types: list[MeetingType], year: int, today: datetime.date) -> tuple[Q, int]:
-    """A filter of the tallies that met their minimum in a due period, and how many such
-    tallies a compliant organisation of these types has."""
-    query, required = Q(pk__in=[]), 0
+    duties, due, current = [], 0, Q(pk__in=[])
     for meeting_type in types:
-        starts = _due_starts(meeting_type, year, today)
-        if starts:
-            query |= Q(
-                duty=meeting_type.duty,
-                starts_on__in=starts,
-                amount__gte=meeting_type.minimum,
-            )
-            required += len(starts)
-        first, last = _year(year)
+        duties.append(meeting_type.duty)
+        for start in periods_between(meeting_type.period, first, min(last, today)):
+            if period_end(meeting_type.period, start) < today:
+                due += 1
+            else:
+                current |= Q(
+                    duty=meeting_type.duty, starts_on=start, amount__gte=meeting_type.minimum
+                )
         if meeting_type.secretary_teaches_yearly and last < today:
-            query |= Q(
-                duty=meeting_type.lecture_duty,
-                starts_on=first,
-                amount__gte=meeting_type.secretary_teaches_yearly,
-            )
-            required += 1
-    return query, required
+            duties.append(meeting_type.lecture_duty)
+            due += 1
+    return duties, due, current
 
 
 @dataclass
@@ -139,21 +129,35 @@ def subtree_orgs(org: PartyOrg):
 
 
 def compliant_ids(org: PartyOrg, year: int, today: datetime.date):
-    """A query of the ids of the permanent organisations under `org` with every due period met,
-    per level; and the temporary ones found compliant one by one."""
+    """Queries of the ids of the permanent organisations under `org` that met every period due
+    so far, one per level (counted from the years' periods met, less the period under way where
+    it is met already); and the temporary ones found compliant one by one."""
     types = types_by_level()
     queries = []
     for level in MEETING_LEVELS:
-        met, required = _met_q(types.get(level, []), year, today)
+        duties, due, current = _requirement(types.get(level, []), year, today)
         members = subtree_orgs(org).filter(level=level, temporary=False)
-        if required == 0:
+        if due == 0:
             queries.append(members.values_list("pk", flat=True))
             continue
-        queries.append(
-            ObligationTally.objects.filter(met, subject_id__in=members.values("pk"))
+        under_way = (
+            ObligationTally.objects.filter(current, subject_id=OuterRef("subject_id"))
+            .order_by()
             .values("subject_id")
             .annotate(n=Count("pk"))
-            .filter(n__gte=required)
+            .values("n")
+        )
+        queries.append(
+            ObligationYear.objects.filter(
+                duty__in=duties, year=year, subject_id__in=members.values("pk")
+            )
+            .order_by()
+            .values("subject_id")
+            .annotate(
+                met=Sum("periods_met"),
+                met_now=Coalesce(Subquery(under_way, output_field=IntegerField()), 0),
+            )
+            .filter(met__gte=due + F("met_now"))
             .values_list("subject_id", flat=True)
         )
     temporary = list(subtree_orgs(org).filter(temporary=True))

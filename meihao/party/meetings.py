@@ -8,7 +8,7 @@ quorate meeting counts toward the branch's obligation (`core.obligations.tally_a
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,14 @@ from meihao.activities.services import activity_create, activity_publish, signup
 from meihao.core.audit import audit_change
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text, parse_id
-from meihao.core.obligations import Period, tally_add, tally_rebuild
+from meihao.core.models import ObligationTally
+from meihao.core.obligations import (
+    Period,
+    period_end,
+    period_start,
+    tally_add,
+    tally_rebuild,
+)
 from meihao.notify.kinds import NotifyBy, register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.party.models import (
@@ -307,6 +314,7 @@ def minutes_approve(*, actor, meeting: PartyMeeting) -> PartyMeeting:
                 subject_id=current.org_id,
                 period=meeting_type.period,
                 day=current.held_on,
+                minimum=meeting_type.minimum,
             )
             if meeting_type.secretary_teaches_yearly and current.lecturer_id in set(
                 PartyPost.objects.filter(
@@ -318,6 +326,7 @@ def minutes_approve(*, actor, meeting: PartyMeeting) -> PartyMeeting:
                     subject_id=current.org_id,
                     period=Period.YEAR,
                     day=current.held_on,
+                    minimum=meeting_type.secretary_teaches_yearly,
                 )
         audit_change(
             actor=actor,
@@ -329,10 +338,99 @@ def minutes_approve(*, actor, meeting: PartyMeeting) -> PartyMeeting:
 
 
 def tallies_rebuild(meeting_type: MeetingType) -> int:
-    """Recount a type's tallies from its counted meetings (after its period changed)."""
+    """Recount a type's tallies from its counted meetings (after its period or minimum
+    changed), and those of its secretary's lectures."""
     counted = PartyMeeting.objects.filter(meeting_type=meeting_type, counted=True)
-    return tally_rebuild(
+    written = tally_rebuild(
         duty=meeting_type.duty,
         period=meeting_type.period,
+        minimum=meeting_type.minimum,
         done=((org, day, 1) for org, day in counted.values_list("org_id", "held_on").iterator()),
     )
+    if meeting_type.secretary_teaches_yearly:
+        secretary = PartyPost.objects.filter(
+            org_id=OuterRef("org_id"),
+            person_id=OuterRef("lecturer_id"),
+            post=PartyPost.Post.SECRETARY,
+        )
+        taught = counted.filter(Exists(secretary)).values_list("org_id", "held_on")
+        written += tally_rebuild(
+            duty=meeting_type.lecture_duty,
+            period=Period.YEAR,
+            minimum=meeting_type.secretary_teaches_yearly,
+            done=((org, day, 1) for org, day in taught.iterator()),
+        )
+    return written
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+# How long before a period ends its secretary is told that its meetings are still owed.
+REMIND_DAYS = {Period.MONTH: 7, Period.QUARTER: 14, Period.YEAR: 30}
+
+register_kind(
+    "party_meetings_due",
+    label=gettext_lazy("My branch still owes a meeting this period"),
+)
+
+
+def remind_meetings_due(*, today: datetime.date | None = None) -> int:
+    """Tell the secretary (a group: its leader) of every branch and group that has not held a
+    type of meeting the current period requires, in the period's last days, unless one is
+    called for the days left. Once per organisation, type and period (the message key);
+    returns the messages written."""
+    today = today or timezone.localdate()
+    told = 0
+    for meeting_type in MeetingType.objects.filter(is_active=True):
+        start = period_start(meeting_type.period, today)
+        end = period_end(meeting_type.period, start)
+        if (end - today).days > REMIND_DAYS[Period(meeting_type.period)]:
+            continue
+        held = ObligationTally.objects.filter(
+            duty=meeting_type.duty, starts_on=start, amount__gte=meeting_type.minimum
+        ).values("subject_id")
+        called = PartyMeeting.objects.filter(
+            meeting_type=meeting_type,
+            held_on__gte=today,
+            held_on__lte=end,
+            activity__status=Activity.Status.PUBLISHED,
+        ).values("org_id")
+        owing = (
+            PartyOrg.objects.filter(level=meeting_type.level)
+            .exclude(pk__in=held)
+            .exclude(pk__in=called)
+            .exclude(starts_on__gt=today)
+            .exclude(ends_on__lt=today)
+        )
+        heads = (
+            PartyPost.objects.filter(
+                org__in=owing,
+                post__in=(PartyPost.Post.SECRETARY, PartyPost.Post.GROUP_LEADER),
+                person__user__is_active=True,
+            )
+            .select_related("org", "person__user")
+            .order_by("org_id")
+        )
+        with transaction.atomic():
+            for seat in heads:
+                told += len(
+                    notify_enqueue(
+                        recipients=[seat.person.user],
+                        kind="party_meetings_due",
+                        subject=gettext_lazy("{{ org }} still owes {{ type }} by {{ end }}"),
+                        body=gettext_lazy(
+                            "{{ org }} has not yet held {{ type }} this period, which ends on "
+                            "{{ end }}. Call it on the organisation's page; it counts once its "
+                            "minutes are approved."
+                        ),
+                        link=reverse("party:org", args=[seat.org_id]),
+                        target=seat.org,
+                        idempotency_key=f"party:{seat.org_id}:{meeting_type.code}:{start:%Y%m%d}:due",
+                        context={
+                            "org": seat.org.name,
+                            "type": meeting_type.name_zh,
+                            "end": end.isoformat(),
+                        },
+                    )
+                )
+    return told

@@ -231,6 +231,7 @@ def _count(org, code, day, amount=1):
         period=meeting_type.period,
         day=day,
         amount=amount,
+        minimum=meeting_type.minimum,
     )
 
 
@@ -404,3 +405,49 @@ def test_changing_a_types_period_recounts_its_tallies(client, party, personas):
         datetime.date(2026, 1, 1),
         2,
     )
+
+
+def test_secretaries_are_reminded_of_meetings_owed_in_the_periods_last_days(party, personas):
+    from meihao.party.testing import make_meeting
+
+    group_leader = make_user("13800000076", "组长", home=personas.tree.grid_a1)
+    make_member(group_leader.person, party.branch_a1, group=party.group_a1)
+    PartyPost.objects.create(
+        org=party.group_a1, person=group_leader.person, post=PartyPost.Post.GROUP_LEADER
+    )
+    assert meetings.remind_meetings_due(today=datetime.date(2026, 3, 10)) == 0  # 21 days left
+    # March 25: monthly types due within 7 days. Branch a1 has held its 支部委员会.
+    _count(party.branch_a1, "committee", datetime.date(2026, 3, 3))
+    # … and has called its 主题党日 for the 28th.
+    make_meeting(
+        party.branch_a1, MeetingType.objects.get(code="theme_day"), datetime.date(2026, 3, 28)
+    )
+    Activity.objects.filter(party_meeting__org=party.branch_a1).update(
+        status=Activity.Status.PUBLISHED
+    )
+    told = meetings.remind_meetings_due(today=datetime.date(2026, 3, 25))
+    messages = Message.objects.filter(kind="party_meetings_due")
+    got = sorted((m.recipient.name, m.subject) for m in messages.select_related("recipient"))
+    # The quarter ends too: its 支部党员大会 and 党课 are owed; the held and the called are not;
+    # branches without a secretary have no one to tell.
+    assert told == 3
+    assert [name for name, _ in got] == ["支书甲", "支书甲", "组长"]
+    texts = " ".join(subject for _, subject in got)
+    assert "支部党员大会" in texts and "党课" in texts and "党小组会" in texts
+    assert "支部委员会" not in texts and "主题党日" not in texts
+    # Told once per period.
+    assert meetings.remind_meetings_due(today=datetime.date(2026, 3, 26)) == 0
+    assert messages.count() == 3
+
+
+def test_the_summary_in_the_current_year_leaves_the_period_under_way_out(party):
+    today = datetime.date(2026, 2, 15)  # January is due; February is under way
+    for branch in (party.branch_a1, party.branch_a2):
+        for code in ("committee", "theme_day"):
+            _count(branch, code, datetime.date(2026, 2, 3))  # February's: held already
+    for code in ("committee", "theme_day"):
+        _count(party.branch_a1, code, datetime.date(2026, 1, 10))  # only a1 held January's
+    _count(party.group_a1, "group", datetime.date(2026, 1, 15))
+    summary = compliance.summary(party.street_a, 2026, today)
+    assert (summary.organisations, summary.compliant) == (3, 2)
+    assert list(compliance.short_orgs(party.street_a, 2026, today)) == [party.branch_a2]
