@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "meihao.counselling",
     "meihao.supervision",
     "meihao.party",
+    "meihao.projects",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

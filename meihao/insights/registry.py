@@ -49,6 +49,7 @@ class Unit(models.TextChoices):
     PERCENT = "%", pgettext_lazy("unit", "percent")
     HOURS = "h", pgettext_lazy("unit", "hours")
     MINUTES = "min", pgettext_lazy("unit", "minutes")
+    DAYS = "d", pgettext_lazy("unit", "days")
     POINTS = "points", pgettext_lazy("unit", "points")
     YUAN = "yuan", pgettext_lazy("unit", "yuan")
 

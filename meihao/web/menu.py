@@ -25,6 +25,7 @@ from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROL
 from meihao.legal.aid import may_decide as may_decide_legal_aid
 from meihao.party.selectors import sees_party
 from meihao.patrols.models import PATROLLERS
+from meihao.projects.selectors import sees_projects
 from meihao.supervision.services import may_read as may_read_supervision
 
 EVERY_ROLE = frozenset(Role)
@@ -182,6 +183,13 @@ SCREENS: tuple[Screen, ...] = (
         "flag",
         EVERY_ROLE,
         shown_to=sees_party,
+    ),
+    Screen(
+        _("Responsibility projects"),
+        "projects:list",
+        "buildings",
+        EVERY_ROLE,
+        shown_to=sees_projects,
     ),
     Screen(
         _("Applications"),

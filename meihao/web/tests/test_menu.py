@@ -9,6 +9,7 @@ from django.urls import reverse
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.party.testing import build_party
+from meihao.projects.testing import make_project
 from meihao.web.menu import SCREENS, menu
 
 
@@ -93,6 +94,7 @@ def test_every_screen_title_matches_its_menu_label(client, personas):
     )
     aid_staff = _legal_aid_centre_staff(personas)
     build_party(personas)  # the party member's branch: their party screen
+    make_project(personas)  # in community A: its officials' projects screen
     # Places opens straight onto the place when the user covers only one, titled with its name.
     places = reverse("places:browser")
     # A page may be two screens, titled for each role (the catalogue's back office is the
