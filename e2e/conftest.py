@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "e2e" / "artifacts"
@@ -198,3 +199,45 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def qr_video(png_path, y4m_path, frames: int = 20) -> None:
+    """A still picture as a YUV4MPEG2 video, what chromium's fake camera plays in a loop."""
+    image = Image.open(png_path).convert("RGB")
+    side = max(image.size) + 80  # a white quiet zone around the code, even dimensions
+    side += side % 2
+    canvas = Image.new("RGB", (side, side), "white")
+    canvas.paste(image, ((side - image.width) // 2, (side - image.height) // 2))
+    y, cb, cr = canvas.convert("YCbCr").split()
+    half = (side // 2, side // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with open(y4m_path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{side} H{side} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + planes)
+
+
+def scan_with_the_camera(browser, server, cookies, video, name: str) -> None:
+    """The volunteer's phone, logged in, its camera pointed at the screen: a browser whose fake
+    camera plays `video`. The scan page decodes it and follows the code to the check-in."""
+    camera_phone = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_phone.new_context(viewport=PHONE, locale="zh-CN", permissions=["camera"])
+        context.add_cookies(cookies)
+        scanner = context.new_page()
+        scanner.goto(server["url"] + "/activities/scan/")
+        scanner.wait_for_selector("#my-attendance", timeout=15000)
+        assert "签到" in scanner.inner_text("#my-attendance")
+        shot(scanner, name)
+    finally:
+        camera_phone.close()

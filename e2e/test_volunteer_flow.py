@@ -10,9 +10,15 @@ import re
 import time
 from zoneinfo import ZoneInfo
 
-from PIL import Image
-
-from e2e.conftest import CHROMIUM, DESKTOP, PHONE, horizontal_overflow, log_in, shot
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    log_in,
+    qr_video,
+    scan_with_the_camera,
+    shot,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TITLE = "浏览器测试：清扫骑楼老街"
@@ -20,22 +26,6 @@ TITLE = "浏览器测试：清扫骑楼老街"
 
 def _local(moment: datetime.datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-
-
-def _y4m_of(png_path, y4m_path, frames: int = 20) -> None:
-    """A still picture as a YUV4MPEG2 video, what chromium's fake camera plays in a loop."""
-    image = Image.open(png_path).convert("RGB")
-    side = max(image.size) + 80  # a white quiet zone around the code, even dimensions
-    side += side % 2
-    canvas = Image.new("RGB", (side, side), "white")
-    canvas.paste(image, ((side - image.width) // 2, (side - image.height) // 2))
-    y, cb, cr = canvas.convert("YCbCr").split()
-    half = (side // 2, side // 2)
-    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
-    with open(y4m_path, "wb") as out:
-        out.write(f"YUV4MPEG2 W{side} H{side} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            out.write(b"FRAME\n" + planes)
 
 
 def _publish_activity(staff, server) -> str:
@@ -59,32 +49,6 @@ def _publish_activity(staff, server) -> str:
     staff.click("#organiser-actions form[action$='/publish/'] [type=submit]")
     staff.wait_for_load_state("networkidle")
     return detail
-
-
-def _scan_with_the_camera(browser, server, cookies, video) -> None:
-    """The volunteer's phone, logged in, its camera pointed at the screen: a browser whose fake
-    camera plays `video`. The scan page decodes it and follows the code to the check-in."""
-    camera_phone = browser.browser_type.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
-    try:
-        context = camera_phone.new_context(viewport=PHONE, locale="zh-CN", permissions=["camera"])
-        context.add_cookies(cookies)
-        scanner = context.new_page()
-        scanner.goto(server["url"] + "/activities/scan/")
-        scanner.wait_for_selector("#my-attendance", timeout=15000)
-        assert "签到" in scanner.inner_text("#my-attendance")
-        shot(scanner, "volunteer-4-checked-in-by-camera")
-    finally:
-        camera_phone.close()
 
 
 def test_volunteer_signs_up_checks_in_by_qr_and_redeems_at_a_merchant(
@@ -112,9 +76,15 @@ def test_volunteer_signs_up_checks_in_by_qr_and_redeems_at_a_merchant(
     staff.wait_for_selector(".qr-svg svg")
     shot(staff, "volunteer-3-organiser-qr")
     staff.locator(".qr-svg").screenshot(path=str(tmp_path / "qr.png"))
-    _y4m_of(tmp_path / "qr.png", tmp_path / "qr.y4m")
+    qr_video(tmp_path / "qr.png", tmp_path / "qr.y4m")
     checked_in_at = time.monotonic()
-    _scan_with_the_camera(browser, server, volunteer.context.cookies(), tmp_path / "qr.y4m")
+    scan_with_the_camera(
+        browser,
+        server,
+        volunteer.context.cookies(),
+        tmp_path / "qr.y4m",
+        "volunteer-4-checked-in-by-camera",
+    )
 
     # Meanwhile: the volunteer shows the redemption code; the merchant's staff redeem.
     volunteer.goto(server["url"] + "/rewards/pass/")

@@ -196,8 +196,37 @@ def meeting_schedule(
                 "online": bool(activity.online_url),
             },
         )
+        if meeting_type.quorum != MeetingType.Quorum.COMMITTEE:
+            _tell_hosted(meeting, actor=actor)
         audit_change(actor=actor, action="party.meeting_schedule", target=meeting)
     return meeting
+
+
+def _tell_hosted(meeting: PartyMeeting, *, actor) -> None:
+    """Members of other branches working away who take part with this one are told too: they
+    may sign in and it counts for their own branch."""
+    guests = Person.objects.filter(
+        party_membership__away_host=meeting.org, user__isnull=False
+    ).exclude(user=actor)
+    activity = meeting.activity
+    notify_enqueue(
+        recipients=[p.user for p in guests.select_related("user")],
+        kind="party_meeting_notice",
+        subject=gettext_lazy("{{ org }}: {{ type }} on {{ day }}"),
+        body=gettext_lazy(
+            "You take part with {{ org }} while away: you are welcome at its {{ type }} at "
+            "{{ time }}. Signing in there counts for your own branch."
+        ),
+        link=reverse("party:meeting", args=[meeting.pk]),
+        target=meeting,
+        idempotency_key=f"party-meeting:{meeting.pk}:hosted",
+        context={
+            "org": meeting.org.name,
+            "type": meeting.meeting_type.name_zh,
+            "day": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d"),
+            "time": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
 
 
 # --- when it is over ------------------------------------------------------------------------------

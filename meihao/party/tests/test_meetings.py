@@ -148,6 +148,12 @@ def test_qr_and_online_sign_in_finish_quorum_and_an_away_members_meeting(
         away_host=party.branch_a1,
     )
     meeting = _schedule(party, "general", online="https://live.example.cn/room/1")
+    assert Message.objects.filter(
+        kind="party_meeting_notice",
+        recipient=away,
+        idempotency_key__endswith=f"hosted:u{away.pk}",
+    ).exists()  # told as the branch they take part with, not signed up
+    assert not SignUp.objects.filter(activity=meeting.activity, person=away.person).exists()
     activity = meeting.activity
     with time_machine.travel(activity.starts_at + datetime.timedelta(minutes=3), tick=False):
         checkin_by_qr(actor=party.secretary_a1, token=qr.make_token(activity.pk))
