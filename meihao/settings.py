@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "meihao.supervision",
     "meihao.party",
     "meihao.projects",
+    "meihao.frontage",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

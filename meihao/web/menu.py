@@ -184,6 +184,7 @@ SCREENS: tuple[Screen, ...] = (
         EVERY_ROLE,
         shown_to=sees_party,
     ),
+    Screen(_("Frontage pledges"), "frontage:list", "shop-window", PLACE_WORKERS),
     Screen(
         _("Responsibility projects"),
         "projects:list",
