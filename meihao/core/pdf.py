@@ -12,6 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -73,3 +75,38 @@ def qr_drawing(url: str, size: float) -> Drawing:
     )
     drawing.add(widget)
     return drawing
+
+
+MARGIN = 22 * mm
+BODY = 12
+LEADING = BODY * 1.7
+
+
+class PageWriter:
+    """Lines of text down an A4 page, onto a new page when the page is full (a document of
+    paragraphs and headings: an agreement, a record book)."""
+
+    def __init__(self, page, font):
+        self.page, self.font = page, font
+        self.width, self.height = A4
+        self.y = self.height - MARGIN
+
+    def room(self, needed: float) -> None:
+        if self.y - needed < MARGIN:
+            self.page.showPage()
+            self.y = self.height - MARGIN
+
+    def paragraph(self, text: str, *, size: float = BODY, indent: float = 0) -> None:
+        self.page.setFont(self.font, size)
+        for line in wrap(text, self.font, size, self.width - 2 * MARGIN - indent):
+            self.room(size * 1.7)
+            self.page.drawString(MARGIN + indent, self.y, line)
+            self.y -= size * 1.7
+
+    def heading(self, text: str) -> None:
+        self.y -= 4
+        self.room(LEADING * 2)
+        self.paragraph(text, size=BODY + 1)
+
+    def gap(self, points: float) -> None:
+        self.y -= points

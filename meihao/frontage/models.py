@@ -116,4 +116,4 @@ class Check(models.Model):
 
     @property
     def failed_items(self) -> list[str]:
-        return [self.Item(code).label for code in self.failed.split(",") if code]
+        return [str(self.Item(code).label) for code in self.failed.split(",") if code]

@@ -7,44 +7,10 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from meihao.core.pdf import chinese_font, wrap
+from meihao.core.pdf import BODY, LEADING, MARGIN, PageWriter, chinese_font
 from meihao.legal.models import Dispute
-
-MARGIN = 22 * mm
-BODY = 12
-LEADING = BODY * 1.7
-
-
-class _Writer:
-    """Lines down an A4 page, onto a new page when the page is full."""
-
-    def __init__(self, page, font):
-        self.page, self.font = page, font
-        self.width, self.height = A4
-        self.y = self.height - MARGIN
-
-    def room(self, needed: float) -> None:
-        if self.y - needed < MARGIN:
-            self.page.showPage()
-            self.y = self.height - MARGIN
-
-    def paragraph(self, text: str, *, size: float = BODY, indent: float = 0) -> None:
-        self.page.setFont(self.font, size)
-        for line in wrap(text, self.font, size, self.width - 2 * MARGIN - indent):
-            self.room(size * 1.7)
-            self.page.drawString(MARGIN + indent, self.y, line)
-            self.y -= size * 1.7
-
-    def heading(self, text: str) -> None:
-        self.y -= 4
-        self.room(LEADING * 2)
-        self.paragraph(text, size=BODY + 1)
-
-    def gap(self, points: float) -> None:
-        self.y -= points
 
 
 def agreement_pdf(dispute: Dispute) -> bytes:
@@ -59,7 +25,7 @@ def agreement_pdf(dispute: Dispute) -> bytes:
     page.setTitle(title)
     page.setSubject(case.number)
     page.setAuthor(committee)
-    out = _Writer(page, font)
+    out = PageWriter(page, font)
 
     page.setFont(font, 22)
     page.drawCentredString(out.width / 2, out.y - 10, title)
@@ -127,7 +93,7 @@ def referral_letter_pdf(referral, answers: list[str]) -> bytes:
     title = _("Legal-aid referral")
     page.setTitle(title)
     page.setSubject(case.number)
-    out = _Writer(page, font)
+    out = PageWriter(page, font)
     page.setFont(font, 22)
     page.drawCentredString(out.width / 2, out.y - 10, title)
     out.gap(40)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/<str:pk>/members/add/", views.member_add, name="member_add"),
     path("orgs/<str:pk>/posts/", views.post_assign, name="post_assign"),
     path("posts/<str:pk>/remove/", views.post_remove, name="post_remove"),
+    path("orgs/<str:pk>/record.pdf", views.record_book, name="record_book"),
     path("orgs/<str:pk>/meetings/", views.meeting_schedule, name="meeting_schedule"),
     path("meetings/<str:pk>/", views.meeting, name="meeting"),
     path("meetings/<str:pk>/finish/", views.meeting_finish, name="meeting_finish"),

@@ -2,6 +2,7 @@
 organisation or member out of the user's party scope is 404 too."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,11 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from meihao.activities.attendance import activity_finish
 from meihao.activities.models import Activity
 from meihao.core import pages
+from meihao.core.audit import audit_pii_read
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_int
 from meihao.core.pages import page_of
 from meihao.party import compliance, meetings, selectors, services
 from meihao.party.models import PartyMember, PartyOrg, PartyPost
+from meihao.party.record import record_book_pdf
 from meihao.places.models import Level, Place
 
 party_page = pages.requires(selectors.sees_party)
@@ -411,3 +414,17 @@ def compliance_view(request):
             "summary": compliance.summary(org, year, today),
         },
     )
+
+
+@org_page
+@require_GET
+def record_book(request, org):
+    """The year's record book (PDF) of a branch or group, for its committees; audited."""
+    if not (org.holds_meetings and services.manages(request.user, org)):
+        raise NotFound()
+    today = timezone.localdate()
+    year = parse_int(request.GET.get("year"), default=today.year, minimum=2000, maximum=today.year)
+    audit_pii_read(actor=request.user, target=org, field=f"record_book:{year}")
+    response = HttpResponse(record_book_pdf(org, year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="record-{org.pk}-{year}.pdf"'
+    return response

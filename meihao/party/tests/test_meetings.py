@@ -6,6 +6,7 @@ meetings are not public and not the place officials' to organise."""
 import datetime
 from zoneinfo import ZoneInfo
 
+import pypdfium2
 import pytest
 import time_machine
 from django.urls import reverse
@@ -15,7 +16,7 @@ from meihao.activities.attendance import activity_finish, checkin_by_qr, checkin
 from meihao.activities.models import Activity, Attendance, SignUp
 from meihao.activities.services import activity_create
 from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
-from meihao.core.models import ObligationTally
+from meihao.core.models import AuditEvent, ObligationTally
 from meihao.core.obligations import tally_add
 from meihao.core.testing import make_user
 from meihao.notify.models import Message
@@ -372,12 +373,22 @@ def test_the_meeting_pages_work_end_to_end(client, party, personas, committee):
         page = client.get(reverse("party:meeting", args=[meeting.pk])).content.decode()
     meeting.refresh_from_db()
     assert meeting.counted and "研究了三件事" in page and "出差" in page
+    # The committee prints the year's record book (audited); nobody else may.
+    with time_machine.travel(local(2026, 3, 10, 12, 0), tick=False):
+        book = client.get(reverse("party:record_book", args=[party.branch_a1.pk]), {"year": "x"})
+    assert book.status_code == 200 and book["Content-Type"] == "application/pdf"
+    text = "".join(
+        page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(book.content)
+    )
+    assert "研究了三件事" in text and "委员丙（出差）" in text and "支部委员会" in text
+    assert AuditEvent.objects.filter(kind="pii_read", action="read:record_book:2026").exists()
     # A member of the branch reads the approved minutes, not the roll call.
     plain = make_user("13800000074", "党员丁", home=personas.tree.grid_a1)
     make_member(plain.person, party.branch_a1)
     client.force_login(plain)
     member_page = client.get(reverse("party:meeting", args=[meeting.pk])).content.decode()
     assert "研究了三件事" in member_page and 'id="roll-call"' not in member_page
+    assert client.get(reverse("party:record_book", args=[party.branch_a1.pk])).status_code == 404
 
 
 def test_changing_a_types_period_recounts_its_tallies(client, party, personas):
