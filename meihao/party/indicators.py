@@ -9,9 +9,24 @@ member (party data is personal: the pages behind them are the committees').
 * party_away_participation — of them, the share who attended a party meeting in the period,
   at their own branch or the one they take part with.
 * party_temporary_branches — temporary branches (临时党支部) that existed in the period.
+* party_study_completion — of the members each required study material published in the period
+  reaches, the share who studied it.
 """
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +44,12 @@ from meihao.insights.registry import (
     rate_measure,
     register,
 )
-from meihao.party.models import PartyMeeting, PartyMember, PartyOrg
+from meihao.party.models import (
+    PartyMeeting,
+    PartyMember,
+    PartyOrg,
+    StudyMaterial,
+)
 
 PARTY = Capability("party", _("Party building"), OFFICIALS)
 
@@ -205,5 +225,59 @@ register(
             Column(_("Members"), lambda o: o.member_count),
         ),
         link=lambda o: reverse("party:org", args=[o.pk]),
+    )
+)
+
+
+def materials_published(span: Span):
+    return (
+        StudyMaterial.objects.filter(
+            required=True,
+            org__place_path__startswith=span.place_path,
+            published_on__gte=span.first_day,
+            published_on__lte=span.last_day,
+        )
+        .select_related("org")
+        .annotate(
+            reached=Coalesce(
+                Subquery(
+                    PartyMember.objects.filter(org_path__startswith=OuterRef("org_path"))
+                    .order_by()
+                    .annotate(n=Func(F("pk"), function="COUNT"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            studied=Count("records"),
+        )
+        .order_by("-published_on", "-pk")
+    )
+
+
+def study_rate(span: Span) -> Measure:
+    rows = list(materials_published(span).values_list("reached", "studied"))
+    return rate_measure(sum(s for _, s in rows), sum(r for r, _ in rows))
+
+
+register(
+    Indicator(
+        code="party_study_completion",
+        name=_("Study completion"),
+        definition=_(
+            "Of the members reached by the required study materials the party organisations "
+            "attached to the place published in the period, the share who studied them."
+        ),
+        unit=Unit.PERCENT,
+        capability=PARTY,
+        records=materials_published,
+        value=study_rate,
+        columns=(
+            Column(_("Published on"), lambda m: m.published_on.isoformat()),
+            Column(_("Title"), lambda m: m.title),
+            Column(_("Organisation"), lambda m: m.org.name),
+            Column(_("Studied"), lambda m: f"{m.studied}/{m.reached}"),
+        ),
+        link=lambda m: reverse("party:study_material", args=[m.pk]),
     )
 )

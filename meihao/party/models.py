@@ -455,3 +455,58 @@ class MeetingAbsence(models.Model):
 
     def __str__(self):
         return f"{self.meeting} · {self.person}"
+
+
+class StudyMaterial(models.Model):
+    """A lecture recording or a reading an organisation gives its members to study (线上学习):
+    it reaches every member of the organisation's subtree."""
+
+    org = models.ForeignKey(
+        PartyOrg,
+        verbose_name=_("party organisation"),
+        on_delete=models.PROTECT,
+        related_name="materials",
+    )
+    org_path = models.CharField(max_length=120, editable=False)
+    title = models.CharField(_("title"), max_length=NAME_MAX * 2)
+    url = models.URLField(_("recording or document link"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    required = models.BooleanField(_("required study"), default=True)
+    published_on = models.DateField(_("published on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("study material")
+        verbose_name_plural = _("study materials")
+
+    def __str__(self):
+        return self.title
+
+
+class StudyRecord(models.Model):
+    """A member studied a material (opened it through the platform and said so)."""
+
+    material = models.ForeignKey(
+        StudyMaterial, verbose_name=_("material"), on_delete=models.CASCADE, related_name="records"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    studied_at = models.DateTimeField(_("studied at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("study record")
+        verbose_name_plural = _("study records")
+        constraints = [
+            models.UniqueConstraint(fields=["material", "person"], name="study_record_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.material}"

@@ -15,8 +15,16 @@ from meihao.core.audit import audit_pii_read
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_int
 from meihao.core.pages import page_of
-from meihao.party import compliance, meetings, selectors, services
-from meihao.party.models import PartyMember, PartyOrg, PartyPost
+from meihao.party import compliance, meetings, selectors, services, study
+from meihao.party.models import (
+    PartyMember,
+    PartyOrg,
+    PartyPost,
+    StudyMaterial,
+    StudyRecord,
+    committee_paths,
+    committee_q,
+)
 from meihao.party.record import record_book_pdf
 from meihao.places.models import Level, Place
 
@@ -428,3 +436,88 @@ def record_book(request, org):
     response = HttpResponse(record_book_pdf(org, year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="record-{org.pk}-{year}.pdf"'
     return response
+
+
+# --- online study --------------------------------------------------------------------------
+
+
+@party_page
+@require_GET
+def study_list(request):
+    user = request.user
+    membership = selectors.own_membership(user)
+    mine = []
+    if membership is not None:
+        done = set(
+            StudyRecord.objects.filter(person=membership.person_id).values_list(
+                "material_id", flat=True
+            )
+        )
+        mine = list(study.materials_for(membership)[:50])
+        for material in mine:
+            material.done = material.pk in done
+    published = StudyMaterial.objects.filter(committee_q(user, "org_path")).select_related("org")[
+        :50
+    ]
+    return render(
+        request,
+        "party/study_list.html",
+        {"mine": mine, "published": published, "membership": membership},
+    )
+
+
+def _material(request, material, *, status=200):
+    user = request.user
+    manages = services.manages(user, material.org)
+    membership = selectors.own_membership(user)
+    context = {
+        "material": material,
+        "manages": manages,
+        "studied": membership is not None
+        and StudyRecord.objects.filter(material=material, person=membership.person_id).exists(),
+        "may_study": membership is not None
+        and material.org_path in study.prefixes(membership.org_path),
+    }
+    if manages:
+        within = next((p for p in committee_paths(user) if p.startswith(material.org_path)), None)
+        context["completion"] = study.completion(material, within=within)
+        context["page"] = page_of(request, study.not_yet(material))
+    return render(request, "party/study_material.html", context, status=status)
+
+
+material_page = pages.scoped_object(study.material_get, page_ability=selectors.sees_party)
+
+
+@material_page
+@require_GET
+def study_material(request, material):
+    return _material(request, material)
+
+
+@material_page
+@require_POST
+def study_done(request, material):
+    study.studied(actor=request.user, material=material)
+    messages.success(request, _("Recorded as studied."))
+    return redirect("party:study_material", material.pk)
+
+
+@org_page
+@require_POST
+def study_publish(request, org):
+    post = request.POST
+    return _post_or_page(
+        request,
+        org,
+        "study",
+        lambda: study.material_publish(
+            actor=request.user,
+            org=org,
+            title=post.get("title"),
+            url=post.get("url", ""),
+            text=post.get("text", ""),
+            required=post.get("required") == "1",
+        ),
+        _("Published to the members."),
+        lambda material: ("party:study_material", material.pk),
+    )
