@@ -353,6 +353,8 @@ class Case(models.Model):
         COUNTER = "counter", _("Service counter")
         # Filed by a schedule of the platform itself (a weekly visit to an elder living alone).
         SCHEDULE = "schedule", _("Schedule")
+        # Raised on a responsibility project's site by its team (问题破在一线).
+        PROJECT = "project", _("Responsibility project")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")

@@ -195,3 +195,25 @@ class FrontLineEntry(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.on}"
+
+
+class ProjectProblem(models.Model):
+    """A problem found on a project's site, raised as a grid case on the engine."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="problems"
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="project_problem",
+    )
+
+    class Meta:
+        ordering = ["-case__created_at"]
+        verbose_name = _("project problem")
+        verbose_name_plural = _("project problems")
+
+    def __str__(self):
+        return f"{self.project} · {self.case}"

@@ -6,6 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meihao.cases.catalogue import GRID_TYPE
+from meihao.cases.classes import active_type, minor_class
+from meihao.cases.models import Case
+from meihao.cases.services.submission import case_submit
 from meihao.core.audit import audit_change
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.inputs import clean_text, parse_date
@@ -18,6 +22,7 @@ from meihao.projects.models import (
     HouseholdStep,
     Milestone,
     Project,
+    ProjectProblem,
 )
 
 
@@ -97,3 +102,34 @@ def front_line_write(*, actor, project: Project, kind, text, on) -> FrontLineEnt
         )
         audit_change(actor=actor, action="projects.front_line", target=entry)
     return entry
+
+
+def problem_raise(*, actor, project: Project, category_code, description, photos=()):
+    """Raise a problem found on the site as a grid case at the project's place (routed,
+    dispatched and closed as any), linked to the project."""
+    if not works_on(actor, project):
+        raise NotFound()
+    case_type = active_type(GRID_TYPE["code"])
+    category = minor_class(case_type, code=str(category_code or "")) if case_type else None
+    if category is None or not category.is_active:
+        raise ValidationFailed(_("Choose what the problem is about."), field="category")
+    description = clean_text(
+        description,
+        field="description",
+        required=_("Say what the problem is."),
+        max_length=TEXT_MAX,
+    )
+    with transaction.atomic():
+        case = case_submit(
+            actor=actor,
+            case_type=case_type,
+            category=category,
+            description=f"[{project.name}] {description}",
+            place=project.place,
+            channel=Case.Channel.PROJECT,
+            reporter=getattr(actor, "person", None),
+            photos=photos,
+        )
+        problem = ProjectProblem.objects.create(project=project, case=case)
+        audit_change(actor=actor, action="projects.problem", target=problem)
+    return problem

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:pk>/", views.project_detail, name="detail"),
     path("<str:pk>/households/", views.households, name="households"),
     path("<str:pk>/front-line/", views.front_line, name="front_line"),
+    path("<str:pk>/problems/", views.problem, name="problem"),
     path("<str:pk>/milestones/", views.milestone_reach, name="milestone_reach"),
     path("households/<str:pk>/step/", views.household_step, name="household_step"),
 ]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from meihao.cases.catalogue import GRID_TYPE
+from meihao.cases.classes import active_minor_classes
 from meihao.core import pages
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_id
@@ -42,6 +44,8 @@ def _project(request, project, *, error=None, form="", status=200):
             "team": selectors.team_on_site(project),
             "entries": project.front_line.select_related("author")[:20],
             "kinds": FrontLineEntry.Kind.choices,
+            "problems": project.problems.select_related("case__category")[:20],
+            "classes": active_minor_classes(GRID_TYPE["code"]),
             "today": timezone.localdate(),
             "error": error,
             "failed_form": form,
@@ -128,3 +132,21 @@ def household_step(request, household):
     return redirect(
         safe_next(request) or reverse("projects:households", args=[household.project_id])
     )
+
+
+@project_page
+@require_POST
+def problem(request, project):
+    post = request.POST
+    try:
+        raised = services.problem_raise(
+            actor=request.user,
+            project=project,
+            category_code=post.get("category", ""),
+            description=post.get("description"),
+            photos=request.FILES.getlist("photos"),
+        )
+    except ValidationFailed as exc:
+        return _project(request, project, error=exc, form="problem", status=400)
+    messages.success(request, _("Case %(number)s raised.") % {"number": raised.case.number})
+    return redirect("projects:detail", project.pk)

@@ -185,3 +185,28 @@ def test_the_figures_are_what_the_households_and_milestones_say(project, persona
         personas.tree.street_b, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     )
     assert REGISTRY["project_households_signed"].measure(elsewhere).value == 0
+
+
+def test_a_problem_on_site_is_raised_as_a_grid_case(client, project, personas):
+    from meihao.cases.models import Case
+
+    client.force_login(project.officer)
+    refused = client.post(
+        reverse("projects:problem", args=[project.pk]), {"category": "9999", "description": "x"}
+    )
+    assert refused.status_code == 400 and not Case.objects.exists()
+    response = client.post(
+        reverse("projects:problem", args=[project.pk]),
+        {"category": "0105", "description": "拆迁后巷口堆放建筑垃圾"},
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.channel == "project" and case.place == personas.tree.community_a
+    assert project.problems.get().case == case
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert case.number in page
+    client.force_login(personas.resident_b)
+    outsider = client.post(
+        reverse("projects:problem", args=[project.pk]), {"category": "0105", "description": "x"}
+    )
+    assert outsider.status_code == 404 and Case.objects.count() == 1
