@@ -33,8 +33,10 @@ class Persona:
     # the district, the district, the 城管 department, the first merchant, the first care provider.
     scope: str
     is_staff: bool = False
-    # A second resident log-in for what a resident may also be: "elder" (an 82-year-old living
-    # alone in the community's care, large text) and "family" (her daughter acting for her).
+    # A second log-in for what a resident may also be: "elder" (an 82-year-old living alone in
+    # the community's care, large text), "family" (her daughter acting for her) and
+    # "branch_secretary" (a retired party member, secretary of the demo community's first party
+    # branch: the post is a party post, demo.party, not a role).
     account: str = ""
 
 
@@ -133,9 +135,24 @@ PERSONAS = [
         datetime.date(1983, 10, 8),
         "community",
     ),
+    Persona(
+        Role.PARTY_MEMBER,
+        "13900000016",
+        "罗惠芬",
+        "female",
+        datetime.date(1962, 4, 16),
+        "community",
+        account="branch_secretary",
+    ),
 ]
 # The log-ins that are not one role's: what `demo_accounts` calls them, in both languages.
-ACCOUNT_LABELS = {"elder": "长辈 elder", "family": "家属 family"}
+ACCOUNT_LABELS = {
+    "elder": "长辈 elder",
+    "family": "家属 family",
+    "branch_secretary": "支部书记 branch secretary",
+}
+# Where they land: the elder and her daughter on home care, the branch secretary on her branch.
+ACCOUNT_HOMES = {"elder": "care:home", "family": "care:home", "branch_secretary": "party:home"}
 
 
 def persona_of(account: str) -> Persona:
@@ -144,7 +161,8 @@ def persona_of(account: str) -> Persona:
 
 def demo_accounts() -> dict[str, dict[str, str]]:
     """{role: {"username", "password", "home"}} for every role, in the order of Role, then the
-    elder's and the family member's log-ins, whose home is home care."""
+    elder's and the family member's log-ins, whose home is home care, and the branch
+    secretary's, whose home is the party organisations."""
     by_role = {persona.role: persona for persona in PERSONAS if not persona.account}
     home = reverse("home")
     accounts = {
@@ -159,7 +177,7 @@ def demo_accounts() -> dict[str, dict[str, str]]:
         accounts[account] = {
             "username": persona_of(account).phone,
             "password": DEMO_PASSWORD,
-            "home": reverse("care:home"),
+            "home": reverse(ACCOUNT_HOMES[account]),
         }
     return accounts
 

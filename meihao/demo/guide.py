@@ -68,6 +68,75 @@ def _care_notes(phones: dict) -> dict[str, str]:
     }
 
 
+def _party_notes(phones: dict) -> dict[str, str]:
+    """What the branch secretary and the party member find in the party organisations."""
+    from django.db.models import Count, Q
+
+    from meihao.demo.accounts import persona_of
+    from meihao.party.models import PartyMember, PartyPost
+
+    secretary = persona_of("branch_secretary")
+    seat = (
+        PartyPost.objects.filter(person__user__phone=secretary.phone, post="secretary")
+        .select_related("org")
+        .first()
+    )
+    notes = {}
+    if seat is not None:
+        counts = PartyMember.objects.filter(org_path__startswith=seat.org.path).aggregate(
+            total=Count("pk"),
+            probationary=Count("pk", filter=Q(status=PartyMember.Status.PROBATIONARY)),
+            away=Count("pk", filter=Q(away=True)),
+        )
+        notes["branch_secretary"] = (
+            f"{secretary.name}, secretary of {seat.org.name}: the party organisations /party/ — "
+            f"her branch's {counts['total']} members ({counts['probationary']} probationary, "
+            f"{counts['away']} working away), its groups and committee; enter a member by "
+            "mobile number, record one working away (流动党员) or back home"
+            + _meeting_notes(seat.org)
+        )
+    branch = (
+        PartyMember.objects.filter(person__user__phone=phones[Role.PARTY_MEMBER])
+        .values_list("branch__name", flat=True)
+        .first()
+    )
+    if branch:
+        notes[str(Role.PARTY_MEMBER)] = f"his branch /party/ — {branch}"
+    return notes
+
+
+def _meeting_notes(branch) -> str:
+    """Her branch's year of meetings (demo.party_meetings): the one whose minutes wait for her,
+    the one to come."""
+    from django.utils import timezone
+
+    from meihao.activities.models import Activity
+    from meihao.party.models import PartyMeeting
+
+    meetings = PartyMeeting.objects.filter(org=branch).select_related("meeting_type", "activity")
+    if not meetings.exists():
+        return ""
+    text = f"; its {meetings.count()} meetings of the year (三会一课)"
+    waiting = meetings.filter(approved_at=None, activity__status=Activity.Status.FINISHED).first()
+    if waiting is not None:
+        text += (
+            f", the {waiting.meeting_type.name_zh} of {waiting.held_on:%m-%d} waiting for her "
+            f"to approve its minutes /party/meetings/{waiting.pk}/"
+        )
+    upcoming = (
+        meetings.filter(activity__status=Activity.Status.PUBLISHED)
+        .order_by("activity__starts_at")
+        .first()
+    )
+    if upcoming is not None:
+        starts = timezone.localtime(upcoming.activity.starts_at)
+        text += (
+            f", the {upcoming.meeting_type.name_zh} on {starts:%m-%d %H:%M} to hold (its QR "
+            f"code /activities/{upcoming.activity_id}/qr/)"
+        )
+    return text + ", the branches' compliance /party/compliance/"
+
+
 def _catalogue_summary() -> str:
     from meihao.catalogue.models import ServiceItem
 
@@ -191,4 +260,7 @@ def demo_data_notes() -> dict[str, str]:
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "
         "try making 婚育情况证明 community-issued), the notices /notices/manage/"
     )
-    return {**{str(role): text for role, text in notes.items()}, **_care_notes(phones)}
+    party = _party_notes(phones)
+    if str(Role.PARTY_MEMBER) in party:
+        notes[Role.PARTY_MEMBER] += "; " + party.pop(str(Role.PARTY_MEMBER))
+    return {**{str(role): text for role, text in notes.items()}, **_care_notes(phones), **party}

@@ -30,6 +30,7 @@ from meihao.egov.models import Application
 from meihao.eldercare.models import Assessment, Elder
 from meihao.ledger.models import Transfer
 from meihao.legal.models import Consultation, Dispute
+from meihao.party.models import PartyMeeting, PartyMember, PartyOrg
 from meihao.patrols.models import PatrolSession, TrackPoint
 from meihao.people.identity import id_number_fields
 from meihao.people.models import (
@@ -96,6 +97,9 @@ COUNTED = {
     "volunteers": VolunteerProfile,
     "dual registrations": MemberRegistration,
     "post claims": PostClaim,
+    "party organisations": PartyOrg,
+    "party members": PartyMember,
+    "party meetings": PartyMeeting,
     "activities": Activity,
     "sign-ups": SignUp,
     "attendances": Attendance,
@@ -187,6 +191,8 @@ class Loader:
             self._stage("patrols", self.load_patrols)
         self._stage("volunteers", self.load_volunteers)
         self._stage("dual registration", self.load_dual_registration)
+        self._stage("party organisations", self.load_party)
+        self._stage("party meetings", self.load_party_meetings)
         if self.activities:
             self._stage("activities", self.load_activities)
         self._stage("rewards", self.load_rewards)
@@ -516,6 +522,17 @@ class Loader:
         return DualRegistration(
             plan=self.plan, residents=people, points=points, seed=self.seed
         ).run()
+
+    def load_party(self) -> tuple[int, int]:
+        from meihao.demo.party import PartyOrganisations
+
+        people, _points = self._volunteer_side()
+        return PartyOrganisations(plan=self.plan, residents=people, seed=self.seed).run()
+
+    def load_party_meetings(self) -> tuple[int, int]:
+        from meihao.demo.party_meetings import PartyMeetings
+
+        return PartyMeetings(plan=self.plan, seed=self.seed).run()
 
     def load_activities(self) -> tuple[int, int]:
         from meihao.demo.activities import ActivityHistory

@@ -191,12 +191,13 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     accounts = json.loads(out.getvalue())
     assert accounts.pop("open311_api_key").startswith("mh_")
     notes = accounts.pop("demo_data")
-    assert set(notes) <= {*Role.values, "elder", "family"} and Role.VOLUNTEER in notes
+    accounts_beside_roles = {"elder", "family", "branch_secretary"}
+    assert set(notes) <= {*Role.values, *accounts_beside_roles} and Role.VOLUNTEER in notes
     assert (
         "137 services, " in notes[Role.RESIDENT]
         and "/services/manage/" in notes[Role.DISTRICT_ADMIN]
     )
-    assert set(accounts) == {*Role.values, "elder", "family"}
+    assert set(accounts) == {*Role.values, *accounts_beside_roles}
     for role, account in accounts.items():
         assert set(account) == {"username", "password", "home"}
         assert client.login(username=account["username"], password=account["password"]), role
