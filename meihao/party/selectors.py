@@ -30,7 +30,7 @@ def sees_party(user) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_sees_party", None)
+    cached = getattr(user, "_sees_party", None)  # the menu may have asked already (web.menu)
     if cached is None:
         cached = Person.objects.filter(
             Exists(PartyPost.objects.filter(person=OuterRef("pk")))

@@ -18,7 +18,7 @@ def sees_projects(user) -> bool:
     of every page)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_sees_projects", None)
+    cached = getattr(user, "_sees_projects", None)  # the menu may have asked already (web.menu)
     if cached is None:
         cached = user._sees_projects = Project.objects.visible_to(user).exists()
     return cached

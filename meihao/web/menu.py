@@ -7,6 +7,8 @@ the home card say the same words (待核查 is 待核查 in all three)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,9 +25,9 @@ from meihao.core.roles import (
 from meihao.core.scoping import scopes_of
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
 from meihao.legal.aid import may_decide as may_decide_legal_aid
-from meihao.party.selectors import sees_party
+from meihao.party.models import PartyMember, PartyPost
 from meihao.patrols.models import PATROLLERS
-from meihao.projects.selectors import sees_projects
+from meihao.projects.models import Project
 from meihao.supervision.services import may_read as may_read_supervision
 
 EVERY_ROLE = frozenset(Role)
@@ -182,7 +184,7 @@ SCREENS: tuple[Screen, ...] = (
         "party:home",
         "flag",
         EVERY_ROLE,
-        shown_to=sees_party,
+        shown_to=lambda user: _belongs(user)["party"],
     ),
     Screen(_("Frontage pledges"), "frontage:list", "shop-window", PLACE_WORKERS),
     Screen(
@@ -190,7 +192,7 @@ SCREENS: tuple[Screen, ...] = (
         "projects:list",
         "buildings",
         EVERY_ROLE,
-        shown_to=sees_projects,
+        shown_to=lambda user: _belongs(user)["projects"],
     ),
     Screen(
         _("Applications"),
@@ -272,6 +274,32 @@ def entry(screen: Screen, counts: dict | None = None) -> Entry:
     count = (counts or {}).get(screen.count_key) if screen.count_key else None
     url = reverse(screen.url_name) + (f"?{screen.query}" if screen.query else "")
     return Entry(screen.label, url, screen.icon, count)
+
+
+def _belongs(user) -> dict[str, bool]:
+    """Whether the user is in the party (a post or a membership) and works on a responsibility
+    project: asked of every page (its menu), so in one query per request, cached on the user
+    where `party.selectors.sees_party` and `projects.selectors.sees_projects` find it too."""
+    if not getattr(user, "is_authenticated", False):
+        return {"party": False, "projects": False}
+    if not (hasattr(user, "_sees_party") and hasattr(user, "_sees_projects")):
+        if user.is_superuser:
+            user._sees_party = user._sees_projects = True
+        else:
+            row = (
+                get_user_model()
+                .objects.filter(pk=user.pk)
+                .annotate(
+                    post=Exists(PartyPost.objects.filter(person__user=user)),
+                    member=Exists(PartyMember.objects.filter(person__user=user)),
+                    project=Exists(Project.objects.visible_to(user)),
+                )
+                .values("post", "member", "project")
+                .get()
+            )
+            user._sees_party = row["post"] or row["member"]
+            user._sees_projects = row["project"]
+    return {"party": user._sees_party, "projects": user._sees_projects}
 
 
 def screens_of_role(role: str, user) -> list[Screen]:

@@ -5,6 +5,7 @@ advisor instead."""
 
 import pypdfium2
 import pytest
+from django.utils import timezone
 
 from meihao.cases.models import Case, Status
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -148,7 +149,7 @@ def test_the_pages_and_the_letter(client, personas, advisor_a, aid_centre):
 
 def test_referrals_are_counted(personas, advisor_a, aid_centre):
     referral = refer(advisor_a, ask(personas).case, aid_centre)
-    day = referral.referred_at.date()
+    day = timezone.localdate(referral.referred_at)
     span = Span.of(personas.tree.street_a.path, day, day)
     assert REGISTRY["legal_aid_referrals"].measure(span).value == 1
     other = Span.of(personas.tree.street_b.path, day, day)

@@ -225,4 +225,4 @@ def test_detail_query_count_does_not_grow_with_children(client, personas, person
     )
     assert few == many
     assert fragment_few == fragment_many
-    assert many <= 12
+    assert many <= 13  # with the menu's one query for the party's and projects' screens

@@ -87,8 +87,8 @@ def test_home_query_count_is_fixed(client, personas, django_assert_max_num_queri
     # session, user, scopes, scope names, one aggregated count of the case work lists (board,
     # queue, verify), one of the residents to confirm, whether an elder is still to be offered
     # large text, the home place and its notices, whether they are in the party and on a
-    # responsibility project (their menu): not one more per card.
-    with django_assert_max_num_queries(12):
+    # responsibility project (their menu's screens, one query): not one more per card.
+    with django_assert_max_num_queries(11):
         client.get("/")
 
 
