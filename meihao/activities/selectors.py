@@ -95,7 +95,10 @@ def activity_abilities(user, activity: Activity, signup: SignUp | None, now=None
         and (signup is None or signup.status == SignUp.Status.CONFIRMED),
         "check_out": published and attendance is not None and attendance.checked_out_at is None,
         "organise": organise,
-        "edit": organise and status in (Activity.Status.DRAFT, Activity.Status.PUBLISHED),
+        # A kind another app owns is changed on that app's pages, not the activity form.
+        "edit": organise
+        and owned_kind(activity.kind) is None
+        and status in (Activity.Status.DRAFT, Activity.Status.PUBLISHED),
         "publish": organise and status == Activity.Status.DRAFT,
         "cancel": organise and status in (Activity.Status.DRAFT, Activity.Status.PUBLISHED),
         "finish": organise and published and now >= activity.starts_at,

@@ -86,8 +86,21 @@ def children_with_counts(org: PartyOrg) -> list[PartyOrg]:
             .annotate(n=Count("pk"))
         )
     )
+    in_groups = Counter(
+        dict(
+            PartyMember.objects.filter(group__parent=org)
+            .values_list("group_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
     for child in children:
-        child.member_count = sum(n for path, n in per_path.items() if path.startswith(child.path))
+        if child.level == PartyOrg.Level.GROUP:  # a group's members are its branch's
+            child.member_count = in_groups.get(child.pk, 0)
+        else:
+            child.member_count = sum(
+                n for path, n in per_path.items() if path.startswith(child.path)
+            )
     return children
 
 

@@ -263,3 +263,10 @@ def test_scripts_in_names_are_shown_as_text(client, party, personas):
     page = client.get(reverse("party:org", args=[party.branch_a1.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_organisations_under_one_count_their_members(party):
+    counts = {c.name: c.member_count for c in selectors.children_with_counts(party.branch_a1)}
+    assert counts == {"第一党小组": 1}  # the party member, in the group of branch a1
+    street = {c.name: c.member_count for c in selectors.children_with_counts(party.street_a)}
+    assert street == {"中共骑楼社区委员会": 3}
