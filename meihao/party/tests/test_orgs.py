@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.testing import make_user
-from meihao.party import services
+from meihao.party import selectors, services
 from meihao.party.models import MemberTransfer, PartyMember, PartyOrg, PartyPost
 from meihao.party.testing import make_member
 
