@@ -48,6 +48,13 @@ KNOWN_DETAIL_PAGES = {
     "police group": re.compile(r"^/police/groups/\d+/$"),
     "counselling request": re.compile(r"^/counselling/[A-Z]{1,4}\d{12,16}/$"),
     "supervision entry": re.compile(r"^/supervision/\d+/$"),
+    "party organisation": re.compile(r"^/party/orgs/\d+/$"),
+    "party meeting": re.compile(r"^/party/meetings/\d+/$"),
+    "party member": re.compile(r"^/party/members/\d+/$"),
+    "study material": re.compile(r"^/party/study/\d+/$"),
+    "project": re.compile(r"^/projects/\d+/$"),
+    "project households": re.compile(r"^/projects/\d+/households/$"),
+    "frontage pledge": re.compile(r"^/frontage/\d+/$"),
 }
 
 LINKS = """() => Array.from(document.querySelectorAll(
@@ -127,6 +134,7 @@ def crawl(page, server) -> dict[str, list[dict]]:
         "merchant_staff",
         "care_provider",
         "counsellor",
+        "branch_secretary",
     ],
 )
 def test_every_page_of_the_role_has_no_serious_accessibility_violation(server, browser, role):
