@@ -36,7 +36,9 @@ class Persona:
     # A second log-in for what a resident may also be: "elder" (an 82-year-old living alone in
     # the community's care, large text), "family" (her daughter acting for her) and
     # "branch_secretary" (a retired party member, secretary of the demo community's first party
-    # branch: the post is a party post, demo.party, not a role).
+    # branch: the post is a party post, demo.party, not a role) and "project_officer" (a cadre
+    # of the housing bureau on the 城东片区 responsibility team, working on its renovation
+    # project: a team membership, demo.projects, not a role).
     account: str = ""
 
 
@@ -144,15 +146,31 @@ PERSONAS = [
         "community",
         account="branch_secretary",
     ),
+    Persona(
+        Role.PARTY_MEMBER,
+        "13900000017",
+        "邓俊峰",
+        "male",
+        datetime.date(1988, 5, 20),
+        "community",
+        account="project_officer",
+    ),
 ]
 # The log-ins that are not one role's: what `demo_accounts` calls them, in both languages.
 ACCOUNT_LABELS = {
     "elder": "长辈 elder",
     "family": "家属 family",
     "branch_secretary": "支部书记 branch secretary",
+    "project_officer": "项目专员 project officer",
 }
-# Where they land: the elder and her daughter on home care, the branch secretary on her branch.
-ACCOUNT_HOMES = {"elder": "care:home", "family": "care:home", "branch_secretary": "party:home"}
+# Where they land: the elder and her daughter on home care, the branch secretary on her branch,
+# the project officer on his team's projects.
+ACCOUNT_HOMES = {
+    "elder": "care:home",
+    "family": "care:home",
+    "branch_secretary": "party:home",
+    "project_officer": "projects:list",
+}
 
 
 def persona_of(account: str) -> Persona:
@@ -161,8 +179,9 @@ def persona_of(account: str) -> Persona:
 
 def demo_accounts() -> dict[str, dict[str, str]]:
     """{role: {"username", "password", "home"}} for every role, in the order of Role, then the
-    elder's and the family member's log-ins, whose home is home care, and the branch
-    secretary's, whose home is the party organisations."""
+    elder's and the family member's log-ins, whose home is home care, the branch secretary's,
+    whose home is the party organisations, and the project officer's, whose home is his team's
+    responsibility projects."""
     by_role = {persona.role: persona for persona in PERSONAS if not persona.account}
     home = reverse("home")
     accounts = {

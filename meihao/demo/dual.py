@@ -54,6 +54,8 @@ IN_SERVICE_AGE = 60
 CLAIMS = [(0, 25), (1, 50), (2, 25)]  # claims per registered member: (number, weight)
 CLAIM_OUTCOMES = [("completed", 60), ("claimed", 30), ("cancelled", 10)]
 PARTY_MEMBER_UNIT = data.UNITS[8]  # 万秀区教育局, the demo party member's
+# 万秀区住房和城乡建设局, the demo project officer's (demo.projects): he is registered through it.
+PROJECT_OFFICER_UNIT = data.UNITS[13]
 CONFIRM_NOTES = ["", "", "服务认真，群众反映好", "按时到岗，完成任务", "协助处理邻里纠纷一起"]
 
 
@@ -155,6 +157,7 @@ class DualRegistration:
     def _member_registrations(self) -> tuple[int, dict[int, tuple[int, Resident, str]]]:
         """Registered members: {person id: (registration id, resident, community code)}."""
         persona = self.residents.personas.get(Role.PARTY_MEMBER)
+        officer = self.residents.accounts.get("project_officer")
         today = timezone.localdate(self.now)
         members = []
         for code in (c.code for c in self.plan.communities):
@@ -162,7 +165,7 @@ class DualRegistration:
                 if not resident.party_member or resident.age_on(today) >= IN_SERVICE_AGE:
                     continue
                 rng = random.Random(f"{self.seed}:member:{resident.phone}:{self.year}")
-                if resident is persona or rng.random() < MEMBER_SHARE:
+                if resident is persona or resident is officer or rng.random() < MEMBER_SHARE:
                     members.append((resident, code, rng))
         existing = {
             person_id: pk
@@ -175,8 +178,9 @@ class DualRegistration:
             if resident.person_id in existing:
                 continue
             unit = self.units[rng.randrange(len(self.units))]
-            if resident is persona:
-                unit = next(u for u in self.units if u.name == PARTY_MEMBER_UNIT)
+            if resident is persona or resident is officer:
+                name = PARTY_MEMBER_UNIT if resident is persona else PROJECT_OFFICER_UNIT
+                unit = next(u for u in self.units if u.name == name)
             community = self.communities[code]
             stamp = datetime_value(self.moment(rng, self.year_start))
             rows.append(

@@ -137,6 +137,73 @@ def _meeting_notes(branch) -> str:
     return text + ", the branches' compliance /party/compliance/"
 
 
+def _project_notes() -> dict[str, str]:
+    """What the project officer finds on his team's project (demo.projects)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from meihao.demo.accounts import persona_of
+    from meihao.projects.models import Project
+
+    officer = persona_of("project_officer")
+    project = (
+        Project.objects.filter(team__memberships__person__user__phone=officer.phone)
+        .select_related("team", "branch")
+        .annotate(
+            in_scope=Count("households", distinct=True),
+            visited=Count("households", filter=Q(households__status="visited"), distinct=True),
+            signed=Count(
+                "households", filter=Q(households__signed_on__isnull=False), distinct=True
+            ),
+            relocated=Count(
+                "households", filter=Q(households__relocated_on__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-starts_on", "pk")
+        .first()
+    )
+    if project is None:
+        return {}
+    overdue = project.milestones.filter(
+        reached_on__isnull=True, due_on__lt=timezone.localdate()
+    ).first()
+    text = (
+        f"{officer.name}, 项目专员 of {project.team.name}: the responsibility projects "
+        f"/projects/ — {project.name} /projects/{project.pk}/ ({project.signed} of "
+        f"{project.in_scope} households signed, {project.relocated} relocated; the chart since "
+        f"{project.starts_on:%Y-%m-%d}), its households /projects/{project.pk}/households/ "
+        f"({project.visited} visited waiting to sign: filter 已走访 and record 已签约)"
+    )
+    if overdue is not None:
+        text += f", the milestone {overdue.name} overdue since {overdue.due_on:%m-%d}"
+    text += ", the 三个一线 log, problems raised on site as grid cases"
+    if project.branch_id:
+        text += (
+            f"; its temporary branch /party/orgs/{project.branch_id}/ (he sits on its committee)"
+        )
+    return {"project_officer": text}
+
+
+def _frontage_note(phone: str) -> str:
+    """The grid worker's 门前三包 pledges (demo.frontage)."""
+    from meihao.frontage.models import Pledge
+    from meihao.people.models import User
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        return ""
+    pledges = Pledge.objects.visible_to(user).filter(withdrawn_on__isnull=True)
+    if not pledges.exists():
+        return ""
+    unchecked = pledges.filter(last_checked_on__isnull=True).count()
+    failed = pledges.filter(last_passed=False).count()
+    return (
+        f"门前三包 /frontage/ — {pledges.count()} pledges in his grid, {unchecked} never checked "
+        f"(/frontage/?state=unchecked), {failed} whose last check failed "
+        "(/frontage/?state=failed: its case under way); check a frontage on patrol"
+    )
+
+
 def _catalogue_summary() -> str:
     from meihao.catalogue.models import ServiceItem
 
@@ -260,7 +327,15 @@ def demo_data_notes() -> dict[str, str]:
         "the service catalogue /services/manage/ (edit a guide: each change is a new version; "
         "try making 婚育情况证明 community-issued), the notices /notices/manage/"
     )
+    frontage = _frontage_note(phones[Role.GRID_WORKER])
+    if frontage:
+        notes[Role.GRID_WORKER] = frontage
     party = _party_notes(phones)
     if str(Role.PARTY_MEMBER) in party:
         notes[Role.PARTY_MEMBER] += "; " + party.pop(str(Role.PARTY_MEMBER))
-    return {**{str(role): text for role, text in notes.items()}, **_care_notes(phones), **party}
+    return {
+        **{str(role): text for role, text in notes.items()},
+        **_care_notes(phones),
+        **party,
+        **_project_notes(),
+    }

@@ -28,6 +28,7 @@ from meihao.demo.rows import RowWriter, batched, date_value
 from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.egov.models import Application
 from meihao.eldercare.models import Assessment, Elder
+from meihao.frontage.models import Check, Pledge
 from meihao.ledger.models import Transfer
 from meihao.legal.models import Consultation, Dispute
 from meihao.party.models import PartyMeeting, PartyMember, PartyOrg
@@ -45,6 +46,7 @@ from meihao.people.models import (
 from meihao.petitions.models import Petition
 from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.police.models import Block, PoliceGroup, Tip
+from meihao.projects.models import FrontLineEntry, Household, HouseholdStep, Project
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers.models import VolunteerProfile
@@ -100,6 +102,12 @@ COUNTED = {
     "party organisations": PartyOrg,
     "party members": PartyMember,
     "party meetings": PartyMeeting,
+    "projects": Project,
+    "households": Household,
+    "household steps": HouseholdStep,
+    "front-line entries": FrontLineEntry,
+    "frontage pledges": Pledge,
+    "frontage checks": Check,
     "activities": Activity,
     "sign-ups": SignUp,
     "attendances": Attendance,
@@ -193,6 +201,8 @@ class Loader:
         self._stage("dual registration", self.load_dual_registration)
         self._stage("party organisations", self.load_party)
         self._stage("party meetings", self.load_party_meetings)
+        self._stage("responsibility projects", self.load_projects)
+        self._stage("frontage pledges", self.load_frontage)
         if self.activities:
             self._stage("activities", self.load_activities)
         self._stage("rewards", self.load_rewards)
@@ -533,6 +543,24 @@ class Loader:
         from meihao.demo.party_meetings import PartyMeetings
 
         return PartyMeetings(plan=self.plan, seed=self.seed).run()
+
+    def _history_scale(self) -> float:
+        """The history's scale (demo.plan.history_scale) for the residents loaded."""
+        from meihao.demo.plan import history_scale
+
+        return history_scale(self.residents / RESIDENTS_PER_SCALE)
+
+    def load_projects(self) -> tuple[int, int]:
+        from meihao.demo.projects import ResponsibilityProjects
+
+        return ResponsibilityProjects(
+            plan=self.plan, seed=self.seed, scale=self._history_scale()
+        ).run()
+
+    def load_frontage(self) -> tuple[int, int]:
+        from meihao.demo.frontage import FrontagePledges
+
+        return FrontagePledges(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
 
     def load_activities(self) -> tuple[int, int]:
         from meihao.demo.activities import ActivityHistory

@@ -202,9 +202,12 @@ class PartyOrganisations:
                 self.grid_workers.setdefault(code[:12], []).append(person_id)
             elif role == Role.DEPARTMENT_STAFF and org_id:
                 self.department_staff.setdefault(org_id, []).append(person_id)
-        # The district leaders of the responsibility teams: the teams' leaders, then deputies.
+        # The district leaders of the responsibility teams: the teams' leaders, then deputies
+        # (not the members on site demo.projects adds later).
         leaders = TeamMember.objects.filter(
-            team__kind=Team.Kind.RESPONSIBILITY, team__is_demo=True
+            team__kind=Team.Kind.RESPONSIBILITY,
+            team__is_demo=True,
+            position__in=[TeamMember.Position.LEADER, TeamMember.Position.DEPUTY],
         ).values_list("position", "person_id")
         self.leaders = [
             person_id

@@ -122,6 +122,16 @@ COMMUNITY_ISSUES = [
     ("辖区消防安全隐患排查", "组织党员志愿者配合网格员排查出租屋和沿街商铺消防隐患"),
     ("本月主题党日活动安排", "主题党日由组织委员牵头筹备，各党小组分工落实"),
 ]
+# A temporary branch's on a project site (demo.projects).
+PROJECT_ISSUES = [
+    ("本月入户签约推进情况", "支委分片包干，对未签约户逐户分析原因，一户一策做好思想工作"),
+    ("困难家庭过渡安置", "由社区党委书记牵头，为困难家庭协调过渡房源，搬家当天组织党员帮忙"),
+    ("群众反映的补偿政策疑问", "整理常见问题，由项目专员在政策咨询点统一解答并张贴公示"),
+    ("已搬迁房屋的安全管理", "对已腾空房屋及时封门断电，党员轮流带班夜间巡查"),
+    ("党员先锋岗履职情况", "各先锋岗党员每周报告包干户进展，支部每月通报"),
+    ("拆除施工扰民问题", "督促施工单位错峰作业、洒水降尘，每周听取周边居民意见"),
+    ("回迁安置房选房准备", "提前公布选房规则和顺序，接受群众监督"),
+]
 OFFICE_ISSUES = [
     ("本单位党风廉政建设工作", "对照廉政风险点逐项自查，月底前形成自查报告"),
     ("在职党员到社区报到服务情况", "督促在职党员按时到居住地社区报到，每季度至少服务两次"),
@@ -194,6 +204,10 @@ class Org:
     place_path: str
     branch: int  # its branch (a branch: itself)
     community: bool = False  # a community's (else a street's or a unit's: an office's)
+    # A temporary branch (临时党支部, demo.projects) from its first day: its members keep their
+    # home branches, so it holds the meetings that call its committee.
+    temporary: bool = False
+    starts_on: datetime.date | None = None
     members: list[int] = field(default_factory=list)
     committee: list[int] = field(default_factory=list)
     secretary: int | None = None  # of its branch
@@ -245,9 +259,12 @@ def weekdays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 
 
 class PartyMeetings:
-    def __init__(self, *, plan: Plan, seed: int, now=None):
+    def __init__(self, *, plan: Plan, seed: int, now=None, temporary: bool = False):
+        """`temporary`: the temporary branches' meetings (demo.projects), from their first day:
+        the types that call the committee (支部委员会), the only people such a branch has."""
         self.plan = plan
         self.seed = seed
+        self.temporary = temporary
         self.now = now or timezone.now()
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate(self.now)
@@ -260,6 +277,8 @@ class PartyMeetings:
         if not orgs:
             return 0, 0
         types = list(MeetingType.objects.filter(is_active=True))
+        if self.temporary:
+            types = [t for t in types if t.quorum == Quorum.COMMITTEE]
         held = list(
             PartyMeeting.objects.filter(org_id__in=[o.pk for o in orgs]).values_list(
                 "org_id", "meeting_type_id", "held_on", "meeting_type__period"
@@ -268,7 +287,8 @@ class PartyMeetings:
         taken = {
             (org_id, type_id, period_start(period, day)) for org_id, type_id, day, period in held
         }
-        self._shortfalls(orgs)
+        if not self.temporary:
+            self._shortfalls(orgs)
         plans = self._demo_branch(types, taken)
         for org in orgs:
             for meeting_type in types:
@@ -284,7 +304,7 @@ class PartyMeetings:
     def _orgs(self) -> list[Org]:
         rows = list(
             PartyOrg.objects.filter(
-                level__in=[Level.BRANCH, Level.GROUP], temporary=False, is_demo=True
+                level__in=[Level.BRANCH, Level.GROUP], temporary=self.temporary, is_demo=True
             )
             .select_related("parent", "place", "unit")
             .order_by("path")
@@ -305,6 +325,8 @@ class PartyMeetings:
                 row.place_path,
                 branch,
                 community=row.place.level == "community",
+                temporary=row.temporary,
+                starts_on=row.starts_on,
             )
             orgs[row.pk].venue = self._venue(row)
         self.joined: dict[int, datetime.date | None] = {}
@@ -341,6 +363,8 @@ class PartyMeetings:
         for org in orgs.values():
             if org.level == Level.GROUP:
                 org.secretary = orgs[org.branch].secretary
+            if org.temporary:
+                org.members = list(org.committee)
         people = {p for o in orgs.values() for p in (o.secretary, o.leader) if p}
         people |= {p for o in orgs.values() for p in o.members}
         self.users = dict(
@@ -366,6 +390,9 @@ class PartyMeetings:
 
     def _venue(self, org: PartyOrg) -> tuple:
         place = org.place
+        if org.temporary:  # on site: the project's headquarters (项目现场指挥部)
+            site = org.name.removesuffix("临时党支部")
+            return (f"{site}项目现场指挥部", "", place.centroid_lat, place.centroid_lon)
         if org.unit_id:
             return (
                 f"{org.unit.name}会议室",
@@ -480,15 +507,16 @@ class PartyMeetings:
         period drawn from the period's own seed; a period under way has its meeting once that
         day has passed."""
         plans = []
-        for start in periods_between(meeting_type.period, self.first, self.yesterday):
+        first = max(self.first, org.starts_on) if org.starts_on else self.first
+        for start in periods_between(meeting_type.period, first, self.yesterday):
             if (org.pk, meeting_type.pk, start) in taken or self._skipped(org, meeting_type, start):
                 continue
             end = period_end(meeting_type.period, start)
             rng = random.Random(f"{self.seed}:meeting:{org.key}:{meeting_type.code}:{start}")
             if end >= self.today:
-                days = weekdays(start, end)
+                days = weekdays(max(start, first), end)
             else:
-                days = weekdays(max(start, self.first), end)
+                days = weekdays(max(start, first), end)
             for _n in range(meeting_type.minimum):
                 if not days:
                     break
@@ -671,6 +699,8 @@ class PartyMeetings:
         title = f"{org.name}{meeting_type.name_zh}"
         study = rng.choice(STUDIES)
         issues = COMMUNITY_ISSUES if org.community else OFFICE_ISSUES
+        if org.temporary:
+            issues = PROJECT_ISSUES
         issue, decided = rng.choice(issues)
         chair_id = org.leader if org.level == Level.GROUP else org.secretary
         chair = self.names.get(chair_id, "")

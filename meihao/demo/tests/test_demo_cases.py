@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from meihao.cases.models import Case, CaseEvent, Status
-from meihao.demo.cases import CaseHistory, cases_for_scale
+from meihao.demo.cases import KEY_PREFIX, CaseHistory, cases_for_scale
 from meihao.demo.loader import DEFAULT_SEED
 from meihao.demo.plan import build_plan
 
@@ -20,8 +20,9 @@ COUNT = 300
 
 def grid_cases():
     """The grid reports this history files (the seed also files time-bank requests and
-    micro-wishes: demo.timebank, demo.wishes)."""
-    return Case.objects.filter(case_type__code="GRID")
+    micro-wishes, demo.timebank, demo.wishes, and grid cases of failed frontage checks and of
+    problems on project sites, demo.frontage, demo.projects)."""
+    return Case.objects.filter(case_type__code="GRID", idempotency_key__startswith=KEY_PREFIX)
 
 
 def seed_for_module():

@@ -27,6 +27,7 @@ from meihao.people.models import (
     User,
 )
 from meihao.places.models import Building, Level, Place, Venue
+from meihao.projects.models import Household
 
 RESIDENTS = 200
 
@@ -135,7 +136,10 @@ def test_organisations_teams_buildings_and_venues(seeded):
     assert kinds["lecture"] >= 30
     assert set(kinds) == {k for k, _ in Team.Kind.choices}
     assert TeamMember.objects.filter(team__kind="department").count() == 30 * 4
-    assert Building.objects.count() == 300 * 6
+    # Six a grid, and the estates and old quarters of the projects' sites (demo.projects).
+    sites = Building.objects.filter(pk__in=Household.objects.values("building"))
+    assert Building.objects.exclude(pk__in=sites.values("pk")).count() == 300 * 6
+    assert sites.count() >= 5
     assert not Building.objects.exclude(place__level=Level.GRID).exists()
     assert Venue.objects.count() == 120
 
@@ -191,7 +195,7 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     accounts = json.loads(out.getvalue())
     assert accounts.pop("open311_api_key").startswith("mh_")
     notes = accounts.pop("demo_data")
-    accounts_beside_roles = {"elder", "family", "branch_secretary"}
+    accounts_beside_roles = {"elder", "family", "branch_secretary", "project_officer"}
     assert set(notes) <= {*Role.values, *accounts_beside_roles} and Role.VOLUNTEER in notes
     assert (
         "137 services, " in notes[Role.RESIDENT]

@@ -204,7 +204,7 @@ def test_a_problem_on_site_is_raised_as_a_grid_case(client, project, personas):
     assert case.channel == "project" and case.place == personas.tree.community_a
     assert project.problems.get().case == case
     page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
-    assert case.number in page
+    assert case.number in page and f"{case.number}</a> · {case.category.display_name}" in page
     client.force_login(personas.resident_b)
     outsider = client.post(
         reverse("projects:problem", args=[project.pk]), {"category": "0105", "description": "x"}
