@@ -287,3 +287,39 @@ def race(threads: int, attempts: int, attempt) -> tuple[float, list, list, list]
     for thread in pool:
         thread.join()
     return time.perf_counter() - started, won, refused, errors
+
+
+def page_against_raw_sql(client, url: str, marker: bytes, sql: str, params, *, rounds: int) -> dict:
+    """Time GET `url` (answering 200 with `marker` in it) against `sql` run through a cursor,
+    interleaved after three warm-ups: `orm_`/`raw_` p50 and p95 and the queries of each."""
+    from django.db import connection
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200 and marker in response.content
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert cursor.fetchall()
+
+    times, queries = interleaved({"orm": page, "raw": raw}, rounds=rounds, warm_up=3)
+    return {
+        "vendor": connection.vendor,
+        "queries": queries,
+        **p50_p95("orm", times["orm"]),
+        **p50_p95("raw", times["raw"]),
+    }
+
+
+def report_page_against_raw_sql(r: dict, what: str, goal: float) -> bool:
+    """Print a page's figures against its raw SQL's (from `page_against_raw_sql`) after `what`
+    was seeded; True when the page is within `goal` times the raw SQL at p95."""
+    met = r["orm_p95"] / r["raw_p95"] <= goal
+    print(
+        f"[{r['vendor']}] {what}, seeded in {r['seed_seconds']:.1f} s; page p50 "
+        f"{r['orm_p50'] * 1000:.1f} ms ({r['queries']['orm']} queries), raw SQL p50 "
+        f"{r['raw_p50'] * 1000:.1f} ms; ratio {p50_p95_ratio(r, 'orm', 'raw')} (goal ≤ {goal}× "
+        f"at p95: {'yes' if met else 'NO'})"
+    )
+    return met

@@ -20,9 +20,8 @@ import time
 
 from bench._django import (
     command_line,
-    interleaved,
-    p50_p95,
-    p50_p95_ratio,
+    page_against_raw_sql,
+    report_page_against_raw_sql,
     rounds,
     run_on_sqlite_and_postgresql,
     setup_django,
@@ -118,7 +117,6 @@ def seed(districts: int, rng: random.Random) -> float:
 def worker(districts: int) -> dict:
     setup_django()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -136,38 +134,20 @@ def worker(districts: int) -> dict:
     start, end = month_bounds(year, month)
     url = f"/legal/compliance/?place=all&month={year}-{month:02d}"
 
-    def page():
-        response = client.get(url)
-        assert response.status_code == 200 and b'data-met="' in response.content
-
-    def raw():
-        with connection.cursor() as cursor:
-            cursor.execute(RAW, [start, end])
-            assert cursor.fetchall()
-
-    times, queries = interleaved({"orm": page, "raw": raw}, rounds=rounds(ROUNDS), warm_up=3)
+    measured = page_against_raw_sql(
+        client, url, b'data-met="', RAW, [start, end], rounds=rounds(ROUNDS)
+    )
     return {
-        "vendor": connection.vendor,
+        **measured,
         "seed_seconds": seconds,
         "posts": len(User.objects.filter(role_assignments__role="legal_advisor")),
         "records": AdvisorService.objects.count(),
-        "queries": queries,
-        **p50_p95("orm", times["orm"]),
-        **p50_p95("raw", times["raw"]),
     }
 
 
 def report(r: dict) -> bool:
-    ratio95 = r["orm_p95"] / r["raw_p95"]
-    met = ratio95 <= GOAL
-    print(
-        f"[{r['vendor']}] {r['posts']:,} posts, {r['records']:,} service records, seeded in "
-        f"{r['seed_seconds']:.1f} s; page p50 {r['orm_p50'] * 1000:.1f} ms "
-        f"({r['queries']['orm']} queries), raw SQL p50 {r['raw_p50'] * 1000:.1f} ms; "
-        f"ratio {p50_p95_ratio(r, 'orm', 'raw')} (goal ≤ {GOAL}× at p95: "
-        f"{'yes' if met else 'NO'})"
-    )
-    return met
+    what = f"{r['posts']:,} posts, {r['records']:,} service records"
+    return report_page_against_raw_sql(r, what, GOAL)
 
 
 def run(districts: int = DEFAULT_DISTRICTS, sqlite_only: bool = False) -> bool:

@@ -12,13 +12,15 @@ from typing import Protocol, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 
-from meihao.core.errors import NotFound, PermissionDenied
+from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import month_up_to
 
 PAGE_SIZE = 25
@@ -142,3 +144,16 @@ def month_links(year: int, month: int) -> dict:
             f"{following:%Y-%m}" if following.replace(day=1) <= timezone.localdate() else ""
         ),
     }
+
+
+def written(request, write: Callable, *, again: Callable, success, to: Callable):
+    """A page form's post: run the service `write`; a refusal (`ValidationFailed`) answers
+    `again(error)` — the page drawn again with the message beside its form and what was typed,
+    status 400 —, a success says `success` and redirects to `to(result)` (a URL name and its
+    arguments)."""
+    try:
+        result = write()
+    except ValidationFailed as exc:
+        return again(exc)
+    messages.success(request, success)
+    return redirect(*to(result))

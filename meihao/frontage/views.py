@@ -49,19 +49,20 @@ def pledge_list(request):
 @require_POST
 def pledge_new(request):
     post = request.POST
-    try:
-        pledge = services.pledge_create(
+    return pages.written(
+        request,
+        lambda: services.pledge_create(
             actor=request.user,
             grid_id=post.get("grid"),
             name=post.get("name"),
             address=post.get("address"),
             signer=post.get("signer"),
             signed_on=post.get("signed_on"),
-        )
-    except ValidationFailed as exc:
-        return _list(request, error=exc, status=400)
-    messages.success(request, _("Pledge entered."))
-    return redirect("frontage:pledge", pledge.pk)
+        ),
+        again=lambda error: _list(request, error=error, status=400),
+        success=_("Pledge entered."),
+        to=lambda pledge: ("frontage:pledge", pledge.pk),
+    )
 
 
 def _pledge(request, pledge, *, error=None, status=200):

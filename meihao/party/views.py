@@ -12,7 +12,7 @@ from meihao.activities.attendance import activity_finish
 from meihao.activities.models import Activity
 from meihao.core import pages
 from meihao.core.audit import audit_pii_read
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import NotFound
 from meihao.core.inputs import parse_datetime, parse_int
 from meihao.core.pages import page_of
 from meihao.party import compliance, meetings, selectors, services, study
@@ -90,20 +90,24 @@ def org(request, org):
     return _org(request, org)
 
 
-def _post_or_page(request, org, form: str, write, success: str, to):
-    try:
-        result = write()
-    except ValidationFailed as exc:
-        return _org(request, org, error=exc, form=form, status=400)
-    messages.success(request, success)
-    return redirect(*to(result))
+def _written(request, shown, form: str, write, success: str, to, *, page=None):
+    """Every form of these pages: run the service `write`; a refusal shows the page about
+    `shown` again (`page`, the organisation's by default) with the message at `form` (400), a
+    success says so and goes where `to(result)` names (a URL name and its arguments)."""
+    return pages.written(
+        request,
+        write,
+        again=lambda error: (page or _org)(request, shown, error=error, form=form, status=400),
+        success=success,
+        to=to,
+    )
 
 
 @org_page
 @require_POST
 def org_add(request, org):
     post = request.POST
-    return _post_or_page(
+    return _written(
         request,
         org,
         "org",
@@ -126,7 +130,7 @@ def org_add(request, org):
 @require_POST
 def member_add(request, org):
     post = request.POST
-    return _post_or_page(
+    return _written(
         request,
         org,
         "member",
@@ -146,7 +150,7 @@ def member_add(request, org):
 @require_POST
 def post_assign(request, org):
     post = request.POST
-    return _post_or_page(
+    return _written(
         request,
         org,
         "post",
@@ -192,20 +196,11 @@ def member(request, member):
     return _member(request, member)
 
 
-def _member_write(request, member, form: str, write, success: str):
-    try:
-        write()
-    except ValidationFailed as exc:
-        return _member(request, member, error=exc, form=form, status=400)
-    messages.success(request, success)
-    return redirect("party:member", member.pk)
-
-
 @member_page
 @require_POST
 def member_transfer(request, member):
     post = request.POST
-    return _member_write(
+    return _written(
         request,
         member,
         "transfer",
@@ -217,13 +212,15 @@ def member_transfer(request, member):
             reason=post.get("reason"),
         ),
         _("Transfer recorded."),
+        lambda done: ("party:member", member.pk),
+        page=_member,
     )
 
 
 @member_page
 @require_POST
 def member_status(request, member):
-    return _member_write(
+    return _written(
         request,
         member,
         "status",
@@ -231,6 +228,8 @@ def member_status(request, member):
             actor=request.user, member=member, status=request.POST.get("status", "")
         ),
         _("Status changed."),
+        lambda done: ("party:member", member.pk),
+        page=_member,
     )
 
 
@@ -238,7 +237,7 @@ def member_status(request, member):
 @require_POST
 def member_away(request, member):
     post = request.POST
-    return _member_write(
+    return _written(
         request,
         member,
         "away",
@@ -252,6 +251,8 @@ def member_away(request, member):
             host_id=post.get("away_host") or None,
         ),
         _("Saved."),
+        lambda done: ("party:member", member.pk),
+        page=_member,
     )
 
 
@@ -264,7 +265,7 @@ meeting_page = pages.scoped_object(selectors.meeting_get, page_ability=selectors
 @require_POST
 def meeting_schedule(request, org):
     post = request.POST
-    return _post_or_page(
+    return _written(
         request,
         org,
         "meeting",
@@ -321,15 +322,6 @@ def meeting(request, meeting):
     return _meeting(request, meeting)
 
 
-def _meeting_write(request, meeting, form: str, write, success: str):
-    try:
-        write()
-    except ValidationFailed as exc:
-        return _meeting(request, meeting, error=exc, form=form, status=400)
-    messages.success(request, success)
-    return redirect("party:meeting", meeting.pk)
-
-
 @meeting_page
 @require_POST
 def meeting_finish(request, meeting):
@@ -344,7 +336,7 @@ def meeting_finish(request, meeting):
 @require_POST
 def minutes(request, meeting):
     post = request.POST
-    return _meeting_write(
+    return _written(
         request,
         meeting,
         "minutes",
@@ -355,6 +347,8 @@ def minutes(request, meeting):
             resolutions=post.get("resolutions", ""),
         ),
         _("Minutes saved."),
+        lambda done: ("party:meeting", meeting.pk),
+        page=_meeting,
     )
 
 
@@ -370,7 +364,7 @@ def approve(request, meeting):
 @require_POST
 def absence(request, meeting):
     post = request.POST
-    return _meeting_write(
+    return _written(
         request,
         meeting,
         "absence",
@@ -381,6 +375,8 @@ def absence(request, meeting):
             reason=post.get("reason"),
         ),
         _("Absence recorded."),
+        lambda done: ("party:meeting", meeting.pk),
+        page=_meeting,
     )
 
 
@@ -506,7 +502,7 @@ def study_done(request, material):
 @require_POST
 def study_publish(request, org):
     post = request.POST
-    return _post_or_page(
+    return _written(
         request,
         org,
         "study",

@@ -65,18 +65,19 @@ def project_detail(request, project):
 @require_POST
 def front_line(request, project):
     post = request.POST
-    try:
-        services.front_line_write(
+    return pages.written(
+        request,
+        lambda: services.front_line_write(
             actor=request.user,
             project=project,
             kind=post.get("kind", ""),
             text=post.get("text"),
             on=post.get("on"),
-        )
-    except ValidationFailed as exc:
-        return _project(request, project, error=exc, form="front_line", status=400)
-    messages.success(request, _("Entry added to the log."))
-    return redirect("projects:detail", project.pk)
+        ),
+        again=lambda error: _project(request, project, error=error, form="front_line", status=400),
+        success=_("Entry added to the log."),
+        to=lambda entry: ("projects:detail", project.pk),
+    )
 
 
 @project_page
@@ -146,7 +147,7 @@ def problem(request, project):
             description=post.get("description"),
             photos=request.FILES.getlist("photos"),
         )
-    except ValidationFailed as exc:
+    except ValidationFailed as exc:  # the message names the case: not pages.written's
         return _project(request, project, error=exc, form="problem", status=400)
     messages.success(request, _("Case %(number)s raised.") % {"number": raised.case.number})
     return redirect("projects:detail", project.pk)
