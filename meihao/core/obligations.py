@@ -22,23 +22,33 @@ from meihao.core.models import ObligationTally, ObligationYear
 
 
 class Period(models.TextChoices):
+    DAY = "day", _("Daily")
+    WEEK = "week", _("Weekly")
     MONTH = "month", _("Monthly")
     QUARTER = "quarter", _("Quarterly")
     YEAR = "year", _("Yearly")
 
 
+# The calendar periods, in months; a day and a week (from Monday) are counted in days.
 MONTHS = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+DAYS = {Period.DAY: 1, Period.WEEK: 7}
 
 
 def period_start(period: str, day: datetime.date) -> datetime.date:
     """The first day of the period of kind `period` holding `day`."""
-    months = MONTHS[Period(period)]
+    period = Period(period)
+    if period in DAYS:
+        return day - datetime.timedelta(days=day.weekday() if period == Period.WEEK else 0)
+    months = MONTHS[period]
     month = (day.month - 1) // months * months + 1
     return datetime.date(day.year, month, 1)
 
 
 def next_start(period: str, start: datetime.date) -> datetime.date:
-    index = start.year * 12 + start.month - 1 + MONTHS[Period(period)]
+    period = Period(period)
+    if period in DAYS:
+        return start + datetime.timedelta(days=DAYS[period])
+    index = start.year * 12 + start.month - 1 + MONTHS[period]
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 

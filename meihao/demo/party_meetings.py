@@ -261,7 +261,7 @@ def weekdays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 class PartyMeetings:
     def __init__(self, *, plan: Plan, seed: int, now=None, temporary: bool = False):
         """`temporary`: the temporary branches' meetings (demo.projects), from their first day:
-        the types that call the committee (支部委员会), the only people such a branch has."""
+        the types such a branch owes (`MeetingType.owed_by_temporary`: its committee's)."""
         self.plan = plan
         self.seed = seed
         self.temporary = temporary
@@ -278,7 +278,7 @@ class PartyMeetings:
             return 0, 0
         types = list(MeetingType.objects.filter(is_active=True))
         if self.temporary:
-            types = [t for t in types if t.quorum == Quorum.COMMITTEE]
+            types = [t for t in types if t.owed_by_temporary]
         held = list(
             PartyMeeting.objects.filter(org_id__in=[o.pk for o in orgs]).values_list(
                 "org_id", "meeting_type_id", "held_on", "meeting_type__period"

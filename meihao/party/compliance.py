@@ -7,7 +7,8 @@ For a page of organisations the cells are computed from one tallies query; the s
 whole subtree (a city's 30,000 branches) is counted in the database from the years' periods
 met (`ObligationYear`, a row per organisation and type), per level: an organisation is
 compliant when the periods it met, less the one under way, are every period due so far.
-Temporary branches, whose due periods are their own, are few and counted one by one."""
+Temporary branches, whose due periods are their own, are few and counted one by one; they owe
+only the types marked `owed_by_temporary` (their members' organisational life stays at home)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -59,6 +60,12 @@ def types_by_level() -> dict[str, list[MeetingType]]:
     return found
 
 
+def owed_types(org: PartyOrg, types: dict[str, list[MeetingType]]) -> list[MeetingType]:
+    """The types `org` owes: its level's; a temporary branch only those marked for it."""
+    owed = types.get(org.level, [])
+    return [t for t in owed if t.owed_by_temporary] if org.temporary else owed
+
+
 def cells_of(orgs: list[PartyOrg], year: int, today: datetime.date) -> dict[int, list[Cell]]:
     """The compliance cells of each organisation (branches and groups) for `year` up to today."""
     first, last = _year(year)
@@ -72,7 +79,7 @@ def cells_of(orgs: list[PartyOrg], year: int, today: datetime.date) -> dict[int,
     for org in orgs:
         window = _window(org, first, min(last, today))
         cells = []
-        for meeting_type in types.get(org.level, []):
+        for meeting_type in owed_types(org, types):
             cell = Cell(meeting_type)
             if window is not None:
                 for start in periods_between(meeting_type.period, *window):

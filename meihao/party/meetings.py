@@ -424,9 +424,11 @@ def remind_meetings_due(*, today: datetime.date | None = None) -> int:
             held_on__lte=end,
             activity__status=Activity.Status.PUBLISHED,
         ).values("org_id")
+        owing = PartyOrg.objects.filter(level=meeting_type.level)
+        if not meeting_type.owed_by_temporary:
+            owing = owing.filter(temporary=False)
         owing = (
-            PartyOrg.objects.filter(level=meeting_type.level)
-            .exclude(pk__in=held)
+            owing.exclude(pk__in=held)
             .exclude(pk__in=called)
             .exclude(starts_on__gt=today)
             .exclude(ends_on__lt=today)

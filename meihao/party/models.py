@@ -297,6 +297,10 @@ class MemberTransfer(AppendOnlyModel):
         return f"{self.member} {self.from_branch} → {self.to_branch}"
 
 
+# A branch's meetings are owed by the month, the quarter or the year.
+MEETING_PERIODS = [(p.value, p.label) for p in (Period.MONTH, Period.QUARTER, Period.YEAR)]
+
+
 class MeetingType(models.Model):
     """One of 三会一课 and the other required meetings, with how often a branch (or group) must
     hold it: data, so the district can change the rules."""
@@ -318,7 +322,7 @@ class MeetingType(models.Model):
         ],
         default=PartyOrg.Level.BRANCH,
     )
-    period = models.CharField(_("period"), max_length=8, choices=Period.choices)
+    period = models.CharField(_("period"), max_length=8, choices=MEETING_PERIODS)
     minimum = models.PositiveSmallIntegerField(_("at least, per period"), default=1)
     quorum = models.CharField(
         _("quorum"), max_length=12, choices=Quorum.choices, default=Quorum.NONE
@@ -327,6 +331,9 @@ class MeetingType(models.Model):
     secretary_teaches_yearly = models.PositiveSmallIntegerField(
         _("taught by the secretary, per year"), default=0
     )
+    # A temporary branch's members keep their organisational life in their home branches, so
+    # it owes only the types marked here (by default its committee's meeting).
+    owed_by_temporary = models.BooleanField(_("owed by temporary branches"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -297,6 +297,29 @@ def test_a_temporary_branch_owes_only_the_periods_it_existed_in(party, personas)
     assert cell.required == 2 and cell.missed == [datetime.date(2026, 5, 1)]
 
 
+def test_a_temporary_branch_owes_only_the_types_marked_for_it(party, personas):
+    from meihao.party.testing import make_org
+
+    temporary = make_org(
+        "项目临时党支部",
+        "branch",
+        party.street_a,
+        personas.tree.street_a,
+        temporary=True,
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    today = datetime.date(2026, 2, 2)
+    cells = compliance.cells_of([temporary], 2026, today)[temporary.pk]
+    assert [c.meeting_type.code for c in cells] == ["committee"]
+    _count(temporary, "committee", datetime.date(2026, 1, 20))
+    summary = compliance.summary(party.street_a, 2026, today)
+    assert temporary not in compliance.short_orgs(party.street_a, 2026, today)
+    # The district adds the themed party day to what temporary branches owe: January is short.
+    MeetingType.objects.filter(code="theme_day").update(owed_by_temporary=True)
+    assert temporary in compliance.short_orgs(party.street_a, 2026, today)
+    assert compliance.summary(party.street_a, 2026, today).compliant == summary.compliant - 1
+
+
 def test_the_summary_counts_compliant_and_short_organisations(party):
     today = datetime.date(2026, 2, 2)  # January is over: each monthly type was due once
     branch_types = MeetingType.objects.filter(level="branch", period="month")
