@@ -457,10 +457,16 @@ class Loader:
             for t in self.plan.teams
             for c in t.covered
         ]
+        units = [
+            Team.units.through(team_id=self.team_ids[t.key], organisation_id=self.org_ids[u])
+            for t in self.plan.teams
+            for u in t.units
+        ]
         with transaction.atomic():
             Team.covered_places.through.objects.bulk_create(
                 covered, batch_size=BATCH, ignore_conflicts=True
             )
+            Team.units.through.objects.bulk_create(units, batch_size=BATCH, ignore_conflicts=True)
         return created, len(self.plan.teams) - created
 
     # -- cases: through the case services, as of the day each step happened --------------------

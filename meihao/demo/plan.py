@@ -77,6 +77,7 @@ class TeamSpec:
     organisation: str | None = None  # organisation name
     parent: tuple[str, str] | None = None  # (name, place_code) of the parent team
     covered: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # member units' names
 
     @property
     def key(self) -> tuple[str, str]:
@@ -240,7 +241,13 @@ def _teams(district, streets, communities) -> list[TeamSpec]:
     for s, area in enumerate(data.RESPONSIBILITY_TEAMS):
         street = streets[s]
         covered = [street.code] + [c.code for c in communities if c.parent_code == street.code]
-        teams.append(TeamSpec(f"{area}承责团队", "responsibility", district.code, covered=covered))
+        # The 32 units serve in the five teams in turn (the article: 32 units in 5 teams).
+        units = data.UNITS[s :: len(data.RESPONSIBILITY_TEAMS)]
+        teams.append(
+            TeamSpec(
+                f"{area}承责团队", "responsibility", district.code, covered=covered, units=units
+            )
+        )
     for street in streets:
         for name, short in data.DEPARTMENTS[: data.STREET_CHIEF_DEPARTMENTS]:
             teams.append(

@@ -182,6 +182,53 @@ def summary(org: PartyOrg, year: int, today: datetime.date) -> Summary:
     return Summary(organisations=subtree_orgs(org).count(), compliant=compliant)
 
 
+@dataclass
+class Below:
+    """An organisation right under the one looked at, with how its subtree stands."""
+
+    org: PartyOrg
+    organisations: int = 0
+    compliant: int = 0
+
+    @property
+    def short(self) -> int:
+        return self.organisations - self.compliant
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.compliant / self.organisations) if self.organisations else 100
+
+
+def below(org: PartyOrg, year: int, today: datetime.date) -> list[Below]:
+    """How each committee right under `org` stands (a district's streets, a street's
+    communities), with its branches and groups: one query of the subtree's paths and one of the
+    compliant ones', grouped here by the child's id in the path. Empty when nothing under `org`
+    is a committee (a community's branches are the page's own rows)."""
+    children = {
+        child.pk: Below(child)
+        for child in org.children.exclude(level__in=MEETING_LEVELS).order_by("name")
+    }
+    if not children:
+        return []
+    depth = org.path.count("/")
+
+    def child_of(path: str) -> int:
+        return int(path.split("/")[depth])
+
+    queries, temporary_met = compliant_ids(org, year, today)
+    compliant = Q(pk__in=temporary_met)
+    for query in queries:
+        compliant |= Q(pk__in=query)
+    orgs = subtree_orgs(org).order_by()
+    for path in orgs.values_list("path", flat=True).iterator(chunk_size=5000):
+        if (row := children.get(child_of(path))) is not None:
+            row.organisations += 1
+    for path in orgs.filter(compliant).values_list("path", flat=True).iterator(chunk_size=5000):
+        if (row := children.get(child_of(path))) is not None:
+            row.compliant += 1
+    return list(children.values())
+
+
 def short_orgs(org: PartyOrg, year: int, today: datetime.date):
     """The organisations under `org` that missed a due period."""
     queries, temporary_met = compliant_ids(org, year, today)

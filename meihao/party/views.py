@@ -416,6 +416,7 @@ def compliance_view(request):
             "query": pages.query_string(org=org.pk, year=year, short="1" if short else ""),
             "types": types,
             "summary": compliance.summary(org, year, today),
+            "below": compliance.below(org, year, today),
         },
     )
 

@@ -304,6 +304,10 @@ class Team(TimeStampedModel):
     covered_places = models.ManyToManyField(
         "places.Place", verbose_name=_("covered places"), blank=True, related_name="covering_teams"
     )
+    # A responsibility team's member units (成员单位): the departments that staff it.
+    units = models.ManyToManyField(
+        Organisation, verbose_name=_("member units"), blank=True, related_name="serving_teams"
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = PlacedQuerySet.as_manager()

@@ -4,12 +4,17 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from meihao.core.errors import NotFound
+from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_id
-from meihao.people.models import Person
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import scope_q, visible_to
+from meihao.party.models import PartyOrg
+from meihao.people.models import Person, Team, TeamMember
+from meihao.places.geo import parse_boundary
 from meihao.projects.models import Household, Project
 
 
@@ -149,3 +154,147 @@ def households_of(project: Project, *, status: str = "", q: str = ""):
     if q:
         households = households.filter(Q(label__contains=q) | Q(building__name__contains=q))
     return households.order_by("building__name", "label", "pk")
+
+
+def site_map(project: Project) -> dict:
+    """The project's site and its households' buildings, for the Leaflet map: the boundary
+    (when it is a valid polygon) and a point a building with how many of its households are in
+    scope, signed and relocated. Empty when there is nothing to draw."""
+    features = []
+    if project.boundary:
+        try:
+            parse_boundary(project.boundary)
+        except ValidationFailed:
+            pass  # a malformed boundary is not drawn; the buildings still are
+        else:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": project.boundary,
+                    "properties": {"role": "site", "name": project.name},
+                }
+            )
+    buildings = (
+        project.households.filter(building__lat__isnull=False, building__lon__isnull=False)
+        .values("building_id", "building__name", "building__lat", "building__lon")
+        .annotate(
+            households=Count("pk"),
+            signed=Count("pk", filter=Q(signed_on__isnull=False)),
+            relocated=Count("pk", filter=Q(relocated_on__isnull=False)),
+        )
+        .order_by("building__name", "building_id")
+    )
+    for row in buildings:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [row["building__lon"], row["building__lat"]],
+                },
+                "properties": {
+                    "role": "building",
+                    "name": row["building__name"],
+                    "summary": _(
+                        "%(households)s households: %(signed)s signed, %(relocated)s relocated"
+                    )
+                    % row,
+                    "all_signed": row["signed"] == row["households"],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- responsibility teams (承责团队) ----------------------------------------------------------
+
+
+def teams_of(user):
+    """The responsibility teams `user` may read: the officials of the district they are placed
+    at or of a street or community they cover, and their own members."""
+    teams = Team.objects.filter(kind=Team.Kind.RESPONSIBILITY)
+    if not getattr(user, "is_authenticated", False):
+        return teams.none()
+    covering = Team.covered_places.through.objects.filter(
+        scope_q(user, path_field="place__path", roles=OFFICIALS)
+    ).values("team_id")
+    mine = TeamMember.objects.filter(person__user=user).values("team_id")
+    return visible_to(teams, user, roles=OFFICIALS, own=Q(pk__in=covering) | Q(pk__in=mine))
+
+
+def sees_teams(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_sees_teams", None)
+    if cached is None:
+        cached = user._sees_teams = teams_of(user).exists()
+    return cached
+
+
+def team_list(user):
+    return (
+        teams_of(user)
+        .annotate(
+            project_count=Count("projects", distinct=True),
+            unit_count=Count("units", distinct=True),
+            member_count=Count("memberships", distinct=True),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def team_get(user, pk) -> Team:
+    team = teams_of(user).filter(pk=parse_id(pk)).select_related("place").first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+@dataclass
+class TeamSheet:
+    """What a responsibility team is: who leads it, its units, where it works, its temporary
+    branches and projects as far as the reader may follow them, and its members on site by
+    what they do."""
+
+    leaders: list
+    units: list
+    covered: list
+    branches: list
+    projects: list
+    on_site: dict
+
+
+def team_sheet(user, team: Team) -> TeamSheet:
+    rank = Case(
+        When(position=TeamMember.Position.LEADER, then=0),
+        When(position=TeamMember.Position.DEPUTY, then=1),
+        default=2,
+    )
+    memberships = team.memberships.select_related("person").order_by(rank, "person__real_name")
+    leaders, on_site = [], {}
+    for membership in memberships:
+        if membership.position in (TeamMember.Position.LEADER, TeamMember.Position.DEPUTY):
+            leaders.append(membership)
+        else:
+            on_site.setdefault(membership.duty, []).append(membership.person.real_name)
+    branches = list(
+        PartyOrg.objects.filter(Q(team=team) | Q(projects__team=team))
+        .distinct()
+        .order_by("starts_on", "pk")
+    )
+    readable = set(
+        PartyOrg.objects.visible_to(user)
+        .filter(pk__in=[b.pk for b in branches])
+        .values_list("pk", flat=True)
+    )
+    for branch in branches:
+        branch.readable = branch.pk in readable
+    projects = list(projects_of(user).filter(team=team).order_by("starts_on", "pk"))
+    return TeamSheet(
+        leaders=leaders,
+        units=list(team.units.order_by("name").values_list("name", flat=True)),
+        covered=list(team.covered_places.order_by("path")),
+        branches=branches,
+        projects=projects,
+        on_site=on_site,
+    )

@@ -21,12 +21,37 @@ from meihao.projects.models import STEP_ORDER, FrontLineEntry, Household
 projects_page = pages.requires(selectors.sees_projects)
 project_page = pages.scoped_object(selectors.project_get, page_ability=selectors.sees_projects)
 household_page = pages.scoped_object(selectors.household_get, page_ability=selectors.sees_projects)
+teams_page = pages.requires(selectors.sees_teams)
+team_page = pages.scoped_object(selectors.team_get, page_ability=selectors.sees_teams)
 
 
 @projects_page
 @require_GET
 def project_list(request):
-    return render(request, "projects/list.html", {"projects": selectors.projects_of(request.user)})
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "projects": selectors.projects_of(request.user),
+            "sees_teams": selectors.sees_teams(request.user),
+        },
+    )
+
+
+@teams_page
+@require_GET
+def team_list(request):
+    return render(request, "projects/teams.html", {"teams": selectors.team_list(request.user)})
+
+
+@team_page
+@require_GET
+def team_detail(request, team):
+    return render(
+        request,
+        "projects/team.html",
+        {"team": team, "sheet": selectors.team_sheet(request.user, team)},
+    )
 
 
 def _project(request, project, *, error=None, form="", status=200):
@@ -41,6 +66,8 @@ def _project(request, project, *, error=None, form="", status=200):
                 "labels": {"signed": _("Signed"), "relocated": _("Relocated")},
             },
             "milestones": selectors.milestones_of(project),
+            "site": selectors.site_map(project),
+            "sees_team": selectors.teams_of(request.user).filter(pk=project.team_id).exists(),
             "team": selectors.team_on_site(project),
             "entries": project.front_line.select_related("author")[:20],
             "kinds": FrontLineEntry.Kind.choices,

@@ -240,6 +240,12 @@ def test_teams_on_site_and_temporary_branches(seeded):
         assert months - 1 <= meetings.count() <= months
         assert not meetings.filter(held_on__lt=project.starts_on).exists()
         assert not meetings.filter(held_on__gte=TODAY).exists()
+    # The article's 32 units, each in one of the five teams.
+    teams = Team.objects.filter(kind=Team.Kind.RESPONSIBILITY)
+    assert teams.count() == 5
+    units = Team.units.through.objects.filter(team__in=teams)
+    assert units.count() == units.values("organisation").distinct().count() == 32
+    assert all(6 <= team.units.count() <= 7 for team in teams)
 
 
 def test_the_front_line_log_and_problems_raised_as_cases(seeded):
@@ -289,6 +295,8 @@ def test_the_project_officer_sees_his_project_and_records_a_signing(seeded, clie
     listed = client.get(f"/projects/{project.pk}/households/?status=visited").content.decode()
     assert 'data-status="visited"' in listed
     assert client.get(f"/party/orgs/{project.branch_id}/").status_code == 200
+    team = client.get(f"/projects/teams/{project.team_id}/").content.decode()
+    assert project.team.name in team and project.branch.name in team and "万秀区" in team
     household = visited.first()
     project_services.household_step(
         actor=officer, household=household, step="signed", on=TODAY.isoformat()

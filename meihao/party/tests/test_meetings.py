@@ -332,6 +332,41 @@ def test_the_summary_counts_compliant_and_short_organisations(party):
     assert list(compliance.short_orgs(party.street_a, 2026, today)) == [party.branch_a2]
 
 
+def test_the_committees_below_are_counted_each(party, personas):
+    today = datetime.date(2026, 2, 2)
+    for meeting_type in MeetingType.objects.filter(level="branch", period="month"):
+        _count(party.branch_a1, meeting_type.code, datetime.date(2026, 1, 15))
+        _count(party.branch_b1, meeting_type.code, datetime.date(2026, 1, 15))
+    _count(party.group_a1, "group", datetime.date(2026, 1, 15))
+    rows = compliance.below(party.district, 2026, today)
+    assert [(r.org, r.organisations, r.compliant, r.short) for r in rows] == [
+        (party.street_a, 3, 2, 1),  # branch a2 held nothing
+        (party.street_b, 1, 1, 0),
+    ]
+    assert [(r.org, r.compliant) for r in compliance.below(party.street_a, 2026, today)] == [
+        (party.community_a, 2)
+    ]
+    assert compliance.below(party.community_a, 2026, today) == []  # its branches are the rows
+
+
+@time_machine.travel(local(2026, 2, 2, 9, 0), tick=False)
+def test_the_district_page_shows_each_street_and_links_down(client, party, personas):
+    for meeting_type in MeetingType.objects.filter(level="branch", period="month"):
+        _count(party.branch_b1, meeting_type.code, datetime.date(2026, 1, 15))
+    secretary = make_user("13800000072", "区委书记", roles=[])
+    PartyPost.objects.create(
+        org=party.district, person=secretary.person, post=PartyPost.Post.SECRETARY
+    )
+    client.force_login(secretary)
+    html = client.get(reverse("party:compliance"), {"org": party.district.pk}).content.decode()
+    below = html.split('id="compliance-below"')[1].split("</table>")[0]
+    assert "中共城东街道工作委员会" in below and "中共城南街道工作委员会" in below
+    assert f"?org={party.street_a.pk}&amp;year=2026&amp;short=1" in below  # 3 short there
+    assert 'aria-valuenow="100"' in below and 'aria-valuenow="0"' in below
+    street = client.get(reverse("party:compliance"), {"org": party.street_a.pk, "short": "1"})
+    assert "骑楼社区第二党支部" in street.content.decode()
+
+
 def test_the_compliance_page_for_a_committee_and_404_for_others(client, party, personas):
     client.force_login(personas.street_chief_a)
     page = client.get(reverse("party:compliance"), {"org": party.street_a.pk, "year": "2026"})
