@@ -1,6 +1,6 @@
 """承责团队 in a real browser: a project officer on a phone opens her team's renovation project,
 records households signed from the households list, and the project page's figures and chart
-move with them."""
+move with them; the site is drawn on the map with its buildings; her team's page."""
 
 from e2e.conftest import DESKTOP, PHONE, horizontal_overflow, log_in, shot
 
@@ -41,3 +41,18 @@ def test_a_project_officer_records_households_signed_and_the_chart_moves(server,
     desk.goto(project_url)
     desk.wait_for_selector("#project-chart svg")
     shot(desk, "projects-4-project-desktop")
+
+    # The site on the map: its outline and a dot per building, green once all have signed.
+    desk.wait_for_selector("#project-map path.leaflet-interactive")
+    shapes = desk.locator("#project-map path.leaflet-interactive")
+    assert shapes.count() >= 2  # the site and at least one building
+    assert desk.locator("#project-map").bounding_box()["height"] >= 200
+    box = shapes.first.bounding_box()
+    assert box["width"] > 20 and box["height"] > 20  # fitted to the site, not a speck
+    shot(desk, "projects-5-site-map-desktop")
+
+    desk.click("a[href*='/projects/teams/']")
+    desk.wait_for_selector("#units")
+    assert "承责团队" in desk.inner_text("h1")
+    assert desk.locator("#team-projects a").count() >= 1
+    shot(desk, "projects-6-team-desktop")

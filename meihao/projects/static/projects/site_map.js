@@ -1,6 +1,6 @@
 // A project's site over the shared map (places/maps.js): its boundary, and a dot per building
-// of its households, green once every household in it has signed. Names and figures reach the
-// map as text (Meihao.text), never as markup.
+// of its households, blue until every household in it has signed, then green. Names and
+// figures reach the map as text (Meihao.text), never as markup.
 (function () {
   "use strict";
   var element = document.getElementById("project-map");
@@ -8,16 +8,19 @@
   if (!element || !data || !window.MeihaoMap) return;
   var map = MeihaoMap.create(element, { zoomSnap: 0.25 });
   var layer = L.geoJSON(JSON.parse(data.textContent), {
-    style: function () {
-      return { color: "#b8312f", weight: 3, fillColor: "#b8312f", fillOpacity: 0.08 };
+    // The buildings keep their own colours (pointToLayer): the style is the site's alone.
+    style: function (feature) {
+      return feature.properties.role === "site"
+        ? { color: "#b8312f", weight: 3, fillColor: "#b8312f", fillOpacity: 0.08 }
+        : {};
     },
     pointToLayer: function (feature, latlng) {
       var done = feature.properties.all_signed;
       return L.circleMarker(latlng, {
-        radius: 7,
-        color: done ? "#146c43" : "#995c00",
+        radius: 8,
+        color: done ? "#146c43" : "#0a4b8c",
         weight: 2,
-        fillColor: done ? "#20c997" : "#ffc107",
+        fillColor: done ? "#20c997" : "#3d8bfd",
         fillOpacity: 0.9,
       });
     },
