@@ -54,6 +54,7 @@ KNOWN_DETAIL_PAGES = {
     "study material": re.compile(r"^/party/study/\d+/$"),
     "project": re.compile(r"^/projects/\d+/$"),
     "project households": re.compile(r"^/projects/\d+/households/$"),
+    "responsibility teams": re.compile(r"^/projects/teams/$"),
     "frontage pledge": re.compile(r"^/frontage/\d+/$"),
 }
 
