@@ -6,7 +6,7 @@ A patrol is what the phone would have sent: a start, one batch of track points (
 every 30 s, walking between spots inside the worker's own grid at walking speed, with a few
 metres of GPS noise and the odd missed fix), and an end. The services then derive everything
 else — duration, distance (the 30 km/h noise filter keeps every step of a walk), the daily
-minutes of the duty view — exactly as for a real patrol.
+`patrol` tallies of the duty view and the years' days met — exactly as for a real patrol.
 
 Most days a worker patrols an hour or more, sometimes in two rounds (morning and afternoon);
 some days are short, a few are missed (more at weekends). Each day is drawn from its own seed

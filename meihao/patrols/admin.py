@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
+from meihao.patrols.models import PatrolSession, TrackPoint
 
 
 class TrackPointInline(admin.TabularInline):
@@ -60,19 +60,3 @@ class PatrolSessionAdmin(admin.ModelAdmin):
     @admin.display(description=_("minutes"), ordering="duration_s")
     def duration_minutes(self, obj):
         return obj.duration_minutes
-
-
-@admin.register(PatrolDay)
-class PatrolDayAdmin(admin.ModelAdmin):
-    list_display = ["worker", "day", "minutes"]
-    list_select_related = ["worker"]
-    date_hierarchy = "day"
-    search_fields = ["worker__name", "worker__phone"]
-    readonly_fields = ["worker", "day", "seconds"]
-
-    def has_add_permission(self, request):
-        return False  # derived from the sessions by patrols.services
-
-    @admin.display(description=_("minutes"), ordering="seconds")
-    def minutes(self, obj):
-        return obj.minutes

@@ -1,4 +1,5 @@
-"""Grid-worker patrols (网格巡查): a session with its GPS track, and the derived daily minutes.
+"""Grid-worker patrols (网格巡查): a session with its GPS track; the daily minutes are the
+`patrol` duty's tallies on the obligations engine (`core.obligations`).
 
 A grid worker patrols one hour a day (docs/product.md). The phone records a point about every 30 s
 and may be offline for a while, so every write is idempotent: a session is identified by the phone's
@@ -17,6 +18,12 @@ from meihao.core.scoping import visible_to
 
 # Who oversees patrols in their subtree (the duty view). A grid worker sees only their own.
 PATROLLERS = frozenset({Role.GRID_WORKER})
+
+# The duty on the obligations engine: per grid worker (subject = the user's id) and Asia/Shanghai
+# day (`Period.DAY`), the seconds patrolled; a day is met at an hour (docs/product.md), so
+# `ObligationYear` counts each worker's days met in a year.
+DUTY = "patrol"
+DUTY_SECONDS = 60 * 60
 
 
 class PatrolSessionQuerySet(models.QuerySet):
@@ -149,39 +156,3 @@ class TrackPoint(models.Model):
 
     def __str__(self):
         return f"{self.recorded_at:%H:%M:%S} ({self.lat:.5f}, {self.lon:.5f})"
-
-
-class PatrolDay(models.Model):
-    """Patrol seconds of one worker on one Asia/Shanghai calendar day (derived data).
-
-    Rebuilt by the services from the worker's sessions whenever one of them changes (a point
-    batch extends an active session; an end fixes it), as a ledger balance is derived from its
-    entries: never edited by hand. A session crossing midnight counts on both days; overlapping
-    sessions count once. It makes the duty view one aggregate over at most seven rows a worker.
-    """
-
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("grid worker"),
-        on_delete=models.CASCADE,
-        related_name="patrol_days",
-    )
-    day = models.DateField(_("day"))
-    seconds = models.PositiveIntegerField(_("seconds patrolled"), default=0)
-
-    class Meta:
-        ordering = ["worker", "day"]
-        verbose_name = _("patrol day")
-        verbose_name_plural = _("patrol days")
-        constraints = [
-            # Also the index for "this worker's days in a period" (the duty view's join).
-            models.UniqueConstraint(fields=["worker", "day"], name="patrolday_worker_day_unique")
-        ]
-        indexes = [models.Index(fields=["day", "worker"], name="patrolday_day_worker_idx")]
-
-    def __str__(self):
-        return f"{self.worker} {self.day}: {self.seconds // 60} min"
-
-    @property
-    def minutes(self) -> int:
-        return self.seconds // 60

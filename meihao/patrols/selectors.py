@@ -1,27 +1,28 @@
 """Every read about patrols, scoped to the asking user.
 
 Overseers (community staff, street chief, district admin) see the grid workers assigned inside
-their subtrees; a grid worker sees only themself. Daily minutes come from `PatrolDay`, which the
-services keep from the sessions (Asia/Shanghai days, a session across midnight split).
+their subtrees; a grid worker sees only themself. Daily minutes are the `patrol` duty's tallies
+(`core.ObligationTally`, a row per worker and Asia/Shanghai day, in seconds), which the services
+keep from the sessions (a session across midnight split).
 """
 
 import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FilteredRelation, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from meihao.core.errors import NotFound
+from meihao.core.models import ObligationTally
+from meihao.core.obligations import Period, tallies
 from meihao.core.roles import OFFICIALS, Role
 from meihao.core.scoping import has_role, scope_paths, scope_q
 from meihao.patrols.days import DUTY_TZ, local_day
-from meihao.patrols.models import PATROLLERS, PatrolDay, PatrolSession
+from meihao.patrols.models import DUTY, DUTY_SECONDS, PATROLLERS, PatrolSession
 from meihao.people.models import RoleAssignment
 from meihao.places.models import Level, Place
 
-DUTY_SECONDS = 60 * 60  # one hour of patrol a day (docs/product.md: an hour a day)
 MINE_DAYS = 14
 
 
@@ -128,16 +129,18 @@ def patrol_minutes_by_day(
     """(worker id, day, minutes) of the workers the user may see, for days start..end."""
     if not getattr(user, "is_authenticated", False):
         return []
-    days = PatrolDay.objects.filter(day__gte=start, day__lte=end, seconds__gt=0)
+    days = ObligationTally.objects.filter(
+        duty=DUTY, period=Period.DAY, starts_on__gte=start, starts_on__lte=end, amount__gt=0
+    )
     if not user.is_superuser:
         workers = _visible_worker_assignments(user).values("user_id")
-        days = days.filter(Q(worker_id__in=workers) | Q(worker=user))
+        days = days.filter(Q(subject_id__in=workers) | Q(subject_id=user.pk))
     if worker_id is not None:
-        days = days.filter(worker_id=worker_id)
+        days = days.filter(subject_id=worker_id)
     return [
         (worker, day, seconds // 60)
-        for worker, day, seconds in days.order_by("worker_id", "day").values_list(
-            "worker_id", "day", "seconds"
+        for worker, day, seconds in days.order_by("subject_id", "starts_on").values_list(
+            "subject_id", "starts_on", "amount"
         )
     ]
 
@@ -153,15 +156,11 @@ def my_patrol_days(user, *, days: int = MINE_DAYS, today=None) -> list[DayRow]:
     """The user's own minutes for each of the last `days` days, newest first, zeros included."""
     today = today or today_local()
     first = today - datetime.timedelta(days=days - 1)
-    seconds = dict(
-        PatrolDay.objects.filter(worker=user, day__gte=first, day__lte=today).values_list(
-            "day", "seconds"
-        )
-    )
+    seconds = tallies(duties=[DUTY], first=first, last=today, subjects=[user.pk])
     rows = []
     for n in range(days):
         day = today - datetime.timedelta(days=n)
-        value = seconds.get(day, 0)
+        value = seconds.get((DUTY, user.pk, day), 0)
         rows.append(DayRow(day=day, minutes=value // 60, met=value >= DUTY_SECONDS))
     return rows
 
@@ -232,9 +231,9 @@ def duty_board(
 ) -> DutyBoard:
     """Who met 60 minutes of patrol today, and every day of this week so far.
 
-    Two queries whatever the number of workers: the street and community names in the user's
-    view, and one aggregate over the visible grid-worker assignments joined to at most seven
-    `PatrolDay` rows each (this week's, through a filtered join on (worker, day)).
+    Three queries whatever the number of workers: the street and community names in the user's
+    view, the visible grid-worker assignments, and their `patrol` tallies of this week summed
+    per worker (today's, the week's, the days met).
     `community` narrows to one community (by code; an unknown or unseen code shows nothing);
     `show` is "" (everyone), "unmet_today" or "unmet_week".
     """
@@ -265,21 +264,37 @@ def duty_board(
             return board
         board.community = community
         assignments = assignments.filter(place__path__startswith=community_paths[community])
-    week = Q(user__patrol_days__day__gte=monday, user__patrol_days__day__lte=today)
-    rows = (
-        assignments.annotate(week_days=FilteredRelation("user__patrol_days", condition=week))
-        .values("user_id", "user__name", "user__phone", "place__path", "place__name")
-        .annotate(
-            today_s=Coalesce(Sum("week_days__seconds", filter=Q(week_days__day=today)), 0),
-            week_s=Coalesce(Sum("week_days__seconds"), 0),
-            days_met=Count("week_days", filter=Q(week_days__seconds__gte=DUTY_SECONDS)),
+    rows = assignments.values(
+        "user_id", "user__name", "user__phone", "place__path", "place__name"
+    ).order_by("place__path", "user__name", "user_id")
+    # The tallies' subject is an id, not a foreign key to join: this week's are summed per worker
+    # in a query of their own, over the same assignments as a subquery — one pass over the
+    # week's tallies, where a correlated subquery per worker would probe the index for each.
+    week = (
+        ObligationTally.objects.filter(
+            duty=DUTY,
+            period=Period.DAY,
+            starts_on__gte=monday,
+            starts_on__lte=today,
+            subject_id__in=assignments.values("user_id"),
         )
-        .order_by("place__path", "user__name", "user_id")
+        .values("subject_id")
+        .annotate(
+            today_s=Sum("amount", filter=Q(starts_on=today)),
+            week_s=Sum("amount"),
+            days_met=Count("pk", filter=Q(amount__gte=DUTY_SECONDS)),
+        )
     )
+    done = {row["subject_id"]: row for row in week}
 
     communities: dict[str, DutySummary] = {}
     streets: dict[str, DutySummary] = {}
     for row in rows:
+        tallied = done.get(row["user_id"], {})
+        # A worker without a tally this week has no row, and one without today's a None sum.
+        today_s = tallied.get("today_s") or 0
+        week_s = tallied.get("week_s") or 0
+        days_met = tallied.get("days_met", 0)
         codes = _codes(row["place__path"])
         street_code = codes[1] if len(codes) > 1 else ""
         community_code = codes[2] if len(codes) > 2 else ""
@@ -291,11 +306,11 @@ def duty_board(
             community_name=names.get(community_code, ""),
             street_code=street_code,
             street_name=names.get(street_code, ""),
-            today_minutes=row["today_s"] // 60,
-            week_minutes=row["week_s"] // 60,
-            days_met=row["days_met"],
-            met_today=row["today_s"] >= DUTY_SECONDS,
-            met_week=row["days_met"] >= board.days_elapsed,
+            today_minutes=today_s // 60,
+            week_minutes=week_s // 60,
+            days_met=days_met,
+            met_today=today_s >= DUTY_SECONDS,
+            met_week=days_met >= board.days_elapsed,
         )
         for key, name, parent, summaries in (
             (community_code, duty.community_name, duty.street_name, communities),

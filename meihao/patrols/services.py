@@ -2,7 +2,8 @@
 
 Each public function takes keyword arguments only and runs in one transaction. Start and end
 write the audit trail; point batches do not (a patrol sends one every 30 s: the points
-themselves, with their `received_at`, are the record).
+themselves, with their `received_at`, are the record). Point batches and ends move the
+worker's daily `patrol` tallies (`core.obligations`) in the same transaction.
 
 Everything the phone sends may arrive late, twice, or out of order, so every write is
 idempotent: a session is found by its `client_id`, a point by (session, phone time), and ending
@@ -23,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from meihao.core.models import ObligationTally
+from meihao.core.obligations import Period, tally_add
 from meihao.core.scoping import scope_paths
 from meihao.patrols.days import DUTY_TZ, day_bounds, days_between, split_by_day
-from meihao.patrols.models import PATROLLERS, PatrolDay, PatrolSession, TrackPoint
+from meihao.patrols.models import DUTY, DUTY_SECONDS, PATROLLERS, PatrolSession, TrackPoint
 from meihao.patrols.selectors import patrol_grids
 from meihao.places.geo import haversine_m, locate, validate_point
 from meihao.places.models import Place
@@ -105,7 +108,7 @@ def track_distance_m(points: Iterable[tuple[datetime.datetime, float, float]]) -
     return total
 
 
-# --- daily minutes ----------------------------------------------------------------------------
+# --- daily minutes: the `patrol` duty's tallies ---------------------------------------------------
 
 
 def _session_interval(session: PatrolSession) -> tuple[datetime.datetime, datetime.datetime]:
@@ -114,8 +117,14 @@ def _session_interval(session: PatrolSession) -> tuple[datetime.datetime, dateti
     return session.started_at, max(end, session.started_at)
 
 
-def _rebuild_days(*, worker_id: int, days: Iterable[datetime.date]) -> None:
-    """Recompute the worker's PatrolDay rows for `days` from all their sessions on those days."""
+def _move_days(*, worker_id: int, days: Iterable[datetime.date]) -> None:
+    """Bring the worker's `patrol` tallies for `days` to what all their sessions on those days
+    cover, moving each by the difference (so the years' days met follow through `tally_add`).
+
+    The worker's days only move under the lock of their one active session (points and end
+    both take it), so no other patrol creates these tallies meanwhile; the rows found are
+    locked all the same (as `tally_add` locks its row), so that nothing moves them between the
+    read and the move."""
     days = sorted(set(days))
     if not days:
         return
@@ -125,12 +134,22 @@ def _rebuild_days(*, worker_id: int, days: Iterable[datetime.date]) -> None:
         Q(ended_at__isnull=True) | Q(ended_at__gt=window_start)
     )
     totals = split_by_day(_session_interval(s) for s in sessions)
-    PatrolDay.objects.bulk_create(
-        [PatrolDay(worker_id=worker_id, day=day, seconds=totals.get(day, 0)) for day in days],
-        update_conflicts=True,
-        unique_fields=["worker", "day"],
-        update_fields=["seconds"],
+    counted = dict(
+        ObligationTally.objects.select_for_update()
+        .filter(duty=DUTY, subject_id=worker_id, period=Period.DAY, starts_on__in=days)
+        .values_list("starts_on", "amount")
     )
+    for day in days:
+        change = totals.get(day, 0) - counted.get(day, 0)
+        if change:
+            tally_add(
+                duty=DUTY,
+                subject_id=worker_id,
+                period=Period.DAY,
+                day=day,
+                amount=change,
+                minimum=DUTY_SECONDS,
+            )
 
 
 # --- start ------------------------------------------------------------------------------------
@@ -339,7 +358,7 @@ def patrol_record_points(
             session.last_point_at = stats["last"]
             session.save(update_fields=["point_count", "last_point_at", "updated_at"])
             start = previous_last or session.started_at
-            _rebuild_days(
+            _move_days(
                 worker_id=session.worker_id,
                 days=days_between(min(start, session.started_at), session.last_point_at),
             )
@@ -370,7 +389,7 @@ def _finish(
             "updated_at",
         ]
     )
-    _rebuild_days(worker_id=session.worker_id, days=days_between(session.started_at, ended_at))
+    _move_days(worker_id=session.worker_id, days=days_between(session.started_at, ended_at))
     audit_change(
         actor=actor,
         action="patrol.end" if reason == PatrolSession.EndReason.WORKER else "patrol.auto_end",

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from meihao.core.errors import DomainError, NotFound, PermissionDenied
 from meihao.core.pages import requires
 from meihao.patrols import selectors, services
-from meihao.patrols.models import PatrolSession
+from meihao.patrols.models import DUTY_SECONDS, PatrolSession
 
 PAGE_SIZE = 25
 
@@ -185,7 +185,7 @@ def duty(request):
             "page": page,
             "show": show,
             "query": f"{kept}&" if kept else "",
-            "duty_minutes": selectors.DUTY_SECONDS // 60,
+            "duty_minutes": DUTY_SECONDS // 60,
         },
     )
 

@@ -13,12 +13,13 @@ from shapely.geometry import Point, shape
 
 from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseRating, Status
 from meihao.cases.routing import suggest_assignee
+from meihao.core.models import ObligationTally, ObligationYear
 from meihao.demo import data
 from meihao.demo.accounts import PERSONAS
 from meihao.demo.loader import row_counts
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.eldercare.models import FamilyLink
-from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
+from meihao.patrols.models import DUTY, DUTY_SECONDS, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
 from meihao.patrols.services import MAX_SPEED_M_S
 from meihao.people.models import Organisation, Team
@@ -162,15 +163,24 @@ def check_the_demo_grid_worker_patrols_an_hour_on_most_days():
     patrolled = [d for d in days if d.minutes > 0]
     assert len(patrolled) >= 10
     assert sum(d.met for d in days) >= 9  # most days an hour or more
-    assert PatrolDay.objects.filter(worker=worker).count() >= 10
+    assert ObligationTally.objects.filter(duty=DUTY, subject_id=worker.pk).count() >= 10
     sessions = PatrolSession.objects.filter(worker=worker)
     assert not sessions.filter(status=PatrolSession.Status.ACTIVE).exists()
     assert sessions.filter(started_at__gte=NOW - datetime.timedelta(days=14)).count() >= 10
     assert sessions.filter(started_at__lt=NOW - datetime.timedelta(days=14)).count() == 0
 
 
+def patrol_days():
+    """(worker id, day, seconds) of every `patrol` tally, in order."""
+    return list(
+        ObligationTally.objects.filter(duty=DUTY)
+        .order_by("subject_id", "starts_on")
+        .values_list("subject_id", "starts_on", "amount")
+    )
+
+
 def check_all_patrol_workers_have_short_and_missed_days_too():
-    days = list(PatrolDay.objects.values_list("worker_id", "day", "seconds"))
+    days = patrol_days()
     # Grid 1 has two grid workers (the demo log-in and a colleague): every one of them walks.
     assert len({w for w, _d, _s in days}) == PATROL_GRIDS + 1
     met = [s for _w, _d, s in days if s >= 3600]
@@ -178,6 +188,12 @@ def check_all_patrol_workers_have_short_and_missed_days_too():
     assert len(met) > len(days) * 0.6
     assert short  # some short days
     assert len(days) < (PATROL_GRIDS + 1) * 14  # and a few missed ones
+    # The years' days met are what the tallies say, day by day through the services.
+    met_by_year = Counter((w, d.year) for w, d, s in days if s >= DUTY_SECONDS)
+    years = ObligationYear.objects.filter(duty=DUTY).values_list(
+        "subject_id", "year", "periods_met"
+    )
+    assert {(w, y): n for w, y, n in years if n} == met_by_year
 
 
 def check_tracks_walk_inside_the_grid_every_30_seconds():
@@ -225,12 +241,9 @@ def test_scale_sets_the_number_of_patrolled_grids():
 def test_a_second_run_adds_nothing(seeded):
     before = row_counts()
     assert before["ratings"] > 0 and before["patrols"] > 0 and before["track points"] > 0
-    days = list(PatrolDay.objects.order_by("worker_id", "day").values_list("worker_id", "seconds"))
+    days = patrol_days()
     output = seed()
     assert row_counts() == before
     assert "0 rows added" in output
-    assert (
-        list(PatrolDay.objects.order_by("worker_id", "day").values_list("worker_id", "seconds"))
-        == days
-    )
+    assert patrol_days() == days
     assert TrackPoint.objects.count() == before["track points"]

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.errors import PermissionDenied
-from meihao.core.models import AuditEvent
+from meihao.core.models import AuditEvent, ObligationTally
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.patrols import services
-from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
+from meihao.patrols.models import DUTY, PatrolSession, TrackPoint
 from meihao.patrols.tests.helpers import local, track, walk
 
 NOW = local(2025, 3, 12, 10, 0)
@@ -111,7 +111,13 @@ def test_offline_patrol_sent_later_through_the_endpoints(client, personas):
     assert ended_again.json() == ended.json()
     assert PatrolSession.objects.count() == 1
     assert TrackPoint.objects.count() == len(points)
-    assert PatrolDay.objects.get().seconds == 65 * 60
+    tally = ObligationTally.objects.get(duty=DUTY)
+    assert (tally.subject_id, tally.period, tally.starts_on, tally.amount) == (
+        personas.grid_worker_a.pk,
+        "day",
+        NOW.date(),
+        65 * 60,
+    )
 
     late = post_json(client, url, {"points": points[:1]})
     assert late.status_code == 400 and late.json()["error"]["code"] == "patrol_ended"

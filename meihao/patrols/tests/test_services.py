@@ -1,4 +1,5 @@
-"""Start, record and end a patrol; who may; idempotency; GPS noise; the stale sweep."""
+"""Start, record and end a patrol; who may; idempotency; GPS noise; the stale sweep; the daily
+`patrol` tallies the services move."""
 
 import datetime
 import uuid
@@ -8,11 +9,11 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from meihao.core.models import AuditEvent
+from meihao.core.models import AuditEvent, ObligationTally, ObligationYear
 from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.patrols import services
-from meihao.patrols.models import PatrolDay, PatrolSession, TrackPoint
+from meihao.patrols.models import DUTY, PatrolSession, TrackPoint
 from meihao.patrols.tests.helpers import A1, A2, B1, STEP_LAT, local, track, walk
 
 NOW = local(2025, 3, 12, 10, 0)  # a Wednesday
@@ -30,7 +31,24 @@ def start(worker, **kwargs):
 
 
 def nothing_changed():
-    return (PatrolSession.objects.count(), TrackPoint.objects.count(), PatrolDay.objects.count())
+    return (
+        PatrolSession.objects.count(),
+        TrackPoint.objects.count(),
+        ObligationTally.objects.count(),
+    )
+
+
+def patrolled(worker, day: datetime.date) -> int:
+    """The worker's `patrol` tally of `day`, in seconds (0 without a row)."""
+    row = ObligationTally.objects.filter(
+        duty=DUTY, subject_id=worker.pk, period="day", starts_on=day
+    ).first()
+    return row.amount if row else 0
+
+
+def days_met(worker, year: int = NOW.year) -> int:
+    row = ObligationYear.objects.filter(duty=DUTY, subject_id=worker.pk, year=year).first()
+    return row.periods_met if row else 0
 
 
 def test_start_record_end(personas):
@@ -58,7 +76,8 @@ def test_start_record_end(personas):
     # 120 steps: 118 of ~33.4 m north plus one jump back south (59 steps in 30 s: ignored) —
     # the track helper walks 60 steps north then starts over from the origin.
     assert 3_800 < ended.distance_m < 4_000
-    assert PatrolDay.objects.get(worker=worker, day=NOW.date()).seconds == 65 * 60
+    assert patrolled(worker, NOW.date()) == 65 * 60
+    assert days_met(worker) == 1
     actions = list(
         AuditEvent.objects.filter(target_type="patrols.patrolsession").values_list(
             "action", flat=True
@@ -345,6 +364,8 @@ def test_stale_sessions_are_ended_at_their_last_point(personas, frozen):
     assert stale.duration_s == 50 * 60
     assert stale.end_reason == PatrolSession.EndReason.STALE
     assert silent.ended_at == silent.started_at and silent.duration_s == 0
+    assert patrolled(worker, NOW.date()) == 50 * 60
+    assert not ObligationTally.objects.filter(subject_id=personas.grid_worker_b.pk).exists()
     assert fresh.is_active
     assert AuditEvent.objects.filter(action="patrol.auto_end", actor=None).count() == 2
     assert services.patrol_end_stale() == []  # idempotent
@@ -356,3 +377,56 @@ def test_stale_sweep_task_runs_the_service(personas):
     start(personas.grid_worker_a, started_at=NOW - datetime.timedelta(hours=5))
     patrol_end_stale_task.call_local()
     assert not PatrolSession.objects.active().exists()
+
+
+# --- the daily `patrol` tallies ---------------------------------------------------------------
+
+
+def test_a_patrol_across_midnight_moves_the_tally_of_both_days(personas):
+    worker = personas.grid_worker_a
+    # 23:20 on Tuesday to 00:35 on Wednesday, China time.
+    walk(worker, local(2025, 3, 11, 23, 20), 75)
+    assert patrolled(worker, datetime.date(2025, 3, 11)) == 40 * 60
+    assert patrolled(worker, datetime.date(2025, 3, 12)) == 35 * 60
+    assert ObligationTally.objects.filter(duty=DUTY).count() == 2
+    assert days_met(worker) == 0  # neither day reached the hour
+
+
+def test_the_day_crossing_the_hour_counts_one_day_met(personas):
+    worker = personas.grid_worker_a
+    walk(worker, local(2025, 3, 12, 7, 0), 30)
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (30 * 60, 0)
+    walk(worker, local(2025, 3, 12, 8, 0), 35)
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (65 * 60, 1)
+    walk(worker, local(2025, 3, 12, 9, 0), 10)  # more on a day met is not another day
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (75 * 60, 1)
+    walk(worker, local(2025, 3, 11, 9, 0), 60)  # the day before: a second day
+    assert days_met(worker) == 2
+
+
+def test_points_and_the_end_move_the_tally_by_the_difference(personas):
+    worker = personas.grid_worker_a
+    begun = NOW - datetime.timedelta(minutes=70)
+    session = start(worker, started_at=begun).session
+    services.patrol_record_points(actor=worker, session=session, points=track(begun, 20))
+    assert patrolled(worker, NOW.date()) == 20 * 60
+    # The same batch again, and one overlapping it: the tally follows the track, not the sends.
+    services.patrol_record_points(actor=worker, session=session, points=track(begun, 20))
+    assert patrolled(worker, NOW.date()) == 20 * 60
+    services.patrol_record_points(actor=worker, session=session, points=track(begun, 50))
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (50 * 60, 0)
+    services.patrol_end(
+        actor=worker, session=session, ended_at=begun + datetime.timedelta(minutes=65)
+    )
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (65 * 60, 1)
+    services.patrol_end(actor=worker, session=session)  # resent: unchanged
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (65 * 60, 1)
+    assert ObligationTally.objects.filter(duty=DUTY).count() == 1
+
+
+def test_overlapping_patrols_count_once_in_the_tally(personas):
+    worker = personas.grid_worker_a
+    walk(worker, local(2025, 3, 12, 7, 0), 40)
+    # Started offline at 07:20, while the first was still under way: 07:00–08:10 in all.
+    walk(worker, local(2025, 3, 12, 7, 20), 50)
+    assert (patrolled(worker, NOW.date()), days_met(worker)) == (70 * 60, 1)
