@@ -6,7 +6,11 @@ again; some rate the answer. A few are turned away as no legal question; the mos
 for the advisor or for the resident's confirmation.
 
 Besides, every community's advisor holds a duty session (值班) twice a month, which residents
-book (`DutySessions`); the hours of both count toward the advisor's monthly obligation.
+book (`DutySessions`); the hours of both count toward the advisor's monthly obligation. The
+sessions' service rows are written directly, as the finish effect would write them, so their
+stages recount the posts' monthly tallies from the services afterwards
+(`legal.compliance.hours_tallies_rebuild`); the consultations, recorded through the services,
+move them as they go.
 
 Idempotent: consultations by their case's idempotency key (`legal-demo-<n>`), duty sessions by
 community and start.
@@ -30,6 +34,7 @@ from meihao.demo.plan import history_scale
 from meihao.demo.residents import Resident
 from meihao.legal import aid
 from meihao.legal import services as legal
+from meihao.legal.compliance import hours_tallies_rebuild
 from meihao.legal.models import AdvisorService, LegalAidCentre
 from meihao.people.models import Organisation, RoleAssignment
 from meihao.people.selectors import department_staff
@@ -387,6 +392,8 @@ class DutySessions:
                         continue
                     self._session(community, advisors[code], staff[code], centres.get(code), start)
                     written += 1
+            if written:
+                hours_tallies_rebuild()
         return written, len(existing)
 
     def _advisors(self, communities) -> dict:
@@ -527,4 +534,6 @@ class EducationSessions:
                     activity=session,
                 )
                 written += 1
+            if written:
+                hours_tallies_rebuild()
         return written, len(done)

@@ -3,18 +3,28 @@
 (`AdvisorService`). One row a post (advisor × community) for a month: minutes by kind, the total,
 what is owed and whether it is met. Read by the officials covering the communities (the
 compliance page and its Excel); the reminder job reads it for the advisors short of it.
-Service by someone no longer posted in a community is no obligation there, and is not shown."""
 
-import calendar
+The minutes are kept on the obligations engine (`core.obligations`), the subject being the post
+(the `legal_advisor` assignment's id): a tally a post and month for each kind of service and one
+for their total, which carries the minimum (so `ObligationYear` counts each post's months met).
+The service that records a service moves them in its transaction (`hours_count`); reading a
+month is one query of its tallies, never a scan of its services. Service by someone not posted
+in the community when it is recorded is no obligation there: it counts nowhere and is not shown.
+"""
+
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from meihao.core.models import ObligationTally
+from meihao.core.obligations import Period, tally_add, tally_rebuild
 from meihao.core.roles import Role
 from meihao.core.snapshot import ProcessSnapshot
 from meihao.legal.models import AdvisorService
@@ -26,12 +36,16 @@ def required_minutes() -> int:
     return settings.LEGAL_ADVISOR_MONTHLY_HOURS * 60
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
-    """The month's first instant and the next month's, in local time."""
-    zone = timezone.get_current_timezone()
-    first = datetime.datetime(year, month, 1, tzinfo=zone)
-    days = calendar.monthrange(year, month)[1]
-    return first, first + datetime.timedelta(days=days)
+# The duties on the obligations engine, each a tally a post and month: the total (what the
+# minimum applies to) and the minutes of each kind (what the page shows), in minutes.
+DUTY = "legal.minutes"
+
+
+def kind_duty(kind: str) -> str:
+    return f"{DUTY}.{kind}"
+
+
+KIND_DUTIES = {kind_duty(kind): kind for kind in AdvisorService.Kind.values}
 
 
 @dataclass
@@ -64,14 +78,20 @@ def _posts() -> RoleAssignment:
 
 
 def _all_posts() -> tuple[tuple, ...]:
-    """Every post of the platform as (path, advisor id, name, community id, code, name), by
-    community and name: a city's thousands, read once per process and on change."""
+    """Every post of the platform as (path, post id, advisor id, name, community id, code,
+    name), by community and name: a city's thousands, read once per process and on change."""
     return tuple(
         _posts()
         .filter(user__is_active=True)
         .order_by("place__path", "user__name", "user_id")
         .values_list(
-            "place__path", "user_id", "user__name", "place_id", "place__code", "place__name"
+            "place__path",
+            "pk",
+            "user_id",
+            "user__name",
+            "place_id",
+            "place__code",
+            "place__name",
         )
     )
 
@@ -100,22 +120,88 @@ post_delete.connect(_posts_changed, sender=RoleAssignment, dispatch_uid="legal-p
 
 def posts_month(path: str, year: int, month: int) -> list[PostMonth]:
     """Every advisor's month in every community under `path` ("" for all of them), by
-    community and name: the posts from the process's snapshot (`POSTS`), the month's minutes in
-    one query grouped by advisor, community and kind, read as plain values."""
-    start, end = month_bounds(year, month)
-    served = AdvisorService.objects.filter(served_at__gte=start, served_at__lt=end)
-    if path:
-        served = served.filter(place_path__startswith=path)
+    community and name: the posts from the process's snapshot (`POSTS`), their minutes by kind
+    from the month's tallies in one query."""
     required = required_minutes()
     rows = {
-        (post[1], post[3]): PostMonth(*post[1:], required=required)
+        post[1]: PostMonth(*post[2:], required=required)
         for post in POSTS.get()
         if post[0].startswith(path)
     }
-    grouped = served.values_list("advisor", "community", "kind").annotate(minutes=Sum("minutes"))
-    for advisor_id, community_id, kind, minutes in grouped.order_by():
-        row = rows.get((advisor_id, community_id))
-        if row is not None:
-            row.minutes_by_kind[kind] = minutes
+    # What `core.obligations.tallies` reads, for one period: its kind and start in the filter
+    # (the tallies' key, probed rather than skipped through), and no start read back (parsing a
+    # city's thousands of dates cost about as much as the query).
+    done = ObligationTally.objects.filter(
+        duty__in=list(KIND_DUTIES), period=Period.MONTH, starts_on=datetime.date(year, month, 1)
+    )
+    if path:
+        done = done.filter(subject_id__in=list(rows))
+    for duty, post, minutes in done.values_list("duty", "subject_id", "amount"):
+        row = rows.get(post)
+        if row is not None and minutes:  # a tally taken back to nothing is no service
+            row.minutes_by_kind[KIND_DUTIES[duty]] = minutes
             row.minutes += minutes
     return list(rows.values())
+
+
+def _posts_held(services: Sequence[AdvisorService]) -> dict[tuple[int, int], int]:
+    """{(advisor id, community id): post id} of the services' advisors in their communities."""
+    held = _posts().filter(
+        user_id__in={service.advisor_id for service in services},
+        place_id__in={service.community_id for service in services},
+    )
+    return {(user, place): pk for pk, user, place in held.values_list("pk", "user_id", "place_id")}
+
+
+def hours_count(services: Sequence[AdvisorService], *, sign: int = 1) -> None:
+    """Count the services' minutes toward the months of the posts their advisors hold in their
+    communities (`sign=-1` takes them back: a service changed is taken back as it was, then
+    counted as it is). Call it in the transaction that records them."""
+    if not services:
+        return
+    posts = _posts_held(services)
+    required = required_minutes()
+    for service in services:
+        post = posts.get((service.advisor_id, service.community_id))
+        if post is None:  # not posted there: no obligation to count it toward
+            continue
+        day = timezone.localdate(service.served_at)
+        amount = sign * service.minutes
+        month = {"subject_id": post, "period": Period.MONTH, "day": day, "amount": amount}
+        tally_add(duty=kind_duty(service.kind), **month)
+        tally_add(duty=DUTY, minimum=required, **month)
+
+
+def hours_tallies_rebuild() -> int:
+    """Recount every post's months from the service records, each counting toward the post its
+    advisor holds in its community now: after LEGAL_ADVISOR_MONTHLY_HOURS changed (the
+    minimum, thus the months met), after services were written in bulk, or to check the
+    tallies (`manage.py legal_hours_rebuild`). Returns the tallies written."""
+    posts = {
+        (user, place): pk for pk, user, place in _posts().values_list("pk", "user_id", "place_id")
+    }
+    months = (
+        AdvisorService.objects.annotate(month=TruncMonth("served_at"))
+        .values_list("advisor_id", "community_id", "kind", "month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    done = [
+        (posts[(advisor, community)], kind, timezone.localdate(month), minutes)
+        for advisor, community, kind, month, minutes in months.iterator()
+        if (advisor, community) in posts
+    ]
+    with transaction.atomic():
+        written = tally_rebuild(
+            duty=DUTY,
+            period=Period.MONTH,
+            minimum=required_minutes(),
+            done=((post, day, minutes) for post, _kind, day, minutes in done),
+        )
+        for duty, kind in KIND_DUTIES.items():
+            written += tally_rebuild(
+                duty=duty,
+                period=Period.MONTH,
+                done=((post, day, minutes) for post, of, day, minutes in done if of == kind),
+            )
+    return written

@@ -23,6 +23,7 @@ from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text, parse_datetime, parse_minutes
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, scope_q, users_covering
+from meihao.legal.compliance import hours_count
 from meihao.legal.models import (
     DISPUTE_CODE,
     FACTS_MAX,
@@ -297,7 +298,7 @@ def mediation_session_record(*, actor, case: Case, held_at, minutes, note) -> Me
         session = MediationSession.objects.create(
             dispute=dispute, mediator=actor, held_at=held_at, minutes=minutes, note=note
         )
-        AdvisorService.objects.create(
+        service = AdvisorService.objects.create(
             advisor=actor,
             community_id=dispute.community_id,
             place_path=dispute.place_path,
@@ -306,6 +307,7 @@ def mediation_session_record(*, actor, case: Case, held_at, minutes, note) -> Me
             served_at=held_at,
             case=case,
         )
+        hours_count([service])
         # The timeline says a session was held, never what was said in it.
         case_services.case_record_event(
             case=case,

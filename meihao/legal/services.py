@@ -21,7 +21,7 @@ from meihao.cases.models import Case
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import clean_text, parse_minutes
 from meihao.core.scoping import users_covering
-from meihao.legal.compliance import posts_month
+from meihao.legal.compliance import hours_count, posts_month
 from meihao.legal.holders import ADVISORS
 from meihao.legal.models import (
     ANSWER_MAX,
@@ -140,7 +140,7 @@ def consultation_answer(*, actor, case: Case, answer, minutes) -> Case:
             case = case_services.case_claim(case=case, actor=actor)
         case = case_services.case_report_back(case=case, actor=actor, note=answer)
         Consultation.objects.filter(pk=consultation.pk).update(minutes=F("minutes") + minutes)
-        AdvisorService.objects.create(
+        service = AdvisorService.objects.create(
             advisor=actor,
             community_id=consultation.community_id,
             place_path=consultation.place_path,
@@ -149,6 +149,7 @@ def consultation_answer(*, actor, case: Case, answer, minutes) -> Case:
             served_at=timezone.now(),
             case=case,
         )
+        hours_count([service])
     return case
 
 
@@ -204,14 +205,14 @@ SESSION_KINDS = {
 def count_session_hours(*, activity, attendances, actor) -> None:
     """A finished duty or legal-education session in a community: the minutes each of the
     community's advisors was there (their attendance's credited minutes) count as their service
-    in it (activities.extensions: run when the activity is finished). A session above community
-    level is no community's service."""
+    in it (activities.extensions: run when the activity is finished, in its transaction). A
+    session above community level is no community's service."""
     community_id = community_id_of(activity.place)
     if community_id is None:
         return
     path = community_path(activity.place_path)
     advisors = {user.pk for user in community_advisors(path)}
-    AdvisorService.objects.bulk_create(
+    services = AdvisorService.objects.bulk_create(
         AdvisorService(
             advisor_id=attendance.signup.person.user_id,
             community_id=community_id,
@@ -224,3 +225,4 @@ def count_session_hours(*, activity, attendances, actor) -> None:
         for attendance in attendances
         if attendance.credited_minutes > 0 and attendance.signup.person.user_id in advisors
     )
+    hours_count(services)

@@ -445,6 +445,50 @@ def test_every_communitys_advisor_holds_duty_sessions_that_count_toward_the_mont
     assert any(row.kind_minutes("duty") for row in rows)
 
 
+def test_the_legal_advisors_monthly_tallies_are_what_their_services_say(seeded):
+    """Answers and mediation sessions move their posts' tallies as they are recorded, the duty
+    and education stages recount them after writing their rows: either way a recount changes
+    nothing, and each post's month on the compliance page is its services' minutes."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    from meihao.core.models import ObligationTally, ObligationYear
+    from meihao.legal.compliance import DUTY, KIND_DUTIES, hours_tallies_rebuild, posts_month
+    from meihao.legal.models import AdvisorService
+
+    duties = [DUTY, *KIND_DUTIES]
+
+    def counted():
+        tallies = ObligationTally.objects.filter(duty__in=duties).exclude(amount=0)
+        years = ObligationYear.objects.filter(duty__in=duties).exclude(periods_met=0)
+        return (
+            set(tallies.values_list("duty", "subject_id", "starts_on", "amount")),
+            set(years.values_list("duty", "subject_id", "year", "periods_met")),
+        )
+
+    seeded_counts = counted()
+    assert all(seeded_counts)
+    hours_tallies_rebuild()
+    assert counted() == seeded_counts
+    served = {}
+    months = (
+        AdvisorService.objects.annotate(month=TruncMonth("served_at"))
+        .values_list("advisor_id", "community_id", "kind", "month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    for advisor, community, kind, month, minutes in months:
+        month = timezone.localdate(month)
+        served.setdefault((month.year, month.month, advisor, community), {})[kind] = minutes
+    shown = 0
+    for year, month in {(year, month) for year, month, *_post in served}:
+        for row in posts_month("", year, month):
+            key = (year, month, row.advisor_id, row.community_id)
+            assert row.minutes_by_kind == served.get(key, {})
+            shown += key in served
+    assert shown
+
+
 def test_a_year_of_disputes_mediated_by_each_communitys_advisor(seeded):
     from meihao.cases.models import Case
     from meihao.core.scoping import covers

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from meihao.legal import services
-from meihao.legal.compliance import posts_month
+from meihao.legal.compliance import hours_count, posts_month
 from meihao.legal.models import AdvisorService
 from meihao.notify.models import Message
 
@@ -27,7 +27,8 @@ def clock(time_machine):
 
 
 def served(advisor, community, minutes, when=LAST_WEEK, kind="consultation"):
-    return AdvisorService.objects.create(
+    """A service recorded as the services record one: the row, counted toward its post."""
+    service = AdvisorService.objects.create(
         advisor=advisor,
         community=community,
         place_path=community.path,
@@ -35,6 +36,8 @@ def served(advisor, community, minutes, when=LAST_WEEK, kind="consultation"):
         minutes=minutes,
         served_at=when,
     )
+    hours_count([service])
+    return service
 
 
 def test_each_post_counts_the_months_minutes_of_its_own_community(
