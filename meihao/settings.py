@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "meihao.party",
     "meihao.projects",
     "meihao.frontage",
+    "meihao.lectures",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -480,6 +481,8 @@ CARE_ORDER_AHEAD_DAYS = envint("CARE_ORDER_AHEAD_DAYS", 30)
 # 一社区一法律顾问: the hours of service a legal advisor owes each community a month, and how many
 # days before the month's end those short of them are reminded.
 LEGAL_ADVISOR_MONTHLY_HOURS = envint("LEGAL_ADVISOR_MONTHLY_HOURS", 5)
+# 宣讲点单: an order not delivered after this many weeks is flagged to its street.
+LECTURE_ORDER_WAIT_WEEKS = envint("LECTURE_ORDER_WAIT_WEEKS", 4)
 LEGAL_REMIND_DAYS_BEFORE_MONTH_END = envint("LEGAL_REMIND_DAYS_BEFORE_MONTH_END", 7)
 
 LOGGING = {

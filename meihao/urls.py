@@ -40,6 +40,7 @@ urlpatterns = [
     path("party/", include("meihao.party.urls")),
     path("projects/", include("meihao.projects.urls")),
     path("frontage/", include("meihao.frontage.urls")),
+    path("lectures/", include("meihao.lectures.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

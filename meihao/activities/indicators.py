@@ -114,7 +114,10 @@ def _held(span: Span, kinds) -> Q:
     )
 
 
-def _sessions(kinds):
+def sessions_held(kinds):
+    """The records of the finished activities of `kinds` in the place and period, with how
+    many attended each."""
+
     def records(span: Span):
         return (
             Activity.objects.filter(_held(span, kinds))
@@ -126,17 +129,20 @@ def _sessions(kinds):
     return records
 
 
-def education_attendances(span: Span):
-    """Check-ins at the legal-education sessions held in the place in the period."""
-    return (
-        Attendance.objects.filter(
-            signup__activity__in=Activity.objects.filter(
-                _held(span, (Activity.Kind.LEGAL_EDUCATION,))
+def attendances_at(kinds):
+    """The records of the check-ins at the finished activities of `kinds` held in the place and
+    period (on site or joined online: each check-in method counts)."""
+
+    def records(span: Span):
+        return (
+            Attendance.objects.filter(
+                signup__activity__in=Activity.objects.filter(_held(span, kinds))
             )
+            .select_related("signup__activity", "signup__person")
+            .order_by("-checked_in_at", "-pk")
         )
-        .select_related("signup__activity", "signup__person")
-        .order_by("-checked_in_at", "-pk")
-    )
+
+    return records
 
 
 def patrol_service(span: Span):
@@ -172,7 +178,7 @@ register(
         definition=_("Legal-education sessions held in the place during the period."),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
-        records=_sessions((Activity.Kind.LEGAL_EDUCATION,)),
+        records=sessions_held((Activity.Kind.LEGAL_EDUCATION,)),
         columns=SESSION_COLUMNS,
         link=_activity_link,
     )
@@ -186,7 +192,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
-        records=education_attendances,
+        records=attendances_at((Activity.Kind.LEGAL_EDUCATION,)),
         columns=(
             Column(_("Session"), lambda a: a.signup.activity.title),
             Column(
@@ -206,7 +212,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
-        records=_sessions((Activity.Kind.JOINT_PATROL,)),
+        records=sessions_held((Activity.Kind.JOINT_PATROL,)),
         columns=SESSION_COLUMNS,
         link=_activity_link,
     )

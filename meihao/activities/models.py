@@ -28,12 +28,13 @@ class ActivityQuerySet(models.QuerySet):
         from meihao.activities.extensions import owned_kinds, owned_visible_q
 
         owned = owned_kinds()
-        if not owned or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        if not getattr(user, "is_authenticated", False) or user.is_superuser:
             return visible_to(self, user, roles=OFFICIALS, public=~Q(status=Activity.Status.DRAFT))
         return self.filter(
             (
                 (
                     scope_q(user, path_field="place_path", roles=OFFICIALS)
+                    | _led_teams_q(user)
                     | ~Q(status=Activity.Status.DRAFT)
                 )
                 & ~Q(kind__in=owned)
@@ -42,16 +43,27 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def organised_by(self, user):
-        """The activities `user` may manage: those in a place their organiser roles cover, and
-        of a kind another app owns, those that app says."""
+        """The activities `user` may manage: those in a place their organiser roles cover or
+        organised by a team they lead, and of a kind another app owns, those that app says."""
         from meihao.activities.extensions import owned_kinds, owned_organised_q
 
         if getattr(user, "is_superuser", False):
             return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
         return self.filter(
-            (scope_q(user, path_field="place_path", roles=OFFICIALS) & ~Q(kind__in=owned_kinds()))
+            (
+                (scope_q(user, path_field="place_path", roles=OFFICIALS) | _led_teams_q(user))
+                & ~Q(kind__in=owned_kinds())
+            )
             | owned_organised_q(user)
         )
+
+
+def _led_teams_q(user) -> Q:
+    from meihao.people.models import led_team_ids
+
+    return Q(organiser_team__in=led_team_ids(user))
 
 
 class Activity(TimeStampedModel):

@@ -55,7 +55,11 @@ def service_minutes(person, *, since=None, until=None, place_path=None) -> int:
 def may_organise_any(user) -> bool:
     if getattr(user, "is_superuser", False) or has_role(user, OFFICIALS):
         return True
-    return any(owned_kind(kind).organises_any(user) for kind in owned_kinds())
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if any(owned_kind(kind).organises_any(user) for kind in owned_kinds()):
+        return True
+    return Activity.objects.organised_by(user).exists()  # a team leader's team's activities
 
 
 def person_of(user) -> Person | None:

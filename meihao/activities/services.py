@@ -32,6 +32,7 @@ from meihao.core.errors import IllegalTransition, NotFound, PermissionDenied, Va
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
+from meihao.people.models import led_team_ids
 from meihao.places.geo import validate_point
 
 MAX_DURATION = datetime.timedelta(hours=24)
@@ -64,9 +65,15 @@ ACTIVITY_FIELDS = (
 NOTIFIED_CHANGES = frozenset({"starts_at", "ends_at", "venue", "address", "online_url"})
 
 
+def leads_team(user, team_id: int | None) -> bool:
+    return bool(team_id) and led_team_ids(user).filter(team_id=team_id).exists()
+
+
 def may_organise(user, activity: Activity) -> bool:
     if owned_kind(activity.kind) is None:
-        return covers(user, activity.place_path, OFFICIALS)
+        return covers(user, activity.place_path, OFFICIALS) or leads_team(
+            user, activity.organiser_team_id
+        )
     return Activity.objects.organised_by(user).filter(pk=activity.pk).exists()
 
 
@@ -147,7 +154,9 @@ def _check_related(actor, fields: dict, *, for_owner: bool) -> None:
             _("Choose a place inside your area."), code="place_out_of_scope", field="place"
         )
     team = fields.get("organiser_team")
-    if team is not None and not covers(actor, team.place_path, OFFICIALS):
+    if team is not None and not (
+        covers(actor, team.place_path, OFFICIALS) or leads_team(actor, team.pk)
+    ):
         raise ValidationFailed(_("Choose a team of your area."), field="organiser_team")
     organisation = fields.get("organiser")
     if organisation is not None and not covers(actor, organisation.place_path, OFFICIALS):

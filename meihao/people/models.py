@@ -347,6 +347,15 @@ class TeamMember(models.Model):
         return f"{self.team} · {self.person}"
 
 
+def led_team_ids(user):
+    """The teams `user` leads (leader or deputy), as a subquery of ids: a team's leaders run
+    the activities it organises (a lecture team's sessions)."""
+    return TeamMember.objects.filter(
+        person__user=user,
+        position__in=(TeamMember.Position.LEADER, TeamMember.Position.DEPUTY),
+    ).values("team_id")
+
+
 class RoleAssignment(TimeStampedModel):
     """A role held by a user, scoped to a place (its subtree) or to an organisation."""
 

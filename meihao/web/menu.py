@@ -187,6 +187,7 @@ SCREENS: tuple[Screen, ...] = (
         shown_to=lambda user: _belongs(user)["party"],
     ),
     Screen(_("Frontage pledges"), "frontage:list", "shop-window", PLACE_WORKERS),
+    Screen(_("Lecture menu"), "lectures:menu", "mic", EVERY_ROLE),
     Screen(
         _("Responsibility projects"),
         "projects:list",
