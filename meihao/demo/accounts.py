@@ -177,6 +177,11 @@ def persona_of(account: str) -> Persona:
     return next(p for p in PERSONAS if p.account == account)
 
 
+def role_persona(role: str) -> Persona:
+    """The demo log-in of `role` (not one of the second log-ins a resident may have)."""
+    return next(p for p in PERSONAS if p.role == role and not p.account)
+
+
 def demo_accounts() -> dict[str, dict[str, str]]:
     """{role: {"username", "password", "home"}} for every role, in the order of Role, then the
     elder's and the family member's log-ins, whose home is home care, the branch secretary's,

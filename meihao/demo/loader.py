@@ -29,6 +29,8 @@ from meihao.dual.models import MemberRegistration, PostClaim
 from meihao.egov.models import Application
 from meihao.eldercare.models import Assessment, Elder
 from meihao.frontage.models import Check, Pledge
+from meihao.lectures.models import Order, Topic
+from meihao.lectures.models import Session as LectureSession
 from meihao.ledger.models import Transfer
 from meihao.legal.models import Consultation, Dispute
 from meihao.party.models import PartyMeeting, PartyMember, PartyOrg
@@ -108,6 +110,9 @@ COUNTED = {
     "front-line entries": FrontLineEntry,
     "frontage pledges": Pledge,
     "frontage checks": Check,
+    "lecture topics": Topic,
+    "lecture orders": Order,
+    "lecture sessions": LectureSession,
     "activities": Activity,
     "sign-ups": SignUp,
     "attendances": Attendance,
@@ -205,6 +210,7 @@ class Loader:
         self._stage("frontage pledges", self.load_frontage)
         if self.activities:
             self._stage("activities", self.load_activities)
+            self._stage("lecture menu", self.load_lectures)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
@@ -567,6 +573,11 @@ class Loader:
         from meihao.demo.frontage import FrontagePledges
 
         return FrontagePledges(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
+
+    def load_lectures(self) -> tuple[int, int]:
+        from meihao.demo.lectures import LectureMenu
+
+        return LectureMenu(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
 
     def load_activities(self) -> tuple[int, int]:
         from meihao.demo.activities import ActivityHistory

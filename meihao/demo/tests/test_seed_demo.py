@@ -614,3 +614,51 @@ def test_elders_of_80_and_more_are_in_their_communitys_care_and_most_are_assesse
             a.reason for a in sorted(assessments, key=lambda a: a.pk) if a.elder_id == elder_id
         ]
         assert reasons[0] == "first" and "first" not in reasons[1:]
+
+
+def test_the_lecture_menu_with_a_year_of_orders_delivered_and_some_waiting(seeded, client):
+    from meihao.activities.models import Activity
+    from meihao.demo.accounts import role_persona
+    from meihao.lectures.models import Order, Request, Session, Topic
+    from meihao.lectures.services import waiting_since
+    from meihao.people.models import Team
+
+    teams = Team.objects.filter(kind=Team.Kind.LECTURE)
+    assert teams.count() >= 30  # the article's 30+ lecture teams, each with its menu
+    for team in teams:
+        assert team.lecture_topics.filter(status=Topic.Status.PUBLISHED).count() >= 2
+    assert Topic.objects.filter(status=Topic.Status.WITHDRAWN).exists()
+    # Every lecture a team gave in a community is a session of one of its topics.
+    given = Activity.objects.filter(kind="lecture", organiser_team__in=teams).exclude(
+        status="draft"
+    )
+    assert given.exists() and not given.filter(lecture_session__isnull=True).exists()
+    for session in Session.objects.select_related("activity", "topic")[:50]:
+        assert session.topic.team_id == session.activity.organiser_team_id
+        assert session.scheduled_at < session.activity.starts_at
+        for order in session.orders.all():
+            assert order.ordered_at < session.scheduled_at == order.delivered_at
+            assert order.place_path.startswith(session.activity.place_path)
+    assert Request.objects.filter(status="scheduled", session__isnull=False).exists()
+    # Still waiting: orders (some for over four weeks) and requests, the demo community's too.
+    waiting = Order.objects.filter(session__isnull=True)
+    assert waiting.filter(ordered_at__lt=waiting_since(timezone.localdate())).exists()
+    assert waiting.filter(ordered_at__gte=waiting_since(timezone.localdate())).exists()
+    open_requests = Request.objects.filter(status="requested")
+    assert open_requests.filter(community__code="450403001001").exists()
+    # The demo resident: one order delivered, others waiting.
+    mine = Order.objects.filter(person__user__phone=role_persona(Role.RESIDENT).phone)
+    assert mine.filter(session__isnull=False).exists()
+    assert mine.filter(session__isnull=True).exists()
+    # The district's administrator runs the teams' desk: the requests are there.
+    assert client.login(username=role_persona(Role.DISTRICT_ADMIN).phone, password=DEMO_PASSWORD)
+    desk = client.get("/lectures/desk/").content.decode()
+    assert f'data-request="{open_requests.first().pk}"' in desk
+
+
+def test_seeding_the_lecture_menu_again_adds_nothing(seeded):
+    from meihao.lectures.models import Order, Request, Session, Topic
+
+    before = [m.objects.count() for m in (Topic, Order, Request, Session)]
+    seed()
+    assert [m.objects.count() for m in (Topic, Order, Request, Session)] == before
