@@ -55,6 +55,10 @@ KNOWN_DETAIL_PAGES = {
     "project": re.compile(r"^/projects/\d+/$"),
     "project households": re.compile(r"^/projects/\d+/households/$"),
     "responsibility teams": re.compile(r"^/projects/teams/$"),
+    "lecture topic": re.compile(r"^/lectures/topics/\d+/$"),
+    "my lecture orders": re.compile(r"^/lectures/mine/$"),
+    "lecture team desk": re.compile(r"^/lectures/desk/$"),
+    "lecture programme": re.compile(r"^/lectures/programme/$"),
     "frontage pledge": re.compile(r"^/frontage/\d+/$"),
 }
 

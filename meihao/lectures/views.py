@@ -128,7 +128,7 @@ def _desk(request, *, error=None, form="", failed_request=None, status=200):
         "lectures/desk.html",
         {
             "teams": selectors.run_teams(user),
-            "topics": selectors.team_topics(user),
+            "page": page_of(request, selectors.team_topics(user)),
             "requests": selectors.open_requests(user),
             "error": error,
             "failed_form": form,
