@@ -32,6 +32,8 @@ PUBLIC = {
     "as a paper map shows them; no people, no counts",
     "bulletins:list": "the information column (信息公开): published notices, as on a notice board",
     "bulletins:detail": "one published notice; drafts and scheduled ones answer 404",
+    "culture:showcases": "the showcases (精品) of the district's cultural life: published "
+    "write-ups of events held, no people",
     "catalogue:list": "the service catalogue (办事指南): guides are public, as on the counter's "
     "leaflets",
     "catalogue:detail": "one published service guide; unpublished items answer 404",

@@ -1,0 +1,111 @@
+"""Reads of cultural life: the calendar of the district's cultural events (by month, place,
+kind and festival season), the festivals' seasons, and the published showcases."""
+
+import calendar as calendar_module
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from meihao.activities.models import Activity
+from meihao.core.scoping import in_subtree
+from meihao.culture.models import CULTURE_KINDS, Festival, Partner, Showcase
+
+
+@dataclass
+class Season:
+    festival: Festival
+    first: datetime.date
+    last: datetime.date
+
+    def holds(self, day: datetime.date) -> bool:
+        return self.first <= day <= self.last
+
+
+def seasons_between(first: datetime.date, last: datetime.date) -> list[Season]:
+    """The festivals' seasons that overlap [first, last], in order."""
+    found = []
+    for festival in Festival.objects.all():
+        for year in range(first.year - 1, last.year + 1):
+            start, end = festival.season(year)
+            if start <= last and end >= first:
+                found.append(Season(festival, start, end))
+    return sorted(found, key=lambda s: (s.first, s.festival.order))
+
+
+def _bounds(first: datetime.date, last: datetime.date):
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(first, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(
+            last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        ),
+    )
+
+
+@dataclass
+class Calendar:
+    month: datetime.date
+    events: list = field(default_factory=list)
+    seasons: list[Season] = field(default_factory=list)
+    weeks: list = field(default_factory=list)  # the month view: weeks of (day, events)
+    days: list = field(default_factory=list)  # the list view: (day, events) with events
+
+
+def events(user, *, first, last, place_path: str = "", kind: str = "", festival: str = ""):
+    """The cultural events the user sees that start in [first, last] (published, or held),
+    soonest first, with their place, organiser and partner units; `festival` (a code) keeps
+    those in its season."""
+    start, end = _bounds(first, last)
+    rows = (
+        Activity.objects.visible_to(user)
+        .filter(
+            kind__in=kind and [kind] or list(CULTURE_KINDS),
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status__in=(Activity.Status.PUBLISHED, Activity.Status.FINISHED),
+        )
+        .select_related("place", "organiser", "organiser_team")
+        .prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.select_related("organisation"))
+        )
+        .order_by("starts_at", "pk")
+    )
+    if place_path:
+        rows = rows.filter(in_subtree(place_path))
+    if festival:
+        seasons = [s for s in seasons_between(first, last) if s.festival.code == festival]
+        if not seasons:
+            return rows.none()
+        window = Q(pk__in=[])
+        for season in seasons:
+            lower, upper = _bounds(season.first, season.last)
+            window |= Q(starts_at__gte=lower, starts_at__lt=upper)
+        rows = rows.filter(window)
+    return rows
+
+
+def month_calendar(user, month: datetime.date, **filters) -> Calendar:
+    first = month.replace(day=1)
+    last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
+    result = Calendar(month=first, seasons=seasons_between(first, last))
+    result.events = list(events(user, first=first, last=last, **filters))
+    by_day: dict[datetime.date, list] = {}
+    for event in result.events:
+        day = timezone.localdate(event.starts_at)
+        event.season = next((s.festival for s in result.seasons if s.holds(day)), None)
+        by_day.setdefault(day, []).append(event)
+    result.days = sorted(by_day.items())
+    for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
+        first.year, first.month
+    ):
+        result.weeks.append([(day, day.month == first.month, by_day.get(day, [])) for day in week])
+    return result
+
+
+def published_showcases(category: str = ""):
+    rows = Showcase.objects.filter(published=True).select_related("place", "activity")
+    if category:
+        rows = rows.filter(category=category)
+    return rows.order_by("category", "-created_at", "-pk")
