@@ -20,6 +20,7 @@ from meihao.cases.models import Case, CaseRating
 from meihao.core import idcard, pii
 from meihao.core.roles import Role
 from meihao.counselling.models import Counselling
+from meihao.culture.models import Showcase
 from meihao.demo import data
 from meihao.demo.accounts import DEMO_PASSWORD, RESERVED_PHONE_PREFIX
 from meihao.demo.plan import Plan, build_plan
@@ -113,6 +114,7 @@ COUNTED = {
     "lecture topics": Topic,
     "lecture orders": Order,
     "lecture sessions": LectureSession,
+    "showcases": Showcase,
     "activities": Activity,
     "sign-ups": SignUp,
     "attendances": Attendance,
@@ -211,6 +213,7 @@ class Loader:
         if self.activities:
             self._stage("activities", self.load_activities)
             self._stage("lecture menu", self.load_lectures)
+            self._stage("cultural life", self.load_culture)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
@@ -578,6 +581,11 @@ class Loader:
         from meihao.demo.lectures import LectureMenu
 
         return LectureMenu(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
+
+    def load_culture(self) -> tuple[int, int]:
+        from meihao.demo.culture import CulturalLife
+
+        return CulturalLife(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
 
     def load_activities(self) -> tuple[int, int]:
         from meihao.demo.activities import ActivityHistory

@@ -662,3 +662,28 @@ def test_seeding_the_lecture_menu_again_adds_nothing(seeded):
     before = [m.objects.count() for m in (Topic, Order, Request, Session)]
     seed()
     assert [m.objects.count() for m in (Topic, Order, Request, Session)] == before
+
+
+def test_cultural_life_partners_and_showcases(seeded, client):
+    from meihao.activities.models import Activity
+    from meihao.culture.models import Partner, Showcase
+    from meihao.culture.selectors import seasons_between
+
+    events = Activity.objects.filter(kind="cultural_event").exclude(status="draft")
+    assert events.exists()
+    # The events in a festival's season were put on with partner units.
+    first = timezone.localdate(events.order_by("starts_at").first().starts_at)
+    last = timezone.localdate(events.order_by("starts_at").last().starts_at)
+    seasons = seasons_between(first, last)
+    festive = [
+        e for e in events if any(s.holds(timezone.localdate(e.starts_at)) for s in seasons)
+    ]
+    for event in festive:
+        assert Partner.objects.filter(activity=event).exists(), event.title
+    # Showcases of events held, each category at least once, on the public page.
+    showcases = Showcase.objects.filter(published=True)
+    assert set(showcases.values_list("category", flat=True)) == {"reading", "festival", "mass"}
+    assert not showcases.exclude(activity__status="finished").exists()
+    client.logout()
+    page = client.get("/culture/showcases/")
+    assert page.status_code == 200 and showcases.first().title in page.content.decode()
