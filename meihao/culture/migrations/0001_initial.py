@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('activities', '0005_attendance_online'),
         ('people', '0008_team_units'),
-        ('places', '0002_venue_booking_hours'),
+        ('places', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
