@@ -326,7 +326,7 @@ def session_schedule(
 
 def _deliver(session: Session, place: Place) -> list[Order]:
     orders = list(
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .filter(in_subtree(place.path), topic=session.topic, session__isnull=True)
         .select_related("person__user")
     )
