@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "meihao.projects",
     "meihao.frontage",
     "meihao.lectures",
+    "meihao.redculture",
     "meihao.culture",
     "meihao.demo",
     "django.contrib.admin",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("projects/", include("meihao.projects.urls")),
     path("frontage/", include("meihao.frontage.urls")),
     path("lectures/", include("meihao.lectures.urls")),
+    path("red-culture/", include("meihao.redculture.urls")),
     path("culture/", include("meihao.culture.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.

@@ -49,6 +49,11 @@ PUBLIC = {
     "personal details removed by their publisher, with the petitioner's consent",
     "petitions:track": "following a petition by its query code: kind, topic, title, state and "
     "the reply, never the petitioner or what they wrote; rate-limited per address",
+    "redculture:map": "the red-culture map (红色文化地图): published sites, themed blocks, flag "
+    "streets and routes, as on the district's signboards",
+    "redculture:route": "a published red-culture route: its stops in order and the guided visits",
+    "redculture:site": "a published red-culture site: what the QR code on its plaque opens",
+    "redculture:site_qr": "the QR code of a published site's page, for the plaque",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

@@ -188,6 +188,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(_("Frontage pledges"), "frontage:list", "shop-window", PLACE_WORKERS),
     Screen(_("Lecture menu"), "lectures:menu", "mic", EVERY_ROLE),
+    Screen(_("Red-culture map"), "redculture:map", "geo-alt", EVERY_ROLE),
     Screen(_("Cultural calendar"), "culture:calendar", "calendar-event", EVERY_ROLE),
     Screen(
         _("Responsibility projects"),
