@@ -50,6 +50,8 @@ from meihao.petitions.models import Petition
 from meihao.places.models import Building, Level, Place, Venue, path_for
 from meihao.police.models import Block, PoliceGroup, Tip
 from meihao.projects.models import FrontLineEntry, Household, HouseholdStep, Project
+from meihao.redculture.models import Route as RedRoute
+from meihao.redculture.models import Site as RedSite
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
 from meihao.volunteers.models import VolunteerProfile
@@ -114,6 +116,8 @@ COUNTED = {
     "lecture topics": Topic,
     "lecture orders": Order,
     "lecture sessions": LectureSession,
+    "red-culture sites": RedSite,
+    "red-culture routes": RedRoute,
     "showcases": Showcase,
     "activities": Activity,
     "sign-ups": SignUp,
@@ -213,6 +217,7 @@ class Loader:
         if self.activities:
             self._stage("activities", self.load_activities)
             self._stage("lecture menu", self.load_lectures)
+            self._stage("red culture", self.load_redculture)
             self._stage("cultural life", self.load_culture)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
@@ -586,6 +591,11 @@ class Loader:
         from meihao.demo.culture import CulturalLife
 
         return CulturalLife(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
+
+    def load_redculture(self) -> tuple[int, int]:
+        from meihao.demo.redculture import RedCultureMap
+
+        return RedCultureMap(plan=self.plan, seed=self.seed).run()
 
     def load_activities(self) -> tuple[int, int]:
         from meihao.demo.activities import ActivityHistory

@@ -687,3 +687,38 @@ def test_cultural_life_partners_and_showcases(seeded, client):
     client.logout()
     page = client.get("/culture/showcases/")
     assert page.status_code == 200 and showcases.first().title in page.content.decode()
+
+
+def test_the_red_culture_map_links_the_five_streets(seeded, client):
+    from meihao.activities.models import Attendance
+    from meihao.redculture.models import Block, FlagStreet, Route, RouteVisit, Site
+    from meihao.redculture.selectors import blocks_holding, route_legs
+
+    assert Site.objects.published().count() == 30
+    assert Block.objects.published().count() == 6 and FlagStreet.objects.published().count() == 10
+    routes = list(Route.objects.published())
+    assert len(routes) == 5
+    streets = set()
+    for route in routes:
+        legs, total = route_legs(route)
+        assert 4 <= len(legs) <= 7 and 0 < total < 10_000
+        assert [leg.order for leg in legs] == list(range(1, len(legs) + 1))
+        streets |= {leg.site.place_path.split("/")[1] for leg in legs}
+    assert len(streets) == 5  # the routes reach every street
+    assert all(blocks_holding(site) for site in Site.objects.filter(name="中共梧州地委旧址"))
+    held = RouteVisit.objects.filter(activity__status="finished")
+    assert held.count() >= 5
+    assert Attendance.objects.filter(signup__activity__route_visit__in=held).count() >= 40
+    upcoming = RouteVisit.objects.filter(activity__status="published")
+    assert upcoming.count() == 1 and upcoming.get().activity.starts_at > timezone.now()
+    html = client.get("/red-culture/").content.decode()
+    assert "骑楼城红色记忆墙" in html and "初心之路" in html
+
+
+def test_seeding_the_red_culture_map_again_adds_nothing(seeded):
+    from meihao.redculture.models import Block, FlagStreet, Route, RouteStop, RouteVisit, Site
+
+    models = (Site, Block, FlagStreet, Route, RouteStop, RouteVisit)
+    before = [m.objects.count() for m in models]
+    seed()
+    assert [m.objects.count() for m in models] == before
