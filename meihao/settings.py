@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "meihao.lectures",
     "meihao.redculture",
     "meihao.culture",
+    "meihao.venues",
     "meihao.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("lectures/", include("meihao.lectures.urls")),
     path("red-culture/", include("meihao.redculture.urls")),
     path("culture/", include("meihao.culture.urls")),
+    path("venues/", include("meihao.venues.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

@@ -54,6 +54,7 @@ from meihao.redculture.models import Route as RedRoute
 from meihao.redculture.models import Site as RedSite
 from meihao.rewards.models import Redemption, RewardItem
 from meihao.timebank.models import HelpRequest, TimeBankMember
+from meihao.venues.models import Booking
 from meihao.volunteers.models import VolunteerProfile
 from meihao.wishes.models import Wish
 
@@ -119,6 +120,7 @@ COUNTED = {
     "red-culture sites": RedSite,
     "red-culture routes": RedRoute,
     "showcases": Showcase,
+    "venue bookings": Booking,
     "activities": Activity,
     "sign-ups": SignUp,
     "attendances": Attendance,
@@ -219,6 +221,7 @@ class Loader:
             self._stage("lecture menu", self.load_lectures)
             self._stage("red culture", self.load_redculture)
             self._stage("cultural life", self.load_culture)
+            self._stage("venue bookings", self.load_venue_bookings)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
@@ -586,6 +589,11 @@ class Loader:
         from meihao.demo.lectures import LectureMenu
 
         return LectureMenu(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
+
+    def load_venue_bookings(self) -> tuple[int, int]:
+        from meihao.demo.venues import VenueBookings
+
+        return VenueBookings(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
 
     def load_culture(self) -> tuple[int, int]:
         from meihao.demo.culture import CulturalLife

@@ -153,8 +153,13 @@ class VenueAdmin(PlacedAdmin):
         "lon",
         "capacity",
         "opening_hours",
+        "opens_at",
+        "closes_at",
+        "bookable",
+        "needs_approval",
+        "equipment",
         "place_path",
     ]
-    list_display = ["name", "kind", "place", "address", "capacity"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "place", "address", "capacity", "bookable"]
+    list_filter = ["kind", "bookable"]
     create_service = services.venue_create

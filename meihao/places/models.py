@@ -202,6 +202,14 @@ class Venue(TimeStampedModel):
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    # The hours a booking must lie within, every day; both empty: open all day. The free-text
+    # `opening_hours` above says it in words ("工作日 08:30-17:30").
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    bookable = models.BooleanField(_("bookable by groups and units"), default=False)
+    # A booking waits for the officials covering the venue instead of being confirmed at once.
+    needs_approval = models.BooleanField(_("bookings need approval"), default=False)
+    equipment = models.CharField(_("equipment"), max_length=200, blank=True)
 
     objects = PlacedQuerySet.as_manager()
 
@@ -209,6 +217,16 @@ class Venue(TimeStampedModel):
         ordering = ["place_path", "name"]
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True, closes_at__isnull=True)
+                | models.Q(opens_at__lt=models.F("closes_at")),
+                name="venue_opens_before_it_closes",
+                violation_error_message=_(
+                    "Give both the opening and the closing time, the opening first, or neither."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from meihao.core.audit import audit_change, audit_changes
 from meihao.core.errors import ValidationFailed
+from meihao.core.inputs import clean_text
 from meihao.places import basemap, geo
 from meihao.places.models import CODE_LENGTH, PARENT_LEVEL, Building, Level, Place, Venue, path_for
 
@@ -208,12 +209,23 @@ def venue_create(
     lon=None,
     capacity=None,
     opening_hours: str = "",
+    opens_at=None,
+    closes_at=None,
+    bookable: bool = False,
+    needs_approval: bool = False,
+    equipment: str = "",
 ) -> Venue:
     if kind not in Venue.Kind.values:
         raise ValidationFailed(_("Unknown kind of venue."), field="kind")
     name = _clean_name(name)
     lat, lon = _clean_point(lat, lon)
     capacity = _clean_optional_count(capacity, "capacity")
+    if (opens_at is None) != (closes_at is None) or (opens_at and opens_at >= closes_at):
+        raise ValidationFailed(
+            _("Give both the opening and the closing time, the opening first, or neither."),
+            field="opens_at",
+        )
+    equipment = clean_text(equipment, field="equipment", max_length=200)
     with transaction.atomic():
         venue = Venue.objects.create(
             place=place,
@@ -225,6 +237,11 @@ def venue_create(
             lon=lon,
             capacity=capacity,
             opening_hours=(opening_hours or "").strip(),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            bookable=bool(bookable),
+            needs_approval=bool(needs_approval),
+            equipment=equipment,
         )
         audit_change(
             actor=actor,

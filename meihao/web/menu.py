@@ -190,6 +190,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Lecture menu"), "lectures:menu", "mic", EVERY_ROLE),
     Screen(_("Red-culture map"), "redculture:map", "geo-alt", EVERY_ROLE),
     Screen(_("Cultural calendar"), "culture:calendar", "calendar-event", EVERY_ROLE),
+    Screen(_("Venues"), "venues:list", "building", EVERY_ROLE),
     Screen(
         _("Responsibility projects"),
         "projects:list",

@@ -664,6 +664,59 @@ def test_seeding_the_lecture_menu_again_adds_nothing(seeded):
     assert [m.objects.count() for m in (Topic, Order, Request, Session)] == before
 
 
+def test_venues_open_for_booking_with_a_month_behind_and_two_weeks_ahead(seeded, client):
+    from meihao.demo.accounts import role_persona
+    from meihao.venues.models import Booking
+
+    bookable = Venue.objects.filter(bookable=True)
+    # Every community's activity room, party centre and service centre, and the squares.
+    assert bookable.count() == 97
+    assert set(bookable.values_list("kind", flat=True)) == {
+        "activity_room",
+        "party",
+        "service_centre",
+        "square",
+    }
+    assert not bookable.filter(opens_at__isnull=True).exists()
+    assert set(bookable.filter(needs_approval=True).values_list("kind", flat=True)) == {
+        "service_centre"
+    }
+    now = timezone.now()
+    held = Booking.objects.holding()
+    assert held.filter(starts_at__lt=now).exists() and held.filter(starts_at__gt=now).exists()
+    assert held.filter(team__isnull=False).exists()
+    assert held.filter(organisation__isnull=False).exists()
+    assert held.filter(starts_at__lt=now - datetime.timedelta(days=25)).exists()
+    assert not held.filter(starts_at__gt=now + datetime.timedelta(days=15)).exists()
+    # No two bookings holding a venue overlap, and each lies within its venue's hours.
+    by_venue: dict[int, list] = {}
+    for booking in held.select_related("venue"):
+        by_venue.setdefault(booking.venue_id, []).append(booking)
+        start, end = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+        assert booking.venue.opens_at <= start.time() and end.time() <= booking.venue.closes_at
+        assert booking.place_path == booking.venue.place_path
+    for bookings in by_venue.values():
+        bookings.sort(key=lambda b: b.starts_at)
+        for first, second in zip(bookings, bookings[1:], strict=False):
+            assert first.ends_at <= second.starts_at
+    # Requests wait for the demo community's staff, on her page.
+    waiting = Booking.objects.filter(status="requested")
+    assert waiting.count() >= 2
+    assert all(b.place_path.startswith("450403/450403001/450403001001/") for b in waiting)
+    phone = role_persona(Role.COMMUNITY_STAFF).phone
+    assert client.login(username=phone, password=DEMO_PASSWORD)
+    page = client.get("/venues/bookings/").content.decode()
+    assert all(f'data-booking="{b.pk}"' in page for b in waiting)
+
+
+def test_seeding_the_venue_bookings_again_adds_nothing(seeded):
+    from meihao.venues.models import Booking
+
+    before = (Booking.objects.count(), Venue.objects.filter(bookable=True).count())
+    seed()
+    assert (Booking.objects.count(), Venue.objects.filter(bookable=True).count()) == before
+
+
 def test_cultural_life_partners_and_showcases(seeded, client):
     from meihao.activities.models import Activity
     from meihao.culture.models import Partner, Showcase

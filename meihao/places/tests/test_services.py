@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from meihao.core.errors import ValidationFailed
@@ -206,6 +208,38 @@ def test_venue_create_refuses_unknown_kind(personas, admin):
     with pytest.raises(ValidationFailed):
         services.venue_create(actor=admin, place=personas.tree.grid_a1, name="室", kind="casino")
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("opens_at", "closes_at"),
+    [(datetime.time(8), None), (None, datetime.time(21)), (datetime.time(21), datetime.time(8))],
+)
+def test_a_bookable_venue_opens_before_it_closes(personas, admin, opens_at, closes_at):
+    before = _snapshot()
+    with pytest.raises(ValidationFailed) as caught:
+        services.venue_create(
+            actor=admin,
+            place=personas.tree.community_a,
+            name="文化广场",
+            kind="square",
+            opens_at=opens_at,
+            closes_at=closes_at,
+            bookable=True,
+        )
+    assert caught.value.field == "opens_at"
+    assert _snapshot() == before
+    venue = services.venue_create(
+        actor=admin,
+        place=personas.tree.community_a,
+        name="文化广场",
+        kind="square",
+        opens_at=datetime.time(6),
+        closes_at=datetime.time(22),
+        bookable=True,
+        needs_approval=True,
+        equipment=" 音响 ",
+    )
+    assert (venue.bookable, venue.needs_approval, venue.equipment) == (True, True, "音响")
 
 
 def test_subtree_is_one_prefix_match(tree):
