@@ -728,9 +728,7 @@ def test_cultural_life_partners_and_showcases(seeded, client):
     first = timezone.localdate(events.order_by("starts_at").first().starts_at)
     last = timezone.localdate(events.order_by("starts_at").last().starts_at)
     seasons = seasons_between(first, last)
-    festive = [
-        e for e in events if any(s.holds(timezone.localdate(e.starts_at)) for s in seasons)
-    ]
+    festive = [e for e in events if any(s.holds(timezone.localdate(e.starts_at)) for s in seasons)]
     for event in festive:
         assert Partner.objects.filter(activity=event).exists(), event.title
     # Showcases of events held, each category at least once, on the public page.
