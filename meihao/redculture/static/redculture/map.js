@@ -31,13 +31,15 @@
       shape.bindTooltip(Meihao.text(text), { sticky: true });
       if (properties.url) shape.on("click", function () { window.location.assign(properties.url); });
     },
-  }).addTo(map);
+  });
+  // The view first: Leaflet clips a line against the view, which a map without one lacks.
+  var bounds = layer.getBounds();
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
+  layer.addTo(map);
   if (isRoute) {
     var points = collection.features.map(function (feature) {
       return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
     });
     L.polyline(points, { color: "#dc3545", weight: 3, dashArray: "6 6" }).addTo(map);
   }
-  var bounds = layer.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
 })();
