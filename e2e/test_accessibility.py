@@ -59,6 +59,12 @@ KNOWN_DETAIL_PAGES = {
     "my lecture orders": re.compile(r"^/lectures/mine/$"),
     "lecture team desk": re.compile(r"^/lectures/desk/$"),
     "lecture programme": re.compile(r"^/lectures/programme/$"),
+    "venue": re.compile(r"^/venues/\d+/$"),
+    "venue bookings": re.compile(r"^/venues/bookings/$"),
+    "my venue bookings": re.compile(r"^/venues/bookings/mine/$"),
+    "cultural showcases": re.compile(r"^/culture/showcases/$"),
+    "red-culture route": re.compile(r"^/red-culture/routes/\d+/$"),
+    "red-culture site": re.compile(r"^/red-culture/sites/[\w-]+/$"),
     "frontage pledge": re.compile(r"^/frontage/\d+/$"),
 }
 

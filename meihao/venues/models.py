@@ -122,8 +122,8 @@ class Booking(TimeStampedModel):
     @property
     def holder_name(self) -> str:
         """Whom the booking is for: the team, the organisation, else the person who booked."""
-        if self.team_id:
+        if self.team is not None:
             return self.team.name
-        if self.organisation_id:
+        if self.organisation is not None:
             return self.organisation.name
         return self.booked_by.name
