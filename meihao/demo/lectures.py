@@ -8,7 +8,8 @@ scheduled a week or three before it was held, most at the request of the communi
 delivered the orders its community's residents had placed for that topic in the weeks before.
 Besides, residents have ordered topics no session has reached yet, some for over four weeks (the
 street is told), and a few communities' requests wait for the teams — one of the demo
-community's among them. The demo resident has one order delivered and one waiting.
+community's among them. The demo resident has an order delivered (when her community had a
+session this year) and two waiting.
 
 Written in bulk; idempotent: topics by team and title, sessions by activity, orders by topic and
 person (a rerun adds only what is missing)."""
@@ -200,14 +201,13 @@ class LectureMenu:
                 order = self._order(topic, person_id, community, when, session)
                 if order is not None:
                     orders.append(order)
-        # The demo resident had ordered the topic of her community's latest session held.
+        # The demo resident had ordered the topic of her community's latest session scheduled
+        # (held or to come: scheduling delivers), when her community had one this year.
         mine = self.resident
         held = [
             s
             for s in sessions
-            if mine is not None
-            and s.activity.status == Activity.Status.FINISHED
-            and mine.home_place_path.startswith(s.activity.place_path)
+            if mine is not None and mine.home_place_path.startswith(s.activity.place_path)
         ]
         if held:
             latest = held[-1]
