@@ -148,6 +148,7 @@ def test_offline_report_is_queued_and_sent_once_when_back_online(server, phone):
     page.fill("#id_description", "离线上报：小巷里堆放陈年垃圾")
     page.click("#submit-report")
     page.wait_for_selector("#queue-status:has-text('无网络')")
+    page.wait_for_selector("#queued-list li")
     item = page.locator("#queued-list li")
     assert item.count() == 1
     key = item.first.get_attribute("data-key")

@@ -203,9 +203,11 @@
       if (result.offline) {
         enqueue(report).then(function () {
           resetForm();
-          show(document.getElementById("queue-status"), t("queued"), "warning");
-          renderQueue();
-          window.scrollTo(0, 0);
+          // The status says "queued" once the list below shows the report.
+          return renderQueue().then(function () {
+            show(document.getElementById("queue-status"), t("queued"), "warning");
+            window.scrollTo(0, 0);
+          });
         });
       } else {
         showError(result.message);
