@@ -5,7 +5,8 @@ import calendar as calendar_module
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from meihao.activities.models import Activity
@@ -44,13 +45,29 @@ def _bounds(first: datetime.date, last: datetime.date):
     )
 
 
+# A day of the month shows its first events and how many more there are: a city's busiest
+# Saturday holds hundreds, and the month must stay one small page. The day itself lists all.
+PER_DAY = 4
+
+
+@dataclass
+class Day:
+    day: datetime.date
+    events: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.events)
+
+
 @dataclass
 class Calendar:
     month: datetime.date
-    events: list = field(default_factory=list)
+    total: int = 0
     seasons: list[Season] = field(default_factory=list)
-    weeks: list = field(default_factory=list)  # the month view: weeks of (day, events)
-    days: list = field(default_factory=list)  # the list view: (day, events) with events
+    weeks: list = field(default_factory=list)  # the month view: weeks of (Day, in the month)
+    days: list[Day] = field(default_factory=list)  # the list view: the days with events
 
 
 def events(user, *, first, last, place_path: str = "", kind: str = "", festival: str = ""):
@@ -86,21 +103,45 @@ def events(user, *, first, last, place_path: str = "", kind: str = "", festival:
     return rows
 
 
+def _local_day():
+    return TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+
+
 def month_calendar(user, month: datetime.date, **filters) -> Calendar:
+    """The month's events the user sees, at most PER_DAY a day (soonest first), with every
+    day's count: two queries whatever the month holds, plus the partner units of those shown."""
     first = month.replace(day=1)
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
     result = Calendar(month=first, seasons=seasons_between(first, last))
-    result.events = list(events(user, first=first, last=last, **filters))
+    rows = events(user, first=first, last=last, **filters)
+    totals = dict(
+        rows.order_by()
+        .annotate(day=_local_day())
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    result.total = sum(totals.values())
+    shown = rows.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[_local_day()],
+            order_by=[F("starts_at").asc(), F("pk").asc()],
+        )
+    ).filter(rank__lte=PER_DAY)
     by_day: dict[datetime.date, list] = {}
-    for event in result.events:
+    for event in shown if totals else ():
         day = timezone.localdate(event.starts_at)
         event.season = next((s.festival for s in result.seasons if s.holds(day)), None)
         by_day.setdefault(day, []).append(event)
-    result.days = sorted(by_day.items())
+    result.days = [Day(day, by_day.get(day, []), n) for day, n in sorted(totals.items())]
+    days = {d.day: d for d in result.days}
     for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month
     ):
-        result.weeks.append([(day, day.month == first.month, by_day.get(day, [])) for day in week])
+        result.weeks.append(
+            [(days.get(day) or Day(day, [], 0), day.month == first.month) for day in week]
+        )
     return result
 
 

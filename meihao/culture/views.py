@@ -14,7 +14,7 @@ from meihao.activities.models import Activity
 from meihao.activities.selectors import organised_activity_get
 from meihao.core import pages
 from meihao.core.errors import NotFound, ValidationFailed
-from meihao.core.inputs import parse_id, parse_month
+from meihao.core.inputs import parse_date, parse_id, parse_month
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import has_role, scope_q
 from meihao.culture import selectors, services
@@ -30,41 +30,74 @@ def _month_shift(month: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def _places(chosen_code: str):
+    """The place filter's choices: the streets and communities of a district; in a deployment
+    of many districts (a city), the districts and the streets of the chosen one's district, so
+    that the list stays short."""
+    districts = list(Place.objects.filter(level=Level.DISTRICT).order_by("path"))
+    if len(districts) <= 1:
+        levels = [Level.STREET, Level.COMMUNITY]
+        return list(Place.objects.filter(level__in=levels).order_by("path")), None
+    chosen = Place.objects.filter(code=chosen_code).first() if chosen_code else None
+    streets = Place.objects.none()
+    if chosen is not None:
+        district_path = chosen.path.split("/", 1)[0] + "/"
+        streets = Place.objects.filter(level=Level.STREET, path__startswith=district_path)
+    options = sorted([*districts, *streets], key=lambda p: p.path)
+    if chosen is not None and chosen not in options:
+        options.append(chosen)
+    return options, chosen
+
+
 @require_GET
 def calendar(request):
     today = timezone.localdate()
     month = parse_month(request.GET.get("month")) or today.replace(day=1)
-    places = list(Place.objects.filter(level__in=[Level.STREET, Level.COMMUNITY]).order_by("path"))
+    day = parse_date(request.GET.get("day"))
     code = request.GET.get("place", "")
-    place = next((p for p in places if p.code == code), None)
+    places, chosen = _places(code)
+    place = chosen or next((p for p in places if p.code == code), None)
     kind = request.GET.get("kind", "")
     kind = kind if kind in CULTURE_KINDS else ""
     festivals = list(Festival.objects.all())
     festival = request.GET.get("festival", "")
     festival = festival if any(f.code == festival for f in festivals) else ""
-    month_view = selectors.month_calendar(
-        request.user,
-        month,
-        place_path=place.path if place else "",
-        kind=kind,
-        festival=festival,
-    )
-    filters = pages.query_string(place=place.code if place else "", kind=kind, festival=festival)
+    filters = {"place_path": place.path if place else "", "kind": kind, "festival": festival}
+    context = {
+        "places": places,
+        "place": place,
+        "kinds": [(k, Activity.Kind(k).label) for k in CULTURE_KINDS],
+        "kind": kind,
+        "festivals": festivals,
+        "festival": festival,
+        "filters": pages.query_string(
+            place=place.code if place else "", kind=kind, festival=festival
+        ),
+        "today": today,
+    }
+    if day is not None:
+        rows = selectors.events(request.user, first=day, last=day, **filters)
+        season = next((s.festival for s in selectors.seasons_between(day, day)), None)
+        return render(
+            request,
+            "culture/day.html",
+            {
+                **context,
+                "day": day,
+                "day_query": f"{context['filters']}day={day:%Y-%m-%d}&",
+                "season": season,
+                "page": pages.page_of(request, rows),
+            },
+        )
+    month_view = selectors.month_calendar(request.user, month, **filters)
     return render(
         request,
         "culture/calendar.html",
         {
+            **context,
             "calendar": month_view,
-            "places": places,
-            "place": place,
-            "kinds": [(k, Activity.Kind(k).label) for k in CULTURE_KINDS],
-            "kind": kind,
-            "festivals": festivals,
-            "festival": festival,
             "previous": _month_shift(month_view.month, -1),
             "next": _month_shift(month_view.month, 1),
-            "filters": filters,
-            "today": today,
         },
     )
 

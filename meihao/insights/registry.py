@@ -206,7 +206,8 @@ class Ranking:
     """The indicator computed for each group of its records (each body, item, community),
     best first. `key` and `name` are query expressions (or field paths) over the records: the
     group's identity as text, and what the ranking shows for it (`shown` turns a stored
-    name, such as a status code, into words)."""
+    name, such as a status code, into words). Where the groups depend on the period (the
+    festivals' seasons in it), `key` and `name` are functions of the span giving expressions."""
 
     code: str
     label: Promise
@@ -275,13 +276,20 @@ def ranked(indicator: Indicator, ranking: Ranking, span: Span) -> list[dict]:
     lowest where lower is better), groups with nothing to rate last, larger groups first
     among equals."""
     records = indicator.records(span).order_by()
-    grouped = records.annotate(_key=_expression(ranking.key), _name=_expression(ranking.name))
+    grouped = records.annotate(
+        _key=_expression(ranking.key, span), _name=_expression(ranking.name, span)
+    )
     grouped = grouped.values("_key", "_name")
+    # Distinct: records annotated with an aggregate over a relation (a session's attendance)
+    # are joined to it, one row per related record, when grouped.
     if indicator.is_rate:
-        rows = grouped.annotate(num=Count("pk", filter=Q(in_numerator=True)), den=Count("pk"))
+        rows = grouped.annotate(
+            num=Count("pk", filter=Q(in_numerator=True), distinct=True),
+            den=Count("pk", distinct=True),
+        )
         measures = [(row, rate_measure(row["num"], row["den"])) for row in rows]
     elif indicator.unit == Unit.COUNT:
-        rows = grouped.annotate(n=Count("pk"))
+        rows = grouped.annotate(n=Count("pk", distinct=True))
         measures = [(row, Measure(row["n"], row["n"], None)) for row in rows]
     else:
         raise TypeError(f"Indicator {indicator.code} ranks only counts and rates.")
@@ -304,13 +312,15 @@ def ranked(indicator: Indicator, ranking: Ranking, span: Span) -> list[dict]:
 
 def in_group(indicator: Indicator, ranking: Ranking, span: Span, key: str):
     """The indicator's records of one group of a ranking."""
-    return indicator.records(span).annotate(_key=_expression(ranking.key)).filter(_key=key)
+    return indicator.records(span).annotate(_key=_expression(ranking.key, span)).filter(_key=key)
 
 
-def _expression(path_or_expression):
+def _expression(path_or_expression, span: Span):
     if isinstance(path_or_expression, str):
         return F(path_or_expression)
-    return path_or_expression
+    if hasattr(path_or_expression, "resolve_expression"):
+        return path_or_expression
+    return path_or_expression(span)
 
 
 REGISTRY: dict[str, Indicator] = {}

@@ -62,6 +62,10 @@ def test_festival_days_each_year(code, year, day):
     assert Festival.objects.get(code=code).on(year) == day
 
 
+def _shown(month):
+    return [event for day in month.days for event in day.events]
+
+
 def test_the_calendar_groups_a_festivals_events_by_themselves(personas):
     mid_autumn = _event(personas, datetime.date(2026, 9, 24))
     ordinary = _event(personas, datetime.date(2026, 9, 8), title="周末粤剧欣赏")
@@ -71,18 +75,67 @@ def test_the_calendar_groups_a_festivals_events_by_themselves(personas):
         personas, datetime.date(2026, 9, 12), title="河东书法展", place=personas.tree.community_b
     )
     month = selectors.month_calendar(personas.resident_a, datetime.date(2026, 9, 1))
-    assert [e.title for e in month.events] == ["周末粤剧欣赏", "河东书法展", "中秋游园会"]
-    assert next(e for e in month.events if e == mid_autumn).season.code == "mid_autumn"
-    assert next(e for e in month.events if e == ordinary).season is None
+    assert [e.title for e in _shown(month)] == ["周末粤剧欣赏", "河东书法展", "中秋游园会"]
+    assert month.total == 3
+    assert next(e for e in _shown(month) if e == mid_autumn).season.code == "mid_autumn"
+    assert next(e for e in _shown(month) if e == ordinary).season is None
     assert len(month.weeks) in (5, 6) and all(len(week) == 7 for week in month.weeks)
     festival = selectors.month_calendar(
         personas.resident_a, datetime.date(2026, 9, 1), festival="mid_autumn"
     )
-    assert festival.events == [mid_autumn]
+    assert _shown(festival) == [mid_autumn]
     by_place = selectors.month_calendar(
         personas.resident_a, datetime.date(2026, 9, 1), place_path=personas.tree.community_b.path
     )
-    assert by_place.events == [elsewhere]
+    assert _shown(by_place) == [elsewhere]
+
+
+def test_a_busy_day_shows_its_first_events_and_how_many_more(client, personas):
+    busy = datetime.date(2026, 9, 19)
+    for n in range(selectors.PER_DAY + 3):
+        event = _event(personas, busy, title=f"广场舞展演{n:02d}")
+        Activity.objects.filter(pk=event.pk).update(
+            starts_at=event.starts_at + datetime.timedelta(minutes=n)
+        )
+    _event(personas, datetime.date(2026, 9, 20), title="周日读书会")
+    month = selectors.month_calendar(personas.resident_a, datetime.date(2026, 9, 1))
+    assert month.total == selectors.PER_DAY + 4
+    saturday, sunday = month.days
+    assert [e.title for e in saturday.events] == [
+        f"广场舞展演{n:02d}" for n in range(selectors.PER_DAY)
+    ]
+    assert (saturday.total, saturday.more, sunday.more) == (selectors.PER_DAY + 3, 3, 0)
+    cell = next(c for week in month.weeks for c, inside in week if c.day == busy)
+    assert cell is saturday
+
+    client.force_login(personas.resident_a)
+    url = reverse("culture:calendar")
+    html = client.get(url, {"month": "2026-09"}).content.decode()
+    assert "day=2026-09-19" in html and "广场舞展演03" in html and "广场舞展演04" not in html
+    day = client.get(url, {"day": "2026-09-19"}).content.decode()
+    assert "中秋" in day.split('id="calendar-day"')[1].split("</h1>")[0]  # in the season
+    assert all(f"广场舞展演{n:02d}" in day for n in range(selectors.PER_DAY + 3))
+    assert "周日读书会" not in day
+    assert client.get(url, {"day": "2026-02-30"}).status_code == 200  # not a day: the month
+
+
+def test_in_a_city_the_place_filter_lists_districts_then_the_chosen_ones_streets(client, personas):
+    from meihao.places.models import Level, Place
+
+    other = Place.objects.create(code="450404", name="长洲区", level=Level.DISTRICT, path="450404/")
+    Place.objects.create(
+        code="450404001", name="大塘街道", level=Level.STREET, parent=other,
+        path="450404/450404001/",
+    )  # fmt: skip
+    client.force_login(personas.resident_a)
+    url = reverse("culture:calendar")
+    html = client.get(url).content.decode()
+    assert "长洲区" in html and "大塘街道" not in html
+    assert (
+        personas.tree.community_a.name not in html.split('id="id_place"')[1].split("</select>")[0]
+    )
+    chosen = client.get(url, {"place": "450404"}).content.decode()
+    assert "大塘街道" in chosen
 
 
 def test_the_calendar_page_month_and_list_filters_and_bad_input(client, personas):
@@ -166,3 +219,44 @@ def test_showcases_by_officials_public_to_everyone(client, personas):
     client.post(reverse("culture:showcase_withdraw", args=[showcase.pk]))
     assert not Showcase.objects.get().published
     assert REGISTRY["culture_showcases"].measure(span).value == 0
+
+
+def test_events_held_rank_by_kind_and_by_festival_season(personas):
+    from meihao.activities.models import Attendance, SignUp
+    from meihao.insights.registry import in_group, ranked
+    from meihao.people.models import Person
+
+    gala = _event(personas, datetime.date(2026, 9, 24), status="finished")
+    fair = _event(personas, datetime.date(2026, 10, 2), title="国庆游园", status="finished")
+    _event(personas, datetime.date(2026, 9, 8), title="周末粤剧欣赏", status="finished")
+    _event(personas, datetime.date(2026, 9, 9), title="宣讲", kind="lecture", status="finished")
+    _event(personas, datetime.date(2026, 9, 10), title="未办", status="published")
+    for n in range(3):  # attendances must not count the event three times
+        person = Person.objects.create(real_name=f"居民{n}", phone=f"1370000000{n}")
+        signup = SignUp.objects.create(activity=gala, person=person, status="confirmed")
+        Attendance.objects.create(signup=signup, checked_in_at=gala.starts_at, check_in_method="qr")
+    indicator = REGISTRY["culture_events"]
+    span = Span.of(
+        personas.tree.district.path, datetime.date(2026, 9, 1), datetime.date(2026, 10, 31)
+    )
+    assert indicator.measure(span).value == 4
+    by_kind = {
+        row["name"]: row["measure"].value
+        for row in ranked(indicator, indicator.ranking("kind"), span)
+    }
+    assert by_kind == {
+        str(Activity.Kind.CULTURAL_EVENT.label): 3,
+        str(Activity.Kind.LECTURE.label): 1,
+    }
+    by_festival = ranked(indicator, indicator.ranking("festival"), span)
+    assert sorted((row["key"], row["name"], row["measure"].value) for row in by_festival) == [
+        ("mid_autumn", "中秋", 1),
+        ("national_day", "国庆", 1),
+    ]
+    assert list(in_group(indicator, indicator.ranking("festival"), span, "mid_autumn")) == [gala]
+    assert list(in_group(indicator, indicator.ranking("festival"), span, "national_day")) == [fair]
+    # A period without a festival season ranks nothing by festival.
+    quiet = Span.of(
+        personas.tree.district.path, datetime.date(2026, 9, 1), datetime.date(2026, 9, 9)
+    )
+    assert ranked(indicator, indicator.ranking("festival"), quiet) == []
