@@ -5,9 +5,6 @@ staff), `public_image` (no EXIF) and `thumbnail` (no EXIF). All files of one upl
 before anything is written: a bad file changes nothing.
 """
 
-import uuid
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +15,7 @@ from meihao.cases.states import DISPATCHER, HANDLER, VERIFIER
 from meihao.core.audit import audit_change
 from meihao.core.errors import PermissionDenied, ValidationFailed
 from meihao.core.images import encode_photos
+from meihao.core.photos import store_copies
 
 
 def is_anonymous_report(case: Case) -> bool:
@@ -74,7 +72,6 @@ def case_photos_attach(
     photos = []
     with transaction.atomic():
         for item in encoded:
-            stem = uuid.uuid4().hex
             photo = CasePhoto(
                 case=case,
                 event=event,
@@ -84,11 +81,7 @@ def case_photos_attach(
                 height=item.height,
                 created_at=now,
             )
-            # Files land on disk before the row commits; a rolled-back upload leaves orphan
-            # files (harmless, unreferenced), never a row without its file.
-            photo.image.save(f"{stem}.jpg", ContentFile(item.full), save=False)
-            photo.public_image.save(f"{stem}-p.jpg", ContentFile(item.public), save=False)
-            photo.thumbnail.save(f"{stem}-t.jpg", ContentFile(item.thumbnail), save=False)
+            store_copies(photo, image=item.full, public_image=item.public, thumbnail=item.thumbnail)
             photo.save()
             photos.append(photo)
         audit_change(

@@ -1,5 +1,9 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +13,65 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+PHOTO_CAPTION_MAX = 100
+
+
+def photo_path(instance, filename):
+    # MEDIA_ROOT/photos/<the model's folder>/YYYY/MM/<random>.jpg: unguessable names, a folder
+    # per month. Nothing is served from MEDIA_ROOT directly: the apps' photo views read them.
+    return f"photos/{instance.FOLDER}/" + timezone.now().strftime("%Y/%m/") + filename
+
+
+class Photo(models.Model):
+    """A photo shown with an object on its pages — a venue, a showcase, a red-culture site —
+    stored by `core.photos.photos_add` from what `core.images` made of the upload.
+
+    Display, not evidence: only the EXIF-free copies are kept (`image`, long side <= 1600 px,
+    and `thumbnail`, <= 320 px), so no page can ever serve a camera's GPS or serial number.
+    A concrete model adds the foreign key to its object with `related_name="photos"`, its
+    `FOLDER` under MEDIA_ROOT and `URLS`, the URL namespace holding its `photo` (pk, variant)
+    and `photo_remove` (pk) views.
+    """
+
+    FOLDER: ClassVar[str] = "other"
+    URLS: ClassVar[str] = ""
+
+    image = models.FileField(_("photo"), upload_to=photo_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path, max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("caption"), max_length=PHOTO_CAPTION_MAX, blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.caption or f"{type(self).__name__} {self.pk}"
+
+    @property
+    def photo_url(self) -> str:
+        return reverse(f"{self.URLS}:photo", args=[self.pk, "photo"])
+
+    @property
+    def thumb_url(self) -> str:
+        return reverse(f"{self.URLS}:photo", args=[self.pk, "thumb"])
+
+    @property
+    def remove_url(self) -> str:
+        return reverse(f"{self.URLS}:photo_remove", args=[self.pk])
 
 
 class AppendOnlyModel(models.Model):

@@ -9,7 +9,7 @@ page, the form's script and the offline queue ask for JSON. Either way it is one
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -37,6 +37,7 @@ from meihao.cases.timeline import timeline
 from meihao.core.errors import DomainError, NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id
 from meihao.core.pages import page_of
+from meihao.core.photos import serve_jpeg
 
 PAGE_SIZE = 20
 DEFAULT_TYPE = "GRID"
@@ -409,16 +410,13 @@ def photo(request, pk: int, variant: str):
     case = photo.case
     published = variant != "full" and photo.is_public
     if can_view(case, request.user):
-        cache = "private, max-age=3600"
+        shared = False
     elif published and (is_publicly_visible(case) or follows(case, request.user)):
-        # Short: staff may stop showing it, and shared caches would keep it.
-        cache = "max-age=300"
+        # Short in shared caches: staff may stop showing it.
+        shared = True
     else:
         raise Http404
-    response = FileResponse(getattr(photo, field).open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = cache
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_jpeg(getattr(photo, field), shared=shared)
 
 
 @login_not_required
