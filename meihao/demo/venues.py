@@ -1,11 +1,14 @@
 """Venue bookings in the demo district (`venues`): which venues open for booking, and a month of
 bookings behind and two weeks ahead.
 
-Every community's activity room (文体活动室), party service centre (党群服务中心) and
-新时代文明实践站 (a community service centre), and the communities' squares (文化广场), are
+Every community's activity room (文体活动室) and 新时代文明实践站 (a community service centre),
+its party service centre (党群服务中心) but in the last community of each street (there a small
+office the branch keeps for its own meetings), and the communities' squares (文化广场), are
 bookable: 08:00–21:30, the squares 06:00–22:00; bookings of a service centre wait for the
-community's staff. That is 97 of the plan's 120 venues (30 communities × 3, and the 7 squares;
-the reading rooms, counselling rooms and fitness grounds stay unbooked, being open to all).
+community's staff. That is the article's 92 recreation venues, out of the plan's 120 (30
+activity rooms, 30 service centres, 25 party centres and the 7 squares, 18 or 19 a street; the
+reading rooms, counselling rooms and fitness grounds stay unbooked, being open to all), which
+the `venues` indicator counts.
 
 The community's volunteer teams (booked by their leader) and the district's departments (by one
 of their staff) book them: rehearsals, meetings, trainings, square dancing, in the fixed slots of
@@ -25,7 +28,7 @@ from django.utils import timezone
 from meihao.core.roles import Role
 from meihao.demo.accounts import role_persona
 from meihao.people.models import RoleAssignment, Team, TeamMember
-from meihao.places.models import Level, Venue
+from meihao.places.models import PATH_SEPARATOR, Level, Venue
 from meihao.venues.models import Booking
 
 DAYS_BEHIND, DAYS_AHEAD = 30, 14
@@ -87,16 +90,34 @@ class VenueBookings:
         demo = Venue.objects.filter(place__is_demo=True, kind__in=list(SLOTS))
         there = demo.filter(bookable=True).count()
         opened = 0
+        kept = self._kept_for_the_branch(demo)
         for kind in SLOTS:
             opens, closes = SQUARE_HOURS if kind == Venue.Kind.SQUARE else ROOM_HOURS
-            opened += demo.filter(kind=kind, bookable=False).update(
-                bookable=True,
-                opens_at=opens,
-                closes_at=closes,
-                needs_approval=kind == Venue.Kind.SERVICE_CENTRE,
-                equipment=EQUIPMENT[kind],
+            opened += (
+                demo.filter(kind=kind, bookable=False)
+                .exclude(pk__in=kept)
+                .update(
+                    bookable=True,
+                    opens_at=opens,
+                    closes_at=closes,
+                    needs_approval=kind == Venue.Kind.SERVICE_CENTRE,
+                    equipment=EQUIPMENT[kind],
+                )
             )
         return opened, there
+
+    @staticmethod
+    def _kept_for_the_branch(demo) -> list[int]:
+        """The party service centre of the last community of each street, not opened."""
+        last: dict[str, int] = {}
+        for pk, path in (
+            demo.filter(kind=Venue.Kind.PARTY, place__level=Level.COMMUNITY)
+            .order_by("place_path", "pk")
+            .values_list("pk", "place_path")
+        ):
+            street = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:2])
+            last[street] = pk
+        return list(last.values())
 
     # -- who books ------------------------------------------------------------------------------
     def _holders(self):

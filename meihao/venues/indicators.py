@@ -1,5 +1,9 @@
 """The venues' figures, over a place and a period.
 
+* venues — the recreation venues (文体活动场所) of the place: the venues open to groups and units
+  for their activities (bookable), as they stand at the end of the period (recorded before it
+  ended; whether a venue is open for booking has no history, so today's flag is read), ranked by
+  community and by kind. The article's district has 92 (the demo's, `demo/venues.py`).
 * venue_bookings — confirmed bookings of the place's venues starting in the period, ranked by
   venue: how much each venue is used, month by month.
 * venue_use_hours — the hours those bookings hold their venues.
@@ -22,11 +26,34 @@ from meihao.insights.registry import (
     Ranking,
     Span,
     Unit,
+    by_community,
     register,
 )
+from meihao.places.models import Venue
 from meihao.venues.models import Booking
 
 VENUES = Capability("venues", _("Venue bookings"), OFFICIALS)
+
+
+def recreation_venues(span: Span):
+    """The venues of the place open for booking, recorded by the end of the period."""
+    return (
+        Venue.objects.filter(
+            place_path__startswith=span.place_path, bookable=True, created_at__lt=span.end
+        )
+        .select_related("place")
+        .order_by("place_path", "name", "pk")
+    )
+
+
+def _hours(venue: Venue) -> str:
+    if venue.opens_at is None or venue.closes_at is None:
+        return str(_("All day"))
+    return f"{venue.opens_at:%H:%M}–{venue.closes_at:%H:%M}"
+
+
+def _kind_shown(code) -> str:
+    return str(Venue.Kind(code).label) if code in Venue.Kind.values else str(code)
 
 
 def confirmed_bookings(span: Span):
@@ -68,6 +95,31 @@ def _venue_link(booking) -> str:
     return reverse("venues:detail", args=[booking.venue_id])
 
 
+register(
+    Indicator(
+        code="venues",
+        name=_("Recreation venues"),
+        definition=_(
+            "The venues in the place open to groups and units for their activities (bookable) "
+            "at the end of the period."
+        ),
+        unit=Unit.COUNT,
+        capability=VENUES,
+        records=recreation_venues,
+        columns=(
+            Column(pgettext_lazy("booking", "Venue"), lambda v: v.name),
+            Column(_("Kind of venue"), lambda v: v.get_kind_display()),
+            Column(_("Place"), lambda v: v.place.name),
+            Column(_("Hours for bookings"), _hours),
+            Column(_("Holds"), lambda v: "" if v.capacity is None else v.capacity),
+        ),
+        link=lambda v: reverse("venues:detail", args=[v.pk]),
+        rankings=(
+            by_community("place_path"),
+            Ranking("kind", _("Kind of venue"), key="kind", name="kind", shown=_kind_shown),
+        ),
+    )
+)
 register(
     Indicator(
         code="venue_bookings",

@@ -2,6 +2,7 @@ import datetime
 import io
 import json
 import re
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -18,6 +19,7 @@ from meihao.core.roles import Role
 from meihao.demo.accounts import DEMO_PASSWORD
 from meihao.demo.loader import row_counts
 from meihao.demo.population import age_on
+from meihao.insights.registry import REGISTRY, Span
 from meihao.people.models import (
     Organisation,
     Person,
@@ -673,8 +675,21 @@ def test_venues_open_for_booking_with_a_month_behind_and_two_weeks_ahead(seeded,
     from meihao.venues.models import Booking
 
     bookable = Venue.objects.filter(bookable=True)
-    # Every community's activity room, party centre and service centre, and the squares.
-    assert bookable.count() == 97
+    # The article's 92 recreation venues: every community's activity room and service centre,
+    # its party centre but in the last community of each street, and the squares.
+    assert bookable.count() == 92
+    assert Venue.objects.filter(kind="party", bookable=False).count() == 5
+    assert not Booking.objects.filter(venue__bookable=False).exists()
+    by_street = Counter(
+        path[: len("450403/450403001/")] for path in bookable.values_list("place_path", flat=True)
+    )
+    assert len(by_street) == 5 and set(by_street.values()) <= {18, 19}
+    communities = Counter(bookable.values_list("place_path", flat=True))
+    assert len(communities) == 30 and min(communities.values()) >= 2
+    # … which the `venues` indicator counts for the district.
+    today = timezone.localdate()
+    span = Span.of("450403/", today - datetime.timedelta(days=29), today)
+    assert REGISTRY["venues"].measure(span).value == 92
     assert set(bookable.values_list("kind", flat=True)) == {
         "activity_room",
         "party",

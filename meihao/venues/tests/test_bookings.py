@@ -303,6 +303,61 @@ def test_the_figures_count_confirmed_bookings_and_their_hours(hall, personas):
     assert REGISTRY["venue_use_hours"].measure(outside).value == 0
 
 
+def test_the_recreation_venues_are_the_bookable_venues_of_the_place(hall, personas, client):
+    from meihao.insights.registry import ranked
+    from meihao.places.models import Venue
+
+    tree = personas.tree
+    river = Venue.objects.create(
+        name="河东社区文化广场",
+        kind=Venue.Kind.SQUARE,
+        place=tree.community_b,
+        place_path=tree.community_b.path,
+        bookable=True,
+    )
+    Venue.objects.create(  # open to all, not for booking: not counted
+        name="骑楼社区健身苑",
+        kind=Venue.Kind.SPORTS,
+        place=tree.community_a,
+        place_path=tree.community_a.path,
+    )
+    with time_machine.travel(datetime.datetime(2026, 4, 2, 9, 0, tzinfo=ZONE), tick=False):
+        later = Venue.objects.create(  # recorded after March: not yet there
+            name="骑楼社区农家书屋",
+            kind=Venue.Kind.LIBRARY,
+            place=tree.community_a,
+            place_path=tree.community_a.path,
+            bookable=True,
+        )
+    venues = REGISTRY["venues"]
+
+    def march(place):
+        return Span.of(place.path, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+
+    assert venues.measure(march(tree.district)).value == 3
+    assert list(venues.records(march(tree.street_a))) == [hall.venue, hall.centre]
+    assert list(venues.records(march(tree.street_b))) == [river]
+    assert venues.measure(march(tree.grid_a1)).value == 0  # the venues are the community's
+    april = Span.of(tree.district.path, datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
+    assert later in venues.records(april) and venues.measure(april).value == 4
+
+    by_community = ranked(venues, venues.ranking("community"), march(tree.district))
+    assert [(r["name"], r["measure"].value) for r in by_community] == [
+        (tree.community_a.name, 2),
+        (tree.community_b.name, 1),
+    ]
+    by_kind = ranked(venues, venues.ranking("kind"), march(tree.district))
+    assert sorted((str(r["name"]), r["measure"].value) for r in by_kind) == sorted(
+        (str(Venue.Kind(v.kind).label), 1) for v in (hall.venue, hall.centre, river)
+    )
+    # Each row: the venue, its kind, place, hours for bookings and size, linked to its page.
+    row = [column.value(hall.venue) for column in venues.columns]
+    assert row == [hall.venue.name, hall.venue.get_kind_display(), "骑楼社区", "08:00–21:30", 50]
+    assert [column.value(river) for column in venues.columns][3:] == ["全天", ""]
+    client.force_login(hall.leader)
+    assert client.get(venues.link(river)).status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
 def test_two_teams_racing_for_the_same_hour_are_not_both_booked(hall, personas):
