@@ -24,6 +24,7 @@ from bench import (
     seed_demo,
     service_hours,
     sla_sweep,
+    venue_race,
     voucher_race,
 )
 
@@ -44,6 +45,7 @@ BENCHMARKS = [
     care_settlement,
     legal_compliance,
     party_compliance,
+    venue_race,
 ]
 
 
@@ -64,6 +66,7 @@ SMOKE_SIZES = {
     care_settlement: {"orders": 5_000},
     legal_compliance: {"districts": 2, "sqlite_only": True},
     party_compliance: {"districts": 1, "sqlite_only": True},
+    venue_race: {"requests": 10, "threads": 5, "rounds": 1},
 }
 
 
