@@ -9,8 +9,8 @@ transaction, audited. A refusal is a `ValidationFailed` naming the field (`photo
 and nothing is written. Only the EXIF-free copies are stored (see `core.models.Photo`).
 """
 
+import dataclasses
 import uuid
-from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -31,7 +31,7 @@ VARIANTS = {"photo": "image", "thumb": "thumbnail"}
 SUFFIXES = {"image": "", "public_image": "-p", "thumbnail": "-t"}
 
 
-@dataclass
+@dataclasses.dataclass
 class Gallery:
     """What `core/_photos.html` draws: an object's thumbnails linking to their EXIF-free
     copies, alt text from their captions (else the object's name and the photo's number), an
@@ -40,7 +40,7 @@ class Gallery:
     address, which the remove buttons post as `next`; `error` the refusal of an upload, shown
     by its form."""
 
-    photos: list = field(default_factory=list)
+    photos: list = dataclasses.field(default_factory=list)
     subject: str = ""
     prefix: str = "photos"
     may_edit: bool = False

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from meihao.core.models import TimeStampedModel
+from meihao.core.models import Photo, TimeStampedModel
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import visible_to
 
@@ -127,3 +127,19 @@ class Booking(TimeStampedModel):
         if self.organisation is not None:
             return self.organisation.name
         return self.booked_by.name
+
+
+class VenuePhoto(Photo):
+    """A photo of a venue on its page (`core.photos`: EXIF-free copies only), added and removed
+    by the officials covering it."""
+
+    FOLDER = "venues"
+    URLS = "venues"
+
+    venue = models.ForeignKey(
+        "places.Venue", verbose_name=_("venue"), on_delete=models.CASCADE, related_name="photos"
+    )
+
+    class Meta(Photo.Meta):
+        verbose_name = _("venue photo")
+        verbose_name_plural = _("venue photos")

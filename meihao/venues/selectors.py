@@ -15,7 +15,7 @@ from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES
 from meihao.core.scoping import has_role, in_subtree, organisation_ids, scope_q
 from meihao.people.models import Organisation, Team, led_team_ids
 from meihao.places.models import Level, Place, Venue
-from meihao.venues.models import Booking
+from meihao.venues.models import Booking, VenuePhoto
 from meihao.venues.services import runs_venue
 
 SLOT_DAYS = 14
@@ -43,6 +43,18 @@ def venue_get(user, pk) -> Venue:
     if venue is None:
         raise NotFound()
     return venue
+
+
+def venue_photo_get(user, pk) -> VenuePhoto:
+    """A photo of a bookable venue: everyone logged in sees the venue's page and its photos."""
+    photo = (
+        VenuePhoto.objects.filter(pk=parse_id(pk), venue__bookable=True)
+        .select_related("venue")
+        .first()
+    )
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def map_features(venues) -> dict:

@@ -19,13 +19,14 @@ from meihao.activities.services import activity_create, leads_team
 from meihao.core.audit import audit_change
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.inputs import clean_text
+from meihao.core.photos import photo_remove, photos_add
 from meihao.core.roles import OFFICIALS, ORGANISATION_ROLES, SUPERVISORS, Role
 from meihao.core.scoping import covers, organisation_ids, users_covering
 from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import led_team_ids
 from meihao.places.models import Venue
-from meihao.venues.models import PURPOSE_MAX, REASON_MAX, Booking
+from meihao.venues.models import PURPOSE_MAX, REASON_MAX, Booking, VenuePhoto
 
 register_kind(
     "venue_booking_requested",
@@ -365,3 +366,21 @@ def activity_from_booking(
         current.save(update_fields=["activity", "updated_at"])
         audit_change(actor=actor, action="venues.activity_from_booking", target=current)
     return current
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+def venue_photos_add(*, actor, venue: Venue, files, caption="") -> list[VenuePhoto]:
+    """Photos of a venue for its page, by the officials covering it (anyone else: a 404)."""
+    if not runs_venue(actor, venue):
+        raise NotFound()
+    return photos_add(
+        actor=actor, owner=venue, files=files, caption=caption, action="venues.photos_add"
+    )
+
+
+def venue_photo_remove(*, actor, photo: VenuePhoto) -> None:
+    if not runs_venue(actor, photo.venue):
+        raise NotFound()
+    photo_remove(actor=actor, photo=photo, owner=photo.venue, action="venues.photo_remove")

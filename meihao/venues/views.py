@@ -5,6 +5,7 @@ requests the venues' officials confirm or decline."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,12 +17,14 @@ from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_datetime, parse_id, parse_int
 from meihao.core.middleware import safe_next
 from meihao.core.pages import page_of
+from meihao.core.photos import Gallery, photo_response
 from meihao.people.models import Organisation, Team
 from meihao.places.models import Venue
 from meihao.venues import selectors, services
 
 venue_page = pages.scoped_object(selectors.venue_get)
 booking_page = pages.scoped_object(selectors.booking_get)
+photo_page = pages.scoped_object(selectors.venue_photo_get)
 requests_page = pages.requires(selectors.decides_any)
 
 
@@ -52,7 +55,20 @@ def venue_list(request):
     )
 
 
-def _venue(request, venue, *, error=None, status=200):
+def _gallery(request, venue, error=None) -> Gallery:
+    runs = services.runs_venue(request.user, venue)
+    return Gallery(
+        photos=list(venue.photos.all()),
+        subject=venue.name,
+        prefix="venue-photos",
+        may_edit=runs,
+        add_url=reverse("venues:photo_add", args=[venue.pk]),
+        back=reverse("venues:detail", args=[venue.pk]),
+        error=error,
+    )
+
+
+def _venue(request, venue, *, error=None, photo_error=None, status=200):
     user = request.user
     teams, organisations = selectors.holders(user)
     return render(
@@ -67,6 +83,7 @@ def _venue(request, venue, *, error=None, status=200):
             "organisations": organisations,
             "error": error,
             "values": request.POST,
+            "gallery": _gallery(request, venue, photo_error),
         },
         status=status,
     )
@@ -194,3 +211,37 @@ def decide(request, booking):
         _("Confirmed: the booker is told.") if confirm else _("Declined: the booker is told why."),
     )
     return redirect(safe_next(request) or "venues:requests")
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+@venue_page
+@require_POST
+def photo_add(request, venue):
+    return pages.written(
+        request,
+        lambda: services.venue_photos_add(
+            actor=request.user,
+            venue=venue,
+            files=request.FILES.getlist("photos"),
+            caption=request.POST.get("caption", ""),
+        ),
+        again=lambda error: _venue(request, venue, photo_error=error, status=400),
+        success=_("Photos added."),
+        to=lambda added: ("venues:detail", venue.pk),
+    )
+
+
+@photo_page
+@require_POST
+def photo_remove(request, photo):
+    services.venue_photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo is removed."))
+    return redirect(safe_next(request) or reverse("venues:detail", args=[photo.venue_id]))
+
+
+@photo_page
+@require_GET
+def photo(request, photo, variant):
+    return photo_response(photo, variant, shared=False)
