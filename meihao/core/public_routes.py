@@ -34,6 +34,8 @@ PUBLIC = {
     "bulletins:detail": "one published notice; drafts and scheduled ones answer 404",
     "culture:showcases": "the showcases (精品) of the district's cultural life: published "
     "write-ups of events held, no people",
+    "culture:photo": "a published showcase's photo, the EXIF-free copy or its thumbnail; a "
+    "withdrawn showcase's answer 404",
     "catalogue:list": "the service catalogue (办事指南): guides are public, as on the counter's "
     "leaflets",
     "catalogue:detail": "one published service guide; unpublished items answer 404",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lunardate import LunarDate
 
 from meihao.activities.models import Activity
-from meihao.core.models import TimeStampedModel
+from meihao.core.models import Photo, TimeStampedModel
 
 # What the cultural calendar shows: the cultural events (performances, festival events,
 # reading and mass-culture activities) and the lectures (骑楼讲堂).
@@ -137,3 +137,19 @@ class Showcase(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class ShowcasePhoto(Photo):
+    """A photo of a showcase on the public page (`core.photos`: EXIF-free copies only), added
+    and removed by the officials of its place."""
+
+    FOLDER = "showcases"
+    URLS = "culture"
+
+    showcase = models.ForeignKey(
+        Showcase, verbose_name=_("showcase"), on_delete=models.CASCADE, related_name="photos"
+    )
+
+    class Meta(Photo.Meta):
+        verbose_name = _("showcase photo")
+        verbose_name_plural = _("showcase photos")

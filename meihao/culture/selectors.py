@@ -10,8 +10,10 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from meihao.activities.models import Activity
+from meihao.core.errors import NotFound
+from meihao.core.inputs import parse_id
 from meihao.core.scoping import in_subtree
-from meihao.culture.models import CULTURE_KINDS, Festival, Partner, Showcase
+from meihao.culture.models import CULTURE_KINDS, Festival, Partner, Showcase, ShowcasePhoto
 
 
 @dataclass
@@ -146,7 +148,23 @@ def month_calendar(user, month: datetime.date, **filters) -> Calendar:
 
 
 def published_showcases(category: str = ""):
-    rows = Showcase.objects.filter(published=True).select_related("place", "activity")
+    rows = (
+        Showcase.objects.filter(published=True)
+        .select_related("place", "activity")
+        .prefetch_related("photos")
+    )
     if category:
         rows = rows.filter(category=category)
     return rows.order_by("category", "-created_at", "-pk")
+
+
+def showcase_photo_get(pk) -> ShowcasePhoto:
+    """A photo of a published showcase: public, as the showcase is."""
+    photo = (
+        ShowcasePhoto.objects.filter(pk=parse_id(pk), showcase__published=True)
+        .select_related("showcase")
+        .first()
+    )
+    if photo is None:
+        raise NotFound()
+    return photo

@@ -9,9 +9,10 @@ from meihao.activities.services import may_organise
 from meihao.core.audit import audit_change
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import clean_text
+from meihao.core.photos import photo_remove, photos_add
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import covers
-from meihao.culture.models import CULTURE_KINDS, Partner, Showcase
+from meihao.culture.models import CULTURE_KINDS, Partner, Showcase, ShowcasePhoto
 from meihao.people.models import Organisation
 from meihao.places.models import Place
 
@@ -44,10 +45,19 @@ def partners_set(*, actor, activity: Activity, organisation_ids) -> list[Partner
 
 
 def showcase_create(
-    *, actor, category, title, write_up, place: Place | None = None, activity=None
+    *,
+    actor,
+    category,
+    title,
+    write_up,
+    place: Place | None = None,
+    activity=None,
+    photos=(),
+    caption="",
 ) -> Showcase:
     """A showcase (精品) in one of the three categories, of an activity held or of a recurring
-    programme in a place; published at once on the public page."""
+    programme in a place, with its `photos` if any (a refused photo refuses it all); published
+    at once on the public page."""
     if category not in Showcase.Category.values:
         raise ValidationFailed(_("Choose a category."), field="category")
     if activity is not None:
@@ -73,6 +83,8 @@ def showcase_create(
             created_by=actor,
         )
         audit_change(actor=actor, action="culture.showcase", target=showcase)
+        if photos:
+            _photos_add(actor, showcase, photos, caption)
     return showcase
 
 
@@ -84,3 +96,36 @@ def showcase_withdraw(*, actor, showcase: Showcase) -> Showcase:
         audit_change(actor=actor, action="culture.showcase_withdraw", target=showcase)
     showcase.refresh_from_db()
     return showcase
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+def may_edit_showcase(user, showcase: Showcase) -> bool:
+    """The officials of a published showcase's place: those who may publish it."""
+    return showcase.published and covers(user, showcase.place_path, OFFICIALS)
+
+
+def _photos_add(actor, showcase: Showcase, files, caption) -> list[ShowcasePhoto]:
+    return photos_add(
+        actor=actor,
+        owner=showcase,
+        files=files,
+        caption=caption,
+        action="culture.showcase_photos_add",
+    )
+
+
+def showcase_photos_add(*, actor, showcase: Showcase, files, caption="") -> list[ShowcasePhoto]:
+    """Photos of a published showcase, by the officials of its place (anyone else: a 404)."""
+    if not may_edit_showcase(actor, showcase):
+        raise NotFound()
+    return _photos_add(actor, showcase, files, caption)
+
+
+def showcase_photo_remove(*, actor, photo: ShowcasePhoto) -> None:
+    if not may_edit_showcase(actor, photo.showcase):
+        raise NotFound()
+    photo_remove(
+        actor=actor, photo=photo, owner=photo.showcase, action="culture.showcase_photo_remove"
+    )

@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +16,8 @@ from meihao.activities.selectors import organised_activity_get
 from meihao.core import pages
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_date, parse_id, parse_month
+from meihao.core.middleware import safe_next
+from meihao.core.photos import MAX_PHOTOS, Gallery, photo_response
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import has_role, scope_q
 from meihao.culture import selectors, services
@@ -156,7 +159,20 @@ def _picks(user):
     )
 
 
-def _showcases(request, *, error=None, status=200):
+def _gallery(user, showcase, failed) -> Gallery:
+    """A showcase's photos; `failed`: (the showcase, the refusal) of a photo upload refused."""
+    return Gallery(
+        photos=list(showcase.photos.all()),
+        subject=showcase.title,
+        prefix=f"showcase-{showcase.pk}-photos",
+        may_edit=services.may_edit_showcase(user, showcase),
+        add_url=reverse("culture:showcase_photo_add", args=[showcase.pk]),
+        back=reverse("culture:showcases"),
+        error=failed[1] if failed and failed[0] == showcase.pk else None,
+    )
+
+
+def _showcases(request, *, error=None, photo_failed=None, status=200):
     category = request.GET.get("category", "")
     category = category if category in Showcase.Category.values else ""
     rows = list(selectors.published_showcases(category))
@@ -164,6 +180,8 @@ def _showcases(request, *, error=None, status=200):
     for value in selectors.published_showcases().values_list("category", flat=True):
         counts[value] += 1
     user = request.user
+    for showcase in rows:
+        showcase.gallery = _gallery(user, showcase, photo_failed)
     return render(
         request,
         "culture/showcases.html",
@@ -174,6 +192,7 @@ def _showcases(request, *, error=None, status=200):
             "picks": _picks(user)[:50] if user.is_authenticated else [],
             "error": error,
             "values": request.POST,
+            "photo_limit": MAX_PHOTOS,
         },
         status=status,
     )
@@ -203,6 +222,8 @@ def showcase_create(request):
             title=post.get("title"),
             write_up=post.get("write_up"),
             activity=activity,
+            photos=request.FILES.getlist("photos"),
+            caption=post.get("caption", ""),
         ),
         again=lambda error: _showcases(request, error=error, status=400),
         success=_("Published among the showcases."),
@@ -218,3 +239,44 @@ def showcase_withdraw(request, pk):
     services.showcase_withdraw(actor=request.user, showcase=showcase)
     messages.success(request, _("Withdrawn from the showcases."))
     return redirect("culture:showcases")
+
+
+# --- showcases' photos -----------------------------------------------------------------------
+
+
+def _published_showcase(pk) -> Showcase:
+    showcase = Showcase.objects.filter(pk=parse_id(pk), published=True).first()
+    if showcase is None:
+        raise NotFound()
+    return showcase
+
+
+@require_POST
+def showcase_photo_add(request, pk):
+    showcase = _published_showcase(pk)
+    return pages.written(
+        request,
+        lambda: services.showcase_photos_add(
+            actor=request.user,
+            showcase=showcase,
+            files=request.FILES.getlist("photos"),
+            caption=request.POST.get("caption", ""),
+        ),
+        again=lambda error: _showcases(request, photo_failed=(showcase.pk, error), status=400),
+        success=_("Photos added."),
+        to=lambda added: ("culture:showcases",),
+    )
+
+
+@require_POST
+def showcase_photo_remove(request, pk):
+    photo = selectors.showcase_photo_get(pk)
+    services.showcase_photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo is removed."))
+    return redirect(safe_next(request) or "culture:showcases")
+
+
+@login_not_required
+@require_GET
+def showcase_photo(request, pk, variant):
+    return photo_response(selectors.showcase_photo_get(pk), variant, shared=True)
