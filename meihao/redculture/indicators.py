@@ -5,8 +5,13 @@
 * redculture_route_visits — guided visits held: finished activities walking a route, started in
   the period at a first stop in the place.
 * redculture_route_visitors — check-ins at those visits, however the walkers checked in.
+* redculture_blocks, redculture_flag_streets — published themed blocks and flag streets in the
+  place at the end of the period.
+* redculture_route_streets — the streets the published routes link: those with a stop of one
+  (the article's "five streets linked into red-culture routes").
 """
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +20,8 @@ from meihao.activities.indicators import SESSION_COLUMNS, attendances_at, sessio
 from meihao.activities.models import Activity
 from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
-from meihao.redculture.models import Site
+from meihao.places.models import Level, Place
+from meihao.redculture.models import Block, FlagStreet, RouteStop, Site
 
 REDCULTURE = Capability("redculture", _("Red-culture map"), OFFICIALS)
 # Guided visits are cultural events; only those linked to a route count here.
@@ -24,13 +30,31 @@ _events_held = sessions_held(VISIT_KIND)
 _event_attendances = attendances_at(VISIT_KIND)
 
 
-def sites_in(span: Span):
-    return (
-        Site.objects.published()
-        .filter(place_path__startswith=span.place_path, created_at__lt=span.end)
-        .select_related("place")
-        .order_by("place_path", "name", "pk")
+def published_in(model):
+    def records(span: Span):
+        return (
+            model.objects.published()
+            .filter(place_path__startswith=span.place_path, created_at__lt=span.end)
+            .select_related("place")
+            .order_by("place_path", "name", "pk")
+        )
+
+    return records
+
+
+def _route_stops(span: Span):
+    return RouteStop.objects.filter(
+        route__published=True,
+        route__created_at__lt=span.end,
+        site__published=True,
+        site__place_path__startswith=OuterRef("path"),
     )
+
+
+def streets_on_routes(span: Span):
+    return Place.objects.filter(
+        Exists(_route_stops(span)), level=Level.STREET, path__startswith=span.place_path
+    ).order_by("path")
 
 
 def visits_held(span: Span):
@@ -48,7 +72,7 @@ register(
         definition=_("Published red-culture sites in the place at the end of the period."),
         unit=Unit.COUNT,
         capability=REDCULTURE,
-        records=sites_in,
+        records=published_in(Site),
         columns=(
             Column(_("Site"), lambda s: s.name),
             Column(_("Kind"), lambda s: s.get_kind_display()),
@@ -89,5 +113,47 @@ register(
             ),
         ),
         link=lambda a: reverse("activities:detail", args=[a.signup.activity_id]),
+    )
+)
+register(
+    Indicator(
+        code="redculture_blocks",
+        name=_("Themed red-culture blocks"),
+        definition=_("Published themed red-culture blocks in the place at the end of the period."),
+        unit=Unit.COUNT,
+        capability=REDCULTURE,
+        records=published_in(Block),
+        columns=(Column(_("Block"), lambda b: b.name), Column(_("Place"), lambda b: b.place.name)),
+        link=lambda b: reverse("redculture:map") + "#block-list",
+    )
+)
+register(
+    Indicator(
+        code="redculture_flag_streets",
+        name=_("Flag streets"),
+        definition=_("Published flag streets in the place at the end of the period."),
+        unit=Unit.COUNT,
+        capability=REDCULTURE,
+        records=published_in(FlagStreet),
+        columns=(
+            Column(_("Flag street"), lambda f: f.name),
+            Column(_("Place"), lambda f: f.place.name),
+        ),
+        link=lambda f: reverse("redculture:map") + "#flag-street-list",
+    )
+)
+register(
+    Indicator(
+        code="redculture_route_streets",
+        name=_("Streets linked by red-culture routes"),
+        definition=_(
+            "Streets of the place with a stop of a published red-culture route at the end of "
+            "the period."
+        ),
+        unit=Unit.COUNT,
+        capability=REDCULTURE,
+        records=streets_on_routes,
+        columns=(Column(_("Street"), lambda p: p.name),),
+        link=lambda p: reverse("redculture:map"),
     )
 )
