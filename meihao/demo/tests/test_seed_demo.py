@@ -783,6 +783,23 @@ def test_the_red_culture_map_links_the_five_streets(seeded, client):
     assert upcoming.count() == 1 and upcoming.get().activity.starts_at > timezone.now()
     html = client.get("/red-culture/").content.decode()
     assert "骑楼城红色记忆墙" in html and "初心之路" in html
+    # The article's figures, as the indicators count them for the district.
+    span = Span.of("450403/", datetime.date(2020, 1, 1), timezone.localdate())
+    figures = {
+        code: REGISTRY[code].measure(span).value
+        for code in (
+            "redculture_sites",
+            "redculture_blocks",
+            "redculture_flag_streets",
+            "redculture_route_streets",
+        )
+    }
+    assert figures == {
+        "redculture_sites": 30,
+        "redculture_blocks": 6,
+        "redculture_flag_streets": 10,
+        "redculture_route_streets": 5,
+    }
 
 
 def test_seeding_the_red_culture_map_again_adds_nothing(seeded):
