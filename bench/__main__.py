@@ -11,6 +11,7 @@ import sys
 from bench import (
     application_submit,
     board_first_screen,
+    calendar_month,
     care_settlement,
     case_api,
     catalogue_search,
@@ -46,6 +47,7 @@ BENCHMARKS = [
     legal_compliance,
     party_compliance,
     venue_race,
+    calendar_month,
 ]
 
 
@@ -66,6 +68,7 @@ SMOKE_SIZES = {
     care_settlement: {"orders": 5_000},
     legal_compliance: {"districts": 2, "sqlite_only": True},
     party_compliance: {"districts": 1, "sqlite_only": True},
+    calendar_month: {"districts": 1, "sqlite_only": True},
     venue_race: {"requests": 10, "threads": 5, "rounds": 1},
 }
 

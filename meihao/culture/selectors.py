@@ -105,34 +105,54 @@ def events(user, *, first, last, place_path: str = "", kind: str = "", festival:
     return rows
 
 
-def _local_day():
-    return TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+class _LocalDate(TruncDate):
+    """The local date an event starts on. SQLite has no time zones: Django converts each row in
+    a Python function, slow over a city's month; where the zone's offset is the same all month
+    (Asia/Shanghai's always is), SQLite's own date() shifts by it instead."""
+
+    def __init__(self, field: str, *, first: datetime.date, last: datetime.date):
+        zone = timezone.get_current_timezone()
+        start, end = _bounds(first, last)
+        offsets = {start.utcoffset(), end.utcoffset()}
+        self.fixed_offset = offsets.pop() if len(offsets) == 1 else None
+        super().__init__(field, tzinfo=zone)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if self.fixed_offset is None:
+            return self.as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, %s)", (*params, f"{self.fixed_offset.total_seconds():+.0f} seconds")
 
 
 def month_calendar(user, month: datetime.date, **filters) -> Calendar:
     """The month's events the user sees, at most PER_DAY a day (soonest first), with every
-    day's count: two queries whatever the month holds, plus the partner units of those shown."""
+    day's count. One scan of the month (each event's day, its rank in the day and the day's
+    count, as window functions) keeps the first of each day; then those few are read with
+    their place, organiser and partner units."""
     first = month.replace(day=1)
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
     result = Calendar(month=first, seasons=seasons_between(first, last))
     rows = events(user, first=first, last=last, **filters)
-    totals = dict(
+    local_date = _LocalDate("starts_at", first=first, last=last)
+    firsts = list(
         rows.order_by()
-        .annotate(day=_local_day())
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    result.total = sum(totals.values())
-    shown = rows.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[_local_day()],
-            order_by=[F("starts_at").asc(), F("pk").asc()],
+        .annotate(
+            day=local_date,
+            rank=Window(
+                RowNumber(),
+                partition_by=[local_date],
+                order_by=[F("starts_at").asc(), F("pk").asc()],
+            ),
+            day_total=Window(Count("pk"), partition_by=[local_date]),
         )
-    ).filter(rank__lte=PER_DAY)
+        .filter(rank__lte=PER_DAY)
+        .values_list("pk", "day", "day_total")
+    )
+    totals = {day: total for _pk, day, total in firsts}
+    result.total = sum(totals.values())
     by_day: dict[datetime.date, list] = {}
-    for event in shown if totals else ():
+    shown = rows.filter(pk__in=[pk for pk, _day, _total in firsts]) if totals else ()
+    for event in shown:
         day = timezone.localdate(event.starts_at)
         event.season = next((s.festival for s in result.seasons if s.holds(day)), None)
         by_day.setdefault(day, []).append(event)

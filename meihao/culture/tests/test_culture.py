@@ -260,3 +260,24 @@ def test_events_held_rank_by_kind_and_by_festival_season(personas):
         personas.tree.district.path, datetime.date(2026, 9, 1), datetime.date(2026, 9, 9)
     )
     assert ranked(indicator, indicator.ranking("festival"), quiet) == []
+
+
+@pytest.mark.parametrize("zone_name", ["Asia/Shanghai", "Europe/Berlin"])
+def test_an_event_is_on_its_local_day_near_midnight_and_across_a_clock_change(personas, zone_name):
+    """The day is the local one: 00:30 in Shanghai is the previous day in UTC; Berlin's month
+    of March changes its offset, so the calendar cannot shift every row by one offset."""
+    from django.utils import timezone
+
+    zone = ZoneInfo(zone_name)
+    with timezone.override(zone):
+        for day, hour, minute in ((3, 0, 30), (3, 23, 30), (30, 0, 15)):
+            event = _event(personas, datetime.date(2026, 3, day), title=f"{day}日{hour}时")
+            starts = datetime.datetime(2026, 3, day, hour, minute, tzinfo=zone)
+            Activity.objects.filter(pk=event.pk).update(
+                starts_at=starts, ends_at=starts + datetime.timedelta(minutes=30)
+            )
+        month = selectors.month_calendar(personas.resident_a, datetime.date(2026, 3, 1))
+    assert {d.day.day: [e.title for e in d.events] for d in month.days} == {
+        3: ["3日0时", "3日23时"],
+        30: ["30日0时"],
+    }
