@@ -56,6 +56,8 @@ PUBLIC = {
     "redculture:route": "a published red-culture route: its stops in order and the guided visits",
     "redculture:site": "a published red-culture site: what the QR code on its plaque opens",
     "redculture:site_qr": "the QR code of a published site's page, for the plaque",
+    "redculture:photo": "a published site's photo, the EXIF-free copy or its thumbnail; an "
+    "unpublished site's answer 404",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",

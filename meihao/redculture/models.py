@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from meihao.core.models import TimeStampedModel
+from meihao.core.models import Photo, TimeStampedModel
 
 NAME_MAX = 80
 MAX_STOPS = 30  # a route's stops: a walk of an afternoon
@@ -64,6 +64,22 @@ class Site(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class SitePhoto(Photo):
+    """A photo of a red-culture site on its public page (`core.photos`: EXIF-free copies only),
+    added and removed by those who keep the district's map."""
+
+    FOLDER = "redculture"
+    URLS = "redculture"
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("red-culture site"), on_delete=models.CASCADE, related_name="photos"
+    )
+
+    class Meta(Photo.Meta):
+        verbose_name = _("red-culture site photo")
+        verbose_name_plural = _("red-culture site photos")
 
 
 class Block(TimeStampedModel):
