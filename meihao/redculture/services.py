@@ -5,22 +5,25 @@ Whatever is marked must lie inside the district: the deepest place of the tree w
 holds it becomes the record's place (a community, for a site in a town). A route's stops are
 published sites of its district, each once, in the order given."""
 
+import datetime
 import json
 from collections.abc import Sequence
 
 import shapely
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from meihao.activities.models import Activity
-from meihao.activities.services import activity_create, activity_publish
+from meihao.activities.services import activity_create, activity_publish, leads_team
 from meihao.core.audit import audit_change, audit_changes
-from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.inputs import clean_text
 from meihao.core.roles import OFFICIALS
-from meihao.core.scoping import covers, scope_paths
+from meihao.core.scoping import covers, has_role, scope_paths
+from meihao.people.models import Team, led_team_ids
 from meihao.places.geo import parse_boundary, to_geojson, validate_point
 from meihao.places.models import CODE_LENGTH, Level, Place
 from meihao.redculture.models import (
@@ -376,30 +379,127 @@ def route_set_stops(*, actor, route: Route, sites: Sequence[Site]) -> list[Route
 
 # --- guided visits ----------------------------------------------------------------------------
 
+VISIT_CAPACITY = (1, 200)  # walkers a guide can lead through the old town's streets
+VISIT_NOTE_MAX = 200
+DESCRIPTION_MAX = 5000  # an activity's description
+
+
+def schedules_visits(user) -> bool:
+    """Who may schedule guided visits: the place officials (a visit in a place they cover) and
+    the leaders of a team (a visit their team organises, meeting at the route's first stop)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or has_role(user, OFFICIALS):
+        return True
+    return led_team_ids(user).exists()
+
+
+def _visit_place(actor, *, route: Route, first: Site, place: Place | None, team) -> Place:
+    """The activity's place: the first stop's, or another the actor organises in. An official
+    covering it organises the visit; otherwise only the leader of the organising team may, and
+    only where the walkers meet."""
+    place = place or first.place
+    refusal = _(
+        "Choose a place inside your area, or a team you lead to organise the visit at the "
+        "route's first stop."
+    )
+    if place.level not in (Level.DISTRICT, Level.STREET, Level.COMMUNITY) or not (
+        place.path.startswith(route.place_path)
+    ):
+        raise ValidationFailed(refusal, code="place_out_of_scope", field="place")
+    if covers(actor, place.path, OFFICIALS):
+        return place
+    if place.pk != first.place_id or team is None or not leads_team(actor, team.pk):
+        raise ValidationFailed(refusal, code="place_out_of_scope", field="place")
+    return place
+
+
+def _visit_description(route: Route, stops: list[RouteStop], note: str) -> str:
+    walk = " → ".join(stop.site.name for stop in stops)
+    head = "\n\n".join(part for part in (note, walk) if part)
+    room = DESCRIPTION_MAX - len(head) - 2
+    story = (
+        route.description if len(route.description) <= room else route.description[: room - 1] + "…"
+    )
+    return "\n\n".join(part for part in (head, story) if part)
+
 
 def route_visit_schedule(
-    *, actor, route: Route, starts_at, ends_at, capacity, venue=""
+    *,
+    actor,
+    route: Route | None,
+    starts_at,
+    ends_at,
+    capacity,
+    place: Place | None = None,
+    organiser_team: Team | None = None,
+    note="",
+    venue="",
 ) -> RouteVisit:
-    """A guided visit of a published route: a published cultural event at its first stop
-    (where walkers meet and check in), with the stops in its description."""
-    _check_keeper(actor, route.place_path)
-    if not route.published:
-        raise ValidationFailed(_("Only a published route can be visited."), code="not_published")
-    stops = list(route.stops.select_related("site__place").order_by("order"))
+    """A guided visit of a published route: a published cultural event meeting at its first
+    stop (the venue and position walkers check in at), titled after the route, with the note
+    and the stops in its description; sign-ups, check-ins and the figures are the activity's.
+
+    Its place is the first stop's unless `place` names another the actor organises in (an
+    official covering it); the leader of `organiser_team` may schedule one for the team at the
+    first stop's place. Anything refused writes nothing."""
+    if not schedules_visits(actor):
+        raise PermissionDenied()
+    if route is None or not route.published:
+        raise ValidationFailed(
+            _("Choose a published red-culture route."),
+            code="unknown_route" if route is None else "not_published",
+            field="route",
+        )
+    stops = list(
+        route.stops.filter(site__published=True).select_related("site__place").order_by("order")
+    )
     if len(stops) < 2:
         raise ValidationFailed(
-            _("A route needs at least two stops before it is published."), code="too_short"
+            _("This route has no stops to walk yet: a guided visit needs at least two."),
+            code="no_stops",
+            field="route",
         )
     first = stops[0].site
-    walk = " → ".join(stop.site.name for stop in stops)
+    if organiser_team is not None and not (
+        covers(actor, organiser_team.place_path, OFFICIALS) or leads_team(actor, organiser_team.pk)
+    ):
+        raise ValidationFailed(
+            _("Choose a team of your area or one you lead."),
+            code="team_out_of_scope",
+            field="organiser_team",
+        )
+    place = _visit_place(actor, route=route, first=first, place=place, team=organiser_team)
+    if not isinstance(starts_at, datetime.datetime) or timezone.is_naive(starts_at):
+        raise ValidationFailed(_("Enter the date and time the visit starts."), field="starts_at")
+    if starts_at <= timezone.now():
+        raise ValidationFailed(
+            _("A guided visit is scheduled for a time still to come."),
+            code="in_the_past",
+            field="starts_at",
+        )
+    low, high = VISIT_CAPACITY
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not low <= capacity <= high:
+        raise ValidationFailed(
+            _("Give the number of places as a whole number from %(low)s to %(high)s.")
+            % {"low": low, "high": high},
+            code="out_of_range",
+            field="capacity",
+        )
+    note = clean_text(note, field="note", max_length=VISIT_NOTE_MAX)
+    venue = clean_text(venue, field="venue", max_length=120) or first.name
     with transaction.atomic():
         activity = activity_create(
             actor=actor,
+            # An official covering the place passes the activities' own check; a team's leader
+            # is authorised here, as the lecture desk authorises its teams' leaders.
+            for_owner=not covers(actor, place.path, OFFICIALS),
             kind=Activity.Kind.CULTURAL_EVENT,
             title=_("Guided visit: %(route)s") % {"route": route.name},
-            description=f"{route.description}\n\n{walk}".strip(),
-            place=first.place,
-            venue=clean_text(venue, field="venue", max_length=120) or first.name,
+            description=_visit_description(route, stops, note),
+            organiser_team=organiser_team,
+            place=place,
+            venue=venue,
             lat=first.lat,
             lon=first.lon,
             starts_at=starts_at,

@@ -103,14 +103,6 @@ def test_only_the_districts_officials_keep_the_map(red_map, personas, who):
         services.route_create(actor=actor, name="线路")
     with pytest.raises(NotFound):
         services.route_set_stops(actor=actor, route=red_map.route, sites=[red_map.board])
-    with pytest.raises(NotFound):
-        services.route_visit_schedule(
-            actor=actor,
-            route=red_map.route,
-            starts_at=NOW + datetime.timedelta(days=3),
-            ends_at=NOW + datetime.timedelta(days=3, hours=2),
-            capacity=20,
-        )
     assert _counts() == before
     assert not services.keeps_map(actor) and services.keeps_map(red_map.admin)
 
