@@ -3,14 +3,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from shapely.geometry import Point
 
-from meihao.activities.models import Activity
+from meihao.activities.models import Activity, SignUp
 from meihao.core.errors import NotFound
+from meihao.core.roles import OFFICIALS
+from meihao.core.scoping import scope_q
+from meihao.people.models import Team, led_team_ids
 from meihao.places.geo import haversine_m, parse_boundary
+from meihao.places.models import Level, Place
 from meihao.redculture.models import CODE_LENGTH, Block, FlagStreet, Route, RouteVisit, Site
 
 
@@ -114,8 +119,16 @@ def routes_through(site: Site):
     return published_routes().filter(stops__site=site).distinct()
 
 
+UPCOMING_SHOWN = 20  # a route's visits to come: a season's worth, never a long list
+
+
 def upcoming_visits(route: Route):
-    """Guided visits of the route still to come, open to sign-ups."""
+    """Guided visits of the route still to come (or under way), open to sign-ups, soonest
+    first, each with `places_left`: the capacity less the confirmed sign-ups (the waiting list
+    takes any more)."""
+    confirmed = Count(
+        "activity__signups", filter=Q(activity__signups__status=SignUp.Status.CONFIRMED)
+    )
     return (
         RouteVisit.objects.filter(
             route=route,
@@ -123,8 +136,34 @@ def upcoming_visits(route: Route):
             activity__ends_at__gt=timezone.now(),
         )
         .select_related("activity")
+        .annotate(places_left=Greatest(F("activity__capacity") - confirmed, Value(0)))
         .order_by("activity__starts_at", "pk")
     )
+
+
+# --- scheduling a visit: the choices the form offers ------------------------------------------
+
+
+def visit_routes():
+    """The routes a guided visit can walk: the published ones."""
+    return Route.objects.published().order_by("name", "pk")
+
+
+def visit_places(user):
+    """Places besides the first stop's that the user may hold a visit in: the district, streets
+    and communities their official roles cover."""
+    return Place.objects.filter(
+        scope_q(user, path_field="path", roles=OFFICIALS),
+        level__in=(Level.DISTRICT, Level.STREET, Level.COMMUNITY),
+    ).order_by("path")
+
+
+def visit_teams(user):
+    """Teams that may organise a visit the user schedules: those of their area, and those they
+    lead."""
+    return Team.objects.filter(
+        scope_q(user, path_field="place_path", roles=OFFICIALS) | Q(pk__in=led_team_ids(user))
+    ).order_by("place_path", "name")
 
 
 def visits_held(route: Route) -> int:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("sites/<str:code>/photos/", views.photo_add, name="photo_add"),
     path("photos/<str:pk>/remove/", views.photo_remove, name="photo_remove"),
     path("photos/<str:pk>/<str:variant>/", views.site_photo, name="photo"),
+    path("visits/new/", views.visit_new, name="visit_new"),
 ]

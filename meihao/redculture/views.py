@@ -1,23 +1,30 @@
 """The red-culture map's public pages: the map with its list, a route walked stop by stop, a
 site (what its QR code opens) and the QR code itself for staff to print. No log-in: each is
-named in `core.public_routes`; anything unpublished is a 404."""
+named in `core.public_routes`; anything unpublished is a 404.
+
+Staff schedule a route's guided visit on a page of their own (`visit_new`): the officials of a
+place and the leaders of a team; anyone else logged in is refused (403)."""
 
 import io
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meihao.core import pages
+from meihao.core.errors import PermissionDenied, ValidationFailed
+from meihao.core.forms import add_domain_error
+from meihao.core.inputs import parse_id
 from meihao.core.middleware import safe_next
 from meihao.core.pages import public_url
 from meihao.core.photos import Gallery, photo_response
-from meihao.redculture import photos, selectors
+from meihao.redculture import photos, selectors, services
+from meihao.redculture.forms import VisitForm
 from meihao.redculture.services import keeps_map
 
 
@@ -52,8 +59,9 @@ def route(request, pk):
             "route": route,
             "legs": legs,
             "total": total,
-            "visits": selectors.upcoming_visits(route),
+            "visits": selectors.upcoming_visits(route)[: selectors.UPCOMING_SHOWN],
             "held": selectors.visits_held(route),
+            "schedules_visits": services.schedules_visits(request.user),
             "features": selectors.map_features([leg.site for leg in legs], [], []),
         },
     )
@@ -109,6 +117,38 @@ def site_qr(request, code):
     response = HttpResponse(qr_document(site_address(request, site)), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{site.code}.svg"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request):
+    """Schedule a guided visit: the route (chosen on its page, `?route=`), when, how many, the
+    place and team, a note. A refusal draws the form again with the message (400)."""
+    if not services.schedules_visits(request.user):
+        raise PermissionDenied()
+    route_id = parse_id(request.GET.get("route"))
+    form = VisitForm(request.POST or None, user=request.user, initial={"route": route_id})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                visit = services.route_visit_schedule(actor=request.user, **form.cleaned_data)
+            except ValidationFailed as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(
+                    request, _("The guided visit is published: residents can sign up now.")
+                )
+                return redirect("redculture:route", visit.route_id)
+        return _visit_form(request, form, status=400)
+    return _visit_form(request, form)
+
+
+def _visit_form(request, form, status=200):
+    chosen = parse_id(form["route"].value())
+    route = selectors.visit_routes().filter(pk=chosen).first() if chosen else None
+    return render(
+        request, "redculture/visit_form.html", {"form": form, "route": route}, status=status
+    )
 
 
 # --- a site's photos ---------------------------------------------------------------------------
