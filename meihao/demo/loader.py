@@ -222,6 +222,7 @@ class Loader:
             self._stage("red culture", self.load_redculture)
             self._stage("cultural life", self.load_culture)
             self._stage("venue bookings", self.load_venue_bookings)
+            self._stage("photos of venues, showcases and sites", self.load_gallery)
         self._stage("rewards", self.load_rewards)
         self._stage("time bank", self.load_timebank)
         self._stage("wishes", self.load_wishes)
@@ -594,6 +595,11 @@ class Loader:
         from meihao.demo.venues import VenueBookings
 
         return VenueBookings(plan=self.plan, seed=self.seed, scale=self._history_scale()).run()
+
+    def load_gallery(self) -> tuple[int, int]:
+        from meihao.demo.gallery import DemoGallery
+
+        return DemoGallery(seed=self.seed).run()
 
     def load_culture(self) -> tuple[int, int]:
         from meihao.demo.culture import CulturalLife

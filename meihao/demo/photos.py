@@ -266,3 +266,153 @@ def room_scene(rng: random.Random) -> bytes:
 
 def upload(data: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+# -- the photos shown with venues, showcases and red-culture sites (demo.gallery) ---------------
+
+
+def _people(draw, rng, y, *, count, spread=(20, WIDTH - 20), size=1.0):
+    """A crowd seen from behind: heads and shoulders along `y`."""
+    for _ in range(count):
+        x = rng.randint(*spread)
+        h = round(rng.randint(22, 30) * size)
+        coat = _jitter(
+            rng, rng.choice([(60, 70, 90), (150, 40, 40), (220, 220, 215), (90, 110, 70)])
+        )
+        draw.rounded_rectangle([x - h // 3, y - h, x + h // 3, y], radius=4, fill=coat)
+        draw.ellipse([x - h // 5, y - h - h // 3, x + h // 5, y - h + 2], fill=(40, 30, 25))
+
+
+def _room(draw, rng, wall):
+    """Four walls, a tiled floor, windows on the left: a community room."""
+    floor = 190
+    draw.rectangle([0, 0, WIDTH, floor], fill=_jitter(rng, wall))
+    draw.rectangle([0, floor, WIDTH, HEIGHT], fill=_jitter(rng, (190, 175, 150)))
+    for fx in range(-40, WIDTH + 40, 44):
+        draw.line([(fx, floor), (fx + (fx - WIDTH / 2) * 0.6, HEIGHT)], fill=(160, 145, 120))
+    for wx in (20, 95):
+        draw.rectangle(
+            [wx, 40, wx + 55, 130], fill=(175, 205, 230), outline=(245, 245, 245), width=4
+        )
+    return floor
+
+
+def _banner(draw, rng, x0, y0, x1, y1):
+    """A red banner with a line of light 'characters' (blocks), as over every community stage."""
+    draw.rectangle([x0, y0, x1, y1], fill=_jitter(rng, (190, 30, 30), 10))
+    step = max(10, (x1 - x0) // 12)
+    for cx in range(x0 + step // 2, x1 - step // 2, step):
+        draw.rectangle([cx, y0 + 4, cx + step - 6, y1 - 4], fill=(245, 215, 120))
+
+
+def venue_scene(kind: str, rng: random.Random) -> bytes:
+    """A JPEG of a venue of `kind` (places.Venue.Kind's values): a square with its small stage,
+    else a community room with its banner, screen and rows of chairs."""
+    image = Image.new("RGB", (WIDTH, HEIGHT))
+    draw = ImageDraw.Draw(image)
+    if kind == "square":
+        _sky(draw, rng)
+        _buildings(draw, rng)
+        draw.rectangle([0, HORIZON, WIDTH, HEIGHT], fill=_jitter(rng, (185, 175, 160), 8))
+        for px in range(-60, WIDTH + 60, 36):
+            draw.line([(px, HORIZON), (px + (px - WIDTH / 2) * 0.8, HEIGHT)], fill=(160, 150, 135))
+        sx = rng.randint(120, 200)
+        draw.rectangle([sx, HORIZON - 10, sx + 150, HORIZON + 25], fill=(120, 90, 70))
+        _banner(draw, rng, sx + 5, HORIZON - 70, sx + 145, HORIZON - 45)
+        _people(draw, rng, HEIGHT - 30, count=rng.randint(10, 18), size=1.3)
+        return _finish(image, rng)
+    floor = _room(draw, rng, rng.choice([(230, 225, 210), (220, 230, 225), (235, 228, 215)]))
+    _banner(draw, rng, 170, 25, 380, 55)
+    draw.rectangle([215, 65, 335, 140], fill=(245, 245, 245), outline=(80, 80, 80), width=2)
+    for row, y in enumerate(range(floor + 15, HEIGHT - 10, 28)):
+        for x in range(150 - row * 12, WIDTH - 10, 34 + row * 3):
+            seat = _jitter(rng, (170, 40, 40) if kind != "library" else (90, 110, 150), 10)
+            draw.rectangle([x, y - 16, x + 18 + row * 2, y], fill=seat)
+            draw.rectangle([x, y - 26, x + 18 + row * 2, y - 16], fill=tuple(c - 30 for c in seat))
+    if kind == "library":
+        for bx in range(20, 150, 26):  # shelves instead of the windows' light
+            draw.rectangle([bx, 30, bx + 22, floor], fill=(120, 85, 55))
+            for by in range(36, floor - 10, 18):
+                draw.rectangle([bx + 3, by, bx + 19, by + 14], fill=_jitter(rng, (150, 60, 50), 60))
+    return _finish(image, rng)
+
+
+def showcase_scene(category: str, rng: random.Random) -> bytes:
+    """A JPEG of a showcase of `category` (culture.Showcase.Category's values): readers round a
+    table among the shelves, or a performance on a stage before an audience."""
+    image = Image.new("RGB", (WIDTH, HEIGHT))
+    draw = ImageDraw.Draw(image)
+    if category == "reading":
+        floor = _room(draw, rng, (235, 228, 215))
+        for bx in range(180, WIDTH - 10, 28):
+            draw.rectangle([bx, 20, bx + 24, floor], fill=(120, 85, 55))
+            for by in range(26, floor - 10, 20):
+                draw.rectangle([bx + 3, by, bx + 21, by + 16], fill=_jitter(rng, (120, 90, 70), 70))
+        draw.ellipse([90, floor - 5, 330, floor + 55], fill=(150, 105, 65))
+        _people(draw, rng, floor + 8, count=6, spread=(100, 320), size=1.4)
+        for bx in range(130, 300, 45):  # open books on the table
+            draw.rectangle([bx, floor + 20, bx + 24, floor + 30], fill=(245, 245, 240))
+        return _finish(image, rng)
+    draw.rectangle([0, 0, WIDTH, HEIGHT], fill=(35, 30, 40))
+    draw.rectangle([30, 30, WIDTH - 30, 200], fill=_jitter(rng, (150, 20, 30), 12))
+    for cx in range(30, WIDTH - 30, 18):  # the curtain's folds
+        draw.line([(cx, 30), (cx, 200)], fill=(110, 10, 20), width=3)
+    _banner(draw, rng, 80, 36, WIDTH - 80, 62)
+    draw.rectangle([0, 200, WIDTH, 222], fill=(140, 100, 60))
+    for n in range(rng.randint(3, 6)):  # performers in festival colours
+        x = 80 + n * 50 + rng.randint(-8, 8)
+        dress = rng.choice([(230, 60, 60), (240, 200, 60), (60, 160, 200), (240, 240, 240)])
+        draw.polygon([(x - 14, 200), (x + 14, 200), (x + 6, 140), (x - 6, 140)], fill=dress)
+        draw.ellipse([x - 8, 122, x + 8, 140], fill=(230, 190, 160))
+        if category == "festival":
+            draw.ellipse([x + 10, 110, x + 26, 130], fill=(250, 80, 40))  # a lantern
+    _people(draw, rng, HEIGHT - 10, count=24, size=1.5)
+    return _finish(image, rng)
+
+
+def site_scene(kind: str, rng: random.Random) -> bytes:
+    """A JPEG of a red-culture site of `kind` (redculture.Site.Kind's values): a memorial's
+    obelisk with its star, a mural's red panels on a wall, history boards on their posts, or
+    an old arcaded building with its plaque and flag."""
+    image = Image.new("RGB", (WIDTH, HEIGHT))
+    draw = ImageDraw.Draw(image)
+    _sky(draw, rng)
+    if kind in ("memorial", "landmark"):
+        draw.rectangle([0, HORIZON, WIDTH, 200], fill=_jitter(rng, (95, 145, 80), 12))  # lawn
+        draw.rectangle([0, 200, WIDTH, HEIGHT], fill=_jitter(rng, (150, 150, 145), 8))
+        for tx in (30, 90, 310, 370):  # trees beside it
+            draw.ellipse([tx - 35, 90, tx + 35, 200], fill=_jitter(rng, (55, 110, 55), 20))
+        cx = WIDTH // 2 + rng.randint(-20, 20)
+        draw.rectangle([cx - 70, 190, cx + 70, 215], fill=(200, 195, 185))
+        draw.polygon(
+            [(cx - 22, 190), (cx + 22, 190), (cx + 10, 40), (cx - 10, 40)], fill=(225, 220, 210)
+        )
+        draw.polygon([(cx - 10, 40), (cx + 10, 40), (cx, 20)], fill=(225, 220, 210))
+        draw.regular_polygon((cx, 70, 10), 5, fill=(200, 30, 30))
+        _people(draw, rng, 260, count=rng.randint(3, 7), size=1.2)
+        return _finish(image, rng)
+    _buildings(draw, rng)
+    _street(draw, rng)
+    if kind == "mural":
+        draw.rectangle([40, 60, WIDTH - 40, HORIZON - 5], fill=(235, 225, 205))
+        for px in range(50, WIDTH - 60, 62):
+            draw.rectangle([px, 70, px + 54, HORIZON - 15], fill=_jitter(rng, (185, 35, 35), 20))
+            draw.regular_polygon((px + 27, 95, 9), 5, fill=(245, 205, 60))
+            draw.rectangle([px + 8, 115, px + 46, 120], fill=(245, 230, 200))
+    elif kind == "history_board":
+        for bx in range(50, WIDTH - 90, 110):
+            draw.rectangle([bx + 8, 150, bx + 14, 195], fill=(70, 70, 70))
+            draw.rectangle([bx + 76, 150, bx + 82, 195], fill=(70, 70, 70))
+            draw.rectangle([bx, 95, bx + 90, 152], fill=(170, 25, 25))
+            for ly in range(105, 145, 9):
+                draw.line([(bx + 8, ly), (bx + 82, ly)], fill=(245, 230, 200), width=2)
+    else:  # a former site or residence: its plaque and a flag
+        px = rng.randint(60, WIDTH - 120)
+        draw.rectangle([px, 95, px + 60, 125], fill=(235, 235, 230), outline=(120, 120, 120))
+        for ly in range(101, 122, 6):
+            draw.line([(px + 6, ly), (px + 54, ly)], fill=(60, 60, 60))
+        draw.line([(px + 90, 130), (px + 90, 40)], fill=(90, 90, 90), width=3)
+        draw.rectangle([px + 91, 42, px + 131, 68], fill=(210, 25, 25))
+        draw.regular_polygon((px + 100, 51, 5), 5, fill=(250, 220, 60))
+    _people(draw, rng, HORIZON + 40, count=rng.randint(2, 5))
+    return _finish(image, rng)

@@ -179,3 +179,18 @@ def test_scenes_differ_by_class_and_repeat_by_seed():
         photos.room_scene(random.Random(3)),
     ):
         assert_looks_like_a_photo(scene)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        *[lambda rng, k=k: photos.venue_scene(k, rng) for k in ("square", "activity_room")],
+        *[lambda rng, c=c: photos.showcase_scene(c, rng) for c in ("reading", "festival")],
+        *[lambda rng, k=k: photos.site_scene(k, rng) for k in ("memorial", "mural", "former_site")],
+    ],
+    ids=["square", "room", "reading", "festival", "memorial", "mural", "former-site"],
+)
+def test_the_venues_showcases_and_sites_photos_are_pictures(draw):
+    scene = draw(random.Random(7))
+    assert draw(random.Random(7)) == scene  # the same object, the same photo
+    assert_looks_like_a_photo(scene)

@@ -809,3 +809,42 @@ def test_seeding_the_red_culture_map_again_adds_nothing(seeded):
     before = [m.objects.count() for m in models]
     seed()
     assert [m.objects.count() for m in models] == before
+
+
+def test_some_venues_showcases_and_sites_have_photos(seeded, client):
+    from PIL import Image
+
+    from meihao.culture.models import ShowcasePhoto
+    from meihao.demo.tests.test_demo_lived import assert_looks_like_a_photo
+    from meihao.redculture.models import Site, SitePhoto
+    from meihao.venues.models import VenuePhoto
+
+    assert 1 <= VenuePhoto.objects.count() <= 20
+    assert 3 <= ShowcasePhoto.objects.count() <= 12
+    assert SitePhoto.objects.count() == 15  # two sites a street, two photos for the first
+    # Some, not all: the pages show the empty state too.
+    assert Site.objects.filter(photos__isnull=True).exists()
+    photo = SitePhoto.objects.select_related("site").order_by("pk").first()
+    client.logout()
+    html = client.get(f"/red-culture/sites/{photo.site.code}/").content.decode()
+    assert f'src="{photo.thumb_url}"' in html and f'alt="{photo.caption}"' in html
+    served = client.get(photo.photo_url)
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content)
+    assert_looks_like_a_photo(body)
+    assert Image.open(io.BytesIO(body)).getexif() == {}
+    venue_photo = VenuePhoto.objects.order_by("pk").first()
+    client.force_login(User.objects.get(phone="13900000003"))
+    page = client.get(f"/venues/{venue_photo.venue_id}/").content.decode()
+    assert f'src="{venue_photo.thumb_url}"' in page and venue_photo.remove_url in page
+
+
+def test_seeding_the_photos_again_adds_nothing(seeded):
+    from meihao.culture.models import ShowcasePhoto
+    from meihao.redculture.models import SitePhoto
+    from meihao.venues.models import VenuePhoto
+
+    models = (VenuePhoto, ShowcasePhoto, SitePhoto)
+    before = [m.objects.count() for m in models]
+    seed()
+    assert [m.objects.count() for m in models] == before
