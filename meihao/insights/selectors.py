@@ -22,7 +22,7 @@ from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_date
 from meihao.core.roles import PLACE_WORKERS, Role
 from meihao.core.scoping import has_role, scope_paths, scopes_of
-from meihao.insights import grades
+from meihao.insights import figures, grades
 from meihao.insights import indicators as ind
 from meihao.insights.registry import (
     REGISTRY,
@@ -623,7 +623,7 @@ def read_indicator(
             "channel": filters.channel,
         }
     span = Span.of(place.path, first, last, **narrowed)
-    return Reading(indicator, place, places, span, indicator.measure(span), filters)
+    return Reading(indicator, place, places, span, figures.measure(indicator, span), filters)
 
 
 GROUP_KEY_MAX = 200
@@ -663,22 +663,10 @@ def rank_reading(reading: Reading, *, by: str = "", group: str = "") -> Ranked:
 
 def trend(reading: Reading) -> dict:
     """The indicator month by month over the 12 months up to the period's last day."""
-    month = reading.span.last_day.replace(day=1)
-    # Each month of the same place, case type and channel.
-    kept = {"case_type": reading.span.case_type, "channel": reading.span.channel}
-    months = []
-    for _i in range(TREND_MONTHS):
-        months.append(month)
-        month = (month - timedelta(days=1)).replace(day=1)
-    months.reverse()
-    values = []
-    for first in months:
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        span = Span.of(reading.place.path, first, last, **kept)
-        values.append(reading.indicator.measure(span).value)
+    points = figures.monthly(reading.indicator, reading.span, TREND_MONTHS)
     return {
-        "labels": [f"{m:%Y-%m}" for m in months],
-        "values": values,
+        "labels": [f"{first:%Y-%m}" for first, _measure in points],
+        "values": [measure.value for _first, measure in points],
         "title": str(reading.indicator.name),
         "unit": str(reading.indicator.unit),
     }
