@@ -1,12 +1,17 @@
-"""Bulk-seeding cases for the benchmarks: raw executemany (SQLite) or COPY (PostgreSQL) into
-the real cases_case table of a migrated database with the demo district's places.
+"""Bulk-seeding for the benchmarks.
 
-Rows are plain but complete: every column gets the model's default, and the columns the board
-and the sweep read (status, place, class, deadlines, colours, times) are drawn at random with
-a realistic mix (most cases closed; the open ones spread over the workflow and the clocks).
+Cases: raw executemany (SQLite) or COPY (PostgreSQL) into the real cases_case table of a
+migrated database with the demo district's places. Rows are plain but complete: every column
+gets the model's default, and the columns the board and the sweep read (status, place, class,
+deadlines, colours, times) are drawn at random with a realistic mix (most cases closed; the open
+ones spread over the workflow and the clocks).
+
+A city: `seed_city` builds the place tree of the city-sized benchmarks (districts → streets →
+communities) in three bulk inserts.
 """
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 CHUNK = 20_000
@@ -139,3 +144,49 @@ def seed_board(cases: int):
     load_district()
     seed_seconds = seed_cases(cases)
     return User.objects.get(phone=STREET_CHIEF), seed_seconds
+
+
+@dataclass
+class District:
+    """A district `seed_city` built: its place, its streets and its communities (street by
+    street)."""
+
+    place: object
+    streets: list
+    communities: list
+
+
+def seed_city(
+    districts: int, streets: int, communities: int, *, first_code: int = 470000
+) -> list[District]:
+    """A city's place tree: `districts` districts (codes from `first_code` on, named 第n区) of
+    `streets` streets of `communities` communities each, in three bulk inserts; the districts
+    in order. Call it inside the seeding's transaction."""
+    from meihao.places.models import Level, Place
+
+    roots = Place.objects.bulk_create(
+        Place(code=f"{first_code + n:06d}", name=f"第{n + 1}区", level=Level.DISTRICT,
+              path=f"{first_code + n:06d}/")
+        for n in range(districts)
+    )  # fmt: skip
+    street_places = Place.objects.bulk_create(
+        Place(code=f"{d.code}{s + 1:03d}", name=f"{d.name}第{s + 1}街道", level=Level.STREET,
+              parent=d, path=f"{d.path}{d.code}{s + 1:03d}/")
+        for d in roots
+        for s in range(streets)
+    )  # fmt: skip
+    community_places = Place.objects.bulk_create(
+        Place(code=f"{s.code}{c + 1:03d}", name=f"{s.name}第{c + 1}社区",
+              level=Level.COMMUNITY, parent=s, path=f"{s.path}{s.code}{c + 1:03d}/")
+        for s in street_places
+        for c in range(communities)
+    )  # fmt: skip
+    per_district = streets * communities
+    return [
+        District(
+            place=root,
+            streets=street_places[n * streets : (n + 1) * streets],
+            communities=community_places[n * per_district : (n + 1) * per_district],
+        )
+        for n, root in enumerate(roots)
+    ]

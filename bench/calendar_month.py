@@ -26,6 +26,7 @@ from bench._django import (
     run_on_sqlite_and_postgresql,
     setup_django,
 )
+from bench._seed import seed_city
 
 DEFAULT_DISTRICTS = 100
 STREETS, COMMUNITIES, EVENTS_A_MONTH = 5, 6, 10
@@ -60,7 +61,6 @@ def seed(districts: int, rng: random.Random) -> float:
     from meihao.activities.models import Activity
     from meihao.culture.models import Partner
     from meihao.people.models import Organisation, User
-    from meihao.places.models import Level, Place
 
     started = time.perf_counter()
     zone = timezone.get_current_timezone()
@@ -68,23 +68,8 @@ def seed(districts: int, rng: random.Random) -> float:
     months = _months(today)
     with transaction.atomic():
         creator = User.objects.create_user("16799999998", "bench-only-password", name="文化站")
-        for n in range(districts):
-            code = f"{470000 + n:06d}"
-            district = Place.objects.create(
-                code=code, name=f"第{n + 1}区", level=Level.DISTRICT, path=f"{code}/"
-            )
-            streets = Place.objects.bulk_create(
-                Place(code=f"{code}{s + 1:03d}", name=f"{district.name}第{s + 1}街道",
-                      level=Level.STREET, parent=district,
-                      path=f"{district.path}{code}{s + 1:03d}/")
-                for s in range(STREETS)
-            )  # fmt: skip
-            communities = Place.objects.bulk_create(
-                Place(code=f"{s.code}{c + 1:03d}", name=f"{s.name}第{c + 1}社区",
-                      level=Level.COMMUNITY, parent=s, path=f"{s.path}{s.code}{c + 1:03d}/")
-                for s in streets
-                for c in range(COMMUNITIES)
-            )  # fmt: skip
+        for seeded in seed_city(districts, STREETS, COMMUNITIES):
+            district, communities = seeded.place, seeded.communities
             unit = Organisation.objects.create(
                 name=f"{district.name}文化馆", kind="unit", place=district
             )

@@ -28,6 +28,7 @@ from bench._django import (
     run_on_sqlite_and_postgresql,
     setup_django,
 )
+from bench._seed import seed_city
 
 DEFAULT_DISTRICTS = 100
 STREETS, COMMUNITIES = 5, 6
@@ -59,30 +60,17 @@ def seed(districts: int, rng: random.Random) -> float:
     from meihao.legal.compliance import hours_tallies_rebuild
     from meihao.legal.models import AdvisorService
     from meihao.people.models import RoleAssignment, User
-    from meihao.places.models import Level, Place
 
     started = time.perf_counter()
     zone = timezone.get_current_timezone()
     password = make_password(None)
     months = _months_behind(timezone.localdate(), 12)
     with transaction.atomic():
-        roots = Place.objects.bulk_create(
-            Place(code=f"{460000 + n:06d}", name=f"第{n + 1}区", level=Level.DISTRICT,
-                  path=f"{460000 + n:06d}/")
-            for n in range(districts)
-        )  # fmt: skip
-        streets = Place.objects.bulk_create(
-            Place(code=f"{d.code}{s + 1:03d}", name=f"{d.name}第{s + 1}街道", level=Level.STREET,
-                  parent=d, path=f"{d.path}{d.code}{s + 1:03d}/")
-            for d in roots
-            for s in range(STREETS)
-        )  # fmt: skip
-        communities = Place.objects.bulk_create(
-            Place(code=f"{s.code}{c + 1:03d}", name=f"{s.name}第{c + 1}社区",
-                  level=Level.COMMUNITY, parent=s, path=f"{s.path}{s.code}{c + 1:03d}/")
-            for s in streets
-            for c in range(COMMUNITIES)
-        )  # fmt: skip
+        communities = [
+            c
+            for district in seed_city(districts, STREETS, COMMUNITIES, first_code=460000)
+            for c in district.communities
+        ]
         advisors = User.objects.bulk_create(
             User(phone=f"166{n:08d}", name=f"律师{n}", password=password)
             for n in range(len(communities))

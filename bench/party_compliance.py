@@ -27,6 +27,7 @@ from bench._django import (
     run_on_sqlite_and_postgresql,
     setup_django,
 )
+from bench._seed import seed_city
 
 DEFAULT_DISTRICTS = 100
 STREETS, COMMUNITIES, BRANCHES = 5, 6, 10
@@ -66,7 +67,6 @@ def seed(districts: int, rng: random.Random) -> float:
     from meihao.party.meetings import tallies_rebuild
     from meihao.party.models import MeetingType, PartyMeeting, PartyOrg
     from meihao.people.models import User
-    from meihao.places.models import Level, Place
 
     started = time.perf_counter()
     zone = timezone.get_current_timezone()
@@ -75,28 +75,13 @@ def seed(districts: int, rng: random.Random) -> float:
     L = PartyOrg.Level
     with transaction.atomic():
         creator = User.objects.create_user("16799999998", "bench-only-password", name="组织员")
-        places = Place.objects.bulk_create(
-            Place(code=f"{470000 + n:06d}", name=f"第{n + 1}区", level=Level.DISTRICT,
-                  path=f"{470000 + n:06d}/")
-            for n in range(districts)
-        )  # fmt: skip
-        root = places[0]
+        city_places = seed_city(districts, STREETS, COMMUNITIES)
+        root = city_places[0].place
         city = PartyOrg(name="中共某市委员会", level=L.DISTRICT_COMMITTEE, path="", place=root)
         city.place_path = root.path
         city = _orgs(PartyOrg, [city])[0]
-        for district in places:
-            streets = Place.objects.bulk_create(
-                Place(code=f"{district.code}{s + 1:03d}", name=f"{district.name}第{s + 1}街道",
-                      level=Level.STREET, parent=district,
-                      path=f"{district.path}{district.code}{s + 1:03d}/")
-                for s in range(STREETS)
-            )  # fmt: skip
-            communities = Place.objects.bulk_create(
-                Place(code=f"{s.code}{c + 1:03d}", name=f"{s.name}第{c + 1}社区",
-                      level=Level.COMMUNITY, parent=s, path=f"{s.path}{s.code}{c + 1:03d}/")
-                for s in streets
-                for c in range(COMMUNITIES)
-            )  # fmt: skip
+        for seeded in city_places:
+            district, streets, communities = seeded.place, seeded.streets, seeded.communities
             top = PartyOrg(name=f"中共{district.name}委员会", parent=city, path="", place=district)
             top.level, top.place_path = L.DISTRICT_COMMITTEE, district.path
             top = _orgs(PartyOrg, [top])[0]
