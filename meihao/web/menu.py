@@ -23,6 +23,7 @@ from meihao.core.roles import (
     Role,
 )
 from meihao.core.scoping import scopes_of
+from meihao.dashboards.boards import ROLES as DASHBOARD_ROLES
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
 from meihao.legal.aid import may_decide as may_decide_legal_aid
 from meihao.party.models import PartyMember, PartyPost
@@ -58,6 +59,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Patrol"), "patrols:current", "person-walking", PATROLLERS),
     Screen(_("Report a problem"), "cases:report", "camera", REPORTERS, essential=True),
     Screen(_("My cases"), "cases:mine", "card-checklist", REPORTERS, essential=True),
+    Screen(_("Dashboard"), "dashboards:dashboard", "speedometer2", DASHBOARD_ROLES),
     Screen(_("Dispatch board"), "cases:board", "signpost-split", OFFICIALS),
     Screen(
         _("Department queue"),

@@ -1,0 +1,546 @@
+"""The reads behind a role's dashboard, always scoped to the asking user.
+
+Every number is a registered indicator read through `insights.figures` (this period, the one
+before, twelve months), ranked among the place's siblings; the attention lists come from each
+app's own selectors scoped to the user. Queries grow with the board's figures and the places
+compared (siblings, children, grids), never with the number of records.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from meihao.core.errors import NotFound, ValidationFailed
+from meihao.core.scoping import in_subtree, scope_paths
+from meihao.dashboards import boards as b
+from meihao.dashboards.indicators import FUNNEL
+from meihao.insights import figures, grades
+from meihao.insights.indicators import INDICATORS as CASE_INDICATORS
+from meihao.insights.registry import REGISTRY, Indicator, Measure, Span, ranked
+from meihao.insights.selectors import PERIODS, Period, Shown, period_for
+from meihao.places.models import Level, Place
+
+SPARK_MONTHS = 12
+ATTENTION_SHOWN = 5
+PLACE_FIELDS = ("id", "code", "name", "level", "path", "parent_id")
+
+
+def boards_of(user) -> list[b.Board]:
+    """The dashboards of the roles the user holds, in the boards' order (a superuser: the
+    district's)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return [b.BY_KEY["district"]]
+    return [board for board in b.BOARDS if scope_paths(user, {board.role})]
+
+
+def has_dashboard(user) -> bool:
+    return bool(boards_of(user))
+
+
+def board_places(user, board: b.Board) -> list[Place]:
+    """The places the user holds the board's role on, widest first."""
+    places = Place.objects.only(*PLACE_FIELDS).order_by("path")
+    if user.is_superuser:
+        return list(places.filter(level=Level.DISTRICT))
+    return list(places.filter(path__in=scope_paths(user, {board.role})))
+
+
+def dashboard_period(params, *, today: date | None = None) -> Period:
+    """The period picked as on the statistics pages (this month by default); an unknown period
+    or a bad custom one is refused in words (ValidationFailed, a 400), never replaced."""
+    key = (params.get("period") or "this_month").strip()
+    if key not in PERIODS:
+        raise ValidationFailed(_("There is no such period."), field="period")
+    period, error = period_for(
+        key, start=params.get("start", ""), end=params.get("end", ""), today=today
+    )
+    if error:
+        raise ValidationFailed(error, field="start")
+    return period
+
+
+def previous_days(first: date, last: date) -> tuple[date, date]:
+    """The period a period is compared with: within one month, the same days of the month
+    before (a whole month: the whole month before); within one year from 1 January, the same
+    days of the year before; else the as many days just before."""
+    if first.day == 1 and (first.year, first.month) == (last.year, last.month):
+        before = (first - timedelta(days=1)).replace(day=1)
+        whole = (last + timedelta(days=1)).day == 1
+        end = figures.month_last(before)
+        return before, end if whole else min(end, before.replace(day=min(last.day, end.day)))
+    if (first.month, first.day) == (1, 1) and first.year == last.year:
+        day = last.day if (last.month, last.day) != (2, 29) else 28
+        return first.replace(year=first.year - 1), last.replace(year=last.year - 1, day=day)
+    length = (last - first).days + 1
+    return first - timedelta(days=length), first - timedelta(days=1)
+
+
+def records_url(code: str, place: Place, first: date, last: date, **extra) -> str:
+    query = {"place": place.code, "start": first.isoformat(), "end": last.isoformat(), **extra}
+    return reverse("insights:indicator", args=[code]) + "?" + urlencode(query)
+
+
+@dataclass
+class Tile:
+    indicator: Indicator
+    measure: Measure
+    previous: Measure
+    url: str
+    previous_url: str
+    spark: list[dict]
+    rank: int | None = None
+    peers: int = 0
+
+    @property
+    def shown(self) -> Shown:
+        return Shown(self.measure, self.indicator.unit, self.indicator.code)
+
+    @property
+    def previous_shown(self) -> Shown:
+        return Shown(self.previous, self.indicator.unit, self.indicator.code)
+
+    @property
+    def change(self) -> float | None:
+        """This period less the last (percentage points for a rate), None without both."""
+        if self.measure.value is None or self.previous.value is None:
+            return None
+        return round(self.measure.value - self.previous.value, 1)
+
+    @property
+    def change_percent(self) -> float | None:
+        """For a figure that is not a rate: the change in percent of the last period's."""
+        if self.indicator.is_rate or self.change is None or not self.previous.value:
+            return None
+        return round(100.0 * self.change / self.previous.value, 1)
+
+    @property
+    def better(self) -> bool | None:
+        if not self.change:
+            return None
+        return (self.change > 0) == self.indicator.higher_is_better
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return ""
+        sign = "+" if change > 0 else ""
+        number = f"{change:g}"
+        if self.indicator.is_rate:
+            return _("%(change)s pp") % {"change": sign + number}
+        percent = self.change_percent
+        if percent is None:
+            return sign + number
+        return f"{sign}{number} ({sign}{percent:g}%)"
+
+
+@dataclass
+class Attention:
+    key: str
+    title: str
+    count: int
+    url: str
+    items: list[dict] = field(default_factory=list)  # {text, detail, url}
+    note: str = ""
+
+
+@dataclass
+class Dashboard:
+    board: b.Board
+    boards: list[b.Board]
+    place: Place
+    places: list[Place]
+    period: Period
+    previous: tuple[date, date]
+    tiles: list[Tile]
+    attention: list[Attention]
+    grade: grades.Grade
+    grade_url: str
+    ranking: dict
+    funnel: dict
+    heatmap: dict
+    query: str  # board, place and period as this page's query string
+
+    @property
+    def empty(self) -> bool:
+        return all(tile.measure.value in (None, 0) for tile in self.tiles)
+
+
+def _span(place: Place, first: date, last: date) -> Span:
+    return Span.of(place.path, first, last)
+
+
+def _ranks(indicator: Indicator, place: Place, peers: list[Place], first, last):
+    """The place's rank among its peers (itself included) by this figure, best first; None when
+    it has no value or no peers."""
+    if len(peers) < 2:
+        return None, len(peers)
+    values = {}
+    for peer in peers:
+        measure = figures.measure(indicator, _span(peer, first, last))
+        values[peer.pk] = measure.value
+    own = values.get(place.pk)
+    if own is None:
+        return None, len(peers)
+    sign = 1 if indicator.higher_is_better else -1
+    better = sum(1 for v in values.values() if v is not None and sign * v > sign * own)
+    return better + 1, len(peers)
+
+
+def _tile(indicator: Indicator, place: Place, peers, period: Period, previous) -> Tile:
+    first, last = period.first_day, period.last_day
+    span = _span(place, first, last)
+    spark = [
+        {
+            "label": f"{month:%Y-%m}",
+            "value": measure.value,
+            "url": records_url(indicator.code, place, month, min(figures.month_last(month), last)),
+        }
+        for month, measure in figures.monthly(indicator, span, SPARK_MONTHS)
+    ]
+    rank, count = _ranks(indicator, place, peers, first, last)
+    return Tile(
+        indicator=indicator,
+        measure=figures.measure(indicator, span),
+        previous=figures.measure(indicator, _span(place, *previous)),
+        url=records_url(indicator.code, place, first, last),
+        previous_url=records_url(indicator.code, place, *previous),
+        spark=spark,
+        rank=rank,
+        peers=count,
+    )
+
+
+def _grade(place: Place, first: date, last: date) -> grades.Grade:
+    span = _span(place, first, last)
+    measures = {
+        name: figures.measure(REGISTRY[name], span)
+        for name in [*grades.weights(), "reports_filed"]
+        if name in CASE_INDICATORS
+    }
+    return grades.grade(measures)
+
+
+def _children(place: Place) -> list[Place]:
+    below = {Level.DISTRICT: Level.STREET, Level.STREET: Level.COMMUNITY}
+    level = below.get(place.level, Level.GRID)
+    if place.level == Level.GRID:
+        return []
+    return list(
+        Place.objects.filter(parent_id=place.pk, level=level).only(*PLACE_FIELDS).order_by("code")
+    )
+
+
+def _ranking(indicator: Indicator, place: Place, period: Period) -> dict:
+    """The figure for each place right under the board's place, best first, each with its
+    grade (grid cases) and the link to its records."""
+    first, last = period.first_day, period.last_day
+    rows = []
+    for child in _children(place):
+        measure = figures.measure(indicator, _span(child, first, last))
+        rows.append(
+            {
+                "name": child.name,
+                "value": measure.value,
+                "text": Shown(measure, indicator.unit, indicator.code).text,
+                "url": records_url(indicator.code, child, first, last),
+            }
+        )
+    sign = 1 if indicator.higher_is_better else -1
+    rows.sort(key=lambda r: (r["value"] is None, -sign * (r["value"] or 0), r["name"]))
+    return {
+        "code": indicator.code,
+        "title": str(indicator.name),
+        "unit": "%" if indicator.is_rate else "",
+        "rows": rows,
+        "empty": _("No data this month") if not any(r["value"] for r in rows) else "",
+    }
+
+
+def _funnel(place: Place, period: Period) -> dict:
+    span = _span(place, period.first_day, period.last_day)
+    stages = []
+    for code in FUNNEL:
+        indicator = REGISTRY[code]
+        measure = figures.measure(indicator, span)
+        stages.append(
+            {
+                "code": code,
+                "name": str(indicator.name),
+                "value": measure.value,
+                "url": records_url(code, place, period.first_day, period.last_day),
+            }
+        )
+    return {
+        "stages": stages,
+        "empty": _("No data this month") if not stages[0]["value"] else "",
+    }
+
+
+def _heatmap(place: Place, period: Period) -> dict:
+    """The grids under the place drawn from their own outlines, each with its cases filed in
+    the period (one aggregate query) and the link to them (the reported stage's grid group)."""
+    indicator = REGISTRY["cases_reported"]
+    ranking = indicator.rankings[0]
+    span = _span(place, period.first_day, period.last_day)
+    counts = {row["key"]: row["measure"].value for row in ranked(indicator, ranking, span)}
+    grids = Place.objects.filter(
+        in_subtree(place.path, "path"), level=Level.GRID, boundary__isnull=False
+    ).only("id", "code", "name", "path", "boundary")
+    features, values = [], []
+    for grid in grids.order_by("path"):
+        url = records_url(
+            "cases_reported",
+            place,
+            period.first_day,
+            period.last_day,
+            by=ranking.code,
+            group=grid.path,
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": grid.code},
+                "geometry": grid.boundary,
+            }
+        )
+        values.append(
+            {"name": grid.code, "label": grid.name, "value": counts.get(grid.path, 0), "url": url}
+        )
+    return {
+        "geojson": {"type": "FeatureCollection", "features": features},
+        "values": values,
+        "title": str(indicator.name),
+        "empty": _("No grid outlines to draw.") if not features else "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# What needs attention now: each list from its app's own selectors, scoped to the user.
+
+
+def _overdue_cases(user, place: Place, period: Period) -> Attention | None:
+    from meihao.cases.selectors import BoardFilters, board_cases, may_use_board
+
+    if not may_use_board(user):
+        return None
+    cases = board_cases(user, BoardFilters(status="open", overdue=True)).filter(
+        in_subtree(place.path)
+    )
+    query = {"status": "open", "overdue": "1"}
+    if place.level == Level.GRID or place.level == Level.COMMUNITY:
+        query["grid"] = place.code
+    return Attention(
+        b.OVERDUE_CASES,
+        _("Overdue cases"),
+        cases.count(),
+        reverse("cases:board") + "?" + urlencode(query),
+        [
+            {
+                "text": case.number,
+                "detail": f"{case.category.name_zh if case.category else ''} · {case.place.name}",
+                "url": reverse("cases:detail", kwargs={"number": case.number}),
+            }
+            for case in cases.select_related("category", "place")[:ATTENTION_SHOWN]
+        ],
+    )
+
+
+def _branches_short(user, place: Place, period: Period) -> Attention | None:
+    from meihao.party import compliance
+    from meihao.party.selectors import led_orgs
+
+    orgs = [
+        org
+        for org in led_orgs(user).select_related("place").order_by("path")
+        if _org_in(org, place)
+    ]
+    if not orgs:
+        return None
+    today = timezone.localdate()
+    org = orgs[0]
+    short = compliance.short_orgs(org, today.year, today)
+    return Attention(
+        b.BRANCHES_SHORT,
+        _("Branches short of meetings"),
+        short.count(),
+        reverse("party:compliance") + "?" + urlencode({"org": org.pk, "short": "1"}),
+        [
+            {
+                "text": row.name,
+                "detail": "",
+                "url": reverse("party:compliance") + "?" + urlencode({"org": org.pk, "short": "1"}),
+            }
+            for row in short.order_by("path")[:ATTENTION_SHOWN]
+        ],
+        note=_("This year so far"),
+    )
+
+
+def _org_in(org, place: Place) -> bool:
+    path = getattr(org.place, "path", "") if org.place_id else ""
+    return not path or path.startswith(place.path) or place.path.startswith(path)
+
+
+def _advisors_short(user, place: Place, period: Period) -> Attention | None:
+    from meihao.legal.compliance import posts_month
+    from meihao.legal.selectors import may_read_compliance
+
+    if not may_read_compliance(user):
+        return None
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    rows = [row for row in posts_month(place.path, month.year, month.month) if not row.met]
+    url = (
+        reverse("legal:compliance")
+        + "?"
+        + urlencode({"place": place.code, "month": f"{month:%Y-%m}"})
+    )
+    return Attention(
+        b.ADVISORS_SHORT,
+        _("Advisors short of hours"),
+        len(rows),
+        url,
+        [
+            {
+                "text": row.advisor_name,
+                "detail": _("%(community)s · %(hours)s h short")
+                % {"community": row.community_name, "hours": f"{row.minutes_short / 60:.1f}"},
+                "url": url,
+            }
+            for row in rows[:ATTENTION_SHOWN]
+        ],
+        note=_("Month of %(month)s") % {"month": f"{month:%Y-%m}"},
+    )
+
+
+def _wishes_unclaimed(user, place: Place, period: Period) -> Attention | None:
+    from meihao.wishes.selectors import may_review, review_queue
+
+    if not may_review(user):
+        return None
+    wishes = review_queue(user, "published").filter(in_subtree(place.path))
+    return Attention(
+        b.WISHES_UNCLAIMED,
+        _("Unclaimed wishes"),
+        wishes.count(),
+        reverse("wishes:review") + "?" + urlencode({"state": "published"}),
+        [
+            {
+                "text": wish.number,
+                "detail": wish.place.name,
+                "url": reverse("wishes:detail", kwargs={"number": wish.number}),
+            }
+            for wish in wishes[:ATTENTION_SHOWN]
+        ],
+    )
+
+
+def _care_missed(user, place: Place, period: Period) -> Attention | None:
+    indicator = REGISTRY.get("care_no_shows")
+    if indicator is None:
+        return None
+    span = _span(place, period.first_day, period.last_day)
+    measure = figures.measure(indicator, span)
+    records = indicator.records(span)[:ATTENTION_SHOWN]
+    return Attention(
+        b.CARE_MISSED,
+        _("Care visits missed"),
+        int(measure.value or 0),
+        records_url(indicator.code, place, period.first_day, period.last_day),
+        [
+            {
+                "text": str(indicator.columns[0].value(record)),
+                "detail": " · ".join(str(c.value(record)) for c in indicator.columns[1:3]),
+                "url": indicator.link(record) if indicator.link else "",
+            }
+            for record in records
+        ],
+    )
+
+
+ATTENTION = {
+    b.OVERDUE_CASES: _overdue_cases,
+    b.BRANCHES_SHORT: _branches_short,
+    b.ADVISORS_SHORT: _advisors_short,
+    b.WISHES_UNCLAIMED: _wishes_unclaimed,
+    b.CARE_MISSED: _care_missed,
+}
+
+
+def _readable(user, code: str) -> bool:
+    from meihao.core.scoping import has_role
+
+    indicator = REGISTRY.get(code)
+    return indicator is not None and (
+        user.is_superuser or has_role(user, indicator.capability.roles)
+    )
+
+
+def dashboard(user, *, board_key: str = "", place_code: str = "", period: Period, rank: str = ""):
+    """The user's dashboard `board_key` (by default their first) for one of their places (by
+    default their widest) and the period. No dashboard, another role's, or a place outside the
+    user's: NotFound."""
+    mine = boards_of(user)
+    if not mine:
+        raise NotFound(_("No such page."))
+    board = next((x for x in mine if x.key == board_key), None) if board_key else mine[0]
+    if board is None:
+        raise NotFound(_("No such page."))
+    places = board_places(user, board)
+    place = next((p for p in places if p.code == place_code), None) if place_code else None
+    if place_code and place is None:
+        raise NotFound(_("No such place."))
+    place = place or (places[0] if places else None)
+    if place is None:
+        raise NotFound(_("No such place."))
+    codes = [code for code in board.indicators if _readable(user, code)]
+    rank = rank or board.ranked
+    if rank not in codes:
+        if rank != board.ranked:
+            raise ValidationFailed(_("No such ranking."), field="rank")
+        rank = codes[0]
+    previous = previous_days(period.first_day, period.last_day)
+    peers = list(
+        Place.objects.filter(parent_id=place.parent_id, level=place.level)
+        .only(*PLACE_FIELDS)
+        .order_by("code")
+    )
+    tiles = [_tile(REGISTRY[code], place, peers, period, previous) for code in codes]
+    attention = [
+        item
+        for item in (ATTENTION[key](user, place, period) for key in board.attention)
+        if item is not None
+    ]
+    grade_query = urlencode(
+        {
+            "place": place.code,
+            "period": "custom",
+            "start": period.first_day.isoformat(),
+            "end": period.last_day.isoformat(),
+        }
+    )
+    query = {"board": board.key, "place": place.code, "period": period.key}
+    if period.key == "custom":
+        query.update(start=period.first_day.isoformat(), end=period.last_day.isoformat())
+    return Dashboard(
+        board=board,
+        boards=mine,
+        place=place,
+        places=places,
+        period=period,
+        previous=previous,
+        tiles=tiles,
+        attention=attention,
+        grade=_grade(place, period.first_day, period.last_day),
+        grade_url=reverse("insights:cases") + "?" + grade_query,
+        ranking=_ranking(REGISTRY[rank], place, period),
+        funnel=_funnel(place, period),
+        heatmap=_heatmap(place, period),
+        query=urlencode(query),
+    )

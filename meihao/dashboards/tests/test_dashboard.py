@@ -1,0 +1,163 @@
+"""Who sees which dashboard for which places, and that every number is the indicator's own."""
+
+import re
+
+import pytest
+import time_machine
+
+from meihao.dashboards import selectors
+from meihao.dashboards.indicators import FUNNEL
+from meihao.insights import figures
+from meihao.insights.registry import REGISTRY, Span
+from meihao.insights.tests.conftest import build_month, local
+
+pytestmark = pytest.mark.django_db
+
+MAY_31 = local(2024, 5, 31, 15, 0)
+
+
+@pytest.fixture
+def month(personas):
+    return build_month(personas)
+
+
+@pytest.fixture
+def in_may():
+    with time_machine.travel(MAY_31, tick=False):
+        yield
+
+
+def get(client, user, query=""):
+    client.force_login(user)
+    return client.get("/dashboard/" + query)
+
+
+def test_each_role_sees_its_dashboard_for_its_place(client, personas, in_may):
+    p = personas
+    expected = {
+        "district_admin": ("district", p.tree.district),
+        "street_chief_a": ("street", p.tree.street_a),
+        "community_staff_a": ("community", p.tree.community_a),
+    }
+    for name, (key, place) in expected.items():
+        response = get(client, getattr(p, name))
+        assert response.status_code == 200, name
+        board = response.context["board"]
+        assert board.board.key == key
+        assert board.place == place
+        assert [x.pk for x in board.places] == [place.pk]
+
+
+@pytest.mark.parametrize(
+    "name", ["resident_a", "outsider", "grid_worker_a", "volunteer_a", "party_member_a"]
+)
+def test_no_dashboard_is_a_404(client, personas, name, in_may):
+    assert get(client, getattr(personas, name)).status_code == 404
+
+
+def test_anonymous_goes_to_log_in(client, db):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_out_of_scope_is_a_404(client, personas, in_may):
+    p = personas
+    # Another street, the district above, another role's board.
+    assert get(client, p.street_chief_a, f"?place={p.tree.street_b.code}").status_code == 404
+    assert get(client, p.street_chief_a, f"?place={p.tree.district.code}").status_code == 404
+    assert get(client, p.street_chief_a, "?board=district").status_code == 404
+    assert get(client, p.community_staff_a, "?board=street").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?period=fortnight",
+        "?period=custom&start=2024-05-31&end=2024-05-01",
+        "?period=custom&start=yesterday&end=2024-05-01",
+        "?period=custom&start=2020-01-01&end=2024-05-01",
+    ],
+)
+def test_bad_period_is_a_400_in_words(client, personas, query, in_may):
+    response = get(client, personas.street_chief_a, query)
+    assert response.status_code == 400
+    assert response.content.decode().count("<form") >= 0
+    assert re.search("期|日期|period", response.content.decode())
+
+
+def test_every_number_is_the_indicators_and_links_to_its_records(client, personas, month, in_may):
+    p = personas
+    response = get(client, p.street_chief_a)
+    board = response.context["board"]
+    html = response.content.decode()
+    street = p.tree.street_a
+    may = Span.of(street.path, local(2024, 5, 1).date(), local(2024, 5, 31).date())
+    april = Span.of(street.path, local(2024, 4, 1).date(), local(2024, 4, 30).date())
+    assert board.tiles
+    for tile in board.tiles:
+        indicator = tile.indicator
+        assert tile.measure == figures.measure(indicator, may)
+        assert tile.previous == figures.measure(indicator, april)
+        query = f"place={street.code}&amp;start=2024-05-01&amp;end=2024-05-31"
+        assert f'href="/insights/indicators/{indicator.code}/?{query}"' in html
+        months = figures.monthly(indicator, may, 12)
+        assert [point["value"] for point in tile.spark] == [m.value for _f, m in months]
+        assert tile.spark[-1]["url"].endswith("start=2024-05-01&end=2024-05-31")
+    filed = next(t for t in board.tiles if t.indicator.code == "reports_filed")
+    assert filed.measure.value == 5  # c0–c4 and c6 are street A's, c0 in April: five in May
+    for stage in board.funnel["stages"]:
+        assert stage["value"] == figures.measure(REGISTRY[stage["code"]], may).value
+    assert [s["code"] for s in board.funnel["stages"]] == list(FUNNEL)
+
+
+def test_the_funnel_follows_the_loop(personas, month, in_may):
+    district = personas.tree.district
+    may = Span.of(district.path, local(2024, 5, 1).date(), local(2024, 5, 31).date())
+    values = [figures.measure(REGISTRY[code], may).value for code in FUNNEL]
+    # c1–c3, c5, c6 filed (c4 a duplicate); c1, c2, c5 accepted and dispatched; c1, c2 reported
+    # back and verified; none rated.
+    assert values == [5, 3, 3, 2, 2, 0]
+
+
+def test_rank_among_sibling_streets(personas, month, in_may):
+    with time_machine.travel(MAY_31, tick=False):
+        from meihao.insights.selectors import period_for
+
+        period, _error = period_for("this_month")
+        board = selectors.dashboard(personas.street_chief_a, period=period)
+    filed = next(t for t in board.tiles if t.indicator.code == "reports_filed")
+    assert (filed.rank, filed.peers) == (1, 2)  # street A filed more than street B
+
+
+def test_attention_lists_only_in_scope(client, personas, month, in_may):
+    p = personas
+    board = get(client, p.community_staff_a).context["board"]
+    overdue = next(a for a in board.attention if a.key == "overdue_cases")
+    numbers = {item["text"] for item in overdue.items}
+    # c5 (street B) is overdue too, but not the community's; c6 in A2 was never answered.
+    assert month.cases["c5"].number not in numbers
+    assert month.cases["c6"].number in numbers
+    board = get(client, p.district_admin).context["board"]
+    overdue = next(a for a in board.attention if a.key == "overdue_cases")
+    assert {month.cases["c5"].number, month.cases["c6"].number} <= {
+        i["text"] for i in overdue.items
+    }
+
+
+def test_heat_map_counts_cases_per_grid(client, personas, month, in_may):
+    board = get(client, personas.district_admin).context["board"]
+    values = {v["name"]: v["value"] for v in board.heatmap["values"]}
+    t = personas.tree
+    assert values == {t.grid_a1.code: 3, t.grid_a2.code: 1, t.grid_b1.code: 1}
+    a1 = next(v for v in board.heatmap["values"] if v["name"] == t.grid_a1.code)
+    response = client.get(a1["url"])
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
+
+
+def test_query_count_is_bounded(client, personas, month, in_may, django_assert_max_num_queries):
+    client.force_login(personas.district_admin)
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(400):
+        assert client.get("/dashboard/").status_code == 200
