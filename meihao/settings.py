@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "meihao.redculture",
     "meihao.culture",
     "meihao.venues",
+    "meihao.reports",
     "meihao.dashboards",
     "meihao.demo",
     "django.contrib.admin",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("culture/", include("meihao.culture.urls")),
     path("venues/", include("meihao.venues.urls")),
     path("ratings/", include("meihao.ratings.urls")),
+    path("reports/", include("meihao.reports.urls")),
     path("dashboard/", include("meihao.dashboards.urls")),
     # The short link printed under a guide's QR code on the community centre's posters.
     path("s/<slug:short>/", catalogue_views.short_link, name="service_short"),

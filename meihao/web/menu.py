@@ -74,6 +74,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("My patrols"), "patrols:mine", "calendar-check", PATROLLERS),
     Screen(_("Patrol duty"), "patrols:duty", "clipboard-check", OFFICIALS),
     Screen(CASE_STATISTICS_LABEL, "insights:cases", "bar-chart-line", CASE_STATISTICS_ROLES),
+    Screen(_("Reports"), "reports:list", "file-earmark-richtext", OFFICIALS),
     Screen(
         _("My volunteering"),
         "volunteers:home",

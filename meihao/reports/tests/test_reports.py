@@ -1,0 +1,234 @@
+"""Reports: the prose, the best/worst rule, scoping, immutability, the worker's files."""
+
+import io
+import subprocess
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import time_machine
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+from docx import Document
+from openpyxl import load_workbook
+
+from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.insights.registry import Measure
+from meihao.insights.tests.conftest import build_month, local
+from meihao.reports import content, services
+from meihao.reports.models import Report
+
+# After May 2024 (the insights tests' hand-built month of cases) and all of 2024.
+LATER = local(2025, 2, 3, 10, 0)
+CHAPTERS_ZH = ["治理", "服务", "平安", "人文", "党建"]
+
+
+def _figure(value, previous, *, rate=True, denominator=10):
+    return content.Figure(
+        code="on_time_closure_rate",
+        name="按期结案率",
+        unit="%" if rate else "count",
+        is_rate=rate,
+        measure=Measure(value, value or 0, denominator if rate else None),
+        previous=Measure(previous, previous or 0, denominator if rate else None),
+        link="",
+    )
+
+
+@pytest.fixture
+def zh():
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_a_rising_rate_says_up_in_percentage_points(zh):
+    text = content.sentence("monthly", _figure(82.5, 80.0))
+    assert text == "按期结案率为82.5%，较上月提高2.5个百分点。"
+
+
+def test_a_falling_rate_says_down_and_the_year_compares_with_the_previous_year(zh):
+    assert content.sentence("monthly", _figure(70.0, 80.0)) == (
+        "按期结案率为70%，较上月下降10个百分点。"
+    )
+    assert content.sentence("annual", _figure(70.0, 80.0)) == (
+        "按期结案率为70%，较上年下降10个百分点。"
+    )
+    assert content.sentence("monthly", _figure(80.0, 80.0)) == "按期结案率为80%，与上月持平。"
+
+
+def test_a_figure_without_records_has_no_sentence(zh):
+    assert content.sentence("monthly", _figure(None, 80.0, denominator=0)) is None
+    assert content.sentence("monthly", _figure(0, 3, rate=False)) is None
+    # No previous figure: the value alone, no comparison.
+    assert content.sentence("monthly", _figure(50.0, None)) == "按期结案率为50%。"
+
+
+def test_english_is_complete():
+    with translation.override("en"):
+        text = content.sentence("monthly", _figure(82.5, 80.0))
+    assert text == ("按期结案率 was 82.5%, up 2.5 percentage points on the previous month.")
+
+
+def test_best_and_worst_by_rule_only_among_places_with_enough_cases():
+    rows = [
+        ("甲街道", Measure(95.0, 19, 20)),
+        ("乙街道", Measure(100.0, 2, 2)),  # too few cases to be compared
+        ("丙街道", Measure(60.0, 6, 10)),
+        ("丁街道", Measure(None, 0, 0)),
+        ("戊街道", Measure(80.0, 8, 10)),
+    ]
+    chosen = content.pick_performers(rows, 5)
+    assert chosen.best[0] == "甲街道"
+    assert chosen.worst[0] == "丙街道"
+    assert chosen.eligible == 3
+    alone = content.pick_performers(rows[:2], 5)
+    assert alone.best is None and alone.worst is None
+    with translation.override("zh-hans"):
+        assert "不足两个" in content.performers_sentence(alone, 5, "按期结案率")
+        said = content.performers_sentence(chosen, 5, "按期结案率")
+    assert "甲街道（95%）" in said and "丙街道（60%）" in said and "不少于5件" in said
+
+
+@pytest.fixture
+def may(personas):
+    return build_month(personas)
+
+
+def _ask(actor, place, kind="monthly", period="2024-05", *, run=True):
+    with (
+        time_machine.travel(LATER, tick=False),
+        translation.override("zh-hans"),
+        TestCase.captureOnCommitCallbacks(execute=run),
+    ):
+        return services.report_request(actor=actor, place_code=place.code, kind=kind, period=period)
+
+
+def test_the_monthly_report_of_a_street_is_issued_with_three_files(personas, may):
+    street = personas.tree.street_a
+    report = _ask(personas.street_chief_a, street)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    assert report.issued_at is not None and report.progress == 100
+    assert report.pdf.name.startswith("reports/") and report.docx and report.xlsx
+    with report.docx.open("rb") as f:
+        document = Document(io.BytesIO(f.read()))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [h.split(" ", 1)[1] for h in headings] == CHAPTERS_ZH
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "本月共受理群众反映问题" in text
+    with report.xlsx.open("rb") as f:
+        workbook = load_workbook(io.BytesIO(f.read()), read_only=True)
+    assert workbook.sheetnames[0] == "指标"
+    assert any("上报数" in name for name in workbook.sheetnames)
+
+
+@pytest.fixture
+def issued(personas, may):
+    return _ask(personas.district_admin, personas.tree.district, "annual", "2024")
+
+
+def test_the_annual_report_pdf_has_pages_with_the_place_name(issued, tmp_path):
+    issued.refresh_from_db()
+    assert issued.status == Report.Status.DONE, issued.error
+    path = Path(issued.pdf.path)
+    subprocess.run(
+        ["/usr/bin/pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "page")], check=True
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) > 1
+    assert all(p.stat().st_size > 1000 for p in pages)
+    pdf = pypdfium2.PdfDocument(str(path))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "万秀区" in text and "2024" in text
+    assert "按期结案率" in text
+    with issued.docx.open("rb") as f:
+        document = Document(io.BytesIO(f.read()))
+    assert any(len(table.rows) > 1 for table in document.tables)
+
+
+def test_an_issued_report_never_changes_and_asking_again_writes_a_new_version(personas, issued):
+    issued.refresh_from_db()
+    pdf_name = issued.pdf.name
+    issued.progress = 3
+    with pytest.raises(IllegalTransition):
+        issued.save()
+    assert services.report_run(issued.pk) == ""  # the worker does not touch it again
+    again = _ask(personas.district_admin, personas.tree.district, "annual", "2024")
+    assert again.pk != issued.pk and again.version == 2
+    issued.refresh_from_db()
+    assert issued.pdf.name == pdf_name and issued.version == 1
+
+
+def test_asking_again_while_it_is_written_follows_that_report(personas, may):
+    first = _ask(personas.street_chief_a, personas.tree.street_a, run=False)
+    second = _ask(personas.street_chief_a, personas.tree.street_a, run=False)
+    assert first.pk == second.pk
+    assert Report.objects.count() == 1
+    assert first.status == Report.Status.QUEUED
+
+
+def test_bad_input_is_refused_in_words(personas):
+    chief, street = personas.street_chief_a, personas.tree.street_a
+    with pytest.raises(ValidationFailed):
+        _ask(chief, street, "monthly", "2024-13")
+    with pytest.raises(ValidationFailed):
+        _ask(chief, street, "annual", "２０２４")
+    with pytest.raises(ValidationFailed):
+        _ask(chief, street, "weekly", "2024-05")
+    with pytest.raises(ValidationFailed):  # not over yet
+        _ask(chief, street, "monthly", "2025-02")
+    with pytest.raises(NotFound):  # the other street
+        _ask(chief, personas.tree.street_b, "monthly", "2024-05")
+    assert not Report.objects.exists()
+
+
+def test_the_request_form_answers_400_in_words_and_writes_nothing(client, personas):
+    client.force_login(personas.street_chief_a)
+    with time_machine.travel(LATER, tick=False):
+        response = client.post(
+            reverse("reports:new"),
+            {"place": personas.tree.street_a.code, "kind": "monthly", "month": "2024-99"},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    assert response.status_code == 400
+    assert "YYYY-MM" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_pages_and_downloads_are_scoped(client, personas, issued):
+    detail = reverse("reports:detail", args=[issued.pk])
+    pdf = reverse("reports:download", args=[issued.pk, "pdf"])
+    client.force_login(personas.district_admin)
+    page = client.get(reverse("reports:list"))
+    assert page.status_code == 200 and f'data-report="{issued.pk}"' in page.content.decode()
+    shown = client.get(detail)
+    assert shown.status_code == 200 and "report-pdf" in shown.content.decode()
+    download = client.get(pdf)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("reports:download", args=[issued.pk, "exe"])).status_code == 404
+    for name in ("street_chief_a", "community_staff_a", "resident_a", "grid_worker_a", "outsider"):
+        client.force_login(getattr(personas, name))
+        assert client.get(detail).status_code == 404, name
+        assert client.get(pdf).status_code == 404, name
+        listed = client.get(reverse("reports:list"))
+        assert f'data-report="{issued.pk}"' not in listed.content.decode()
+    client.force_login(personas.resident_a)
+    assert client.get(reverse("reports:list")).status_code == 404
+    # The street's own report is read by its chief and the district's admin.
+    street = _ask(personas.street_chief_a, personas.tree.street_a)
+    for name, status in (
+        ("street_chief_a", 200),
+        ("district_admin", 200),
+        ("community_staff_a", 404),
+    ):
+        client.force_login(getattr(personas, name))
+        assert client.get(reverse("reports:detail", args=[street.pk])).status_code == status
+
+
+def test_the_status_fragment_polls_until_done(client, personas, issued):
+    client.force_login(personas.district_admin)
+    response = client.get(reverse("reports:detail", args=[issued.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'data-state="done"' in body and "<html" not in body
