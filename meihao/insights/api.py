@@ -1,8 +1,9 @@
 """/api/v1/indicators: the indicator registry, read by other systems (a city's data bureau, a
 wall screen) exactly as the pages read it. Parse, call a selector, serialise.
 
-- GET /indicators — the indicators the user's roles read: code, names in Chinese and English,
-  unit, definition and capability (an empty list for a resident).
+- GET /indicators — the indicators the user's roles read: code, names and definitions in
+  Chinese and English, unit, definition (in the caller's language) and capability (an empty
+  list for a resident).
 - GET /indicators/{code}?place=&start=&end=&type=&channel= — the value for a place in the
   user's scope (by default their widest) and a period of days (by default the 30 days ending
   today), for an indicator about cases of one grid-management case type and one channel (by
@@ -35,6 +36,8 @@ class IndicatorOut(Schema):
     name_en: str
     unit: str
     definition: str
+    definition_zh: str
+    definition_en: str
     capability: IndicatorCapabilityOut
 
 
@@ -58,10 +61,12 @@ class IndicatorValueOut(Schema):
 
 
 def _names(indicator: Indicator) -> dict:
+    """The name and the definition in Chinese and in English, whatever the caller's language."""
     names = {}
-    for key, language in (("name_zh", "zh-hans"), ("name_en", "en")):
+    for suffix, language in (("zh", "zh-hans"), ("en", "en")):
         with translation.override(language):
-            names[key] = str(indicator.name)
+            names[f"name_{suffix}"] = str(indicator.name)
+            names[f"definition_{suffix}"] = str(indicator.definition)
     return names
 
 

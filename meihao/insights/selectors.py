@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -688,3 +689,121 @@ def record_headers(indicator: Indicator) -> list[str]:
     if indicator.is_rate:
         headers.append(str(_("In the numerator")))
     return headers
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicator catalogue: every registered figure, what it means, and the viewer's value.
+
+SEARCH_MAX = 100
+
+
+@dataclass
+class CatalogueEntry:
+    """One registered indicator as the catalogue lists it: its names in both languages and, for
+    a figure the viewer reads, its value for their widest place this month and the indicator
+    page of that place and period (None and "" for one they do not read)."""
+
+    indicator: Indicator
+    name_zh: str
+    name_en: str
+    readable: bool
+    place: Place | None = None
+    shown: Shown | None = None
+    url: str = ""
+
+
+@dataclass
+class Catalogue:
+    groups: list[tuple[object, list[CatalogueEntry]]]
+    capabilities: list  # every registered capability, for the filter
+    capability: str  # the filter ("" for all)
+    search: str
+    first_day: date
+    last_day: date
+    total: int  # entries shown
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.capability or self.search)
+
+
+def capabilities() -> list:
+    """The registered capabilities, once each, in registry order."""
+    seen: dict[str, object] = {}
+    for indicator in REGISTRY.values():
+        seen.setdefault(indicator.capability.code, indicator.capability)
+    return list(seen.values())
+
+
+def _names_in_both(indicator: Indicator) -> tuple[str, str]:
+    from django.utils import translation
+
+    names = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.append(str(indicator.name))
+    return names[0], names[1]
+
+
+def indicator_catalogue(user, *, capability: str = "", search: str = "") -> Catalogue:
+    """Every registered indicator by capability, narrowed to one capability and to those whose
+    code or name (in either language) holds `search`; those the user reads with their value
+    for their widest place over this calendar month to date (one measure each; the places are
+    looked up once for each set of capability roles).
+
+    Open to anyone who reads at least one capability (NotFound otherwise); an unknown
+    capability or an over-long search is a ValidationFailed (400, in words)."""
+    readable = {indicator.code for indicator in readable_indicators(user)}
+    if not readable:
+        raise NotFound(_("No such page."))
+    every = capabilities()
+    capability = capability.strip()
+    if capability and capability not in {c.code for c in every}:
+        raise ValidationFailed(_("There is no such capability."), field="capability")
+    search = search.strip()
+    if len(search) > SEARCH_MAX:
+        raise ValidationFailed(
+            _("Search for at most %(count)d characters.") % {"count": SEARCH_MAX}, field="q"
+        )
+    needle = search.casefold()
+    last = timezone.localdate()
+    first = last.replace(day=1)
+    widest: dict[frozenset, Place | None] = {}
+    groups: dict[str, tuple[object, list[CatalogueEntry]]] = {}
+    total = 0
+    for indicator in REGISTRY.values():
+        if capability and indicator.capability.code != capability:
+            continue
+        name_zh, name_en = _names_in_both(indicator)
+        if needle and not any(
+            needle in text.casefold() for text in (indicator.code, name_zh, name_en)
+        ):
+            continue
+        entry = CatalogueEntry(indicator, name_zh, name_en, indicator.code in readable)
+        if entry.readable:
+            roles = indicator.capability.roles
+            if roles not in widest:
+                places = place_choices(_viewer_of(user, indicator))
+                widest[roles] = places[0] if places else None
+            place = widest[roles]
+            if place is not None:
+                span = Span.of(place.path, first, last)
+                entry.place = place
+                entry.shown = Shown(
+                    figures.measure(indicator, span), indicator.unit, indicator.code
+                )
+                query = urlencode(
+                    {"place": place.code, "start": first.isoformat(), "end": last.isoformat()}
+                )
+                entry.url = reverse("insights:indicator", args=[indicator.code]) + "?" + query
+        groups.setdefault(indicator.capability.code, (indicator.capability, []))[1].append(entry)
+        total += 1
+    return Catalogue(
+        groups=list(groups.values()),
+        capabilities=every,
+        capability=capability,
+        search=search,
+        first_day=first,
+        last_day=last,
+        total=total,
+    )

@@ -46,14 +46,14 @@ def cases(request):
 
 @login_required
 def indicator_list(request):
-    """Every figure the user may read, by capability."""
-    indicators = selectors.readable_indicators(request.user)
-    if not indicators:
-        raise Http404()
-    groups: dict = {}
-    for indicator in indicators:
-        groups.setdefault(indicator.capability, []).append(indicator)
-    return render(request, "insights/indicator_list.html", {"groups": list(groups.items())})
+    """The catalogue: every registered figure by capability, with its definition, and the
+    user's value for their widest place this month where their roles read it."""
+    catalogue = selectors.indicator_catalogue(
+        request.user,
+        capability=request.GET.get("capability", ""),
+        search=request.GET.get("q", ""),
+    )
+    return render(request, "insights/indicator_list.html", {"catalogue": catalogue})
 
 
 def _bad_period(request, code: str, exc: ValidationFailed):

@@ -18,6 +18,10 @@ def test_the_list_has_names_in_both_languages_and_follows_the_roles(client, pers
     rate = by_code["acceptance_rate"]
     assert rate["name_zh"] == "立案率" and rate["name_en"] == "Acceptance rate"
     assert rate["unit"] == "%" and rate["definition"]
+    # The definition in both languages too, whatever the caller's.
+    assert rate["definition_zh"] == "本期上报案件中已立案的比例（不含重复案件）。"
+    assert rate["definition_en"].startswith("Cases accepted (立案) of the cases filed")
+    assert rate["definition"] == rate["definition_zh"]
     assert rate["capability"]["code"] == "cases"
     assert by_code["service_hours"]["capability"]["code"] == "volunteering"
     grid_worker = get(client, personas.grid_worker_a, "/api/v1/indicators").json()
