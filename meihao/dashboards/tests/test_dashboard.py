@@ -161,3 +161,32 @@ def test_query_count_is_bounded(client, personas, month, in_may, django_assert_m
     client.get("/dashboard/")
     with django_assert_max_num_queries(400):
         assert client.get("/dashboard/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "first, last, before",
+    [
+        ("2024-05-01", "2024-05-31", ("2024-04-01", "2024-04-30")),  # a whole month
+        ("2024-03-01", "2024-03-31", ("2024-02-01", "2024-02-29")),
+        ("2024-05-01", "2024-05-07", ("2024-04-01", "2024-04-07")),  # this month so far
+        ("2024-03-01", "2024-03-30", ("2024-02-01", "2024-02-29")),  # no 30 February
+        ("2024-01-01", "2024-05-31", ("2023-01-01", "2023-05-31")),  # this year so far
+        ("2024-05-02", "2024-05-31", ("2024-04-02", "2024-05-01")),  # 30 days
+    ],
+)
+def test_the_period_compared_with(first, last, before):
+    from datetime import date
+
+    got = selectors.previous_days(date.fromisoformat(first), date.fromisoformat(last))
+    assert got == tuple(date.fromisoformat(day) for day in before)
+
+
+def test_a_custom_period_travels_in_every_link(client, personas, month, in_may):
+    query = "?period=custom&start=2024-05-06&end=2024-05-20"
+    board = get(client, personas.district_admin, query).context["board"]
+    for tile in board.tiles:
+        assert tile.url.endswith(
+            f"place={personas.tree.district.code}&start=2024-05-06&end=2024-05-20"
+        )
+    assert all("start=2024-05-06&end=2024-05-20" in s["url"] for s in board.funnel["stages"])
+    assert "period=custom" in board.query
