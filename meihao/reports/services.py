@@ -46,10 +46,8 @@ def period_of(kind: str, period: str, *, today: date) -> tuple[date, date]:
             raise ValidationFailed(_("Give the month as YYYY-MM."), field="period")
         last = month_last(first)
     elif kind == Report.Kind.ANNUAL:
-        text = str(period or "").strip()
-        if not YEAR_RE.fullmatch(text) or not 2000 <= int(text) <= 2100:
-            raise ValidationFailed(_("Give the year as four digits, 2000 to 2100."), field="period")
-        first, last = date(int(text), 1, 1), date(int(text), 12, 31)
+        number = _year_of(period)
+        first, last = date(number, 1, 1), date(number, 12, 31)
     else:
         raise ValidationFailed(_("Choose a monthly or an annual report."), field="kind")
     if last >= today:
@@ -60,14 +58,29 @@ def period_of(kind: str, period: str, *, today: date) -> tuple[date, date]:
     return first, last
 
 
-def report_request(*, actor, place_code: str, kind: str, period: str) -> Report:
-    """Queue a report of a place in the actor's scope for a month or a year that has ended.
-    The same report asked for again while it is being written follows that one; asked for
-    again once issued, it is written anew as the next version."""
+def _year_of(text) -> int:
+    text = str(text or "").strip()
+    if not YEAR_RE.fullmatch(text) or not 2000 <= int(text) <= 2100:
+        raise ValidationFailed(_("Give the year as four digits, 2000 to 2100."), field="period")
+    return int(text)
+
+
+def report_request(*, actor, place_code: str, kind: str, month: str = "", year: str = "") -> Report:
+    """Queue a report of a place in the actor's scope for a month (monthly, YYYY-MM) or a year
+    (annual, YYYY) that has ended. The other of the two, when given, must be readable too: a
+    value that cannot be read is refused, never ignored. The same report asked for again while
+    it is being written follows that one; asked for again once issued, it is written anew as
+    the next version."""
     place = Place.objects.filter(code=str(place_code or "")[:15]).first()
     if place is None or not may_request(actor, place):
         raise NotFound(_("No such place."))
-    first, last = period_of(kind, period, today=timezone.localdate())
+    today = timezone.localdate()
+    if kind == Report.Kind.MONTHLY and str(year or "").strip():
+        _year_of(year)
+    if kind == Report.Kind.ANNUAL and str(month or "").strip() and parse_month(month) is None:
+        raise ValidationFailed(_("Give the month as YYYY-MM."), field="period")
+    period = year if kind == Report.Kind.ANNUAL else month
+    first, last = period_of(kind, period, today=today)
     language = translation.get_language() or "zh-hans"
     same = Report.objects.filter(place=place, kind=kind, first_day=first, language=language)
     with transaction.atomic():

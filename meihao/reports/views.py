@@ -55,12 +55,14 @@ def report_list(request):
 @pages.requires(selectors.may_use)
 def report_new(request):
     post = request.POST
-    kind = post.get("kind", "")
-    period = post.get("year", "") if kind == Report.Kind.ANNUAL else post.get("month", "")
     return pages.written(
         request,
         lambda: services.report_request(
-            actor=request.user, place_code=post.get("place", ""), kind=kind, period=period
+            actor=request.user,
+            place_code=post.get("place", ""),
+            kind=post.get("kind", ""),
+            month=post.get("month", ""),
+            year=post.get("year", ""),
         ),
         again=lambda error: _archive(request, error=error, status=400),
         success=_("The report is being written."),

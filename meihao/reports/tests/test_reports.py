@@ -101,7 +101,12 @@ def _ask(actor, place, kind="monthly", period="2024-05", *, run=True):
         translation.override("zh-hans"),
         TestCase.captureOnCommitCallbacks(execute=run),
     ):
-        return services.report_request(actor=actor, place_code=place.code, kind=kind, period=period)
+        return services.report_request(
+            actor=actor,
+            place_code=place.code,
+            kind=kind,
+            **({"year": period} if kind == "annual" else {"month": period}),
+        )
 
 
 def test_the_monthly_report_of_a_street_is_issued_with_three_files(personas, may):
@@ -178,6 +183,10 @@ def test_bad_input_is_refused_in_words(personas):
         _ask(chief, street, "weekly", "2024-05")
     with pytest.raises(ValidationFailed):  # not over yet
         _ask(chief, street, "monthly", "2025-02")
+    with pytest.raises(ValidationFailed):  # a year that cannot be read is never ignored
+        services.report_request(
+            actor=chief, place_code=street.code, kind="monthly", month="2024-05", year="20x4"
+        )
     with pytest.raises(NotFound):  # the other street
         _ask(chief, personas.tree.street_b, "monthly", "2024-05")
     assert not Report.objects.exists()
