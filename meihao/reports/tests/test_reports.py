@@ -2,12 +2,15 @@
 
 import io
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pypdfium2
 import pytest
 import time_machine
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
@@ -241,3 +244,28 @@ def test_the_status_fragment_polls_until_done(client, personas, issued):
     response = client.get(reverse("reports:detail", args=[issued.pk]), HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'data-state="done"' in body and "<html" not in body
+
+
+def _archived(personas, years):
+    for year in years:
+        Report.objects.create(
+            place=personas.tree.street_a,
+            place_path=personas.tree.street_a.path,
+            kind=Report.Kind.ANNUAL,
+            first_day=date(year, 1, 1),
+            last_day=date(year, 12, 31),
+            requested_by=personas.street_chief_a,
+        )
+
+
+def test_the_archive_costs_the_same_queries_however_long(client, personas):
+    client.force_login(personas.street_chief_a)
+    counts = []
+    for years, listed in ((range(2010, 2011), 1), (range(2011, 2016), 6)):
+        _archived(personas, years)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reports:list"))
+        assert response.status_code == 200
+        assert response.content.decode().count("data-report=") == listed
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
