@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.activities.models import Activity, Attendance, ServiceRecord
 from meihao.core.roles import OFFICIALS
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, hours_of, register
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Rollup,
+    Span,
+    Unit,
+    hours_measure,
+    hours_of,
+    register,
+)
 from meihao.people.models import Person
 
 VOLUNTEERING = Capability("volunteering", _("Volunteering"), OFFICIALS)
@@ -57,6 +67,15 @@ def active_volunteers(span: Span):
     )
 
 
+# Summed from rollup rows (insights.rollups): a record's minutes on its service day and place.
+SERVICE_ROLLUP = Rollup(
+    day="service_date",
+    place="place_path",
+    sources=(("activities.ServiceRecord", "service_date"),),
+    amount="minutes",
+    finish=lambda minutes, _none: hours_measure(minutes),
+)
+
 register(
     Indicator(
         code="service_hours",
@@ -69,6 +88,7 @@ register(
         capability=VOLUNTEERING,
         records=service_records,
         value=hours_of(service_records),
+        rollup=SERVICE_ROLLUP,
         columns=(
             Column(_("Service date"), lambda r: r.service_date.isoformat()),
             Column(_("Volunteer"), lambda r: r.person.real_name),
@@ -145,6 +165,18 @@ def attendances_at(kinds):
     return records
 
 
+# The check-ins counted on their activity's local day and place (attendances_at): a check-in
+# comes or goes, or its activity moves, finishes or is cancelled.
+ATTENDANCE_ROLLUP = Rollup(
+    day="signup__activity__starts_at",
+    place="signup__activity__place_path",
+    sources=(
+        ("activities.Attendance", "signup__activity__starts_at"),
+        ("activities.Activity", "starts_at"),
+    ),
+)
+
+
 def patrol_service(span: Span):
     """Service records of the red-armband patrols and joint patrols done in the place."""
     return service_records(span).filter(activity__kind__in=PATROL_KINDS)
@@ -193,6 +225,7 @@ register(
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
         records=attendances_at((Activity.Kind.LEGAL_EDUCATION,)),
+        rollup=ATTENDANCE_ROLLUP,
         columns=(
             Column(_("Session"), lambda a: a.signup.activity.title),
             Column(

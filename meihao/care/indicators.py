@@ -45,6 +45,7 @@ from meihao.insights.registry import (
     Indicator,
     Measure,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -261,6 +262,13 @@ register(
         columns=ORDER_COLUMNS,
         link=_order_link,
         rankings=(by_community("place_path"), BY_FAMILY, BY_KIND),
+        # Summed from rollup rows (insights.rollups): an order on its local day and place,
+        # counted once its case is closed.
+        rollup=Rollup(
+            day="starts_at",
+            place="place_path",
+            sources=(("care.CareOrder", "starts_at"), ("cases.Case", "care_order__starts_at")),
+        ),
     )
 )
 register(

@@ -8,6 +8,7 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self):
-        from meihao.insights import registry
+        from meihao.insights import registry, rollups
 
         registry.autodiscover()
+        rollups.connect()

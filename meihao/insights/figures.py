@@ -1,17 +1,22 @@
 """The one way screens, dashboards and reports read a figure.
 
 Pages never call `Indicator.measure` themselves: they ask here, so that where a figure can be
-read from stored rollups it is, and where it cannot it is computed live from its records. Both
-answer the same `Measure` (the rollup tests hold them equal).
+read from stored rollups it is (`insights.rollups`: the indicator declares a `Rollup`, its rows
+are built over the span's days and none of them is waiting to be recomputed), and where it
+cannot it is computed live from its records. Both answer the same `Measure` (the rollup tests
+and `manage.py rollup_check` hold them equal).
 """
 
 from datetime import date, timedelta
 
+from meihao.insights import rollups
 from meihao.insights.registry import Indicator, Measure, Span
 
 
 def measure(indicator: Indicator, span: Span) -> Measure:
     """The indicator's value over the span."""
+    if rollups.readable(indicator, span):
+        return rollups.stored(indicator, span)
     return indicator.measure(span)
 
 
@@ -34,7 +39,17 @@ def monthly(indicator: Indicator, span: Span, months: int) -> list[tuple[date, M
     """The indicator for each of the `months` calendar months ending with the span's last
     day's month, over the span's place and filters (a sparkline's or a trend's points)."""
     kept = {"case_type": span.case_type, "channel": span.channel}
-    return [
-        (first, measure(indicator, Span.of(span.place_path, first, month_last(first), **kept)))
-        for first in month_firsts(span.last_day, months)
-    ]
+    firsts = month_firsts(span.last_day, months)
+
+    def live(first):
+        return indicator.measure(Span.of(span.place_path, first, month_last(first), **kept))
+
+    last = month_last(firsts[-1])
+    if indicator.rollup is None or span.case_type or span.channel:
+        return [(first, live(first)) for first in firsts]
+    unreadable = rollups.unreadable_months(indicator, firsts, last)
+    if unreadable is None:
+        return [(first, live(first)) for first in firsts]
+    # Every month in one grouped query over the rows; a month not readable from them, live.
+    stored = rollups.stored_months(indicator, span.place_path, firsts, last)
+    return [(first, live(first) if first in unreadable else stored[first]) for first in firsts]

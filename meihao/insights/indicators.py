@@ -64,6 +64,7 @@ from meihao.insights.registry import (
     ElapsedSeconds,
     Indicator,
     Measure,
+    Rollup,
     Span,
     Unit,
     register,
@@ -440,6 +441,35 @@ def narrowed_cases(span: Span) -> QuerySet | None:
     return cases
 
 
+def _case_rollup(day: str, **extra) -> Rollup:
+    return Rollup(day=day, place="place_path", sources=(("cases.Case", day),), **extra)
+
+
+# The indicators summed from rollup rows (insights.rollups) when not narrowed to a case type or
+# channel: additive over days and places. The closure rate is not (a case counts as closed
+# before the period's end, which moves with the period), nor the reopen, acceptance and
+# valid-report rates (they read other records: events, role assignments).
+ROLLUPS = {
+    "reports_filed": _case_rollup("created_at"),
+    "on_time_response_rate": _case_rollup("responded_at"),
+    "on_time_handling_rate": _case_rollup("reported_back_at"),
+    "on_time_closure_rate": _case_rollup("resolve_by"),
+    "mean_time_to_close": _case_rollup(
+        "closed_at",
+        amount=ElapsedSeconds(F("closed_at"), F("created_at")),
+        counted=True,
+        finish=lambda seconds, count: _finish(
+            INDICATORS["mean_time_to_close"], {"num": seconds, "den": count}
+        ),
+    ),
+    "satisfaction_rate": Rollup(
+        day="created_at",
+        place="case__place_path",
+        sources=(("cases.CaseRating", "created_at"),),
+    ),
+}
+
+
 def _register_in_registry(name: str) -> None:
     indicator = INDICATORS[name]
 
@@ -465,6 +495,7 @@ def _register_in_registry(name: str) -> None:
             value=value,
             higher_is_better=indicator.higher_is_better,
             about_cases=True,
+            rollup=ROLLUPS.get(name),
         )
     )
 

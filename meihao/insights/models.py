@@ -50,3 +50,63 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, 100 * self.rows_done // self.rows_total)
+
+
+class RollupRow(models.Model):
+    """An indicator's numerator and denominator over the records of one local day at one place
+    (a full place path: the records' own place), written by `insights.rollups` only. A figure
+    over a span is the sum of the rows of its days under its place path."""
+
+    indicator = models.CharField(max_length=64)
+    day = models.DateField()
+    place_path = models.CharField(max_length=80)
+    numerator = models.FloatField()
+    denominator = models.IntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "day", "place_path"], name="rollup_row_unique"
+            )
+        ]
+        indexes = [
+            # A span's rows: one indicator, a range of days, a place path prefix.
+            models.Index(
+                fields=["indicator", "day", "place_path"],
+                name="rollup_row_read_idx",
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.day} {self.place_path}"
+
+
+class RollupState(models.Model):
+    """An indicator whose rows were built: from `since` on (None: every day), kept current by
+    the worker since. An indicator without one is computed live."""
+
+    indicator = models.CharField(max_length=64, primary_key=True)
+    since = models.DateField(null=True)
+    built_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.indicator
+
+
+class RollupDirty(models.Model):
+    """A day whose rows of an indicator are stale (one of its records changed): read live
+    until the worker recomputes it. `token` changes with every mark, so that a mark made while
+    the day was being recomputed is not cleared with it."""
+
+    indicator = models.CharField(max_length=64)
+    day = models.DateField()
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "day"], name="rollup_dirty_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.day}"

@@ -113,6 +113,37 @@ class Column:
     value: Callable[[object], object]
 
 
+@dataclass(frozen=True)
+class Rollup:
+    """How an indicator's records fall on days and places, so that its value over any span can
+    be summed from stored per-day, per-place rows (`insights.rollups`) instead of scanning the
+    records: declared only for an additive figure — a count, a rate, a sum or a mean whose
+    records each belong to one day and one place and are counted the same whatever the span
+    (never distinct people over a period, nor a standing count "as of" a day).
+
+    `day` is the field path, over the records, of the date or time that puts a record in a
+    span (its local day); `place` the records' place path field. `sources` are the
+    (model label, path from that model to the day field) whose saves and deletes may change
+    the figure on that day: the rows of those days are recomputed by the worker. `amount`,
+    for a sum or a mean, is the expression summed into the numerator (`counted`: a mean, whose
+    denominator counts the records) and `finish` turns the summed numerator and denominator
+    into the indicator's `Measure` exactly as its `value` does. A count needs neither (the
+    records counted), nor a rate (those `in_numerator` over all)."""
+
+    day: str
+    place: str
+    sources: tuple[tuple[str, str], ...]
+    amount: object = None
+    counted: bool = False
+    finish: Callable[[float, int | None], Measure] | None = None
+
+
+def hours_measure(minutes) -> Measure:
+    """Minutes summed, as hours to one decimal (`hours_of`)."""
+    hours = round((minutes or 0) / 60, 1)
+    return Measure(value=hours, numerator=hours, denominator=None)
+
+
 def count_of(records: Callable[[Span], QuerySet]) -> Callable[[Span], Measure]:
     def value(span: Span) -> Measure:
         n = records(span).count()
@@ -127,9 +158,7 @@ def hours_of(
     """The records' `minutes` summed, in hours to one decimal, in one aggregate query."""
 
     def value(span: Span) -> Measure:
-        total = records(span).aggregate(total=Sum(minutes, default=0))["total"]
-        hours = round(total / 60, 1)
-        return Measure(value=hours, numerator=hours, denominator=None)
+        return hours_measure(records(span).aggregate(total=Sum(minutes, default=0))["total"])
 
     return value
 
@@ -148,8 +177,10 @@ class ElapsedSeconds(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         end, start = (compiler.compile(e) for e in self.get_source_expressions())
+        # To the millisecond, so that whole seconds sum exactly in any order (the rollups'
+        # per-day sums equal the live sum over the period).
         return (
-            f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)",
+            f"ROUND((julianday({end[0]}) - julianday({start[0]})) * 86400.0, 3)",
             [*end[1], *start[1]],
         )
 
@@ -235,6 +266,9 @@ class Indicator:
     # channel, and the pages, the API and the export offer those filters.
     about_cases: bool = False
     rankings: tuple[Ranking, ...] = ()
+    # Summed from stored per-day, per-place rows where declared (figures.measure); None:
+    # always computed live from the records.
+    rollup: Rollup | None = None
 
     def measure(self, span: Span) -> Measure:
         if self.value is not None:
@@ -333,6 +367,13 @@ def register(indicator: Indicator) -> Indicator:
         raise ValueError(f"Indicator {indicator.code!r} is registered twice.")
     if indicator.value is None and indicator.unit not in (Unit.COUNT, Unit.PERCENT):
         raise ValueError(f"Indicator {indicator.code!r} needs a value function.")
+    rollup = indicator.rollup
+    if (
+        rollup is not None
+        and indicator.unit not in (Unit.COUNT, Unit.PERCENT)
+        and (rollup.amount is None or rollup.finish is None)
+    ):
+        raise ValueError(f"Indicator {indicator.code!r}'s rollup needs an amount and a finish.")
     REGISTRY[indicator.code] = indicator
     return indicator
 

@@ -16,7 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.activities.indicators import SESSION_COLUMNS, attendances_at, sessions_held
+from meihao.activities.indicators import (
+    ATTENDANCE_ROLLUP,
+    SESSION_COLUMNS,
+    attendances_at,
+    sessions_held,
+)
 from meihao.activities.models import Activity, Attendance
 from meihao.core.roles import OFFICIALS
 from meihao.insights.registry import (
@@ -60,6 +65,7 @@ register(
         unit=Unit.COUNT,
         capability=LECTURES,
         records=attendances_at(LECTURE),
+        rollup=ATTENDANCE_ROLLUP,
         columns=(
             Column(_("Lecture"), lambda a: a.signup.activity.title),
             Column(
