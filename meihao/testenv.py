@@ -9,6 +9,9 @@ os.environ.setdefault("HUEY_IMMEDIATE", "true")
 # Every test starts from another database state: no snapshot (grid index, case catalogue) may
 # outlive one.
 os.environ.setdefault("SNAPSHOT_RECHECK_SECONDS", "0")
+# On PostgreSQL a test's commit need not wait for the disk (synchronous_commit off: nothing but
+# durability across a crash of the server changes, and the test databases are thrown away).
+os.environ.setdefault("DB_SYNCHRONOUS_COMMIT", "false")
 
 # MEIHAO_TEST_CLOCK=2027-01-01T00:30:00+08:00 runs the tests as if started at that instant (the
 # clock then moves on): CI runs the demo's tests on the days calendars get wrong — the first of
