@@ -23,6 +23,7 @@ from meihao.insights.registry import (
     Unit,
     register,
 )
+from meihao.people.models import Team
 from meihao.projects.models import Household, Milestone
 
 PROJECTS = Capability("projects", _("Responsibility projects"), OFFICIALS)
@@ -131,5 +132,38 @@ register(
             Column(_("Days from the start"), lambda m: (m.reached_on - m.project.starts_on).days),
         ),
         link=lambda m: reverse("projects:detail", args=[m.project_id]),
+    )
+)
+
+
+def responsibility_teams(span: Span):
+    """The responsibility teams (承责团队) based in the place, created by the end of the period."""
+    return (
+        Team.objects.filter(
+            kind=Team.Kind.RESPONSIBILITY,
+            place_path__startswith=span.place_path,
+            created_at__lt=span.end,
+        )
+        .select_related("place")
+        .order_by("place_path", "name", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="responsibility_teams",
+        name=_("Responsibility teams"),
+        definition=_(
+            "Responsibility teams (承责团队) of leaders and units based in the place at the end of "
+            "the period."
+        ),
+        unit=Unit.COUNT,
+        capability=PROJECTS,
+        records=responsibility_teams,
+        columns=(
+            Column(_("Team"), lambda t: t.name),
+            Column(_("Place"), lambda t: t.place.name),
+        ),
+        link=lambda t: reverse("projects:team", args=[t.pk]),
     )
 )

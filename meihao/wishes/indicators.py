@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Status
 from meihao.core.roles import OFFICIALS
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
+from meihao.insights.registry import (
+    Capability,
+    Column,
+    Indicator,
+    Span,
+    Unit,
+    by_community,
+    register,
+)
 from meihao.wishes.models import Wish
 
 WISHES = Capability("wishes", _("Micro-wishes"), OFFICIALS)
@@ -51,5 +59,43 @@ register(
             Column(_("Status"), lambda w: w.case.get_status_display()),
         ),
         link=lambda w: reverse("wishes:detail", kwargs={"number": w.case.number}),
+    )
+)
+
+
+def fulfilled_wishes(span: Span):
+    """Wishes of the place fulfilled (closed: the resident confirmed) during the period."""
+    return (
+        Wish.objects.filter(
+            community_path__startswith=span.place_path,
+            case__status=Status.CLOSED,
+            case__closed_at__gte=span.start,
+            case__closed_at__lt=span.end,
+        )
+        .select_related("case", "community")
+        .order_by("-case__closed_at", "-pk")
+    )
+
+
+register(
+    Indicator(
+        code="wishes_fulfilled",
+        name=_("Wishes fulfilled"),
+        definition=_(
+            "Micro-wishes of the place fulfilled by a party member or unit and confirmed by the "
+            "resident during the period."
+        ),
+        unit=Unit.COUNT,
+        capability=WISHES,
+        records=fulfilled_wishes,
+        columns=(
+            Column(_("Number"), lambda w: w.case.number),
+            Column(
+                _("Closed at"), lambda w: f"{timezone.localtime(w.case.closed_at):%Y-%m-%d %H:%M}"
+            ),
+            Column(_("Community"), lambda w: w.community.name),
+        ),
+        link=lambda w: reverse("wishes:detail", kwargs={"number": w.case.number}),
+        rankings=(by_community("community_path"),),
     )
 )

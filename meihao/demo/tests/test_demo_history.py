@@ -1,6 +1,7 @@
 """The demo's history beyond the cases: department short names that routing finds, the reporters'
 ratings of their closed cases, and two weeks of grid-worker patrols — all idempotent."""
 
+import csv
 import datetime
 import io
 from collections import Counter
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from shapely.geometry import Point, shape
 
@@ -15,10 +17,11 @@ from meihao.cases.models import Case, CaseCategory, CaseEvent, CaseRating, Statu
 from meihao.cases.routing import suggest_assignee
 from meihao.core.models import ObligationTally, ObligationYear
 from meihao.demo import data
-from meihao.demo.accounts import PERSONAS
+from meihao.demo.accounts import DEMO_PASSWORD, PERSONAS
 from meihao.demo.loader import row_counts
 from meihao.demo.patrols import patrol_grids_for_scale
 from meihao.eldercare.models import FamilyLink
+from meihao.insights.registry import REGISTRY, Span
 from meihao.patrols.models import DUTY, DUTY_SECONDS, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
 from meihao.patrols.services import MAX_SPEED_M_S
@@ -247,3 +250,165 @@ def test_a_second_run_adds_nothing(seeded):
     assert "0 rows added" in output
     assert patrol_days() == days
     assert TrackPoint.objects.count() == before["track points"]
+
+
+# -- the article's figures, through the API (docs/article-figures.csv) ---------------------------
+# The CSV's periods are days of this module's pinned `NOW` (20 November 2024): the demo dates its
+# records relative to the day it is seeded.
+
+ARTICLE_FIGURES = settings.BASE_DIR / "docs" / "article-figures.csv"
+COLUMNS = ["figure", "article_value", "indicator", "place", "start", "end"]
+DISTRICT_ADMIN = "13900000006"
+# The figures the demo is built to match exactly at any scale, keyed by the CSV's figure.
+EXACT = {
+    "承责团队分片承责5个街道": 5,
+    "分片承责5个街道30个社区": 30,
+    "联合32个单位组成5个承责团队": 5,
+    "将大中路、建设路法院里、和平路等5条街道串联起来": 5,
+    "设置10条国旗街": 10,
+    "打造了涵盖“精神丰碑”“光辉历程”等6个红色文化街区": 6,
+    "打造红色教育阵地（红色文化点位）": 30,
+    "改造建设92个居民群众文体娱乐点": 92,
+    "在30个社区建立“智慧社区”服务平台": 30,
+}
+
+
+def article_rows() -> list[dict]:
+    with ARTICLE_FIGURES.open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == COLUMNS
+        return list(reader)
+
+
+def test_every_article_figure_is_a_registered_indicator_of_a_demo_place(seeded, client):
+    rows = article_rows()
+    assert len(rows) >= 45
+    assert set(EXACT) <= {row["figure"] for row in rows}
+    codes = set(Place.objects.values_list("code", flat=True))
+    assert client.login(username=DISTRICT_ADMIN, password=DEMO_PASSWORD)
+    values, problems = {}, []
+    for row in rows:
+        assert row["indicator"] in REGISTRY, row
+        assert row["place"] in codes, row
+        assert float(row["article_value"]) > 0, row
+        first = datetime.date.fromisoformat(row["start"])
+        assert first <= datetime.date.fromisoformat(row["end"]), row
+        response = client.get(
+            f"/api/v1/indicators/{row['indicator']}",
+            {"place": row["place"], "start": row["start"], "end": row["end"]},
+        )
+        if response.status_code != 200:
+            problems.append((row["figure"], response.status_code, response.content[:200]))
+            continue
+        body = response.json()
+        assert (body["start"], body["end"], body["place"]) == (
+            row["start"],
+            row["end"],
+            row["place"],
+        )
+        value = body["value"]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            problems.append((row["figure"], row["indicator"], value))
+        values[row["figure"]] = value
+    assert not problems, (problems, values)
+    assert {figure: values[figure] for figure in EXACT} == EXACT, values
+
+
+END = datetime.date(2024, 11, 20)
+YEAR = (datetime.date(2023, 11, 21), END)
+SINCE_2022 = (datetime.date(2021, 11, 21), END)
+
+
+def _closed_in(first: datetime.date, last: datetime.date, prefix: str = "case__") -> dict:
+    span = Span.of("450403/", first, last)
+    return {
+        f"{prefix}status": Status.CLOSED,
+        f"{prefix}closed_at__gte": span.start,
+        f"{prefix}closed_at__lt": span.end,
+    }
+
+
+def _counted_from_the_records(code: str) -> tuple[tuple, int]:
+    """The period of a new indicator's check and what the demo's records say it counts."""
+    from meihao.activities.models import Activity
+    from meihao.dual.models import MemberRegistration, PostClaim
+    from meihao.timebank.models import HelpRequest
+    from meihao.volunteers.models import AllianceUnit, VolunteerProfile
+    from meihao.wishes.models import Wish
+
+    if code == "registered_volunteers":
+        registered = VolunteerProfile.objects.filter(
+            status="active", registered_at__lt=Span.of("450403/", END, END).end
+        )
+        return (END, END), registered.count()
+    if code == "volunteer_teams":
+        return (END, END), Team.objects.filter(kind=Team.Kind.VOLUNTEER).count()
+    if code == "alliance_units":
+        return (END, END), AllianceUnit.objects.filter(joined_on__lte=END).count()
+    if code == "volunteer_projects":
+        span = Span.of("450403/", *YEAR)
+        held = Activity.objects.filter(
+            kind="volunteer_service",
+            starts_at__gte=span.start,
+            starts_at__lt=span.end,
+            status__in=["published", "finished"],
+        )
+        return YEAR, held.count()
+    if code == "dual_members_registered":
+        return (END, END), MemberRegistration.objects.filter(year=2024).count()
+    if code == "dual_posts_claimed":
+        span = Span.of("450403/", *YEAR)
+        claims = PostClaim.objects.filter(claimed_at__gte=span.start, claimed_at__lt=span.end)
+        return YEAR, claims.exclude(status="cancelled").count()
+    if code == "timebank_services":
+        return SINCE_2022, HelpRequest.objects.filter(
+            kind="help", **_closed_in(*SINCE_2022)
+        ).count()
+    if code == "timebank_beneficiaries":
+        withdrawals = HelpRequest.objects.filter(kind="withdrawal", **_closed_in(*SINCE_2022))
+        return SINCE_2022, len(set(withdrawals.values_list("requester_id", flat=True)))
+    if code == "wishes_fulfilled":
+        return YEAR, Wish.objects.filter(**_closed_in(*YEAR)).count()
+    if code == "streets":
+        return (END, END), Place.objects.filter(level="street").count()
+    if code == "communities":
+        return (END, END), Place.objects.filter(level="community").count()
+    if code == "responsibility_teams":
+        return (END, END), Team.objects.filter(kind=Team.Kind.RESPONSIBILITY).count()
+    raise AssertionError(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "registered_volunteers",
+        "volunteer_teams",
+        "alliance_units",
+        "volunteer_projects",
+        "dual_members_registered",
+        "dual_posts_claimed",
+        "timebank_services",
+        "timebank_beneficiaries",
+        "wishes_fulfilled",
+        "streets",
+        "communities",
+        "responsibility_teams",
+    ],
+)
+def test_the_article_figures_new_indicators_count_what_their_records_say(seeded, client, code):
+    (first, last), expected = _counted_from_the_records(code)
+    # The demo has records to count (it closes no withdrawal of banked minutes yet).
+    assert expected > 0 or code == "timebank_beneficiaries"
+    indicator = REGISTRY[code]
+    span = Span.of("450403/", first, last)
+    assert indicator.measure(span).value == expected == indicator.records(span).count()
+    # Its page lists them, each linked to its own page.
+    assert client.login(username=DISTRICT_ADMIN, password=DEMO_PASSWORD)
+    page = client.get(
+        f"/insights/indicators/{code}/",
+        {"place": "450403", "start": first.isoformat(), "end": last.isoformat()},
+    )
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert len(rows) == min(expected, 25)
+    assert indicator.link is None or all(row["link"] for row in rows)

@@ -1,0 +1,153 @@
+"""Volunteer registration figures in the indicator registry.
+
+* registered_volunteers — the standing count of real-name registered volunteers (网上注册志愿者)
+  of the place's communities at the end of the period, suspended ones excluded.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meihao.activities.indicators import VOLUNTEERING
+from meihao.activities.models import Activity
+from meihao.insights.registry import Column, Indicator, Span, Unit, by_community, register
+from meihao.people.models import Team
+from meihao.volunteers.models import AllianceUnit, VolunteerProfile
+
+
+def registered_volunteers(span: Span):
+    """Active registrations with a community in the place made by the end of the period."""
+    return (
+        VolunteerProfile.objects.filter(
+            community_path__startswith=span.place_path,
+            status=VolunteerProfile.Status.ACTIVE,
+            registered_at__lt=span.end,
+        )
+        .select_related("person", "community")
+        .order_by("community_path", "-registered_at", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="registered_volunteers",
+        name=_("Registered volunteers"),
+        definition=_(
+            "Volunteers registered under their real name with the place's communities by the "
+            "end of the period, suspended ones excluded."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=registered_volunteers,
+        columns=(
+            Column(_("Volunteer"), lambda v: v.person.real_name),
+            Column(_("Community"), lambda v: v.community.name),
+            Column(_("Registered at"), lambda v: f"{timezone.localtime(v.registered_at):%Y-%m-%d}"),
+        ),
+        link=lambda v: reverse("people:detail", args=[v.person_id]),
+        rankings=(by_community("community_path"),),
+    )
+)
+
+
+def volunteer_teams(span: Span):
+    """The volunteer teams based in the place, created by the end of the period."""
+    return (
+        Team.objects.filter(
+            kind=Team.Kind.VOLUNTEER,
+            place_path__startswith=span.place_path,
+            created_at__lt=span.end,
+        )
+        .select_related("place")
+        .order_by("place_path", "name", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="volunteer_teams",
+        name=_("Volunteer teams"),
+        definition=_(
+            "Volunteer teams of the alliance (党建益联盟) based in the place at the end of the "
+            "period."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=volunteer_teams,
+        columns=(
+            Column(_("Team"), lambda t: t.name),
+            Column(_("Place"), lambda t: t.place.name),
+        ),
+        link=lambda t: reverse("volunteers:team", args=[t.pk]),
+    )
+)
+
+
+def alliance_units(span: Span):
+    """The units members of an alliance tier or volunteer team based in the place, joined by
+    the end of the period."""
+    return (
+        AllianceUnit.objects.filter(
+            team__place_path__startswith=span.place_path, joined_on__lte=span.last_day
+        )
+        .select_related("team", "organisation")
+        .order_by("team__place_path", "organisation__name", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="alliance_units",
+        name=_("Alliance member units"),
+        definition=_(
+            "Memberships of units (单位) in the alliance's tiers and volunteer teams based in "
+            "the place, joined by the end of the period (a unit in two teams counts twice)."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=alliance_units,
+        columns=(
+            Column(_("Unit"), lambda u: u.organisation.name),
+            Column(_("Team"), lambda u: u.team.name),
+            Column(_("Joined on"), lambda u: u.joined_on),
+        ),
+        link=lambda u: reverse("volunteers:team", args=[u.team_id]),
+    )
+)
+
+
+def volunteer_projects(span: Span):
+    """Volunteer-service activities in the place starting in the period, published or held."""
+    return (
+        Activity.objects.filter(
+            kind=Activity.Kind.VOLUNTEER_SERVICE,
+            status__in=(Activity.Status.PUBLISHED, Activity.Status.FINISHED),
+            place_path__startswith=span.place_path,
+            starts_at__gte=span.start,
+            starts_at__lt=span.end,
+        )
+        .select_related("place")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+register(
+    Indicator(
+        code="volunteer_projects",
+        name=_("Volunteer projects"),
+        definition=_(
+            "Volunteer-service activities (志愿服务项目) in the place starting during the "
+            "period, published or held; cancelled ones and drafts are not counted."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=volunteer_projects,
+        columns=(
+            Column(_("Starts"), lambda a: f"{timezone.localtime(a.starts_at):%Y-%m-%d %H:%M}"),
+            Column(_("Title"), lambda a: a.title),
+            Column(_("Place"), lambda a: a.place.name),
+            Column(_("Status"), lambda a: a.get_status_display()),
+        ),
+        link=lambda a: reverse("activities:detail", args=[a.pk]),
+    )
+)
