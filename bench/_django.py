@@ -3,11 +3,19 @@
 The parent process (what `python -m bench` runs) never imports Django settings: each benchmark
 starts `python -m bench.<module> --worker ...` with DATABASE_URL pointing at a temporary SQLite
 file or a temporary PostgreSQL database, and reads the worker's JSON result from stdout.
+
+Migrating a database takes longer than most benchmarks at their smoke sizes: the parent migrates
+one template of each kind once (a SQLite file, a PostgreSQL database) and every scratch database
+starts as a copy of it (`sqlite_url`, `postgres_database`); the worker's own `migrate` then finds
+nothing to apply.
 """
 
 import argparse
+import atexit
 import json
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -41,6 +49,64 @@ def environment(var_dir: Path, database_url: str) -> dict:
     return env
 
 
+_templates: dict[str, str] = {}
+
+
+def _migrate(database_url: str, var_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=environment(var_dir, database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stderr[-4000:]}")
+
+
+def _sqlite_template() -> str:
+    """The path of a SQLite file migrated once for this process (removed at exit)."""
+    if "sqlite" not in _templates:
+        scratch = Path(tempfile.mkdtemp(prefix="meihao-bench-template-"))
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        path = scratch / "template.sqlite3"
+        _migrate(f"sqlite:///{path}", scratch)
+        _templates["sqlite"] = str(path)
+    return _templates["sqlite"]
+
+
+def sqlite_url(var_dir: Path) -> str:
+    """The URL of a fresh, migrated SQLite database in `var_dir` (a copy of the template)."""
+    path = var_dir / "bench.sqlite3"
+    with sqlite3.connect(_sqlite_template()) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    return f"sqlite:///{path}"
+
+
+def _postgres_template(admin) -> str:
+    """The name of a PostgreSQL database migrated once for this process (dropped at exit)."""
+    if "postgresql" not in _templates:
+        name = f"meihao_bench_template_{uuid.uuid4().hex[:8]}"
+        parts = urlsplit(PG_URL)
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            import psycopg
+
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        atexit.register(drop)
+        scratch = Path(tempfile.mkdtemp(prefix="meihao-bench-template-"))
+        try:
+            _migrate(urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        _templates["postgresql"] = name
+    return _templates["postgresql"]
+
+
 def run_worker(module: str, env: dict, *args: str) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", module, "--worker", *args],
@@ -62,12 +128,18 @@ def rounds(n: int) -> int:
 
 
 def setup_django():
+    """Start Django in a worker and migrate its database, unless it is migrated already (a
+    copy of the template: `migrate` would render every app's state only to find nothing to do)."""
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    call_command("migrate", "--no-input", verbosity=0)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", "--no-input", verbosity=0)
 
 
 def catalogue_item(personas, name: str):
@@ -163,7 +235,8 @@ def ratio_against_goal(vendor: str, what: str, ratio: float, goal: float) -> boo
 
 @contextmanager
 def postgres_database():
-    """A temporary PostgreSQL database (created, then dropped); yields its URL or None."""
+    """A temporary PostgreSQL database, migrated (a copy of the template; created, then
+    dropped); yields its URL or None."""
     try:
         import psycopg
     except ImportError:
@@ -177,7 +250,7 @@ def postgres_database():
         yield None
         return
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template(admin)}"')
     try:
         yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
     finally:
@@ -194,7 +267,7 @@ def run_on_sqlite_and_postgresql(
     True when every report is."""
     with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
         var_dir = Path(scratch)
-        sqlite = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
+        sqlite = environment(var_dir, sqlite_url(var_dir))
         ok = report(run_worker(module, sqlite, *args))
         if sqlite_only:
             return ok

@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench._django import emit, environment, run_worker, setup_django
+from bench._django import emit, environment, run_worker, setup_django, sqlite_url
 
 DEFAULT_CASES = 100_000
 
@@ -74,7 +74,7 @@ def worker(cases: int) -> dict:
 def run(cases: int = DEFAULT_CASES) -> bool:
     with tempfile.TemporaryDirectory(prefix="meihao-bench-") as scratch:
         var_dir = Path(scratch)
-        env = environment(var_dir, f"sqlite:///{var_dir / 'bench.sqlite3'}")
+        env = environment(var_dir, sqlite_url(var_dir))
         r = run_worker("bench.sla_sweep", env, "--cases", str(cases))
     print(f"[{r['vendor']}] {r['cases']:,} open cases seeded in {r['seed_seconds']:.1f} s")
     print(
