@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "meihao.redculture",
     "meihao.culture",
     "meihao.venues",
+    "meihao.wall",
     "meihao.reports",
     "meihao.dashboards",
     "meihao.demo",
@@ -367,6 +368,7 @@ DEFAULT_RATE_LIMITS = {
     "sms_phone_resend": "1/m",  # … and at most one a minute
     "sms_ip": "20/h",  # SMS codes requested from each client address
     "sms_verify": "30/10m",  # SMS codes tried from each client address (guessing)
+    "wall_screen": "120/m",  # each address opening or polling wall screens (display tokens)
 }
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("red-culture/", include("meihao.redculture.urls")),
     path("culture/", include("meihao.culture.urls")),
     path("venues/", include("meihao.venues.urls")),
+    path("wall/", include("meihao.wall.urls")),
     path("ratings/", include("meihao.ratings.urls")),
     path("reports/", include("meihao.reports.urls")),
     path("dashboard/", include("meihao.dashboards.urls")),

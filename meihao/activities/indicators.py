@@ -5,6 +5,8 @@ done) and a period of service dates.
 * active_volunteers — people whose service in the period adds up to more than nothing.
 * legal_education_sessions / legal_education_attendance, joint_patrols, red_armband_patrol_hours
   and red_armband_volunteers — the safe-community pillar's activities, by kind.
+* activities_on — published or held activities of any kind starting in the period (the wall
+  screen's activities of the day).
 """
 
 from django.db.models import Count, Q, Sum
@@ -286,5 +288,39 @@ register(
             Column(_("Lives in"), lambda p: p.home_place.name if p.home_place else ""),
         ),
         link=lambda p: reverse("people:detail", args=[p.pk]),
+    )
+)
+
+
+# --- every activity: what is on in the place ---------------------------------------------------
+def activities_on(span: Span):
+    """The published or held activities of any kind starting in the place during the period
+    (drafts and cancelled ones are not on), with how many attended each."""
+    return (
+        Activity.objects.filter(
+            status__in=(Activity.Status.PUBLISHED, Activity.Status.FINISHED),
+            place_path__startswith=span.place_path,
+            starts_at__gte=span.start,
+            starts_at__lt=span.end,
+        )
+        .annotate(attended=Count("signups__attendance"))
+        .select_related("place")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+register(
+    Indicator(
+        code="activities_on",
+        name=_("Activities on"),
+        definition=_(
+            "Published or held activities of any kind starting in the place during the period; "
+            "drafts and cancelled ones are not counted."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=activities_on,
+        columns=SESSION_COLUMNS,
+        link=_activity_link,
     )
 )

@@ -58,6 +58,9 @@ PUBLIC = {
     "redculture:site_qr": "the QR code of a published site's page, for the plaque",
     "redculture:photo": "a published site's photo, the EXIF-free copy or its thumbnail; an "
     "unpublished site's answer 404",
+    "wall:screen": "the wall screen (数据大屏) a kiosk opens by its display token: counts and "
+    "points rounded to about 100 m, no personal data; the token is checked on every request, "
+    "an unknown or revoked one draws the refusal; rate-limited per address",
     "volunteers:verify": "certificate verification by the token printed on the certificate",
     "open311:discovery": "GeoReport v2 discovery: public by the spec",
     "open311:services": "GeoReport v2 service list: public by the spec",
@@ -74,6 +77,8 @@ PUBLIC = {
 AUTHENTICATES_ITSELF = {
     "api:*": "the JSON API: a bearer token or the session, else a JSON 401 (every operation "
     "declares its auth; the test checks each)",
+    "wall:data": "the wall screen's poll, by its display token: a JSON 401 (unknown) or 403 "
+    "(revoked) tells the screen to stop; rate-limited per address",
     "patrols:start": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",
     "patrols:points": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",
     "patrols:end": "the patrol phone's JSON endpoint: a JSON 401 lets its queue keep the points",

@@ -20,6 +20,7 @@ from meihao.core.roles import (
     OFFICIALS,
     PLACE_WORKERS,
     REPORTERS,
+    SUPERVISORS,
     Role,
 )
 from meihao.core.scoping import scopes_of
@@ -230,6 +231,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Places"), "places:browser", "map", EVERY_ROLE),
     Screen(_("Residents"), "people:list", "person-lines-fill", PLACE_WORKERS),
     Screen(_("Import residents"), "people:import", "file-earmark-arrow-up", OFFICIALS),
+    Screen(_("Wall screens"), "wall:tokens", "display", SUPERVISORS),
 )
 # What needs a dispatcher, on the home card only, each a link to the board filtered to it with
 # its count: what waits to be dispatched, every overdue case of their places, and those urged

@@ -1,0 +1,207 @@
+"""What a wall screen shows: counts and anonymised points for its token's place, nothing else.
+
+Every number is a registered indicator read through `insights.figures.measure` (the rankings
+through the case indicators' `grouped`, one aggregate query each). The case points carry no
+id, number, name, phone, address or description: a position rounded to three decimals of a
+degree (about 100 m), a state (new, overdue, handled) and an age bucket."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from meihao.cases.models import Case
+from meihao.cases.selectors import street_overdue_q
+from meihao.cases.states import Status
+from meihao.insights.figures import measure
+from meihao.insights.indicators import grouped
+from meihao.insights.registry import REGISTRY, Span, Unit
+from meihao.places.models import Level, Place
+from meihao.wall.models import DisplayToken, secret_hash
+
+# The five pillars and their headline figures (registered indicator codes), this month.
+PILLARS = (
+    ("governance", ("reports_filed", "on_time_handling_rate")),
+    ("volunteering", ("service_hours", "active_volunteers")),
+    ("safety", ("legal_consultations", "police_tips")),
+    ("culture", ("lecture_sessions", "culture_events")),
+    ("care", ("care_services", "care_elders_served")),
+)
+RANKED = ("reports_filed", "on_time_handling_rate")
+RANKING_ROWS = 8
+# Case points: the cases filed in the last POINT_DAYS days, and every one still overdue.
+POINT_DAYS = 30
+MAX_POINTS = 1500
+POINT_DECIMALS = 3  # 0.001° ≈ 111 m north–south, ≈ 100 m east–west here
+LEFT_OUT = (Status.REJECTED, Status.DUPLICATE, Status.VOID)
+HANDLED = (Status.CLOSED, Status.REPORTED_BACK)
+
+
+def pillar_name(code: str) -> str:
+    return {
+        "governance": pgettext("pillar", "Governance"),
+        "volunteering": pgettext("pillar", "Volunteering"),
+        "safety": pgettext("pillar", "Safety"),
+        "culture": pgettext("pillar", "Culture"),
+        "care": pgettext("pillar", "Elder care"),
+    }[code]
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    token: DisplayToken | None
+    status: int  # 200, 401 unknown, 403 revoked
+    error: str = ""
+
+
+def token_check(secret: str) -> TokenCheck:
+    """The display token behind `secret`: 401 when none, 403 when revoked."""
+    secret = secret or ""
+    token = None
+    if 20 <= len(secret) <= 64:
+        token = (
+            DisplayToken.objects.select_related("place")
+            .filter(secret_hash=secret_hash(secret))
+            .first()
+        )
+    if token is None:
+        return TokenCheck(None, 401, _("This wall screen is not authorised."))
+    if token.revoked_at is not None:
+        return TokenCheck(token, 403, _("This wall screen's authorisation has been revoked."))
+    return TokenCheck(token, 200)
+
+
+def _figure(code: str, span: Span) -> dict:
+    indicator = REGISTRY[code]
+    value = measure(indicator, span)
+    return {
+        "code": code,
+        "name": str(indicator.name),
+        "value": value.value,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "unit": "%" if indicator.unit == Unit.PERCENT else str(indicator.unit.label),
+    }
+
+
+def _ranking(code: str, place: Place, span: Span) -> dict:
+    level = "street" if place.level == Level.DISTRICT else "community"
+    rows = grouped(code, by=level, place_path=place.path, start=span.start, end=span.end)
+    names = dict(Place.objects.filter(path__in=list(rows), level=level).values_list("path", "name"))
+    indicator = REGISTRY[code]
+    ranked = [
+        {"name": names[path], "value": m.value}
+        for path, m in rows.items()
+        if path in names and m.value is not None
+    ]
+    ranked.sort(key=lambda row: (-row["value"], row["name"]))
+    return {
+        "code": code,
+        "name": str(indicator.name),
+        "by": _("Streets") if level == "street" else _("Communities"),
+        "unit": "%" if indicator.unit == Unit.PERCENT else str(indicator.unit.label),
+        "rows": ranked[:RANKING_ROWS],
+    }
+
+
+def _age(created_at: datetime, now: datetime) -> str:
+    age = now - created_at
+    if age < timedelta(hours=1):
+        return "hour"
+    if age < timedelta(days=1):
+        return "day"
+    if age < timedelta(days=7):
+        return "week"
+    return "older"
+
+
+def case_points(place: Place, now: datetime) -> list[list]:
+    """[lat, lon, state, age] of the grid-management cases filed in the place in the last
+    POINT_DAYS days or still overdue, newest first, at most MAX_POINTS."""
+    overdue = street_overdue_q(now)
+    rows = (
+        Case.objects.grid_management()
+        .filter(place_path__startswith=place.path, lat__isnull=False, lon__isnull=False)
+        .filter(Q(created_at__gte=now - timedelta(days=POINT_DAYS)) | overdue)
+        .exclude(status__in=LEFT_OUT)
+        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .order_by("-created_at")
+        .values_list("lat", "lon", "status", "created_at", "is_overdue")[:MAX_POINTS]
+    )
+    points = []
+    for lat, lon, status, created_at, is_overdue in rows:
+        if is_overdue:
+            state = "overdue"
+        elif status in HANDLED:
+            state = "handled"
+        else:
+            state = "new"
+        points.append(
+            [round(lat, POINT_DECIMALS), round(lon, POINT_DECIMALS), state, _age(created_at, now)]
+        )
+    return points
+
+
+def _bounds(place: Place) -> list | None:
+    """[[south, west], [north, east]] of the place's boundary, or None without one."""
+    coordinates: list = []
+
+    def walk(value):
+        if value and isinstance(value[0], (int, float)):
+            coordinates.append(value)
+        else:
+            for item in value:
+                walk(item)
+
+    geometry = place.boundary or {}
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    walk(geometry.get("coordinates") or [])
+    if not coordinates:
+        if place.centroid_lat is None or place.centroid_lon is None:
+            return None
+        lat, lon = place.centroid_lat, place.centroid_lon
+        return [[lat - 0.01, lon - 0.01], [lat + 0.01, lon + 0.01]]
+    lons = [c[0] for c in coordinates]
+    lats = [c[1] for c in coordinates]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
+    """Everything the screen shows for the token's place: counts and anonymised points."""
+    now = now or timezone.now()
+    place = token.place
+    today = timezone.localdate(now)
+    month = Span.of(place.path, today.replace(day=1), today)
+    day = Span.of(place.path, today, today)
+    visits = measure(REGISTRY["elder_visits_done_rate"], day)
+    return {
+        "place": place.name,
+        "as_of": timezone.localtime(now).isoformat(),
+        "month": today.strftime("%Y-%m"),
+        "pillars": [
+            {
+                "code": code,
+                "name": pillar_name(code),
+                "figures": [_figure(figure, month) for figure in figures],
+            }
+            for code, figures in PILLARS
+        ],
+        "rankings": [_ranking(code, place, month) for code in RANKED],
+        "today": {
+            "cases": _figure("reports_filed", day),
+            "patrols": _figure("patrols_walked", day),
+            "activities": _figure("activities_on", day),
+            "care_visits_done": visits.numerator,
+            "care_visits_planned": visits.denominator or 0,
+            "care_visits_name": str(REGISTRY["elder_visits_done_rate"].name),
+        },
+        "points": case_points(place, now),
+    }
+
+
+def wall_bounds(token: DisplayToken) -> list | None:
+    return _bounds(token.place)
