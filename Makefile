@@ -20,7 +20,7 @@ $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@$(MAKE) --no-print-directory var/secret_key
 	@touch $@
 

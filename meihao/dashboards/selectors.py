@@ -295,6 +295,9 @@ def _heatmap(place: Place, period: Period) -> dict:
     ).only("id", "code", "name", "path", "boundary")
     features, values = [], []
     for grid in grids.order_by("path"):
+        # The map's name for the grid is what its default tooltip shows (no formatter: data
+        # reaches ECharts only as data); the code keeps two grids of one name apart.
+        shown = f"{grid.name} · {grid.code}"
         url = records_url(
             "cases_reported",
             place,
@@ -306,13 +309,11 @@ def _heatmap(place: Place, period: Period) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"name": grid.code},
+                "properties": {"name": shown},
                 "geometry": grid.boundary,
             }
         )
-        values.append(
-            {"name": grid.code, "label": grid.name, "value": counts.get(grid.path, 0), "url": url}
-        )
+        values.append({"name": shown, "value": counts.get(grid.path, 0), "url": url})
     return {
         "geojson": {"type": "FeatureCollection", "features": features},
         "values": values,

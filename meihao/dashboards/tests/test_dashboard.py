@@ -149,8 +149,14 @@ def test_heat_map_counts_cases_per_grid(client, personas, month, in_may):
     board = get(client, personas.district_admin).context["board"]
     values = {v["name"]: v["value"] for v in board.heatmap["values"]}
     t = personas.tree
-    assert values == {t.grid_a1.code: 3, t.grid_a2.code: 1, t.grid_b1.code: 1}
-    a1 = next(v for v in board.heatmap["values"] if v["name"] == t.grid_a1.code)
+
+    def shown(grid):  # what the map's tooltip shows for a grid, its only words
+        return f"{grid.name} · {grid.code}"
+
+    assert values == {shown(t.grid_a1): 3, shown(t.grid_a2): 1, shown(t.grid_b1): 1}
+    names = [f["properties"]["name"] for f in board.heatmap["geojson"]["features"]]
+    assert sorted(names) == sorted(values)
+    a1 = next(v for v in board.heatmap["values"] if v["name"] == shown(t.grid_a1))
     response = client.get(a1["url"])
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 3

@@ -29,14 +29,7 @@
     chart.setOption({
       animation: false,
       grid: { left: 2, right: 2, top: 4, bottom: 4 },
-      tooltip: {
-        trigger: "item",
-        renderMode: "richText",
-        formatter: function (p) {
-          var value = p.value === null || p.value === undefined ? "–" : p.value;
-          return p.name + ": " + value + (tile.rate ? "%" : "");
-        }
-      },
+      tooltip: { trigger: "item", renderMode: "richText" },
       xAxis: { type: "category", show: false, data: tile.spark.map(function (p) { return p.label; }) },
       yAxis: { type: "value", show: false, scale: true },
       series: [{
@@ -59,14 +52,14 @@
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.name + ": " + rows[p.dataIndex].text; } },
+      tooltip: { trigger: "item", renderMode: "richText" },
       xAxis: { type: "value", max: data.ranking.unit === "%" ? 100 : null },
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { width: 96, overflow: "truncate" } },
       series: [{
         type: "bar",
         data: rows.map(function (r) { return r.value; }),
         itemStyle: { color: RED },
-        label: { show: true, position: "right", formatter: function (p) { return rows[p.dataIndex].text; } }
+        label: { show: true, position: "right" }
       }]
     });
     follow(chart, function (p) { return rows[p.dataIndex] && rows[p.dataIndex].url; });
@@ -78,16 +71,17 @@
     var chart2 = make(funnel);
     chart2.setOption({
       animation: false,
-      tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.name + ": " + p.value; } },
+      tooltip: { trigger: "item", renderMode: "richText" },
       series: [{
         type: "funnel",
         sort: "none",
         left: 8, right: 8, top: 8, bottom: 8,
         minSize: "12%",
         gap: 2,
-        label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + p.value; } },
+        label: { show: true, position: "inside" },
         color: ["#c8102e", "#d6334d", "#e0566c", "#e9798b", "#f19caa", "#f7bfc8"],
-        data: stages.map(function (s) { return { name: s.name, value: s.value || 0 }; })
+        // The stage's label is its name and count: the label shows the name, drawn as text.
+        data: stages.map(function (s) { return { name: s.name + " " + (s.value || 0), value: s.value || 0 }; })
       }]
     });
     follow(chart2, function (p) { return stages[p.dataIndex] && stages[p.dataIndex].url; });
@@ -103,14 +97,7 @@
     var chart3 = make(map);
     chart3.setOption({
       animation: false,
-      tooltip: {
-        trigger: "item",
-        renderMode: "richText",
-        formatter: function (p) {
-          var v = byName[p.name];
-          return v ? v.label + ": " + v.value : "";
-        }
-      },
+      tooltip: { trigger: "item", renderMode: "richText" },
       visualMap: {
         min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
         inRange: { color: ["#fff5f5", "#f7bfc8", "#e0566c", "#c8102e", "#7a0a1c"] }
