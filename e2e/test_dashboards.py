@@ -5,6 +5,7 @@ chief's on a phone, cards stacked, no horizontal scroll."""
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 
 from e2e.conftest import PHONE, ROOT, horizontal_overflow, log_in, shot
 
@@ -80,6 +81,15 @@ def test_the_street_chief_reads_the_dashboard_on_a_phone(server, new_page):
     )
     assert widths and min(widths) > PHONE["width"] * 0.8
     shot(page, "dashboard-street-phone")
+    # Picking a first day of one's own selects the custom period, which the page then shows.
+    end = date.fromisoformat(page.locator("#dashboard-end").input_value())
+    start = (end.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+    page.fill("#dashboard-start", start)
+    assert page.locator("#dashboard-period").input_value() == "custom"
+    page.locator("#dashboard-period").evaluate("select => select.form.requestSubmit()")
+    page.wait_for_selector("[data-tile]")
+    assert "period=custom" in page.url and f"start={start}" in page.url
+    assert page.locator("#dashboard-start").input_value() == start
     # A number leads to its records for the street and the period.
     page.locator("[data-tile] a[data-records-link][href*='/insights/indicators/']").first.click()
     page.wait_for_selector("[data-records]")

@@ -38,11 +38,4 @@
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });
-
-  // The custom dates apply to the "custom" period: editing them selects it.
-  var period = document.getElementById("insights-period");
-  ["insights-start", "insights-end"].forEach(function (id) {
-    var input = document.getElementById(id);
-    if (input && period) input.addEventListener("change", function () { period.value = "custom"; });
-  });
 })();

@@ -7,6 +7,8 @@
 //                           Cancelling stops the action and every other handler of it.
 //   data-select-on-focus    on an input: its text is selected when it gets the focus.
 //   data-copy-from="id"     on a button: copies the value of the input with that id.
+//   data-custom-period="id" on a period's first or last day: editing it selects "custom" in
+//                           the period select with that id.
 //   data-needs-position     on a form with hidden lat and lon inputs: the phone's position
 //                           fills them before it is sent (checking in and out on site);
 //                           data-no-geo="…" is said when the phone will not tell it.
@@ -45,6 +47,13 @@ window.Meihao = (function () {
 
   document.addEventListener("focusin", function (event) {
     if (event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  // A period picker's custom days apply to the custom period: editing one selects it.
+  document.addEventListener("change", function (event) {
+    var id = event.target.getAttribute && event.target.getAttribute("data-custom-period");
+    var period = id && document.getElementById(id);
+    if (period) period.value = "custom";
   });
 
   document.addEventListener("click", function (event) {
