@@ -230,7 +230,10 @@ class Shown:
     def text(self) -> str:
         if self.measure is None or self.measure.value is None:
             return "–"
-        if self.unit == ind.HOURS:
+        if self.unit == ind.HOURS and self.measure.denominator is None:
+            # A sum of hours (volunteers' service) is hours, however many: not days.
+            return _("%(hours)s h") % {"hours": _number(self.measure.value)}
+        if self.unit == ind.HOURS:  # a mean time (to close a case): days and hours
             return duration_text(self.measure.value)
         if self.unit == ind.RATE:
             return f"{_number(self.measure.value)}%"

@@ -8,7 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from meihao.insights.selectors import duration_text, period_days, period_for
+from meihao.insights.registry import Measure, Unit
+from meihao.insights.selectors import Shown, duration_text, period_days, period_for
 from meihao.insights.tests.conftest import local
 
 URL = reverse("insights:cases")
@@ -110,6 +111,19 @@ def test_an_empty_chart_says_why(client, month):
 def test_durations_read_in_days_and_hours(hours, words):
     with translation.override("zh-hans"):
         assert duration_text(hours) == words
+
+
+@pytest.mark.parametrize(
+    ("measure", "words"),
+    [
+        (Measure(318.5, 318.5, None), "318.5 小时"),  # volunteers' service hours: a sum
+        (Measure(318, 318, None), "318 小时"),
+        (Measure(76, 152, 2), "3 天 4 小时"),  # a mean time to close, over 2 cases
+    ],
+)
+def test_a_sum_of_hours_reads_in_hours_a_mean_time_in_days(measure, words):
+    with translation.override("zh-hans"):
+        assert Shown(measure, Unit.HOURS, "figure").text == words
 
 
 def test_cards_show_what_a_figure_was_computed_from(client, month):
