@@ -184,6 +184,39 @@ def run_shell(server, script: str) -> dict:
     return json.loads(_manage(server["env"], "shell", "-c", script).strip().splitlines()[-1])
 
 
+GRID_CASE = """
+import json
+from meihao.cases.models import Case, CaseType
+from meihao.cases.services import case_submit
+from meihao.core.scoping import scopes_of
+from meihao.people.models import User
+from meihao.places.models import Place
+
+worker = User.objects.get(phone="13900000002")
+grid_path = next(s.place_path for s in scopes_of(worker) if s.role == "grid_worker")
+grid = Place.objects.get(path=grid_path)
+grid_type = CaseType.objects.get(code="GRID")
+case = case_submit(
+    actor=worker,
+    case_type=grid_type,
+    category=grid_type.categories.get(code=CATEGORY),
+    description=DESCRIPTION,
+    place=grid,
+    lat=grid.centroid_lat,
+    lon=grid.centroid_lon,
+    channel=Case.Channel.GRID_PATROL,
+)
+print(json.dumps({"number": case.number}))
+"""
+
+
+def file_grid_case(server, *, category: str, description: str) -> str:
+    """The demo grid worker files a grid case of `category` (a category code) at their grid's
+    centre, through the case engine; returns its number."""
+    script = f"CATEGORY = {category!r}\nDESCRIPTION = {description!r}\n" + GRID_CASE
+    return run_shell(server, script)["number"]
+
+
 def photo_file(tmp_path) -> Path:
     """A 640×480 JPEG photo in `tmp_path`, for a form's file input."""
     from PIL import Image

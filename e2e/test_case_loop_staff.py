@@ -8,42 +8,19 @@ from e2e.conftest import (
     DESKTOP,
     PHONE,
     act_on_row,
+    file_grid_case,
     fill_report_back,
     horizontal_overflow,
     open_as,
-    run_shell,
     shot,
 )
-
-FILE_CASE = """
-import json
-from meihao.cases.models import Case, CaseType
-from meihao.cases.services import case_submit
-from meihao.people.models import User
-from meihao.core.scoping import scopes_of
-from meihao.places.models import Place
-
-worker = User.objects.get(phone="13900000002")
-grid_path = next(s.place_path for s in scopes_of(worker) if s.role == "grid_worker")
-grid = Place.objects.get(path=grid_path)
-grid_type = CaseType.objects.get(code="GRID")
-case = case_submit(
-    actor=worker,
-    case_type=grid_type,
-    category=grid_type.categories.get(code="0501"),
-    description="E2E：流动摊贩在学校门口摆卖，影响学生进出",
-    place=grid,
-    lat=grid.centroid_lat,
-    lon=grid.centroid_lon,
-    channel=Case.Channel.GRID_PATROL,
-)
-print(json.dumps({"number": case.number}))
-"""
 
 
 @pytest.fixture(scope="module")
 def filed_case(server):
-    return run_shell(server, FILE_CASE)["number"]
+    return file_grid_case(
+        server, category="0501", description="E2E：流动摊贩在学校门口摆卖，影响学生进出"
+    )
 
 
 def test_street_chief_dispatches_department_reports_back_grid_worker_closes(

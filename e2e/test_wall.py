@@ -6,34 +6,9 @@ the full-screen "no longer authorised" state. Screenshots: e2e/artifacts/wall-*.
 
 import re
 
-from e2e.conftest import log_in, run_shell, shot
+from e2e.conftest import file_grid_case, log_in, shot
 
 WALL = {"width": 1920, "height": 1080}
-
-NEW_CASE = """
-import json
-from meihao.cases.models import Case, CaseType
-from meihao.cases.services import case_submit
-from meihao.core.scoping import scopes_of
-from meihao.people.models import User
-from meihao.places.models import Place
-
-worker = User.objects.get(phone="13900000002")
-grid_path = next(s.place_path for s in scopes_of(worker) if s.role == "grid_worker")
-grid = Place.objects.get(path=grid_path)
-grid_type = CaseType.objects.get(code="GRID")
-case = case_submit(
-    actor=worker,
-    case_type=grid_type,
-    category=grid_type.categories.get(code="0401"),
-    description="E2E：大屏测试，井盖缺失",
-    place=grid,
-    lat=grid.centroid_lat,
-    lon=grid.centroid_lon,
-    channel=Case.Channel.GRID_PATROL,
-)
-print(json.dumps({"number": case.number}))
-"""
 
 
 def _number(page, selector) -> int:
@@ -56,7 +31,7 @@ def test_the_wall_screen_updates_live_survives_a_blip_and_stops_when_revoked(ser
     wall.on("framenavigated", lambda frame: navigations.append(frame.url))
     wall.goto(url)
     wall.wait_for_selector(".wall-pillar >> nth=4")
-    wall.wait_for_function("document.getElementById('today-cases').textContent !== '–'")
+    wall.wait_for_function("() => document.getElementById('today-cases').textContent !== '–'")
     wall.evaluate("window.__wallMarker = 'still here'")
     loaded = len(navigations)
     before = _number(wall, "#today-cases")
@@ -66,13 +41,13 @@ def test_the_wall_screen_updates_live_survives_a_blip_and_stops_when_revoked(ser
     assert "治理" in wall.text_content("#wall-pillars")
     shot(wall, "wall-screen-1920")
 
-    number = run_shell(server, NEW_CASE)["number"]
+    number = file_grid_case(server, category="0401", description="E2E：大屏测试，井盖缺失")
     wall.wait_for_function(
-        f"Number(document.getElementById('today-cases').textContent) === {before + 1}",
+        f"() => Number(document.getElementById('today-cases').textContent) === {before + 1}",
         timeout=20000,
     )
     wall.wait_for_function(
-        f"document.querySelectorAll('.wall-pulse').length > {pulses}", timeout=10000
+        f"() => document.querySelectorAll('.wall-pulse').length > {pulses}", timeout=10000
     )
     assert len(navigations) == loaded
     assert wall.evaluate("window.__wallMarker") == "still here"
