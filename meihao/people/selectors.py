@@ -10,7 +10,7 @@ from meihao.core import idcard, pii
 from meihao.core.errors import NotFound
 from meihao.core.roles import OFFICIALS, PLACE_WORKERS, Role
 from meihao.core.scoping import ancestor_paths, has_role, scope_q
-from meihao.people.models import ApiToken, Person, RoleAssignment, TeamMember, born_by
+from meihao.people.models import ApiToken, Person, RoleAssignment, Team, TeamMember, born_by
 from meihao.places.models import Place
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
@@ -166,4 +166,14 @@ def department_staff(organisation_id) -> QuerySet:
             role_assignments__organisation=organisation_id,
         )
         .distinct()
+    )
+
+
+def teams_standing(kind: str, place_path: str, before: datetime.datetime) -> QuerySet:
+    """The teams of a kind based in a place subtree and created before a moment (a standing
+    count's records: the volunteer and the responsibility teams' indicators)."""
+    return (
+        Team.objects.filter(kind=kind, place_path__startswith=place_path, created_at__lt=before)
+        .select_related("place")
+        .order_by("place_path", "name", "pk")
     )

@@ -24,6 +24,7 @@ from meihao.insights.registry import (
     register,
 )
 from meihao.people.models import Team
+from meihao.people.selectors import teams_standing
 from meihao.projects.models import Household, Milestone
 
 PROJECTS = Capability("projects", _("Responsibility projects"), OFFICIALS)
@@ -138,15 +139,7 @@ register(
 
 def responsibility_teams(span: Span):
     """The responsibility teams (承责团队) based in the place, created by the end of the period."""
-    return (
-        Team.objects.filter(
-            kind=Team.Kind.RESPONSIBILITY,
-            place_path__startswith=span.place_path,
-            created_at__lt=span.end,
-        )
-        .select_related("place")
-        .order_by("place_path", "name", "pk")
-    )
+    return teams_standing(Team.Kind.RESPONSIBILITY, span.place_path, span.end)
 
 
 register(

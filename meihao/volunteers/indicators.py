@@ -12,6 +12,7 @@ from meihao.activities.indicators import VOLUNTEERING
 from meihao.activities.models import Activity
 from meihao.insights.registry import Column, Indicator, Span, Unit, by_community, register
 from meihao.people.models import Team
+from meihao.people.selectors import teams_standing
 from meihao.volunteers.models import AllianceUnit, VolunteerProfile
 
 
@@ -52,15 +53,7 @@ register(
 
 def volunteer_teams(span: Span):
     """The volunteer teams based in the place, created by the end of the period."""
-    return (
-        Team.objects.filter(
-            kind=Team.Kind.VOLUNTEER,
-            place_path__startswith=span.place_path,
-            created_at__lt=span.end,
-        )
-        .select_related("place")
-        .order_by("place_path", "name", "pk")
-    )
+    return teams_standing(Team.Kind.VOLUNTEER, span.place_path, span.end)
 
 
 register(
