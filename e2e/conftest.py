@@ -210,10 +210,11 @@ print(json.dumps({"number": case.number}))
 """
 
 
-def file_grid_case(server, *, category: str, description: str) -> str:
+def file_grid_case(server, *, category: str, description: str, then: str = "") -> str:
     """The demo grid worker files a grid case of `category` (a category code) at their grid's
-    centre, through the case engine; returns its number."""
-    script = f"CATEGORY = {category!r}\nDESCRIPTION = {description!r}\n" + GRID_CASE
+    centre, through the case engine; returns its number. `then` runs after, with the new case
+    as `case`."""
+    script = f"CATEGORY = {category!r}\nDESCRIPTION = {description!r}\n" + GRID_CASE + then
     return run_shell(server, script)["number"]
 
 

@@ -8,13 +8,12 @@ from e2e.conftest import (
     DESKTOP,
     PHONE,
     act_on_row,
+    file_grid_case,
     horizontal_overflow,
     log_in,
     open_as,
-    run_shell,
     shot,
 )
-from e2e.test_case_loop_staff import FILE_CASE
 
 # The 城管 persona joins the department's teams covering the case (the suggestion the board
 # dispatches to is a street team): a team's members are who hear of a case dispatched to it.
@@ -31,12 +30,12 @@ for team in Team.objects.filter(kind="department", organisation=department):
 @pytest.fixture(scope="module")
 def filed_case(server):
     staff_phone = server["accounts"]["department_staff"]["username"]
-    script = (
-        FILE_CASE.replace("E2E：流动摊贩在学校门口摆卖", "E2E通知：流动摊贩堵住校门")
-        + f"STAFF_PHONE = {staff_phone!r}\n"
-        + JOIN_TEAMS
+    return file_grid_case(
+        server,
+        category="0501",
+        description="E2E通知：流动摊贩堵住校门，影响学生进出",
+        then=f"STAFF_PHONE = {staff_phone!r}\n" + JOIN_TEAMS,
     )
-    return run_shell(server, script)["number"]
 
 
 def test_department_member_reads_the_dispatch_message_and_opens_the_case(
