@@ -256,7 +256,8 @@ class Indicator:
     capability: Capability
     # (span) -> the records behind the value, ordered for the list and with what `columns` and
     # `link` read already joined (the list's query count must not grow with its length). For a
-    # PERCENT rate: the denominator's records, each annotated `in_numerator`.
+    # PERCENT rate: the denominator's records, each annotated `in_numerator` (unless
+    # `counted_whole` is False).
     records: Callable[[Span], QuerySet]
     columns: tuple[Column, ...]
     link: Callable[[object], str] | None = None  # a record's detail page
@@ -269,6 +270,10 @@ class Indicator:
     # Summed from stored per-day, per-place rows where declared (figures.measure); None:
     # always computed live from the records.
     rollup: Rollup | None = None
+    # A rate counting each record whole, in the numerator or not (the default); False for a
+    # rate summed over its records' parts (members present of members called, each meeting a
+    # share), whose records carry no `in_numerator` and whose lists show no such column.
+    counted_whole: bool = True
 
     def measure(self, span: Span) -> Measure:
         if self.value is not None:
@@ -282,6 +287,11 @@ class Indicator:
     @property
     def is_rate(self) -> bool:
         return self.unit == Unit.PERCENT
+
+    @property
+    def marks_numerator(self) -> bool:
+        """Whether each record says if it is in the rate's numerator (`in_numerator`)."""
+        return self.is_rate and self.counted_whole
 
     def ranking(self, code: str) -> Ranking | None:
         return next((r for r in self.rankings if r.code == code), None)
@@ -316,7 +326,7 @@ def ranked(indicator: Indicator, ranking: Ranking, span: Span) -> list[dict]:
     grouped = grouped.values("_key", "_name")
     # Distinct: records annotated with an aggregate over a relation (a session's attendance)
     # are joined to it, one row per related record, when grouped.
-    if indicator.is_rate:
+    if indicator.marks_numerator:
         rows = grouped.annotate(
             num=Count("pk", filter=Q(in_numerator=True), distinct=True),
             den=Count("pk", distinct=True),

@@ -681,7 +681,7 @@ def record_rows(indicator: Indicator, records) -> list[dict]:
     rows = []
     for record in records:
         cells = [column.value(record) for column in indicator.columns]
-        if indicator.is_rate:
+        if indicator.marks_numerator:
             cells.append(_("Yes") if record.in_numerator else "")
         rows.append({"cells": cells, "link": indicator.link(record) if indicator.link else ""})
     return rows
@@ -689,7 +689,7 @@ def record_rows(indicator: Indicator, records) -> list[dict]:
 
 def record_headers(indicator: Indicator) -> list[str]:
     headers = [str(column.label) for column in indicator.columns]
-    if indicator.is_rate:
+    if indicator.marks_numerator:
         headers.append(str(_("In the numerator")))
     return headers
 

@@ -170,6 +170,7 @@ register(
         value=attendance_rate,
         columns=MEETING_COLUMNS,
         link=_meeting_link,
+        counted_whole=False,  # each meeting counts its members present of those called
     )
 )
 AWAY_COLUMNS = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from meihao.activities.models import Attendance, SignUp
 from meihao.core.testing import make_user
 from meihao.insights.registry import REGISTRY, Span
+from meihao.insights.selectors import record_headers, record_rows
 from meihao.party.models import MeetingType
 from meihao.party.testing import make_meeting, make_member, make_org
 
@@ -57,8 +58,16 @@ def test_attendance_rate_is_present_over_expected(party, personas):
     second.expected, second.present = 4, 1
     first.save()
     second.save()
-    measure = REGISTRY["party_meeting_attendance"].measure(_span(personas.tree.district, *YEAR))
+    indicator = REGISTRY["party_meeting_attendance"]
+    span = _span(personas.tree.district, *YEAR)
+    measure = indicator.measure(span)
     assert (measure.numerator, measure.denominator, measure.value) == (4, 8, 50.0)
+    # Listed (the indicator page, its export, a report's appendix): each meeting with its own
+    # present of called, and no "in the numerator" column (a meeting is not in it or out).
+    headers = record_headers(indicator)
+    rows = record_rows(indicator, indicator.records(span))
+    assert headers == [str(column.label) for column in indicator.columns]
+    assert [row["cells"][-1] for row in rows] == ["1/4", "3/4"]
 
 
 def test_away_members_and_their_participation(party, personas):
