@@ -1,4 +1,5 @@
-"""The PDF kit (ReportLab): the Chinese font, wrapping Chinese text, watermarks and QR codes.
+"""The PDF kit (ReportLab): the Chinese font, wrapping Chinese text, watermarks, QR codes and a
+drawing (a chart) as a PNG for documents that are not PDF.
 
 Chinese text is drawn in Noto Sans SC (SIL Open Font License, from the npm registry; `make assets`
 puts it in `core/fonts/`). ReportLab embeds the subset of glyphs a document uses, a few kilobytes,
@@ -6,21 +7,38 @@ so the document prints the same on a phone with no Chinese font and in an archiv
 a font the reader had to supply (the CID fonts) would be drawn in whatever it substitutes.
 """
 
+import io
 import threading
 from pathlib import Path
 
+import pypdfium2
 from django.core.exceptions import ImproperlyConfigured
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import paragraph as _paragraph
+
+# ReportLab's CJK line breaking (Paragraph with wordWrap="CJK") hangs a character that may not
+# begin a line in the margin, but its list is Japanese typography's: it lacks the full-width
+# comma, semicolon, colon, question and exclamation marks and percent sign of Chinese text,
+# so a line of a report could begin with "，". Added once, for every paragraph of the process.
+CHINESE_CANNOT_START = "，；：？！％"
+for _module in (_paragraph, _textsplit):
+    _module.ALL_CANNOT_START += "".join(
+        c for c in CHINESE_CANNOT_START if c not in _module.ALL_CANNOT_START
+    )
 
 FONT = "NotoSansSC"
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.ttf"
 _registering = threading.Lock()
+# PDFium is not thread-safe, and the worker runs its jobs in threads: one rendering at a time.
+_rasterising = threading.Lock()
 
 
 def chinese_font() -> str:
@@ -75,6 +93,24 @@ def qr_drawing(url: str, size: float) -> Drawing:
     )
     drawing.add(widget)
     return drawing
+
+
+def drawing_png(drawing: Drawing, *, dpi: int = 200) -> bytes:
+    """`drawing` as a PNG image, `dpi` dots per inch on a white ground: rendered to a one-page
+    PDF by ReportLab, as the PDF documents draw it (Chinese in the embedded font), then
+    rasterised by PDFium. ReportLab's own bitmap renderer needs a Cairo backend the product
+    does not ship; this way a chart is built once and looks the same in the PDF and the Word
+    file."""
+    pdf = renderPDF.drawToString(drawing)
+    with _rasterising:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            image = document[0].render(scale=dpi / 72).to_pil()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "PNG", optimize=True, dpi=(dpi, dpi))
+    return out.getvalue()
 
 
 MARGIN = 22 * mm

@@ -2,12 +2,13 @@
 
 Every number is a registered indicator read through `insights.figures` for the report's place
 and period and for the period before it (the previous month, or the previous year); the prose
-is sentence templates with conditions (提高 / 下降 / 持平, a rate's change in 个百分点), a
-sentence left out when its figure counted no records. The five pillars are the chapters.
+is clause templates with conditions (提高 / 下降 / 持平, a rate's change in 个百分点), a
+sentence left out when its figure counted no records, a chapter's sentences one paragraph. The
+five pillars are the chapters.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ CHAPTERS = (
         (
             "reports_filed",
             "acceptance_rate",
+            "on_time_handling_rate",
             "on_time_closure_rate",
             "closure_rate",
             "mean_time_to_close",
@@ -157,7 +159,9 @@ class Chapter:
     key: str
     title: str
     figures: list[Figure]
-    sentences: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)  # the figures': one paragraph
+    remarks: list[str] = field(default_factory=list)  # each a paragraph of its own
+    lead: str = ""  # what the overview says of it: the headline, or its first figure
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     said: bool = False  # whether any of its figures counted records
@@ -173,9 +177,9 @@ class Content:
     last_day: date
     previous_first: date
     previous_last: date
-    summary: list[str]
+    summary: list[str]  # one paragraph
     chapters: list[Chapter]
-    generated_at: str
+    generated_at: datetime
 
     @property
     def figures(self) -> list[Figure]:
@@ -190,41 +194,46 @@ def number(value) -> str:
     return f"{int(value)}" if value.is_integer() else f"{value:.1f}"
 
 
-# Sentence templates: (kind, direction) → the sentence, numbers interpolated.
-RATE_SENTENCES = {
+# Clause templates: (kind, direction) → the figure and its change, numbers interpolated; a
+# clause is a sentence on its own (`sentence`) or follows the headline's count (`headline`).
+RATE_CLAUSES = {
     ("monthly", "up"): lambda: _(
-        "%(name)s was %(value)s%%, up %(delta)s percentage points on the previous month."
+        "%(name)s was %(value)s%%, up %(delta)s percentage points on the previous month"
     ),
     ("monthly", "down"): lambda: _(
-        "%(name)s was %(value)s%%, down %(delta)s percentage points on the previous month."
+        "%(name)s was %(value)s%%, down %(delta)s percentage points on the previous month"
     ),
-    ("monthly", "same"): lambda: _("%(name)s was %(value)s%%, the same as the previous month."),
+    ("monthly", "same"): lambda: _("%(name)s was %(value)s%%, the same as the previous month"),
     ("annual", "up"): lambda: _(
-        "%(name)s was %(value)s%%, up %(delta)s percentage points on the previous year."
+        "%(name)s was %(value)s%%, up %(delta)s percentage points on the previous year"
     ),
     ("annual", "down"): lambda: _(
-        "%(name)s was %(value)s%%, down %(delta)s percentage points on the previous year."
+        "%(name)s was %(value)s%%, down %(delta)s percentage points on the previous year"
     ),
-    ("annual", "same"): lambda: _("%(name)s was %(value)s%%, the same as the previous year."),
+    ("annual", "same"): lambda: _("%(name)s was %(value)s%%, the same as the previous year"),
 }
-AMOUNT_SENTENCES = {
+AMOUNT_CLAUSES = {
     ("monthly", "up"): lambda: _(
-        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s more than the previous month."
+        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s more than the previous month"
     ),
     ("monthly", "down"): lambda: _(
-        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s fewer than the previous month."
+        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s fewer than the previous month"
     ),
     ("monthly", "same"): lambda: _(
-        "%(name)s was %(value)s%(unit)s, the same as the previous month."
+        "%(name)s was %(value)s%(unit)s, the same as the previous month"
     ),
     ("annual", "up"): lambda: _(
-        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s more than the previous year."
+        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s more than the previous year"
     ),
     ("annual", "down"): lambda: _(
-        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s fewer than the previous year."
+        "%(name)s was %(value)s%(unit)s, %(delta)s%(unit)s fewer than the previous year"
     ),
-    ("annual", "same"): lambda: _("%(name)s was %(value)s%(unit)s, the same as the previous year."),
+    ("annual", "same"): lambda: _("%(name)s was %(value)s%(unit)s, the same as the previous year"),
 }
+
+
+def chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
 
 
 def unit_word(indicator_unit: str) -> str:
@@ -232,12 +241,12 @@ def unit_word(indicator_unit: str) -> str:
     if indicator_unit in (Unit.COUNT, Unit.PERCENT):
         return ""
     label = str(Unit(indicator_unit).label)
-    return label if (translation.get_language() or "").startswith("zh") else f" {label}"
+    return label if chinese() else f" {label}"
 
 
-def sentence(kind: str, figure: Figure) -> str | None:
-    """The figure in words, compared with the previous period; None when it counted no records
-    (a rate with nothing to rate, a count or amount of nothing)."""
+def clause(kind: str, figure: Figure) -> str | None:
+    """The figure in words, compared with the previous period, without the full stop; None
+    when it counted no records (a rate with nothing to rate, a count or amount of nothing)."""
     value = figure.measure.value
     if value is None or (not figure.is_rate and not value):
         return None
@@ -246,14 +255,14 @@ def sentence(kind: str, figure: Figure) -> str | None:
     change = figure.change
     if change is None:
         if figure.is_rate:
-            return _("%(name)s was %(value)s%%.") % {"name": figure.name, "value": number(value)}
-        return _("%(name)s was %(value)s%(unit)s.") % {
+            return _("%(name)s was %(value)s%%") % {"name": figure.name, "value": number(value)}
+        return _("%(name)s was %(value)s%(unit)s") % {
             "name": figure.name,
             "value": number(value),
             "unit": unit_word(figure.unit),
         }
     direction = "up" if change > 0 else "down" if change < 0 else "same"
-    templates = RATE_SENTENCES if figure.is_rate else AMOUNT_SENTENCES
+    templates = RATE_CLAUSES if figure.is_rate else AMOUNT_CLAUSES
     return templates[(kind, direction)]() % {
         "name": figure.name,
         "value": number(value),
@@ -262,15 +271,41 @@ def sentence(kind: str, figure: Figure) -> str | None:
     }
 
 
+def sentence(kind: str, figure: Figure) -> str | None:
+    """The figure's clause as a sentence (None without records)."""
+    text = clause(kind, figure)
+    return None if text is None else _("%(clause)s.") % {"clause": text}
+
+
+def lead(chapter_title: str, text: str) -> str:
+    """A chapter's first figure in the overview, introduced by the chapter (服务方面，…)."""
+    return _("%(chapter)s: %(clause)s.") % {"chapter": chapter_title, "clause": text}
+
+
+def paragraph(sentences: list[str]) -> str:
+    """Sentences run on as one paragraph (Chinese puts no space after its full stop)."""
+    return ("" if chinese() else " ").join(sentences)
+
+
 def headline(kind: str, cases: Figure | None, on_time: Figure | None) -> str | None:
-    """The report's first sentence: the problems the public reported (omitted with none)."""
+    """The report's first sentence: the problems the public reported and, when any were
+    rated, how many were closed on time, against the previous period (omitted with no
+    problems reported)."""
     if cases is None or not cases.measure.value:
         return None
+    count = number(cases.measure.value)
+    rate = clause(kind, on_time) if on_time is not None else None
+    if rate is None:
+        if kind == "annual":
+            text = _("This year %(count)s problems reported by the public were received.")
+        else:
+            text = _("This month %(count)s problems reported by the public were received.")
+        return text % {"count": count}
     if kind == "annual":
-        text = _("This year %(count)s problems reported by the public were received.")
+        text = _("This year %(count)s problems reported by the public were received; %(rate)s.")
     else:
-        text = _("This month %(count)s problems reported by the public were received.")
-    return text % {"count": number(cases.measure.value)}
+        text = _("This month %(count)s problems reported by the public were received; %(rate)s.")
+    return text % {"count": count, "rate": rate}
 
 
 @dataclass
@@ -301,9 +336,8 @@ def performers_sentence(performers: Performers, minimum: int, rate_name: str) ->
             "%(rate)s, so none is named best or worst."
         ) % {"minimum": minimum, "rate": rate_name}
     return _(
-        "Rule: among the places below with at least %(minimum)s cases counted by %(rate)s, "
-        "the highest is named best and the lowest worst. Best: %(best)s (%(best_value)s%%); "
-        "worst: %(worst)s (%(worst_value)s%%)."
+        "Compared by %(rate)s among the places below with at least %(minimum)s cases counted "
+        "by it: %(best)s did best (%(best_value)s%%) and %(worst)s worst (%(worst_value)s%%)."
     ) % {
         "minimum": minimum,
         "rate": rate_name,
@@ -321,8 +355,8 @@ def _link(code: str, place: Place, first: date, last: date) -> str:
 
 def _period_words(kind: str) -> tuple[str, str]:
     if kind == "annual":
-        return _("This year"), _("Previous year")
-    return _("This month"), _("Previous month")
+        return pgettext("report figures", "This year"), pgettext("report figures", "Previous year")
+    return pgettext("report figures", "This month"), pgettext("report figures", "Previous month")
 
 
 def build(place: Place, kind: str, first: date, last: date, *, progress=None) -> Content:
@@ -351,17 +385,21 @@ def build(place: Place, kind: str, first: date, last: date, *, progress=None) ->
                 )
             )
         chapter = Chapter(key, str(title), chapter_figures)
+        said_first: set[str] = set()
         if key == "governance":
             by_code = {f.code: f for f in chapter_figures}
             first_sentence = headline(kind, by_code.get(CASES), by_code.get(RANKED_BY))
             if first_sentence:
                 chapter.sentences.append(first_sentence)
+                chapter.lead = first_sentence
+                said_first = {CASES, RANKED_BY}
         for figure in chapter_figures:
-            if key == "governance" and figure.code == CASES:
+            if figure.code in said_first:
                 continue  # said by the headline
-            text = sentence(kind, figure)
+            text = clause(kind, figure)
             if text:
-                chapter.sentences.append(text)
+                chapter.sentences.append(_("%(clause)s.") % {"clause": text})
+                chapter.lead = chapter.lead or lead(chapter.title, text)
         chapter.said = bool(chapter.sentences)
         if not chapter.sentences:
             chapter.sentences.append(_("No records in this period."))
@@ -388,12 +426,13 @@ def build(place: Place, kind: str, first: date, last: date, *, progress=None) ->
     if kind == "annual":
         title = _("%(place)s annual report %(year)s") % {"place": place.name, "year": first.year}
     else:
-        title = _("%(place)s monthly report %(month)s") % {
+        title = _("%(place)s monthly report, %(month)s/%(year)s") % {
             "place": place.name,
-            "month": f"{first:%Y-%m}",
+            "year": first.year,
+            "month": first.month,
         }
-    # Each chapter's first sentence, for the chapters that counted anything.
-    summary = [chapter.sentences[0] for chapter in chapters if chapter.said]
+    # Each chapter's lead, for the chapters that counted anything: one paragraph.
+    summary = [chapter.lead for chapter in chapters if chapter.said]
     if not summary:
         summary = [_("No records in this period.")]
     return Content(
@@ -407,7 +446,7 @@ def build(place: Place, kind: str, first: date, last: date, *, progress=None) ->
         previous_last=previous_last,
         summary=summary,
         chapters=chapters,
-        generated_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        generated_at=timezone.localtime(),
     )
 
 
@@ -441,11 +480,16 @@ def _governance_extras(chapter: Chapter, place: Place, kind: str, span: Span, av
             )
         minimum = minimum_cases()
         performers = pick_performers([(name, m) for name, _c, m in rows], minimum)
-        chapter.sentences.append(performers_sentence(performers, minimum, str(rate.name)))
+        chapter.remarks.append(performers_sentence(performers, minimum, str(rate.name)))
         chapter.tables.append(
             Table(
                 _("The places below"),
-                [_("Place"), str(cases.name), str(rate.name) + " (%)", _("Cases rated")],
+                [
+                    pgettext("report table", "Place"),
+                    str(cases.name),
+                    str(rate.name) + " (%)",
+                    _("Cases rated"),
+                ],
                 [
                     [name, number(c.value), number(m.value), number(m.denominator)]
                     for name, c, m in rows

@@ -1,11 +1,13 @@
 """Reports: the prose, the best/worst rule, scoping, immutability, the worker's files."""
 
+import ctypes
 import io
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 import time_machine
 from django.db import connection
@@ -14,9 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
+from docx.shared import Pt
 from openpyxl import load_workbook
+from PIL import Image
+from reportlab.lib.pagesizes import A4
 
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
+from meihao.core.pdf import MARGIN
 from meihao.insights.registry import Measure
 from meihao.insights.tests.conftest import build_month, local
 from meihao.reports import content, services
@@ -24,7 +30,8 @@ from meihao.reports.models import Report
 
 # After May 2024 (the insights tests' hand-built month of cases) and all of 2024.
 LATER = local(2025, 2, 3, 10, 0)
-CHAPTERS_ZH = ["治理", "服务", "平安", "人文", "党建"]
+CHAPTERS_ZH = ["第一章 治理", "第二章 服务", "第三章 平安", "第四章 人文", "第五章 党建"]
+RED = (0xC8, 0x10, 0x2E)  # the charts' bars, line and markers
 
 
 def _figure(value, previous, *, rate=True, denominator=10):
@@ -73,6 +80,30 @@ def test_english_is_complete():
     assert text == ("按期结案率 was 82.5%, up 2.5 percentage points on the previous month.")
 
 
+def test_the_headline_counts_the_problems_and_says_how_many_closed_on_time(zh):
+    cases = _figure(224, 212, rate=False)
+    assert content.headline("monthly", cases, _figure(62.4, 55.1)) == (
+        "本月共受理群众反映问题224件，按期结案率为62.4%，较上月提高7.3个百分点。"
+    )
+    # Nothing rated: the count alone; nothing reported: no headline.
+    none_rated = _figure(None, 55.1, denominator=0)
+    assert content.headline("annual", cases, none_rated) == "本年度共受理群众反映问题224件。"
+    assert content.headline("monthly", _figure(0, 3, rate=False), _figure(62.4, 55.1)) is None
+
+
+def test_a_chapters_sentences_are_one_paragraph_and_the_overview_names_the_chapter(zh):
+    first = content.sentence("monthly", _figure(70.0, 80.0))
+    second = content.sentence("monthly", _figure(80.0, 80.0))
+    assert content.paragraph([first, second]) == (
+        "按期结案率为70%，较上月下降10个百分点。按期结案率为80%，与上月持平。"
+    )
+    assert content.lead("服务", content.clause("monthly", _figure(80.0, 80.0))) == (
+        "服务方面，按期结案率为80%，与上月持平。"
+    )
+    with translation.override("en"):
+        assert content.paragraph(["One.", "Two."]) == "One. Two."
+
+
 def test_best_and_worst_by_rule_only_among_places_with_enough_cases():
     rows = [
         ("甲街道", Measure(95.0, 19, 20)),
@@ -90,7 +121,10 @@ def test_best_and_worst_by_rule_only_among_places_with_enough_cases():
     with translation.override("zh-hans"):
         assert "不足两个" in content.performers_sentence(alone, 5, "按期结案率")
         said = content.performers_sentence(chosen, 5, "按期结案率")
-    assert "甲街道（95%）" in said and "丙街道（60%）" in said and "不少于5件" in said
+    assert said == (
+        "各下级单位按期结案率（仅比较计入案件不少于5件的单位）中，"
+        "甲街道最高（95%），丙街道最低（60%）。"
+    )
 
 
 @pytest.fixture
@@ -122,9 +156,24 @@ def test_the_monthly_report_of_a_street_is_issued_with_three_files(personas, may
     with report.docx.open("rb") as f:
         document = Document(io.BytesIO(f.read()))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert [h.split(" ", 1)[1] for h in headings] == CHAPTERS_ZH
+    assert headings == ["总体情况", *CHAPTERS_ZH]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "本月共受理群众反映问题" in text
+    assert document.paragraphs[0].text == "城东街道2024年5月月度报告"
+    # The governance chapter's two charts (the communities' on-time closure rate, the cases
+    # month by month) as pictures the width of the A4 page's text, drawn at 200 dpi.
+    section = document.sections[0]
+    assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)
+    assert len(document.inline_shapes) == 2
+    for shape in document.inline_shapes:
+        assert shape.width == Pt(A4[0] - 2 * MARGIN)
+        assert 0.3 < shape.height / shape.width < 0.5
+        image = _picture(document, shape)
+        assert image.width >= 1200 and image.height >= 500
+        # Drawn, not blank: the chart's red, and dark text (title and axes).
+        colours = {colour for _n, colour in image.getcolors(maxcolors=1 << 20)}
+        assert RED in colours
+        assert min(sum(colour) for colour in colours) < 150
     with report.xlsx.open("rb") as f:
         workbook = load_workbook(io.BytesIO(f.read()), read_only=True)
     assert workbook.sheetnames[0] == "指标"
@@ -147,12 +196,36 @@ def test_the_annual_report_pdf_has_pages_with_the_place_name(issued, tmp_path):
     assert len(pages) > 1
     assert all(p.stat().st_size > 1000 for p in pages)
     pdf = pypdfium2.PdfDocument(str(path))
-    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    text = "".join(texts)
     assert "万秀区" in text and "2024" in text
     assert "按期结案率" in text
+    # The charts are drawn in the PDF: on the page with the streets' chart, red shapes (its
+    # bars and the cases' line's twelve markers), and none on the cover.
+    charted = next(i for i, page in enumerate(texts) if "下级单位按期结案率" in page)
+    assert _red_shapes(pdf[charted]) >= 12
+    assert _red_shapes(pdf[0]) == 0
     with issued.docx.open("rb") as f:
         document = Document(io.BytesIO(f.read()))
     assert any(len(table.rows) > 1 for table in document.tables)
+    assert len(document.inline_shapes) == 2
+
+
+def _picture(document, shape) -> Image.Image:
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    return Image.open(io.BytesIO(document.part.related_parts[blip.embed].blob)).convert("RGB")
+
+
+def _red_shapes(page) -> int:
+    """The path objects on a PDF page filled in the charts' red."""
+    count = 0
+    for shape in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if pdfium_c.FPDFPageObj_GetFillColor(shape.raw, r, g, b, a) and (
+            (r.value, g.value, b.value) == RED
+        ):
+            count += 1
+    return count
 
 
 def test_an_issued_report_never_changes_and_asking_again_writes_a_new_version(personas, issued):
