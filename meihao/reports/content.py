@@ -236,11 +236,14 @@ def chinese() -> bool:
     return (translation.get_language() or "").startswith("zh")
 
 
-def unit_word(indicator_unit: str) -> str:
-    """The unit written after an amount (none after a plain count)."""
-    if indicator_unit in (Unit.COUNT, Unit.PERCENT):
+def unit_word(figure: Figure) -> str:
+    """The unit written after an amount: none after a plain count, nor where the figure's name
+    ends with it (兑换积分为10200, not 兑换积分为10200积分)."""
+    if figure.unit in (Unit.COUNT, Unit.PERCENT):
         return ""
-    label = str(Unit(indicator_unit).label)
+    label = str(Unit(figure.unit).label)
+    if figure.name.endswith(label):
+        return ""
     return label if chinese() else f" {label}"
 
 
@@ -259,7 +262,7 @@ def clause(kind: str, figure: Figure) -> str | None:
         return _("%(name)s was %(value)s%(unit)s") % {
             "name": figure.name,
             "value": number(value),
-            "unit": unit_word(figure.unit),
+            "unit": unit_word(figure),
         }
     direction = "up" if change > 0 else "down" if change < 0 else "same"
     templates = RATE_CLAUSES if figure.is_rate else AMOUNT_CLAUSES
@@ -267,7 +270,7 @@ def clause(kind: str, figure: Figure) -> str | None:
         "name": figure.name,
         "value": number(value),
         "delta": number(abs(change)),
-        "unit": unit_word(figure.unit),
+        "unit": unit_word(figure),
     }
 
 
@@ -409,7 +412,7 @@ def build(place: Place, kind: str, first: date, last: date, *, progress=None) ->
                 [_("Indicator"), this_words, previous_words, pgettext("report figures", "Change")],
                 [
                     [
-                        f"{f.name} ({_unit_label(f.unit)})" if f.unit != Unit.COUNT else f.name,
+                        _labelled(f),
                         number(f.measure.value),
                         number(f.previous.value),
                         _signed(f.change),
@@ -450,8 +453,12 @@ def build(place: Place, kind: str, first: date, last: date, *, progress=None) ->
     )
 
 
-def _unit_label(unit: str) -> str:
-    return "%" if unit == Unit.PERCENT else str(Unit(unit).label)
+def _labelled(figure: Figure) -> str:
+    """The figure's name in a table, with its unit unless a count or named by it already."""
+    unit = "%" if figure.unit == Unit.PERCENT else str(Unit(figure.unit).label)
+    if figure.unit == Unit.COUNT or figure.name.endswith(unit):
+        return figure.name
+    return f"{figure.name} ({unit})"
 
 
 def _signed(change: float | None) -> str:

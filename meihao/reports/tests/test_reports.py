@@ -23,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 
 from meihao.core.errors import IllegalTransition, NotFound, ValidationFailed
 from meihao.core.pdf import MARGIN
-from meihao.insights.registry import Measure
+from meihao.insights.registry import Measure, Unit
 from meihao.insights.tests.conftest import build_month, local
 from meihao.reports import content, services
 from meihao.reports.models import Report
@@ -72,6 +72,26 @@ def test_a_figure_without_records_has_no_sentence(zh):
     assert content.sentence("monthly", _figure(0, 3, rate=False)) is None
     # No previous figure: the value alone, no comparison.
     assert content.sentence("monthly", _figure(50.0, None)) == "按期结案率为50%。"
+
+
+def _amount(name, unit, value, previous):
+    return content.Figure(
+        code="x",
+        name=name,
+        unit=unit,
+        is_rate=False,
+        measure=Measure(value, value, None),
+        previous=Measure(previous, previous, None),
+        link="",
+    )
+
+
+def test_an_amount_says_its_unit_once(zh):
+    hours = _amount("志愿服务时长", Unit.HOURS, 4519.1, 4859.3)
+    assert content.sentence("monthly", hours) == "志愿服务时长为4519.1小时，较上月减少340.2小时。"
+    # A name that ends with its unit does not say it again.
+    points = _amount("兑换积分", Unit.POINTS, 10200, 11130)
+    assert content.sentence("monthly", points) == "兑换积分为10200，较上月减少930。"
 
 
 def test_english_is_complete():
