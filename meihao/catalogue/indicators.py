@@ -1,7 +1,8 @@
-"""Catalogue figures in the indicator registry: the items a place's residents can use, and how
-many of them can be done online."""
+"""Catalogue figures in the indicator registry: the items a place's residents can use, how many
+of them can be done online, and the departments whose services they are (the article's seven
+departments on the platform)."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from meihao.catalogue.models import ServiceItem
 from meihao.core.roles import OFFICIALS
 from meihao.core.scoping import ancestor_paths, in_subtree
 from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
+from meihao.people.models import Organisation
 
 SERVICES = Capability("services", _("Government services"), OFFICIALS)
 
@@ -68,5 +70,35 @@ register(
         records=online_items,
         columns=COLUMNS,
         link=_guide,
+    )
+)
+
+
+def service_departments(span: Span):
+    """The competent departments of those items, each once, with how many of them it has."""
+    items = service_items(span).values("pk")
+    return (
+        Organisation.objects.filter(service_items__in=items)
+        .annotate(items=Count("service_items", filter=Q(service_items__in=items), distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="service_departments",
+        name=_("Departments on the platform"),
+        definition=_(
+            "The competent departments of the published items of the service catalogue open to "
+            "the place's residents at the end of the period, each counted once."
+        ),
+        unit=Unit.COUNT,
+        capability=SERVICES,
+        records=service_departments,
+        columns=(
+            Column(_("Competent department"), lambda d: d.name),
+            Column(_("Service items"), lambda d: d.items),
+        ),
+        link=lambda d: f"{reverse('catalogue:list')}?department={d.pk}",
     )
 )

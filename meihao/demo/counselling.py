@@ -1,7 +1,9 @@
 """The demo's 心灵驿站 (a pilot in the first street's communities): a year of residents asking
 their community's counsellor for an appointment, each taken through counselling.services and
 the case engine as of the moment it happened (`demo_clock`): the counsellor sets a time within
-a day or two, holds the session, keeps a note; most residents confirm it, some ask for another.
+a day or two, in the community's counselling room or else the first of its street's (the pilot
+has two, `plan`), holds the session, keeps a note; most residents confirm it, some ask for
+another.
 The demo counsellor has one request waiting and one appointment still to come.
 
 Idempotent: by the case's idempotency key (`counsel-demo-<n>`)."""
@@ -18,7 +20,7 @@ from meihao.core.roles import Role
 from meihao.counselling import services as counselling
 from meihao.demo.history import History, Timeline, filed_while_awake
 from meihao.demo.plan import history_scale
-from meihao.places.models import Level, Place
+from meihao.places.models import Level, Place, Venue
 
 KEY_PREFIX = "counsel-demo-"
 REQUESTS_PER_SCALE = 60
@@ -57,6 +59,11 @@ class CounsellingHistory(History):
     def __init__(self, **history):
         super().__init__(**history)
         self.paths = dict(Place.objects.filter(level=Level.COMMUNITY).values_list("code", "path"))
+        self.rooms = dict(
+            Venue.objects.filter(kind=Venue.Kind.COUNSELLING)
+            .order_by("place__code")
+            .values_list("place__code", "name")
+        )
 
     def run(self) -> tuple[int, int]:
         return self.load(self.plans(), self._request)
@@ -86,6 +93,13 @@ class CounsellingHistory(History):
                 )
             )
         return plans
+
+    def room(self, community: str) -> str:
+        """The community's counselling room, or else the first of its street's."""
+        street = self.plan.street_of(community).code
+        return self.rooms.get(community) or next(
+            name for code, name in self.rooms.items() if code.startswith(street)
+        )
 
     def _request(self, plan: RequestPlan) -> bool:
         rng = plan.rng
@@ -127,7 +141,7 @@ class CounsellingHistory(History):
             counsellor,
             counselling.counselling_schedule,
             at=meeting.strftime("%Y-%m-%dT%H:%M"),
-            room=f"{Place.objects.get(code=plan.community).name}心灵驿站",
+            room=self.room(plan.community),
         )
         if plan.fate == "scheduled":
             return True

@@ -128,13 +128,15 @@ COMMUNITY_VENUES = [
     ("新时代文明实践站", "service_centre"),
     ("文体活动室", "activity_room"),
 ]
-# One more per community, in turn.
+# One more per community, in turn; a counselling room (心灵驿站) only in the street of the
+# counselling pilot (the first: its two rooms are the article's), a reading room elsewhere.
 EXTRA_VENUES = [
     ("心灵驿站", "counselling"),
     ("农家书屋", "library"),
     ("文化广场", "square"),
     ("健身苑", "sports"),
 ]
+OUTSIDE_THE_COUNSELLING_PILOT = ("农家书屋", "library")
 
 RESPONSIBILITY_TEAMS = ["城东片区", "城南片区", "城北片区", "角嘴片区", "东兴片区"]
 

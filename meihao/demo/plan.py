@@ -180,8 +180,14 @@ def _buildings(grids: list[PlaceSpec], rng: random.Random) -> dict[str, list[Bui
 
 def _venues(communities: list[PlaceSpec], rng: random.Random) -> list[VenueSpec]:
     venues = []
+    # The counselling pilot's street: the first, whose communities have counsellors
+    # (population.py).
+    pilot_street = communities[0].parent_code
     for c, community in enumerate(communities):
-        kinds = [*data.COMMUNITY_VENUES, data.EXTRA_VENUES[c % len(data.EXTRA_VENUES)]]
+        extra = data.EXTRA_VENUES[c % len(data.EXTRA_VENUES)]
+        if extra[1] == "counselling" and community.parent_code != pilot_street:
+            extra = data.OUTSIDE_THE_COUNSELLING_PILOT
+        kinds = [*data.COMMUNITY_VENUES, extra]
         for k, (suffix, kind) in enumerate(kinds):
             lat, lon = community.rect.point(0.15 + 0.2 * k, 0.5)
             venues.append(

@@ -8,6 +8,8 @@
 * lecture_orders_delivered — orders delivered in the period (a session of the topic was
   scheduled over the resident's community).
 * lecture_order_days — of those, the mean days from the order to its session's scheduling.
+* lecture_teams — the lecture teams (宣讲队伍) based in the place at the end of the period (the
+  article's 30+), each linked to its topics on the menu.
 """
 
 from django.db.models import IntegerField
@@ -35,6 +37,8 @@ from meihao.insights.registry import (
     register,
 )
 from meihao.lectures.models import Order
+from meihao.people.indicators import TEAM_COLUMNS, standing_teams
+from meihao.people.models import Team
 
 LECTURES = Capability("lectures", _("Lecture menu"), OFFICIALS)
 LECTURE = (Activity.Kind.LECTURE,)
@@ -179,5 +183,20 @@ register(
         higher_is_better=False,
         columns=ORDER_COLUMNS,
         link=_topic_link,
+    )
+)
+register(
+    Indicator(
+        code="lecture_teams",
+        name=_("Lecture teams"),
+        definition=_(
+            "Lecture teams (宣讲队伍) that publish topics on the menu, based in the place at the "
+            "end of the period."
+        ),
+        unit=Unit.COUNT,
+        capability=LECTURES,
+        records=standing_teams(Team.Kind.LECTURE),
+        columns=TEAM_COLUMNS,
+        link=lambda t: f"{reverse('lectures:menu')}?team={t.pk}",
     )
 )

@@ -171,7 +171,7 @@ def department_staff(organisation_id) -> QuerySet:
 
 def teams_standing(kind: str, place_path: str, before: datetime.datetime) -> QuerySet:
     """The teams of a kind based in a place subtree and created before a moment (a standing
-    count's records: the volunteer and the responsibility teams' indicators)."""
+    count's records: the teams' indicators, `people.indicators.standing_teams`)."""
     return (
         Team.objects.filter(kind=kind, place_path__startswith=place_path, created_at__lt=before)
         .select_related("place")

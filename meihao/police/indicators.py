@@ -1,7 +1,7 @@
 """Community police figures in the indicator registry: tips and hazards sent and how soon the
-officers acted on them, police groups and their members. Read by the police and the officials
-of the place; the records list number, kind, place, officer and state — never the tip's words
-or who sent it."""
+officers acted on them, police groups and their members, and the streets' police teams (四队).
+Read by the police and the officials of the place; the records list number, kind, place,
+officer and state — never the tip's words or who sent it."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from meihao.insights.registry import (
     mean_hours_of,
     register,
 )
+from meihao.people.indicators import TEAM_COLUMNS, standing_teams
 from meihao.people.models import Team, TeamMember
 from meihao.police.models import TIP_CODE, PoliceGroup
 
@@ -160,5 +161,19 @@ register(
             Column(_("Group"), lambda m: m.team.name),
             Column(_("Joined on"), lambda m: m.joined_on.isoformat()),
         ),
+    )
+)
+register(
+    Indicator(
+        code="police_teams",
+        name=_("Police teams"),
+        definition=_(
+            "The police teams (四队: patrol and prevention, public order, investigation, "
+            "community policing) based in the place at the period's end."
+        ),
+        unit=Unit.COUNT,
+        capability=POLICE,
+        records=standing_teams(Team.Kind.POLICE_TEAM),
+        columns=TEAM_COLUMNS,
     )
 )

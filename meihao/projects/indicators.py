@@ -5,6 +5,11 @@
   the district since the projects began), ranked by project.
 * project_milestone_days — of the milestones reached in the period, the mean days from their
   project's start (the article's land delivered in 100 days is one such milestone).
+* projects_started — the projects in the place started by the end of the period (the article's
+  five areas of renovation).
+* responsibility_teams, responsibility_team_leaders, responsibility_team_units — standing counts
+  of the teams based in the place at the end of the period, of their leading cadres (leaders
+  and deputies, the article's 18) and of their member units (the article's 32).
 """
 
 from django.db.models import IntegerField
@@ -23,9 +28,9 @@ from meihao.insights.registry import (
     Unit,
     register,
 )
-from meihao.people.models import Team
-from meihao.people.selectors import teams_standing
-from meihao.projects.models import Household, Milestone
+from meihao.people.indicators import TEAM_COLUMNS, standing_teams
+from meihao.people.models import Team, TeamMember
+from meihao.projects.models import Household, Milestone, Project
 
 PROJECTS = Capability("projects", _("Responsibility projects"), OFFICIALS)
 BY_PROJECT = Ranking(
@@ -137,9 +142,43 @@ register(
 )
 
 
-def responsibility_teams(span: Span):
-    """The responsibility teams (承责团队) based in the place, created by the end of the period."""
-    return teams_standing(Team.Kind.RESPONSIBILITY, span.place_path, span.end)
+def projects_started(span: Span):
+    """The projects lying in the place that started by the end of the period."""
+    return (
+        Project.objects.filter(place_path__startswith=span.place_path, starts_on__lte=span.last_day)
+        .select_related("place", "team")
+        .order_by("starts_on", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="projects_started",
+        name=_("Projects started"),
+        definition=_(
+            "The responsibility teams' projects (shanty-town renovation, land clearance, city "
+            "renewal) lying in the place that had started by the end of the period."
+        ),
+        unit=Unit.COUNT,
+        capability=PROJECTS,
+        records=projects_started,
+        columns=(
+            Column(_("Project"), lambda p: p.name),
+            Column(_("Kind"), lambda p: p.get_kind_display()),
+            Column(_("Place"), lambda p: p.place.name),
+            Column(_("Started on"), lambda p: p.starts_on.isoformat()),
+            Column(_("Team"), lambda p: p.team.name),
+        ),
+        link=lambda p: reverse("projects:detail", args=[p.pk]),
+    )
+)
+
+
+responsibility_teams = standing_teams(Team.Kind.RESPONSIBILITY)
+
+
+def _team_link(record) -> str:
+    return reverse("projects:team", args=[record.team_id])
 
 
 register(
@@ -153,10 +192,75 @@ register(
         unit=Unit.COUNT,
         capability=PROJECTS,
         records=responsibility_teams,
-        columns=(
-            Column(_("Team"), lambda t: t.name),
-            Column(_("Place"), lambda t: t.place.name),
-        ),
+        columns=TEAM_COLUMNS,
         link=lambda t: reverse("projects:team", args=[t.pk]),
+    )
+)
+
+
+def team_leaders(span: Span):
+    """The leaders and deputy leaders of the responsibility teams standing at the end of the
+    period, on the team by then: one record a team led (a cadre leading two counts twice)."""
+    return (
+        TeamMember.objects.filter(
+            team__in=responsibility_teams(span).values("pk"),
+            position__in=(TeamMember.Position.LEADER, TeamMember.Position.DEPUTY),
+            joined_on__lte=span.last_day,
+        )
+        .select_related("team", "person")
+        .order_by("team__name", "-position", "person__real_name", "pk")  # "leader" > "deputy"
+    )
+
+
+register(
+    Indicator(
+        code="responsibility_team_leaders",
+        name=_("Responsibility team leaders"),
+        definition=_(
+            "The leading cadres of the responsibility teams based in the place — each team's "
+            "leader and deputy leaders — on their team at the end of the period (a cadre leading "
+            "two teams counts twice)."
+        ),
+        unit=Unit.COUNT,
+        capability=PROJECTS,
+        records=team_leaders,
+        columns=(
+            Column(_("Name"), lambda m: m.person.real_name),
+            Column(_("Position"), lambda m: m.get_position_display()),
+            Column(_("Team"), lambda m: m.team.name),
+            Column(_("Joined on"), lambda m: m.joined_on.isoformat()),
+        ),
+        link=_team_link,
+    )
+)
+
+
+def team_units(span: Span):
+    """The member units (成员单位) of the responsibility teams standing at the end of the
+    period: one record a unit and team. A unit's membership keeps no date, so today's members
+    are read."""
+    return (
+        Team.units.through.objects.filter(team__in=responsibility_teams(span).values("pk"))
+        .select_related("team", "organisation")
+        .order_by("team__name", "organisation__name", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="responsibility_team_units",
+        name=_("Responsibility team member units"),
+        definition=_(
+            "The member units (成员单位) of the responsibility teams based in the place at the "
+            "end of the period (a unit serving in two teams counts twice)."
+        ),
+        unit=Unit.COUNT,
+        capability=PROJECTS,
+        records=team_units,
+        columns=(
+            Column(_("Unit"), lambda u: u.organisation.name),
+            Column(_("Team"), lambda u: u.team.name),
+        ),
+        link=_team_link,
     )
 )

@@ -2,6 +2,10 @@
 
 * registered_volunteers — the standing count of real-name registered volunteers (网上注册志愿者)
   of the place's communities at the end of the period, suspended ones excluded.
+* volunteer_teams, service_squads, red_armband_stations — standing counts of the alliance's
+  teams of each kind based in the place at the end of the period (`people.indicators`): the
+  article's 100+ volunteer teams, the time bank's six squads (志愿服务小分队) and a community's
+  red-armband station (红袖章驿站).
 """
 
 from django.urls import reverse
@@ -11,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from meihao.activities.indicators import VOLUNTEERING
 from meihao.activities.models import Activity
 from meihao.insights.registry import Column, Indicator, Span, Unit, by_community, register
+from meihao.people.indicators import TEAM_COLUMNS, standing_teams
 from meihao.people.models import Team
-from meihao.people.selectors import teams_standing
 from meihao.volunteers.models import AllianceUnit, VolunteerProfile
 
 
@@ -51,9 +55,8 @@ register(
 )
 
 
-def volunteer_teams(span: Span):
-    """The volunteer teams based in the place, created by the end of the period."""
-    return teams_standing(Team.Kind.VOLUNTEER, span.place_path, span.end)
+def _team_page(team) -> str:
+    return reverse("volunteers:team", args=[team.pk])
 
 
 register(
@@ -66,12 +69,39 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
-        records=volunteer_teams,
-        columns=(
-            Column(_("Team"), lambda t: t.name),
-            Column(_("Place"), lambda t: t.place.name),
+        records=standing_teams(Team.Kind.VOLUNTEER),
+        columns=TEAM_COLUMNS,
+        link=_team_page,
+    )
+)
+register(
+    Indicator(
+        code="service_squads",
+        name=_("Service squads"),
+        definition=_(
+            "Volunteer service squads (志愿服务小分队, such as the time bank's) based in the place "
+            "at the end of the period."
         ),
-        link=lambda t: reverse("volunteers:team", args=[t.pk]),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=standing_teams(Team.Kind.SERVICE_SQUAD),
+        columns=TEAM_COLUMNS,
+        link=_team_page,
+    )
+)
+register(
+    Indicator(
+        code="red_armband_stations",
+        name=_("Red-armband stations"),
+        definition=_(
+            "Red-armband stations (红袖章驿站: the red-armband teams) based in the place at the "
+            "end of the period."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        records=standing_teams(Team.Kind.RED_ARMBAND),
+        columns=TEAM_COLUMNS,
+        link=_team_page,
     )
 )
 

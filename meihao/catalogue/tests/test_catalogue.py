@@ -5,6 +5,7 @@ ranked by what their community uses; bad input and out-of-scope requests change 
 
 import codecs
 import dataclasses
+import datetime
 import re
 
 import pytest
@@ -416,6 +417,40 @@ def test_indicators_count_the_catalogue_serving_a_place(personas):
     assert REGISTRY["online_items"].link(records[0]) == reverse(
         "catalogue:detail", args=[records[0].code]
     )
+
+
+def test_the_departments_on_the_platform_are_those_of_the_items_serving_a_place(personas):
+    from meihao.people.models import Organisation
+
+    health = Organisation.objects.create(
+        name="万秀区卫生健康局",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+    closed = Organisation.objects.create(
+        name="万秀区档案馆",
+        kind=Organisation.Kind.DEPARTMENT,
+        place=personas.tree.district,
+        place_path=personas.tree.district.path,
+    )
+    save(personas)
+    save(personas, name="生育登记", aliases="", online=False, department_id=personas.department.pk)
+    save(personas, name="婚育情况证明", aliases="婚育证明", department_id=health.pk)
+    save(personas, name="已停办事项", aliases="", is_active=False, department_id=closed.pk)
+    other = make_place("450405", "长洲区", Level.DISTRICT)
+    indicator = REGISTRY["service_departments"]
+    today = timezone.localdate()
+    span = Span.of(personas.tree.community_a.path, today, today)
+    # Each department once, with its items; the one whose only item is withdrawn is not there.
+    assert indicator.measure(span).value == 2
+    records = list(indicator.records(span))
+    assert {(d.pk, d.items) for d in records} == {(personas.department.pk, 2), (health.pk, 1)}
+    assert indicator.link(records[0]) == (f"{reverse('catalogue:list')}?department={records[0].pk}")
+    # Another district's catalogue serves none of them; nor did this one before its items.
+    assert indicator.measure(Span.of(other.path, today, today)).value == 0
+    yesterday = today - datetime.timedelta(days=1)
+    assert indicator.measure(Span.of(span.place_path, yesterday, yesterday)).value == 0
 
 
 def test_a_guide_field_change_is_kept_as_a_dataclass_value(personas):

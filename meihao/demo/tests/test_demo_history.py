@@ -25,9 +25,9 @@ from meihao.insights.registry import REGISTRY, Span
 from meihao.patrols.models import DUTY, DUTY_SECONDS, PatrolSession, TrackPoint
 from meihao.patrols.selectors import my_patrol_days
 from meihao.patrols.services import MAX_SPEED_M_S
-from meihao.people.models import Organisation, Team
+from meihao.people.models import Organisation, Team, TeamMember
 from meihao.places.geo import haversine_m
-from meihao.places.models import Place
+from meihao.places.models import Place, Venue
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A fixed "now" (a Wednesday evening), so that the history is the same on every day.
@@ -270,7 +270,18 @@ EXACT = {
     "打造红色教育阵地（红色文化点位）": 30,
     "改造建设92个居民群众文体娱乐点": 92,
     "在30个社区建立“智慧社区”服务平台": 30,
+    "18名处级党员领导干部带队": 18,
+    "带队联合32个单位": 32,
+    "推动五大片区棚改": 5,
+    "统筹城管、公安、消防、交警、市场监督、环卫6支队伍下沉一线": 6,
+    "打造1个骑楼城“红袖章”驿站": 1,
+    "打造2个社区心灵驿站": 2,
+    "实行“四队一中心”警务运作机制": 4,
+    "组建民情联络、爱心义诊、敬老服务等6支志愿服务小分队": 6,
+    "将民政、卫健、司法、公安等7个职能部门信息资源整合到平台": 7,
 }
+# Those the article gives as "more than" (多) and the demo has more of at any scale.
+MORE_THAN = {"30多支宣讲队伍": 30}
 
 
 def article_rows() -> list[dict]:
@@ -282,8 +293,8 @@ def article_rows() -> list[dict]:
 
 def test_every_article_figure_is_a_registered_indicator_of_a_demo_place(seeded, client):
     rows = article_rows()
-    assert len(rows) >= 45
-    assert set(EXACT) <= {row["figure"] for row in rows}
+    assert len(rows) >= 55
+    assert set(EXACT) | set(MORE_THAN) <= {row["figure"] for row in rows}
     codes = set(Place.objects.values_list("code", flat=True))
     assert client.login(username=DISTRICT_ADMIN, password=DEMO_PASSWORD)
     values, problems = {}, []
@@ -312,6 +323,7 @@ def test_every_article_figure_is_a_registered_indicator_of_a_demo_place(seeded, 
         values[row["figure"]] = value
     assert not problems, (problems, values)
     assert {figure: values[figure] for figure in EXACT} == EXACT, values
+    assert all(values[figure] > least for figure, least in MORE_THAN.items()), values
 
 
 END = datetime.date(2024, 11, 20)
@@ -331,7 +343,9 @@ def _closed_in(first: datetime.date, last: datetime.date, prefix: str = "case__"
 def _counted_from_the_records(code: str) -> tuple[tuple, int]:
     """The period of a new indicator's check and what the demo's records say it counts."""
     from meihao.activities.models import Activity
+    from meihao.catalogue.models import ServiceItem
     from meihao.dual.models import MemberRegistration, PostClaim
+    from meihao.projects.models import Project
     from meihao.timebank.models import HelpRequest
     from meihao.volunteers.models import AllianceUnit, VolunteerProfile
     from meihao.wishes.models import Wish
@@ -373,9 +387,36 @@ def _counted_from_the_records(code: str) -> tuple[tuple, int]:
         return (END, END), Place.objects.filter(level="street").count()
     if code == "communities":
         return (END, END), Place.objects.filter(level="community").count()
-    if code == "responsibility_teams":
-        return (END, END), Team.objects.filter(kind=Team.Kind.RESPONSIBILITY).count()
+    if code in TEAM_KINDS:
+        return (END, END), Team.objects.filter(kind=TEAM_KINDS[code]).count()
+    if code == "responsibility_team_leaders":
+        leaders = TeamMember.objects.filter(
+            team__kind=Team.Kind.RESPONSIBILITY,
+            position__in=[TeamMember.Position.LEADER, TeamMember.Position.DEPUTY],
+        )
+        return (END, END), leaders.count()
+    if code == "responsibility_team_units":
+        units = Team.units.through.objects.filter(team__kind=Team.Kind.RESPONSIBILITY)
+        return (END, END), units.count()
+    if code == "projects_started":
+        return (END, END), Project.objects.filter(starts_on__lte=END).count()
+    if code == "service_departments":
+        items = ServiceItem.objects.filter(is_active=True)
+        return (END, END), len(set(items.values_list("department", flat=True)))
+    if code == "counselling_rooms":
+        return (END, END), Venue.objects.filter(kind=Venue.Kind.COUNSELLING).count()
     raise AssertionError(code)
+
+
+# The teams' standing counts (people.indicators), each its kind's teams.
+TEAM_KINDS = {
+    "responsibility_teams": Team.Kind.RESPONSIBILITY,
+    "department_teams": Team.Kind.DEPARTMENT,
+    "lecture_teams": Team.Kind.LECTURE,
+    "service_squads": Team.Kind.SERVICE_SQUAD,
+    "red_armband_stations": Team.Kind.RED_ARMBAND,
+    "police_teams": Team.Kind.POLICE_TEAM,
+}
 
 
 @pytest.mark.parametrize(
@@ -393,6 +434,16 @@ def _counted_from_the_records(code: str) -> tuple[tuple, int]:
         "streets",
         "communities",
         "responsibility_teams",
+        "responsibility_team_leaders",
+        "responsibility_team_units",
+        "projects_started",
+        "department_teams",
+        "lecture_teams",
+        "service_squads",
+        "red_armband_stations",
+        "police_teams",
+        "service_departments",
+        "counselling_rooms",
     ],
 )
 def test_the_article_figures_new_indicators_count_what_their_records_say(seeded, client, code):

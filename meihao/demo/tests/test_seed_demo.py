@@ -570,6 +570,13 @@ def test_the_counselling_pilot_gives_its_counsellor_work(seeded):
         case__status="dispatched",
     ).exists()
     assert requests.filter(case__status="closed").exists() or requests.count() == 2
+    # The pilot's two counselling rooms (the article's) are in its street, where the
+    # appointments are held.
+    rooms = Venue.objects.filter(kind=Venue.Kind.COUNSELLING)
+    pilot = Place.objects.filter(level=Level.STREET).order_by("code").first()
+    assert rooms.count() == 2 and all(r.place_path.startswith(pilot.path) for r in rooms)
+    held = set(requests.exclude(room="").values_list("room", flat=True))
+    assert held and held <= {r.name for r in rooms}
 
 
 def test_the_supervision_register_is_kept_and_the_demo_officer_reads_his_area(seeded):

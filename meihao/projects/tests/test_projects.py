@@ -210,3 +210,71 @@ def test_a_problem_on_site_is_raised_as_a_grid_case(client, project, personas):
         reverse("projects:problem", args=[project.pk]), {"category": "0105", "description": "x"}
     )
     assert outsider.status_code == 404 and Case.objects.count() == 1
+
+
+def test_the_teams_leaders_units_and_projects_stand_as_of_the_periods_end(project, personas):
+    from meihao.core.testing import make_user
+    from meihao.people.models import Organisation, Team, TeamMember
+
+    tree, team = personas.tree, project.team
+    cadres = [
+        make_user(f"1380000009{n}", name, home=tree.grid_a1).person
+        for n, name in enumerate(("领导甲", "领导乙", "领导丙"))
+    ]
+    for person, position, joined in zip(
+        cadres,
+        (TeamMember.Position.LEADER, TeamMember.Position.DEPUTY, TeamMember.Position.DEPUTY),
+        (datetime.date(2026, 1, 5), datetime.date(2026, 3, 1), datetime.date(2026, 3, 10)),
+        strict=True,
+    ):
+        TeamMember.objects.create(team=team, person=person, position=position, joined_on=joined)
+    units = [
+        Organisation.objects.create(
+            name=name,
+            kind=Organisation.Kind.UNIT,
+            place=tree.district,
+            place_path=tree.district.path,
+        )
+        for name in ("万秀区财政局", "万秀区教育局", "万秀区商务局")
+    ]
+    team.units.add(*units[:2])
+    elsewhere = Team.objects.create(
+        name="城南片区承责团队",
+        kind=Team.Kind.RESPONSIBILITY,
+        place=tree.street_b,
+        place_path=tree.street_b.path,
+    )
+    elsewhere.units.add(units[2])
+    today = datetime.date(2026, 3, 1)
+
+    def value(code, place, day=today):
+        return REGISTRY[code].measure(_span(place, day, day)).value
+
+    # The leader and the deputy on the team by the day, not the officer serving on site nor the
+    # deputy who joins later; teams based in the district, none in a street.
+    assert value("responsibility_team_leaders", tree.district) == 2
+    assert value("responsibility_team_leaders", tree.district, datetime.date(2026, 3, 10)) == 3
+    assert value("responsibility_team_leaders", tree.street_a) == 0
+    leaders = REGISTRY["responsibility_team_leaders"]
+    records = list(leaders.records(_span(tree.district, today, today)))
+    assert [(m.person.real_name, m.position) for m in records] == [
+        ("领导甲", TeamMember.Position.LEADER),
+        ("领导乙", TeamMember.Position.DEPUTY),
+    ]
+    assert leaders.link(records[0]) == reverse("projects:team", args=[team.pk])
+    # Each team's units; no team stood before it was formed.
+    assert value("responsibility_team_units", tree.district) == 3
+    assert value("responsibility_team_units", tree.street_b) == 1
+    assert value("responsibility_team_units", tree.district, datetime.date(2026, 2, 28)) == 0
+    unit_records = REGISTRY["responsibility_team_units"].records(_span(tree.street_b, today, today))
+    assert [(u.organisation.name, u.team.name) for u in unit_records] == [
+        ("万秀区商务局", "城南片区承责团队")
+    ]
+    # The project lies in community A and started on 5 January.
+    assert value("projects_started", tree.street_a) == 1
+    assert value("projects_started", tree.street_b) == 0
+    assert value("projects_started", tree.district, datetime.date(2026, 1, 4)) == 0
+    started = REGISTRY["projects_started"]
+    assert [started.link(p) for p in started.records(_span(tree.district, today, today))] == [
+        reverse("projects:detail", args=[project.pk])
+    ]
