@@ -15,6 +15,7 @@ from bench import (
     care_settlement,
     case_api,
     catalogue_search,
+    city_figures,
     dispatch_board,
     document_verify,
     helpers_nearby,
@@ -48,6 +49,7 @@ BENCHMARKS = [
     party_compliance,
     venue_race,
     calendar_month,
+    city_figures,
 ]
 
 
@@ -70,6 +72,7 @@ SMOKE_SIZES = {
     party_compliance: {"districts": 1, "sqlite_only": True},
     calendar_month: {"districts": 1, "sqlite_only": True},
     venue_race: {"requests": 10, "threads": 5, "rounds": 1},
+    city_figures: {"scale": 1, "sqlite_only": True},
 }
 
 

@@ -127,6 +127,59 @@ def seed_cases(count: int, *, open_only: bool = False, seed: int = 1) -> float:
     return time.perf_counter() - started_at
 
 
+def bulk_insert(model, columns: list[str], rows) -> int:
+    """Insert `rows` (tuples of `columns`' values: attnames, each value as the driver wants it —
+    `meihao.demo.rows.date_value`, `datetime_value`) into `model`'s table, every other column
+    taking its default as the demo's `RowWriter` prepares it: COPY on PostgreSQL, the writer's
+    executemany on SQLite, with a page cache that keeps a table of millions of rows and its
+    indexes in memory. Call it inside the seeding's transaction. Answers the rows written."""
+    from django.db import connection
+
+    from meihao.demo.rows import RowWriter
+
+    writer = RowWriter(model, columns)
+    written = 0
+
+    def counted():
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(name) for name in writer.names)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in counted():
+                copy.write_row(row + writer.constants)
+        return written
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB
+    writer.insert(counted())
+    return written
+
+
+def next_id(model) -> int:
+    """The first id free above `model`'s rows, for rows inserted with their ids given (so that
+    rows pointing at them need not read them back); `reset_ids` moves PostgreSQL's sequence
+    past them afterwards."""
+    from django.db.models import Max
+
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def reset_ids(*models) -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
+
+
 def load_district():
     """The demo district's places, departments and staff (no residents, no cases)."""
     import io

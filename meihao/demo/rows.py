@@ -50,6 +50,7 @@ class RowWriter:
             constants[field.column] = field.get_db_prep_save(value, connection)
         self.constants = tuple(constants.values())
         names = [model._meta.get_field(c).column for c in self.columns] + list(constants)
+        self.names = names  # the table's columns: a row's, then the constants'
         self.sql = (
             # Identifiers come from the model and are quoted; every value is a bound parameter.
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
