@@ -283,21 +283,62 @@ def _funnel(place: Place, period: Period) -> dict:
     }
 
 
+# The heat map's sequential scale, light to dark: a grid with no case is drawn in NO_CASES, the
+# others in one of HEAT_COLOURS by the class its count falls in (heat_classes).
+NO_CASES = "#eef2f6"
+HEAT_COLOURS = ("#fde0dd", "#f9a3a8", "#ef5e6b", "#c8102e", "#7a0a1c")
+
+
+def heat_classes(highest: int) -> list[tuple[int, int]]:
+    """The counts' classes of the heat map: ranges of equal width from 1 to the highest count,
+    as many as there are colours or fewer (one per count when the highest is small); the last
+    one ends at the highest count."""
+    if highest < 1:
+        return []
+    width = -(-highest // len(HEAT_COLOURS))  # ceiling
+    return [(low, min(low + width - 1, highest)) for low in range(1, highest + 1, width)]
+
+
+def heat_colours(classes: int) -> list[str]:
+    """The colours of that many classes, spread over the scale from its lightest to its darkest
+    (a single class in its middle), so that fewer classes still read light to dark."""
+    last = len(HEAT_COLOURS) - 1
+    if classes == 1:
+        return [HEAT_COLOURS[last // 2]]
+    return [HEAT_COLOURS[round(i * last / (classes - 1))] for i in range(classes)]
+
+
+def _heat_colour(count: int, classes: list[tuple[int, int]], colours: list[str]) -> str:
+    for (low, high), colour in zip(classes, colours, strict=True):
+        if low <= count <= high:
+            return colour
+    return NO_CASES
+
+
+def _range_text(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def _heatmap(place: Place, period: Period) -> dict:
-    """The grids under the place drawn from their own outlines, each with its cases filed in
-    the period (one aggregate query) and the link to them (the reported stage's grid group)."""
+    """The grids under the place as GeoJSON for the map kit (places/maps.js), each filled by
+    its cases filed in the period (one aggregate query) on a sequential scale, labelled with
+    its name and count and linking to those cases (the reported stage's grid group)."""
     indicator = REGISTRY["cases_reported"]
     ranking = indicator.rankings[0]
     span = _span(place, period.first_day, period.last_day)
     counts = {row["key"]: row["measure"].value for row in ranked(indicator, ranking, span)}
-    grids = Place.objects.filter(
-        in_subtree(place.path, "path"), level=Level.GRID, boundary__isnull=False
-    ).only("id", "code", "name", "path", "boundary")
-    features, values = [], []
-    for grid in grids.order_by("path"):
-        # The map's name for the grid is what its default tooltip shows (no formatter: data
-        # reaches ECharts only as data); the code keeps two grids of one name apart.
-        shown = f"{grid.name} · {grid.code}"
+    grids = list(
+        Place.objects.filter(
+            in_subtree(place.path, "path"), level=Level.GRID, boundary__isnull=False
+        )
+        .only("id", "code", "name", "path", "boundary")
+        .order_by("path")
+    )
+    classes = heat_classes(max((counts.get(grid.path, 0) for grid in grids), default=0))
+    colours = heat_colours(len(classes))
+    features = []
+    for grid in grids:
+        count = counts.get(grid.path, 0)
         url = records_url(
             "cases_reported",
             place,
@@ -309,14 +350,25 @@ def _heatmap(place: Place, period: Period) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"name": shown},
                 "geometry": grid.boundary,
+                "properties": {
+                    "code": grid.code,
+                    "name": grid.name,
+                    "cases": count,
+                    "colour": _heat_colour(count, classes, colours),
+                    # The tooltip's words, as text: the map hands them to Leaflet as text.
+                    "label": _("%(grid)s: %(count)s cases") % {"grid": grid.name, "count": count},
+                    "url": url,
+                },
             }
         )
-        values.append({"name": shown, "value": counts.get(grid.path, 0), "url": url})
+    legend = [{"text": "0", "colour": NO_CASES}] + [
+        {"text": _range_text(low, high), "colour": colour}
+        for (low, high), colour in zip(classes, colours, strict=True)
+    ]
     return {
-        "geojson": {"type": "FeatureCollection", "features": features},
-        "values": values,
+        "grids": {"type": "FeatureCollection", "features": features},
+        "legend": legend if features else [],
         "title": str(indicator.name),
         "empty": _("No grid outlines to draw.") if not features else "",
     }

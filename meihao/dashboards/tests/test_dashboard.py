@@ -146,20 +146,58 @@ def test_attention_lists_only_in_scope(client, personas, month, in_may):
 
 
 def test_heat_map_counts_cases_per_grid(client, personas, month, in_may):
-    board = get(client, personas.district_admin).context["board"]
-    values = {v["name"]: v["value"] for v in board.heatmap["values"]}
+    response = get(client, personas.district_admin)
+    heatmap = response.context["board"].heatmap
     t = personas.tree
+    grids = heatmap["grids"]
+    assert grids["type"] == "FeatureCollection"
+    features = {f["properties"]["code"]: f for f in grids["features"]}
+    counts = {code: f["properties"]["cases"] for code, f in features.items()}
+    assert counts == {t.grid_a1.code: 3, t.grid_a2.code: 1, t.grid_b1.code: 1}
+    a1 = features[t.grid_a1.code]
+    assert a1["geometry"] == t.grid_a1.boundary
+    assert a1["properties"]["name"] == t.grid_a1.name
+    # The tooltip's words: the grid's name and its count, in the user's language.
+    assert a1["properties"]["label"] == f"{t.grid_a1.name}：3 件"
+    # Filled on the sequential scale: the busiest grid the darkest class of the three (1, 2, 3).
+    assert [step["text"] for step in heatmap["legend"]] == ["0", "1", "2", "3"]
+    assert a1["properties"]["colour"] == heatmap["legend"][-1]["colour"]
+    assert features[t.grid_b1.code]["properties"]["colour"] == heatmap["legend"][1]["colour"]
+    assert len({step["colour"] for step in heatmap["legend"]}) == 4
+    # A click follows the grid's link: its cases of the period.
+    listed = client.get(a1["properties"]["url"])
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == 3
+    # The page hands the map its data through json_script only, and lists the grids as links.
+    html = response.content.decode()
+    assert 'id="dashboard-data" type="application/json"' in html
+    assert "/static/places/maps.js" in html and "/static/dashboards/heatmap.js" in html
+    assert f'href="{a1["properties"]["url"].replace("&", "&amp;")}"' in html
 
-    def shown(grid):  # what the map's tooltip shows for a grid, its only words
-        return f"{grid.name} · {grid.code}"
 
-    assert values == {shown(t.grid_a1): 3, shown(t.grid_a2): 1, shown(t.grid_b1): 1}
-    names = [f["properties"]["name"] for f in board.heatmap["geojson"]["features"]]
-    assert sorted(names) == sorted(values)
-    a1 = next(v for v in board.heatmap["values"] if v["name"] == shown(t.grid_a1))
-    response = client.get(a1["url"])
-    assert response.status_code == 200
-    assert response.context["page"].paginator.count == 3
+def test_heat_map_grid_names_reach_the_page_as_text(client, personas, month, in_may):
+    grid = personas.tree.grid_a1
+    grid.name = '<img src=x onerror="alert(1)">网格'
+    grid.save(update_fields=["name"])
+    html = get(client, personas.district_admin).content.decode()
+    assert "<img src=x" not in html
+    assert "\\u003Cimg src=x" in html  # in the json_script block, escaped
+
+
+def test_heat_classes_split_the_counts_into_at_most_five_equal_ranges():
+    assert selectors.heat_classes(0) == []
+    assert selectors.heat_classes(1) == [(1, 1)]
+    assert selectors.heat_classes(3) == [(1, 1), (2, 2), (3, 3)]
+    assert selectors.heat_classes(10) == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+    assert selectors.heat_classes(17) == [(1, 4), (5, 8), (9, 12), (13, 16), (17, 17)]
+    assert selectors.heat_colours(1) == [selectors.HEAT_COLOURS[2]]
+    assert selectors.heat_colours(3) == [selectors.HEAT_COLOURS[i] for i in (0, 2, 4)]
+    assert selectors.heat_colours(5) == list(selectors.HEAT_COLOURS)
+    for highest in range(1, 60):
+        classes = selectors.heat_classes(highest)
+        assert len(classes) <= len(selectors.HEAT_COLOURS)
+        covered = [n for low, high in classes for n in range(low, high + 1)]
+        assert covered == list(range(1, highest + 1))
 
 
 def test_query_count_is_bounded(client, personas, month, in_may, django_assert_max_num_queries):

@@ -1,6 +1,7 @@
-// A dashboard's charts: sparklines, the ranking, the closed-loop funnel and the heat map of
-// cases per grid. The data comes from the page's json_script block and reaches ECharts only as
-// data (tooltips in rich text, never HTML); clicking an element opens the list of its records.
+// A dashboard's charts: sparklines, the ranking and the closed-loop funnel (the heat map of cases
+// per grid is a map: heatmap.js). The data comes from the page's json_script block and reaches
+// ECharts only as data (tooltips in rich text, never HTML); clicking an element opens the list
+// of its records.
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-data");
@@ -85,35 +86,6 @@
       }]
     });
     follow(chart2, function (p) { return stages[p.dataIndex] && stages[p.dataIndex].url; });
-  }
-
-  var map = document.getElementById("dashboard-heatmap");
-  if (map && data.heatmap.values.length) {
-    var values = data.heatmap.values;
-    var byName = {};
-    values.forEach(function (v) { byName[v.name] = v; });
-    echarts.registerMap("dashboard-grids", data.heatmap.geojson);
-    var max = Math.max.apply(null, values.map(function (v) { return v.value; }).concat([1]));
-    var chart3 = make(map);
-    chart3.setOption({
-      animation: false,
-      tooltip: { trigger: "item", renderMode: "richText" },
-      visualMap: {
-        min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
-        inRange: { color: ["#fff5f5", "#f7bfc8", "#e0566c", "#c8102e", "#7a0a1c"] }
-      },
-      series: [{
-        type: "map",
-        map: "dashboard-grids",
-        roam: true,
-        bottom: 48,
-        label: { show: false },
-        emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffd666" } },
-        itemStyle: { borderColor: "#555", borderWidth: 0.5 },
-        data: values.map(function (v) { return { name: v.name, value: v.value }; })
-      }]
-    });
-    follow(chart3, function (p) { return byName[p.name] && byName[p.name].url; });
   }
 
   window.addEventListener("resize", function () {

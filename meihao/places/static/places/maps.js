@@ -7,6 +7,8 @@
 //    Leaflet, and every click it reads back, stays WGS-84.
 // The configuration comes from the json_script "meihao-map-config" ({% map_scripts %}). Names
 // reach the map as text (Meihao.text), never as markup.
+// MeihaoMap.areas(map, collection, options) draws a page's own polygons over the base map, each
+// a link with its words as a tooltip; MeihaoMap.fit(map, layer) frames them.
 // MeihaoMap.searchBox(...) wires a search field to places:map_search (buildings, venues,
 // addresses, places) for a page that moves a pin.
 window.MeihaoMap = (function () {
@@ -184,6 +186,44 @@ window.MeihaoMap = (function () {
     return map;
   }
 
+  // A link followed from a map: a path on this site only (never another site, nor a script).
+  function isSitePath(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
+  }
+
+  // Frame the map on a layer's features (none: the view stays); whether there were any.
+  function fit(map, layer, options) {
+    var bounds = layer.getBounds();
+    if (!bounds.isValid()) return false;
+    map.fitBounds(bounds, L.extend({ padding: [12, 12] }, options || {}));
+    return true;
+  }
+
+  // A page's own areas over the base map (a place's children, a dashboard's grids): GeoJSON
+  // polygons in the overlay pane, styled by options.style(feature); each shows its words as a
+  // tooltip — options.label(feature), by default the feature's `label` or `name`, as text — and
+  // a click follows options.url(feature), by default its `url`, when that is a path on this
+  // site. The map is framed on them unless options.fit is false (options.fitOptions: Leaflet's
+  // padding, maxZoom). Returns the layer.
+  function areas(map, collection, options) {
+    options = options || {};
+    var labelOf = options.label || function (feature) {
+      return feature.properties.label || feature.properties.name;
+    };
+    var urlOf = options.url || function (feature) { return feature.properties.url; };
+    var layer = L.geoJSON(collection, {
+      style: options.style,
+      onEachFeature: function (feature, shape) {
+        var label = labelOf(feature);
+        if (label) shape.bindTooltip(Meihao.text(label), { sticky: true });
+        var url = urlOf(feature);
+        if (isSitePath(url)) shape.on("click", function () { window.location.assign(url); });
+      },
+    }).addTo(map);
+    if (options.fit !== false) fit(map, layer, options.fitOptions);
+    return layer;
+  }
+
   function escapeText(value) {
     var span = document.createElement("span");
     span.textContent = value;
@@ -248,5 +288,5 @@ window.MeihaoMap = (function () {
     });
   }
 
-  return { create: create, searchBox: searchBox, config: config };
+  return { create: create, areas: areas, fit: fit, searchBox: searchBox, config: config };
 })();

@@ -1,5 +1,5 @@
 // A place's outline and its children's polygons over the shared map (places/maps.js: the
-// self-drawn base map, and the tile service if one is configured).
+// self-drawn base map, and the tile service if one is configured); each child is a link.
 (function () {
   "use strict";
   var element = document.getElementById("place-map");
@@ -7,18 +7,15 @@
   if (!element || !data || !window.MeihaoMap) return;
   var collection = JSON.parse(data.textContent);
   var map = MeihaoMap.create(element, { zoomSnap: 0.25 });
-  var layer = L.geoJSON(collection, {
+  function isChild(feature) { return feature.properties.role === "child"; }
+  MeihaoMap.areas(map, collection, {
     style: function (feature) {
-      return feature.properties.role === "self"
-        ? { color: "#b8312f", weight: 3, fill: false }
-        : { color: "#1f6fb2", weight: 2, fillOpacity: 0.18 };
+      return isChild(feature)
+        ? { color: "#1f6fb2", weight: 2, fillOpacity: 0.18 }
+        : { color: "#b8312f", weight: 3, fill: false };
     },
-    onEachFeature: function (feature, polygon) {
-      if (feature.properties.role !== "child") return;
-      polygon.bindTooltip(Meihao.text(feature.properties.name), { sticky: true });
-      polygon.on("click", function () { window.location.href = feature.properties.url; });
-    },
-  }).addTo(map);
-  var bounds = layer.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    // The place's own outline is the frame, not a link.
+    label: function (feature) { return isChild(feature) ? feature.properties.name : ""; },
+    url: function (feature) { return isChild(feature) ? feature.properties.url : ""; },
+  });
 })();
