@@ -135,6 +135,26 @@ def orders_rated(span: Span):
     )
 
 
+def calls_due(span: Span):
+    """The calls due in the period: orders whose service starts in it, those cancelled or voided
+    ahead of time left out (a cancellation once the provider was late is still a call missed);
+    in the numerator, those served (the provider checked out at the elder's home)."""
+    return (
+        _in_span(span)
+        .filter(
+            ~Q(case__status__in=(Status.VOID, Status.REJECTED))
+            | Q(cancelled_at__gt=F("starts_at") + LATE_GRACE)
+        )
+        .select_related("case", "service", "elder__person", "provider__organisation")
+        .annotate(
+            in_numerator=ExpressionWrapper(
+                Q(checked_out_at__isnull=False), output_field=BooleanField()
+            )
+        )
+        .order_by("-starts_at", "-case_id")
+    )
+
+
 def orders_not_served(span: Span):
     """Orders of the period a provider took and never came to (CareOrder.is_no_show)."""
     return (
@@ -301,6 +321,10 @@ register(
         columns=(*ORDER_COLUMNS, Column(_("Minutes late"), lambda o: o.minutes_late)),
         link=_order_link,
         rankings=(by_community("place_path"), BY_FAMILY, BY_PROVIDER),
+        # Summed from rollup rows: an order on its local day and place, once checked in.
+        rollup=Rollup(
+            day="starts_at", place="place_path", sources=(("care.CareOrder", "starts_at"),)
+        ),
     )
 )
 register(
@@ -330,6 +354,33 @@ register(
         columns=(*ORDER_COLUMNS, Column(_("Rating"), lambda o: o.score)),
         link=_order_link,
         rankings=(by_community("place_path"), BY_FAMILY),
+    )
+)
+register(
+    Indicator(
+        code="care_calls_done_rate",
+        name=_("Home-care calls done"),
+        definition=_(
+            "Home-care orders whose service started in the period, those cancelled ahead of "
+            "time left out, that the provider served at the elder's home (checked out), of all "
+            "due."
+        ),
+        unit=Unit.PERCENT,
+        capability=HOME_CARE,
+        records=calls_due,
+        columns=(
+            *ORDER_COLUMNS,
+            Column(
+                CareOrder._meta.get_field("checked_out_at").verbose_name,
+                lambda o: (
+                    f"{timezone.localtime(o.checked_out_at):%Y-%m-%d %H:%M}"
+                    if o.checked_out_at
+                    else ""
+                ),
+            ),
+        ),
+        link=_order_link,
+        rankings=(by_community("place_path"), BY_FAMILY, BY_PROVIDER),
     )
 )
 register(

@@ -10,12 +10,11 @@ reported stage also ranks by grid (the heat map's polygons link to their grid's 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Case, CaseEvent, CaseRating, Status
-from meihao.insights.indicators import CASES, PATH_LENGTH, narrowed_cases
-from meihao.insights.registry import Column, Indicator, Ranking, Span, Unit, register
+from meihao.insights.indicators import CASES, PATH_LENGTH, case_columns, narrowed_cases
+from meihao.insights.registry import Indicator, Ranking, Span, Unit, register
 from meihao.places.models import Level, Place
 
 
@@ -93,17 +92,7 @@ def _stage_records(condition: Q):
     return records
 
 
-def _time(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
-COLUMNS = (
-    Column(_("Case number"), lambda r: r.number),
-    Column(_("Class"), lambda r: r.category.name_zh if r.category else ""),
-    Column(_("Place"), lambda r: r.place.name),
-    Column(_("Status"), lambda r: r.get_status_display()),
-    Column(Case._meta.get_field("created_at").verbose_name, lambda r: _time(r.created_at)),
-)
+COLUMNS = tuple(case_columns())
 
 GRID_KEY = Substr("place_path", 1, PATH_LENGTH["grid"])
 

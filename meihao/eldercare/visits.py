@@ -30,6 +30,11 @@ def period_of(day: datetime.date) -> int:
     return day.toordinal() // visit_days()
 
 
+def period_first_day(day: datetime.date) -> datetime.date:
+    """The first day of the visit period `day` falls in (its visits are filed from then)."""
+    return datetime.date.fromordinal(max(period_of(day) * visit_days(), 1))
+
+
 def visited_elders(today: datetime.date):
     """The elders the schedule visits on `today`: living alone and 80 or more."""
     return Elder.objects.filter(

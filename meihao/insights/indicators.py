@@ -399,11 +399,11 @@ def _time(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def _case_columns(indicator: CaseIndicator) -> tuple[Column, ...]:
-    def case(record):
-        return getattr(record, "case", record) if indicator.case_prefix else record
-
-    columns = [
+def case_columns(case=lambda record: record) -> list[Column]:
+    """The columns every list of cases starts with — number, class, place, status, filed — read
+    from `case(record)` (a rating's case; by default the record is the case, with its category
+    and place joined)."""
+    return [
         Column(_("Case number"), lambda r: case(r).number),
         Column(_("Class"), lambda r: case(r).category.name_zh if case(r).category else ""),
         Column(_("Place"), lambda r: case(r).place.name),
@@ -412,6 +412,13 @@ def _case_columns(indicator: CaseIndicator) -> tuple[Column, ...]:
             Case._meta.get_field("created_at").verbose_name, lambda r: _time(case(r).created_at)
         ),
     ]
+
+
+def _case_columns(indicator: CaseIndicator) -> tuple[Column, ...]:
+    def case(record):
+        return getattr(record, "case", record) if indicator.case_prefix else record
+
+    columns = case_columns(case)
     if indicator.case_prefix:
         columns.append(Column(_("Rating"), lambda r: r.score))
         columns.append(Column(_("Rated at"), lambda r: _time(r.created_at)))

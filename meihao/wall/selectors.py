@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from meihao.cases.models import Case
 from meihao.cases.selectors import street_overdue_q
 from meihao.cases.states import Status
+from meihao.eldercare.visits import period_first_day
 from meihao.insights.figures import measure
 from meihao.insights.indicators import grouped
 from meihao.insights.registry import REGISTRY, Span, Unit
@@ -170,6 +171,18 @@ def _bounds(place: Place) -> list | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
+def _done_of_due(code: str, span: Span) -> dict:
+    """A rate's numerator and denominator, shown as "done / due"."""
+    indicator = REGISTRY[code]
+    value = measure(indicator, span)
+    return {
+        "code": code,
+        "name": str(indicator.name),
+        "done": value.numerator,
+        "due": value.denominator or 0,
+    }
+
+
 def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
     """Everything the screen shows for the token's place: counts and anonymised points."""
     now = now or timezone.now()
@@ -177,7 +190,8 @@ def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
     today = timezone.localdate(now)
     month = Span.of(place.path, today.replace(day=1), today)
     day = Span.of(place.path, today, today)
-    visits = measure(REGISTRY["elder_visits_done_rate"], day)
+    # Visits to elders are filed for a period of days (eldercare.visits), not for a day.
+    visit_round = Span.of(place.path, period_first_day(today), today)
     return {
         "place": place.name,
         "as_of": timezone.localtime(now).isoformat(),
@@ -193,11 +207,12 @@ def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
         "rankings": [_ranking(code, place, month) for code in RANKED],
         "today": {
             "cases": _figure("reports_filed", day),
+            # A standing count: the cases overdue at this moment.
+            "overdue": _figure("cases_overdue_now", day),
             "patrols": _figure("patrols_walked", day),
             "activities": _figure("activities_on", day),
-            "care_visits_done": visits.numerator,
-            "care_visits_planned": visits.denominator or 0,
-            "care_visits_name": str(REGISTRY["elder_visits_done_rate"].name),
+            "care_calls": _done_of_due("care_calls_done_rate", day),
+            "visits": _done_of_due("elder_visits_done_rate", visit_round),
         },
         "points": case_points(place, now),
     }

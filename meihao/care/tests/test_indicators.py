@@ -89,3 +89,49 @@ def test_recreation_and_classes_count_the_elders_attendances_by_kind(
     assert indicator.link(record) == f"/activities/{record.signup.activity_id}/"
     other = Span.of(personas.tree.community_b.path, *DECEMBER)
     assert indicator.measure(other).value == 0
+
+
+def test_the_calls_of_a_day_count_those_due_and_those_served(
+    personas, december, elder, meal, cook, grandma_user, time_machine
+):
+    """A day's home-care calls (the wall's 今日上门服务): the orders whose service starts that
+    day, less those cancelled ahead of time; done, those the provider checked out of."""
+    from meihao.care import services
+    from meihao.care.tests.conftest import HOME, SHANGHAI, lunch_on
+
+    day = datetime.date(2026, 12, 9)
+    time_machine.move_to(datetime.datetime(2026, 12, 9, 8, 0, tzinfo=SHANGHAI), tick=False)
+    served = lunch_on(day, elder=elder, meal=meal, actor=grandma_user)
+    waiting = services.order_place(
+        actor=grandma_user,
+        elder=elder,
+        service=meal,
+        starts_at=datetime.datetime(2026, 12, 9, 17, 30, tzinfo=SHANGHAI),
+    )
+    cancelled = services.order_place(
+        actor=grandma_user,
+        elder=elder,
+        service=meal,
+        starts_at=datetime.datetime(2026, 12, 9, 18, 0, tzinfo=SHANGHAI),
+    )
+    services.order_cancel(actor=grandma_user, order=cancelled, reason="家里有人做饭")
+    time_machine.move_to(datetime.datetime(2026, 12, 9, 11, 30, tzinfo=SHANGHAI), tick=False)
+    services.order_take(actor=cook, order=served)
+    services.order_check_in(actor=cook, order=served, lat=HOME[0], lon=HOME[1])
+    services.order_check_out(actor=cook, order=served, lat=HOME[0], lon=HOME[1])
+    indicator = REGISTRY["care_calls_done_rate"]
+    span = Span.of(personas.tree.community_a.path, day, day)
+    calls = indicator.measure(span)
+    assert (calls.numerator, calls.denominator) == (1, 2)
+    records = {order.pk: order.in_numerator for order in indicator.records(span)}
+    assert records == {served.pk: True, waiting.pk: False}
+    # A provider that took a call and was cancelled once late still missed a call due.
+    services.order_take(actor=cook, order=waiting)
+    time_machine.move_to(datetime.datetime(2026, 12, 9, 18, 0, tzinfo=SHANGHAI), tick=False)
+    services.order_cancel(actor=grandma_user, order=waiting, reason="等不到人")
+    calls = indicator.measure(span)
+    assert (calls.numerator, calls.denominator) == (1, 2)
+    # Over the month: December's three lunches served, and this day's two calls.
+    month = indicator.measure(Span.of(personas.tree.community_a.path, *DECEMBER))
+    assert (month.numerator, month.denominator) == (4, 5)
+    assert indicator.link(indicator.records(span).first()).startswith("/care/orders/")

@@ -14,6 +14,7 @@ from meihao.cases.models import Case, CaseType
 from meihao.cases.services import case_submit
 from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.models import AuditEvent
+from meihao.eldercare.visits import period_first_day
 from meihao.insights.figures import measure
 from meihao.insights.registry import REGISTRY, Span
 from meihao.wall import selectors
@@ -157,8 +158,20 @@ def test_the_counts_are_the_indicators_figures(client, personas, clock):
             assert figure["value"] == measure(REGISTRY[figure["code"]], month).value
     assert data["today"]["cases"]["value"] == measure(REGISTRY["reports_filed"], day).value == 2
     assert data["today"]["patrols"]["value"] == measure(REGISTRY["patrols_walked"], day).value
-    visits = measure(REGISTRY["elder_visits_done_rate"], day)
-    assert data["today"]["care_visits_done"] == visits.numerator
+    assert data["today"]["overdue"]["value"] == 0
+    calls = measure(REGISTRY["care_calls_done_rate"], day)
+    assert data["today"]["care_calls"] == {
+        "code": "care_calls_done_rate",
+        "name": "上门服务完成率",
+        "done": calls.numerator,
+        "due": calls.denominator or 0,
+    }
+    # Visits to elders are filed once a round (7 days from a fixed day): the round so far.
+    round_start = period_first_day(NOW.date())
+    assert (NOW.date() - round_start).days < 7
+    visits = measure(REGISTRY["elder_visits_done_rate"], Span.of(district, round_start, NOW.date()))
+    assert data["today"]["visits"]["done"] == visits.numerator
+    assert data["today"]["visits"]["due"] == (visits.denominator or 0)
     filed = data["rankings"][0]
     assert filed["code"] == "reports_filed"
     assert sorted((row["name"], row["value"]) for row in filed["rows"]) == [
@@ -178,6 +191,24 @@ def test_a_street_screen_sees_its_street_only(client, personas, clock):
     assert data["points"] == [[23.401, 111.205, "new", "hour"]]
     assert data["today"]["cases"]["value"] == 1
     assert [row["name"] for row in data["rankings"][0]["rows"]] == ["骑楼社区"]
+
+
+def test_the_overdue_count_is_the_indicators_and_matches_the_red_points(client, personas, clock):
+    _case(personas, lat=23.401, lon=111.205)
+    _case(personas, lat=23.402, lon=111.305, grid=personas.tree.grid_b1)
+    _token, secret = display_token_issue(
+        actor=personas.street_chief_a, place=personas.tree.street_a, name="城东街道大屏"
+    )
+    url = reverse("wall:data", args=[secret])
+    assert client.get(url).json()["today"]["overdue"]["value"] == 0
+    later = NOW.replace(day=18)
+    with time_machine.travel(later, tick=False):
+        data = client.get(url).json()
+        day = Span.of(personas.tree.street_a.path, later.date(), later.date())
+        expected = measure(REGISTRY["cases_overdue_now"], day).value
+    assert data["today"]["overdue"]["value"] == expected == 1  # street A's case only
+    assert data["today"]["overdue"]["name"] == "当前超时案件"
+    assert [p[2] for p in data["points"]] == ["overdue"]
 
 
 def test_overdue_and_handled_points(personas, clock):

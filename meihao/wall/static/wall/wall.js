@@ -99,20 +99,25 @@
     });
   }
 
+  // A count that changed is highlighted for a few seconds: one timer a tile, restarted.
+  var bumpTimers = {};
   function setCount(id, text) {
     var node = document.getElementById(id);
     if (node.textContent !== text && node.textContent !== "–") {
       node.classList.add("is-bumped");
-      setTimeout(function () { node.classList.remove("is-bumped"); }, 4000);
+      clearTimeout(bumpTimers[id]);
+      bumpTimers[id] = setTimeout(function () { node.classList.remove("is-bumped"); }, 4000);
     }
     node.textContent = text;
   }
 
   function showToday(today) {
     setCount("today-cases", shown(today.cases.value));
+    setCount("today-overdue", shown(today.overdue.value));
     setCount("today-patrols", shown(today.patrols.value));
     setCount("today-activities", shown(today.activities.value));
-    setCount("today-visits", shown(today.care_visits_done) + " / " + shown(today.care_visits_planned));
+    setCount("today-care-calls", shown(today.care_calls.done) + " / " + shown(today.care_calls.due));
+    setCount("today-visits", shown(today.visits.done) + " / " + shown(today.visits.due));
   }
 
   // --- rankings: one chart each, set again with new data ------------------------------------------
@@ -229,9 +234,17 @@
     showPoints(data.points);
   }
 
+  // The time between polls: POLL_MS, or the stage's data-poll-ms (100 ms at least), read before
+  // each wait, so that a browser test can run many polls on a screen already open.
+  function pollInterval() {
+    var set = Number(stage.dataset.pollMs);
+    return set >= 100 ? set : POLL_MS;
+  }
+
   function schedule() {
     if (stopped) return;
-    var wait = failures ? Math.min(POLL_MS * Math.pow(2, failures - 1), MAX_BACKOFF_MS) : POLL_MS;
+    var every = pollInterval();
+    var wait = failures ? Math.min(every * Math.pow(2, failures - 1), MAX_BACKOFF_MS) : every;
     timer = setTimeout(poll, wait);
   }
 
