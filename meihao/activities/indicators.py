@@ -28,8 +28,17 @@ from meihao.insights.registry import (
     register,
 )
 from meihao.people.models import Person
+from meihao.people.selectors import team_and_below
 
 VOLUNTEERING = Capability("volunteering", _("Volunteering"), OFFICIALS)
+
+
+def by_team(span: Span, activity: str = "") -> Q:
+    """Of the span's team, when it names one: the activities (at `activity`, a path to one)
+    organised by it or a team under it."""
+    if span.team is None:
+        return Q()
+    return Q(**{f"{activity}organiser_team__in": team_and_below(span.team)})
 
 
 def _in_span(span: Span, prefix: str = "") -> Q:
@@ -39,7 +48,7 @@ def _in_span(span: Span, prefix: str = "") -> Q:
             f"{prefix}service_date__gte": span.first_day,
             f"{prefix}service_date__lte": span.last_day,
         }
-    )
+    ) & by_team(span, f"{prefix}activity__")
 
 
 def service_records(span: Span):
@@ -88,6 +97,7 @@ register(
         ),
         unit=Unit.HOURS,
         capability=VOLUNTEERING,
+        by_team=True,
         records=service_records,
         value=hours_of(service_records),
         rollup=SERVICE_ROLLUP,
@@ -111,6 +121,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
+        by_team=True,
         records=active_volunteers,
         columns=(
             Column(_("Volunteer"), lambda p: p.real_name),
@@ -262,6 +273,7 @@ register(
         ),
         unit=Unit.HOURS,
         capability=VOLUNTEERING,
+        by_team=True,
         records=patrol_service,
         value=hours_of(patrol_service),
         columns=(
@@ -282,6 +294,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
+        by_team=True,
         records=patrol_volunteers,
         columns=(
             Column(_("Volunteer"), lambda p: p.real_name),
@@ -298,6 +311,7 @@ def activities_on(span: Span):
     (drafts and cancelled ones are not on), with how many attended each."""
     return (
         Activity.objects.filter(
+            by_team(span),
             status__in=(Activity.Status.PUBLISHED, Activity.Status.FINISHED),
             place_path__startswith=span.place_path,
             starts_at__gte=span.start,
@@ -319,6 +333,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
+        by_team=True,
         records=activities_on,
         columns=SESSION_COLUMNS,
         link=_activity_link,

@@ -431,3 +431,20 @@ def person_by_phone(phone: str) -> Person | None:
     if not phone:
         return None
     return Person.objects.filter(Q(phone=phone) | Q(user__phone=phone)).first()
+
+
+def short_of_volunteers(team_pk: int, start: datetime.datetime, end: datetime.datetime):
+    """The team's own published activities starting between `start` and `end` with fewer
+    confirmed sign-ups than places (`confirmed`), soonest first: what its leaders, who run
+    them, still have to fill."""
+    return (
+        Activity.objects.filter(
+            organiser_team_id=team_pk,
+            status=Activity.Status.PUBLISHED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .annotate(confirmed=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)))
+        .filter(confirmed__lt=F("capacity"))
+        .order_by("starts_at", "pk")
+    )

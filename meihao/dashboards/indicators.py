@@ -118,6 +118,7 @@ for code, name, definition, condition in STAGES:
             columns=COLUMNS,
             link=lambda r: reverse("cases:detail", kwargs={"number": r.number}),
             about_cases=True,
+            by_department=True,
             rankings=(_grid_ranking(),) if code == "cases_reported" else (),
         )
     )

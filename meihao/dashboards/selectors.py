@@ -1,9 +1,10 @@
 """The reads behind a role's dashboard, always scoped to the asking user.
 
-Every number is a registered indicator read through `insights.figures` (this period, the one
-before, twelve months), ranked among the place's siblings; the attention lists come from each
-app's own selectors scoped to the user. Queries grow with the board's figures and the places
-compared (siblings, children, grids), never with the number of records.
+A board is about a subject (`subjects`: a place, a department, a volunteer team). Every number
+is a registered indicator read through `insights.figures` (this period, the one before, twelve
+months) for the subject, ranked among its peers; the attention lists come from each app's own
+selectors scoped to the user. Queries grow with the board's figures and the subjects compared
+(siblings, children, grids), never with the number of records.
 """
 
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from meihao.core.errors import NotFound, ValidationFailed
-from meihao.core.scoping import in_subtree, scope_paths
+from meihao.core.scoping import in_subtree
 from meihao.dashboards import boards as b
+from meihao.dashboards import subjects
 from meihao.dashboards.indicators import FUNNEL
+from meihao.dashboards.subjects import Subject
 from meihao.insights import figures, grades
 from meihao.insights.indicators import INDICATORS as CASE_INDICATORS
 from meihao.insights.registry import REGISTRY, Indicator, Measure, Span, ranked
@@ -30,25 +33,23 @@ PLACE_FIELDS = ("id", "code", "name", "level", "path", "parent_id")
 
 
 def boards_of(user) -> list[b.Board]:
-    """The dashboards of the roles the user holds, in the boards' order (a superuser: the
-    district's)."""
+    """The dashboards of the roles, departments and teams the user holds, in the boards'
+    order (a superuser: the district's)."""
     if not getattr(user, "is_authenticated", False):
         return []
     if user.is_superuser:
         return [b.BY_KEY["district"]]
-    return [board for board in b.BOARDS if scope_paths(user, {board.role})]
+    return [board for board in b.BOARDS if subjects.holds(user, board.subject, board.role)]
 
 
 def has_dashboard(user) -> bool:
     return bool(boards_of(user))
 
 
-def board_places(user, board: b.Board) -> list[Place]:
-    """The places the user holds the board's role on, widest first."""
-    places = Place.objects.only(*PLACE_FIELDS).order_by("path")
-    if user.is_superuser:
-        return list(places.filter(level=Level.DISTRICT))
-    return list(places.filter(path__in=scope_paths(user, {board.role})))
+def board_subjects(user, board: b.Board) -> list[Subject]:
+    """What the user's board may show: the places they hold its role on, their departments,
+    the teams they lead; widest first."""
+    return subjects.subjects_of(user, board.subject, board.role)
 
 
 def dashboard_period(params, *, today: date | None = None) -> Period:
@@ -83,6 +84,12 @@ def previous_days(first: date, last: date) -> tuple[date, date]:
 
 def records_url(code: str, place: Place, first: date, last: date, **extra) -> str:
     query = {"place": place.code, "start": first.isoformat(), "end": last.isoformat(), **extra}
+    return reverse("insights:indicator", args=[code]) + "?" + urlencode(query)
+
+
+def subject_url(code: str, subject: Subject, first: date, last: date) -> str:
+    """The records behind a subject's figure (a department's or team's narrowed to it)."""
+    query = {**subject.params, "start": first.isoformat(), "end": last.isoformat()}
     return reverse("insights:indicator", args=[code]) + "?" + urlencode(query)
 
 
@@ -154,18 +161,22 @@ class Attention:
 class Dashboard:
     board: b.Board
     boards: list[b.Board]
-    place: Place
-    places: list[Place]
+    subject: Subject
+    subjects: list[Subject]
     period: Period
     previous: tuple[date, date]
     tiles: list[Tile]
     attention: list[Attention]
-    grade: grades.Grade
+    grade: grades.Grade | None  # a board about cases only
     grade_url: str
     ranking: dict
-    funnel: dict
-    heatmap: dict
-    query: str  # board, place and period as this page's query string
+    funnel: dict | None
+    heatmap: dict | None  # a place's board only
+    query: str  # board, subject and period as this page's query string
+
+    @property
+    def place(self) -> Place:
+        return self.subject.place
 
     @property
     def empty(self) -> bool:
@@ -176,16 +187,15 @@ def _span(place: Place, first: date, last: date) -> Span:
     return Span.of(place.path, first, last)
 
 
-def _ranks(indicator: Indicator, place: Place, peers: list[Place], first, last):
-    """The place's rank among its peers (itself included) by this figure, best first; None when
-    it has no value or no peers."""
+def _ranks(indicator: Indicator, subject: Subject, peers: list[Subject], first, last):
+    """The subject's rank among its peers (itself included) by this figure, best first; None
+    when it has no value or no peers."""
     if len(peers) < 2:
         return None, len(peers)
     values = {}
     for peer in peers:
-        measure = figures.measure(indicator, _span(peer, first, last))
-        values[peer.pk] = measure.value
-    own = values.get(place.pk)
+        values[peer.key] = figures.measure(indicator, peer.span(first, last)).value
+    own = values.get(subject.key)
     if own is None:
         return None, len(peers)
     sign = 1 if indicator.higher_is_better else -1
@@ -193,32 +203,34 @@ def _ranks(indicator: Indicator, place: Place, peers: list[Place], first, last):
     return better + 1, len(peers)
 
 
-def _tile(indicator: Indicator, place: Place, peers, period: Period, previous) -> Tile:
+def _tile(indicator: Indicator, subject: Subject, peers, period: Period, previous) -> Tile:
     first, last = period.first_day, period.last_day
-    span = _span(place, first, last)
+    span = subject.span(first, last)
     spark = [
         {
             "label": f"{month:%Y-%m}",
             "value": measure.value,
-            "url": records_url(indicator.code, place, month, min(figures.month_last(month), last)),
+            "url": subject_url(
+                indicator.code, subject, month, min(figures.month_last(month), last)
+            ),
         }
         for month, measure in figures.monthly(indicator, span, SPARK_MONTHS)
     ]
-    rank, count = _ranks(indicator, place, peers, first, last)
+    rank, count = _ranks(indicator, subject, peers, first, last)
     return Tile(
         indicator=indicator,
         measure=figures.measure(indicator, span),
-        previous=figures.measure(indicator, _span(place, *previous)),
-        url=records_url(indicator.code, place, first, last),
-        previous_url=records_url(indicator.code, place, *previous),
+        previous=figures.measure(indicator, subject.span(*previous)),
+        url=subject_url(indicator.code, subject, first, last),
+        previous_url=subject_url(indicator.code, subject, *previous),
         spark=spark,
         rank=rank,
         peers=count,
     )
 
 
-def _grade(place: Place, first: date, last: date) -> grades.Grade:
-    span = _span(place, first, last)
+def _grade(subject: Subject, first: date, last: date) -> grades.Grade:
+    span = subject.span(first, last)
     measures = {
         name: figures.measure(REGISTRY[name], span)
         for name in [*grades.weights(), "reports_filed"]
@@ -227,29 +239,19 @@ def _grade(place: Place, first: date, last: date) -> grades.Grade:
     return grades.grade(measures)
 
 
-def _children(place: Place) -> list[Place]:
-    below = {Level.DISTRICT: Level.STREET, Level.STREET: Level.COMMUNITY}
-    level = below.get(place.level, Level.GRID)
-    if place.level == Level.GRID:
-        return []
-    return list(
-        Place.objects.filter(parent_id=place.pk, level=level).only(*PLACE_FIELDS).order_by("code")
-    )
-
-
-def _ranking(indicator: Indicator, place: Place, period: Period) -> dict:
-    """The figure for each place right under the board's place, best first, each with its
-    grade (grid cases) and the link to its records."""
+def _ranking(indicator: Indicator, compared: list[Subject], period: Period) -> dict:
+    """The figure for each subject compared (the places right under the board's place, the
+    departments, the teams under a team), best first, each linking to its records."""
     first, last = period.first_day, period.last_day
     rows = []
-    for child in _children(place):
-        measure = figures.measure(indicator, _span(child, first, last))
+    for other in compared:
+        measure = figures.measure(indicator, other.span(first, last))
         rows.append(
             {
-                "name": child.name,
+                "name": other.name,
                 "value": measure.value,
                 "text": Shown(measure, indicator.unit, indicator.code).text,
-                "url": records_url(indicator.code, child, first, last),
+                "url": subject_url(indicator.code, other, first, last),
             }
         )
     sign = 1 if indicator.higher_is_better else -1
@@ -263,8 +265,8 @@ def _ranking(indicator: Indicator, place: Place, period: Period) -> dict:
     }
 
 
-def _funnel(place: Place, period: Period) -> dict:
-    span = _span(place, period.first_day, period.last_day)
+def _funnel(subject: Subject, period: Period) -> dict:
+    span = subject.span(period.first_day, period.last_day)
     stages = []
     for code in FUNNEL:
         indicator = REGISTRY[code]
@@ -274,7 +276,7 @@ def _funnel(place: Place, period: Period) -> dict:
                 "code": code,
                 "name": str(indicator.name),
                 "value": measure.value,
-                "url": records_url(code, place, period.first_day, period.last_day),
+                "url": subject_url(code, subject, period.first_day, period.last_day),
             }
         )
     return {
@@ -378,7 +380,8 @@ def _heatmap(place: Place, period: Period) -> dict:
 # What needs attention now: each list from its app's own selectors, scoped to the user.
 
 
-def _overdue_cases(user, place: Place, period: Period) -> Attention | None:
+def _overdue_cases(user, subject: Subject, period: Period) -> Attention | None:
+    place = subject.place
     from meihao.cases.selectors import BoardFilters, board_cases, may_use_board
 
     if not may_use_board(user):
@@ -405,7 +408,8 @@ def _overdue_cases(user, place: Place, period: Period) -> Attention | None:
     )
 
 
-def _branches_short(user, place: Place, period: Period) -> Attention | None:
+def _branches_short(user, subject: Subject, period: Period) -> Attention | None:
+    place = subject.place
     from meihao.party import compliance
     from meihao.party.selectors import led_orgs
 
@@ -441,7 +445,8 @@ def _org_in(org, place: Place) -> bool:
     return not path or path.startswith(place.path) or place.path.startswith(path)
 
 
-def _advisors_short(user, place: Place, period: Period) -> Attention | None:
+def _advisors_short(user, subject: Subject, period: Period) -> Attention | None:
+    place = subject.place
     from meihao.legal.compliance import posts_month
     from meihao.legal.selectors import may_read_compliance
 
@@ -472,7 +477,8 @@ def _advisors_short(user, place: Place, period: Period) -> Attention | None:
     )
 
 
-def _wishes_unclaimed(user, place: Place, period: Period) -> Attention | None:
+def _wishes_unclaimed(user, subject: Subject, period: Period) -> Attention | None:
+    place = subject.place
     from meihao.wishes.selectors import may_review, review_queue
 
     if not may_review(user):
@@ -494,7 +500,8 @@ def _wishes_unclaimed(user, place: Place, period: Period) -> Attention | None:
     )
 
 
-def _care_missed(user, place: Place, period: Period) -> Attention | None:
+def _care_missed(user, subject: Subject, period: Period) -> Attention | None:
+    place = subject.place
     indicator = REGISTRY.get("care_no_shows")
     if indicator is None:
         return None
@@ -517,83 +524,142 @@ def _care_missed(user, place: Place, period: Period) -> Attention | None:
     )
 
 
+def _queue_overdue(user, subject: Subject, period: Period) -> Attention | None:
+    """A department's cases past their deadline, from its queue."""
+    from meihao.cases.selectors import queue_cases
+
+    cases = queue_cases(user, overdue=True).filter(assigned_organisation_id=subject.department)
+    return Attention(
+        b.QUEUE_OVERDUE,
+        _("Overdue cases"),
+        cases.count(),
+        reverse("cases:queue") + "?" + urlencode({"overdue": "1"}),
+        [
+            {
+                "text": case.number,
+                "detail": f"{case.category.name_zh if case.category else ''} · {case.place.name}",
+                "url": reverse("cases:detail", kwargs={"number": case.number}),
+            }
+            for case in cases.select_related("category", "place")[:ATTENTION_SHOWN]
+        ],
+    )
+
+
+SHORT_DAYS = 14
+
+
+def _activities_short(user, subject: Subject, period: Period) -> Attention | None:
+    """The team's published activities of the next two weeks with places still free: the
+    volunteers a leader has to find."""
+    from meihao.activities.selectors import short_of_volunteers
+
+    now = timezone.now()
+    activities = short_of_volunteers(subject.team, now, now + timedelta(days=SHORT_DAYS))
+    return Attention(
+        b.ACTIVITIES_SHORT,
+        _("Activities short of volunteers"),
+        activities.count(),
+        reverse("activities:organise"),
+        [
+            {
+                "text": activity.title,
+                "detail": _("%(start)s · %(confirmed)s of %(capacity)s signed up")
+                % {
+                    "start": f"{timezone.localtime(activity.starts_at):%m-%d %H:%M}",
+                    "confirmed": activity.confirmed,
+                    "capacity": activity.capacity,
+                },
+                "url": reverse("activities:signups", args=[activity.pk]),
+            }
+            for activity in activities[:ATTENTION_SHOWN]
+        ],
+        note=_("The next %(days)s days") % {"days": SHORT_DAYS},
+    )
+
+
 ATTENTION = {
     b.OVERDUE_CASES: _overdue_cases,
     b.BRANCHES_SHORT: _branches_short,
     b.ADVISORS_SHORT: _advisors_short,
     b.WISHES_UNCLAIMED: _wishes_unclaimed,
     b.CARE_MISSED: _care_missed,
+    b.QUEUE_OVERDUE: _queue_overdue,
+    b.ACTIVITIES_SHORT: _activities_short,
 }
 
 
-def _readable(user, code: str) -> bool:
+def _readable(user, code: str, board: b.Board) -> bool:
+    """A place board shows the figures the user's place roles read; a department's and a
+    team's, those that answer for one (their staff and leaders read them narrowed)."""
     from meihao.core.scoping import has_role
 
     indicator = REGISTRY.get(code)
-    return indicator is not None and (
-        user.is_superuser or has_role(user, indicator.capability.roles)
-    )
+    if indicator is None:
+        return False
+    if board.subject == subjects.DEPARTMENT:
+        return indicator.by_department
+    if board.subject == subjects.TEAM:
+        return indicator.by_team
+    return user.is_superuser or has_role(user, indicator.capability.roles)
 
 
-def dashboard(user, *, board_key: str = "", place_code: str = "", period: Period, rank: str = ""):
-    """The user's dashboard `board_key` (by default their first) for one of their places (by
-    default their widest) and the period. No dashboard, another role's, or a place outside the
-    user's: NotFound."""
+def dashboard(user, *, board_key: str = "", unit: str = "", period: Period, rank: str = ""):
+    """The user's dashboard `board_key` (by default their first) for one of their places,
+    departments or teams (`unit`: a place's code or an id; by default their widest) and the
+    period. No dashboard, another role's, or a unit not the user's: NotFound."""
     mine = boards_of(user)
     if not mine:
         raise NotFound(_("No such page."))
     board = next((x for x in mine if x.key == board_key), None) if board_key else mine[0]
     if board is None:
         raise NotFound(_("No such page."))
-    places = board_places(user, board)
-    place = next((p for p in places if p.code == place_code), None) if place_code else None
-    if place_code and place is None:
+    choices = board_subjects(user, board)
+    subject = next((c for c in choices if c.key == unit), None) if unit else None
+    if unit and subject is None:
         raise NotFound(_("No such place."))
-    place = place or (places[0] if places else None)
-    if place is None:
+    subject = subject or (choices[0] if choices else None)
+    if subject is None:
         raise NotFound(_("No such place."))
-    codes = [code for code in board.indicators if _readable(user, code)]
+    codes = [code for code in board.indicators if _readable(user, code, board)]
     rank = rank or board.ranked
     if rank not in codes:
         if rank != board.ranked:
             raise ValidationFailed(_("No such ranking."), field="rank")
         rank = codes[0]
-    previous = previous_days(period.first_day, period.last_day)
-    peers = list(
-        Place.objects.filter(parent_id=place.parent_id, level=place.level)
-        .only(*PLACE_FIELDS)
-        .order_by("code")
-    )
-    tiles = [_tile(REGISTRY[code], place, peers, period, previous) for code in codes]
+    first, last = period.first_day, period.last_day
+    previous = previous_days(first, last)
+    peers = subjects.peers_of(subject, board.subject)
+    tiles = [_tile(REGISTRY[code], subject, peers, period, previous) for code in codes]
     attention = [
         item
-        for item in (ATTENTION[key](user, place, period) for key in board.attention)
+        for item in (ATTENTION[key](user, subject, period) for key in board.attention)
         if item is not None
     ]
     grade_query = urlencode(
         {
-            "place": place.code,
+            "place": subject.place.code,
             "period": "custom",
-            "start": period.first_day.isoformat(),
-            "end": period.last_day.isoformat(),
+            "start": first.isoformat(),
+            "end": last.isoformat(),
         }
     )
-    query = {"board": board.key, "place": place.code, "period": period.key}
+    query = {"board": board.key, "unit": subject.key, "period": period.key}
     if period.key == "custom":
-        query.update(start=period.first_day.isoformat(), end=period.last_day.isoformat())
+        query.update(start=first.isoformat(), end=last.isoformat())
+    on_place = board.subject == subjects.PLACE
     return Dashboard(
         board=board,
         boards=mine,
-        place=place,
-        places=places,
+        subject=subject,
+        subjects=choices,
         period=period,
         previous=previous,
         tiles=tiles,
         attention=attention,
-        grade=_grade(place, period.first_day, period.last_day),
+        grade=_grade(subject, first, last) if board.cases else None,
         grade_url=reverse("insights:cases") + "?" + grade_query,
-        ranking=_ranking(REGISTRY[rank], place, period),
-        funnel=_funnel(place, period),
-        heatmap=_heatmap(place, period),
+        ranking=_ranking(REGISTRY[rank], subjects.below(subject, board.subject), period),
+        funnel=_funnel(subject, period) if board.cases else None,
+        heatmap=_heatmap(subject.place, period) if on_place else None,
         query=urlencode(query),
     )

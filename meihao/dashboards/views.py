@@ -9,14 +9,15 @@ from meihao.insights.selectors import PERIODS
 @require_GET
 @login_required
 def dashboard(request):
-    """The dashboard of the user's role for their place and a period (this month by default):
-    a 404 for a user with no such role or a place outside theirs, a 400 for a bad period."""
+    """The dashboard of the user's role for their place, department or team (`unit`; a place
+    board also takes the place's code as `place`) and a period (this month by default): a 404
+    for a user with no such board or a unit not theirs, a 400 for a bad period."""
     params = request.GET
     period = selectors.dashboard_period(params)
     board = selectors.dashboard(
         request.user,
         board_key=params.get("board", ""),
-        place_code=params.get("place", ""),
+        unit=params.get("unit", "") or params.get("place", ""),
         period=period,
         rank=params.get("rank", ""),
     )

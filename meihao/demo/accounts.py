@@ -38,7 +38,9 @@ class Persona:
     # "branch_secretary" (a retired party member, secretary of the demo community's first party
     # branch: the post is a party post, demo.party, not a role) and "project_officer" (a cadre
     # of the housing bureau on the 城东片区 responsibility team, working on its renovation
-    # project: a team membership, demo.projects, not a role).
+    # project: a team membership, demo.projects, not a role) and "team_leader" (a volunteer
+    # leading the demo community's volunteer team: a team position, not a role; her home is
+    # the team's dashboard).
     account: str = ""
 
 
@@ -155,6 +157,15 @@ PERSONAS = [
         "community",
         account="project_officer",
     ),
+    Persona(
+        Role.VOLUNTEER,
+        "13900000018",
+        "梁淑贞",
+        "female",
+        datetime.date(1966, 8, 8),
+        "community",
+        account="team_leader",
+    ),
 ]
 # The log-ins that are not one role's: what `demo_accounts` calls them, in both languages.
 ACCOUNT_LABELS = {
@@ -162,6 +173,7 @@ ACCOUNT_LABELS = {
     "family": "家属 family",
     "branch_secretary": "支部书记 branch secretary",
     "project_officer": "项目专员 project officer",
+    "team_leader": "志愿服务队队长 volunteer-team leader",
 }
 # Where they land: the elder and her daughter on home care, the branch secretary on her branch,
 # the project officer on his team's projects.
@@ -170,6 +182,7 @@ ACCOUNT_HOMES = {
     "family": "care:home",
     "branch_secretary": "party:home",
     "project_officer": "projects:list",
+    "team_leader": "dashboards:dashboard",
 }
 
 

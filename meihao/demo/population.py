@@ -240,7 +240,8 @@ class Population:
                 is_superuser=persona.is_staff,
             )
             if persona.role == Role.VOLUNTEER:
-                spec.teams.append((f"{community.name}红棉志愿服务队", community.code, "member", ""))
+                position = "leader" if persona.account == "team_leader" else "member"
+                spec.teams.append((f"{community.name}红棉志愿服务队", community.code, position, ""))
                 spec.teams.append(
                     (f"{community.name}红袖章服务站", community.code, "member", "security")
                 )

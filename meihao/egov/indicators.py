@@ -26,9 +26,12 @@ APPLICATIONS = Capability("applications", _("Online applications"), SUPERVISORS)
 
 
 def _in_place(span: Span):
-    return Application.objects.filter(home_path__startswith=span.place_path).select_related(
-        "case__case_type", "item", "home"
-    )
+    """The applications of the place's residents (to the span's department, when it names one:
+    the competent department that decides them)."""
+    applications = Application.objects.filter(home_path__startswith=span.place_path)
+    if span.department is not None:
+        applications = applications.filter(department_id=span.department)
+    return applications.select_related("case__case_type", "item", "home")
 
 
 def filed(span: Span):
@@ -115,6 +118,7 @@ register(
         definition=_("Applications of the place's residents filed during the period."),
         unit=Unit.COUNT,
         capability=APPLICATIONS,
+        by_department=True,
         records=filed,
         columns=COLUMNS,
         link=_page,
@@ -131,6 +135,7 @@ register(
         ),
         unit=Unit.PERCENT,
         capability=APPLICATIONS,
+        by_department=True,
         records=filed,
         columns=COLUMNS,
         link=_page,
@@ -147,6 +152,7 @@ register(
         ),
         unit=Unit.PERCENT,
         capability=APPLICATIONS,
+        by_department=True,
         records=decided,
         columns=COLUMNS,
         link=_page,
@@ -164,6 +170,7 @@ register(
         ),
         unit=Unit.PERCENT,
         capability=APPLICATIONS,
+        by_department=True,
         records=supplements,
         columns=COLUMNS,
         link=_page,

@@ -4,12 +4,14 @@ wall screen) exactly as the pages read it. Parse, call a selector, serialise.
 - GET /indicators — the indicators the user's roles read: code, names and definitions in
   Chinese and English, unit, definition (in the caller's language) and capability (an empty
   list for a resident).
-- GET /indicators/{code}?place=&start=&end=&type=&channel= — the value for a place in the
-  user's scope (by default their widest) and a period of days (by default the 30 days ending
-  today), for an indicator about cases of one grid-management case type and one channel (by
-  default all), with numerator, denominator and the address of the page listing the records
-  behind it. An indicator or place outside the user's scope is 404; a bad date, an unknown
-  type or channel, or a filter on an indicator not about cases 400.
+- GET /indicators/{code}?place=&start=&end=&type=&channel=&department=&team= — the value for
+  a place in the user's scope (by default their widest) and a period of days (by default the
+  30 days ending today), for an indicator about cases of one grid-management case type and one
+  channel (by default all), narrowed to a department or a team where the figure answers for
+  one (a department's staff and a team's leaders read theirs), with numerator, denominator and
+  the address of the page listing the records behind it. An indicator, place, department or
+  team outside the user's scope is 404; a bad date, an unknown type or channel, or a filter
+  the figure does not take 400.
 """
 
 from datetime import date
@@ -52,6 +54,8 @@ class IndicatorValueOut(Schema):
     place: str
     case_type: str  # "" for all (indicators about cases only)
     channel: str
+    department: int | None  # the department or team it is narrowed to (None: not narrowed)
+    team: int | None
     start: date
     end: date
     value: float | None
@@ -99,6 +103,8 @@ def indicator_value(
     end: str = "",
     case_type: str = Query("", alias="type"),
     channel: str = "",
+    department: str = "",
+    team: str = "",
 ):
     reading = selectors.read_indicator(
         request.user,
@@ -108,6 +114,8 @@ def indicator_value(
         end=end,
         case_type=case_type,
         channel=channel,
+        department=department,
+        team=team,
     )
     span = reading.span
     page = reverse("insights:indicator", args=[reading.indicator.code])
@@ -117,6 +125,8 @@ def indicator_value(
         "place": reading.place.code,
         "case_type": span.case_type,
         "channel": span.channel,
+        "department": span.department,
+        "team": span.team,
         "start": span.first_day,
         "end": span.last_day,
         "value": reading.measure.value,

@@ -37,6 +37,8 @@ def _indicator_records(owner, params: dict) -> Prepared:
         end=params.get("end", ""),
         case_type=params.get("type", ""),
         channel=params.get("channel", ""),
+        department=params.get("department", ""),
+        team=params.get("team", ""),
     )
     indicator, span = reading.indicator, reading.span
     records = indicator.records(span)
@@ -45,6 +47,7 @@ def _indicator_records(owner, params: dict) -> Prepared:
     )
     sheet = Sheet(str(indicator.name), rows, header=selectors.record_headers(indicator))
     parts = [indicator.code, reading.place.code, span.case_type, span.channel]
+    parts += [f"{key}{pk}" for key, pk in reading.narrowing.params.items()]
     name = "-".join([p for p in parts if p] + [f"{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"])
     return Prepared([sheet], records.count(), f"{name}.xlsx")
 

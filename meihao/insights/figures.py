@@ -38,14 +38,14 @@ def month_last(first: date) -> date:
 def monthly(indicator: Indicator, span: Span, months: int) -> list[tuple[date, Measure]]:
     """The indicator for each of the `months` calendar months ending with the span's last
     day's month, over the span's place and filters (a sparkline's or a trend's points)."""
-    kept = {"case_type": span.case_type, "channel": span.channel}
+    kept = span.narrowing
     firsts = month_firsts(span.last_day, months)
 
     def live(first):
         return indicator.measure(Span.of(span.place_path, first, month_last(first), **kept))
 
     last = month_last(firsts[-1])
-    if indicator.rollup is None or span.case_type or span.channel:
+    if indicator.rollup is None or span.narrowed:
         return [(first, live(first)) for first in firsts]
     unreadable = rollups.unreadable_months(indicator, firsts, last)
     if unreadable is None:

@@ -437,14 +437,17 @@ def _case_link(record) -> str:
 
 
 def narrowed_cases(span: Span) -> QuerySet | None:
-    """The cases of the span's case type and channel, or None when it names neither."""
-    if not span.case_type and not span.channel:
+    """The cases of the span's case type and channel, and dispatched to its department (the
+    department the case is assigned to now), or None when it names none of them."""
+    if not span.case_type and not span.channel and span.department is None:
         return None
     cases = Case.objects.all()
     if span.case_type:
         cases = cases.filter(case_type__code=span.case_type)
     if span.channel:
         cases = cases.filter(channel=span.channel)
+    if span.department is not None:
+        cases = cases.filter(assigned_organisation_id=span.department)
     return cases
 
 
@@ -502,6 +505,7 @@ def _register_in_registry(name: str) -> None:
             value=value,
             higher_is_better=indicator.higher_is_better,
             about_cases=True,
+            by_department=True,
             rollup=ROLLUPS.get(name),
         )
     )

@@ -84,7 +84,9 @@ class Capability:
 class Span:
     """A place subtree and a period: what an indicator is computed over; for an indicator
     about cases (`Indicator.about_cases`), also the case type and channel its cases are narrowed
-    to ("" for all; checked by insights.selectors.case_filters before a span is made)."""
+    to ("" for all; checked by insights.selectors.case_filters before a span is made); for one
+    that answers for a department or a team (`Indicator.by_department`, `by_team`), the one whose
+    records alone it counts (None for all: a department head's and a team leader's figures)."""
 
     place_path: str
     start: datetime  # inclusive
@@ -93,16 +95,44 @@ class Span:
     last_day: date  # inclusive
     case_type: str = ""  # a CaseType code
     channel: str = ""  # a Case.Channel value
+    department: int | None = None  # an Organisation's pk: the department responsible
+    team: int | None = None  # a Team's pk: the records of it and the teams under it
 
     @classmethod
     def of(
-        cls, place_path: str, first_day: date, last_day: date, *, case_type="", channel=""
+        cls,
+        place_path: str,
+        first_day: date,
+        last_day: date,
+        *,
+        case_type="",
+        channel="",
+        department=None,
+        team=None,
     ) -> "Span":
         """The days first_day … last_day (inclusive) in the local time zone."""
         zone = timezone.get_current_timezone()
         start = datetime.combine(first_day, time.min, tzinfo=zone)
         end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
-        return cls(place_path, start, end, first_day, last_day, case_type, channel)
+        return cls(
+            place_path, start, end, first_day, last_day, case_type, channel, department, team
+        )
+
+    @property
+    def narrowed(self) -> bool:
+        """Narrowed to a subset of the place's records: never read from the rollup rows, which
+        are kept per day and place only."""
+        return bool(self.case_type or self.channel or self.department or self.team)
+
+    @property
+    def narrowing(self) -> dict:
+        """The span's narrowing, to make another span of the same records."""
+        return {
+            "case_type": self.case_type,
+            "channel": self.channel,
+            "department": self.department,
+            "team": self.team,
+        }
 
 
 @dataclass(frozen=True)
@@ -266,6 +296,12 @@ class Indicator:
     # Counts cases (or their ratings): `records` and `value` read the span's case type and
     # channel, and the pages, the API and the export offer those filters.
     about_cases: bool = False
+    # Answers for one department (the cases dispatched to it, the applications it decides) or
+    # one team (what it and the teams under it organised): `records` and `value` read the
+    # span's `department` / `team`, and the dashboards of a department head and a team leader
+    # show it.
+    by_department: bool = False
+    by_team: bool = False
     rankings: tuple[Ranking, ...] = ()
     # Summed from stored per-day, per-place rows where declared (figures.measure); None:
     # always computed live from the records.

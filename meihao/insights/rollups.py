@@ -319,8 +319,8 @@ def finished(indicator: Indicator, numerator, denominator) -> Measure:
 
 def readable(indicator: Indicator, span: Span) -> bool:
     """Whether the span's figure may be read from the rows: the indicator is built over its
-    days, none of them is dirty, and it is not narrowed to a case type or channel."""
-    if indicator.rollup is None or span.case_type or span.channel:
+    days, none of them is dirty, and it is not narrowed (a case type, a department…)."""
+    if indicator.rollup is None or span.narrowed:
         return False
     state = (
         RollupState.objects.filter(indicator=indicator.code)

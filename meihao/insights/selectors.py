@@ -22,7 +22,7 @@ from meihao.cases.models import Case, CaseType
 from meihao.core.errors import NotFound, ValidationFailed
 from meihao.core.inputs import parse_date
 from meihao.core.roles import PLACE_WORKERS, Role
-from meihao.core.scoping import has_role, scope_paths, scopes_of
+from meihao.core.scoping import has_role, organisation_ids, scope_paths, scopes_of
 from meihao.insights import figures, grades
 from meihao.insights import indicators as ind
 from meihao.insights.registry import (
@@ -34,7 +34,9 @@ from meihao.insights.registry import (
     in_group,
     ranked,
 )
-from meihao.places.models import Level, Place
+from meihao.people.models import Organisation, Team
+from meihao.people.selectors import leads_team
+from meihao.places.models import PATH_SEPARATOR, Level, Place
 
 # Who sees the page (and its link on the home page); department staff see their department.
 CASE_STATISTICS_ROLES = PLACE_WORKERS | {Role.DEPARTMENT_STAFF}
@@ -504,6 +506,13 @@ def readable_indicators(user) -> list[Indicator]:
     ]
 
 
+def registered_indicator(code: str) -> Indicator:
+    indicator = REGISTRY.get(code)
+    if indicator is None:
+        raise NotFound(_("No such indicator."))
+    return indicator
+
+
 def readable_indicator(user, code: str) -> Indicator:
     for indicator in readable_indicators(user):
         if indicator.code == code:
@@ -557,6 +566,89 @@ def period_days(start: str = "", end: str = "", *, today: date | None = None) ->
     return first, last
 
 
+@dataclass(frozen=True)
+class Narrowing:
+    """The department or team a figure is narrowed to (`Span.department`, `Span.team`), and the
+    places it may be read over when the user reads it as that department's staff or that
+    team's leader rather than through their place roles (None: their place roles decide)."""
+
+    department: Organisation | None = None
+    team: Team | None = None
+    places: list[Place] | None = None
+
+    @property
+    def name(self) -> str:
+        body = self.department or self.team
+        return body.name if body is not None else ""
+
+    @property
+    def span(self) -> dict:
+        return {
+            "department": self.department.pk if self.department else None,
+            "team": self.team.pk if self.team else None,
+        }
+
+    @property
+    def params(self) -> dict:
+        """As the query string's `department` / `team`."""
+        return {key: str(pk) for key, pk in self.span.items() if pk is not None}
+
+
+NO_NARROWING = Narrowing()
+PK_MAX_DIGITS = 12
+
+
+_PK = re.compile(rf"[0-9]{{1,{PK_MAX_DIGITS}}}")
+
+
+def _pk(text: str, field: str, message: str) -> int:
+    # ASCII digits only: str.isdigit() takes "١٢", which int() reads and a query cannot.
+    if not _PK.fullmatch(text):
+        raise ValidationFailed(message, field=field)
+    return int(text)
+
+
+def _district_of(place_path: str) -> Place:
+    district = place_path.split(PATH_SEPARATOR, 1)[0] + PATH_SEPARATOR
+    return Place.objects.only("id", "code", "name", "level", "path").get(path=district)
+
+
+def narrowing_for(user, indicator: Indicator, *, department: str = "", team: str = "") -> Narrowing:
+    """The department or team a reading of `indicator` is narrowed to. A department's staff
+    read the figures that answer for a department over their department (its place); a team's
+    leader (or a leader of a team above it) those that answer for a team over the team's
+    district. A figure that does not answer for one, or a malformed id: ValidationFailed; an
+    unknown one: NotFound."""
+    department, team = (department or "").strip(), (team or "").strip()
+    if department and team:
+        raise ValidationFailed(_("Narrow a figure to a department or a team, not both."))
+    if department:
+        if not indicator.by_department:
+            raise ValidationFailed(
+                _("This figure does not answer for a department."), field="department"
+            )
+        pk = _pk(department, "department", _("There is no such department."))
+        organisation = (
+            Organisation.objects.filter(pk=pk, kind=Organisation.Kind.DEPARTMENT)
+            .select_related("place")
+            .first()
+        )
+        if organisation is None:
+            raise NotFound(_("There is no such department."))
+        own = organisation.pk in organisation_ids(user, {Role.DEPARTMENT_STAFF})
+        return Narrowing(department=organisation, places=[organisation.place] if own else None)
+    if team:
+        if not indicator.by_team:
+            raise ValidationFailed(_("This figure does not answer for a team."), field="team")
+        pk = _pk(team, "team", _("There is no such team."))
+        found = Team.objects.filter(pk=pk).first()
+        if found is None:
+            raise NotFound(_("There is no such team."))
+        places = [_district_of(found.place_path)] if leads_team(user, found) else None
+        return Narrowing(team=found, places=places)
+    return NO_NARROWING
+
+
 @dataclass
 class Reading:
     """One indicator for one place and period, with what the page needs around it."""
@@ -567,6 +659,7 @@ class Reading:
     span: Span
     measure: Measure
     filters: CaseFilters | None = None  # for an indicator about cases: its type and channel
+    narrowing: Narrowing = NO_NARROWING
 
     @property
     def query(self) -> str:
@@ -577,6 +670,7 @@ class Reading:
             "end": self.span.last_day.isoformat(),
             "type": self.span.case_type,
             "channel": self.span.channel,
+            **self.narrowing.params,
         }
         return urlencode({key: value for key, value in items.items() if value})
 
@@ -605,13 +699,20 @@ def read_indicator(
     end: str = "",
     case_type: str = "",
     channel: str = "",
+    department: str = "",
+    team: str = "",
 ) -> Reading:
     """The value of indicator `code` for a place in the user's scope (by default their widest),
-    a period (by default the 30 days ending today) and, for an indicator about cases, a case
-    type and channel (by default all). Out of scope or unknown: NotFound; a bad date, type or
-    channel: ValidationFailed."""
-    indicator = readable_indicator(user, code)
-    places = place_choices(_viewer_of(user, indicator))
+    a period (by default the 30 days ending today), for an indicator about cases a case type and
+    channel (by default all), and narrowed to a department or a team (`narrowing_for`). Out of
+    scope or unknown: NotFound; a bad date, type, channel or id: ValidationFailed."""
+    indicator = registered_indicator(code)
+    narrowing = narrowing_for(user, indicator, department=department, team=team)
+    if narrowing.places is not None:
+        places = narrowing.places
+    else:
+        indicator = readable_indicator(user, code)
+        places = place_choices(_viewer_of(user, indicator))
     if place_code:
         place = next((p for p in places if p.code == place_code), None)
     else:
@@ -626,8 +727,9 @@ def read_indicator(
             "case_type": filters.case_type.code if filters.case_type else "",
             "channel": filters.channel,
         }
-    span = Span.of(place.path, first, last, **narrowed)
-    return Reading(indicator, place, places, span, figures.measure(indicator, span), filters)
+    span = Span.of(place.path, first, last, **narrowed, **narrowing.span)
+    measure = figures.measure(indicator, span)
+    return Reading(indicator, place, places, span, measure, filters, narrowing)
 
 
 GROUP_KEY_MAX = 200

@@ -57,8 +57,9 @@ def indicator_list(request):
 
 
 def _bad_period(request, code: str, exc: ValidationFailed):
-    """The indicator's page with the refusal (a date, case type or channel) in words, 400."""
-    indicator = selectors.readable_indicator(request.user, code)
+    """The indicator's page with the refusal (a date, case type, channel or narrowing) in
+    words, 400 (its name and definition are the catalogue's, no figure)."""
+    indicator = selectors.registered_indicator(code)
     context = {"indicator": indicator, "error": exc.message}
     return render(request, "insights/indicator_error.html", context, status=400)
 
@@ -76,6 +77,8 @@ def indicator_detail(request, code: str):
             end=params.get("end", ""),
             case_type=params.get("type", ""),
             channel=params.get("channel", ""),
+            department=params.get("department", ""),
+            team=params.get("team", ""),
         )
         ranked = selectors.rank_reading(
             reading, by=params.get("by", ""), group=params.get("group", "")
@@ -116,8 +119,8 @@ def indicator_export(request, code: str):
         "start": request.POST.get("start", ""),
         "end": request.POST.get("end", ""),
     }
-    # The case filters only when set: the same export asked for twice is one job.
-    for key in ("type", "channel"):
+    # The filters only when set: the same export asked for twice is one job.
+    for key in ("type", "channel", "department", "team"):
         if request.POST.get(key):
             params[key] = request.POST[key]
     try:

@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Right
 
 from meihao.core import idcard, pii
@@ -177,3 +177,25 @@ def teams_standing(kind: str, place_path: str, before: datetime.datetime) -> Que
         .select_related("place")
         .order_by("place_path", "name", "pk")
     )
+
+
+def team_and_below(team_pk: int) -> QuerySet:
+    """The ids of a team and the teams under it (an alliance's three tiers deep: district →
+    street → team), as a subquery: what a team leader's figures count."""
+    return Team.objects.filter(
+        Q(pk=team_pk) | Q(parent_id=team_pk) | Q(parent__parent_id=team_pk)
+    ).values("pk")
+
+
+def leads_team(user, team: Team) -> bool:
+    """Whether the user leads the team (leader or deputy) or a team above it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    above = Team.objects.filter(
+        Q(pk=team.pk) | Q(children=team.pk) | Q(children__children=team.pk)
+    ).values("pk")
+    return TeamMember.objects.filter(
+        person__user=user,
+        position__in=(TeamMember.Position.LEADER, TeamMember.Position.DEPUTY),
+        team__in=above,
+    ).exists()

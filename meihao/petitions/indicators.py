@@ -16,6 +16,7 @@ from meihao.insights.registry import (
     Column,
     Indicator,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -27,9 +28,11 @@ PETITIONS = Capability("petitions", _("Online petitions"), SUPERVISORS)
 
 
 def _in_place(span: Span):
-    return Petition.objects.filter(case__place_path__startswith=span.place_path).select_related(
-        "case__case_type", "case__place"
-    )
+    """The petitions about the place (dispatched to the span's department, when it names one)."""
+    petitions = Petition.objects.filter(case__place_path__startswith=span.place_path)
+    if span.department is not None:
+        petitions = petitions.filter(case__assigned_organisation_id=span.department)
+    return petitions.select_related("case__case_type", "case__place")
 
 
 def sent(span: Span):
@@ -84,6 +87,7 @@ register(
         definition=_("Petitions about the place sent during the period, of every kind."),
         unit=Unit.COUNT,
         capability=PETITIONS,
+        by_department=True,
         records=sent,
         columns=COLUMNS,
         link=_page,
@@ -100,9 +104,19 @@ register(
         ),
         unit=Unit.PERCENT,
         capability=PETITIONS,
+        by_department=True,
         records=replied,
         columns=COLUMNS,
         link=_page,
         rankings=(BY_BODY, BY_TOPIC, BY_COMMUNITY),
+        # Additive over the days of the replies: summed from rollup rows (insights.rollups).
+        rollup=Rollup(
+            day="case__reported_back_at",
+            place="case__place_path",
+            sources=(
+                ("cases.Case", "reported_back_at"),
+                ("petitions.Petition", "case__reported_back_at"),
+            ),
+        ),
     )
 )

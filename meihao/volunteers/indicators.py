@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meihao.activities.indicators import VOLUNTEERING
+from meihao.activities.indicators import VOLUNTEERING, by_team
 from meihao.activities.models import Activity
 from meihao.insights.registry import Column, Indicator, Span, Unit, by_community, register
 from meihao.people.indicators import TEAM_COLUMNS, standing_teams
-from meihao.people.models import Team
+from meihao.people.models import Person, Team, TeamMember
+from meihao.people.selectors import team_and_below
 from meihao.volunteers.models import AllianceUnit, VolunteerProfile
+from meihao.volunteers.tiers import ALLIANCE_KINDS
 
 
 def registered_volunteers(span: Span):
@@ -143,6 +145,7 @@ def volunteer_projects(span: Span):
     """Volunteer-service activities in the place starting in the period, published or held."""
     return (
         Activity.objects.filter(
+            by_team(span),
             kind=Activity.Kind.VOLUNTEER_SERVICE,
             status__in=(Activity.Status.PUBLISHED, Activity.Status.FINISHED),
             place_path__startswith=span.place_path,
@@ -164,6 +167,7 @@ register(
         ),
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
+        by_team=True,
         records=volunteer_projects,
         columns=(
             Column(_("Starts"), lambda a: f"{timezone.localtime(a.starts_at):%Y-%m-%d %H:%M}"),
@@ -172,5 +176,43 @@ register(
             Column(_("Status"), lambda a: a.get_status_display()),
         ),
         link=lambda a: reverse("activities:detail", args=[a.pk]),
+    )
+)
+
+
+def alliance_members(span: Span):
+    """The people on a team of the alliance based in the place (of the span's team and those
+    under it, when it names one) who joined by the end of the period, each once."""
+    memberships = TeamMember.objects.filter(
+        team__kind__in=ALLIANCE_KINDS,
+        team__place_path__startswith=span.place_path,
+        joined_on__lte=span.last_day,
+    )
+    if span.team is not None:
+        memberships = memberships.filter(team__in=team_and_below(span.team))
+    return (
+        Person.objects.filter(pk__in=memberships.values("person"))
+        .select_related("home_place")
+        .order_by("home_place__path", "pk")
+    )
+
+
+register(
+    Indicator(
+        code="alliance_members",
+        name=_("Alliance team members"),
+        definition=_(
+            "People on the alliance's volunteer teams, service squads and red-armband teams "
+            "based in the place at the end of the period, each counted once."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        by_team=True,
+        records=alliance_members,
+        columns=(
+            Column(_("Volunteer"), lambda p: p.real_name),
+            Column(_("Community or grid"), lambda p: p.home_place.name if p.home_place else ""),
+        ),
+        link=lambda p: reverse("people:detail", args=[p.pk]),
     )
 )

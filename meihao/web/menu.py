@@ -25,6 +25,8 @@ from meihao.core.roles import (
 )
 from meihao.core.scoping import scopes_of
 from meihao.dashboards.boards import ROLES as DASHBOARD_ROLES
+from meihao.dashboards.selectors import has_dashboard
+from meihao.dashboards.subjects import led_alliance_teams
 from meihao.insights.selectors import CASE_STATISTICS_LABEL, CASE_STATISTICS_ROLES
 from meihao.legal.aid import may_decide as may_decide_legal_aid
 from meihao.party.models import PartyMember, PartyPost
@@ -60,7 +62,13 @@ SCREENS: tuple[Screen, ...] = (
     Screen(_("Patrol"), "patrols:current", "person-walking", PATROLLERS),
     Screen(_("Report a problem"), "cases:report", "camera", REPORTERS, essential=True),
     Screen(_("My cases"), "cases:mine", "card-checklist", REPORTERS, essential=True),
-    Screen(_("Dashboard"), "dashboards:dashboard", "speedometer2", DASHBOARD_ROLES),
+    Screen(
+        _("Dashboard"),
+        "dashboards:dashboard",
+        "speedometer2",
+        DASHBOARD_ROLES,
+        shown_to=lambda user: _belongs(user) and has_dashboard(user),
+    ),
     Screen(_("Dispatch board"), "cases:board", "signpost-split", OFFICIALS),
     Screen(
         _("Department queue"),
@@ -286,14 +294,16 @@ def entry(screen: Screen, counts: dict | None = None) -> Entry:
 
 
 def _belongs(user) -> dict[str, bool]:
-    """Whether the user is in the party (a post or a membership) and works on a responsibility
-    project: asked of every page (its menu), so in one query per request, cached on the user
-    where `party.selectors.sees_party` and `projects.selectors.sees_projects` find it too."""
+    """Whether the user is in the party (a post or a membership), works on a responsibility
+    project and leads a volunteer team: asked of every page (its menu), so in one query per
+    request, cached on the user where `party.selectors.sees_party`,
+    `projects.selectors.sees_projects` and `dashboards.subjects.leads_a_team` find it too."""
     if not getattr(user, "is_authenticated", False):
         return {"party": False, "projects": False}
     if not (hasattr(user, "_sees_party") and hasattr(user, "_sees_projects")):
         if user.is_superuser:
             user._sees_party = user._sees_projects = True
+            user._leads_a_team = False
         else:
             row = (
                 get_user_model()
@@ -302,12 +312,14 @@ def _belongs(user) -> dict[str, bool]:
                     post=Exists(PartyPost.objects.filter(person__user=user)),
                     member=Exists(PartyMember.objects.filter(person__user=user)),
                     project=Exists(Project.objects.visible_to(user)),
+                    team=Exists(led_alliance_teams(user)),
                 )
-                .values("post", "member", "project")
+                .values("post", "member", "project", "team")
                 .get()
             )
             user._sees_party = row["post"] or row["member"]
             user._sees_projects = row["project"]
+            user._leads_a_team = row["team"]
     return {"party": user._sees_party, "projects": user._sees_projects}
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from meihao.activities import services
-from meihao.activities.models import Activity
+from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The venue: inside grid A1 of community A (lon 111.20–111.21, lat 23.40–23.42).
@@ -58,3 +58,46 @@ def make_activity(personas, *, publish=True, actor=None, **overrides) -> Activit
 def sign_up(activity, *users, role="", when=WEEK_BEFORE):
     with at(when):
         return [services.signup_create(actor=user, activity=activity, role=role) for user in users]
+
+
+def held(
+    personas, kind, day, *, place=None, status=Activity.Status.FINISHED, month=(2026, 12), **extra
+) -> Activity:
+    """An activity of `kind` written as it stands (no services): 19:00–21:00 on `day` of
+    `month` (year, month) in community A by default, finished by default."""
+    place = place or personas.tree.community_a
+    start = datetime.datetime(*month, day, 19, 0, tzinfo=SHANGHAI)
+    return Activity.objects.create(
+        kind=kind,
+        title=str(Activity.Kind(kind).label),
+        place=place,
+        place_path=place.path,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=extra.pop("capacity", 10),
+        status=status,
+        created_by=personas.community_staff_a,
+        **extra,
+    )
+
+
+def attended(personas, activity, person, minutes=120) -> ServiceRecord:
+    """`person` signed up, checked in and credited `minutes` of service on the activity's day."""
+    signup = SignUp.objects.create(activity=activity, person=person, status="confirmed")
+    attendance = Attendance.objects.create(
+        signup=signup, checked_in_at=activity.starts_at, check_in_method="staff"
+    )
+    return ServiceRecord.objects.create(
+        person=person,
+        activity=activity,
+        service_date=activity.starts_at.date(),
+        place=activity.place,
+        place_path=activity.place_path,
+        content=activity.title,
+        minutes=minutes,
+        source="attendance",
+        attendance=attendance,
+        recording_organisation="骑楼社区居委会",
+        person_in_charge="社区干部甲",
+        created_by=personas.community_staff_a,
+    )

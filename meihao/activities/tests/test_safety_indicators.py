@@ -3,50 +3,12 @@ attendance, joint patrols, the red armbands' patrol hours and volunteers — eac
 and the period, from finished activities and their records."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
-from meihao.activities.models import Activity, Attendance, ServiceRecord, SignUp
+from meihao.activities.models import Activity, ServiceRecord
+from meihao.activities.tests.helpers import SHANGHAI, attended, held
 from meihao.insights.registry import REGISTRY, Span
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DECEMBER = (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
-
-
-def held(personas, kind, day, *, place=None, status=Activity.Status.FINISHED):
-    place = place or personas.tree.community_a
-    start = datetime.datetime(2026, 12, day, 19, 0, tzinfo=SHANGHAI)
-    return Activity.objects.create(
-        kind=kind,
-        title=str(Activity.Kind(kind).label),
-        place=place,
-        place_path=place.path,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        capacity=10,
-        status=status,
-        created_by=personas.community_staff_a,
-    )
-
-
-def attended(personas, activity, person, minutes=120):
-    signup = SignUp.objects.create(activity=activity, person=person, status="confirmed")
-    attendance = Attendance.objects.create(
-        signup=signup, checked_in_at=activity.starts_at, check_in_method="staff"
-    )
-    ServiceRecord.objects.create(
-        person=person,
-        activity=activity,
-        service_date=activity.starts_at.date(),
-        place=activity.place,
-        place_path=activity.place_path,
-        content=activity.title,
-        minutes=minutes,
-        source="attendance",
-        attendance=attendance,
-        recording_organisation="骑楼社区居委会",
-        person_in_charge="社区干部甲",
-        created_by=personas.community_staff_a,
-    )
 
 
 def test_the_safe_community_figures_count_finished_activities(personas):

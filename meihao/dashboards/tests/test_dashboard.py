@@ -45,7 +45,7 @@ def test_each_role_sees_its_dashboard_for_its_place(client, personas, in_may):
         board = response.context["board"]
         assert board.board.key == key
         assert board.place == place
-        assert [x.pk for x in board.places] == [place.pk]
+        assert [x.place.pk for x in board.subjects] == [place.pk]
 
 
 @pytest.mark.parametrize(

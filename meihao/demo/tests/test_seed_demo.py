@@ -197,7 +197,13 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
     accounts = json.loads(out.getvalue())
     assert accounts.pop("open311_api_key").startswith("mh_")
     notes = accounts.pop("demo_data")
-    accounts_beside_roles = {"elder", "family", "branch_secretary", "project_officer"}
+    accounts_beside_roles = {
+        "elder",
+        "family",
+        "branch_secretary",
+        "project_officer",
+        "team_leader",
+    }
     assert set(notes) <= {*Role.values, *accounts_beside_roles} and Role.VOLUNTEER in notes
     assert (
         "137 services, " in notes[Role.RESIDENT]
@@ -212,6 +218,10 @@ def test_demo_accounts_json_lists_every_role_and_they_log_in(seeded, client):
         if role in Role.values:
             assert role in {card.role for card in response.context["cards"]}, role
         client.logout()
+    # The volunteer-team leader lands on her team's dashboard.
+    client.login(username=accounts["team_leader"]["username"], password=DEMO_PASSWORD)
+    page = client.get(accounts["team_leader"]["home"]).content.decode()
+    assert 'data-board="team"' in page and "骑楼社区红棉志愿服务队" in page
     # The elder lands on her own large-text care page; her daughter on her mother's.
     client.login(username=accounts["elder"]["username"], password=DEMO_PASSWORD)
     page = client.get("/care/", follow=True).content.decode()

@@ -53,6 +53,8 @@ def test_a_value_with_numerator_denominator_and_the_records_page(client, month):
         "place": "450403001",
         "case_type": "",
         "channel": "",
+        "department": None,
+        "team": None,
         "start": "2024-05-01",
         "end": "2024-05-31",
         "value": 50.0,

@@ -67,7 +67,7 @@
   }
 
   var funnel = document.getElementById("dashboard-funnel");
-  if (funnel && !data.funnel.empty) {
+  if (funnel && data.funnel && !data.funnel.empty) {
     var stages = data.funnel.stages;
     var chart2 = make(funnel);
     chart2.setOption({
