@@ -106,6 +106,7 @@ register(
         link=_case_link,
         higher_is_better=False,
         about_cases=True,
+        by_department=True,
         rankings=(by_community("place_path"),),
     )
 )

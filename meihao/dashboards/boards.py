@@ -94,6 +94,7 @@ BOARDS: tuple[Board, ...] = (
         _("Department"),
         (
             "cases_dispatched",
+            "cases_overdue_now",
             "on_time_handling_rate",
             "on_time_closure_rate",
             "reopen_rate",

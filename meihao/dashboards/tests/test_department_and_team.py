@@ -62,6 +62,8 @@ def test_a_department_sees_its_own_cases_ranked_among_the_departments(
     # c1, c2 and c5 were dispatched to 城管; all three were filed in May.
     assert tiles["cases_dispatched"].measure.value == 3
     assert (tiles["cases_dispatched"].rank, tiles["cases_dispatched"].peers) == (1, 2)
+    # Of them c5, dispatched on 20 May and never reported back, is overdue now.
+    assert tiles["cases_overdue_now"].measure.value == 1
     assert [row["name"] for row in board.ranking["rows"]] == [
         department.name,
         housing.name,
