@@ -22,6 +22,11 @@ from meihao.insights.registry import Column, Indicator, Span, Unit, by_community
 from meihao.people.indicators import TEAM_COLUMNS, standing_teams
 from meihao.people.models import Team
 
+
+def _team_department(team: Any) -> str:
+    return team.organisation.name if team.organisation else ""
+
+
 register(
     Indicator(
         code="department_teams",
@@ -36,7 +41,7 @@ register(
         records=standing_teams(Team.Kind.DEPARTMENT),
         columns=(
             *TEAM_COLUMNS,
-            Column(_("Department"), lambda t: t.organisation.name if t.organisation else ""),
+            Column(_("Department"), _team_department),
         ),
     )
 )

@@ -9,6 +9,7 @@ police teams (`police`).
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from meihao.insights.registry import Column, Span
 from meihao.people.selectors import teams_standing
 
-TEAM_COLUMNS = (
-    Column(_("Team"), lambda t: t.name),
-    Column(_("Place"), lambda t: t.place.name),
-)
+
+def _team_name(team: Any) -> str:
+    return team.name
+
+
+def _team_place(team: Any) -> str:
+    return team.place.name
+
+
+TEAM_COLUMNS = (Column(_("Team"), _team_name), Column(_("Place"), _team_place))
 
 
 def standing_teams(kind: str) -> Callable[[Span], QuerySet]:
