@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meihao.cases.models import Case, CaseEvent, CaseRating, Status
 from meihao.insights.indicators import CASES, PATH_LENGTH, case_columns, narrowed_cases
-from meihao.insights.registry import Indicator, Ranking, Span, Unit, register
+from meihao.insights.registry import Indicator, Ranking, Rollup, Span, Unit, register
 from meihao.places.models import Level, Place
 
 
@@ -94,6 +94,19 @@ def _stage_records(condition: Q):
 
 COLUMNS = tuple(case_columns())
 
+# Each stage is additive over the days its cases were filed and their places: summed from rollup
+# rows (insights.rollups); a case moved by the engine, an event recorded or a rating given marks
+# the day the case was filed.
+STAGE_ROLLUP = Rollup(
+    day="created_at",
+    place="place_path",
+    sources=(
+        ("cases.Case", "created_at"),
+        ("cases.CaseEvent", "case__created_at"),
+        ("cases.CaseRating", "case__created_at"),
+    ),
+)
+
 GRID_KEY = Substr("place_path", 1, PATH_LENGTH["grid"])
 
 
@@ -120,5 +133,6 @@ for code, name, definition, condition in STAGES:
             about_cases=True,
             by_department=True,
             rankings=(_grid_ranking(),) if code == "cases_reported" else (),
+            rollup=STAGE_ROLLUP,
         )
     )

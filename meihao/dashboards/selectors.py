@@ -187,56 +187,65 @@ def _span(place: Place, first: date, last: date) -> Span:
     return Span.of(place.path, first, last)
 
 
-def _ranks(indicator: Indicator, subject: Subject, peers: list[Subject], first, last):
-    """The subject's rank among its peers (itself included) by this figure, best first; None
-    when it has no value or no peers."""
-    if len(peers) < 2:
-        return None, len(peers)
-    values = {}
-    for peer in peers:
-        values[peer.key] = figures.measure(indicator, peer.span(first, last)).value
+def _ranks(indicator: Indicator, subject: Subject, values: dict) -> int | None:
+    """The subject's rank among its peers (itself included; `values` by their key) by this
+    figure, best first; None when it has no value or no peers."""
     own = values.get(subject.key)
-    if own is None:
-        return None, len(peers)
+    if len(values) < 2 or own is None:
+        return None
     sign = 1 if indicator.higher_is_better else -1
     better = sum(1 for v in values.values() if v is not None and sign * v > sign * own)
-    return better + 1, len(peers)
+    return better + 1
 
 
-def _tile(indicator: Indicator, subject: Subject, peers, period: Period, previous) -> Tile:
+def _tiles(indicators: list[Indicator], subject: Subject, peers, period: Period, previous):
+    """A tile per figure: this period, the one before, twelve months and the peers' values for
+    its rank, every one of every tile read together (`figures.measures`: the rolled-up ones in
+    three queries, however many tiles and peers)."""
     first, last = period.first_day, period.last_day
-    span = subject.span(first, last)
-    spark = [
-        {
-            "label": f"{month:%Y-%m}",
-            "value": measure.value,
-            "url": subject_url(
-                indicator.code, subject, month, min(figures.month_last(month), last)
-            ),
-        }
-        for month, measure in figures.monthly(indicator, span, SPARK_MONTHS)
+    months = figures.month_firsts(last, SPARK_MONTHS)
+    ranked = peers if len(peers) >= 2 else []
+    spans = [
+        subject.span(first, last),
+        subject.span(*previous),
+        *(subject.span(month, figures.month_last(month)) for month in months),
+        *(peer.span(first, last) for peer in ranked),
     ]
-    rank, count = _ranks(indicator, subject, peers, first, last)
-    return Tile(
-        indicator=indicator,
-        measure=figures.measure(indicator, span),
-        previous=figures.measure(indicator, subject.span(*previous)),
-        url=subject_url(indicator.code, subject, first, last),
-        previous_url=subject_url(indicator.code, subject, *previous),
-        spark=spark,
-        rank=rank,
-        peers=count,
-    )
+    read = iter(figures.measures([(i, span) for i in indicators for span in spans]))
+    tiles = []
+    for indicator in indicators:
+        measure, before = next(read), next(read)
+        spark = [
+            {
+                "label": f"{month:%Y-%m}",
+                "value": next(read).value,
+                "url": subject_url(
+                    indicator.code, subject, month, min(figures.month_last(month), last)
+                ),
+            }
+            for month in months
+        ]
+        values = {peer.key: next(read).value for peer in ranked}
+        tiles.append(
+            Tile(
+                indicator=indicator,
+                measure=measure,
+                previous=before,
+                url=subject_url(indicator.code, subject, first, last),
+                previous_url=subject_url(indicator.code, subject, *previous),
+                spark=spark,
+                rank=_ranks(indicator, subject, values),
+                peers=len(peers),
+            )
+        )
+    return tiles
 
 
 def _grade(subject: Subject, first: date, last: date) -> grades.Grade:
     span = subject.span(first, last)
-    measures = {
-        name: figures.measure(REGISTRY[name], span)
-        for name in [*grades.weights(), "reports_filed"]
-        if name in CASE_INDICATORS
-    }
-    return grades.grade(measures)
+    names = [name for name in [*grades.weights(), "reports_filed"] if name in CASE_INDICATORS]
+    read = figures.measures([(REGISTRY[name], span) for name in names])
+    return grades.grade(dict(zip(names, read, strict=True)))
 
 
 def _ranking(indicator: Indicator, compared: list[Subject], period: Period) -> dict:
@@ -244,8 +253,8 @@ def _ranking(indicator: Indicator, compared: list[Subject], period: Period) -> d
     departments, the teams under a team), best first, each linking to its records."""
     first, last = period.first_day, period.last_day
     rows = []
-    for other in compared:
-        measure = figures.measure(indicator, other.span(first, last))
+    read = figures.measures([(indicator, other.span(first, last)) for other in compared])
+    for other, measure in zip(compared, read, strict=True):
         rows.append(
             {
                 "name": other.name,
@@ -268,9 +277,9 @@ def _ranking(indicator: Indicator, compared: list[Subject], period: Period) -> d
 def _funnel(subject: Subject, period: Period) -> dict:
     span = subject.span(period.first_day, period.last_day)
     stages = []
-    for code in FUNNEL:
+    read = figures.measures([(REGISTRY[code], span) for code in FUNNEL])
+    for code, measure in zip(FUNNEL, read, strict=True):
         indicator = REGISTRY[code]
-        measure = figures.measure(indicator, span)
         stages.append(
             {
                 "code": code,
@@ -629,7 +638,7 @@ def dashboard(user, *, board_key: str = "", unit: str = "", period: Period, rank
     first, last = period.first_day, period.last_day
     previous = previous_days(first, last)
     peers = subjects.peers_of(subject, board.subject)
-    tiles = [_tile(REGISTRY[code], subject, peers, period, previous) for code in codes]
+    tiles = _tiles([REGISTRY[code] for code in codes], subject, peers, period, previous)
     attention = [
         item
         for item in (ATTENTION[key](user, subject, period) for key in board.attention)

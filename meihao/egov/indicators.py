@@ -16,6 +16,7 @@ from meihao.insights.registry import (
     Column,
     Indicator,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -157,6 +158,13 @@ register(
         columns=COLUMNS,
         link=_page,
         rankings=RANKINGS,
+        # Summed from rollup rows (insights.rollups): an application on the day it was
+        # decided, in its applicant's community.
+        rollup=Rollup(
+            day="decided_at",
+            place="home_path",
+            sources=(("egov.Application", "decided_at"), ("cases.Case", "application__decided_at")),
+        ),
     )
 )
 register(

@@ -46,6 +46,7 @@ from meihao.egov.models import (
     Decision,
 )
 from meihao.egov.notifications import tell_applicant, tell_holders, tell_of_filing
+from meihao.insights import rollups
 from meihao.notify.services import notify_enqueue
 from meihao.people.models import Person
 from meihao.people.selectors import own_person
@@ -519,6 +520,7 @@ def application_decide(*, actor, case: Case, approve: bool, reasons: str = "") -
     case_services.case_report_back(case=case, actor=actor, note=note)
     case_services.case_verify_close(case=case, actor=actor)
     now = timezone.now()
+    rollups.mark_update(application, {"decided_at": now})  # an UPDATE: its figures' days marked
     Application.objects.filter(pk=application.pk).update(
         decision=decision, reasons=reasons, decided_at=now
     )

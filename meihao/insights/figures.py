@@ -4,7 +4,8 @@ Pages never call `Indicator.measure` themselves: they ask here, so that where a 
 read from stored rollups it is (`insights.rollups`: the indicator declares a `Rollup`, its rows
 are built over the span's days and none of them is waiting to be recomputed), and where it
 cannot it is computed live from its records. Both answer the same `Measure` (the rollup tests
-and `manage.py rollup_check` hold them equal).
+and `manage.py rollup_check` hold them equal). A screen of many figures asks for them together
+(`measures`): the rolled-up ones are read in three queries whatever their number.
 """
 
 from datetime import date, timedelta
@@ -18,6 +19,18 @@ def measure(indicator: Indicator, span: Span) -> Measure:
     if rollups.readable(indicator, span):
         return rollups.stored(indicator, span)
     return indicator.measure(span)
+
+
+def measures(wanted: list[tuple[Indicator, Span]]) -> list[Measure]:
+    """Each (indicator, span)'s value, as `measure` answers it: those readable from rollups in
+    three queries together (their states, their dirty days, their rows), the others live."""
+    readable = rollups.readable_many(wanted)
+    stored = rollups.stored_many([pair for pair, ok in zip(wanted, readable, strict=True) if ok])
+    stored = iter(stored)
+    return [
+        next(stored) if ok else indicator.measure(span)
+        for (indicator, span), ok in zip(wanted, readable, strict=True)
+    ]
 
 
 def month_firsts(last_day: date, months: int) -> list[date]:
@@ -37,19 +50,8 @@ def month_last(first: date) -> date:
 
 def monthly(indicator: Indicator, span: Span, months: int) -> list[tuple[date, Measure]]:
     """The indicator for each of the `months` calendar months ending with the span's last
-    day's month, over the span's place and filters (a sparkline's or a trend's points)."""
-    kept = span.narrowing
+    day's month, over the span's place and filters (a sparkline's or a trend's points): read
+    together (`measures`), a month not readable from the rollups live."""
     firsts = month_firsts(span.last_day, months)
-
-    def live(first):
-        return indicator.measure(Span.of(span.place_path, first, month_last(first), **kept))
-
-    last = month_last(firsts[-1])
-    if indicator.rollup is None or span.narrowed:
-        return [(first, live(first)) for first in firsts]
-    unreadable = rollups.unreadable_months(indicator, firsts, last)
-    if unreadable is None:
-        return [(first, live(first)) for first in firsts]
-    # Every month in one grouped query over the rows; a month not readable from them, live.
-    stored = rollups.stored_months(indicator, span.place_path, firsts, last)
-    return [(first, live(first) if first in unreadable else stored[first]) for first in firsts]
+    spans = [Span.of(span.place_path, f, month_last(f), **span.narrowing) for f in firsts]
+    return list(zip(firsts, measures([(indicator, each) for each in spans]), strict=True))

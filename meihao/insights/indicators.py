@@ -451,16 +451,26 @@ def narrowed_cases(span: Span) -> QuerySet | None:
     return cases
 
 
-def _case_rollup(day: str, **extra) -> Rollup:
-    return Rollup(day=day, place="place_path", sources=(("cases.Case", day),), **extra)
+def _case_rollup(day: str, *, events: bool = False, **extra) -> Rollup:
+    """The rollup of a case indicator by `day`, one of the case's fields; with `events`, of one
+    whose numerator reads the case's events as well."""
+    sources = (("cases.Case", day),)
+    if events:
+        sources += (("cases.CaseEvent", f"case__{day}"),)
+    return Rollup(day=day, place="place_path", sources=sources, **extra)
 
 
 # The indicators summed from rollup rows (insights.rollups) when not narrowed to a case type or
-# channel: additive over days and places. The closure rate is not (a case counts as closed
-# before the period's end, which moves with the period), nor the reopen, acceptance and
-# valid-report rates (they read other records: events, role assignments).
+# channel: additive over days and places. The closure rate counts a case closed before the
+# period's end, which moves with the period: its rows judge that at the end of each case's
+# month, and answer a calendar month only (`month_end`; a sparkline's, this month's). Not the
+# valid-report rate (whether a reporter is a grid worker is their role now). The acceptance and
+# reopen rates read the case's events too: an event recorded marks its case's day.
 ROLLUPS = {
     "reports_filed": _case_rollup("created_at"),
+    "closure_rate": _case_rollup("resolve_by", month_end=True),
+    "acceptance_rate": _case_rollup("created_at", events=True),
+    "reopen_rate": _case_rollup("reported_back_at", events=True),
     "on_time_response_rate": _case_rollup("responded_at"),
     "on_time_handling_rate": _case_rollup("reported_back_at"),
     "on_time_closure_rate": _case_rollup("resolve_by"),
@@ -472,10 +482,11 @@ ROLLUPS = {
             INDICATORS["mean_time_to_close"], {"num": seconds, "den": count}
         ),
     ),
+    # A rating counts at its case's place: a case moved to another place moves its ratings.
     "satisfaction_rate": Rollup(
         day="created_at",
         place="case__place_path",
-        sources=(("cases.CaseRating", "created_at"),),
+        sources=(("cases.CaseRating", "created_at"), ("cases.Case", "ratings__created_at")),
     ),
 }
 

@@ -53,9 +53,10 @@ class ExportJob(models.Model):
 
 
 class RollupRow(models.Model):
-    """An indicator's numerator and denominator over the records of one local day at one place
-    (a full place path: the records' own place), written by `insights.rollups` only. A figure
-    over a span is the sum of the rows of its days under its place path."""
+    """An indicator's numerator and denominator over the records of one local day in one
+    place's subtree (a place path; "" for everywhere), written by `insights.rollups` only: a
+    record counts in the row of its own place and of every place above it. A figure over a
+    span is the sum of the rows of its days at its place."""
 
     indicator = models.CharField(max_length=64)
     day = models.DateField()
@@ -70,12 +71,8 @@ class RollupRow(models.Model):
             )
         ]
         indexes = [
-            # A span's rows: one indicator, a range of days, a place path prefix.
-            models.Index(
-                fields=["indicator", "day", "place_path"],
-                name="rollup_row_read_idx",
-                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
-            ),
+            # A span's rows: one indicator, one place, a range of days.
+            models.Index(fields=["indicator", "place_path", "day"], name="rollup_row_place_idx"),
         ]
 
     def __str__(self):

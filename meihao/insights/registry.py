@@ -156,16 +156,26 @@ class Rollup:
     (model label, path from that model to the day field) whose saves and deletes may change
     the figure on that day: the rows of those days are recomputed by the worker. `amount`,
     for a sum or a mean, is the expression summed into the numerator (`counted`: a mean, whose
-    denominator counts the records) and `finish` turns the summed numerator and denominator
-    into the indicator's `Measure` exactly as its `value` does. A count needs neither (the
-    records counted), nor a rate (those `in_numerator` over all)."""
+    denominator counts the records; `out_of`: a rate of parts, whose denominator sums that
+    expression — members present of members called) and `finish` turns the summed numerator
+    and denominator into the indicator's `Measure` exactly as its `value` does. A count needs
+    none of them (the records counted), nor a rate (those `in_numerator` over all).
+
+    `month_end`: the numerator's condition depends on the span's end (the closure rate: closed
+    before it), so each record is judged at the end of its calendar month, and a span is read
+    from the rows only when it is one calendar month, whole or up to today; other spans live.
+
+    The source models' saves and deletes mark their days themselves; a service that changes a
+    source with a queryset UPDATE marks them with `insights.rollups.mark_update`."""
 
     day: str
     place: str
     sources: tuple[tuple[str, str], ...]
     amount: object = None
     counted: bool = False
+    out_of: object = None
     finish: Callable[[float, int | None], Measure] | None = None
+    month_end: bool = False
 
 
 def hours_measure(minutes) -> Measure:

@@ -1,14 +1,18 @@
 """Rollups: an indicator's figures summed from stored rows instead of scanning its records.
 
-An indicator that declares a `Rollup` (registry) has, per local day and per place path its
-records fall on, a `RollupRow` holding the numerator (records counted, those in a rate's
-numerator, or an amount summed) and the denominator (a rate's or a mean's records). A figure
-over a span is then one aggregate over the rows of its days under its place path
-(`stored`), finished into the same `Measure` the indicator computes live.
+An indicator that declares a `Rollup` (registry) has, per local day and per place, a
+`RollupRow` holding the numerator (records counted, those in a rate's numerator, or an amount
+summed) and the denominator (a rate's or a mean's records) of the records of that day in the
+place's subtree: a record counts in the row of its own place and in those of every place above
+it, up to "" (everywhere). A figure over a span is then the sum of the rows of its days at
+exactly its place — one indexed read of at most as many rows as days, whatever the number of
+records or of places below (`stored`, and `stored_many` for many figures in one query) —
+finished into the same `Measure` the indicator computes live.
 
 Kept current:
 * `rebuild(indicator, since=)` — every row of the indicator (from a day on) from its records, in
-  one grouped query; records a `RollupState`. Until then the indicator is read live.
+  one query grouped by day and the records' own place, summed up the tree day by day; records a
+  `RollupState`. Until then the indicator is read live.
 * Saves and deletes of a declared source model mark the (indicator, day) of the record before
   and after the change dirty (`RollupDirty`, in the writer's transaction); `refresh()` (the
   worker, every minute) recomputes each dirty day with one grouped query. A span with a dirty
@@ -20,22 +24,26 @@ Kept current:
 """
 
 import uuid
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import chain
+from operator import or_
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Count, Exists, F, Model, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, Model, Q, Sum
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.db.models.signals import post_init, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from meihao.insights.models import RollupDirty, RollupRow, RollupState
 from meihao.insights.registry import REGISTRY, Indicator, Measure, Span, Unit, rate_measure
+from meihao.places.models import PATH_SEPARATOR
 
 EVERY_DAY = (date(2000, 1, 1), date(2100, 12, 31))
 RECENT_DAYS = 40
@@ -67,10 +75,36 @@ def _day_expression(model, path: str):
 
 def _grouped(indicator: Indicator, first: date, last: date) -> Iterable[dict]:
     """The indicator's (day, place_path, numerator, denominator) over the days first … last, in
-    one grouped query over its records."""
+    one grouped query over its records, by day; an indicator judged at its months' ends
+    (`Rollup.month_end`), one query a month of records, each judged at that month's end."""
+    from meihao.insights.figures import month_last
+
     rollup = indicator.rollup
     assert rollup is not None
+    if not rollup.month_end:
+        return _grouped_over(indicator, Span.of("", first, last)).order_by("_day")
     records = indicator.records(Span.of("", first, last)).order_by()
+    day = _day_expression(records.model, rollup.day)
+    every = records.annotate(_day=day).aggregate(low=Min("_day"), high=Max("_day"))
+    if every["low"] is None:
+        return []
+    months = []
+    month = max(first, _as_date(every["low"])).replace(day=1)
+    while month <= min(last, _as_date(every["high"])):
+        judged = Span.of("", month, month_last(month))
+        days = (max(first, month), min(last, month_last(month)))
+        months.append(_grouped_over(indicator, judged).filter(_day__range=days).order_by("_day"))
+        month = month_last(month) + timedelta(days=1)
+    return chain.from_iterable(m.iterator(chunk_size=BATCH) for m in months)
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _grouped_over(indicator: Indicator, span: Span):
+    rollup = indicator.rollup
+    records = indicator.records(span).order_by()
     rows = records.annotate(
         _day=_day_expression(records.model, rollup.day), _place=F(rollup.place)
     ).values("_day", "_place")
@@ -78,6 +112,8 @@ def _grouped(indicator: Indicator, first: date, last: date) -> Iterable[dict]:
         sums = {"num": Sum(rollup.amount)}
         if rollup.counted:
             sums["den"] = Count("pk")
+        if rollup.out_of is not None:
+            sums["den"] = Sum(rollup.out_of)
         rows = rows.annotate(**sums)
     elif indicator.unit == Unit.PERCENT:
         rows = rows.annotate(
@@ -89,32 +125,69 @@ def _grouped(indicator: Indicator, first: date, last: date) -> Iterable[dict]:
     return rows.order_by()
 
 
+def ancestors(place_path: str) -> list[str]:
+    """The places a record at `place_path` counts under, widest first: "" (everywhere), then
+    each place down the path to its own."""
+    paths = [""]
+    for code in place_path.split(PATH_SEPARATOR):
+        if code:
+            paths.append(paths[-1] + code + PATH_SEPARATOR)
+    return paths
+
+
+def _insert(rows: list[tuple]) -> None:
+    """(indicator, day, place path, numerator, denominator) rows, in one statement a batch:
+    written by the thousand on a rebuild, so without building a model instance for each."""
+    table = RollupRow._meta.db_table
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(table)} "  # noqa: S608 - the model's table
+        "(indicator, day, place_path, numerator, denominator) VALUES (%s, %s, %s, %s, %s)"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql, [(c, adapt(day), p, n, d) for c, day, p, n, d in rows[at : at + BATCH]]
+            )
+
+
 def _write(indicator: Indicator, first: date, last: date) -> int:
-    """Replace the indicator's rows of the days first … last; answers how many were written."""
+    """Replace the indicator's rows of the days first … last; answers how many were written.
+    The records are grouped by day and their own place in one query; each group is added to
+    the row of its place and of every place above it, a day at a time."""
     rollup = indicator.rollup
-    denominator = indicator.unit == Unit.PERCENT or bool(rollup and rollup.counted)
+    denominator = indicator.unit == Unit.PERCENT or bool(
+        rollup and (rollup.counted or rollup.out_of is not None)
+    )
     written = 0
     with transaction.atomic():
         RollupRow.objects.filter(indicator=indicator.code, day__range=(first, last)).delete()
-        batch = []
-        for row in _grouped(indicator, first, last).iterator(chunk_size=BATCH):
+        day, sums = None, {}
+
+        def flush():
+            rows = [
+                (indicator.code, day, path, num, den if denominator else None)
+                for path, (num, den) in sums.items()
+            ]
+            _insert(rows)
+            sums.clear()
+            return len(rows)
+
+        grouped = _grouped(indicator, first, last)
+        if hasattr(grouped, "iterator"):
+            grouped = grouped.iterator(chunk_size=BATCH)
+        for row in grouped:
             if row["_day"] is None or row["_place"] is None:
                 continue
-            batch.append(
-                RollupRow(
-                    indicator=indicator.code,
-                    day=row["_day"],
-                    place_path=row["_place"],
-                    numerator=float(row["num"] or 0),
-                    denominator=(row.get("den") or 0) if denominator else None,
-                )
-            )
-            if len(batch) >= BATCH:
-                RollupRow.objects.bulk_create(batch)
-                written += len(batch)
-                batch = []
-        RollupRow.objects.bulk_create(batch)
-        written += len(batch)
+            if row["_day"] != day:
+                written += flush()
+                day = row["_day"]
+            num, den = float(row["num"] or 0), row.get("den") or 0
+            for path in ancestors(row["_place"]):
+                summed = sums.setdefault(path, [0.0, 0])
+                summed[0] += num
+                summed[1] += den
+        written += flush()
     return written
 
 
@@ -234,9 +307,49 @@ def _related_values(watch: _Watch, instance, *, created=False) -> list[dict]:
         # Nothing points at a row just created: only forward relations lead anywhere.
         meta = type(instance)._meta
         paths = [p for p in paths if meta.get_field(p.split(LOOKUP_SEP)[0]).concrete]
+        # Made with what it points at in hand (an event with its case): read from there.
+        if (loaded := _loaded_values(instance, paths)) is not None:
+            return [loaded]
     if not paths or instance.pk is None:
         return []
     return list(type(instance)._base_manager.filter(pk=instance.pk).values(*paths))
+
+
+def _loaded_values(instance, paths: list[str]) -> dict | None:
+    """The values at `paths` through the related objects loaded on `instance`, or None when
+    one of them is not loaded."""
+    values = {}
+    for path in paths:
+        *hops, name = path.split(LOOKUP_SEP)
+        target = instance
+        for hop in hops:
+            field = target._meta.get_field(hop)
+            if not field.concrete or not field.is_cached(target):
+                return None
+            target = getattr(target, hop)
+            if target is None:
+                break
+        if target is not None and name not in target.__dict__:
+            return None
+        values[path] = None if target is None else target.__dict__[name]
+    return values
+
+
+def mark_update(instance: Model, changes: dict) -> None:
+    """Mark the days that a queryset UPDATE of `instance` to `changes` (field → new value) may
+    move, in the caller's transaction — a save marks its own, an UPDATE by a queryset does not
+    (the case engine's conditional update): the days of its watched fields before (call it
+    before setting the new values on the instance) and after, and those through its
+    relations."""
+    watch = WATCHED.get(type(instance))
+    if watch is None:
+        return
+    before = _local_values(watch, instance)
+    after = {**before, **{path: changes[path] for path in watch.local if path in changes}}
+    days = _days(watch, before) | _days(watch, after)
+    for row in _related_values(watch, instance):
+        days |= _days(watch, row)
+    mark(days)
 
 
 def _on_init(sender, instance, **kwargs):
@@ -317,10 +430,29 @@ def finished(indicator: Indicator, numerator, denominator) -> Measure:
     return Measure(value=n, numerator=n, denominator=None)
 
 
+def _fits(indicator: Indicator, span: Span) -> bool:
+    """Whether the rows can answer the span at all: the indicator is rolled up, the span is not
+    narrowed (a case type, a department…), and for one judged at its months' ends it is one
+    calendar month, whole or up to today (nothing can have happened after now)."""
+    from meihao.insights.figures import month_last
+
+    rollup = indicator.rollup
+    if rollup is None or span.narrowed:
+        return False
+    if not rollup.month_end:
+        return True
+    first, last = span.first_day, span.last_day
+    return (
+        first.day == 1
+        and (last == month_last(first) or last == timezone.localdate())
+        and ((first.year, first.month) == (last.year, last.month))
+    )
+
+
 def readable(indicator: Indicator, span: Span) -> bool:
-    """Whether the span's figure may be read from the rows: the indicator is built over its
-    days, none of them is dirty, and it is not narrowed (a case type, a department…)."""
-    if indicator.rollup is None or span.narrowed:
+    """Whether the span's figure may be read from the rows: they can answer it (`_fits`), the
+    indicator is built over its days and none of them is dirty."""
+    if not _fits(indicator, span):
         return False
     state = (
         RollupState.objects.filter(indicator=indicator.code)
@@ -341,8 +473,9 @@ def readable(indicator: Indicator, span: Span) -> bool:
 
 
 def _rows(indicator: Indicator, place_path: str, first: date, last: date):
+    """The rows of a figure of the place: its own (they hold the records below it)."""
     return RollupRow.objects.filter(
-        indicator=indicator.code, day__range=(first, last), place_path__startswith=place_path
+        indicator=indicator.code, day__range=(first, last), place_path=place_path
     )
 
 
@@ -354,37 +487,74 @@ def stored(indicator: Indicator, span: Span) -> Measure:
     return finished(indicator, row["num"], row["den"])
 
 
-def stored_months(indicator: Indicator, place_path: str, firsts: list[date], last: date) -> dict:
-    """{first day of a month: Measure} of the months from firsts[0] to `last`, in one grouped
-    query over the rows; a month without rows is the figure of nothing."""
-    rows = (
-        _rows(indicator, place_path, firsts[0], last)
-        .annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"))
-        .order_by()
+def readable_many(wanted: list[tuple[Indicator, Span]]) -> list[bool]:
+    """`readable` of each (indicator, span), in two queries whatever their number: the states
+    of their indicators, and the dirty days among all their days."""
+    candidates = {indicator.code for indicator, span in wanted if _fits(indicator, span)}
+    if not candidates:
+        return [False] * len(wanted)
+    since = dict(
+        RollupState.objects.filter(indicator__in=candidates).values_list("indicator", "since")
     )
-    sums = {_as_date(row["month"]): (row["num"], row["den"]) for row in rows}
-    return {first: finished(indicator, *sums.get(first, (0, None))) for first in firsts}
+    spans = [span for indicator, span in wanted if indicator.code in since]
+    dirty = defaultdict(list)
+    if spans:
+        days = (min(s.first_day for s in spans), max(s.last_day for s in spans))
+        marks = RollupDirty.objects.filter(indicator__in=list(since), day__range=days)
+        for code, day in marks.values_list("indicator", "day"):
+            dirty[code].append(day)
+    readable = []
+    for indicator, span in wanted:
+        built = indicator.code in candidates and indicator.code in since
+        first = since.get(indicator.code)
+        readable.append(
+            built
+            and _fits(indicator, span)
+            and (first is None or first <= span.first_day)
+            and not any(span.first_day <= day <= span.last_day for day in dirty[indicator.code])
+        )
+    return readable
 
 
-def _as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def unreadable_months(indicator: Indicator, firsts: list[date], last: date) -> set[date] | None:
-    """The months (by first day) that must be read live: None when all must (not built), else
-    those before the built days or with a dirty day."""
-    state = RollupState.objects.filter(indicator=indicator.code).values_list("since", flat=True)
-    built = list(state)
-    if not built:
-        return None
-    since = built[0]
-    dirty_days = RollupDirty.objects.filter(
-        indicator=indicator.code, day__range=(firsts[0], last)
-    ).values_list("day", flat=True)
-    dirty = {day.replace(day=1) for day in dirty_days}
-    return {first for first in firsts if first in dirty or (since is not None and first < since)}
+def stored_many(wanted: list[tuple[Indicator, Span]]) -> list[Measure]:
+    """`stored` of each (indicator, span), in one query over their rows: for each place, the
+    rows of its indicators over all its spans' days, summed span by span."""
+    if not wanted:
+        return []
+    by_place: dict[str, tuple[set, list[date]]] = {}
+    for indicator, span in wanted:
+        codes, days = by_place.setdefault(span.place_path, (set(), []))
+        codes.add(indicator.code)
+        days += [span.first_day, span.last_day]
+    # Places asked the same figures over the same days (a board's peers) share one condition.
+    alike = defaultdict(list)
+    for path, (codes, days) in by_place.items():
+        alike[(tuple(sorted(codes)), min(days), max(days))].append(path)
+    condition = reduce(
+        or_,
+        (
+            Q(place_path__in=paths, indicator__in=codes, day__range=(first, last))
+            for (codes, first, last), paths in alike.items()
+        ),
+    )
+    series = defaultdict(lambda: ([], [], []))  # days, numerators, denominators
+    rows = RollupRow.objects.filter(condition).order_by("indicator", "place_path", "day")
+    for code, path, day, num, den in rows.values_list(
+        "indicator", "place_path", "day", "numerator", "denominator"
+    ):
+        days, nums, dens = series[(code, path)]
+        days.append(day)
+        nums.append(num)
+        dens.append(den)
+    measures = []
+    for indicator, span in wanted:
+        days, nums, dens = series[(indicator.code, span.place_path)]
+        low, high = bisect_left(days, span.first_day), bisect_right(days, span.last_day)
+        kept = [d for d in dens[low:high] if d is not None]
+        # As SQL sums them: None without rows (or without a denominator kept).
+        den = sum(kept) if kept else None
+        measures.append(finished(indicator, sum(nums[low:high]) if high > low else None, den))
+    return measures
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from meihao.insights.registry import (
     Indicator,
     Measure,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -171,6 +172,18 @@ register(
         columns=MEETING_COLUMNS,
         link=_meeting_link,
         counted_whole=False,  # each meeting counts its members present of those called
+        # Summed from rollup rows (insights.rollups): each meeting's members present and
+        # called on the day it was held, at its activity's place.
+        rollup=Rollup(
+            day="held_on",
+            place="activity__place_path",
+            sources=(
+                ("party.PartyMeeting", "held_on"),
+                ("activities.Activity", "party_meeting__held_on"),
+            ),
+            amount="present",
+            out_of="expected",
+        ),
     )
 )
 AWAY_COLUMNS = (

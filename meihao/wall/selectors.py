@@ -1,9 +1,10 @@
 """What a wall screen shows: counts and anonymised points for its token's place, nothing else.
 
-Every number is a registered indicator read through `insights.figures.measure` (the rankings
-through the case indicators' `grouped`, one aggregate query each). The case points carry no
-id, number, name, phone, address or description: a position rounded to three decimals of a
-degree (about 100 m), a state (new, overdue, handled) and an age bucket."""
+Every number is a registered indicator, the screen's figures and its rankings' read together
+through `insights.figures.measures` (the rolled-up ones from their places' rollup rows in three
+queries, the others live). The case points carry no id, number, name, phone, address or
+description: a position rounded to three decimals of a degree (about 100 m), a state (new,
+overdue, handled) and an age bucket."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,9 +18,8 @@ from meihao.cases.models import Case
 from meihao.cases.selectors import street_overdue_q
 from meihao.cases.states import Status
 from meihao.eldercare.visits import period_first_day
-from meihao.insights.figures import measure
-from meihao.insights.indicators import grouped
-from meihao.insights.registry import REGISTRY, Span, Unit
+from meihao.insights.figures import measures
+from meihao.insights.registry import REGISTRY, Measure, Span, Unit
 from meihao.places.models import Level, Place
 from meihao.wall.models import DisplayToken, secret_hash
 
@@ -32,6 +32,13 @@ PILLARS = (
     ("care", ("care_services", "care_elders_served")),
 )
 RANKED = ("reports_filed", "on_time_handling_rate")
+# Today's counts, by their key in the data (the cases overdue: a standing count, at this moment).
+TODAY = {
+    "cases": "reports_filed",
+    "overdue": "cases_overdue_now",
+    "patrols": "patrols_walked",
+    "activities": "activities_on",
+}
 RANKING_ROWS = 8
 # Case points: the cases filed in the last POINT_DAYS days, and every one still overdue.
 POINT_DAYS = 30
@@ -75,9 +82,8 @@ def token_check(secret: str) -> TokenCheck:
     return TokenCheck(token, 200)
 
 
-def _figure(code: str, span: Span) -> dict:
+def _figure(code: str, value: Measure) -> dict:
     indicator = REGISTRY[code]
-    value = measure(indicator, span)
     return {
         "code": code,
         "name": str(indicator.name),
@@ -88,23 +94,27 @@ def _figure(code: str, span: Span) -> dict:
     }
 
 
-def _ranking(code: str, place: Place, span: Span) -> dict:
-    level = "street" if place.level == Level.DISTRICT else "community"
-    rows = grouped(code, by=level, place_path=place.path, start=span.start, end=span.end)
-    names = dict(Place.objects.filter(path__in=list(rows), level=level).values_list("path", "name"))
+def _ranked_places(place: Place) -> list[Place]:
+    """The places the rankings compare: a district's streets, a street's communities."""
+    level = Level.STREET if place.level == Level.DISTRICT else Level.COMMUNITY
+    return list(Place.objects.filter(parent=place, level=level).only("name", "path", "level"))
+
+
+def _ranking(code: str, place: Place, ranked: list[tuple[Place, Measure]]) -> dict:
+    """The places by their figure, highest first; those with nothing counted left out."""
     indicator = REGISTRY[code]
-    ranked = [
-        {"name": names[path], "value": m.value}
-        for path, m in rows.items()
-        if path in names and m.value is not None
+    rows = [
+        {"name": other.name, "value": m.value}
+        for other, m in ranked
+        if m.value is not None and (indicator.is_rate or m.value)
     ]
-    ranked.sort(key=lambda row: (-row["value"], row["name"]))
+    rows.sort(key=lambda row: (-row["value"], row["name"]))
     return {
         "code": code,
         "name": str(indicator.name),
-        "by": _("Streets") if level == "street" else _("Communities"),
+        "by": _("Streets") if place.level == Level.DISTRICT else _("Communities"),
         "unit": "%" if indicator.unit == Unit.PERCENT else str(indicator.unit.label),
-        "rows": ranked[:RANKING_ROWS],
+        "rows": rows[:RANKING_ROWS],
     }
 
 
@@ -171,10 +181,9 @@ def _bounds(place: Place) -> list | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def _done_of_due(code: str, span: Span) -> dict:
+def _done_of_due(code: str, value: Measure) -> dict:
     """A rate's numerator and denominator, shown as "done / due"."""
     indicator = REGISTRY[code]
-    value = measure(indicator, span)
     return {
         "code": code,
         "name": str(indicator.name),
@@ -192,6 +201,16 @@ def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
     day = Span.of(place.path, today, today)
     # Visits to elders are filed for a period of days (eldercare.visits), not for a day.
     visit_round = Span.of(place.path, period_first_day(today), today)
+    others = [(o, Span.of(o.path, month.first_day, month.last_day)) for o in _ranked_places(place)]
+    # Every figure below, read together.
+    wanted = [
+        *((code, month) for _pillar, codes in PILLARS for code in codes),
+        *((code, day) for code in TODAY.values()),
+        ("care_calls_done_rate", day),
+        ("elder_visits_done_rate", visit_round),
+        *((code, span) for code in RANKED for _other, span in others),
+    ]
+    read = dict(zip(wanted, measures([(REGISTRY[c], s) for c, s in wanted]), strict=True))
     return {
         "place": place.name,
         "as_of": timezone.localtime(now).isoformat(),
@@ -200,19 +219,24 @@ def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
             {
                 "code": code,
                 "name": pillar_name(code),
-                "figures": [_figure(figure, month) for figure in figures],
+                "figures": [_figure(figure, read[(figure, month)]) for figure in figures],
             }
             for code, figures in PILLARS
         ],
-        "rankings": [_ranking(code, place, month) for code in RANKED],
+        "rankings": [
+            _ranking(
+                code,
+                place,
+                [(other, read[(code, span)]) for other, span in others],
+            )
+            for code in RANKED
+        ],
         "today": {
-            "cases": _figure("reports_filed", day),
-            # A standing count: the cases overdue at this moment.
-            "overdue": _figure("cases_overdue_now", day),
-            "patrols": _figure("patrols_walked", day),
-            "activities": _figure("activities_on", day),
-            "care_calls": _done_of_due("care_calls_done_rate", day),
-            "visits": _done_of_due("elder_visits_done_rate", visit_round),
+            **{key: _figure(code, read[(code, day)]) for key, code in TODAY.items()},
+            "care_calls": _done_of_due("care_calls_done_rate", read[("care_calls_done_rate", day)]),
+            "visits": _done_of_due(
+                "elder_visits_done_rate", read[("elder_visits_done_rate", visit_round)]
+            ),
         },
         "points": case_points(place, now),
     }

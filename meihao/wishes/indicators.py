@@ -11,6 +11,7 @@ from meihao.insights.registry import (
     Capability,
     Column,
     Indicator,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -59,6 +60,13 @@ register(
             Column(_("Status"), lambda w: w.case.get_status_display()),
         ),
         link=lambda w: reverse("wishes:detail", kwargs={"number": w.case.number}),
+        # Summed from rollup rows (insights.rollups): a wish on the day it was published, in
+        # its community; fulfilled once its case is closed.
+        rollup=Rollup(
+            day="published_at",
+            place="community_path",
+            sources=(("wishes.Wish", "published_at"), ("cases.Case", "wish__published_at")),
+        ),
     )
 )
 

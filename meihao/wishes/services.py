@@ -28,6 +28,7 @@ from meihao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from meihao.core.roles import Role
 from meihao.core.scoping import covers, users_covering
 from meihao.dual.models import MemberRegistration, UnitRegistration
+from meihao.insights import rollups
 from meihao.ledger.services import ledger_earn_for_case
 from meihao.notify.kinds import register_kind
 from meihao.notify.services import notify_enqueue
@@ -162,6 +163,7 @@ def wish_publish(*, actor, case: Case, note: str = "") -> Case:
     case = case_services.case_accept(case=case, actor=actor, note=note)
     wish = _wish_of(case)
     now = timezone.now()
+    rollups.mark_update(wish, {"published_at": now})  # an UPDATE: its figures' days marked
     Wish.objects.filter(pk=wish.pk).update(published_at=now)
     notify_enqueue(
         recipients=users_covering(case.place_path, WISH_CLAIMERS),

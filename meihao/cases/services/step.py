@@ -19,6 +19,7 @@ from meihao.core.errors import (
     ConcurrentChange,
 )
 from meihao.core.inputs import clean_text
+from meihao.insights import rollups
 
 
 def acting_user(actor):
@@ -41,6 +42,7 @@ def apply_transition(
         )
         if updated != 1:
             raise ConcurrentChange()
+        rollups.mark_update(case, values)  # an UPDATE: the figures of its days are recomputed
         diff = {
             field: [_json(getattr(case, field)), _json(value)]
             for field, value in values.items()

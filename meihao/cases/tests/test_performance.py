@@ -77,10 +77,11 @@ def test_api_create_query_count(client, personas, bearer, settings, django_asser
     client.post(BASE, PAYLOAD, content_type="application/json", **bearer)  # the day's counter
     # Token, scopes, the patrol's id; BEGIN, the counter, the case, its follower, event and
     # audit rows, the new-case event for the worker to fan out, the day it was filed marked for
-    # the indicators' rollups (insights.rollups), COMMIT. The type and class and
+    # the indicators' rollups (insights.rollups) by the case and by its first event (the
+    # figures that read the events: the closed loop's stages), COMMIT. The type and class and
     # the grid come from the per-process snapshots; no visibility query for the new case, no
     # read-back of its timeline, and no query for the dispatchers to tell: the worker finds them.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.post(BASE, PAYLOAD, content_type="application/json", **bearer)
     assert response.status_code == 201
 

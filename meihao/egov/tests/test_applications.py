@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from meihao.cases.models import Case, CaseEvent, Status
 from meihao.cases.sla import sla_sweep
@@ -23,6 +24,9 @@ from meihao.core.roles import Role
 from meihao.core.testing import make_user
 from meihao.egov import services
 from meihao.egov.models import Application, Attachment, Decision
+from meihao.insights import figures, rollups
+from meihao.insights.models import RollupDirty
+from meihao.insights.registry import REGISTRY, Span
 from meihao.notify.models import FanOut, Message
 from meihao.people.models import Organisation
 
@@ -146,6 +150,29 @@ def test_residence_proof_is_taken_in_by_the_community_and_decided_by_the_police(
     assert case.assigned_organisation == personas.department
     services.application_decide(actor=personas.department_staff, case=case, approve=True)
     assert fresh(application).status == Status.CLOSED
+
+
+def test_deciding_marks_the_day_of_the_on_time_rate_for_its_rollup_rows(personas, clock):
+    """The on-time rate is summed from rollup rows; the decision's time is written with a
+    queryset UPDATE (no save), so the service marks the day itself: read live until the worker
+    recomputes it, then from the rows, the application counted."""
+    indicator = REGISTRY["application_on_time_rate"]
+    it = item(personas, "community:intake,department:decide")
+    application = file(personas, it)
+    services.application_take_in(actor=personas.community_staff_a, case=fresh(application))
+    services.application_pass(actor=personas.community_staff_a, case=fresh(application))
+    rollups.rebuild(indicator)
+    today = timezone.localdate()
+    span = Span.of(personas.tree.district.path, today.replace(day=1), today)
+    assert figures.measure(indicator, span).denominator == 0
+    services.application_decide(
+        actor=personas.department_staff, case=fresh(application), approve=True
+    )
+    assert RollupDirty.objects.filter(indicator=indicator.code, day=today).exists()
+    rollups.refresh()
+    assert rollups.readable(indicator, span)
+    assert rollups.stored(indicator, span) == indicator.measure(span)
+    assert rollups.stored(indicator, span).denominator == 1
 
 
 def test_employment_is_checked_by_the_community_reviewed_by_the_street_decided_by_the_bureau(
