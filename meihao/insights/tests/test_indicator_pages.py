@@ -257,3 +257,83 @@ def test_the_records_pager_keeps_the_place_and_period(client, personas, monkeypa
     assert {r["cells"][0] for r in second.context["rows"]}.isdisjoint(
         {r["cells"][0] for r in response.context["rows"]}
     )
+
+
+def _sent(call):
+    """What `call` answers and the SQL it sent (counted as sent: a request clears the
+    connection's own log when it starts)."""
+    sent = []
+
+    def count(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        return call(), sent
+
+
+def _many_records(personas) -> None:
+    """120 records in May 2024 behind each of a case rate, the volunteers' hours and party
+    meeting attendance."""
+    from meihao.activities.models import ServiceRecord
+    from meihao.cases.models import Case, CaseType
+    from meihao.party.models import MeetingType
+    from meihao.party.testing import build_party, make_meeting
+
+    t = personas.tree
+    grid = CaseType.objects.get(code="GRID")
+    category = grid.categories.filter(parent__isnull=False).first()
+    party = build_party(personas)
+    committee = MeetingType.objects.get(code="committee")
+    for n in range(120):
+        filed = local(2024, 5, 1 + n % 28, 9, 0)
+        Case.objects.create(
+            number=f"P{n:012d}",
+            case_type=grid,
+            category=category,
+            description="路灯不亮",
+            place=t.grid_a1,
+            place_path=t.grid_a1.path,
+            channel=Case.Channel.GRID_PATROL,
+            status="reported_back",
+            created_at=filed,
+            updated_at=filed,
+            resolve_by=filed.replace(hour=18),
+            reported_back_at=filed.replace(hour=12 if n % 3 else 20),
+        )
+        ServiceRecord.objects.create(
+            person=personas.volunteer_a.person,
+            service_date=filed.date(),
+            place=t.grid_a1,
+            place_path=t.grid_a1.path,
+            content="清扫街巷",
+            minutes=60 + n,
+            source=ServiceRecord.Source.STAFF_ENTRY,
+            recording_organisation="骑楼社区",
+            person_in_charge="社区干部甲",
+            created_by=personas.community_staff_a,
+            evidence="service-evidence/2024/05/sheet.jpg",
+        )
+        meeting = make_meeting(party.branch_a1, committee, filed.date())
+        meeting.expected, meeting.present = 10, 7 + n % 4
+        meeting.save()
+
+
+@pytest.mark.parametrize(
+    "code", ["on_time_handling_rate", "service_hours", "party_meeting_attendance"]
+)
+def test_the_records_query_count_is_the_same_at_any_page_size(client, personas, monkeypatch, code):
+    from meihao.insights import views
+
+    _many_records(personas)
+    client.force_login(personas.district_admin)
+    counted = {}
+    for size in (10, 100):
+        monkeypatch.setattr(views, "RECORDS_PAGE_SIZE", size)
+        response, sent = _sent(
+            lambda: client.get(f"/insights/indicators/{code}/", {"place": "450403", **MAY})
+        )
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == size
+        counted[size] = len(sent)
+    assert counted[10] == counted[100]
