@@ -351,7 +351,7 @@ def _petitions(city: City, scale: float, now: datetime, rng: random.Random):
                 case_id,
                 rng.choice(kinds),
                 "小区路灯不亮",
-                f"Q{case_id:011d}",
+                f"Q{case_id:09d}",
                 datetime_value(created),
             )
         )

@@ -9,7 +9,9 @@ done) and a period of service dates.
   screen's activities of the day).
 """
 
-from django.db.models import Count, Q, Sum
+from collections.abc import Callable
+
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from meihao.insights.registry import (
     Capability,
     Column,
     Indicator,
+    Measure,
     Rollup,
     Span,
     Unit,
@@ -59,15 +62,29 @@ def service_records(span: Span):
     )
 
 
+def _served(records) -> QuerySet:
+    """The people whose service `records` add up to more than nothing, one row each."""
+    return records.values("person").annotate(total=Sum("minutes")).filter(total__gt=0)
+
+
+def people_served(records: Callable[[Span], QuerySet]) -> Callable[[Span], Measure]:
+    """How many people served, counted over the span's service records in one grouped query
+    (not over the listed people, each joined again to their records for their minutes)."""
+
+    def value(span: Span) -> Measure:
+        n = _served(records(span).order_by()).count()
+        return Measure(value=n, numerator=n, denominator=None)
+
+    return value
+
+
+def _service_of(span: Span):
+    return ServiceRecord.objects.filter(_in_span(span))
+
+
 def active_volunteers(span: Span):
     """The people who served, with their net minutes in the span (`span_minutes`)."""
-    served = (
-        ServiceRecord.objects.filter(_in_span(span))
-        .values("person")
-        .annotate(total=Sum("minutes"))
-        .filter(total__gt=0)
-        .values("person")
-    )
+    served = _served(_service_of(span)).values("person")
     return (
         Person.objects.filter(pk__in=served)
         .annotate(
@@ -76,6 +93,16 @@ def active_volunteers(span: Span):
         .select_related("home_place")
         .order_by("-span_minutes", "pk")
     )
+
+
+# A service record's date, volunteer, place and minutes, each one field (an export reads them as
+# values: a city's month is half a million records).
+SERVICE_COLUMNS = (
+    Column(_("Service date"), field="service_date", shown=lambda day: day.isoformat()),
+    Column(_("Volunteer"), field="person__real_name"),
+    Column(_("Place"), field="place__name"),
+    Column(_("Minutes"), field="minutes"),
+)
 
 
 # Summed from rollup rows (insights.rollups): a record's minutes on its service day and place.
@@ -102,11 +129,9 @@ register(
         value=hours_of(service_records),
         rollup=SERVICE_ROLLUP,
         columns=(
-            Column(_("Service date"), lambda r: r.service_date.isoformat()),
-            Column(_("Volunteer"), lambda r: r.person.real_name),
-            Column(_("Place"), lambda r: r.place.name),
-            Column(_("Service content"), lambda r: r.content),
-            Column(_("Minutes"), lambda r: r.minutes),
+            *SERVICE_COLUMNS[:3],
+            Column(_("Service content"), field="content"),
+            SERVICE_COLUMNS[3],
         ),
         link=lambda r: reverse("people:detail", args=[r.person_id]),
     )
@@ -123,10 +148,11 @@ register(
         capability=VOLUNTEERING,
         by_team=True,
         records=active_volunteers,
+        value=people_served(_service_of),
         columns=(
-            Column(_("Volunteer"), lambda p: p.real_name),
-            Column(_("Community or grid"), lambda p: p.home_place.name if p.home_place else ""),
-            Column(_("Minutes"), lambda p: p.span_minutes),
+            Column(_("Volunteer"), field="real_name"),
+            Column(_("Community or grid"), field="home_place__name"),
+            Column(_("Minutes"), field="span_minutes"),
         ),
         link=lambda p: reverse("people:detail", args=[p.pk]),
     )
@@ -196,9 +222,8 @@ def patrol_service(span: Span):
 
 
 def patrol_volunteers(span: Span):
-    served = patrol_service(span).values("person").annotate(total=Sum("minutes"))
     return (
-        Person.objects.filter(pk__in=served.filter(total__gt=0).values("person"))
+        Person.objects.filter(pk__in=_served(patrol_service(span)).values("person"))
         .select_related("home_place")
         .order_by("pk")
     )
@@ -276,12 +301,19 @@ register(
         by_team=True,
         records=patrol_service,
         value=hours_of(patrol_service),
-        columns=(
-            Column(_("Service date"), lambda r: r.service_date.isoformat()),
-            Column(_("Volunteer"), lambda r: r.person.real_name),
-            Column(_("Place"), lambda r: r.place.name),
-            Column(_("Minutes"), lambda r: r.minutes),
+        # Summed from rollup rows: the patrols' records on their service day and place (an
+        # activity's kind is what puts its records in).
+        rollup=Rollup(
+            day="service_date",
+            place="place_path",
+            sources=(
+                ("activities.ServiceRecord", "service_date"),
+                ("activities.Activity", "service_records__service_date"),
+            ),
+            amount="minutes",
+            finish=lambda minutes, _none: hours_measure(minutes),
         ),
+        columns=(*SERVICE_COLUMNS,),
         link=lambda r: reverse("people:detail", args=[r.person_id]),
     )
 )
@@ -296,6 +328,7 @@ register(
         capability=VOLUNTEERING,
         by_team=True,
         records=patrol_volunteers,
+        value=people_served(patrol_service),
         columns=(
             Column(_("Volunteer"), lambda p: p.real_name),
             Column(_("Lives in"), lambda p: p.home_place.name if p.home_place else ""),

@@ -42,9 +42,7 @@ def _indicator_records(owner, params: dict) -> Prepared:
     )
     indicator, span = reading.indicator, reading.span
     records = indicator.records(span)
-    rows = (
-        row["cells"] for row in selectors.record_rows(indicator, records.iterator(chunk_size=CHUNK))
-    )
+    rows = selectors.record_cells(indicator, records)
     sheet = Sheet(str(indicator.name), rows, header=selectors.record_headers(indicator))
     parts = [indicator.code, reading.place.code, span.case_type, span.channel]
     parts += [f"{key}{pk}" for key, pk in reading.narrowing.params.items()]

@@ -399,35 +399,41 @@ def _time(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def case_columns(case=lambda record: record) -> list[Column]:
-    """The columns every list of cases starts with — number, class, place, status, filed — read
-    from `case(record)` (a rating's case; by default the record is the case, with its category
-    and place joined)."""
+def _status(value) -> str:
+    return str(STATUS_LABELS.get(value, value))
+
+
+STATUS_LABELS = dict(Status.choices)
+
+
+def case_columns(prefix: str = "") -> list[Column]:
+    """The columns every list of cases starts with — number, class, place, status, filed — of
+    the case at `prefix` ("case__": a rating's; by default the record is the case, with its
+    category and place joined), each naming its field (an export reads them as values)."""
     return [
-        Column(_("Case number"), lambda r: case(r).number),
-        Column(_("Class"), lambda r: case(r).category.name_zh if case(r).category else ""),
-        Column(_("Place"), lambda r: case(r).place.name),
-        Column(_("Status"), lambda r: case(r).get_status_display()),
+        Column(_("Case number"), field=f"{prefix}number"),
+        Column(_("Class"), field=f"{prefix}category__name_zh"),
+        Column(_("Place"), field=f"{prefix}place__name"),
+        Column(_("Status"), field=f"{prefix}status", shown=_status),
         Column(
-            Case._meta.get_field("created_at").verbose_name, lambda r: _time(case(r).created_at)
+            Case._meta.get_field("created_at").verbose_name,
+            field=f"{prefix}created_at",
+            shown=_time,
         ),
     ]
 
 
 def _case_columns(indicator: CaseIndicator) -> tuple[Column, ...]:
-    def case(record):
-        return getattr(record, "case", record) if indicator.case_prefix else record
-
-    columns = case_columns(case)
+    columns = case_columns(indicator.case_prefix)
     if indicator.case_prefix:
-        columns.append(Column(_("Rating"), lambda r: r.score))
-        columns.append(Column(_("Rated at"), lambda r: _time(r.created_at)))
+        columns.append(Column(_("Rating"), field="score"))
+        columns.append(Column(_("Rated at"), field="created_at", shown=_time))
     elif indicator.period_field != "created_at":
         field = indicator.period_field
         verbose = Case._meta.get_field(field).verbose_name
-        columns.append(Column(verbose, lambda r: _time(getattr(r, field))))
+        columns.append(Column(verbose, field=field, shown=_time))
     if indicator.unit == HOURS:
-        columns.append(Column(_("Hours to close"), lambda r: round(r.hours, 1)))
+        columns.append(Column(_("Hours to close"), field="hours", shown=lambda h: round(h, 1)))
     return tuple(columns)
 
 

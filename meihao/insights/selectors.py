@@ -7,10 +7,11 @@ Query counts depend on the number of indicators, never on the number of rows or 
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -778,15 +779,39 @@ def trend(reading: Reading) -> dict:
     }
 
 
+CELLS_CHUNK = 2000
+
+
+def record_cells(indicator: Indicator, records) -> Iterator[list]:
+    """Each record as its cells, in column order, one at a time: what an Excel export or a
+    report's appendix writes (hundreds of thousands of rows at a city's scale: no links).
+    Records given as a queryset whose every column names its field are read as those fields'
+    values, a chunk at a time, without building a model for each row and the rows it joins."""
+    columns, marks, yes = indicator.columns, indicator.marks_numerator, _("Yes")
+    if isinstance(records, QuerySet) and all(column.field for column in columns):
+        fields = [column.field for column in columns] + (["in_numerator"] if marks else [])
+        for row in records.values_list(*fields).iterator(chunk_size=CELLS_CHUNK):
+            cells = [column.show(value) for column, value in zip(columns, row, strict=False)]
+            if marks:
+                cells.append(yes if row[-1] else "")
+            yield cells
+        return
+    if isinstance(records, QuerySet):
+        records = records.iterator(chunk_size=CELLS_CHUNK)
+    for record in records:
+        cells = [column.value(record) for column in columns]
+        if marks:
+            cells.append(yes if record.in_numerator else "")
+        yield cells
+
+
 def record_rows(indicator: Indicator, records) -> list[dict]:
     """Each record as its cells (in column order) and the link to its detail page."""
-    rows = []
-    for record in records:
-        cells = [column.value(record) for column in indicator.columns]
-        if indicator.marks_numerator:
-            cells.append(_("Yes") if record.in_numerator else "")
-        rows.append({"cells": cells, "link": indicator.link(record) if indicator.link else ""})
-    return rows
+    records = list(records)
+    return [
+        {"cells": cells, "link": indicator.link(record) if indicator.link else ""}
+        for record, cells in zip(records, record_cells(indicator, records), strict=True)
+    ]
 
 
 def record_headers(indicator: Indicator) -> list[str]:

@@ -8,7 +8,6 @@ file holds it as a PNG rasterised from the same drawing (`core.pdf.drawing_png`)
 
 import io
 from collections.abc import Iterator
-from itertools import islice
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from reportlab.platypus import (
 from meihao.core.excel import Bold, Sheet
 from meihao.core.pdf import MARGIN, chinese_font, drawing_png
 from meihao.insights.registry import REGISTRY, Span
-from meihao.insights.selectors import record_headers, record_rows
+from meihao.insights.selectors import record_cells, record_headers
 from meihao.places.models import Place
 from meihao.reports.content import Chart, Content, chinese, number, paragraph
 
@@ -391,10 +390,7 @@ def _figure_rows(content: Content) -> Iterator:
 
 
 def _records(indicator, span) -> Iterator:
-    records = indicator.records(span).iterator(chunk_size=CHUNK)
-    while chunk := list(islice(records, CHUNK)):
-        for row in record_rows(indicator, chunk):
-            yield row["cells"]
+    return record_cells(indicator, indicator.records(span))
 
 
 def _sheet_title(index: int, title: str) -> str:

@@ -3,7 +3,8 @@ history — its cases with their events and ratings, wishes, petitions, applicat
 orders, party meetings and service records — everywhere, for the district, its streets and
 communities, month by month and over spans of a few days: what the property test of
 insights/tests/test_rollups.py holds for random cases and service records, held here for the
-records of every app whose figures are rolled up."""
+records of every app whose figures are rolled up. And an export read from the records' values
+writes what their columns read from the records."""
 
 import datetime
 import io
@@ -14,7 +15,8 @@ import time_machine
 from django.core.management import call_command
 
 from meihao.insights import figures, rollups
-from meihao.insights.registry import Span
+from meihao.insights.registry import REGISTRY, Span
+from meihao.insights.selectors import record_cells
 from meihao.places.models import Level, Place
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -86,3 +88,22 @@ def test_every_rolled_up_figure_equals_its_live_figure_over_a_few_days(seeded):
         readable = rollups.readable_many(wanted)
         assert readable == [not indicator.rollup.month_end for indicator, _span in wanted]
         assert figures.measures(wanted) == [i.measure(span) for i, span in wanted]
+
+
+def test_an_export_reads_its_columns_fields_as_values_the_same_as_from_the_records(seeded):
+    """An indicator whose every column names its field is exported from the rows' values (no
+    model a row): the cells are those its columns read from the records themselves."""
+    with time_machine.travel(NOW, tick=False):
+        span = Span.of("", NOW.date().replace(day=1) - datetime.timedelta(days=60), NOW.date())
+        checked = []
+        for indicator in REGISTRY.values():
+            if not all(column.field for column in indicator.columns):
+                continue
+            records = indicator.records(span)[:300]
+            from_values = list(record_cells(indicator, records))
+            assert from_values == list(record_cells(indicator, list(records))), indicator.code
+            if from_values:
+                checked.append(indicator.code)
+        assert {"service_hours", "active_volunteers", "reports_filed", "satisfaction_rate"} <= set(
+            checked
+        )
