@@ -13,11 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from meihao.core.errors import ValidationFailed
 from meihao.core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # for the views
-from meihao.core.excel import Sheet, workbook_bytes
+from meihao.core.excel import Choice, Sheet, workbook_bytes
 from meihao.people.models import Gender, PersonTag
 from meihao.people.services import ImportRow
 from meihao.people.validation import FIELD_LABELS
@@ -53,9 +52,9 @@ def import_template() -> bytes:
     """The import template: header row and text-formatted columns, plus an instructions sheet."""
     with translation.override("zh-hans"):
         labels = _labels("zh-hans")
-        genders = ",".join(str(label) for _value, label in Gender.choices)
-        gender_rule = DataValidation(type="list", formula1=f'"{genders}"', allow_blank=True)
-        gender_rule.add(f"B2:B{TEMPLATE_TEXT_ROWS + 1}")
+        gender_rule = Choice(
+            f"B2:B{TEMPLATE_TEXT_ROWS + 1}", [str(label) for _value, label in Gender.choices]
+        )
         residents = Sheet(
             _("Residents"),
             header=[labels[field] for field in COLUMNS],

@@ -2,7 +2,15 @@ import io
 
 from openpyxl import load_workbook
 
-from meihao.core.excel import PROGRESS_EVERY, Bold, Sheet, workbook_bytes, write_workbook
+from meihao.core.excel import (
+    MAX_TEXT,
+    PROGRESS_EVERY,
+    Bold,
+    Choice,
+    Sheet,
+    workbook_bytes,
+    write_workbook,
+)
 
 
 def test_sheets_header_bold_rows_and_text_columns():
@@ -42,3 +50,62 @@ def test_progress_is_reported_while_writing():
     written = write_workbook([Sheet("Rows", rows)], io.BytesIO(), progress=seen.append)
     assert written == PROGRESS_EVERY * 2 + 1
     assert seen == [PROGRESS_EVERY, PROGRESS_EVERY * 2]
+
+
+def test_a_template_sheet_has_its_banner_widths_and_drop_down():
+    book = load_workbook(
+        io.BytesIO(
+            workbook_bytes(
+                [
+                    Sheet(
+                        "模板",
+                        [["=1+1", "https://example.com/a"]],
+                        header=["姓名", "性别"],
+                        widths=(12, 8),
+                        banner=True,
+                        wrap=True,
+                        validations=[Choice("B2:B11", ["男", "女"])],
+                    )
+                ]
+            )
+        )
+    )
+    sheet = book.worksheets[0]
+    header = sheet["A1"]
+    assert header.font.b and header.font.color.rgb.endswith("FFFFFF")
+    assert header.fill.fgColor.rgb.endswith("C8102E") and header.alignment.horizontal == "center"
+    assert sheet.column_dimensions["A"].width == 12
+    assert sheet.column_dimensions["B"].width < sheet.column_dimensions["A"].width
+    (rule,) = sheet.data_validations.dataValidation
+    assert rule.type == "list" and rule.formula1 == '"男,女"' and str(rule.sqref) == "B2:B11"
+    # Text stays text: neither a formula nor a link.
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].hyperlink is None
+    assert sheet["A2"].alignment.wrap_text and sheet["A2"].number_format == "@"
+
+
+def test_values_titles_and_text_excel_cannot_hold():
+    long = "长" * (MAX_TEXT + 5)
+    book = load_workbook(
+        io.BytesIO(
+            workbook_bytes(
+                [
+                    Sheet("台账: 2026/11", [[True, 2.5, 7, " 前后空格 ", "响\x07铃", long, "<&>"]]),
+                    Sheet("台账: 2026/11", [[None, "", "x"]]),
+                ]
+            )
+        )
+    )
+    first, second = book.worksheets
+    # Excel refuses []:*?/\ in a title and the same title twice.
+    assert [first.title, second.title] == ["台账  2026 11", "台账  2026 11 (2)"]
+    assert [c.value for c in first[1]] == [
+        True,
+        2.5,
+        7,
+        " 前后空格 ",
+        "响铃",
+        long[:MAX_TEXT],
+        "<&>",
+    ]
+    assert [c.value for c in second[1]] == [None, None, "x"]

@@ -57,6 +57,8 @@ def test_template_has_the_chinese_header_and_an_instructions_sheet(client, perso
     assert [c.value for c in data[1]] == HEADER
     assert data.max_row == 1 or all(c.value is None for c in data[2])
     assert data["D2"].number_format == "@"  # ID numbers stay text, not rounded numbers
+    (genders,) = data.data_validations.dataValidation
+    assert genders.formula1 == '"男,女"' and str(genders.sqref) == "B2:B1001"
     text = " ".join(str(c.value) for row in instructions.iter_rows() for c in row if c.value)
     assert "450403198005170035" in text and "GB 11643" in text
 
