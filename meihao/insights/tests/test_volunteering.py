@@ -73,3 +73,28 @@ def test_active_volunteers_ignore_fully_reversed_service(records):
     march = year(records.district.path, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
     assert indicator.measure(march).value == 0
     assert list(indicator.records(march)) == []
+
+
+def test_active_volunteers_minutes_are_those_in_the_place_and_period(records, personas):
+    ServiceRecord.objects.create(
+        person=personas.resident_b.person,
+        service_date=datetime.date(2026, 8, 1),
+        place=records.grid_a1,
+        place_path=records.grid_a1.path,
+        content="清扫街巷",
+        minutes=45,
+        source=ServiceRecord.Source.STAFF_ENTRY,
+        recording_organisation="骑楼社区",
+        person_in_charge="社区干部甲",
+        created_by=personas.community_staff_a,
+        evidence="service-evidence/2026/08/sign-in-sheet.jpg",
+    )
+    indicator = REGISTRY["active_volunteers"]
+    street_a = {p.pk: p.span_minutes for p in indicator.records(year(records.street_a.path))}
+    assert street_a == {
+        personas.volunteer_a.person.pk: 120,
+        personas.party_member_a.person.pk: 30,
+        personas.resident_b.person.pk: 45,  # not their 600 in street B, nor last year's
+    }
+    district = {p.pk: p.span_minutes for p in indicator.records(year(records.district.path))}
+    assert district[personas.resident_b.person.pk] == 645
