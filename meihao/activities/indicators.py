@@ -3,6 +3,7 @@ done) and a period of service dates.
 
 * service_hours — hours served (reversals included: a reversed record counts zero).
 * active_volunteers — people whose service in the period adds up to more than nothing.
+* volunteer_services — services done (志愿服务人次): records, net of their reversals.
 * legal_education_sessions / legal_education_attendance, joint_patrols, red_armband_patrol_hours
   and red_armband_volunteers — the safe-community pillar's activities, by kind.
 * activities_on — published or held activities of any kind starting in the period (the wall
@@ -12,6 +13,7 @@ done) and a period of service dates.
 from collections.abc import Callable
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import Sign
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +144,44 @@ register(
         link=lambda r: reverse("people:detail", args=[r.person_id]),
     )
 )
+
+
+def services_done(span: Span) -> Measure:
+    """A record counts one, its reversal minus one: a corrected service counts once."""
+    n = service_records(span).order_by().aggregate(n=Sum(Sign("minutes")))["n"] or 0
+    return Measure(value=n, numerator=n, denominator=None)
+
+
+register(
+    Indicator(
+        code="volunteer_services",
+        name=_("Volunteer services"),
+        definition=_(
+            "Times volunteers served in the place on service days in the period (志愿服务人次): "
+            "each service record counts once; a corrected record counts once, net of its "
+            "reversal."
+        ),
+        unit=Unit.COUNT,
+        capability=VOLUNTEERING,
+        by_team=True,
+        records=service_records,
+        value=services_done,
+        # Unlike the people who served, additive over days and places: the wall shows it.
+        rollup=Rollup(
+            day="service_date",
+            place="place_path",
+            sources=SERVICE_ROLLUP.sources,
+            amount=Sign("minutes"),
+            finish=lambda n, _none: Measure(value=int(n), numerator=int(n), denominator=None),
+        ),
+        columns=(
+            *SERVICE_COLUMNS[:3],
+            Column(_("Service content"), field="content"),
+            SERVICE_COLUMNS[3],
+        ),
+        link=lambda r: reverse("people:detail", args=[r.person_id]),
+    )
+)
 register(
     Indicator(
         code="active_volunteers",
@@ -222,6 +262,13 @@ ATTENDANCE_ROLLUP = Rollup(
 )
 
 
+# Counted from rollup rows: an activity on the day it starts, at its place (its status is saved
+# with it: publishing, cancelling or finishing it marks its day).
+ACTIVITY_ROLLUP = Rollup(
+    day="starts_at", place="place_path", sources=(("activities.Activity", "starts_at"),)
+)
+
+
 def patrol_service(span: Span):
     """Service records of the red-armband patrols and joint patrols done in the place."""
     return service_records(span).filter(activity__kind__in=PATROL_KINDS)
@@ -255,6 +302,7 @@ register(
         unit=Unit.COUNT,
         capability=VOLUNTEERING,
         records=sessions_held((Activity.Kind.LEGAL_EDUCATION,)),
+        rollup=ACTIVITY_ROLLUP,
         columns=SESSION_COLUMNS,
         link=_activity_link,
     )
@@ -374,6 +422,7 @@ register(
         capability=VOLUNTEERING,
         by_team=True,
         records=activities_on,
+        rollup=ACTIVITY_ROLLUP,
         columns=SESSION_COLUMNS,
         link=_activity_link,
     )

@@ -11,7 +11,12 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meihao.activities.indicators import SESSION_COLUMNS, attendances_at, sessions_held
+from meihao.activities.indicators import (
+    ACTIVITY_ROLLUP,
+    SESSION_COLUMNS,
+    attendances_at,
+    sessions_held,
+)
 from meihao.activities.models import Activity
 from meihao.core.roles import OFFICIALS
 from meihao.culture.models import CULTURE_KINDS, Festival, Showcase
@@ -55,6 +60,7 @@ register(
         unit=Unit.COUNT,
         capability=CULTURE,
         records=sessions_held(EVENTS),
+        rollup=ACTIVITY_ROLLUP,
         columns=SESSION_COLUMNS,
         link=lambda a: reverse("activities:detail", args=[a.pk]),
         rankings=(

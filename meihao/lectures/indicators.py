@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.activities.indicators import (
+    ACTIVITY_ROLLUP,
     ATTENDANCE_ROLLUP,
     SESSION_COLUMNS,
     attendances_at,
@@ -54,6 +55,7 @@ register(
         unit=Unit.COUNT,
         capability=LECTURES,
         records=sessions_held(LECTURE),
+        rollup=ACTIVITY_ROLLUP,
         columns=SESSION_COLUMNS,
         link=lambda a: reverse("activities:detail", args=[a.pk]),
     )

@@ -14,6 +14,7 @@ from meihao.insights.registry import (
     Column,
     Indicator,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -79,6 +80,12 @@ register(
         unit=Unit.COUNT,
         capability=LEGAL,
         records=consultations,
+        # Counted from rollup rows: a consultation on the day it was asked, at its place.
+        rollup=Rollup(
+            day="created_at",
+            place="consultation__place_path",
+            sources=(("cases.Case", "created_at"), ("legal.Consultation", "case__created_at")),
+        ),
         columns=(
             Column(_("Number"), lambda c: c.number),
             Column(_("Topic"), lambda c: c.category.display_name if c.category else ""),

@@ -13,7 +13,7 @@ only the types marked `owed_by_temporary` (their members' organisational life st
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from meihao.core.models import ObligationTally, ObligationYear
@@ -160,11 +160,10 @@ def compliant_ids(org: PartyOrg, year: int, today: datetime.date):
             )
             .order_by()
             .values("subject_id")
-            .annotate(
-                met=Sum("periods_met"),
-                met_now=Coalesce(Subquery(under_way, output_field=IntegerField()), 0),
-            )
-            .filter(met__gte=due + F("met_now"))
+            .annotate(met=Sum("periods_met"))
+            # In HAVING only: an annotation would join the GROUP BY, and its subquery would run
+            # for every year's row instead of once for each organisation.
+            .filter(met__gte=due + Coalesce(Subquery(under_way, output_field=IntegerField()), 0))
             .values_list("subject_id", flat=True)
         )
     temporary = list(subtree_orgs(org).filter(temporary=True))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meihao.core.roles import OFFICIALS
-from meihao.insights.registry import Capability, Column, Indicator, Span, Unit, register
+from meihao.insights.registry import Capability, Column, Indicator, Rollup, Span, Unit, register
 from meihao.patrols.models import PatrolSession
 
 PATROLS = Capability("patrols", _("Patrols"), OFFICIALS)
@@ -37,6 +37,12 @@ register(
         unit=Unit.COUNT,
         capability=PATROLS,
         records=patrols_walked,
+        # Counted from rollup rows: a patrol on the day it started, at its place.
+        rollup=Rollup(
+            day="started_at",
+            place="place_path",
+            sources=(("patrols.PatrolSession", "started_at"),),
+        ),
         columns=(
             Column(_("Started at"), lambda p: f"{timezone.localtime(p.started_at):%Y-%m-%d %H:%M}"),
             Column(_("Grid"), lambda p: p.grid.name),

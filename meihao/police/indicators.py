@@ -14,6 +14,7 @@ from meihao.insights.registry import (
     Column,
     Indicator,
     Ranking,
+    Rollup,
     Span,
     Unit,
     by_community,
@@ -110,6 +111,12 @@ register(
         unit=Unit.COUNT,
         capability=POLICE,
         records=tips,
+        # Counted from rollup rows: a tip on the day it was sent, at its place.
+        rollup=Rollup(
+            day="created_at",
+            place="tip__place_path",
+            sources=(("cases.Case", "created_at"), ("police.Tip", "case__created_at")),
+        ),
         columns=TIP_COLUMNS,
         rankings=(BY_FAMILY, BY_STATUS, by_community("tip__place_path")),
     )

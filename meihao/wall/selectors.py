@@ -23,10 +23,12 @@ from meihao.insights.registry import REGISTRY, Measure, Span, Unit
 from meihao.places.models import Level, Place
 from meihao.wall.models import DisplayToken, secret_hash
 
-# The five pillars and their headline figures (registered indicator codes), this month.
+# The five pillars and their headline figures (registered indicator codes), this month: counts
+# and sums rolled up by day and place, read from their rows on every poll (the people who served,
+# a distinct count over a city's month of records, stay on the dashboards).
 PILLARS = (
     ("governance", ("reports_filed", "on_time_handling_rate")),
-    ("volunteering", ("service_hours", "active_volunteers")),
+    ("volunteering", ("service_hours", "volunteer_services")),
     ("safety", ("legal_consultations", "police_tips")),
     ("culture", ("lecture_sessions", "culture_events")),
     ("care", ("care_services", "care_elders_served")),
