@@ -9,8 +9,9 @@ selectors scoped to the user. Queries grow with the board's figures and the subj
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from meihao.dashboards.indicators import FUNNEL
 from meihao.dashboards.subjects import Subject
 from meihao.insights import figures, grades
 from meihao.insights.indicators import INDICATORS as CASE_INDICATORS
-from meihao.insights.registry import REGISTRY, Indicator, Measure, Span, ranked
+from meihao.insights.registry import REGISTRY, Indicator, Measure, Span
 from meihao.insights.selectors import PERIODS, Period, Shown, period_for
 from meihao.places.models import Level, Place
 
@@ -82,15 +83,25 @@ def previous_days(first: date, last: date) -> tuple[date, date]:
     return first - timedelta(days=length), first - timedelta(days=1)
 
 
+@lru_cache(maxsize=1024)
+def _indicator_path(code: str, urlconf, prefix: str) -> str:
+    return reverse("insights:indicator", args=[code], urlconf=urlconf)
+
+
+def _records_page(code: str) -> str:
+    """The indicator's page, reversed once a code (a board links to it hundreds of times)."""
+    return _indicator_path(code, get_urlconf(), get_script_prefix())
+
+
 def records_url(code: str, place: Place, first: date, last: date, **extra) -> str:
     query = {"place": place.code, "start": first.isoformat(), "end": last.isoformat(), **extra}
-    return reverse("insights:indicator", args=[code]) + "?" + urlencode(query)
+    return _records_page(code) + "?" + urlencode(query)
 
 
 def subject_url(code: str, subject: Subject, first: date, last: date) -> str:
     """The records behind a subject's figure (a department's or team's narrowed to it)."""
     query = {**subject.params, "start": first.isoformat(), "end": last.isoformat()}
-    return reverse("insights:indicator", args=[code]) + "?" + urlencode(query)
+    return _records_page(code) + "?" + urlencode(query)
 
 
 @dataclass
@@ -332,12 +343,11 @@ def _range_text(low: int, high: int) -> str:
 
 def _heatmap(place: Place, period: Period) -> dict:
     """The grids under the place as GeoJSON for the map kit (places/maps.js), each filled by
-    its cases filed in the period (one aggregate query) on a sequential scale, labelled with
-    its name and count and linking to those cases (the reported stage's grid group)."""
+    its cases filed in the period (the reported stage's figure for each grid drawn, read with
+    the others from their rollup rows) on a sequential scale, labelled with its name and count
+    and linking to those cases (the reported stage's grid group)."""
     indicator = REGISTRY["cases_reported"]
     ranking = indicator.rankings[0]
-    span = _span(place, period.first_day, period.last_day)
-    counts = {row["key"]: row["measure"].value for row in ranked(indicator, ranking, span)}
     grids = list(
         Place.objects.filter(
             in_subtree(place.path, "path"), level=Level.GRID, boundary__isnull=False
@@ -345,6 +355,10 @@ def _heatmap(place: Place, period: Period) -> dict:
         .only("id", "code", "name", "path", "boundary")
         .order_by("path")
     )
+    read = figures.measures(
+        [(indicator, _span(grid, period.first_day, period.last_day)) for grid in grids]
+    )
+    counts = {grid.path: measure.value or 0 for grid, measure in zip(grids, read, strict=True)}
     classes = heat_classes(max((counts.get(grid.path, 0) for grid in grids), default=0))
     colours = heat_colours(len(classes))
     features = []
@@ -616,6 +630,23 @@ def dashboard(user, *, board_key: str = "", unit: str = "", period: Period, rank
     """The user's dashboard `board_key` (by default their first) for one of their places,
     departments or teams (`unit`: a place's code or an id; by default their widest) and the
     period. No dashboard, another role's, or a unit not the user's: NotFound."""
+    shown = dashboard_figures(user, board_key=board_key, unit=unit, period=period, rank=rank)
+    shown.attention = attention_lists(user, shown)
+    return shown
+
+
+def attention_lists(user, shown: "Dashboard") -> list[Attention]:
+    """What needs attention now on the board: each list read live from its app (a standing
+    queue, not a figure of a period)."""
+    lists = (ATTENTION[key](user, shown.subject, shown.period) for key in shown.board.attention)
+    return [item for item in lists if item is not None]
+
+
+def dashboard_figures(
+    user, *, board_key: str = "", unit: str = "", period: Period, rank: str = ""
+) -> "Dashboard":
+    """The dashboard without its attention lists: every number of it a registered indicator's,
+    read through `insights.figures.measures` (from rollup rows where it can)."""
     mine = boards_of(user)
     if not mine:
         raise NotFound(_("No such page."))
@@ -639,11 +670,6 @@ def dashboard(user, *, board_key: str = "", unit: str = "", period: Period, rank
     previous = previous_days(first, last)
     peers = subjects.peers_of(subject, board.subject)
     tiles = _tiles([REGISTRY[code] for code in codes], subject, peers, period, previous)
-    attention = [
-        item
-        for item in (ATTENTION[key](user, subject, period) for key in board.attention)
-        if item is not None
-    ]
     grade_query = urlencode(
         {
             "place": subject.place.code,
@@ -664,7 +690,7 @@ def dashboard(user, *, board_key: str = "", unit: str = "", period: Period, rank
         period=period,
         previous=previous,
         tiles=tiles,
-        attention=attention,
+        attention=[],
         grade=_grade(subject, first, last) if board.cases else None,
         grade_url=reverse("insights:cases") + "?" + grade_query,
         ranking=_ranking(REGISTRY[rank], subjects.below(subject, board.subject), period),

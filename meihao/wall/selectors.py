@@ -197,6 +197,11 @@ def _done_of_due(code: str, value: Measure) -> dict:
 def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
     """Everything the screen shows for the token's place: counts and anonymised points."""
     now = now or timezone.now()
+    return {**wall_figures(token, now), "points": case_points(token.place, now)}
+
+
+def wall_figures(token: DisplayToken, now: datetime) -> dict:
+    """The screen's numbers: every one a registered indicator's, read together."""
     place = token.place
     today = timezone.localdate(now)
     month = Span.of(place.path, today.replace(day=1), today)
@@ -240,7 +245,6 @@ def wall_data(token: DisplayToken, now: datetime | None = None) -> dict:
                 "elder_visits_done_rate", read[("elder_visits_done_rate", visit_round)]
             ),
         },
-        "points": case_points(place, now),
     }
 
 

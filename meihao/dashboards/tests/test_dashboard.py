@@ -175,6 +175,35 @@ def test_heat_map_counts_cases_per_grid(client, personas, month, in_may):
     assert f'href="{a1["properties"]["url"].replace("&", "&amp;")}"' in html
 
 
+def test_heat_map_reads_the_grids_rollup_rows_once_built(client, personas, month, in_may):
+    from meihao.insights import rollups
+    from meihao.insights.models import RollupRow
+
+    rollups.rebuild(REGISTRY["cases_reported"])
+    grid = personas.tree.grid_a1
+    # A row made to disagree with the records shows it is the row that is read.
+    rows = RollupRow.objects.filter(
+        indicator="cases_reported", place_path=grid.path, day__range=("2024-05-01", "2024-05-31")
+    )
+    days = rows.update(numerator=7)  # its three cases of May were filed on three days
+    heatmap = get(client, personas.district_admin).context["board"].heatmap
+    counts = {
+        f["properties"]["code"]: f["properties"]["cases"] for f in heatmap["grids"]["features"]
+    }
+    assert counts[grid.code] == 7 * days == 21
+    assert counts[personas.tree.grid_b1.code] == 1
+
+
+def test_attention_lists_are_left_out_of_the_figures(personas, month, in_may):
+    from meihao.insights.selectors import period_for
+
+    period, _error = period_for("this_month")
+    figures_only = selectors.dashboard_figures(personas.district_admin, period=period)
+    board = selectors.dashboard(personas.district_admin, period=period)
+    assert figures_only.attention == []
+    assert [a.key for a in board.attention] and board.tiles == figures_only.tiles
+
+
 def test_heat_map_grid_names_reach_the_page_as_text(client, personas, month, in_may):
     grid = personas.tree.grid_a1
     grid.name = '<img src=x onerror="alert(1)">网格'

@@ -98,3 +98,20 @@ def test_active_volunteers_minutes_are_those_in_the_place_and_period(records, pe
     }
     district = {p.pk: p.span_minutes for p in indicator.records(year(records.district.path))}
     assert district[personas.resident_b.person.pk] == 645
+
+
+def test_services_done_count_each_record_once_net_of_its_reversal(records):
+    from meihao.insights import figures, rollups
+
+    indicator = REGISTRY["volunteer_services"]
+    district = year(records.district.path)
+    march = year(records.district.path, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    street_a = year(records.street_a.path)
+    assert indicator.measure(district).value == 3  # 120, 30 and 600 minutes; March's reversed
+    assert indicator.measure(march).value == 0
+    assert indicator.measure(street_a).value == 2
+    # Summed from its rollup rows, the same.
+    rollups.rebuild(indicator)
+    assert [
+        m.value for m in figures.measures([(indicator, s) for s in (district, march, street_a)])
+    ] == [3, 0, 2]
