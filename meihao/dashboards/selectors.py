@@ -554,7 +554,9 @@ def _queue_overdue(user, subject: Subject, period: Period) -> Attention | None:
     cases = queue_cases(user, overdue=True).filter(assigned_organisation_id=subject.department)
     return Attention(
         b.QUEUE_OVERDUE,
-        _("Overdue cases"),
+        # Not the "cases overdue now" tile: that one also counts the cases reported back past
+        # their deadline that the street has yet to verify (`street_overdue_q`).
+        _("Overdue in our queue"),
         cases.count(),
         reverse("cases:queue") + "?" + urlencode({"overdue": "1"}),
         [

@@ -74,6 +74,8 @@ def test_a_department_sees_its_own_cases_ranked_among_the_departments(
     # c5 was dispatched on 20 May and never reported back: it is late in the queue.
     overdue = next(item for item in board.attention if item.key == "queue_overdue")
     assert overdue.count == 1 and overdue.items[0]["url"].startswith("/cases/")
+    # Named as the department's own queue, apart from the tile's wider "overdue now".
+    assert overdue.title == "本部门待办超期"
 
     # The tile links to the records it counted, narrowed to the department, which its staff
     # may open: three cases.
