@@ -22,12 +22,16 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel refuses a sheet title longer than this, and a cell's text longer than MAX_TEXT.
 MAX_TITLE = 31
 MAX_TEXT = 32767
+# The rows a sheet holds: a longer list (a city's year of service records) ends in a note of the
+# rows left out, not in a file Excel refuses to open.
+MAX_ROWS = 1_048_576
 # How often (in rows) `progress` is told how far the writing has got.
 PROGRESS_EVERY = 500
 # Rows joined into one write to the zip.
@@ -210,7 +214,19 @@ def _write_sheet(stream, spec: Sheet, *, selected: bool, counted: Callable[[], N
     text = [TEXT if i in spec.text_columns else PLAIN for i in range(_text_width(spec))]
     styles, rest = ((), WRAPPED) if spec.wrap else (text, PLAIN)
     batch: list[str] = []
-    for values in spec.rows:
+    rows = iter(spec.rows)
+    for values in rows:
+        if number == MAX_ROWS - 1:
+            left = 1 + sum(1 for _row_left in rows)
+            note = _(
+                "%(count)s more rows are not in this sheet: Excel holds %(most)s rows a sheet."
+            )
+            note %= {"count": f"{left:,}", "most": f"{MAX_ROWS:,}"}
+            stream.write(
+                ("".join(batch) + _row(MAX_ROWS, Bold([note]), (), letters, BOLD)).encode()
+            )
+            stream.write(_sheet_tail(spec).encode())
+            return
         number += 1
         if isinstance(values, Bold):
             batch.append(_row(number, values, (), letters, BOLD))

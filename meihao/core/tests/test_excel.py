@@ -44,6 +44,24 @@ def test_sheets_header_bold_rows_and_text_columns():
     assert [row[0] for row in second.iter_rows(values_only=True)] == [0, 1, 2]
 
 
+def test_rows_beyond_what_a_sheet_holds_end_in_a_note(monkeypatch):
+    from meihao.core import excel
+
+    monkeypatch.setattr(excel, "MAX_ROWS", 5)
+    book = load_workbook(
+        io.BytesIO(workbook_bytes([Sheet("Rows", ([n] for n in range(10)), header=["n"])]))
+    )
+    sheet = book.worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == [
+        "n",
+        0,
+        1,
+        2,
+        "另有 7 行未列入本表：Excel 每表最多 5 行。",
+    ]
+    assert sheet["A5"].font.b
+
+
 def test_progress_is_reported_while_writing():
     seen = []
     rows = ([n] for n in range(PROGRESS_EVERY * 2 + 1))
