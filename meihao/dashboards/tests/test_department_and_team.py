@@ -177,6 +177,10 @@ def test_a_team_leader_sees_what_the_team_organised(client, personas, teams):
         page = client.get(tiles["service_hours"].url)
         assert page.status_code == 200
         assert page.context["page"].paginator.count == 2
+        # The people who served for the team, each with their minutes served for it.
+        page = client.get(tiles["active_volunteers"].url)
+        assert page.status_code == 200
+        assert [p.span_minutes for p in page.context["page"]] == [90, 90]
         # Another team's are not theirs to read.
         other_url = f"/insights/indicators/service_hours/?team={theirs.pk}"
         assert client.get(other_url).status_code == 404
