@@ -85,6 +85,7 @@ def previous_days(first: date, last: date) -> tuple[date, date]:
 
 @lru_cache(maxsize=1024)
 def _indicator_path(code: str, urlconf, prefix: str) -> str:
+    """Cached by the URLconf and the script prefix too: `reverse` answers with both."""
     return reverse("insights:indicator", args=[code], urlconf=urlconf)
 
 
